@@ -1,0 +1,180 @@
+// Starts real Mattermost servers on 127.0.0.1, each with its own fresh
+// PostgreSQL database and temp dir, configured only through MM_* variables.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Built } from './build.js';
+import { log, runQuiet, tail } from './run.js';
+
+export interface MattermostServer {
+  name: string;
+  url: string;
+  port: number;
+  database: string;
+  dir: string;
+  logFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const PG = ['-h', '127.0.0.1', '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-d', 'postgres'];
+const runSuffix = `${process.pid}_${Date.now().toString(36)}`;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function recreateDatabase(db: string): void {
+  runQuiet('psql', [...PG, '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, '-c', `CREATE DATABASE ${db}`]);
+}
+
+function dropDatabase(db: string): void {
+  try {
+    runQuiet('psql', [...PG, '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+  } catch (err) {
+    log(`could not drop database ${db}: ${(err as Error).message}`);
+  }
+}
+
+/** Everything the server reaches out for is off; only loopback Apps are trusted. */
+function environment(url: string, port: number, db: string, dir: string, provider: boolean): NodeJS.ProcessEnv {
+  const on = 'true';
+  const off = 'false';
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    MM_CONFIG: join(dir, 'config.json'),
+    MM_SQLSETTINGS_DRIVERNAME: 'postgres',
+    MM_SQLSETTINGS_DATASOURCE: `postgres://postgres@127.0.0.1:5432/${db}?sslmode=disable&connect_timeout=10`,
+    MM_SERVICESETTINGS_SITEURL: url,
+    MM_SERVICESETTINGS_LISTENADDRESS: `127.0.0.1:${port}`,
+    MM_SERVICESETTINGS_ENABLEOAUTHSERVICEPROVIDER: on,
+    MM_SERVICESETTINGS_ENABLEDYNAMICCLIENTREGISTRATION: provider ? on : off,
+    MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION: on,
+    MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS: on,
+    MM_SERVICESETTINGS_ENABLEDEVELOPER: on,
+    MM_SERVICESETTINGS_ENABLETESTING: on,
+    MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS: '127.0.0.1 localhost',
+    MM_SERVICESETTINGS_ENABLELINKPREVIEWS: off,
+    MM_SERVICESETTINGS_ENABLEPERMALINKPREVIEWS: off,
+    MM_SERVICESETTINGS_ENABLESECURITYFIXALERT: off,
+    MM_SERVICESETTINGS_ENABLELOCALMODE: off,
+    MM_SERVICESETTINGS_ENABLEAWSMETERING: off,
+    MM_FEATUREFLAGS_APPSENABLED: on,
+    MM_PLUGINSETTINGS_ENABLE: on,
+    MM_PLUGINSETTINGS_ENABLEUPLOADS: on,
+    MM_PLUGINSETTINGS_DIRECTORY: join(dir, 'plugins'),
+    MM_PLUGINSETTINGS_CLIENTDIRECTORY: join(dir, 'client', 'plugins'),
+    MM_PLUGINSETTINGS_ENABLEMARKETPLACE: off,
+    MM_PLUGINSETTINGS_ENABLEREMOTEMARKETPLACE: off,
+    MM_PLUGINSETTINGS_AUTOMATICPREPACKAGEDPLUGINS: off,
+    MM_PLUGINSETTINGS_REQUIREPLUGINSIGNATURE: off,
+    MM_LOGSETTINGS_ENABLEDIAGNOSTICS: off,
+    MM_LOGSETTINGS_ENABLESENTRY: off,
+    MM_LOGSETTINGS_ENABLECONSOLE: off,
+    MM_LOGSETTINGS_ENABLEFILE: on,
+    MM_LOGSETTINGS_FILELEVEL: 'DEBUG',
+    MM_LOGSETTINGS_FILELOCATION: dir,
+    MM_ANNOUNCEMENTSETTINGS_ADMINNOTICESENABLED: off,
+    MM_ANNOUNCEMENTSETTINGS_USERNOTICESENABLED: off,
+    MM_IMAGEPROXYSETTINGS_ENABLE: off,
+    MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS: off,
+    MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS: off,
+    MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION: off,
+    MM_EMAILSETTINGS_ENABLEPREVIEWMODEBANNER: off,
+    MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL: on,
+    MM_SUPPORTSETTINGS_ENABLEASKCOMMUNITYLINK: off,
+    MM_PLUGINSETTINGS_ENABLEHEALTHCHECK: off,
+    MM_METRICSSETTINGS_ENABLE: off,
+    MM_FILESETTINGS_DIRECTORY: join(dir, 'data') + '/',
+  };
+}
+
+async function waitForPing(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let lastTick = started;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before answering ping`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v4/system/ping`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() - started > timeoutMs) throw new Error(`no ping answer after ${timeoutMs / 1000}s`);
+    if (Date.now() - lastTick > 10_000) {
+      lastTick = Date.now();
+      log(`still waiting for ${url} … ${Math.round((Date.now() - started) / 1000)}s (log: ${logFile})`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Starts one server; `provider` turns on Dynamic Client Registration. */
+export async function startMattermost(built: Built, name: string, opts: { provider?: boolean } = {}): Promise<MattermostServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const database = `mm_e2e_${name}_${runSuffix}`.toLowerCase();
+  const dir = mkdtempSync(join(tmpdir(), `oauth2-connect-e2e-${name}-`));
+  const logFile = join(dir, 'mattermost.log'); // written by the server itself
+  const outFile = join(dir, 'stdout.log');
+  let step = 'creating the database';
+  let child: ChildProcess | undefined;
+  try {
+    recreateDatabase(database);
+    for (const sub of ['data', 'plugins', 'client/plugins']) mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, 'config.json'), '{}\n'); // the server fills in and rewrites defaults
+    step = 'starting the server';
+    const started = Date.now();
+    const out = openSync(outFile, 'a');
+    child = spawn(built.serverBinary, ['server'], {
+      cwd: dir, env: environment(url, port, database, dir, !!opts.provider), stdio: ['ignore', out, out],
+    });
+    log(`${name}: mattermost pid ${child.pid} on ${url}, db ${database}, dir ${dir}`);
+    step = 'waiting for /api/v4/system/ping';
+    await waitForPing(url, child, logFile, 240_000);
+    log(`${name}: ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  } catch (err) {
+    child?.kill('SIGKILL');
+    dropDatabase(database);
+    throw new Error(`[${name}] ${step} failed: ${(err as Error).message}\n--- ${outFile}:\n${tail(outFile, 20)}\n--- ${logFile}:\n${tail(logFile, 30)}`);
+  }
+  const proc = child;
+  return {
+    name, url, port, database, dir, logFile, pid: proc.pid!,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        process.kill(proc.pid!, 'SIGTERM');
+        const timer = setTimeout(() => proc.exitCode === null && process.kill(proc.pid!, 'SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      dropDatabase(database);
+      if (!process.env.E2E_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+      log(`${name}: stopped, database ${database} dropped`);
+    },
+  };
+}
+
+/** The two instances the suite uses: one hosting the Apps plugin, one as OAuth2 provider. */
+export async function startServers(built: Built): Promise<{ apps: MattermostServer; provider: MattermostServer; stop(): Promise<void> }> {
+  const apps = await startMattermost(built, 'apps');
+  let provider: MattermostServer;
+  try {
+    provider = await startMattermost(built, 'provider', { provider: true });
+  } catch (err) {
+    await apps.stop();
+    throw err;
+  }
+  return { apps, provider, stop: async () => { await Promise.allSettled([apps.stop(), provider.stop()]); } };
+}
