@@ -1,0 +1,91 @@
+// Thunks run by the host store's redux-thunk middleware: each makes one App call
+// and records its outcome in the plugin's slice.
+import type { AnyAction, Dispatch } from 'redux';
+import type { ConnectData, PanelData, PanelProvider } from '../src/apps/panel_types.js';
+import { connectCall, disconnectCall, panelCall, providerValues } from './app_calls.js';
+import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
+import { callApp } from './client/apps_client.js';
+import { sendPopupTo, whenPopupCloses } from './popup.js';
+import { getCallOrigin, getPanelState, type HostState } from './selectors.js';
+import type { CallResponse } from './wire_types.js';
+
+export type Thunk<R = Promise<void>> = (dispatch: AppDispatch, getState: () => HostState) => R;
+export type AppDispatch = Dispatch<AnyAction> & (<R>(thunk: Thunk<R>) => R);
+
+export function loadPanel(): Thunk {
+  return async (dispatch, getState) => {
+    // Focus, the popup closing and the websocket event often come together.
+    if (getPanelState(getState()).status === 'loading') return;
+    dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_STARTED });
+    const res = await callApp(getCallOrigin(getState()), panelCall);
+    if (res.type === 'ok' && isPanelData(res.data)) {
+      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOADED, data: res.data });
+    } else {
+      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_FAILED, error: failureText(res, 'load your connected accounts') });
+    }
+  };
+}
+
+/** Reloads only a panel that has been shown: an event must not trigger a first load. */
+export function reloadPanelIfShown(): Thunk {
+  return async (dispatch, getState) => {
+    if (getPanelState(getState()).status !== 'idle') await dispatch(loadPanel());
+  };
+}
+
+/**
+ * Connect (or reconnect). `popup` is the blank window the click opened, or null
+ * when the browser blocked it.
+ */
+export function connectProvider(provider: PanelProvider, popup: Window | null): Thunk {
+  return async (dispatch, getState) => {
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'connect' });
+    const res = await callApp(getCallOrigin(getState()), connectCall, providerValues(provider));
+    const url = connectUrlOf(res);
+    let notice: Notice;
+    if (!url) {
+      popup?.close();
+      notice = { kind: 'error', text: failureText(res, `connect ${provider.display_name}`) };
+    } else if (popup && !popup.closed) {
+      sendPopupTo(popup, url);
+      whenPopupCloses(popup, () => void dispatch(loadPanel()));
+      notice = { kind: 'info', text: `Finish signing in to ${provider.display_name} in the new window.` };
+    } else {
+      notice = { kind: 'info', text: `The sign-in window for ${provider.display_name} was blocked or closed.`, link: url };
+    }
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
+  };
+}
+
+export function disconnectProvider(provider: PanelProvider): Thunk {
+  return async (dispatch, getState) => {
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'disconnect' });
+    const res = await callApp(getCallOrigin(getState()), disconnectCall, providerValues(provider));
+    const notice: Notice = res.type === 'ok'
+      ? { kind: 'info', text: res.text || `Disconnected from ${provider.display_name}.` }
+      : { kind: 'error', text: failureText(res, `disconnect ${provider.display_name}`) };
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
+    if (res.type === 'ok') await dispatch(loadPanel());
+  };
+}
+
+export const showNotice = (notice: Notice): PanelAction => ({ type: ActionTypes.NOTICE_SHOWN, notice });
+export const dismissNotice = (): PanelAction => ({ type: ActionTypes.NOTICE_DISMISSED });
+
+function isPanelData(data: unknown): data is PanelData {
+  return !!data && typeof data === 'object' && Array.isArray((data as PanelData).providers);
+}
+
+/** The sign-in URL of a connect answer: ok with ConnectData, or navigate. */
+export function connectUrlOf(res: CallResponse): string | null {
+  if (res.type === 'navigate') return res.navigate_to_url || null;
+  if (res.type !== 'ok') return null;
+  const url = (res.data as Partial<ConnectData> | undefined)?.connect_url;
+  return typeof url === 'string' && url ? url : null;
+}
+
+function failureText(res: CallResponse, what: string): string {
+  if (res.type === 'error' && res.text) return res.text;
+  if (res.type === 'ok' && res.text) return res.text;
+  return `Could not ${what}: the app sent an unexpected answer.`;
+}
