@@ -1,0 +1,66 @@
+/** The system admins' `/oauth2 provider ...` and `/oauth2 report` bindings. */
+import type { Binding, Expand, Field } from './types.js';
+import { CallPath } from './paths.js';
+import { ICON } from './manifest.js';
+
+/** Admin calls write oauth2/app, which needs a system admin's acting_user_access_token. */
+export const ADMIN_EXPAND: Expand = { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' };
+
+type ProviderList = ReadonlyArray<{ id: string; display_name: string }>;
+
+function providerSelect(providers: ProviderList): Field {
+  return {
+    name: 'provider',
+    type: 'static_select',
+    label: 'provider',
+    modal_label: 'Provider',
+    position: 1,
+    is_required: true,
+    options: providers.map((p) => ({ label: p.display_name, value: p.id })),
+  };
+}
+
+function onProvider(label: string, path: string, description: string, providers: ProviderList, extra: Field[] = []): Binding {
+  return {
+    location: label,
+    label,
+    description,
+    hint: '<provider>',
+    form: { title: description, icon: ICON, submit: { path, expand: ADMIN_EXPAND }, fields: [providerSelect(providers), ...extra] },
+  };
+}
+
+/** A form fetched from its source, so the App fills in the redirect URI and preset fields. */
+const sourcedForm = (label: string, path: string, description: string): Binding => ({
+  location: label,
+  label,
+  description,
+  form: { source: { path, expand: ADMIN_EXPAND } },
+});
+
+export function providerAdminBinding(providers: ProviderList): Binding[] {
+  const sub: Binding[] = [
+    sourcedForm('add', CallPath.providerAddForm, 'Register a provider with its client id and secret'),
+    sourcedForm('register', CallPath.providerRegisterForm, 'Register a provider by dynamic client registration (RFC 7591)'),
+    { location: 'list', label: 'list', description: 'List the registered providers and their settings', submit: { path: CallPath.providerList, expand: ADMIN_EXPAND } },
+  ];
+  if (providers.length > 0) {
+    sub.push(
+      {
+        location: 'edit',
+        label: 'edit',
+        description: 'Change a registered provider',
+        hint: '<provider>',
+        form: { title: 'Edit a provider', icon: ICON, submit: { path: CallPath.providerEditForm, expand: ADMIN_EXPAND }, fields: [providerSelect(providers)] },
+      },
+      onProvider('remove', CallPath.providerRemove, 'Remove a provider (its users must reconnect if it comes back)', providers, [
+        { name: 'confirm', type: 'bool', label: 'confirm', modal_label: 'Yes, remove it', description: 'Users connected to it will no longer be able to use their tokens.' },
+      ]),
+      onProvider('test', CallPath.providerTest, 'Check a provider\'s discovery and metadata', providers),
+    );
+  }
+  return [
+    { location: 'provider', label: 'provider', description: 'Manage OAuth2 providers (system admins)', hint: '[add|edit|remove|test|register|list]', bindings: sub },
+    { location: 'report', label: 'report', description: 'Connected and broken users per provider (system admins)', submit: { path: CallPath.report, expand: ADMIN_EXPAND } },
+  ];
+}

@@ -1,0 +1,73 @@
+/** `/oauth2 provider add|edit|remove` for system admins. */
+import { form, okRefresh } from '../../apps/responses.js';
+import type { CallRequest } from '../../apps/types.js';
+import { bool } from '../../apps/values.js';
+import { CallPath } from '../../apps/paths.js';
+import type { ProviderConfig } from '../../oauth/types.js';
+import { isOAuthError } from '../../oauth/errors.js';
+import type { StoredProvider } from '../../store/provider_records.js';
+import { botClient, providersOf } from '../context.js';
+import type { Deps, Handler } from '../deps.js';
+import { UserFacingError } from '../errors.js';
+import { md } from '../format.js';
+import { chosenProvider, openProvider } from '../provider_access.js';
+import { providerForm } from './provider_form.js';
+import { readProviderInput } from './provider_input.js';
+import { saveProviders, toStored } from './save_providers.js';
+
+/** Discovery is checked before saving, so a typo in an issuer never reaches users. */
+export async function checkDiscovery(deps: Deps, config: ProviderConfig): Promise<void> {
+  try {
+    await deps.engine.resolve(config);
+  } catch (err) {
+    if (!isOAuthError(err)) throw err;
+    const field = config.preset === 'oidc' ? 'issuer' : config.base_url !== undefined ? 'base_url' : 'preset';
+    throw new UserFacingError(`The provider's metadata could not be used: ${err.userMessage}${err.adminDetail ? ` (${err.adminDetail})` : ''}`, { [field]: err.userMessage });
+  }
+}
+
+export const providerAddForm: Handler = async (req) => form(providerForm(req, 'add', CallPath.providerAdd, CallPath.providerAddForm));
+
+export const providerAdd: Handler = async (req, deps) => {
+  const config = readProviderInput(req);
+  const existing = providersOf(req);
+  if (existing.some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, { id: 'Already in use' });
+  await checkDiscovery(deps, config);
+  await saveProviders(req, deps, [...existing, toStored(config, deps)]);
+  return okRefresh(`Registered **${md(config.display_name)}**. Users connect with \`/oauth2 connect ${config.id}\`.`);
+};
+
+function editedProvider(req: CallRequest): StoredProvider {
+  const id = (req.state as { provider?: unknown } | undefined)?.provider;
+  const all = providersOf(req);
+  const found = typeof id === 'string' ? all.find((p) => p.id === id) : chosenProvider(req, all, 'edit');
+  if (!found) throw new UserFacingError('That provider is no longer registered.');
+  return found;
+}
+
+export const providerEditForm: Handler = async (req) => {
+  const stored = editedProvider(req);
+  return form(providerForm(req, 'edit', CallPath.providerEdit, CallPath.providerEditForm, stored));
+};
+
+export const providerEdit: Handler = async (req, deps) => {
+  const stored = editedProvider(req);
+  const keepSecret = openProvider(stored, deps).client_secret;
+  const config = readProviderInput(req, { keepSecret, fixedId: stored.id });
+  if (config.preset !== stored.preset) throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+  await checkDiscovery(deps, config);
+  const updated = toStored(config, deps, stored);
+  await saveProviders(req, deps, providersOf(req).map((p) => (p.id === stored.id ? updated : p)));
+  return okRefresh(`Updated **${md(config.display_name)}**.`);
+};
+
+export const providerRemove: Handler = async (req, deps) => {
+  const all = providersOf(req);
+  const stored = chosenProvider(req, all, 'remove');
+  if (bool(req.values, 'confirm') !== true) {
+    throw new UserFacingError(`Removing **${md(stored.display_name)}** makes its users' tokens unusable. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`, { confirm: 'Tick to confirm' });
+  }
+  await saveProviders(req, deps, all.filter((p) => p.id !== stored.id));
+  await deps.reportIndex.clear(botClient(req, deps), stored.id).catch((err) => deps.logger.warn('report index clear failed', { error: err }));
+  return okRefresh(`Removed **${md(stored.display_name)}**. Its users can no longer use their tokens; if it is added again they must reconnect.`);
+};

@@ -1,0 +1,85 @@
+/**
+ * The admin's provider form: a preset select that refreshes the form to show
+ * that preset's fields, the exact redirect URI to register at the provider,
+ * and secrets as password fields. Used by add, edit and register.
+ */
+import type { CallRequest, Field, Form } from '../../apps/types.js';
+import { ADMIN_EXPAND } from '../../apps/admin_bindings.js';
+import { ICON } from '../../apps/manifest.js';
+import { select, text } from '../../apps/values.js';
+import { getPreset, listPresets } from '../../oauth/providers/index.js';
+import type { PresetName } from '../../oauth/types.js';
+import type { StoredProvider } from '../../store/provider_records.js';
+
+export type FormMode = 'add' | 'edit' | 'register';
+
+const PRESET_NAMES = listPresets().map((p) => p.name);
+export const isPreset = (v: string | undefined): v is PresetName => v !== undefined && (PRESET_NAMES as string[]).includes(v);
+
+const AUTH_OPTIONS = [
+  { label: 'Client secret in the body (client_secret_post)', value: 'client_secret_post' },
+  { label: 'HTTP Basic (client_secret_basic)', value: 'client_secret_basic' },
+  { label: 'Public client, PKCE only (none)', value: 'none' },
+];
+
+const textField = (name: string, modal_label: string, extra: Partial<Field> = {}): Field => ({ name, type: 'text', label: name.replace(/_/g, '-'), modal_label, ...extra });
+
+/** The value an admin already typed (refresh), else the stored one (edit). Secrets are never echoed. */
+function current(req: CallRequest, stored: StoredProvider | undefined, name: string): string | undefined {
+  const typed = text(req.values, name);
+  if (typed !== undefined) return typed;
+  if (!stored) return undefined;
+  const key = name.startsWith('endpoints.') ? name.slice('endpoints.'.length) : name;
+  const fromEndpoints = stored.endpoints?.[key as keyof NonNullable<StoredProvider['endpoints']>];
+  const direct = (stored as unknown as Record<string, unknown>)[key];
+  return typeof fromEndpoints === 'string' ? fromEndpoints : typeof direct === 'string' ? direct : undefined;
+}
+
+function presetFields(req: CallRequest, preset: PresetName, stored: StoredProvider | undefined): Field[] {
+  return getPreset(preset).fields.map((f) =>
+    textField(f.key.replace('.', '_'), f.label, {
+      subtype: 'url',
+      is_required: f.required,
+      description: f.help,
+      value: current(req, stored, f.key) ?? current(req, stored, f.key.replace('.', '_')) ?? f.default ?? '',
+    }),
+  );
+}
+
+function clientFields(req: CallRequest, preset: PresetName, stored: StoredProvider | undefined, mode: FormMode): Field[] {
+  const defaults = getPreset(preset).defaults;
+  const auth = select(req.values, 'auth') ?? stored?.auth ?? defaults.token_endpoint_auth_method;
+  const fields: Field[] = [];
+  if (mode !== 'register') {
+    fields.push(textField('client_id', 'Client ID', { is_required: true, value: current(req, stored, 'client_id') ?? '' }));
+    fields.push(textField('client_secret', 'Client secret', { subtype: 'password', description: stored ? 'Leave empty to keep the current secret.' : 'Leave empty for a public client (PKCE only).' }));
+  }
+  fields.push({ name: 'auth', type: 'static_select', label: 'auth', modal_label: 'Client authentication', options: AUTH_OPTIONS, value: AUTH_OPTIONS.find((o) => o.value === auth) ?? AUTH_OPTIONS[0]! });
+  fields.push(textField('scopes', 'Scopes', { description: 'Separated by spaces.', value: current(req, stored, 'scopes') ?? (stored?.scopes ?? defaults.scopes).join(' ') }));
+  fields.push(textField('params', 'Extra authorize parameters', { description: 'Optional, as a=b&c=d.', value: current(req, stored, 'params') ?? new URLSearchParams(stored?.params ?? {}).toString() }));
+  return fields;
+}
+
+const TITLES: Record<FormMode, string> = { add: 'Add an OAuth2 provider', edit: 'Edit an OAuth2 provider', register: 'Register at a provider (dynamic registration)' };
+
+export function providerForm(req: CallRequest, mode: FormMode, submitPath: string, sourcePath: string, stored?: StoredProvider): Form {
+  const chosen = select(req.values, 'preset') ?? stored?.preset;
+  const presets = listPresets().filter((p) => mode !== 'register' || ['mattermost', 'oidc', 'oauth2', 'gitlab'].includes(p.name));
+  const preset: PresetName = isPreset(chosen) ? chosen : (presets[0]?.name ?? 'oidc');
+  const redirect = req.context.oauth2?.complete_url ?? '(unknown: the App needs the remote_oauth2 permission)';
+  const fields: Field[] = [
+    { name: 'redirect', type: 'markdown', description: `Register this exact redirect URI at the provider:\n\`${redirect}\`` },
+    { name: 'preset', type: 'static_select', label: 'preset', modal_label: 'Provider type', is_required: true, refresh: true, readonly: mode === 'edit', options: presets.map((p) => ({ label: p.label, value: p.name })), value: { label: getPreset(preset).label, value: preset } },
+    textField('id', 'Short name (used in commands)', { is_required: true, readonly: mode === 'edit', description: 'Lower-case letters, digits and -, e.g. github.', value: current(req, stored, 'id') ?? (mode === 'edit' ? '' : preset) }),
+    textField('display_name', 'Display name', { is_required: true, value: current(req, stored, 'display_name') ?? getPreset(preset).label }),
+    ...presetFields(req, preset, stored),
+    ...clientFields(req, preset, stored, mode),
+  ];
+  return {
+    title: TITLES[mode],
+    icon: ICON,
+    submit: { path: submitPath, expand: ADMIN_EXPAND, ...(stored && { state: { provider: stored.id } }) },
+    source: { path: sourcePath, expand: ADMIN_EXPAND, ...(stored && { state: { provider: stored.id } }) },
+    fields,
+  };
+}

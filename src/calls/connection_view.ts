@@ -1,0 +1,34 @@
+/**
+ * One view of the acting user's connections, shared by `status` and the
+ * webapp panel: providers, summary, and each connected token's expiry (one
+ * KV read per connected provider).
+ */
+import type { CallRequest } from '../apps/types.js';
+import type { PanelProvider } from '../apps/panel_types.js';
+import { TokenStore } from '../store/token_store.js';
+import { providersOf, userClient, userStateOf } from './context.js';
+import type { Deps } from './deps.js';
+
+export async function connectionView(req: CallRequest, deps: Deps): Promise<PanelProvider[]> {
+  const summary = userStateOf(req);
+  const providers = providersOf(req);
+  const anyConnected = providers.some((p) => summary.connections[p.id]);
+  const store = anyConnected ? new TokenStore(userClient(req, deps), deps.sealer) : undefined;
+  return Promise.all(
+    providers.map(async (p): Promise<PanelProvider> => {
+      const c = summary.connections[p.id];
+      const base = { id: p.id, display_name: p.display_name, preset: p.preset };
+      if (!c || !store) return { ...base, connected: false };
+      let expiresAt: number | undefined;
+      let unreadable: string | undefined;
+      try {
+        expiresAt = (await store.load(p.id))?.expires_at;
+      } catch (err) {
+        deps.logger.warn('token unreadable', { provider: p.id, error: err });
+        unreadable = 'the App cannot read the stored token (ask a system admin to check the encryption key)';
+      }
+      const broken = c.broken ?? unreadable;
+      return { ...base, connected: true, account_label: c.label, connected_at: c.since, ...(expiresAt !== undefined && { expires_at: expiresAt }), ...(broken && { broken: true, broken_reason: broken }) };
+    }),
+  );
+}

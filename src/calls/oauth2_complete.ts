@@ -1,0 +1,79 @@
+/**
+ * The framework's on_oauth2_complete call: the plugin already checked the
+ * state's single use and owner. Here: the flow record (deleted on use, 15
+ * minutes), the provider's answer (error, iss, code exchange, id_token), the
+ * account (a reconnect must return the same one), then the token is sealed
+ * and stored and the user gets a DM. Round trips: the token request, then the
+ * token write, the summary write and the DM post.
+ */
+import { ok } from '../apps/responses.js';
+import type { CallRequest } from '../apps/types.js';
+import { requiredText } from '../apps/values.js';
+import { findProvider, type StoredProvider } from '../store/provider_records.js';
+import { TokenStore } from '../store/token_store.js';
+import { liveFlows, type UserState } from '../store/user_state.js';
+import type { CompletedAuthorization } from '../oauth/types.js';
+import { actingUser, botClient, userClient, userStateOf } from './context.js';
+import type { Deps, Handler } from './deps.js';
+import { UserFacingError } from './errors.js';
+import { md } from './format.js';
+import { sendDm } from './notify.js';
+import { stateHash } from './oauth2_connect.js';
+import { openProvider } from './provider_access.js';
+import { mapError } from '../http/error_mapper.js';
+
+const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';
+
+function takeFlow(summary: UserState, state: string, now: number): { provider: string; rest: UserState } {
+  const hash = stateHash(state);
+  const flow = liveFlows(summary.flows, now).find((f) => f.h === hash);
+  const rest: UserState = { ...summary, flows: summary.flows.filter((f) => f.h !== hash && now - f.at < 15 * 60_000) };
+  if (!flow) throw new UserFacingError(`This connection attempt has expired or was already used. ${START_AGAIN}`);
+  return { provider: flow.p, rest };
+}
+
+function checkSameAccount(summary: UserState, stored: StoredProvider, done: CompletedAuthorization): void {
+  const existing = summary.connections[stored.id];
+  if (existing && existing.sub !== done.account.sub) {
+    throw new UserFacingError(
+      `You signed in to ${md(stored.display_name)} as **${md(done.account.label)}**, but this Mattermost account is connected as **${md(existing.label)}**. ` +
+        `Nothing was changed. To switch accounts, run \`/oauth2 disconnect ${stored.id}\` first.`,
+    );
+  }
+}
+
+async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string): Promise<UserState> {
+  const redirectUri = req.context.oauth2?.complete_url;
+  if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
+  const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const { code_verifier, nonce } = deps.flowSecrets(state);
+  const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce });
+  checkSameAccount(summary, stored, done);
+  await new TokenStore(userClient(req, deps), deps.sealer).save(stored.id, done.tokens);
+  const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
+  const { pending: _pending, ...rest } = summary;
+  return { ...rest, connections: { ...summary.connections, [stored.id]: connection } };
+}
+
+export const oauth2Complete: Handler = async (req, deps) => {
+  const user = actingUser(req);
+  const state = requiredText(req.values, 'state', 'The state');
+  const summary = userStateOf(req);
+  const { provider, rest } = takeFlow(summary, state, deps.now());
+  const stored = findProvider(req.context.oauth2?.data, provider);
+  try {
+    if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);
+    const updated = await exchangeAndStore(req, deps, rest, stored, state);
+    await userClient(req, deps).storeOAuth2User(updated);
+    deps.reportIndex.record(botClient(req, deps), stored.id, user.id, 'connected');
+    await sendDm(req, deps, updated, `You connected your ${md(stored.display_name)} account **${md(updated.connections[stored.id]?.label ?? '')}**.`);
+    return ok(`Connected to ${stored.display_name}.`);
+  } catch (err) {
+    // The flow is used up whatever happened; nothing else was stored.
+    await userClient(req, deps).storeOAuth2User(rest).catch(() => undefined);
+    const mapped = mapError(err).response;
+    const reason = mapped.type === 'error' ? mapped.text : 'an unexpected error';
+    await sendDm(req, deps, rest, `Connecting your ${md(stored?.display_name ?? provider)} account failed: ${reason}`);
+    throw err;
+  }
+};

@@ -1,0 +1,35 @@
+/**
+ * The incoming-call check: the Apps plugin signs each call with HS256 over the
+ * secret the admin typed at install (claims exp and acting_user_id; no iss or
+ * aud). The key is imported once; the algorithm is pinned.
+ */
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { jwtVerify } from 'jose';
+
+export const JWT_HEADER = 'mattermost-app-authorization';
+
+export interface VerifiedCaller {
+  actingUserId?: string;
+}
+
+export class JwtError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'JwtError';
+  }
+}
+
+export function createJwtVerifier(secret: string): (header: string | undefined) => Promise<VerifiedCaller> {
+  const key: KeyObject = createSecretKey(Buffer.from(secret, 'utf8'));
+  return async (header) => {
+    const match = header?.match(/^Bearer\s+(\S+)$/i);
+    if (!match?.[1]) throw new JwtError('missing Mattermost-App-Authorization bearer token');
+    try {
+      const { payload } = await jwtVerify(match[1], key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      const acting = payload.acting_user_id;
+      return typeof acting === 'string' && acting !== '' ? { actingUserId: acting } : {};
+    } catch (err) {
+      throw new JwtError(err instanceof Error ? `invalid JWT: ${err.message}` : 'invalid JWT');
+    }
+  };
+}

@@ -1,0 +1,6 @@
+/** The package's public API for other App developers: the driver and the OAuth engine. */
+export * from './mattermost/index.js';
+export { createService, createDeps } from './service.js';
+export { loadConfig, type Config } from './config.js';
+export type * from './apps/types.js';
+export { CallPath } from './apps/paths.js';

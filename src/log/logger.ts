@@ -1,0 +1,59 @@
+/**
+ * Structured logs: one JSON object a line. Secret-looking keys are redacted
+ * wherever they appear, and registered secret values (the JWT secret, the
+ * encryption keys) are scrubbed from every string.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const SECRET_KEY = /(secret|token|password|authorization|cookie|code_verifier|^code$|^key$|private|assertion|nonce|^state$)/i;
+const REDACTED = '[redacted]';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LoggerOptions {
+  level?: Level;
+  /** Values that must never appear in a line (scrubbed from strings). */
+  secrets?: string[];
+  write?: (line: string) => void;
+}
+
+function scrub(value: string, secrets: string[]): string {
+  let out = value;
+  for (const secret of secrets) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+function redact(value: unknown, secrets: string[], depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value, secrets);
+  if (value instanceof Error) return { name: value.name, message: scrub(value.message, secrets) };
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > 6) return '[deep]';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : redact(v, secrets, depth + 1);
+  return out;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const min = ORDER[options.level ?? 'info'];
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  const log = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
+    if (ORDER[level] < min) return;
+    const body = redact(fields, secrets) as Record<string, unknown>;
+    write(JSON.stringify({ time: new Date().toISOString(), level, msg: scrub(msg, secrets), ...body }));
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A logger that keeps its lines, for tests that check what was logged. */
+export function createMemoryLogger(options: Omit<LoggerOptions, 'write'> = {}): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ ...options, level: options.level ?? 'debug', write: (l) => lines.push(l) }), { lines });
+}

@@ -1,0 +1,19 @@
+/** The few Mattermost REST v4 calls the App makes: the bot's direct messages. */
+import { parseJson, send, type HttpOptions } from './http.js';
+
+export class MattermostRestClient {
+  constructor(private readonly options: HttpOptions) {}
+
+  /** POST /api/v4/channels/direct: idempotent, returns the DM channel's id. */
+  async directChannel(userA: string, userB: string): Promise<string> {
+    const path = '/api/v4/channels/direct';
+    const text = await send(this.options, { method: 'POST', path, body: JSON.stringify([userA, userB]) });
+    const channel = parseJson('POST', path, text) as { id?: unknown };
+    if (typeof channel.id !== 'string') throw new Error('Mattermost answered a direct channel without an id');
+    return channel.id;
+  }
+
+  async createPost(channelId: string, message: string): Promise<void> {
+    await send(this.options, { method: 'POST', path: '/api/v4/posts', body: JSON.stringify({ channel_id: channelId, message }) });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Wires the App from a configuration: the engine, the sealer, the logger and
+ * the routes. Tests build it with injected fetch and clock.
+ */
+import { createHmac } from 'node:crypto';
+import type { Config } from './config.js';
+import { routes } from './calls/routes.js';
+import type { Deps } from './calls/deps.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { createOAuthEngine } from './oauth/engine.js';
+import { createTokenCipher, deriveFlowSecrets } from './oauth/crypto.js';
+import { ReportIndex } from './store/report_index.js';
+
+export interface ServiceOverrides {
+  fetch?: typeof fetch;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides = {}): Deps {
+  const secrets = [config.jwtSecret ?? '', ...config.encryptionKeys.map((k) => k.key.toString('base64'))];
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets });
+  const doFetch = overrides.fetch ?? fetch;
+  const now = overrides.now ?? Date.now;
+  const current = config.encryptionKeys.find((k) => k.id === config.currentKeyId);
+  if (!current) throw new Error('the current encryption key is missing');
+  // The flow key is derived, so the encryption key itself is never used for two purposes.
+  const flowKey = createHmac('sha256', current.key).update('oauth2-connect flow secrets').digest();
+  return {
+    config,
+    logger,
+    engine: createOAuthEngine({ fetch: doFetch, now, httpTimeoutMs: config.httpTimeoutMs, discoveryTtlMs: config.discoveryTtlMs }),
+    sealer: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId }),
+    flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
+    fetch: doFetch,
+    now,
+    reportIndex: new ReportIndex(logger),
+  };
+}
+
+export function createService(config: Readonly<Config>, overrides: ServiceOverrides = {}) {
+  const deps = createDeps(config, overrides);
+  return { deps, app: createHttpApp(deps, routes) };
+}

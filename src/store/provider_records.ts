@@ -1,0 +1,80 @@
+/**
+ * Provider registrations. They live in oauth2/app's `data`, which the plugin
+ * expands into every call that asks for oauth2_app: bindings, connect and
+ * complete read them with no round trip. Client secrets are sealed with the
+ * App's key; the record is public-safe without the key.
+ */
+import type { PresetName, ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../oauth/types.js';
+
+export interface StoredProvider {
+  id: string;
+  display_name: string;
+  preset: PresetName;
+  issuer?: string;
+  base_url?: string;
+  tenant?: string;
+  endpoints?: Partial<ProviderEndpoints>;
+  client_id: string;
+  /** The client secret sealed by the token cipher; absent for public clients. */
+  sealed_secret?: string;
+  auth: TokenEndpointAuthMethod;
+  scopes: string[];
+  params?: Record<string, string>;
+  /** Set by dynamic registration. */
+  registered?: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProvidersDoc {
+  v: 1;
+  providers: StoredProvider[];
+}
+
+export const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+const PRESETS: readonly string[] = ['github', 'gitlab', 'google', 'microsoft', 'mattermost', 'oidc', 'oauth2'];
+
+function isStoredProvider(p: unknown): p is StoredProvider {
+  if (typeof p !== 'object' || p === null) return false;
+  const r = p as Record<string, unknown>;
+  return (
+    typeof r.id === 'string' &&
+    PROVIDER_ID.test(r.id) &&
+    typeof r.display_name === 'string' &&
+    typeof r.preset === 'string' &&
+    PRESETS.includes(r.preset) &&
+    typeof r.client_id === 'string' &&
+    Array.isArray(r.scopes)
+  );
+}
+
+/** Reads the providers from context.oauth2.data; anything malformed is left out, never thrown. */
+export function readProviders(data: unknown): StoredProvider[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const list = (data as { providers?: unknown }).providers;
+  if (!Array.isArray(list)) return [];
+  return list.filter(isStoredProvider);
+}
+
+export function findProvider(data: unknown, id: string): StoredProvider | undefined {
+  return readProviders(data).find((p) => p.id === id);
+}
+
+/** The engine's view of a stored provider, with the secret opened. */
+export function toProviderConfig(p: StoredProvider, clientSecret: string | undefined): ProviderConfig {
+  return {
+    id: p.id,
+    display_name: p.display_name,
+    preset: p.preset,
+    ...(p.issuer !== undefined && { issuer: p.issuer }),
+    ...(p.base_url !== undefined && { base_url: p.base_url }),
+    ...(p.tenant !== undefined && { tenant: p.tenant }),
+    ...(p.endpoints !== undefined && { endpoints: p.endpoints }),
+    client_id: p.client_id,
+    ...(clientSecret !== undefined && { client_secret: clientSecret }),
+    token_endpoint_auth_method: p.auth,
+    scopes: p.scopes,
+    ...(p.params !== undefined && { extra_authorize_params: p.params }),
+  };
+}
