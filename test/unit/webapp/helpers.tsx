@@ -1,0 +1,95 @@
+/** @jsxRuntime automatic */
+// A host store like the Mattermost webapp's (thunk middleware, the plugin's slice
+// under its key), a fake of the Apps plugin's call endpoint on globalThis.fetch,
+// and panel data to answer with.
+import { render } from '@testing-library/react';
+import { Provider } from 'react-redux';
+import { applyMiddleware, createStore, type AnyAction, type Middleware, type Store } from 'redux';
+import type { PanelData } from '../../../src/apps/panel_types.js';
+import type { AppDispatch } from '../../../webapp/actions.js';
+import { ConnectedAccounts } from '../../../webapp/components/connected_accounts/connected_accounts.js';
+import { STATE_KEY } from '../../../webapp/manifest.js';
+import { panelReducer } from '../../../webapp/reducer.js';
+import type { HostState } from '../../../webapp/selectors.js';
+import type { CallRequest } from '../../../webapp/wire_types.js';
+
+export const SITE_URL = 'https://mm.example.com';
+
+const thunk: Middleware = (api) => (next) => (action) =>
+  typeof action === 'function' ? action(api.dispatch, api.getState) : next(action);
+
+export function makeStore(): Store<HostState> & { dispatch: AppDispatch } {
+  const entities = {
+    general: { config: { SiteURL: SITE_URL } },
+    channels: { currentChannelId: 'channel1' },
+    teams: { currentTeamId: 'team1' },
+  };
+  const reducer = (state: HostState | undefined, action: AnyAction): HostState => ({
+    entities,
+    [STATE_KEY]: panelReducer(state?.[STATE_KEY], action as never),
+  });
+  return createStore(reducer, applyMiddleware(thunk)) as never;
+}
+
+export interface RecordedCall {
+  url: string;
+  init: RequestInit;
+  body: CallRequest;
+}
+
+export type Answer = { status?: number; json?: unknown; text?: string } | 'network-error';
+
+/** Replaces globalThis.fetch; `answer` picks the reply by call path. */
+export function fakeCallEndpoint(answer: (body: CallRequest) => Answer | Promise<Answer>) {
+  const calls: RecordedCall[] = [];
+  globalThis.fetch = (async (url: string, init: RequestInit) => {
+    const body = JSON.parse(String(init.body)) as CallRequest;
+    calls.push({ url, init, body });
+    const reply = await answer(body);
+    if (reply === 'network-error') throw new TypeError('fetch failed');
+    const text = reply.text ?? JSON.stringify(reply.json);
+    return new Response(text, { status: reply.status ?? 200 });
+  }) as typeof fetch;
+  return { calls, paths: () => calls.map((c) => c.body.path) };
+}
+
+export const HOUR = 3_600_000;
+
+export function panelData(overrides: Partial<PanelData> = {}): PanelData {
+  const now = Date.now();
+  return {
+    is_admin: false,
+    providers: [
+      {
+        id: 'github', display_name: 'GitHub', preset: 'github', connected: true,
+        account_label: 'octocat', connected_at: now - 48 * HOUR, expires_at: now + 2 * HOUR,
+      },
+      { id: 'gitlab', display_name: 'GitLab', preset: 'gitlab', connected: false },
+      {
+        id: 'google', display_name: 'Google', preset: 'google', connected: true, account_label: 'jane@example.com',
+        broken: true, broken_reason: 'the refresh token was revoked',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function renderPanel(store = makeStore()) {
+  const view = render(
+    <Provider store={store}>
+      <ConnectedAccounts />
+    </Provider>,
+  );
+  return { store, ...view };
+}
+
+/** A stand-in for the window window.open returns. */
+export class FakePopup {
+  closed = false;
+  opener: unknown = {};
+  location = { href: 'about:blank' };
+  document = { title: '' };
+  close() {
+    this.closed = true;
+  }
+}
