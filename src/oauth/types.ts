@@ -158,6 +158,8 @@ export interface OAuthEngineOptions {
   httpTimeoutMs: number;
   /** How long discovered metadata is reused, in ms. */
   discoveryTtlMs: number;
+  /** Timeout of each revocation request, in ms (default: httpTimeoutMs). */
+  revocationTimeoutMs?: number;
 }
 
 /** The engine: stateless but for the discovery cache. */

@@ -1,0 +1,57 @@
+/**
+ * A valid access token for a stored connection: the stored one while it lasts,
+ * otherwise one refresh per key at a time (concurrent callers share it), with
+ * the rotated tokens saved before anyone gets them.
+ * https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 (refresh token rotation)
+ */
+import { toOAuthError } from './error_mapping.js';
+import { type SingleFlight, singleFlight } from './single_flight.js';
+import { isFresh } from './token_set.js';
+import type { TokenSet } from './types.js';
+
+export interface FreshTokenInput {
+  /** One key per connection, e.g. `${userId}/${providerId}`. */
+  key: string;
+  /** Reads the stored tokens (decrypted). */
+  load(): Promise<TokenSet>;
+  /** Stores the refreshed tokens (encrypt them); awaited before callers get them. */
+  save(tokens: TokenSet): Promise<void>;
+  /** The refresh itself, usually `(tokens) => engine.refresh(config, tokens)`. */
+  refresh(tokens: TokenSet): Promise<TokenSet>;
+  now(): number;
+  /** Refresh when the token expires within this many ms. */
+  marginMs: number;
+  /** Refresh even if the stored token looks valid (the provider just refused it). */
+  force?: boolean;
+  /** Where in-flight refreshes are shared; one per process by default. */
+  flights?: SingleFlight;
+}
+
+const processFlights = singleFlight();
+
+/**
+ * The stored token if it is valid for longer than the margin, else a refreshed one.
+ * Throws OAuthError('invalid_grant') when the refresh token is refused (mark the
+ * connection broken) and OAuthError('provider_unavailable') when the provider
+ * cannot be reached (the stored token is left as it was).
+ */
+export async function getFreshToken(input: FreshTokenInput): Promise<TokenSet> {
+  const seen = await input.load();
+  if (!input.force && isFresh(seen, input.now(), input.marginMs)) return seen;
+  return (input.flights ?? processFlights).run(input.key, () => refreshStored(input, seen));
+}
+
+async function refreshStored(input: FreshTokenInput, seen: TokenSet): Promise<TokenSet> {
+  // A caller that read the old token just before the last refresh finished lands here: reuse that result.
+  const current = await input.load();
+  const replaced = current.access_token !== seen.access_token;
+  if (isFresh(current, input.now(), input.marginMs) && (replaced || !input.force)) return current;
+  let refreshed: TokenSet;
+  try {
+    refreshed = await input.refresh(current);
+  } catch (err) {
+    throw toOAuthError(err, 'refresh', [current.access_token, current.refresh_token]);
+  }
+  await input.save(refreshed);
+  return refreshed;
+}

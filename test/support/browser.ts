@@ -1,0 +1,56 @@
+/**
+ * Debian's chromium driven by playwright-core: the real browser that follows
+ * connect_url to the provider's login and consent pages and back.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+export interface FlowResult {
+  /** The last page's URL and text (the plugin's "Completed" page, or its error text). */
+  url: string;
+  text: string;
+}
+
+/** Signs in at oidc-provider's development login page, then grants consent when asked. */
+async function passProviderPages(page: Page, login: string, providerOrigin: string): Promise<void> {
+  for (let step = 0; step < 4; step++) {
+    await page.waitForLoadState('domcontentloaded');
+    if (!page.url().startsWith(providerOrigin)) return;
+    const loginField = page.locator('input[name="login"]');
+    if (await loginField.count()) {
+      await loginField.fill(login);
+      await page.locator('input[name="password"]').fill('any-password');
+      await Promise.all([page.waitForNavigation(), page.locator('button[type="submit"]').first().click()]);
+      continue;
+    }
+    const consent = page.locator('button[autofocus][type="submit"]');
+    if (await consent.count()) {
+      await Promise.all([page.waitForNavigation(), consent.first().click()]);
+      continue;
+    }
+    return;
+  }
+}
+
+/** Opens connect_url with the user's Mattermost cookies and goes through the provider's pages. */
+export async function connectInBrowser(browser: Browser, cookies: Array<{ name: string; value: string; url: string }>, connectUrl: string, login: string, providerOrigin: string): Promise<FlowResult> {
+  const context = await browser.newContext();
+  try {
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    await page.goto(connectUrl);
+    await passProviderPages(page, login, providerOrigin);
+    await page.waitForLoadState('domcontentloaded');
+    return { url: page.url(), text: (await page.textContent('body').catch(() => '')) ?? '' };
+  } finally {
+    await context.close();
+  }
+}
