@@ -137,7 +137,19 @@ export async function appsCall(user: MMClient, request: Record<string, unknown>)
   return user.json('POST', `${APPS_API}/call`, request);
 }
 
+/** Adds a permission to a role if it lacks it (PUT /roles/{id}/patch). */
+export async function ensureRolePermission(admin: MMClient, roleName: string, permission: string): Promise<boolean> {
+  const role = await admin.json<{ id: string; permissions: string[] }>('GET', `/api/v4/roles/name/${roleName}`);
+  if (role.permissions.includes(permission)) return false;
+  await admin.json('PUT', `/api/v4/roles/${role.id}/patch`, { permissions: [...role.permissions, permission] });
+  log(`granted ${permission} to ${roleName}`);
+  return true;
+}
+
 export async function createOAuthApp(admin: MMClient, app: { name: string; callback_urls: string[]; homepage: string; is_trusted?: boolean }): Promise<{ id: string; client_secret: string }> {
+  // On the pinned master build, manage_oauth is a deprecated permission that no
+  // role gets on a fresh database, yet POST /oauth/apps still requires it.
+  await ensureRolePermission(admin, 'system_admin', 'manage_oauth');
   return admin.json('POST', '/api/v4/oauth/apps', { description: app.name, is_trusted: true, ...app });
 }
 

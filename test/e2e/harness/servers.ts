@@ -10,7 +10,10 @@ import { log, runQuiet, tail } from './run.js';
 
 export interface MattermostServer {
   name: string;
+  /** SiteURL, for browsers. */
   url: string;
+  /** http://127.0.0.1:port, for Node clients (localhost may resolve to ::1 first). */
+  directUrl: string;
   port: number;
   database: string;
   dir: string;
@@ -119,10 +122,16 @@ async function waitForPing(url: string, child: ChildProcess, logFile: string, ti
   }
 }
 
-/** Starts one server; `provider` turns on Dynamic Client Registration. */
-export async function startMattermost(built: Built, name: string, opts: { provider?: boolean } = {}): Promise<MattermostServer> {
+/**
+ * Starts one server; `provider` turns on Dynamic Client Registration. `host`
+ * goes into SiteURL only (it always listens on 127.0.0.1): browsers share
+ * cookies across ports, so two servers need two host names to keep two logins.
+ */
+export async function startMattermost(
+  built: Built, name: string, opts: { provider?: boolean; host?: string } = {},
+): Promise<MattermostServer> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   const database = `mm_e2e_${name}_${runSuffix}`.toLowerCase();
   const dir = mkdtempSync(join(tmpdir(), `oauth2-connect-e2e-${name}-`));
   const logFile = join(dir, 'mattermost.log'); // written by the server itself
@@ -141,7 +150,7 @@ export async function startMattermost(built: Built, name: string, opts: { provid
     });
     log(`${name}: mattermost pid ${child.pid} on ${url}, db ${database}, dir ${dir}`);
     step = 'waiting for /api/v4/system/ping';
-    await waitForPing(url, child, logFile, 240_000);
+    await waitForPing(`http://127.0.0.1:${port}`, child, logFile, 240_000);
     log(`${name}: ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   } catch (err) {
     child?.kill('SIGKILL');
@@ -150,7 +159,7 @@ export async function startMattermost(built: Built, name: string, opts: { provid
   }
   const proc = child;
   return {
-    name, url, port, database, dir, logFile, pid: proc.pid!,
+    name, url, directUrl: `http://127.0.0.1:${port}`, port, database, dir, logFile, pid: proc.pid!,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
@@ -171,7 +180,7 @@ export async function startServers(built: Built): Promise<{ apps: MattermostServ
   const apps = await startMattermost(built, 'apps');
   let provider: MattermostServer;
   try {
-    provider = await startMattermost(built, 'provider', { provider: true });
+    provider = await startMattermost(built, 'provider', { provider: true, host: 'localhost' });
   } catch (err) {
     await apps.stop();
     throw err;
