@@ -36,3 +36,33 @@ export async function connectUser(world: World, user: ScenarioUser, login: strin
   const connectUrl = await startConnect(world, user, provider);
   return connectInBrowser(world.browser, world.backend.browserCookies(user), connectUrl, login, world.provider.issuer);
 }
+
+export interface RawFlow {
+  /** The provider's redirect back to complete_url, as the browser would follow it. */
+  completeUrl: string;
+  /** Follows completeUrl with the user's Mattermost cookies: the plugin's answer. */
+  complete(url?: string): Promise<{ status: number; text: string }>;
+}
+
+const cookieHeader = (world: World, user: ScenarioUser) => world.backend.browserCookies(user).map((c) => `${c.name}=${c.value}`).join('; ');
+
+/**
+ * The connect flow without a browser, stopping before complete_url so a test
+ * can tamper with the redirect or move the clock. The provider's pages are
+ * driven by oidc_provider.ts's authorize().
+ */
+export async function connectUntilRedirect(world: World, user: ScenarioUser, login: string, provider = PROVIDER_ID, deny = false): Promise<RawFlow> {
+  const connectUrl = await startConnect(world, user, provider);
+  const res = await fetch(connectUrl, { headers: { cookie: cookieHeader(world, user) }, redirect: 'manual' });
+  const authorizeUrl = res.headers.get('location');
+  assert.ok(authorizeUrl, `connect_url redirects to the provider (HTTP ${res.status}: ${await res.text()})`);
+  const params = await world.provider.authorize(authorizeUrl, { login, deny });
+  const completeUrl = `${world.completeUrl}?${new URLSearchParams(params)}`;
+  return {
+    completeUrl,
+    complete: async (url = completeUrl) => {
+      const answer = await fetch(url, { headers: { cookie: cookieHeader(world, user) }, redirect: 'manual' });
+      return { status: answer.status, text: await answer.text() };
+    },
+  };
+}
