@@ -12,6 +12,9 @@ import type { CallResponse } from './wire_types.js';
 export type Thunk<R = Promise<void>> = (dispatch: AppDispatch, getState: () => HostState) => R;
 export type AppDispatch = Dispatch<AnyAction> & (<R>(thunk: Thunk<R>) => R);
 
+export const showNotice = (notice: Notice): PanelAction => ({ type: ActionTypes.NOTICE_SHOWN, notice });
+export const dismissNotice = (): PanelAction => ({ type: ActionTypes.NOTICE_DISMISSED });
+
 export function loadPanel(): Thunk {
   return async (dispatch, getState) => {
     // Focus, the popup closing and the websocket event often come together.
@@ -48,8 +51,13 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
       notice = { kind: 'error', text: failureText(res, `connect ${provider.display_name}`) };
     } else if (popup && !popup.closed) {
       sendPopupTo(popup, url);
-      whenPopupCloses(popup, () => void dispatch(loadPanel()));
       notice = { kind: 'info', text: `Finish signing in to ${provider.display_name} in the new window.` };
+      const prompt = notice;
+      whenPopupCloses(popup, () => {
+        // The reloaded row tells the outcome; the prompt to sign in is stale by now.
+        if (getPanelState(getState()).notice === prompt) dispatch(dismissNotice());
+        void dispatch(loadPanel());
+      });
     } else {
       notice = { kind: 'info', text: `The sign-in window for ${provider.display_name} was blocked or closed.`, link: url };
     }
@@ -68,9 +76,6 @@ export function disconnectProvider(provider: PanelProvider): Thunk {
     if (res.type === 'ok') await dispatch(loadPanel());
   };
 }
-
-export const showNotice = (notice: Notice): PanelAction => ({ type: ActionTypes.NOTICE_SHOWN, notice });
-export const dismissNotice = (): PanelAction => ({ type: ActionTypes.NOTICE_DISMISSED });
 
 function isPanelData(data: unknown): data is PanelData {
   return !!data && typeof data === 'object' && Array.isArray((data as PanelData).providers);

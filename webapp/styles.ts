@@ -29,6 +29,8 @@ export const PANEL_CSS = `
   background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.08); }
 .${CLASS}-notice-error { background: rgba(var(--error-text-color-rgb, 210, 75, 78), 0.12); }
 .${CLASS}-notice p { flex: 1; margin: 0; }
+.${CLASS}-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.${CLASS}-btn-icon { border: 0; background: transparent; color: inherit; font-size: 16px; line-height: 16px; padding: 2px 6px; }
 .${CLASS}-muted { color: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.72); }
 .${CLASS}-footer { margin-top: 16px; }
 .${CLASS}-overlay { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.5); display: flex;

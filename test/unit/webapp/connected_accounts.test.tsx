@@ -106,6 +106,7 @@ describe('ConnectedAccounts panel', () => {
 
     popup!.closed = true;
     await waitFor(() => assert.equal(endpoint.paths().filter((p) => p === '/panel').length, 2), { timeout: 2000 });
+    assert.equal(screen.queryByText('Finish signing in to GitLab in the new window.'), null, 'the stale prompt is gone');
   });
 
   test('when the connect call fails, then the window closes and the error shows', async () => {

@@ -43,7 +43,8 @@ export function ConnectedAccounts() {
   return (
     <section className={`${CLASS}-panel`} aria-labelledby={`${CLASS}-title`} aria-busy={panel.status === 'loading'}>
       <style>{PANEL_CSS}</style>
-      <h2 id={`${CLASS}-title`}>Connected accounts</h2>
+      {/* The sidebar and the settings section show this title already; screen readers still need it. */}
+      <h2 id={`${CLASS}-title`} className={`${CLASS}-sr-only`}>Connected accounts</h2>
       {panel.notice && <NoticeBar notice={panel.notice} onDismiss={() => dispatch(dismissNotice())} />}
       {panel.status === 'error' && (
         <div className={`${CLASS}-notice ${CLASS}-notice-error`} role="alert">

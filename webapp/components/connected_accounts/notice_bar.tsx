@@ -16,7 +16,7 @@ export function NoticeBar({ notice, onDismiss }: { notice: Notice; onDismiss: ()
           </>
         )}
       </p>
-      <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} aria-label="Dismiss message" onClick={onDismiss}>
+      <button type="button" className={`${CLASS}-btn ${CLASS}-btn-icon`} aria-label="Dismiss message" onClick={onDismiss}>
         ×
       </button>
     </div>
