@@ -18,7 +18,8 @@ async function logOut(input: CustomRevocationInput, tokens: TokenSet): Promise<n
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.access_token}`, 'x-requested-with': 'XMLHttpRequest' },
   });
-  await response.body?.cancel();
+  // Only the status matters; not awaited, a cancel may wait for the whole body.
+  response.body?.cancel().catch(() => undefined);
   return response.status;
 }
 

@@ -35,7 +35,7 @@ export function stubFetch(routes: Record<string, StubRoute>): StubFetch {
     const answer = typeof route === 'function' ? await route(request) : route;
     if (answer === 'network-failure') throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     if (answer === 'hang') return hangUntilAborted(init.signal);
-    return answer.clone();
+    return copyOf(answer);
   };
   return {
     fetch: stub as typeof fetch,
@@ -44,10 +44,20 @@ export function stubFetch(routes: Record<string, StubRoute>): StubFetch {
   };
 }
 
+/** A fresh copy, so each request gets an unread body (a clone would tee the original). */
+async function copyOf(answer: Response): Promise<Response> {
+  const body = answer.status === 204 || answer.status === 304 ? null : await answer.clone().arrayBuffer();
+  return new Response(body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+}
+
+/** Never answers; rejects when the request's signal aborts. A referenced timer keeps the test process alive meanwhile (AbortSignal.timeout's is unreferenced). */
 function hangUntilAborted(signal: AbortSignal | null | undefined): Promise<Response> {
   return new Promise((_resolve, reject) => {
-    if (!signal) return;
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    const keepAlive = setTimeout(() => reject(new Error('stubFetch: hung request was never aborted')), 10_000);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(keepAlive);
+      reject(signal.reason);
+    }, { once: true });
   });
 }
 

@@ -1,0 +1,191 @@
+/**
+ * What is particular to GitHub, Google, GitLab, Microsoft and the generic presets.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
+import type { PresetName, ProviderConfig, TokenSet } from '../../../src/oauth/types.js';
+import { isOAuthErrorWith } from './flow_helpers.js';
+import { FIXTURES, type PresetFixture } from './preset_fixtures.js';
+import { type StubRoute, json, stubFetch } from './stub_fetch.js';
+
+const TOKENS: TokenSet = { access_token: 'access-1', refresh_token: 'refresh-1', token_type: 'bearer', obtained_at: 1 };
+const fixture = (name: PresetName): PresetFixture => FIXTURES.find((f) => f.name === name)!;
+
+function engineWith(routes: Record<string, StubRoute>) {
+  const stub = stubFetch(routes);
+  return { stub, engine: createOAuthEngine({ fetch: stub.fetch, now: () => 1000, httpTimeoutMs: 1000, discoveryTtlMs: 60_000 }) };
+}
+
+function exchange(config: ProviderConfig, engine: ReturnType<typeof engineWith>['engine']) {
+  return engine.complete(config, { params: { code: 'c', state: 's' }, redirect_uri: 'https://app.example/cb', expected_state: 's', code_verifier: 'v'.repeat(43) });
+}
+
+describe('preset registry', () => {
+  it('when every preset is listed, then each has a label, defaults and a known auth method', () => {
+    const names = listPresets().map((p) => p.name).sort();
+    assert.deepEqual(names, ['github', 'gitlab', 'google', 'mattermost', 'microsoft', 'oauth2', 'oidc']);
+    for (const preset of listPresets()) {
+      assert.ok(preset.label);
+      assert.ok(['client_secret_basic', 'client_secret_post', 'none'].includes(preset.defaults.token_endpoint_auth_method));
+    }
+  });
+
+  it('when a preset needs a field, then it declares it for the admin form', () => {
+    assert.deepEqual(getPreset('microsoft').fields.map((f) => [f.key, f.required]), [['tenant', true]]);
+    assert.deepEqual(getPreset('mattermost').fields.map((f) => [f.key, f.required]), [['base_url', true]]);
+    assert.deepEqual(getPreset('oidc').fields.map((f) => [f.key, f.required]), [['issuer', true]]);
+    assert.equal(getPreset('gitlab').fields[0]?.default, 'https://gitlab.com');
+  });
+
+  it('when an unknown preset is asked for, then it fails with config', () => {
+    assert.throws(() => getPreset('nope' as PresetName), isOAuthErrorWith('config'));
+  });
+
+  it('when a required field is missing, then resolve fails with config naming it and makes no request', async () => {
+    const { engine, stub } = engineWith({});
+    const { base_url: _b, ...noBase } = fixture('mattermost').config;
+    await assert.rejects(engine.resolve(noBase), (err: { code?: string; adminDetail?: string }) => err.code === 'config' && /base_url/.test(err.adminDetail ?? ''));
+    await assert.rejects(engine.resolve({ ...fixture('microsoft').config, tenant: 'evil/../x' }), isOAuthErrorWith('config'));
+    assert.equal(stub.requests.length, 0);
+  });
+});
+
+describe('github preset', () => {
+  const github = fixture('github');
+  for (const [githubError, code] of [['bad_verification_code', 'invalid_grant'], ['incorrect_client_credentials', 'invalid_client'], ['redirect_uri_mismatch', 'redirect_uri_mismatch']] as const) {
+    it(`when the code exchange answers 200 with error=${githubError}, then it fails with ${code}`, async () => {
+      const { engine } = engineWith({ [github.tokenRoute]: json(200, { error: githubError, error_description: 'see the docs', error_uri: 'https://docs.github.com' }) });
+      await assert.rejects(exchange(github.config, engine), isOAuthErrorWith(code, ['c', 'v'.repeat(43)].filter((s) => s.length > 3)));
+    });
+  }
+
+  it('when the profile is read, then it goes to the REST API with a User-Agent and the GitHub media type, and no discovery is made', async () => {
+    const { engine, stub } = engineWith({ [github.accountRoute]: json(200, github.accountBody) });
+    const account = await engine.account(github.config, TOKENS);
+    assert.equal(account.sub, '583231');
+    const request = stub.requests[0]!;
+    assert.equal(stub.requests.length, 1);
+    assert.ok(request.headers.get('user-agent'));
+    assert.equal(request.headers.get('accept'), 'application/vnd.github+json');
+  });
+
+  it('when GitHub Enterprise is configured, then its own login and API URLs are used', async () => {
+    const config = { ...github.config, base_url: 'https://ghe.example.com/' };
+    const { engine, stub } = engineWith({ 'GET https://ghe.example.com/api/v3/user': json(200, github.accountBody) });
+    const url = new URL(await engine.authorizationUrl(config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43) }));
+    assert.equal(url.origin + url.pathname, 'https://ghe.example.com/login/oauth/authorize');
+    assert.equal((await engine.account(config, TOKENS)).label, 'octocat');
+    assert.equal(stub.requests.length, 1);
+  });
+
+  it('when tokens are revoked, then it says revocation is unsupported and calls nothing', async () => {
+    const { engine, stub } = engineWith({});
+    assert.deepEqual({ ...(await engine.revoke(github.config, TOKENS)), detail: undefined }, { supported: false, revoked: false, detail: undefined });
+    assert.equal(stub.requests.length, 0);
+  });
+});
+
+describe('google preset', () => {
+  const google = fixture('google');
+  it('when the authorization URL is built, then it asks for offline access with consent', async () => {
+    const { engine } = engineWith(google.routes);
+    const url = new URL(await engine.authorizationUrl(google.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }));
+    assert.equal(url.searchParams.get('access_type'), 'offline');
+    assert.equal(url.searchParams.get('prompt'), 'consent');
+    assert.equal(url.searchParams.get('scope'), 'openid email profile');
+  });
+
+  it('when the admin sets prompt to an empty value, then the default prompt is dropped', async () => {
+    const { engine } = engineWith(google.routes);
+    const config = { ...google.config, extra_authorize_params: { prompt: '', login_hint: 'a@b.c', state: 'cannot-override' } };
+    const url = new URL(await engine.authorizationUrl(config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }));
+    assert.equal(url.searchParams.get('prompt'), null);
+    assert.equal(url.searchParams.get('login_hint'), 'a@b.c');
+    assert.equal(url.searchParams.get('state'), 's');
+  });
+
+  it('when tokens are revoked and the metadata has no revocation endpoint, then the preset one gets refresh then access token', async () => {
+    const { engine, stub } = engineWith({ ...google.routes, [google.revocationRoute!]: new Response(null, { status: 200 }) });
+    assert.deepEqual(await engine.revoke(google.config, TOKENS), { supported: true, revoked: true });
+    const sent = stub.to(google.revocationRoute!).map((r) => new URLSearchParams(r.body));
+    assert.deepEqual(sent.map((b) => [b.get('token'), b.get('token_type_hint')]), [['refresh-1', 'refresh_token'], ['access-1', 'access_token']]);
+  });
+
+  it('when the revocation endpoint fails, then revoke() reports it without throwing or leaking the tokens', async () => {
+    const { engine } = engineWith({ ...google.routes, [google.revocationRoute!]: json(400, { error: 'invalid_request' }) });
+    const result = await engine.revoke(google.config, TOKENS);
+    assert.equal(result.revoked, false);
+    assert.ok(result.detail && !result.detail.includes('refresh-1') && !result.detail.includes('access-1'));
+  });
+
+  it('when the revocation endpoint hangs, then revoke() gives up after the timeout', async () => {
+    const stub = stubFetch({ ...google.routes, [google.revocationRoute!]: 'hang' });
+    const engine = createOAuthEngine({ fetch: stub.fetch, now: Date.now, httpTimeoutMs: 1000, revocationTimeoutMs: 30, discoveryTtlMs: 1000 });
+    const started = Date.now();
+    const result = await engine.revoke(google.config, TOKENS);
+    assert.equal(result.revoked, false);
+    assert.ok(Date.now() - started < 900);
+  });
+});
+
+describe('gitlab preset', () => {
+  it('when self-hosted, then discovery and revocation use the base URL', async () => {
+    const gitlab = fixture('gitlab');
+    const { engine, stub } = engineWith({ ...gitlab.routes, [gitlab.revocationRoute!]: new Response(null, { status: 200 }) });
+    assert.equal((await engine.resolve(gitlab.config)).issuer, 'https://gitlab.example.com');
+    assert.equal((await engine.revoke(gitlab.config, TOKENS)).revoked, true);
+    assert.equal(stub.to(gitlab.revocationRoute!).length, 2);
+  });
+});
+
+describe('microsoft preset', () => {
+  const microsoft = fixture('microsoft');
+  it('when the tenant is common, then the {tenantid} issuer of the metadata is accepted', async () => {
+    const { engine } = engineWith(microsoft.routes);
+    assert.equal((await engine.resolve(microsoft.config)).issuer, 'https://login.microsoftonline.com/{tenantid}/v2.0');
+    const url = new URL(await engine.authorizationUrl(microsoft.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }));
+    assert.match(url.searchParams.get('scope') ?? '', /offline_access/);
+  });
+
+  it('when a single tenant is configured and the metadata names another issuer, then resolve fails with security', async () => {
+    const tenant = '11111111-2222-3333-4444-555555555555';
+    const { engine } = engineWith({
+      [`GET https://login.microsoftonline.com/${tenant}/v2.0/.well-known/openid-configuration`]: json(200, { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', authorization_endpoint: 'https://x/a', token_endpoint: 'https://x/t' }),
+    });
+    await assert.rejects(engine.resolve({ ...microsoft.config, tenant }), isOAuthErrorWith('security'));
+  });
+
+  it('when the multi-tenant metadata names an issuer outside Microsoft login, then resolve fails with security', async () => {
+    const { engine } = engineWith({
+      'GET https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration': json(200, { issuer: 'https://evil.example/{tenantid}/v2.0', authorization_endpoint: 'https://x/a', token_endpoint: 'https://x/t' }),
+    });
+    await assert.rejects(engine.resolve(microsoft.config), isOAuthErrorWith('security'));
+  });
+});
+
+describe('oauth2 preset', () => {
+  it('when an issuer is given, then RFC 8414 discovery is used', async () => {
+    const issuer = 'https://as.example.org/tenant-a';
+    const { engine, stub } = engineWith({
+      'GET https://as.example.org/.well-known/oauth-authorization-server/tenant-a': json(200, { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token` }),
+    });
+    const resolved = await engine.resolve({ ...fixture('oauth2').config, endpoints: undefined, issuer });
+    assert.equal(resolved.endpoints.token_endpoint, `${issuer}/token`);
+    assert.equal(resolved.oidc, false);
+    assert.equal(stub.requests.length, 1);
+  });
+
+  it('when an endpoint is plain http on a public host, then the call is refused with config and nothing is sent', async () => {
+    const config = { ...fixture('oauth2').config, endpoints: { authorization_endpoint: 'http://auth.example.net/a', token_endpoint: 'http://auth.example.net/t' } };
+    const { engine, stub } = engineWith({});
+    await assert.rejects(engine.refresh(config, TOKENS), isOAuthErrorWith('config'));
+    assert.equal(stub.requests.length, 0);
+  });
+
+  it('when the endpoints are missing, then resolve fails with config', async () => {
+    const { engine } = engineWith({});
+    await assert.rejects(engine.resolve({ ...fixture('oauth2').config, endpoints: {} }), isOAuthErrorWith('config'));
+  });
+});
