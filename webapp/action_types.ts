@@ -7,6 +7,7 @@ const prefixed = <T extends string>(name: T) => `${PLUGIN_ID}/${name}` as const;
 
 export const ActionTypes = {
   PANEL_LOAD_STARTED: prefixed('PANEL_LOAD_STARTED'),
+  PANEL_RELOAD_QUEUED: prefixed('PANEL_RELOAD_QUEUED'),
   PANEL_LOADED: prefixed('PANEL_LOADED'),
   PANEL_LOAD_FAILED: prefixed('PANEL_LOAD_FAILED'),
   PROVIDER_ACTION_STARTED: prefixed('PROVIDER_ACTION_STARTED'),
@@ -27,6 +28,7 @@ export interface Notice {
 
 export type PanelAction =
   | { type: typeof ActionTypes.PANEL_LOAD_STARTED }
+  | { type: typeof ActionTypes.PANEL_RELOAD_QUEUED }
   | { type: typeof ActionTypes.PANEL_LOADED; data: PanelData }
   | { type: typeof ActionTypes.PANEL_LOAD_FAILED; error: string }
   | { type: typeof ActionTypes.PROVIDER_ACTION_STARTED; providerId: string; kind: ProviderActionKind }

@@ -17,8 +17,13 @@ export const dismissNotice = (): PanelAction => ({ type: ActionTypes.NOTICE_DISM
 
 export function loadPanel(): Thunk {
   return async (dispatch, getState) => {
-    // Focus, the popup closing and the websocket event often come together.
-    if (getPanelState(getState()).status === 'loading') return;
+    // Focus, the popup closing and the websocket event often come together: while
+    // a load runs, further asks collapse into one more load after it, whose answer
+    // is sure to follow whatever change prompted them.
+    if (getPanelState(getState()).status === 'loading') {
+      dispatch<PanelAction>({ type: ActionTypes.PANEL_RELOAD_QUEUED });
+      return;
+    }
     dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_STARTED });
     const res = await callApp(getCallOrigin(getState()), panelCall);
     if (res.type === 'ok' && isPanelData(res.data)) {
@@ -26,6 +31,7 @@ export function loadPanel(): Thunk {
     } else {
       dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_FAILED, error: failureText(res, 'load your connected accounts') });
     }
+    if (getPanelState(getState()).reloadQueued) await dispatch(loadPanel());
   };
 }
 

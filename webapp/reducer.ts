@@ -8,6 +8,8 @@ export interface PanelState {
   /** The last data loaded; kept while a reload runs so the list does not flicker. */
   data: PanelData | null;
   error: string | null;
+  /** A reload was asked for while a load ran: its answer may predate the change. */
+  reloadQueued: boolean;
   /** Provider id → the action running for it, to disable its buttons. */
   pending: Record<string, ProviderActionKind>;
   notice: Notice | null;
@@ -17,6 +19,7 @@ export const initialPanelState: PanelState = {
   status: 'idle',
   data: null,
   error: null,
+  reloadQueued: false,
   pending: {},
   notice: null,
 };
@@ -24,7 +27,9 @@ export const initialPanelState: PanelState = {
 export function panelReducer(state: PanelState = initialPanelState, action: PanelAction): PanelState {
   switch (action.type) {
     case ActionTypes.PANEL_LOAD_STARTED:
-      return { ...state, status: 'loading' };
+      return { ...state, status: 'loading', reloadQueued: false };
+    case ActionTypes.PANEL_RELOAD_QUEUED:
+      return { ...state, reloadQueued: true };
     case ActionTypes.PANEL_LOADED:
       return { ...state, status: 'loaded', data: action.data, error: null };
     case ActionTypes.PANEL_LOAD_FAILED:

@@ -1,11 +1,14 @@
+import './setup.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { loadPanel } from '../../../webapp/actions.js';
 import { ActionTypes } from '../../../webapp/action_types.js';
 import { STATE_KEY } from '../../../webapp/manifest.js';
 import { initialPanelState, panelReducer, type PanelState } from '../../../webapp/reducer.js';
 import {
   getCallOrigin, getPanelState, getPendingAction, getProviders, getSiteURL, isAdmin, isLoading, type HostState,
 } from '../../../webapp/selectors.js';
+import { fakeCallEndpoint, makeStore, panelData } from './helpers.js';
 
 const data = { providers: [{ id: 'github', display_name: 'GitHub', preset: 'github', connected: false }], is_admin: true };
 const host = (panel: PanelState): HostState => ({ [STATE_KEY]: panel });
@@ -71,5 +74,29 @@ describe('selectors', () => {
       if (saved) Object.defineProperty(globalThis, 'location', saved);
       else delete (globalThis as { location?: unknown }).location;
     }
+  });
+});
+
+describe('loadPanel', () => {
+  test('when reloads are asked during a load, then exactly one more load runs after it and its data wins', async () => {
+    const releases: Array<() => void> = [];
+    let served = 0;
+    const endpoint = fakeCallEndpoint(async () => {
+      const n = ++served;
+      await new Promise<void>((release) => releases.push(release));
+      return { json: { type: 'ok', data: panelData({ is_admin: n === 2 }) } };
+    });
+    const store = makeStore();
+    const first = store.dispatch(loadPanel());
+    await store.dispatch(loadPanel());
+    await store.dispatch(loadPanel());
+    assert.equal(endpoint.calls.length, 1, 'asks during a load do not start their own');
+    releases.shift()!();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(endpoint.calls.length, 2);
+    releases.shift()!();
+    await first;
+    assert.equal(endpoint.calls.length, 2);
+    assert.equal(isAdmin(store.getState()), true, 'the later answer is the one kept');
   });
 });
