@@ -8,7 +8,7 @@ import { readAccount } from './account.js';
 import { buildAuthorizationUrl } from './authorize.js';
 import { checkProvider } from './check.js';
 import { completeAuthorization } from './complete.js';
-import { toOAuthError } from './error_mapping.js';
+import { type Operation, toOAuthError } from './error_mapping.js';
 import { refreshTokens } from './refresh.js';
 import { registerClient } from './register.js';
 import { type EngineContext, resolveProvider } from './resolve.js';
@@ -31,15 +31,18 @@ export function createOAuthEngine(options: OAuthEngineOptions): OAuthEngine {
     revocationTimeoutMs: options.revocationTimeoutMs ?? options.httpTimeoutMs,
   };
   const resolve = (config: ProviderConfig) => resolveProvider(ctx, config);
-  const guarded = <T>(work: () => Promise<T>) => work().catch((err: unknown) => Promise.reject(toOAuthError(err, 'discovery')));
+  const guarded = <T>(operation: Operation, work: () => Promise<T>) =>
+    work().catch((err: unknown) => Promise.reject(toOAuthError(err, operation)));
   return {
-    resolve: (config) => guarded(async () => (await resolve(config)).provider),
-    authorizationUrl: (config, input) => guarded(async () => buildAuthorizationUrl(ctx, await resolve(config), input)),
-    complete: (config, input) => guarded(async () => completeAuthorization(ctx, await resolve(config), input)),
-    refresh: (config, tokens) => guarded(async () => refreshTokens(ctx, await resolve(config), tokens)),
+    resolve: (config) => guarded('discovery', async () => (await resolve(config)).provider),
+    authorizationUrl: (config, input) => guarded('authorization', async () => buildAuthorizationUrl(ctx, await resolve(config), input)),
+    complete: (config, input) => guarded('token', async () => completeAuthorization(ctx, await resolve(config), input)),
+    refresh: (config, tokens) => guarded('refresh', async () => refreshTokens(ctx, await resolve(config), tokens)),
     revoke: (config, tokens) => revokeTokens(ctx, resolve, config, tokens),
-    account: (config, tokens) => guarded(async () => readAccount(ctx, await resolve(config), tokens)),
-    register: (config, input) => guarded(async () => registerClient(ctx, await resolve(config), input)),
-    check: (config) => checkProvider(ctx, config),
+    account: (config, tokens) => guarded('userinfo', async () => readAccount(ctx, await resolve(config), tokens)),
+    register: (config, input) => guarded('registration', async () => registerClient(ctx, await resolve(config), input)),
+    check: (config) => checkProvider(ctx, config).catch((err: unknown) => [
+      { name: 'configuration', ok: false, detail: toOAuthError(err, 'discovery').adminDetail ?? 'failed' },
+    ]),
   };
 }

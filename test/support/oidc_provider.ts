@@ -178,13 +178,8 @@ async function configuration(
     pkce: { required: () => true },
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: options.accessTokenTtlSeconds ?? 3600,
-      AuthorizationCode: 60,
-      IdToken: 3600,
-      Interaction: 3600,
-      Session: 86400,
-      Grant: 86400,
-      RefreshToken: 86400,
+      AccessToken: options.accessTokenTtlSeconds ?? 3600, AuthorizationCode: 60, IdToken: 3600,
+      Interaction: 3600, Session: 86400, Grant: 86400, RefreshToken: 86400,
     },
     features: {
       devInteractions: { enabled: true },
