@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 // Wires the panel into the host: its reducer, a right-hand sidebar opened from
 // the App Bar (or the channel header on hosts without one), a user settings
-// section, and reloads on the Apps plugin's refresh event.
+// section, and reloads on the Apps plugin's refresh event and on reconnect.
 import type { Reducer, Store } from 'redux';
 import { reloadPanelIfShown, type AppDispatch } from './actions.js';
 import { ICON_DATA_URL } from './assets/icon.js';
@@ -38,6 +38,9 @@ export class Plugin implements PluginClass {
       });
     }
 
-    registry.registerWebSocketEventHandler(APPS_REFRESH_EVENT, () => void dispatch(reloadPanelIfShown()));
+    const reload = () => void dispatch(reloadPanelIfShown());
+    registry.registerWebSocketEventHandler(APPS_REFRESH_EVENT, reload);
+    // Refresh events sent while the websocket was down are lost: catch up on reconnect.
+    if (typeof registry.registerReconnectHandler === 'function') registry.registerReconnectHandler(reload);
   }
 }

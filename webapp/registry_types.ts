@@ -21,6 +21,7 @@ export interface UserSettingsRegistration {
 export interface PluginRegistry {
   registerReducer(reducer: Reducer): void;
   registerWebSocketEventHandler(event: string, handler: (message: unknown) => void): void;
+  registerReconnectHandler?: (handler: () => void) => void;
   registerRightHandSidebarComponent(component: ComponentType, title: ReactNode): RhsRegistration;
   registerChannelHeaderButtonAction(icon: ReactNode, action: () => void, dropdownText: ReactNode, tooltipText: ReactNode): string;
   registerAppBarComponent?: (iconUrl: string, action: () => void, tooltipText: ReactNode) => unknown;

@@ -25,7 +25,11 @@ function fakeRegistry(modern: boolean) {
     registerWebSocketEventHandler: record('registerWebSocketEventHandler'),
     registerRightHandSidebarComponent: record('registerRightHandSidebarComponent'),
     registerChannelHeaderButtonAction: record('registerChannelHeaderButtonAction'),
-    ...(modern ? { registerAppBarComponent: record('registerAppBarComponent'), registerUserSettings: record('registerUserSettings') } : {}),
+    ...(modern ? {
+      registerAppBarComponent: record('registerAppBarComponent'),
+      registerUserSettings: record('registerUserSettings'),
+      registerReconnectHandler: record('registerReconnectHandler'),
+    } : {}),
   } as unknown as PluginRegistry;
   return { registry, calls };
 }
@@ -60,7 +64,7 @@ describe('Plugin.initialize', () => {
     assert.deepEqual([dropdownText, tooltipText], ['Connected accounts', 'Connected accounts']);
   });
 
-  test('when the Apps plugin sends refresh_bindings, then a panel that was shown reloads and one never shown does not', async () => {
+  test('when refresh_bindings arrives or the websocket reconnects, then a panel that was shown reloads; one never shown does not', async () => {
     const { registry, calls } = fakeRegistry(true);
     const store = makeStore();
     new Plugin().initialize(registry, store);
@@ -75,5 +79,9 @@ describe('Plugin.initialize', () => {
     store.dispatch({ type: 'com.github.oauth2-connect.webapp/PANEL_LOADED', data: panelData() });
     handler({ event });
     await waitFor(() => assert.deepEqual(endpoint.paths(), ['/panel']));
+
+    const [onReconnect] = calls.registerReconnectHandler![0]! as [() => void];
+    onReconnect();
+    await waitFor(() => assert.deepEqual(endpoint.paths(), ['/panel', '/panel']), { timeout: 1000 });
   });
 });

@@ -25,6 +25,13 @@ export function ConnectedAccounts() {
   // settings), and each instance owns its own modal.
   const [formOpen, setFormOpen] = useState(false);
 
+  // Re-render each minute so "token expires in 5 minutes" stays true while open.
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
   useEffect(() => {
     reload();
     window.addEventListener('focus', reload);
@@ -39,7 +46,6 @@ export function ConnectedAccounts() {
   const onDisconnect = (provider: PanelProvider) => void dispatch(disconnectProvider(provider));
 
   const providers = panel.data?.providers ?? [];
-  const now = Date.now();
   return (
     <section className={`${CLASS}-panel`} aria-labelledby={`${CLASS}-title`} aria-busy={panel.status === 'loading'}>
       <style>{PANEL_CSS}</style>
