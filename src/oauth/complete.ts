@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { readAccount } from './account.js';
-import { oauthError, toOAuthError } from './error_mapping.js';
+import { USER_MESSAGES, oauthError, toOAuthError } from './error_mapping.js';
 import { OAuthError } from './errors.js';
 import { requestOptions } from './http.js';
 import { type EngineContext, type Resolved, clientOf } from './resolve.js';
@@ -32,12 +32,13 @@ export async function completeAuthorization(
  * it grants nothing, and some providers (Mattermost's Deny) send it without state.
  */
 function rejectErrorResponse(params: Record<string, string>): void {
-  const error = params.error;
-  if (!error) return;
+  if (!params.error) return;
+  // The redirect's query is not trusted text: only an RFC 6749 style code is echoed to the user.
+  const error = /^[A-Za-z0-9_.-]{1,64}$/.test(params.error) ? params.error : 'unrecognised error';
   const description = params.error_description ? `: ${params.error_description}` : '';
   const code = error === 'access_denied' ? 'access_denied' : 'provider_error';
   const userMessage = error === 'access_denied'
-    ? 'Access was refused at the provider, so nothing was connected.'
+    ? USER_MESSAGES.access_denied
     : `The provider could not complete the sign-in (${error}). Try again, or ask an admin to test the provider.`;
   throw new OAuthError(code, userMessage, { adminDetail: `The provider redirected back with error=${error}${description}`, secrets: [params.code] });
 }

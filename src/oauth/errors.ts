@@ -13,6 +13,7 @@ export interface OAuthErrorOptions {
   secrets?: ReadonlyArray<string | undefined>;
 }
 
+/** An OAuth failure a handler acts on by `code`; `userMessage` is shown, `adminDetail` logged. */
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly userMessage: string;

@@ -9,6 +9,7 @@ export interface SingleFlight {
   readonly size: number;
 }
 
+/** A new, empty set of in-flight calls (one per process is usual). */
 export function singleFlight(): SingleFlight {
   const inFlight = new Map<string, Promise<unknown>>();
   return {

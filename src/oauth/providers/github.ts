@@ -32,8 +32,8 @@ async function shimGitHubTokenResponse(response: Response): Promise<Response> {
   if (response.status !== 200) return response;
   const body = await peekJsonObject(response);
   if (typeof body?.error !== 'string') return response;
-  const description = firstString(body, ['error_description']);
-  return oauthErrorResponse(response, RFC_ERROR_FOR[body.error] ?? body.error, description);
+  const description = firstString(body, ['error_description']) ?? 'no description';
+  return oauthErrorResponse(response, RFC_ERROR_FOR[body.error] ?? body.error, `${description} (GitHub error=${body.error} with HTTP 200)`);
 }
 
 export const githubPreset: ProviderPreset = {

@@ -111,3 +111,14 @@ describe('oauth2 preset', () => {
     await assert.rejects(engine.resolve({ ...fixture('oauth2').config, endpoints: {} }), isOAuthErrorWith('config'));
   });
 });
+
+describe('callback errors', () => {
+  it('when the error parameter is not an error code, then the user message does not echo it', async () => {
+    const { engine } = engineWith({});
+    const params = { error: '[click here](https://evil.example)', error_description: 'x', state: 's' };
+    await assert.rejects(
+      engine.complete(fixture('github').config, { params, redirect_uri: 'https://app/cb', expected_state: 's', code_verifier: 'v'.repeat(43) }),
+      (err: { code?: string; userMessage?: string }) => err.code === 'provider_error' && !(err.userMessage ?? '').includes('evil'),
+    );
+  });
+});
