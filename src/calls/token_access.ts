@@ -56,9 +56,9 @@ export async function usableTokens(req: CallRequest, deps: Deps, stored: StoredP
       },
       save: (tokens) => store.save(stored.id, tokens),
       refresh: (tokens) => deps.engine.refresh(config, tokens),
-      // A forced refresh treats the stored token as expired.
-      now: options.force ? () => Number.POSITIVE_INFINITY : deps.now,
+      now: deps.now,
       marginMs: deps.config.refreshMarginMs,
+      force: options.force ?? false,
     });
   } catch (err) {
     if (!isOAuthError(err, 'invalid_grant')) throw err;
