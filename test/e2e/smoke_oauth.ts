@@ -44,6 +44,7 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
       client_id: c.oauth2.client_id, client_secret: c.oauth2.client_secret }) });
     if (!res.ok) throw new Error(`token exchange ${res.status}: ${await res.text()}`);
     const token = await res.json();
+    log(`provider token response: ${JSON.stringify(Object.fromEntries(Object.entries(token).map(([k, v]) => [k, typeof v === 'string' && v.length > 8 ? '<set>' : v])))}`);
     await new MMClient(w.apps.directUrl, c.acting_user_access_token).json('POST', `${APPS_API}/oauth2/user`, token);
     const bot = new MMClient(w.apps.directUrl, c.bot_access_token);
     const dm = await bot.json('POST', '/api/v4/channels/direct', [c.bot_user_id, c.acting_user.id]);

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Built } from './build.js';
+import { environment } from './mm_env.js';
 import { log, runQuiet, tail } from './run.js';
 
 export interface MattermostServer {
@@ -46,60 +47,6 @@ function dropDatabase(db: string): void {
   } catch (err) {
     log(`could not drop database ${db}: ${(err as Error).message}`);
   }
-}
-
-/** Everything the server reaches out for is off; only loopback Apps are trusted. */
-function environment(url: string, port: number, db: string, dir: string, provider: boolean): NodeJS.ProcessEnv {
-  const on = 'true';
-  const off = 'false';
-  return {
-    PATH: process.env.PATH,
-    HOME: dir,
-    MM_CONFIG: join(dir, 'config.json'),
-    MM_SQLSETTINGS_DRIVERNAME: 'postgres',
-    MM_SQLSETTINGS_DATASOURCE: `postgres://postgres@127.0.0.1:5432/${db}?sslmode=disable&connect_timeout=10`,
-    MM_SERVICESETTINGS_SITEURL: url,
-    MM_SERVICESETTINGS_LISTENADDRESS: `127.0.0.1:${port}`,
-    MM_SERVICESETTINGS_ENABLEOAUTHSERVICEPROVIDER: on,
-    MM_SERVICESETTINGS_ENABLEDYNAMICCLIENTREGISTRATION: provider ? on : off,
-    MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION: on,
-    MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS: on,
-    MM_SERVICESETTINGS_ENABLEDEVELOPER: on,
-    MM_SERVICESETTINGS_ENABLETESTING: on,
-    MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS: '127.0.0.1 localhost',
-    MM_SERVICESETTINGS_ENABLELINKPREVIEWS: off,
-    MM_SERVICESETTINGS_ENABLEPERMALINKPREVIEWS: off,
-    MM_SERVICESETTINGS_ENABLESECURITYFIXALERT: off,
-    MM_SERVICESETTINGS_ENABLELOCALMODE: off,
-    MM_SERVICESETTINGS_ENABLEAWSMETERING: off,
-    MM_FEATUREFLAGS_APPSENABLED: on,
-    MM_PLUGINSETTINGS_ENABLE: on,
-    MM_PLUGINSETTINGS_ENABLEUPLOADS: on,
-    MM_PLUGINSETTINGS_DIRECTORY: join(dir, 'plugins'),
-    MM_PLUGINSETTINGS_CLIENTDIRECTORY: join(dir, 'client', 'plugins'),
-    MM_PLUGINSETTINGS_ENABLEMARKETPLACE: off,
-    MM_PLUGINSETTINGS_ENABLEREMOTEMARKETPLACE: off,
-    MM_PLUGINSETTINGS_AUTOMATICPREPACKAGEDPLUGINS: off,
-    MM_PLUGINSETTINGS_REQUIREPLUGINSIGNATURE: off,
-    MM_LOGSETTINGS_ENABLEDIAGNOSTICS: off,
-    MM_LOGSETTINGS_ENABLESENTRY: off,
-    MM_LOGSETTINGS_ENABLECONSOLE: off,
-    MM_LOGSETTINGS_ENABLEFILE: on,
-    MM_LOGSETTINGS_FILELEVEL: 'DEBUG',
-    MM_LOGSETTINGS_FILELOCATION: dir,
-    MM_ANNOUNCEMENTSETTINGS_ADMINNOTICESENABLED: off,
-    MM_ANNOUNCEMENTSETTINGS_USERNOTICESENABLED: off,
-    MM_IMAGEPROXYSETTINGS_ENABLE: off,
-    MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS: off,
-    MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS: off,
-    MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION: off,
-    MM_EMAILSETTINGS_ENABLEPREVIEWMODEBANNER: off,
-    MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL: on,
-    MM_SUPPORTSETTINGS_ENABLEASKCOMMUNITYLINK: off,
-    MM_PLUGINSETTINGS_ENABLEHEALTHCHECK: off,
-    MM_METRICSSETTINGS_ENABLE: off,
-    MM_FILESETTINGS_DIRECTORY: join(dir, 'data') + '/',
-  };
 }
 
 async function waitForPing(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
@@ -161,6 +108,7 @@ export async function startMattermost(
   return {
     name, url, directUrl: `http://127.0.0.1:${port}`, port, database, dir, logFile, pid: proc.pid!,
     async stop() {
+      const t = Date.now();
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         process.kill(proc.pid!, 'SIGTERM');
@@ -170,7 +118,7 @@ export async function startMattermost(
       }
       dropDatabase(database);
       if (!process.env.E2E_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-      log(`${name}: stopped, database ${database} dropped`);
+      log(`${name}: stopped in ${((Date.now() - t) / 1000).toFixed(1)}s, database ${database} dropped`);
     },
   };
 }
