@@ -92,3 +92,30 @@ describe(`users' journey (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, (
     for (const line of world.app.logs) for (const s of secrets) assert.ok(!line.includes(s), `a log line contains a secret: ${line.slice(0, 120)}`);
   });
 });
+
+describe(`a token revoked at the provider (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, () => {
+  let w: World;
+  let dave: ScenarioUser;
+  before(async () => {
+    w = await startWorld();
+    dave = await w.backend.createUser(`dave${Date.now() % 100000}`);
+    assert.equal((await registerTestProvider(w)).type, 'ok');
+    assert.match((await connectUser(w, dave, 'dave-at-idp')).text, /Completed connecting/);
+  });
+  after(() => w?.close());
+
+  it('when the user revoked the App at the provider, then whoami marks the connection broken and prompts to reconnect', async () => {
+    assert.ok(w.provider.revokeAccount('dave-at-idp') > 0);
+    const who = textOf(await runCommand(w.backend, dave, ['whoami'], { provider: PROVIDER_ID }));
+    assert.match(who, /connection no longer works.*\[Reconnect your Test IdP account\]\(http/);
+    assert.match(textOf(await runCommand(w.backend, dave, ['status'])), /needs reconnecting/);
+    assert.ok(findCommand(await w.backend.bindings(dave), ['connect']), 'connect is offered again');
+  });
+
+  it('when the user follows the reconnect link, then the connection works again', async () => {
+    const result = await connectUser(w, dave, 'dave-at-idp');
+    assert.match(result.text, /Completed connecting/);
+    assert.match(textOf(await runCommand(w.backend, dave, ['status'])), /connected as \*\*dave-at-idp\*\*/);
+    assert.match(textOf(await runCommand(w.backend, dave, ['whoami'], { provider: PROVIDER_ID })), /dave-at-idp/);
+  });
+});

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
+import { createTestAdapter } from './oidc_adapter.js';
 
 export interface TestClient {
   client_id: string;
@@ -65,6 +66,8 @@ export interface StartedOidcProvider {
   /** Follows an authorization URL through login and consent; resolves with the redirect's query parameters. */
   authorize(authorizationUrl: string, options?: AuthorizeOptions): Promise<Record<string, string>>;
   resetCounters(): void;
+  /** Revokes every grant, token and session of an account, as the user would in the provider's settings. */
+  revokeAccount(accountId: string): number;
   close(): Promise<void>;
 }
 
@@ -117,7 +120,8 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const clients = testClients();
   const redirectUris = options.redirectUris ?? ['http://127.0.0.1:9/callback'];
   const Provider = await loadProviderClass();
-  const provider = new Provider(issuer, await configuration(options, clients, redirectUris));
+  const storage = createTestAdapter();
+  const provider = new Provider(issuer, { ...(await configuration(options, clients, redirectUris)), adapter: storage.Adapter });
   const counters = zeroCounters();
   provider.use(async (ctx, next) => {
     const counter = PATH_COUNTER[ctx.path];
@@ -133,6 +137,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     counters,
     authorize: (url, authorizeOptions) => driveAuthorization(issuer, url, authorizeOptions ?? {}),
     resetCounters: () => Object.assign(counters, zeroCounters()),
+    revokeAccount: (accountId) => storage.revokeAccount(accountId),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -39,8 +39,9 @@ export function buildContext(state: FakeState, siteUrl: string, expand: Expand, 
   };
   const user = actingUserId ? state.users.get(actingUserId) : undefined;
   if (user && expand.acting_user) {
-    const { id, username, email, roles, is_bot } = user;
-    ctx.acting_user = expand.acting_user.endsWith('id') ? { id } : { id, username, email, roles, is_bot, locale: 'en' };
+    const { id, username, email, roles } = user;
+    // As the real plugin's summary level: no is_bot, but auth_service.
+    ctx.acting_user = expand.acting_user.endsWith('id') ? { id } : { id, username, email, roles, locale: 'en', auth_service: '' };
   }
   if (user && expand.acting_user_access_token) ctx.acting_user_access_token = state.issueAppToken(user.id, false);
   if (expand.oauth2_app?.endsWith('all')) {

@@ -1,7 +1,7 @@
 /**
  * The Apps plugin's REST API for Apps (§6): kv, oauth2/app, oauth2/user, with
  * its token rules (App sessions only; oauth2/app needs a system admin acting
- * user; oauth2/user a non-bot acting user), the 8 KiB limit (500), invalid
+ * user, else 401; oauth2/user a non-bot acting user), the 8 KiB limit (500), invalid
  * JSON (400), GET kv answering {} and GET oauth2/user an empty body when unset.
  * Plus the Mattermost REST calls the App makes for DMs.
  */
@@ -53,9 +53,9 @@ function kvRoutes(state: FakeState, router: Router): void {
       const s = appSession(state, req, res);
       const body = s && jsonBody(req, res);
       if (!s || body === undefined) return;
-      const changed = state.kv.get(key(req, s.userId)) !== body;
       state.kv.set(key(req, s.userId), body);
-      res.json({ changed });
+      // The real plugin answers changed: true even when the same value is written again.
+      res.json({ changed: true });
     };
     router.put(path, put);
     router.post(path, put);
@@ -73,7 +73,7 @@ function oauth2Routes(state: FakeState, router: Router): void {
     const s = appSession(state, req, res);
     if (!s) return;
     const user = state.users.get(s.userId);
-    if (s.isBot || !user?.roles.split(' ').includes('system_admin')) return void res.status(403).type('text/plain').send('forbidden: manage_system required');
+    if (s.isBot || !user?.roles.split(' ').includes('system_admin')) return void res.status(401).type('text/plain').send('access to this operation is limited to users with permission: manage_system: unauthorized');
     const body = jsonBody(req, res);
     if (body === undefined) return;
     state.oauth2App = JSON.parse(body);

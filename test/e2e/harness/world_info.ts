@@ -1,0 +1,14 @@
+/** What test/e2e/run_e2e.ts writes to E2E_WORLD_FILE for the test processes. */
+import { readFileSync } from 'node:fs';
+import type { RealWorldInfo } from '../../scenarios/backends/real.js';
+
+export interface E2EWorldInfo extends RealWorldInfo {
+  /** The second server, the remote OAuth2 provider. */
+  provider: { siteUrl: string; directUrl: string; adminUsername: string };
+}
+
+/** The world, or undefined when the tests run outside `npm run test:e2e`. */
+export function readWorldInfo(): E2EWorldInfo | undefined {
+  const file = process.env.E2E_WORLD_FILE;
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as E2EWorldInfo) : undefined;
+}
