@@ -72,7 +72,7 @@ export async function startKvProxy(target: () => string): Promise<KvProxy> {
     if (fault?.kind === 'too_large') return void res.writeHead((record.status = 500), { 'content-type': 'text/plain' }).end('size limit of 8Kb exceeded');
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))) as Record<string, string>;
-    const answer = await fetch(target() + (req.url ?? '/'), { method, headers, ...(body.length > 0 && { body }) });
+    const answer = await fetch(target() + (req.url ?? '/'), { method, headers, ...(body.length > 0 && { body: new Uint8Array(body) }) });
     record.status = answer.status;
     const contentType = answer.headers.get('content-type');
     res.writeHead(answer.status, contentType ? { 'content-type': contentType } : {});
