@@ -27,10 +27,7 @@ describe('encryption at rest', () => {
     await register(world);
     await connect(world, erin, 'erin');
   });
-  after(async () => {
-    world.audit.assertClean('encryption');
-    await world?.close();
-  });
+  after(() => world?.finish('encryption'));
 
   it('when a token is stored, then the KV value holds no substring of any token and the provider list no client secret', () => {
     const raw = world.storedRaw(erin, 'idp');

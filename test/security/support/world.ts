@@ -17,8 +17,17 @@ import { randomBytes } from 'node:crypto';
 
 export const APP_ID = 'oauth2-connect';
 
+/** Keeps every token a token endpoint hands the App: secrets no log line may contain. */
+export function tokenCollector(audit: SecretAudit) {
+  return async (url: URL, response: Response) => {
+    if (!url.pathname.endsWith('/token') || !response.ok) return;
+    const body = (await response.clone().json().catch(() => ({}))) as Record<string, unknown>;
+    for (const name of ['access_token', 'refresh_token', 'id_token']) if (typeof body[name] === 'string') audit.add(body[name]);
+  };
+}
+
 /** fetch that only reaches the loopback interface, and counts what it sent. */
-export function loopbackFetch(counts = { sent: 0, blocked: 0 }): typeof fetch & { counts: typeof counts } {
+export function loopbackFetch(counts = { sent: 0, blocked: 0 }, observe?: (url: URL, response: Response) => Promise<void>): typeof fetch & { counts: typeof counts } {
   const guarded = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
@@ -26,7 +35,9 @@ export function loopbackFetch(counts = { sent: 0, blocked: 0 }): typeof fetch & 
       throw new TypeError(`test blocked a request to ${url.origin}`);
     }
     counts.sent += 1;
-    return fetch(input, init);
+    const response = await fetch(input, init);
+    await observe?.(url, response);
+    return response;
   }) as typeof fetch & { counts: typeof counts };
   guarded.counts = counts;
   return guarded;
@@ -49,6 +60,8 @@ export interface SecurityWorld {
   /** The raw stored KV value of the user's token (sealed). */
   storedRaw(user: ScenarioUser, providerId: string): string | undefined;
   close(): Promise<void>;
+  /** Collects the stored tokens, fails if any secret of the run is in a log line, and closes. */
+  finish(label: string): Promise<void>;
 }
 
 export interface WorldOptions {
@@ -71,7 +84,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
     ...options.env,
   };
   const launch = async (env: Record<string, string>) =>
-    audit.watch(await startApp(env, { now: () => Date.now() + clock.offsetMs, fetch: loopbackFetch() }));
+    audit.watch(await startApp(env, { now: () => Date.now() + clock.offsetMs, fetch: loopbackFetch(undefined, tokenCollector(audit)) }));
   let app = await launch(baseEnv);
   await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
   const completeUrl = `${backend.siteUrl}/plugins/com.mattermost.apps/apps/${APP_ID}/oauth2/remote/complete`;
@@ -111,6 +124,14 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
       await app.close();
       await provider.close();
       await proxy.close();
+    },
+    finish: async (label) => {
+      try {
+        audit.collectTokens(fake.state, app);
+        audit.assertClean(label);
+      } finally {
+        await world.close();
+      }
     },
   };
   return world;
