@@ -1,0 +1,108 @@
+// @ts-check
+/**
+ * One benchmark server, run in its own plain node process (bench/servers.ts
+ * forks it), so the load generator and the server each get a core:
+ *   app      the whole App as `npm start` runs it, from dist/ (createService: JWT
+ *            check, body parser, handler, one log line per call through the real
+ *            logger, whose lines are written to nowhere)
+ *   express  the framework's floor: a bare express 5 app, same settings as ours
+ *            (no etag, no x-powered-by), answering the precomputed JSON
+ *   express-json  the same plus what any JSON call handler must do: read and
+ *            parse the body (express.json, our options) and serialize the
+ *            answer (res.json of the parsed answer); not a budget, a yardstick
+ *   node     the machine's floor: a bare node:http server answering it
+ * Plain JavaScript, so no TypeScript loader sits in the measured process.
+ * IPC: {type:'start', responses} -> {type:'listening', port};
+ * {type:'stats', gc} -> {type:'stats', cpuUs, rss, heapUsed, ...}; {type:'stop'} -> exits.
+ */
+import express from 'express';
+import { createServer } from 'node:http';
+
+const log = { lines: 0, bytes: 0 };
+
+async function appListener() {
+  const { loadConfig } = await import('../dist/config.js');
+  const { createLogger } = await import('../dist/log/logger.js');
+  const { createService } = await import('../dist/service.js');
+  const secret = process.env.BENCH_JWT_SECRET;
+  const key = process.env.BENCH_ENCRYPTION_KEY;
+  if (!secret || !key) throw new Error('BENCH_JWT_SECRET and BENCH_ENCRYPTION_KEY are needed');
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', APP_ROOT_URL: 'http://127.0.0.1:4000', APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'info' });
+  // The logger does all its work (redaction, secret scrubbing, JSON); only the write goes nowhere.
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [secret, ...config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64'))],
+    write: (/** @type {string} */ line) => {
+      log.lines += 1;
+      log.bytes += line.length;
+    },
+  });
+  return createService(config, { logger }).app;
+}
+
+/**
+ * @param {Record<string, string>} responses
+ * @param {boolean} json parse the body and serialize the answer
+ */
+function expressListener(responses, json) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (json) app.use(express.json({ limit: 262144, strict: false, type: () => true }));
+  for (const [path, body] of Object.entries(responses)) {
+    const parsed = JSON.parse(body);
+    app.post(path, (req, res) => {
+      if (!json) res.type('application/json').send(body);
+      else if (typeof req.body === 'object') res.json(parsed);
+      else res.status(400).end();
+    });
+  }
+  return app;
+}
+
+/** @param {Record<string, string>} responses */
+function nodeListener(responses) {
+  const bodies = new Map(Object.entries(responses).map(([path, body]) => [path, Buffer.from(body)]));
+  return (/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) => {
+    const body = bodies.get(req.url ?? '');
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+    res.end(body);
+  };
+}
+
+/** @param {boolean} collect */
+function stats(collect) {
+  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+  if (collect) for (let i = 0; i < 3; i += 1) gc?.();
+  const m = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return { type: 'stats', cpuUs: cpu.user + cpu.system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, logLines: log.lines, logBytes: log.bytes };
+}
+
+const variant = process.argv[2];
+/** @type {import('node:http').Server | undefined} */
+let server;
+const send = (/** @type {object} */ message) => process.send?.(message);
+
+process.on('message', async (/** @type {any} */ message) => {
+  if (message.type === 'start') {
+    const listener =
+      variant === 'app' ? await appListener()
+      : variant === 'node' ? nodeListener(message.responses)
+      : expressListener(message.responses, variant === 'express-json');
+    const s = createServer(listener);
+    server = s;
+    s.listen(0, '127.0.0.1', () => send({ type: 'listening', port: /** @type {import('node:net').AddressInfo} */ (s.address()).port }));
+  } else if (message.type === 'stats') {
+    send(stats(message.gc));
+  } else {
+    server?.closeAllConnections();
+    server?.close(() => process.exit(0));
+    if (!server) process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
