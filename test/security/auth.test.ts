@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { ADMIN_EXPAND as EXPAND } from '../../src/apps/admin_bindings.js';
 import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
-import { buildContext } from '../support/fake_plugin/call_app.js';
 import { ADMIN_PATHS } from './support/fuzz_values.js';
-import { connect, register, say, summaryOf } from './support/flows.js';
+import { connect, pluginBody as body, register, say, summaryOf } from './support/flows.js';
 import { JWT_FAULTS, signedCall } from './support/signed.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
@@ -15,11 +14,7 @@ let mallory: ScenarioUser;
 const ALL_PATHS = Object.values(CallPath);
 const ADMIN_EXPAND = EXPAND as Record<string, string>;
 
-/** The body the plugin would send for `path` as `user`: a real context with fresh App tokens. */
-function pluginBody(path: string, user: ScenarioUser, values: Record<string, unknown>, state?: unknown) {
-  const fake = world.backend.fake;
-  return { path, expand: ADMIN_EXPAND, values, ...(state !== undefined && { state }), context: buildContext(fake.state, fake.siteUrl, ADMIN_EXPAND, user.id) };
-}
+const pluginBody = (path: string, user: ScenarioUser, values: Record<string, unknown>, state?: unknown) => body(world, path, user, values, state);
 
 const ADMIN_VALUES: Record<string, unknown> = {
   preset: { label: 'OpenID Connect', value: 'oidc' }, id: 'evil', display_name: 'Evil', client_id: 'c', client_secret: 's'.repeat(20),
