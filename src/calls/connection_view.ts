@@ -24,6 +24,8 @@ export async function connectionView(req: CallRequest, deps: Deps): Promise<Pane
       try {
         expiresAt = (await store.load(p.id))?.expires_at;
       } catch (err) {
+        // Only a key problem is shown on the provider's line; Mattermost being unreachable fails the call with its own message.
+        if (!(err instanceof Error && err.name === 'TokenCipherError')) throw err;
         deps.logger.warn('token unreadable', { provider: p.id, error: err });
         unreadable = 'the App cannot read the stored token (ask a system admin to check the encryption key)';
       }
