@@ -52,6 +52,20 @@ async function refreshStored(input: FreshTokenInput, seen: TokenSet): Promise<To
   } catch (err) {
     throw toOAuthError(err, 'refresh', [current.access_token, current.refresh_token]);
   }
-  await input.save(refreshed);
+  await saveRotated(input, refreshed);
   return refreshed;
+}
+
+const SAVE_ATTEMPTS = 3;
+
+/** The provider may have rotated the refresh token already: losing this write loses the connection, so a failed write is retried. */
+async function saveRotated(input: FreshTokenInput, tokens: TokenSet): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await input.save(tokens);
+    } catch (err) {
+      if (attempt >= SAVE_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
+    }
+  }
 }
