@@ -2,6 +2,7 @@
 import type { Binding, Expand, Field } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
+import { providerOptions } from './bindings.js';
 
 /** Admin calls write oauth2/app, which needs a system admin's acting_user_access_token. */
 export const ADMIN_EXPAND: Expand = { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' };
@@ -16,7 +17,7 @@ function providerSelect(providers: ProviderList): Field {
     modal_label: 'Provider',
     position: 1,
     is_required: true,
-    options: providers.map((p) => ({ label: p.display_name, value: p.id })),
+    options: providerOptions(providers),
   };
 }
 

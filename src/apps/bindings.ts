@@ -23,8 +23,15 @@ export const USER_EXPAND: Expand = { acting_user: 'summary', acting_user_access_
 
 export const submitCall = (path: string, expand: Expand = USER_EXPAND): Call => ({ path, expand });
 
-const options = (list: ReadonlyArray<{ id: string; display_name: string }>): SelectOption[] =>
-  list.map((p) => ({ label: p.display_name, value: p.id }));
+/**
+ * Select options for providers. The plugin drops an option whose label repeats
+ * another's, so a display name shared by two providers gets its id added.
+ */
+export function providerOptions(list: ReadonlyArray<{ id: string; display_name: string }>): SelectOption[] {
+  const seen = new Map<string, number>();
+  for (const p of list) seen.set(p.display_name.toLowerCase(), (seen.get(p.display_name.toLowerCase()) ?? 0) + 1);
+  return list.map((p) => ({ label: (seen.get(p.display_name.toLowerCase()) ?? 0) > 1 ? `${p.display_name} (${p.id})` : p.display_name, value: p.id }));
+}
 
 function providerField(name: string, list: ReadonlyArray<{ id: string; display_name: string }>, required: boolean, description: string): Field {
   const only = list.length === 1 ? list[0] : undefined;
@@ -36,7 +43,7 @@ function providerField(name: string, list: ReadonlyArray<{ id: string; display_n
     description,
     position: 1,
     is_required: required && !only,
-    options: options(list),
+    options: providerOptions(list),
     ...(only && { value: { label: only.display_name, value: only.id } }),
   };
 }

@@ -99,7 +99,7 @@ describe(`a token revoked at the provider (${process.env.SCENARIO_BACKEND ?? 'fa
   before(async () => {
     w = await startWorld();
     dave = await w.backend.createUser(`dave${Date.now() % 100000}`);
-    assert.equal((await registerTestProvider(w)).type, 'ok');
+    { const r = await registerTestProvider(w); assert.equal(r.type, 'ok', textOf(r)); }
     assert.match((await connectUser(w, dave, 'dave-at-idp')).text, /Completed connecting/);
   });
   after(() => w?.close());

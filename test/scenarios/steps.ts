@@ -12,7 +12,7 @@ export async function registerTestProvider(world: World, id = PROVIDER_ID, clien
   return runCommand(world.backend, world.backend.admin, ['provider', 'add'], {
     preset: 'oidc',
     id,
-    display_name: 'Test IdP',
+    display_name: id === PROVIDER_ID ? 'Test IdP' : `IdP ${id}`,
     issuer: world.provider.issuer,
     client_id: client.client_id,
     client_secret: client.client_secret ?? '',

@@ -26,12 +26,19 @@ export async function checkDiscovery(deps: Deps, config: ProviderConfig): Promis
   }
 }
 
+/** Display names are unique: users pick providers by them. */
+export function checkDisplayName(req: CallRequest, config: ProviderConfig): void {
+  const clash = providersOf(req).find((p) => p.id !== config.id && p.display_name.toLowerCase() === config.display_name.toLowerCase());
+  if (clash) throw new UserFacingError(`The display name "${md(config.display_name)}" is already used by \`${clash.id}\`.`, { display_name: 'Already used by another provider' });
+}
+
 export const providerAddForm: Handler = async (req) => form(providerForm(req, 'add', CallPath.providerAdd, CallPath.providerAddForm));
 
 export const providerAdd: Handler = async (req, deps) => {
   const config = readProviderInput(req);
   const existing = providersOf(req);
   if (existing.some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, { id: 'Already in use' });
+  checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   await saveProviders(req, deps, [...existing, toStored(config, deps)]);
   return okRefresh(`Registered **${md(config.display_name)}**. Users connect with \`/oauth2 connect ${config.id}\`.`);
@@ -55,6 +62,7 @@ export const providerEdit: Handler = async (req, deps) => {
   const keepSecret = openProvider(stored, deps).client_secret;
   const config = readProviderInput(req, { keepSecret, fixedId: stored.id });
   if (config.preset !== stored.preset) throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+  checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const updated = toStored(config, deps, stored);
   await saveProviders(req, deps, providersOf(req).map((p) => (p.id === stored.id ? updated : p)));

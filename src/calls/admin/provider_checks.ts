@@ -10,7 +10,7 @@ import { chosenProvider, NO_PROVIDERS, openProvider } from '../provider_access.j
 import { providerForm } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { saveProviders, toStored } from './save_providers.js';
-import { checkDiscovery } from './provider_admin.js';
+import { checkDiscovery, checkDisplayName } from './provider_admin.js';
 
 export const providerTest: Handler = async (req, deps) => {
   const stored = chosenProvider(req, providersOf(req), 'test');
@@ -41,6 +41,7 @@ export const providerRegister: Handler = async (req, deps) => {
   const redirect = req.context.oauth2?.complete_url;
   if (!redirect) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
   if (providersOf(req).some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists.`, { id: 'Already in use' });
+  checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const client = await deps.engine.register(config, {
     redirect_uris: [redirect],

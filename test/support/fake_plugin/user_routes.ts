@@ -11,6 +11,25 @@ import type { FakeState } from './state.js';
 
 const STATE_TTL_MS = 15 * 60 * 1000;
 
+/** As the plugin's cleanForm: a select option whose label or value repeats another's is dropped. */
+function cleanBindings(bindings: any[]): any[] {
+  for (const b of bindings) {
+    for (const field of b.form?.fields ?? []) {
+      if (!Array.isArray(field.options)) continue;
+      const labels = new Set<string>();
+      const values = new Set<string>();
+      field.options = field.options.filter((o: { label: string; value: string }) => {
+        const fresh = !labels.has(o.label) && !values.has(o.value);
+        labels.add(o.label);
+        values.add(o.value);
+        return fresh;
+      });
+    }
+    cleanBindings(b.bindings ?? []);
+  }
+  return bindings;
+}
+
 /** The Mattermost session: a Bearer token, or the MMAUTHTOKEN cookie. */
 export function sessionUser(state: FakeState, req: Request): string | undefined {
   const bearer = req.get('authorization')?.match(/^bearer\s+(\S+)$/i)?.[1];
@@ -36,7 +55,7 @@ function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): 
     if (!userId) return void res.status(401).type('text/plain').send('not logged in');
     const manifest = state.app!.manifest;
     const answer = await callApp(state, siteUrl(), manifest.bindings ?? { path: '/bindings' }, userId);
-    res.json(answer.type === 'ok' && Array.isArray(answer.data) ? answer.data : []);
+    res.json(answer.type === 'ok' && Array.isArray(answer.data) ? cleanBindings(answer.data) : []);
   });
 }
 
