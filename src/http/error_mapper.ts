@@ -34,7 +34,9 @@ export function mapError(err: unknown): MappedError {
     return { response: error(err.message, err.fieldErrors), code: 'refused', log: { reason: err.message } };
   }
   if (err instanceof OAuthError) {
-    return { response: error(err.userMessage), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
+    // Which check failed is worth telling (a mix-up, a forged id_token); the detail holds no secret.
+    const text = err.code === 'security' && err.adminDetail ? `${err.userMessage} (${err.adminDetail})` : err.userMessage;
+    return { response: error(text), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
   }
   if (err instanceof MattermostApiError) {
     return { response: error(mattermostText(err)), code: 'mattermost_error', log: { status: err.status, method: err.method, api_path: err.path, reason: err.body } };
