@@ -4,21 +4,13 @@
  * complete read them with no round trip. Client secrets are sealed with the
  * App's key; the record is public-safe without the key.
  */
-import type { PresetName, ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../oauth/types.js';
+import type { ProviderConfig, TokenEndpointAuthMethod } from '../oauth/types.js';
 
-export interface StoredProvider {
-  id: string;
-  display_name: string;
-  preset: PresetName;
-  issuer?: string;
-  base_url?: string;
-  tenant?: string;
-  endpoints?: Partial<ProviderEndpoints>;
-  client_id: string;
+/** A provider as stored: the engine's config with the secret sealed and short wire names. */
+export interface StoredProvider extends Omit<ProviderConfig, 'client_secret' | 'token_endpoint_auth_method' | 'extra_authorize_params'> {
   /** The client secret sealed by the token cipher; absent for public clients. */
   sealed_secret?: string;
   auth: TokenEndpointAuthMethod;
-  scopes: string[];
   params?: Record<string, string>;
   /** Set by dynamic registration. */
   registered?: boolean;
