@@ -15,8 +15,26 @@ export class SecretAudit {
   readonly secrets = new Set<string>();
   readonly apps: RunningApp[] = [];
 
+  /** Secrets by their first MIN_LENGTH characters, so a text is searched in one pass whatever their number. */
+  private readonly byPrefix = new Map<string, string[]>();
+
   add(...values: Array<string | undefined>): void {
-    for (const v of values) if (v && v.length >= MIN_LENGTH) this.secrets.add(v);
+    for (const v of values) {
+      if (!v || v.length < MIN_LENGTH || this.secrets.has(v)) continue;
+      this.secrets.add(v);
+      const prefix = v.slice(0, MIN_LENGTH);
+      this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), v]);
+    }
+  }
+
+  /** The first secret found in `text`, if any. */
+  leakIn(text: string): string | undefined {
+    for (let i = 0; i + MIN_LENGTH <= text.length; i += 1) {
+      const candidates = this.byPrefix.get(text.slice(i, i + MIN_LENGTH));
+      const found = candidates?.find((s) => text.startsWith(s, i));
+      if (found) return found;
+    }
+    return undefined;
   }
 
   watch(app: RunningApp): RunningApp {
@@ -45,8 +63,7 @@ export class SecretAudit {
 
   /** Lines of every watched App that contain a secret (none expected). */
   leaks(): string[] {
-    const lines = this.apps.flatMap((a) => a.logs);
-    return lines.filter((line) => [...this.secrets].some((s) => line.includes(s)));
+    return this.apps.flatMap((a) => a.logs).filter((line) => this.leakIn(line) !== undefined);
   }
 
   /** Fails the test when a secret appears in a log line; prints the figures. */

@@ -1,6 +1,7 @@
 /** What every fuzzed answer must be, and the process-wide checks around a fuzz run. */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import type { SecretAudit } from './audit.js';
 import type { FuzzInput } from './fuzz_requests.js';
 import type { RawAnswer } from './signed.js';
 
@@ -33,7 +34,7 @@ function decodable(path: string): boolean {
 }
 
 /** undefined when the answer is what the class expects, else what is wrong. */
-export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: SecretIndex): string | undefined {
+export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: SecretAudit): string | undefined {
   const { status, json } = answer;
   if (input.cls === 'jwt') {
     // Refused before the JWT check, with no handler run: a body that does not parse (acting user
@@ -58,29 +59,6 @@ export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: Secret
   return undefined;
 }
 
-/**
- * The run's secrets, searchable fast: the few long-lived ones by substring, the
- * many request tokens (24 base64url characters) by a set lookup of every
- * 24-character window of the answer's base64url runs.
- */
-export class SecretIndex {
-  private readonly fixed: string[] = [];
-  private readonly tokens = new Set<string>();
-
-  add(secret: string): void {
-    if (/^[A-Za-z0-9_-]{24}$/.test(secret)) this.tokens.add(secret);
-    else if (!this.fixed.includes(secret)) this.fixed.push(secret);
-  }
-
-  leakIn(text: string): string | undefined {
-    const fixed = this.fixed.find((s) => text.includes(s));
-    if (fixed) return fixed;
-    for (const run of text.match(/[A-Za-z0-9_-]{24,}/g) ?? []) {
-      for (let i = 0; i + 24 <= run.length; i += 1) if (this.tokens.has(run.slice(i, i + 24))) return run.slice(i, i + 24);
-    }
-    return undefined;
-  }
-}
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
