@@ -24,6 +24,7 @@ let op: StartedOidcProvider;
 const audit = new SecretAudit();
 const outbound = loopbackFetch(undefined, tokenCollector(audit));
 
+const outcomes: Record<string, number> = {};
 const signed = new Map<string, Promise<string | undefined>>();
 /** One JWT per kind and acting user, as the plugin's stay valid for 15 minutes. */
 function header(input: FuzzInput): Promise<string | undefined> {
@@ -35,6 +36,8 @@ function header(input: FuzzInput): Promise<string | undefined> {
 async function send(input: FuzzInput): Promise<string | undefined> {
   const answer = await postRaw(app.url, input.path, input.body, await header(input));
   const problem = problemWith(input, answer, audit);
+  const outcome = `${input.cls} ${answer.status} ${answer.json?.type}`;
+  outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   return problem && `${input.cls}/${input.why} ${input.path.slice(0, 20)}: ${problem.replace(/…\S+/, '…')} <- ${input.body.slice(0, 300)}`;
 }
 
@@ -98,6 +101,7 @@ describe('fuzzing every call route over HTTP', () => {
     const total = BATCHES * BATCH;
     console.log(`[security] fuzz: ${total} calls in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s); heap ${heapBefore} MB -> ${heapAfter} MB`);
     console.log(`[security] fuzz inputs: ${JSON.stringify(counts)}`);
+    console.log(`[security] fuzz answers (class, HTTP status, type): ${JSON.stringify(outcomes)}`);
     console.log(`[security] fuzz outbound: ${outbound.counts.sent} sent to 127.0.0.1, ${outbound.counts.blocked} blocked (other hosts); at the site ${site.reads} reads, ${site.writes} writes ${JSON.stringify(site.writesByKind)}; provider ${JSON.stringify(op.counters)}`);
     const kinds = new Map<string, number>();
     for (const p of problems) kinds.set(p.split(' <- ')[0]!, (kinds.get(p.split(' <- ')[0]!) ?? 0) + 1);

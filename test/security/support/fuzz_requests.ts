@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { CallPath } from '../../../src/apps/paths.js';
 import { stateHash } from '../../../src/calls/oauth2_connect.js';
-import { ADMIN_PATHS, ALL_PATHS, json, providersDoc, shortStr, str, USER_PATHS, userSummary, values, type Targets } from './fuzz_values.js';
+import { ADMIN_PATHS, ALL_PATHS, json, key, providersDoc, shortStr, str, USER_PATHS, userSummary, values, type Targets } from './fuzz_values.js';
 import { mutatedBody } from './fuzz_mutations.js';
 import { JWT_FAULTS, type JwtKind } from './signed.js';
 
@@ -56,10 +56,10 @@ function context(t: Targets, actingUser: fc.Arbitrary<unknown>) {
       acting_user_access_token: freshToken,
       oauth2: fc.record(
         { data: providersDoc(t), user: userSummary, connect_url: fc.constant(`${t.siteUrl}/connect`), complete_url: fc.oneof(fc.constant(`${t.siteUrl}/complete`), str), client_id: str },
-        { requiredKeys: [] },
+        { requiredKeys: ['data', 'user', 'connect_url', 'complete_url'] },
       ),
     },
-    { requiredKeys: ['acting_user'] },
+    { requiredKeys: ['acting_user', 'mattermost_site_url', 'acting_user_access_token', 'bot_access_token', 'oauth2'] },
   );
 }
 
@@ -96,7 +96,7 @@ const rawBodies = fc.oneof(
 
 export function anyInput(t: Targets): fc.Arbitrary<FuzzInput> {
   const structured = fc
-    .tuple(anyPath, context(t, fc.oneof(user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES)), json)), values, json, fc.record({ raw_command: str, query: str, selected_field: str, expand: json }, { requiredKeys: [] }), fc.boolean(), fc.string({ minLength: 20, maxLength: 20 }))
+    .tuple(anyPath, context(t, fc.oneof(user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES)), json)), values, json, fc.record({ raw_command: str, query: str, selected_field: str, expand: fc.oneof(fc.constant({ acting_user: 'summary', oauth2_app: 'all' }), fc.dictionary(key, str, { maxKeys: 3 }), json) }, { requiredKeys: [] }), fc.boolean(), fc.string({ minLength: 20, maxLength: 20 }))
     .map(([path, ctx, vals, state, extra, wire, salt]) => {
       const body: Body = { path, context: ctx, values: vals, state, ...extra };
       return input('any', 'structured', path, wire ? wireFlow(path, body, salt) : body);
