@@ -28,7 +28,7 @@ const settle = (fault: Omit<Fault, 'match'>) => new Promise((r) => setTimeout(r,
 
 describe('Mattermost KV down, slow, failing or refusing a value', () => {
   before(async () => {
-    world = await startSecurityWorld();
+    world = await startSecurityWorld({ env: { APP_HTTP_TIMEOUT_MS: '1500' } });
     kim = await world.backend.createUser('kim');
     await register(world);
     await register(world, 'idp2');

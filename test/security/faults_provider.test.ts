@@ -30,8 +30,8 @@ async function withFault<T>(endpoint: 'discovery' | 'token' | 'userinfo', fault:
 
 describe('a provider that is down, slow, failing or malformed', () => {
   before(async () => {
-    world = await startSecurityWorld({ env: { APP_DISCOVERY_TTL_SECONDS: '0', APP_HTTP_TIMEOUT_MS: '800' } });
-    bad = await startBadProvider(1500);
+    world = await startSecurityWorld({ env: { APP_DISCOVERY_TTL_SECONDS: '0', APP_HTTP_TIMEOUT_MS: '1200' } });
+    bad = await startBadProvider(2000);
     world.audit.add(bad.client.client_secret);
     ivy = await world.backend.createUser('ivy');
     await register(world);
@@ -90,7 +90,7 @@ describe('a provider that is down, slow, failing or malformed', () => {
       assert.equal(answer.type, 'error');
       assert.match(textOf(answer), message);
       assert.equal(world.storedTokens(ivy, 'bad')!.refresh_token, before.refresh_token, 'the stored token is the one from before');
-      if (fault === 'slow') await new Promise((r) => setTimeout(r, 1000)); // the provider answers the request the App gave up on
+      if (fault === 'slow') await new Promise((r) => setTimeout(r, 1200)); // the provider answers the request the App gave up on
       const after = await say(world, ivy, ['whoami'], { provider: 'bad' });
       if (fault !== 'slow') {
         assert.match(after, /you are \*\*ivy\*\*/, 'it works once the provider is back');

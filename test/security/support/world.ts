@@ -77,7 +77,8 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
   const audit = new SecretAudit();
   const baseEnv = {
     APP_MATTERMOST_URL: proxy.url,
-    APP_HTTP_TIMEOUT_MS: '1500',
+    // Generous unless a test injects slowness: other work may load the machine.
+    APP_HTTP_TIMEOUT_MS: '5000',
     APP_REVOCATION_TIMEOUT_MS: '1000',
     APP_JWT_SECRET: randomBytes(24).toString('base64url'),
     APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
