@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
-import { callAppAs, connect, flowTo, register, say, summaryOf } from './support/flows.js';
+import { callAppAs, flowTo, register, say, summaryOf } from './support/flows.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;
