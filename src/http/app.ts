@@ -27,7 +27,10 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
   });
 
   const verify = deps.config.jwtSecret !== undefined ? createJwtVerifier(deps.config.jwtSecret) : undefined;
-  app.post('/{*path}', (req: Request, res: Response, next: NextFunction) => {
+  // app.use, not a route: it runs before express decodes the path, so even an
+  // undecodable path is refused with 401 when the JWT does not verify.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
     if (!verify) {
       res.locals.caller = {} satisfies VerifiedCaller;
       return next();

@@ -110,3 +110,16 @@ describe('the App over HTTP', () => {
     for (const s of app.secrets) assert.ok(!app.logs.some((l) => l.includes(s)));
   });
 });
+
+describe('the JWT check comes first', () => {
+  let first: RunningApp;
+  before(async () => {
+    first = await startApp({ APP_JWT_SECRET: secret });
+  });
+  after(() => first.close());
+
+  it('when the path cannot be decoded and the JWT is missing, then 401 (not a 200 parse error)', async () => {
+    const res = await fetch(`${first.url}/%zz`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 401);
+  });
+});
