@@ -21,6 +21,7 @@ import { sendDm } from './notify.js';
 import { stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
 import { mapError } from '../http/error_mapper.js';
+import { isOAuthError } from '../oauth/errors.js';
 
 const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';
 
@@ -47,7 +48,10 @@ async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState
   if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
   const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce });
+  const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce }).catch((err: unknown) => {
+    if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
+    throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
+  });
   checkSameAccount(summary, stored, done);
   await new TokenStore(userClient(req, deps), deps.sealer).save(stored.id, done.tokens);
   const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };

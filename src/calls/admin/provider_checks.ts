@@ -17,7 +17,9 @@ export const providerTest: Handler = async (req, deps) => {
   const checks = await deps.engine.check(openProvider(stored, deps));
   const failed = checks.filter((c) => !c.ok).length;
   const lines = checks.map((c) => `- ${c.ok ? ':white_check_mark:' : ':x:'} ${md(c.name)}: ${md(c.detail)}`);
-  return ok([`#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`, ...lines].join('\n'));
+  const redirect = req.context.oauth2?.complete_url;
+  const register = redirect ? [`The redirect URI registered at the provider must be exactly \`${redirect}\`.`] : [];
+  return ok([`#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`, ...lines, ...register].join('\n'));
 };
 
 /** The last 4 characters at most: enough to tell two ids apart, never a whole secret. */
