@@ -11,7 +11,7 @@ import type { CallRequest } from '../apps/types.js';
 import { requiredText } from '../apps/values.js';
 import { findProvider, type StoredProvider } from '../store/provider_records.js';
 import { TokenStore } from '../store/token_store.js';
-import { liveFlows, type UserState } from '../store/user_state.js';
+import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
 import type { CompletedAuthorization } from '../oauth/types.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
@@ -28,7 +28,7 @@ const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';
 function takeFlow(summary: UserState, state: string, now: number): { provider: string; rest: UserState } {
   const hash = stateHash(state);
   const flow = liveFlows(summary.flows, now).find((f) => f.h === hash);
-  const rest: UserState = { ...summary, flows: summary.flows.filter((f) => f.h !== hash && now - f.at < 15 * 60_000) };
+  const rest: UserState = { ...summary, flows: summary.flows.filter((f) => f.h !== hash && now - f.at < FLOW_TTL_MS) };
   if (!flow) throw new UserFacingError(`This connection attempt has expired or was already used. ${START_AGAIN}`);
   return { provider: flow.p, rest };
 }
@@ -43,7 +43,7 @@ function checkSameAccount(summary: UserState, stored: StoredProvider, done: Comp
   }
 }
 
-async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string): Promise<UserState> {
+async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string, tokens: TokenStore): Promise<UserState> {
   const redirectUri = req.context.oauth2?.complete_url;
   if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
   const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -53,7 +53,7 @@ async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState
     throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
   });
   checkSameAccount(summary, stored, done);
-  await new TokenStore(userClient(req, deps), deps.sealer).save(stored.id, done.tokens);
+  await tokens.save(stored.id, done.tokens);
   const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
   const { pending: _pending, ...rest } = summary;
   return { ...rest, connections: { ...summary.connections, [stored.id]: connection } };
@@ -65,15 +65,19 @@ export const oauth2Complete: Handler = async (req, deps) => {
   const summary = userStateOf(req);
   const { provider, rest } = takeFlow(summary, state, deps.now());
   const stored = findProvider(req.context.oauth2?.data, provider);
+  const tokens = new TokenStore(userClient(req, deps), deps.sealer);
+  let tokenSaved = false;
   try {
     if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);
-    const updated = await exchangeAndStore(req, deps, rest, stored, state);
+    const updated = await exchangeAndStore(req, deps, rest, stored, state, tokens);
+    tokenSaved = !summary.connections[stored.id];
     await userClient(req, deps).storeOAuth2User(updated);
     deps.reportIndex.record(botClient(req, deps), stored.id, user.id, 'connected');
     await sendDm(req, deps, updated, `You connected your ${md(stored.display_name)} account **${md(updated.connections[stored.id]?.label ?? '')}**.`);
     return ok(`Connected to ${stored.display_name}.`);
   } catch (err) {
-    // The flow is used up whatever happened; nothing else was stored.
+    // The flow is used up whatever happened; a new token without its summary entry is not kept.
+    if (tokenSaved && stored) await tokens.delete(stored.id).catch(() => undefined);
     await userClient(req, deps).storeOAuth2User(rest).catch(() => undefined);
     const mapped = mapError(err).response;
     const reason = mapped.type === 'error' ? mapped.text : 'an unexpected error';
