@@ -4,8 +4,6 @@
  * answered. A token that cannot be read (wrong key) is still deleted.
  */
 import { okRefresh } from '../apps/responses.js';
-import type { CallRequest } from '../apps/types.js';
-import type { RevocationResult } from '../oauth/types.js';
 import type { StoredProvider } from '../store/provider_records.js';
 import { TokenStore } from '../store/token_store.js';
 import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
@@ -14,14 +12,12 @@ import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import { chosenProvider, openProvider } from './provider_access.js';
 
-const timeout = (ms: number) =>
-  new Promise<RevocationResult>((resolve) => setTimeout(() => resolve({ supported: true, revoked: false, detail: 'the provider did not answer in time' }), ms).unref());
-
-async function revokeAtProvider(req: CallRequest, deps: Deps, stored: StoredProvider, store: TokenStore): Promise<string> {
+/** The engine bounds each revocation request by APP_REVOCATION_TIMEOUT_MS and never throws. */
+async function revokeAtProvider(deps: Deps, stored: StoredProvider, store: TokenStore): Promise<string> {
   try {
     const tokens = await store.load(stored.id);
     if (!tokens) return 'No token was stored.';
-    const result = await Promise.race([deps.engine.revoke(openProvider(stored, deps), tokens), timeout(deps.config.revocationTimeoutMs)]);
+    const result = await deps.engine.revoke(openProvider(stored, deps), tokens);
     if (!result.supported) return `${md(stored.display_name)} offers no way to revoke tokens; the token was deleted here. You can also remove the App's access in your ${md(stored.display_name)} account settings.`;
     if (result.revoked) return `The token was revoked at ${md(stored.display_name)}.`;
     deps.logger.warn('revocation failed', { provider: stored.id, detail: result.detail });
@@ -39,7 +35,7 @@ export const disconnect: Handler = async (req, deps) => {
   const stored = chosenProvider(req, connected, 'disconnect');
   if (!summary.connections[stored.id]) throw new UserFacingError(`You are not connected to ${md(stored.display_name)}.`);
   const store = new TokenStore(userClient(req, deps), deps.sealer);
-  const revocation = await revokeAtProvider(req, deps, stored, store);
+  const revocation = await revokeAtProvider(deps, stored, store);
   await store.delete(stored.id);
   const { [stored.id]: _removed, ...connections } = summary.connections;
   await userClient(req, deps).storeOAuth2User({ ...summary, connections });

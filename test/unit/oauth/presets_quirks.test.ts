@@ -3,24 +3,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
-import type { PresetName, ProviderConfig, TokenSet } from '../../../src/oauth/types.js';
+import type { PresetName } from '../../../src/oauth/types.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
-import { FIXTURES, type PresetFixture } from './preset_fixtures.js';
-import { type StubRoute, json, stubFetch } from './stub_fetch.js';
-
-const TOKENS: TokenSet = { access_token: 'access-1', refresh_token: 'refresh-1', token_type: 'bearer', obtained_at: 1 };
-const fixture = (name: PresetName): PresetFixture => FIXTURES.find((f) => f.name === name)!;
-
-function engineWith(routes: Record<string, StubRoute>) {
-  const stub = stubFetch(routes);
-  return { stub, engine: createOAuthEngine({ fetch: stub.fetch, now: () => 1000, httpTimeoutMs: 1000, discoveryTtlMs: 60_000 }) };
-}
-
-function exchange(config: ProviderConfig, engine: ReturnType<typeof engineWith>['engine']) {
-  return engine.complete(config, { params: { code: 'c', state: 's' }, redirect_uri: 'https://app.example/cb', expected_state: 's', code_verifier: 'v'.repeat(43) });
-}
+import { engineWith, fixture, TOKENS } from './quirk_helpers.js';
+import { json } from './stub_fetch.js';
 
 describe('preset registry', () => {
   it('when every preset is listed, then each has a label, defaults and a known auth method', () => {
