@@ -3,9 +3,10 @@ import type { Binding, Expand, Field } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
 import { providerOptions } from './bindings.js';
+import { CALL_EXPAND } from './expand.js';
 
 /** Admin calls write oauth2/app, which needs a system admin's acting_user_access_token. */
-export const ADMIN_EXPAND: Expand = { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' };
+export const ADMIN_EXPAND: Expand = CALL_EXPAND;
 
 type ProviderList = ReadonlyArray<{ id: string; display_name: string }>;
 

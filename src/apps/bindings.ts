@@ -8,6 +8,7 @@ import type { Binding, Call, Expand, Field, SelectOption } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
 import { providerAdminBinding } from './admin_bindings.js';
+import { CALL_EXPAND } from './expand.js';
 
 export interface BindingInput {
   isAdmin: boolean;
@@ -18,8 +19,7 @@ export interface BindingInput {
 
 export const BASE_COMMAND = 'oauth2';
 
-/** What user-facing calls need: who, their token to write oauth2/user, and both summaries. */
-export const USER_EXPAND: Expand = { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' };
+export const USER_EXPAND: Expand = CALL_EXPAND;
 
 export const submitCall = (path: string, expand: Expand = USER_EXPAND): Call => ({ path, expand });
 

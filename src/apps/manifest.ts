@@ -1,18 +1,12 @@
 /** The App manifest, with root_url and use_jwt filled from the configuration. */
 import { CallPath } from './paths.js';
+import { CALL_EXPAND } from './expand.js';
 
 export const APP_ID = 'oauth2-connect';
 /** At most 10 characters (AppVersion.Validate). */
 export const APP_VERSION = 'v0.1.0';
 export const ICON = 'icon.png';
 
-/** Bindings, connect and complete all read providers (oauth2_app) and the user's summary (oauth2_user) for free. */
-const FULL_OAUTH2_EXPAND = {
-  acting_user: 'summary',
-  acting_user_access_token: 'all',
-  oauth2_app: 'all',
-  oauth2_user: 'all',
-} as const;
 
 export function buildManifest(rootUrl: string, useJwt: boolean): Record<string, unknown> {
   return {
@@ -26,8 +20,8 @@ export function buildManifest(rootUrl: string, useJwt: boolean): Record<string, 
     requested_locations: ['/command', '/channel_header'],
     bindings: { path: CallPath.bindings, expand: { acting_user: 'summary', oauth2_app: 'all', oauth2_user: 'all' } },
     on_install: { path: CallPath.install, expand: { acting_user: 'summary' } },
-    get_oauth2_connect_url: { path: CallPath.oauth2Connect, expand: FULL_OAUTH2_EXPAND },
-    on_oauth2_complete: { path: CallPath.oauth2Complete, expand: FULL_OAUTH2_EXPAND },
+    get_oauth2_connect_url: { path: CallPath.oauth2Connect, expand: CALL_EXPAND },
+    on_oauth2_complete: { path: CallPath.oauth2Complete, expand: CALL_EXPAND },
     http: { root_url: rootUrl, use_jwt: useJwt },
   };
 }

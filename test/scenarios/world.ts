@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../support/app_server.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import type { Backend } from './backend.js';
 import { FakeBackend } from './backends/fake.js';
+import type { FakePluginOptions } from '../support/fake_plugin/server.js';
 import { findCommand } from './commands.js';
 
 export interface World {
@@ -22,12 +23,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-async function startBackend(): Promise<Backend> {
+async function startBackend(fakeOptions: FakePluginOptions): Promise<Backend> {
   if (process.env.SCENARIO_BACKEND === 'real') {
     const { RealBackend } = await import('./backends/real.js');
     return RealBackend.start();
   }
-  return FakeBackend.start();
+  return FakeBackend.start(fakeOptions);
 }
 
 const leftoverProviders = async (backend: Backend) =>
@@ -58,7 +59,13 @@ async function removeLeftoverProviders(backend: Backend): Promise<void> {
   }
 }
 
-export async function startWorld(options: { accessTokenTtlSeconds?: number } = {}): Promise<World> {
+export interface WorldOptions {
+  accessTokenTtlSeconds?: number;
+  /** For the fake backend only (the webapp test serves its host page from it). */
+  fake?: FakePluginOptions;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const close = async () => {
     const failures: unknown[] = [];
@@ -66,7 +73,7 @@ export async function startWorld(options: { accessTokenTtlSeconds?: number } = {
     if (failures.length > 0) throw failures[0];
   };
   try {
-    const backend = await startBackend();
+    const backend = await startBackend(options.fake ?? {});
     cleanups.push(() => backend.close());
     const clock = { offsetMs: 0 };
     const app = await startApp(backend.name === 'real' ? { APP_MATTERMOST_URL: backend.siteUrl } : {}, { now: () => Date.now() + clock.offsetMs });

@@ -19,21 +19,30 @@ export interface FlowResult {
   text: string;
 }
 
+/** Clicks and waits for the next page; a popup that closes itself at the end (window.close) is fine too. */
+async function submit(page: Page, button: ReturnType<Page['locator']>): Promise<void> {
+  try {
+    await Promise.all([page.waitForNavigation(), button.click()]);
+  } catch (err) {
+    if (!page.isClosed()) throw err;
+  }
+}
+
 /** Signs in at oidc-provider's development login page, then grants consent when asked. */
-async function passProviderPages(page: Page, login: string, providerOrigin: string): Promise<void> {
-  for (let step = 0; step < 4; step++) {
+export async function passProviderPages(page: Page, login: string, providerOrigin: string): Promise<void> {
+  for (let step = 0; step < 4 && !page.isClosed(); step++) {
     await page.waitForLoadState('domcontentloaded');
     if (!page.url().startsWith(providerOrigin)) return;
     const loginField = page.locator('input[name="login"]');
     if (await loginField.count()) {
       await loginField.fill(login);
       await page.locator('input[name="password"]').fill('any-password');
-      await Promise.all([page.waitForNavigation(), page.locator('button[type="submit"]').first().click()]);
+      await submit(page, page.locator('button[type="submit"]').first());
       continue;
     }
     const consent = page.locator('button[autofocus][type="submit"]');
     if (await consent.count()) {
-      await Promise.all([page.waitForNavigation(), consent.first().click()]);
+      await submit(page, consent.first());
       continue;
     }
     return;

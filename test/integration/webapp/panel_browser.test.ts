@@ -70,7 +70,7 @@ describe('webapp panel in Chromium', { skip }, () => {
     assert.match(await rowText('github'), /Not connected/);
     assert.match(await rowText('gitlab'), /Connected as jane\.doe · since .+ · token expires in 2 hours/);
     const load = callsTo('/panel').at(-1)!;
-    assert.deepEqual(load.expand, { acting_user: 'summary', oauth2_user: 'all', oauth2_app: 'all' });
+    assert.deepEqual(load.expand, { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' });
     assert.deepEqual(load.context, {
       app_id: 'oauth2-connect', location: '/channel_header', channel_id: 'channel1', team_id: 'team1', user_agent: 'webapp',
     });

@@ -1,6 +1,6 @@
 /** The scenario backend on the in-process fake of the Apps plugin. */
 import type { Binding, CallResponse } from '../../../src/apps/types.js';
-import { startFakePlugin, type FakePlugin } from '../../support/fake_plugin/server.js';
+import { startFakePlugin, type FakePlugin, type FakePluginOptions } from '../../support/fake_plugin/server.js';
 import type { Backend, CallInput, ScenarioUser } from '../backend.js';
 
 export class FakeBackend implements Backend {
@@ -10,8 +10,8 @@ export class FakeBackend implements Backend {
     readonly admin: ScenarioUser,
   ) {}
 
-  static async start(now?: () => number): Promise<FakeBackend> {
-    const fake = await startFakePlugin(now ? { now } : {});
+  static async start(options: FakePluginOptions = {}): Promise<FakeBackend> {
+    const fake = await startFakePlugin(options);
     const admin = { id: fake.admin.id, username: fake.admin.username, isAdmin: true, token: fake.login(fake.admin) };
     return new FakeBackend(fake, admin);
   }
@@ -51,6 +51,7 @@ export class FakeBackend implements Backend {
     return [
       { name: 'MMAUTHTOKEN', value: user.token, url: this.siteUrl },
       { name: 'MMUSERID', value: user.id, url: this.siteUrl },
+      { name: 'MMCSRF', value: this.fake.state.csrf.get(user.token) ?? '', url: this.siteUrl },
     ];
   }
 

@@ -24,11 +24,18 @@ export interface FakePlugin {
   close(): Promise<void>;
 }
 
-export async function startFakePlugin(options: { now?: () => number } = {}): Promise<FakePlugin> {
+export interface FakePluginOptions {
+  now?: () => number;
+  /** Extra routes of the fake Mattermost server, e.g. a page hosting the webapp plugin. */
+  extraRoutes?: (app: express.Express) => void;
+}
+
+export async function startFakePlugin(options: FakePluginOptions = {}): Promise<FakePlugin> {
   const state = new FakeState(options.now ?? Date.now);
   const admin = state.addUser('admin', 'system_user system_admin');
   let siteUrl = '';
   const app = express();
+  options.extraRoutes?.(app);
   app.use(userRoutes(state, () => siteUrl));
   app.use(restRoutes(state));
   const server: Server = createServer(app);

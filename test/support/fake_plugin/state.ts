@@ -57,9 +57,13 @@ export class FakeState {
     return user;
   }
 
+  /** CSRF tokens of the login sessions (the MMCSRF cookie). */
+  csrf = new Map<string, string>();
+
   login(userId: string): string {
     const token = newId();
     this.sessions.set(token, userId);
+    this.csrf.set(token, newId());
     return token;
   }
 

@@ -30,12 +30,18 @@ function cleanBindings(bindings: any[]): any[] {
   return bindings;
 }
 
-/** The Mattermost session: a Bearer token, or the MMAUTHTOKEN cookie. */
+/**
+ * The Mattermost session: a Bearer token, or the MMAUTHTOKEN cookie. A POST
+ * authenticated by the cookie needs X-Requested-With and the X-CSRF-Token of
+ * the session, as the real server asks.
+ */
 export function sessionUser(state: FakeState, req: Request): string | undefined {
   const bearer = req.get('authorization')?.match(/^bearer\s+(\S+)$/i)?.[1];
+  if (bearer) return state.sessions.get(bearer);
   const cookie = req.get('cookie')?.match(/(?:^|;\s*)MMAUTHTOKEN=([^;]+)/)?.[1];
-  const token = bearer ?? cookie;
-  return token ? state.sessions.get(token) : undefined;
+  if (!cookie) return undefined;
+  const csrfOk = req.method === 'GET' || (req.get('x-requested-with') === 'XMLHttpRequest' && req.get('x-csrf-token') === state.csrf.get(cookie));
+  return csrfOk ? state.sessions.get(cookie) : undefined;
 }
 
 function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): void {

@@ -35,7 +35,7 @@ describe('ConnectedAccounts panel', () => {
     assert.equal(call?.url, `${SITE_URL}/plugins/com.mattermost.apps/api/v1/call`);
     assert.deepEqual(call?.body, {
       path: '/panel',
-      expand: { acting_user: 'summary', oauth2_user: 'all', oauth2_app: 'all' },
+      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
       values: {},
       context: { app_id: 'oauth2-connect', location: '/channel_header', channel_id: 'channel1', team_id: 'team1', user_agent: 'webapp' },
     });

@@ -53,7 +53,7 @@ describe('Add a provider modal', () => {
     renderPanel();
     await openForm();
     const formCall = endpoint.calls.find((c) => c.body.path === '/provider/add/form')!;
-    assert.deepEqual(formCall.body.expand, { acting_user: 'summary' });
+    assert.deepEqual(formCall.body.expand, { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' });
     assert.equal(field(/Client secret/).type, 'password');
     assert.equal(field(/Use PKCE/).type, 'checkbox');
     assert.equal(field(/Preset/).tagName, 'SELECT');
