@@ -3,7 +3,7 @@
  * summary and answers with the Apps plugin's connect_url, which the browser
  * opens to start the flow (see oauth2_connect.ts).
  */
-import { okRefresh } from '../apps/responses.js';
+import { ok } from '../apps/responses.js';
 import type { ConnectData } from '../apps/panel_types.js';
 import type { Handler } from './deps.js';
 import { providersOf, userClient, userStateOf } from './context.js';
@@ -22,5 +22,6 @@ export const connect: Handler = async (req, deps) => {
   const verb = existing ? 'Reconnect' : 'Connect';
   const note = existing && !existing.broken ? ` You are already connected as **${md(existing.label)}**; connecting again refreshes the connection.` : '';
   const data: ConnectData = { connect_url: connectUrl, provider: provider.id };
-  return okRefresh(`[${verb} your ${md(provider.display_name)} account](${connectUrl}). The link works for 15 minutes.${note}`, data);
+  // No refresh_bindings here: nothing the bindings show has changed until the flow completes.
+  return ok(`[${verb} your ${md(provider.display_name)} account](${connectUrl}). The link works for 15 minutes.${note}`, data);
 };
