@@ -50,6 +50,13 @@ export function botRest(req: CallRequest, deps: Deps): MattermostRestClient {
   return new MattermostRestClient(clientOptions(req, deps, token));
 }
 
+/** Mattermost REST as the acting user (their own permissions). */
+export function userRest(req: CallRequest, deps: Deps): MattermostRestClient {
+  const token = req.context.acting_user_access_token;
+  if (!token) throw new UserFacingError('The App did not receive your access token for this call. Reinstall or update the App, then try again.');
+  return new MattermostRestClient(clientOptions(req, deps, token));
+}
+
 export const providersOf = (req: CallRequest): StoredProvider[] => readProviders(req.context.oauth2?.data);
 /**
  * The acting user's summary. A connection older than its provider's

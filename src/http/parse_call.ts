@@ -41,7 +41,13 @@ function parseContext(raw: unknown): Context {
   for (const key of ['mattermost_site_url', 'bot_user_id', 'bot_access_token', 'acting_user_access_token'] as const) {
     if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== 'string') throw new InputError(`"context.${key}" must be a string`);
   }
-  if (raw.oauth2 !== undefined && raw.oauth2 !== null && !isObject(raw.oauth2)) throw new InputError('"context.oauth2" must be an object');
+  const oauth2 = raw.oauth2;
+  if (oauth2 !== undefined && oauth2 !== null && !isObject(oauth2)) throw new InputError('"context.oauth2" must be an object');
+  for (const key of ['connect_url', 'complete_url', 'client_id', 'client_secret', 'remote_root_url'] as const) {
+    const value = isObject(oauth2) ? oauth2[key] : undefined;
+    if (value !== undefined && value !== null && typeof value !== 'string') throw new InputError(`"context.oauth2.${key}" must be a string`);
+  }
+  if (isObject(acting) && acting.roles !== undefined && acting.roles !== null && typeof acting.roles !== 'string') throw new InputError('"context.acting_user.roles" must be a string');
   return raw as Context;
 }
 

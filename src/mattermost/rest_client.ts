@@ -13,6 +13,14 @@ export class MattermostRestClient {
     return channel.id;
   }
 
+  /** POST /api/v4/users/ids: user id -> username, for the ids that exist. */
+  async usernames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const path = '/api/v4/users/ids';
+    const users = parseJson('POST', path, await send(this.options, { method: 'POST', path, body: JSON.stringify(ids) })) as Array<{ id?: unknown; username?: unknown }>;
+    return new Map(users.filter((u) => typeof u.id === 'string' && typeof u.username === 'string').map((u) => [u.id as string, u.username as string]));
+  }
+
   async createPost(channelId: string, message: string): Promise<void> {
     await send(this.options, { method: 'POST', path: '/api/v4/posts', body: JSON.stringify({ channel_id: channelId, message }) });
   }

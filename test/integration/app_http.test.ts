@@ -123,3 +123,22 @@ describe('the JWT check comes first', () => {
     assert.equal(res.status, 401);
   });
 });
+
+describe('the trusted context is still checked for shape', () => {
+  let shaped: RunningApp;
+  before(async () => {
+    shaped = await startApp({ APP_JWT_SECRET: secret });
+  });
+  after(() => shaped.close());
+
+  it('when context.oauth2.complete_url is not a string (fuzz seed 822919), then a clear error and no authorize URL', async () => {
+    const res = await fetch(`${shaped.url}/oauth2/connect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'mattermost-app-authorization': `Bearer ${await jwt()}` },
+      body: JSON.stringify({ values: { state: 'x.u1' }, context: { acting_user: { id: 'u1' }, oauth2: { complete_url: { nested: 1 } } } }),
+    });
+    const json = (await res.json()) as { type: string; text: string };
+    assert.equal(json.type, 'error');
+    assert.match(json.text, /context\.oauth2\.complete_url" must be a string/);
+  });
+});

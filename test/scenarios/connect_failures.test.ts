@@ -93,7 +93,7 @@ describe(`connect failures (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`,
 
   it('when an admin asks for the report, then it counts the connections per provider', async () => {
     const report = textOf(await runCommand(world.backend, world.backend.admin, ['report']));
-    assert.match(report, /\| Test IdP \| 1 \| 0 \|/);
+    assert.match(report, new RegExp(`\\| Test IdP \\| 1 \\| 0 \\| @${carol.username} \\|  \\|`));
     assert.match(report, /\| IdP pub \| 1 \| 0 \|/);
     assert.match(report, /\| IdP wrong \| 0 \| 0 \|/);
   });

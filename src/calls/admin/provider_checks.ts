@@ -2,7 +2,7 @@
 import { form, ok, okRefresh } from '../../apps/responses.js';
 import { CallPath } from '../../apps/paths.js';
 import type { StoredProvider } from '../../store/provider_records.js';
-import { botClient, providersOf } from '../context.js';
+import { botClient, providersOf, userRest } from '../context.js';
 import type { Handler } from '../deps.js';
 import { UserFacingError } from '../errors.js';
 import { md } from '../format.js';
@@ -56,15 +56,19 @@ export const providerRegister: Handler = async (req, deps) => {
   return okRefresh(`Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${client.client_secret ? 'confidential' : 'public'}). Users connect with \`/oauth2 connect ${config.id}\`.`);
 };
 
+/** At most this many usernames are listed per provider and state; the counts are always whole. */
+const NAMES_SHOWN = 20;
+
+const names = (ids: string[], usernames: Map<string, string>) =>
+  ids.length === 0 ? '' : `${ids.slice(0, NAMES_SHOWN).map((id) => `@${usernames.get(id) ?? id}`).join(', ')}${ids.length > NAMES_SHOWN ? `, and ${ids.length - NAMES_SHOWN} more` : ''}`;
+
 export const report: Handler = async (req, deps) => {
   const list = providersOf(req);
   if (list.length === 0) return ok(NO_PROVIDERS);
   const bot = botClient(req, deps);
-  const lines = await Promise.all(
-    list.map(async (p) => {
-      const r = await deps.reportIndex.read(bot, p.id);
-      return `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} |`;
-    }),
-  );
-  return ok(['#### Connections per provider', '| Provider | Connected | Broken |', '| --- | --- | --- |', ...lines].join('\n'));
+  const reports = await Promise.all(list.map(async (p) => ({ p, r: await deps.reportIndex.read(bot, p.id) })));
+  const shown = reports.flatMap(({ r }) => [...r.connected.slice(0, NAMES_SHOWN), ...r.broken.slice(0, NAMES_SHOWN)]);
+  const usernames = await userRest(req, deps).usernames([...new Set(shown)]);
+  const lines = reports.map(({ p, r }) => `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} | ${names(r.connected, usernames)} | ${names(r.broken, usernames)} |`);
+  return ok(['#### Connections per provider', '| Provider | Connected | Broken | Connected users | Broken users |', '| --- | --- | --- | --- | --- |', ...lines].join('\n'));
 };

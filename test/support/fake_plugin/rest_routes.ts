@@ -106,6 +106,11 @@ function mattermostRoutes(state: FakeState, router: Router): void {
     if (!Array.isArray(ids) || ids.length !== 2 || !ids.includes(s.userId)) return void res.status(403).json({ message: 'forbidden' });
     res.status(201).json({ id: state.directChannel(ids[0]!, ids[1]!), type: 'D' });
   });
+  router.post('/api/v4/users/ids', (req, res) => {
+    if (!appSession(state, req, res)) return;
+    const ids = JSON.parse(req.body.toString('utf8')) as string[];
+    res.json(ids.map((id) => state.users.get(id)).filter(Boolean).map((u) => ({ id: u!.id, username: u!.username })));
+  });
   router.post('/api/v4/posts', (req, res) => {
     const s = appSession(state, req, res);
     if (!s) return;
