@@ -23,39 +23,22 @@ export function siteUrl(req: CallRequest, deps: Deps): string {
   return url;
 }
 
-const clientOptions = (req: CallRequest, deps: Deps, token: string) => ({
-  siteUrl: siteUrl(req, deps),
-  token,
-  fetch: deps.fetch,
-  timeoutMs: deps.config.httpTimeoutMs,
-});
+const MISSING_TOKEN = {
+  user: 'The App did not receive your access token for this call. Reinstall or update the App, then try again.',
+  bot: 'The App did not receive its bot token: it needs the act_as_bot permission.',
+};
 
-/** The Apps plugin REST API as the acting user (their KV namespace, oauth2/user). */
-export function userClient(req: CallRequest, deps: Deps): AppsPluginClient {
-  const token = req.context.acting_user_access_token;
-  if (!token) throw new UserFacingError('The App did not receive your access token for this call. Reinstall or update the App, then try again.');
-  return new AppsPluginClient(clientOptions(req, deps, token));
+/** HTTP options as the acting user (their KV namespace, oauth2/user) or as the App's bot (app-global KV). */
+function asWho(req: CallRequest, deps: Deps, who: 'user' | 'bot') {
+  const token = who === 'user' ? req.context.acting_user_access_token : req.context.bot_access_token;
+  if (!token) throw new UserFacingError(MISSING_TOKEN[who]);
+  return { siteUrl: siteUrl(req, deps), token, fetch: deps.fetch, timeoutMs: deps.config.httpTimeoutMs };
 }
 
-/** The Apps plugin REST API as the App's bot (app-global KV). */
-export function botClient(req: CallRequest, deps: Deps): AppsPluginClient {
-  const token = req.context.bot_access_token;
-  if (!token) throw new UserFacingError('The App did not receive its bot token: it needs the act_as_bot permission.');
-  return new AppsPluginClient(clientOptions(req, deps, token));
-}
-
-export function botRest(req: CallRequest, deps: Deps): MattermostRestClient {
-  const token = req.context.bot_access_token;
-  if (!token) throw new UserFacingError('The App did not receive its bot token: it needs the act_as_bot permission.');
-  return new MattermostRestClient(clientOptions(req, deps, token));
-}
-
-/** Mattermost REST as the acting user (their own permissions). */
-export function userRest(req: CallRequest, deps: Deps): MattermostRestClient {
-  const token = req.context.acting_user_access_token;
-  if (!token) throw new UserFacingError('The App did not receive your access token for this call. Reinstall or update the App, then try again.');
-  return new MattermostRestClient(clientOptions(req, deps, token));
-}
+export const userClient = (req: CallRequest, deps: Deps) => new AppsPluginClient(asWho(req, deps, 'user'));
+export const botClient = (req: CallRequest, deps: Deps) => new AppsPluginClient(asWho(req, deps, 'bot'));
+export const userRest = (req: CallRequest, deps: Deps) => new MattermostRestClient(asWho(req, deps, 'user'));
+export const botRest = (req: CallRequest, deps: Deps) => new MattermostRestClient(asWho(req, deps, 'bot'));
 
 export const providersOf = (req: CallRequest): StoredProvider[] => readProviders(req.context.oauth2?.data);
 /**

@@ -90,6 +90,17 @@ describe('the App over HTTP', () => {
     assert.match(res.json.text, /too large/);
   });
 
+  it('when the path cannot be decoded and the JWT is missing, then 401 (the JWT check comes first)', async () => {
+    const res = await fetch(`${app.url}/%zz`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 401);
+  });
+
+  it('when context.oauth2.complete_url is not a string (fuzz seed 822919), then a clear error and no authorize URL', async () => {
+    const res = await post('/oauth2/connect', { values: { state: 'x.u1' }, context: { acting_user: { id: 'u1' }, oauth2: { complete_url: { nested: 1 } } } }, await jwt());
+    assert.equal(res.json.type, 'error');
+    assert.match(res.json.text, /context\.oauth2\.complete_url" must be a string/);
+  });
+
   it('when the path is unknown, then HTTP 200 with an error naming it', async () => {
     const res = await post('/nope', { context: {} }, await jwt());
     assert.deepEqual(res, { status: 200, json: { type: 'error', text: 'Unknown call path "/nope".' } });
@@ -108,37 +119,5 @@ describe('the App over HTTP', () => {
     assert.equal(line.outcome, 'ok');
     assert.equal(typeof line.duration_ms, 'number');
     for (const s of app.secrets) assert.ok(!app.logs.some((l) => l.includes(s)));
-  });
-});
-
-describe('the JWT check comes first', () => {
-  let first: RunningApp;
-  before(async () => {
-    first = await startApp({ APP_JWT_SECRET: secret });
-  });
-  after(() => first.close());
-
-  it('when the path cannot be decoded and the JWT is missing, then 401 (not a 200 parse error)', async () => {
-    const res = await fetch(`${first.url}/%zz`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    assert.equal(res.status, 401);
-  });
-});
-
-describe('the trusted context is still checked for shape', () => {
-  let shaped: RunningApp;
-  before(async () => {
-    shaped = await startApp({ APP_JWT_SECRET: secret });
-  });
-  after(() => shaped.close());
-
-  it('when context.oauth2.complete_url is not a string (fuzz seed 822919), then a clear error and no authorize URL', async () => {
-    const res = await fetch(`${shaped.url}/oauth2/connect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'mattermost-app-authorization': `Bearer ${await jwt()}` },
-      body: JSON.stringify({ values: { state: 'x.u1' }, context: { acting_user: { id: 'u1' }, oauth2: { complete_url: { nested: 1 } } } }),
-    });
-    const json = (await res.json()) as { type: string; text: string };
-    assert.equal(json.type, 'error');
-    assert.match(json.text, /context\.oauth2\.complete_url" must be a string/);
   });
 });
