@@ -124,6 +124,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const rootUrl = httpUrl(env, 'APP_ROOT_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (!env.APP_ROOT_URL?.trim() && (host === '0.0.0.0' || host === '::')) {
+    warnings.push(`APP_ROOT_URL is not set and HOST=${host}: the manifest says ${rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`);
+  }
   const jwtSecret = env.APP_JWT_SECRET || undefined;
   if (!jwtSecret) warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
   const { keys, currentKeyId } = encryptionKeys(env, warnings);

@@ -55,6 +55,12 @@ describe('config', () => {
     });
   }
 
+  it('when listening on all interfaces without APP_ROOT_URL, then a warning says to set it', () => {
+    const config = loadConfig({ HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's' });
+    assert.equal(config.warnings.length, 1);
+    assert.match(config.warnings[0]!, /APP_ROOT_URL is not set and HOST=0\.0\.0\.0/);
+  });
+
   it('when a bad key is rejected, then the message does not echo the key', () => {
     const secretish = Buffer.from('not-32-bytes-but-secret').toString('base64');
     assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: secretish }), (err: Error) => !err.message.includes(secretish));
