@@ -9,7 +9,7 @@
  * counted apart, as `background`, after waiting for them to finish.
  */
 import assert from 'node:assert/strict';
-import { USER_EXPAND } from '../src/apps/bindings.js';
+import { CALL_EXPAND } from '../src/apps/expand.js';
 import { CallPath } from '../src/apps/paths.js';
 import { startApp, type RunningApp } from '../test/support/app_server.js';
 import { startOidcProvider, type ProviderCounters, type StartedOidcProvider } from '../test/support/oidc_provider.js';
@@ -94,7 +94,7 @@ const cookie = (user: ScenarioUser) => `MMAUTHTOKEN=${user.token}; MMUSERID=${us
 /** The /oauth2 connect command, then the browser opening connect_url: the provider's authorize URL. */
 async function connect(h: Harness, user: ScenarioUser): Promise<string> {
   // The submit of the connect command's form (a connected user is offered disconnect instead, so not through bindings).
-  const answer = await h.backend.call(user, { path: CallPath.connect, expand: { ...USER_EXPAND }, values: { provider: { label: 'Test IdP', value: PROVIDER } } });
+  const answer = await h.backend.call(user, { path: CallPath.connect, expand: { ...CALL_EXPAND }, values: { provider: { label: 'Test IdP', value: PROVIDER } } });
   assert.equal(answer.type, 'ok', textOf(answer));
   const connectUrl = (answer as { data?: { connect_url?: string } }).data?.connect_url;
   assert.ok(connectUrl, 'the connect answer carries connect_url');

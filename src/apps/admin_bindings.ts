@@ -1,12 +1,10 @@
 /** The system admins' `/oauth2 provider ...` and `/oauth2 report` bindings. */
-import type { Binding, Expand, Field } from './types.js';
+import type { Binding, Field } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
 import { providerOptions } from './bindings.js';
 import { CALL_EXPAND } from './expand.js';
 
-/** Admin calls write oauth2/app, which needs a system admin's acting_user_access_token. */
-export const ADMIN_EXPAND: Expand = CALL_EXPAND;
 
 type ProviderList = ReadonlyArray<{ id: string; display_name: string }>;
 
@@ -28,7 +26,7 @@ function onProvider(label: string, path: string, description: string, providers:
     label,
     description,
     hint: '<provider>',
-    form: { title: description, icon: ICON, submit: { path, expand: ADMIN_EXPAND }, fields: [providerSelect(providers), ...extra] },
+    form: { title: description, icon: ICON, submit: { path, expand: CALL_EXPAND }, fields: [providerSelect(providers), ...extra] },
   };
 }
 
@@ -37,14 +35,14 @@ const sourcedForm = (label: string, path: string, description: string): Binding 
   location: label,
   label,
   description,
-  form: { source: { path, expand: ADMIN_EXPAND } },
+  form: { source: { path, expand: CALL_EXPAND } },
 });
 
 export function providerAdminBinding(providers: ProviderList): Binding[] {
   const sub: Binding[] = [
     sourcedForm('add', CallPath.providerAddForm, 'Register a provider with its client id and secret'),
     sourcedForm('register', CallPath.providerRegisterForm, 'Register a provider by dynamic client registration (RFC 7591)'),
-    { location: 'list', label: 'list', description: 'List the registered providers and their settings', submit: { path: CallPath.providerList, expand: ADMIN_EXPAND } },
+    { location: 'list', label: 'list', description: 'List the registered providers and their settings', submit: { path: CallPath.providerList, expand: CALL_EXPAND } },
   ];
   if (providers.length > 0) {
     sub.push(
@@ -53,7 +51,7 @@ export function providerAdminBinding(providers: ProviderList): Binding[] {
         label: 'edit',
         description: 'Change a registered provider',
         hint: '<provider>',
-        form: { title: 'Edit a provider', icon: ICON, submit: { path: CallPath.providerEditForm, expand: ADMIN_EXPAND }, fields: [providerSelect(providers)] },
+        form: { title: 'Edit a provider', icon: ICON, submit: { path: CallPath.providerEditForm, expand: CALL_EXPAND }, fields: [providerSelect(providers)] },
       },
       onProvider('remove', CallPath.providerRemove, 'Remove a provider (its users must reconnect if it comes back)', providers, [
         { name: 'confirm', type: 'bool', label: 'confirm', modal_label: 'Yes, remove it', description: 'Users connected to it will no longer be able to use their tokens.' },
@@ -63,6 +61,6 @@ export function providerAdminBinding(providers: ProviderList): Binding[] {
   }
   return [
     { location: 'provider', label: 'provider', description: 'Manage OAuth2 providers (system admins)', hint: '[add|edit|remove|test|register|list]', bindings: sub },
-    { location: 'report', label: 'report', description: 'Connected and broken users per provider (system admins)', submit: { path: CallPath.report, expand: ADMIN_EXPAND } },
+    { location: 'report', label: 'report', description: 'Connected and broken users per provider (system admins)', submit: { path: CallPath.report, expand: CALL_EXPAND } },
   ];
 }

@@ -19,9 +19,8 @@ export interface BindingInput {
 
 export const BASE_COMMAND = 'oauth2';
 
-export const USER_EXPAND: Expand = CALL_EXPAND;
 
-export const submitCall = (path: string, expand: Expand = USER_EXPAND): Call => ({ path, expand });
+export const submitCall = (path: string, expand: Expand = CALL_EXPAND): Call => ({ path, expand });
 
 /**
  * Select options for providers. The plugin drops an option whose label repeats

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { CALL_EXPAND } from '../../src/apps/expand.js';
 import type { Form } from '../../src/apps/types.js';
 import type { PanelData } from '../../src/apps/panel_types.js';
 import type { ScenarioUser } from './backend.js';
@@ -9,7 +10,7 @@ import { startWorld, type World } from './world.js';
 
 let world: World;
 let erin: ScenarioUser;
-const ADMIN_EXPAND = { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' };
+const ADMIN_EXPAND = { ...CALL_EXPAND };
 
 const admin = (words: string[], values: Record<string, unknown> = {}) => runCommand(world.backend, world.backend.admin, words, values);
 const asErin = async (words: string[], values: Record<string, unknown> = {}) => textOf(await runCommand(world.backend, erin, words, values));

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_EXPAND as EXPAND } from '../../src/apps/admin_bindings.js';
+import { CALL_EXPAND as EXPAND } from '../../src/apps/expand.js';
 import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { ADMIN_PATHS } from './support/fuzz_values.js';

@@ -4,7 +4,7 @@
  * and secrets as password fields. Used by add, edit and register.
  */
 import type { CallRequest, Field, Form } from '../../apps/types.js';
-import { ADMIN_EXPAND } from '../../apps/admin_bindings.js';
+import { CALL_EXPAND } from '../../apps/expand.js';
 import { ICON } from '../../apps/manifest.js';
 import { select, text } from '../../apps/values.js';
 import { getPreset, listPresets } from '../../oauth/providers/index.js';
@@ -78,8 +78,8 @@ export function providerForm(req: CallRequest, mode: FormMode, submitPath: strin
   return {
     title: TITLES[mode],
     icon: ICON,
-    submit: { path: submitPath, expand: ADMIN_EXPAND, ...(stored && { state: { provider: stored.id } }) },
-    source: { path: sourcePath, expand: ADMIN_EXPAND, ...(stored && { state: { provider: stored.id } }) },
+    submit: { path: submitPath, expand: CALL_EXPAND, ...(stored && { state: { provider: stored.id } }) },
+    source: { path: sourcePath, expand: CALL_EXPAND, ...(stored && { state: { provider: stored.id } }) },
     fields,
   };
 }

@@ -4,7 +4,7 @@ import type { CallResponse } from '../../../src/apps/types.js';
 import type { ScenarioUser } from '../../scenarios/backend.js';
 import { runCommand, textOf } from '../../scenarios/commands.js';
 import { connectUntilRedirect, PROVIDER_ID, registerTestProvider, type RawFlow } from '../../scenarios/steps.js';
-import { ADMIN_EXPAND } from '../../../src/apps/admin_bindings.js';
+import { CALL_EXPAND } from '../../../src/apps/expand.js';
 import { buildContext } from '../../support/fake_plugin/call_app.js';
 import { signedCall, type RawAnswer } from './signed.js';
 import type { StartedOidcProvider } from '../../support/oidc_provider.js';
@@ -71,7 +71,7 @@ export function summaryOf(world: SecurityWorld, user: ScenarioUser): Record<stri
 /** The body the plugin would send for `path` as `user`: a real expanded context with fresh App tokens. */
 export function pluginBody(world: SecurityWorld, path: string, user: ScenarioUser, values: Record<string, unknown>, state?: unknown) {
   const fake = world.backend.fake;
-  const expand = ADMIN_EXPAND as Record<string, string>;
+  const expand = CALL_EXPAND as Record<string, string>;
   return { path, expand, values, ...(state !== undefined && { state }), context: buildContext(fake.state, fake.siteUrl, expand, user.id) };
 }
 
