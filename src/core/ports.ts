@@ -1,0 +1,56 @@
+/**
+ * What the core needs from a host's storage. The Apps host keeps these in the
+ * Apps plugin's stores (oauth2/app data, oauth2/user, the user's KV); the
+ * standalone host in SQL. Tokens and client secrets cross these ports in
+ * plaintext: each repository seals them, bound to their row (user, provider,
+ * kind and, for tokens, the origin that issued them).
+ */
+import type { TokenSet } from '../oauth/types.js';
+import type { StoredProvider } from '../store/provider_records.js';
+import type { Connection } from '../store/user_state.js';
+
+/** Providers as the admins registered them (the client secret sealed inside the record). */
+export interface ProviderRepository {
+  list(): Promise<StoredProvider[]>;
+  get(id: string): Promise<StoredProvider | undefined>;
+  /** Inserts, or replaces the provider with the same id. */
+  save(provider: StoredProvider): Promise<void>;
+  /** False when there was nothing to remove. */
+  remove(id: string): Promise<boolean>;
+}
+
+/** One user's connection to one provider, with its tokens. */
+export interface ConnectionRow {
+  user_id: string;
+  provider_id: string;
+  connection: Connection;
+  tokens: TokenSet;
+  /** The issuer, or the token endpoint's origin, that issued the tokens. */
+  origin: string;
+}
+
+export interface ProviderUsers {
+  connected: string[];
+  broken: string[];
+}
+
+export interface ConnectionRepository {
+  /** The user's connections by provider id, without tokens (status, bindings, the panel). */
+  summaries(userId: string): Promise<Record<string, Connection>>;
+  /** Throws a clear error when the stored tokens do not open for this row. */
+  get(userId: string, providerId: string): Promise<ConnectionRow | undefined>;
+  /** Inserts or replaces the row (a new connection or a reconnect). */
+  save(row: ConnectionRow): Promise<void>;
+  /** After a refresh: new tokens for an existing row; false when the row is gone. */
+  saveTokens(userId: string, providerId: string, tokens: TokenSet): Promise<boolean>;
+  markBroken(userId: string, providerId: string, reason: string): Promise<void>;
+  /** False when there was nothing to delete. */
+  delete(userId: string, providerId: string): Promise<boolean>;
+  /** Connected and broken user ids per provider id, for the admin report. */
+  report(): Promise<Record<string, ProviderUsers>>;
+  /**
+   * Runs fn while holding the (user, provider) lock that every process of this
+   * installation respects, so one refresh at a time reaches the provider.
+   */
+  withLock<T>(userId: string, providerId: string, fn: () => Promise<T>): Promise<T>;
+}

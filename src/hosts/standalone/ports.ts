@@ -1,0 +1,78 @@
+/**
+ * What the standalone host stores besides providers and connections
+ * (src/core/ports.ts): what setup created in Mattermost, the service's own
+ * browser sessions, and one-time records (links, sign-in states, flows).
+ * Secrets cross these ports in plaintext; the store seals or hashes them.
+ */
+
+/** What `npm run setup` created in Mattermost for this service. */
+export interface Installation {
+  /** The Mattermost Site URL it was set up against (must equal the configured one). */
+  mattermost_url: string;
+  bot_user_id: string;
+  bot_username: string;
+  /** The bot's access token (sealed at rest). */
+  bot_token: string;
+  /** The trusted OAuth2 app used for Sign in with Mattermost. */
+  oauth_client_id: string;
+  /** Its client secret (sealed at rest). */
+  oauth_client_secret: string;
+  updated_at: number;
+}
+
+/** The `/oauth2` command of one team. Only a hash of its token is kept. */
+export interface TeamCommand {
+  team_id: string;
+  command_id: string;
+  /** base64url SHA-256 of the command token; compared in constant time. */
+  token_hash: string;
+  updated_at: number;
+}
+
+export interface InstallationStore {
+  getInstallation(): Promise<Installation | undefined>;
+  saveInstallation(installation: Installation): Promise<void>;
+  deleteInstallation(): Promise<void>;
+  listCommands(): Promise<TeamCommand[]>;
+  commandForTeam(teamId: string): Promise<TeamCommand | undefined>;
+  saveCommand(command: TeamCommand): Promise<void>;
+  deleteCommand(teamId: string): Promise<void>;
+}
+
+/** The service's own browser session, made after Sign in with Mattermost. */
+export interface BrowserSession {
+  /** base64url SHA-256 of the cookie value; the value itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SessionStore {
+  create(session: BrowserSession): Promise<void>;
+  /** Undefined when unknown or expired. */
+  get(idHash: string, now: number): Promise<BrowserSession | undefined>;
+  delete(idHash: string): Promise<void>;
+  /** Removes expired sessions; returns how many. */
+  prune(now: number): Promise<number>;
+}
+
+export type OneTimePurpose = 'link' | 'signin' | 'flow';
+
+/** A single-use record keyed by the hash of a random value the browser carries. */
+export interface OneTimeRecord {
+  key_hash: string;
+  purpose: OneTimePurpose;
+  user_id: string;
+  provider_id: string;
+  /** Small JSON the flow needs later (never a secret in plaintext). */
+  data?: string;
+  expires_at: number;
+}
+
+export interface OneTimeStore {
+  put(record: OneTimeRecord): Promise<void>;
+  /** Atomically removes and returns the record when it exists, has this purpose and has not expired. */
+  take(keyHash: string, purpose: OneTimePurpose, now: number): Promise<OneTimeRecord | undefined>;
+  prune(now: number): Promise<number>;
+}
