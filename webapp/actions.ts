@@ -5,7 +5,9 @@ import type { ConnectData, PanelData, PanelProvider } from '../src/apps/panel_ty
 import { connectCall, disconnectCall, panelCall, providerValues } from './app_calls.js';
 import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
 import { callApp } from './client/apps_client.js';
+import { APP_ID } from './manifest.js';
 import { sendPopupTo, whenPopupCloses } from './popup.js';
+import { pluginConnectUrl } from './safe_url.js';
 import { getCallOrigin, getPanelState, type HostState } from './selectors.js';
 import type { CallResponse } from './wire_types.js';
 
@@ -49,12 +51,15 @@ export function reloadPanelIfShown(): Thunk {
 export function connectProvider(provider: PanelProvider, popup: Window | null): Thunk {
   return async (dispatch, getState) => {
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'connect' });
-    const res = await callApp(getCallOrigin(getState()), connectCall, providerValues(provider));
-    const url = connectUrlOf(res);
+    const origin = getCallOrigin(getState());
+    const res = await callApp(origin, connectCall, providerValues(provider));
+    const sent = connectUrlOf(res);
+    const url = pluginConnectUrl(sent, origin.siteURL);
     let notice: Notice;
     if (!url) {
       popup?.close();
-      notice = { kind: 'error', text: failureText(res, `connect ${provider.display_name}`) };
+      const text = sent ? `The app sent a sign-in address this page does not open. Ask a system admin to check the ${APP_ID} app.` : failureText(res, `connect ${provider.display_name}`);
+      notice = { kind: 'error', text };
     } else if (popup && !popup.closed) {
       sendPopupTo(popup, url);
       notice = { kind: 'info', text: `Finish signing in to ${provider.display_name} in the new window.` };

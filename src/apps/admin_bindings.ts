@@ -30,18 +30,24 @@ function onProvider(label: string, path: string, description: string, providers:
   };
 }
 
-/** A form fetched from its source, so the App fills in the redirect URI and preset fields. */
-const sourcedForm = (label: string, path: string, description: string): Binding => ({
+/**
+ * A command whose submit answers with the App's form (redirect URI, preset
+ * fields), which the client opens as a modal, like the built-in `/apps settings`.
+ * Not a binding form with only a `source`: the webapp's and mobile's command
+ * parsers fetch that source and then keep the binding's own form, which has no
+ * submit ("No submit call in binding or form": matchBinding in app_command_parser.ts).
+ */
+const formCommand = (label: string, path: string, description: string): Binding => ({
   location: label,
   label,
   description,
-  form: { source: { path, expand: CALL_EXPAND } },
+  submit: { path, expand: CALL_EXPAND },
 });
 
 export function providerAdminBinding(providers: ProviderList): Binding[] {
   const sub: Binding[] = [
-    sourcedForm('add', CallPath.providerAddForm, 'Register a provider with its client id and secret'),
-    sourcedForm('register', CallPath.providerRegisterForm, 'Register a provider by dynamic client registration (RFC 7591)'),
+    formCommand('add', CallPath.providerAddForm, 'Register a provider with its client id and secret'),
+    formCommand('register', CallPath.providerRegisterForm, 'Register a provider by dynamic client registration (RFC 7591)'),
     { location: 'list', label: 'list', description: 'List the registered providers and their settings', submit: { path: CallPath.providerList, expand: CALL_EXPAND } },
   ];
   if (providers.length > 0) {

@@ -4,7 +4,8 @@ import { CALL_EXPAND } from '../../src/apps/expand.js';
 import type { Form } from '../../src/apps/types.js';
 import type { PanelData } from '../../src/apps/panel_types.js';
 import type { ScenarioUser } from './backend.js';
-import { findCommand, formValues, runCommand, textOf } from './commands.js';
+import { getPreset } from '../../src/oauth/providers/index.js';
+import { openModal, runCommand, textOf, typeCommand } from './commands.js';
 import { connectUntilRedirect, PROVIDER_ID, registerTestProvider } from './steps.js';
 import { startWorld, type World } from './world.js';
 
@@ -25,16 +26,51 @@ describe(`admins manage providers (${process.env.SCENARIO_BACKEND ?? 'fake'} bac
   });
   after(() => world?.close());
 
-  it('when the add form is opened, then it shows the exact redirect URI, and choosing a preset refreshes its fields', async () => {
-    const add = findCommand(await world.backend.bindings(world.backend.admin), ['provider', 'add'])!;
-    const first = await world.backend.call(world.backend.admin, { ...add.form!.source! } as never);
-    assert.equal(first.type, 'form');
-    const form = (first as { form: Form }).form;
-    assert.ok(form.fields!.some((f) => f.type === 'markdown' && f.description?.includes(world.completeUrl)));
-    assert.ok(form.fields!.find((f) => f.name === 'client_secret')?.subtype === 'password');
-    const refreshed = await world.backend.call(world.backend.admin, { ...form.source!, values: formValues(form, { preset: 'github' }), selected_field: 'preset' } as never);
-    const labels = (refreshed as { form: Form }).form.fields!.map((f) => f.modal_label);
+  it('when an admin types /oauth2 provider add, then the modal shows the exact redirect URI, and choosing a preset refreshes its fields', async () => {
+    const typed = await typeCommand(world.backend, world.backend.admin, '/oauth2 provider add');
+    assert.equal(typed.kind, 'modal', JSON.stringify(typed));
+    const modal = openModal(world.backend, world.backend.admin, (typed as { form: Form }).form);
+    assert.ok(modal.form.fields!.some((f) => f.type === 'markdown' && f.description?.includes(world.completeUrl)));
+    assert.equal(modal.field('client_secret')?.subtype, 'password');
+    await modal.set('preset', 'github');
+    const labels = modal.form.fields!.map((f) => f.modal_label);
     assert.ok(labels.includes('GitHub Enterprise Server URL'), JSON.stringify(labels));
+  });
+
+  it('when an admin switches Provider type github -> oidc -> mattermost, then each type\'s own values show, the typed client id stays, and the saved provider has the chosen type\'s settings', async () => {
+    const typed = await typeCommand(world.backend, world.backend.admin, '/oauth2 provider add');
+    const modal = openModal(world.backend, world.backend.admin, (typed as { form: Form }).form);
+    const shown = (name: string) => modal.shown(name) ?? '';
+    const expectPreset = (name: string, urls: Record<string, string>) => {
+      const preset = getPreset(name as never);
+      assert.equal(shown('id'), name);
+      assert.equal(shown('display_name'), preset.label);
+      assert.equal(shown('scopes'), preset.defaults.scopes.join(' '), `${name} scopes`);
+      assert.equal(shown('auth'), preset.defaults.token_endpoint_auth_method, `${name} auth`);
+      assert.equal(shown('params'), '');
+      for (const [field, value] of Object.entries(urls)) assert.equal(shown(field), value, `${name} ${field}`);
+      assert.equal(shown('client_id'), 'typed-client', 'the typed client id stays');
+    };
+    await modal.set('client_id', 'typed-client');
+    await modal.set('preset', 'github');
+    await modal.fill({ id: 'gh-corp', display_name: 'Corp GitHub', base_url: 'https://ghe.example.com', scopes: 'repo', params: 'allow_signup=false' });
+    await modal.set('preset', 'oidc');
+    expectPreset('oidc', { issuer: '' });
+    assert.equal(modal.field('base_url'), undefined);
+    await modal.fill({ issuer: world.provider.issuer, scopes: 'openid', auth: 'none' });
+    await modal.set('preset', 'mattermost');
+    expectPreset('mattermost', { base_url: '' });
+    await modal.set('preset', 'github');
+    expectPreset('github', { base_url: 'https://github.com' });
+    await modal.set('preset', 'oidc');
+    expectPreset('oidc', { issuer: '' });
+    const client = world.provider.clients.basic;
+    await modal.fill({ id: 'switched', display_name: 'Switched IdP', issuer: world.provider.issuer, client_id: client.client_id, client_secret: client.client_secret! });
+    const saved = await modal.submit();
+    assert.equal(saved.type, 'ok', textOf(saved));
+    const listed = textOf(await admin(['provider', 'list'])).split('\n').find((l) => l.includes('`switched`'));
+    assert.match(listed ?? '', /oidc, http.*secret set \(client_secret_basic\); scopes `openid profile email offline_access`/);
+    assert.equal((await admin(['provider', 'remove'], { provider: 'switched', confirm: true })).type, 'ok');
   });
 
   it('when an admin lists and tests providers, then settings show without secrets and the checks pass', async () => {
@@ -45,12 +81,13 @@ describe(`admins manage providers (${process.env.SCENARIO_BACKEND ?? 'fake'} bac
   });
 
   it('when an admin edits a provider and leaves the secret empty, then the change shows and the secret is kept', async () => {
-    const form = await admin(['provider', 'edit'], { provider: PROVIDER_ID });
-    assert.equal(form.type, 'form', textOf(form));
-    const f = (form as { form: Form }).form;
-    assert.equal(f.fields!.find((x) => x.name === 'display_name')?.value, 'Test IdP');
-    assert.equal(f.fields!.find((x) => x.name === 'client_secret')?.value, undefined);
-    const saved = await world.backend.call(world.backend.admin, { ...f.submit!, values: formValues(f, { display_name: 'Renamed IdP' }) } as never);
+    const typed = await typeCommand(world.backend, world.backend.admin, `/oauth2 provider edit ${PROVIDER_ID}`);
+    assert.equal(typed.kind, 'modal', JSON.stringify(typed));
+    const modal = openModal(world.backend, world.backend.admin, (typed as { form: Form }).form);
+    assert.equal(modal.shown('display_name'), 'Test IdP');
+    assert.equal(modal.field('client_secret')?.value, undefined);
+    await modal.set('display_name', 'Renamed IdP');
+    const saved = await modal.submit();
     assert.equal(saved.type, 'ok', textOf(saved));
     assert.match(await asErin(['providers']), /Renamed IdP/);
     assert.match(await asErin(['whoami'], { provider: PROVIDER_ID }), /you are \*\*erin\*\*/);

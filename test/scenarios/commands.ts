@@ -1,9 +1,12 @@
 /**
- * Running `/oauth2 ...` as the webapp does: fetch the user's bindings, find the
- * subcommand, fill its form (select values as {label, value}), and call its
- * submit, or fetch its form from the source first.
+ * Running `/oauth2 ...` as a person does in the webapp: the typed text goes
+ * through the webapp's command-parser rules (test/support/apps_rules, written
+ * from the real parser), and a form answer opens the Apps modal, which is
+ * filled field by field (a refresh field reloads the form) and saved.
  */
-import type { Binding, CallResponse, Field, Form } from '../../src/apps/types.js';
+import type { Binding, CallResponse, Form } from '../../src/apps/types.js';
+import { AppsModal } from '../support/apps_rules/apps_modal.js';
+import { executeCommand, type CallFn, type Outcome } from '../support/apps_rules/execute_command.js';
 import type { Backend, ScenarioUser } from './backend.js';
 
 export function findCommand(bindings: Binding[], words: string[]): Binding | undefined {
@@ -12,33 +15,47 @@ export function findCommand(bindings: Binding[], words: string[]): Binding | und
   return level;
 }
 
-function fieldValue(field: Field | undefined, value: unknown): unknown {
-  if (typeof value !== 'string' || !field || (field.type !== 'static_select' && field.type !== 'dynamic_select')) return value;
-  const option = field.options?.find((o) => o.value === value);
-  return option ? { label: option.label, value: option.value } : { label: value, value };
-}
-
-export function formValues(form: Form | undefined, values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of form?.fields ?? []) if (field.value !== undefined && field.type !== 'markdown') out[field.name] = field.value;
-  for (const [name, value] of Object.entries(values)) out[name] = fieldValue(form?.fields?.find((f) => f.name === name), value);
-  return out;
-}
-
 export class CommandNotOffered extends Error {}
 
+export const callAs = (backend: Backend, user: ScenarioUser): CallFn => (call, values, extras = {}) => backend.call(user, { ...call, values, ...extras } as never);
+
+/** Types `command` (e.g. "/oauth2 provider remove idp --confirm") as `user`. */
+export async function typeCommand(backend: Backend, user: ScenarioUser, command: string): Promise<Outcome> {
+  const bindings = (await backend.bindings(user)).find((b) => b.location === '/command')?.bindings ?? [];
+  return executeCommand(command, bindings, callAs(backend, user));
+}
+
+export const openModal = (backend: Backend, user: ScenarioUser, form: Form) => new AppsModal(form, callAs(backend, user));
+
+/** A typed argument: bare when it is one plain word, else in double quotes with backslash escapes. */
+const quoted = (v: string) => (/^[^\s"`\\-][^\s]*$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`);
+
+/**
+ * `/oauth2 <words>` with `values`: those the command's own form takes are typed
+ * as `--label value`; the rest are entered in the modal the command opens (in
+ * the order given), which is then saved. Without modal values, an opened modal
+ * comes back as a `form` answer. Parser errors come back as error answers.
+ */
 export async function runCommand(backend: Backend, user: ScenarioUser, words: string[], values: Record<string, unknown> = {}): Promise<CallResponse> {
   const binding = findCommand(await backend.bindings(user), words);
   if (!binding) throw new CommandNotOffered(`/oauth2 ${words.join(' ')} is not offered to ${user.username}`);
-  if (binding.submit) return backend.call(user, { ...binding.submit, values } as never);
-  let form = binding.form;
-  if (form?.source && !form.submit) {
-    const fetched = await backend.call(user, { ...form.source, values } as never);
-    if (fetched.type !== 'form') return fetched;
-    form = fetched.form;
+  const flags: string[] = [];
+  const modalValues: Record<string, string | boolean> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const field = binding.form?.fields?.find((f) => f.name === name);
+    if (field) flags.push(`--${field.label ?? name} ${quoted(String(value))}`);
+    else modalValues[name] = value as string | boolean;
   }
-  if (!form?.submit) throw new Error(`/oauth2 ${words.join(' ')} has no submit`);
-  return backend.call(user, { ...form.submit, values: formValues(form, values) } as never);
+  const outcome = await typeCommand(backend, user, ['/oauth2', ...words, ...flags].join(' '));
+  if (outcome.kind === 'parser_error') return { type: 'error', text: `(webapp parser) ${outcome.error}` };
+  if (outcome.kind === 'answer') {
+    if (Object.keys(modalValues).length > 0) throw new Error(`/oauth2 ${words.join(' ')} opened no modal for ${Object.keys(modalValues).join(', ')}: ${JSON.stringify(outcome.response)}`);
+    return outcome.response;
+  }
+  if (Object.keys(modalValues).length === 0) return { type: 'form', form: outcome.form };
+  const modal = openModal(backend, user, outcome.form);
+  await modal.fill(modalValues);
+  return modal.submit();
 }
 
 export const textOf = (r: CallResponse): string => ('text' in r && typeof r.text === 'string' ? r.text : '');

@@ -62,10 +62,27 @@ function clientFields(req: CallRequest, preset: PresetName, stored: StoredProvid
 
 const TITLES: Record<FormMode, string> = { add: 'Add an OAuth2 provider', edit: 'Edit an OAuth2 provider', register: 'Register at a provider (dynamic registration)' };
 
-export function providerForm(req: CallRequest, mode: FormMode, submitPath: string, sourcePath: string, stored?: StoredProvider): Form {
-  const chosen = select(req.values, 'preset') ?? stored?.preset;
+/** Values that mean the same whatever the provider type; every other field follows the preset. */
+const PRESET_INDEPENDENT = ['preset', 'client_id', 'client_secret'];
+
+/**
+ * The request as the form should read it. When the admin has just switched the
+ * provider type (a refresh on `preset`, away from the one the form showed, kept
+ * in the source's state), the old type's id, name, URLs, scopes, auth method
+ * and parameters are dropped, so the new type's defaults show.
+ */
+function withoutStalePresetValues(req: CallRequest, preset: PresetName): CallRequest {
+  const shown = (req.state as { preset?: unknown } | undefined)?.preset;
+  if (req.selected_field !== 'preset' || shown === preset) return req;
+  const kept = Object.fromEntries(Object.entries(req.values ?? {}).filter(([name]) => PRESET_INDEPENDENT.includes(name)));
+  return { ...req, values: kept };
+}
+
+export function providerForm(request: CallRequest, mode: FormMode, submitPath: string, sourcePath: string, stored?: StoredProvider): Form {
+  const chosen = select(request.values, 'preset') ?? stored?.preset;
   const presets = listPresets().filter((p) => mode !== 'register' || ['mattermost', 'oidc', 'oauth2', 'gitlab'].includes(p.name));
   const preset: PresetName = isPreset(chosen) ? chosen : (presets[0]?.name ?? 'oidc');
+  const req = withoutStalePresetValues(request, preset);
   const redirect = req.context.oauth2?.complete_url ?? '(unknown: the App needs the remote_oauth2 permission)';
   const fields: Field[] = [
     { name: 'redirect', type: 'markdown', description: `Register this exact redirect URI at the provider:\n\`${redirect}\`` },
@@ -79,7 +96,7 @@ export function providerForm(req: CallRequest, mode: FormMode, submitPath: strin
     title: TITLES[mode],
     icon: ICON,
     submit: { path: submitPath, expand: CALL_EXPAND, ...(stored && { state: { provider: stored.id } }) },
-    source: { path: sourcePath, expand: CALL_EXPAND, ...(stored && { state: { provider: stored.id } }) },
+    source: { path: sourcePath, expand: CALL_EXPAND, state: { ...(stored && { provider: stored.id }), preset } },
     fields,
   };
 }

@@ -8,26 +8,21 @@ import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { callApp, forbiddenPaths, PLUGIN } from './call_app.js';
 import type { FakeState } from './state.js';
+import type { Binding } from '../../../src/apps/types.js';
+import { cleanCommandBindings, cleanForm } from '../apps_rules/clean_form.js';
 
 const STATE_TTL_MS = 15 * 60 * 1000;
 
-/** As the plugin's cleanForm: a select option whose label or value repeats another's is dropped. */
-function cleanBindings(bindings: any[]): any[] {
-  for (const b of bindings) {
-    for (const field of b.form?.fields ?? []) {
-      if (!Array.isArray(field.options)) continue;
-      const labels = new Set<string>();
-      const values = new Set<string>();
-      field.options = field.options.filter((o: { label: string; value: string }) => {
-        const fresh = !labels.has(o.label) && !values.has(o.value);
-        labels.add(o.label);
-        values.add(o.value);
-        return fresh;
-      });
-    }
-    cleanBindings(b.bindings ?? []);
-  }
-  return bindings;
+/**
+ * As the plugin's cleanAppBinding / cleanForm (test/support/apps_rules/clean_form.ts):
+ * command bindings and forms lose what the real plugin drops (empty selects,
+ * multi-word labels, repeated options, bindings with not exactly one action).
+ */
+function cleanBindings(bindings: Binding[]): Binding[] {
+  return bindings.map((top) => {
+    if (top.location === '/command') return { ...top, bindings: cleanCommandBindings(top.bindings ?? []) };
+    return { ...top, bindings: (top.bindings ?? []).map((b) => (b.form ? { ...b, form: cleanForm(b.form) } : b)) };
+  });
 }
 
 /**
@@ -54,6 +49,8 @@ function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): 
     if (forbiddenPaths(state.app!.manifest).includes(body.path)) return void res.status(403).type('text/plain').send(`forbidden call path ${body.path}`);
     const { values, raw_command, selected_field, query } = body;
     const answer = await callApp(state, siteUrl(), { path: body.path, expand: body.expand, state: body.state }, userId, { values, raw_command, selected_field, query });
+    // callAppImpl cleans a form in any call response.
+    if (answer.form) answer.form = cleanForm(answer.form);
     res.json({ ...answer, app_metadata: { bot_user_id: state.app!.botUserId, bot_username: state.app!.manifest.app_id } });
   });
   router.get(`${PLUGIN}/api/v1/bindings`, async (req, res) => {

@@ -122,12 +122,12 @@ describe('ConnectedAccounts panel', () => {
   test('when the browser blocks the window, then it offers the sign-in link', async () => {
     popup = null;
     fakeCallEndpoint((body) => body.path === '/connect'
-      ? { json: { type: 'ok', data: { connect_url: 'https://mm.example.com/connect-here', provider: 'gitlab' } } }
+      ? { json: { type: 'ok', data: { connect_url: `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`, provider: 'gitlab' } } }
       : { json: { type: 'ok', data: panelData() } });
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
     const link = await screen.findByRole('link', { name: 'Open the sign-in page' });
-    assert.equal(link.getAttribute('href'), 'https://mm.example.com/connect-here');
+    assert.equal(link.getAttribute('href'), `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`);
   });
 
   test('when Disconnect is clicked, then it calls disconnect, shows the answer and reloads', async () => {

@@ -6,6 +6,7 @@ import { useStore } from 'react-redux';
 import { providerAddFormCall } from '../../app_calls.js';
 import type { Notice } from '../../action_types.js';
 import { callApp } from '../../client/apps_client.js';
+import { webUrl } from '../../safe_url.js';
 import { getCallOrigin, type HostState } from '../../selectors.js';
 import type { AppCall, AppForm, CallResponse, FieldValue, FormValues } from '../../wire_types.js';
 import { initialValues, submittedValues, validate } from './form_values.js';
@@ -70,9 +71,11 @@ export function useAppForm(onDone: (notice?: Notice) => void, formCall: AppCall 
       onDone({ kind: 'info', text: res.text || 'Done.' });
     } else if (res.type === 'form') {
       takeForm(res, state.values);
-    } else if (res.type === 'navigate') {
+    } else if (res.type === 'navigate' && webUrl(res.navigate_to_url)) {
       window.open(res.navigate_to_url, '_blank', 'noopener');
       onDone();
+    } else if (res.type === 'navigate') {
+      setState((s) => ({ ...s, busy: false, formError: 'The app sent a link this page does not open.' }));
     } else {
       setState((s) => ({
         ...s, busy: false, formError: res.text || 'The app refused the form.', fieldErrors: res.data?.errors ?? {},
