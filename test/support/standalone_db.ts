@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../src/config.js';
-import { createTokenCipher } from '../../src/oauth/crypto.js';
+import { createTokenCipher, type TokenCipherKey } from '../../src/oauth/crypto.js';
 import type { BoundSealer, SealBinding } from '../../src/hosts/standalone/db/bound_sealer.js';
 import { openDatabase, type OpenOptions, type StandaloneDatabase } from '../../src/hosts/standalone/db/open_database.js';
 
@@ -90,8 +90,8 @@ function canonical(binding: SealBinding): string {
  * Today's createTokenCipher adapted to the bound interface until the shared
  * sealer takes a binding: the binding is sealed with the value and checked on open.
  */
-export function testSealer(): BoundSealer {
-  const cipher = createTokenCipher({ keys: [{ id: 't1', key: randomBytes(32) }], currentKeyId: 't1' });
+export function testSealer(keys: TokenCipherKey[] = [{ id: 't1', key: randomBytes(32) }]): BoundSealer {
+  const cipher = createTokenCipher({ keys, currentKeyId: keys[0]!.id });
   return {
     seal: (plaintext, binding) => cipher.seal(JSON.stringify([canonical(binding), plaintext])),
     open: (sealed, binding) => {

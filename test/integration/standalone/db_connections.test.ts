@@ -1,7 +1,11 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { ConnectionRow } from '../../../src/core/ports.js';
+import { advisoryKey } from '../../../src/hosts/standalone/db/connection_lock.js';
 import { SqlConnectionRepository } from '../../../src/hosts/standalone/db/connection_repository.js';
 import { StoredSecretError } from '../../../src/hosts/standalone/db/bound_sealer.js';
 import type { StandaloneDatabase } from '../../../src/hosts/standalone/db/open_database.js';
@@ -126,4 +130,37 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     await assert.rejects(repo.withLock('a', 'p', async () => Promise.reject(new Error('boom'))), /boom/);
     assert.equal(await repo.withLock('a', 'p', async () => 'again'), 'again');
   });
+
+  it('when the encryption key rotates, then get opens tokens sealed with the old key and re-seals them with the new one', async () => {
+    const oldKey = { id: 'old', key: randomBytes(32) };
+    const before = new SqlConnectionRepository(database().db, testSealer([oldKey]));
+    await before.save(row('rot', 'gitlab'));
+    const rotated = new SqlConnectionRepository(database().db, testSealer([{ id: 'new', key: randomBytes(32) }, oldKey]));
+    const sealedBefore = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'rot').executeTakeFirstOrThrow();
+    assert.match(sealedBefore.tokens, /^v1\.old\./);
+    assert.deepEqual((await rotated.get('rot', 'gitlab'))?.tokens, row('rot', 'gitlab').tokens);
+    const sealedAfter = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'rot').executeTakeFirstOrThrow();
+    assert.match(sealedAfter.tokens, /^v1\.new\./);
+    assert.deepEqual((await new SqlConnectionRepository(database().db, testSealer([{ id: 'other', key: randomBytes(32) }])).get('rot', 'gitlab').catch((e: Error) => e.name)), 'StoredSecretError');
+  });
+
+  if (backend === 'postgres') {
+    it('when the replica holding a lock dies (its connection is cut), then the server releases the lock and another replica proceeds', async () => {
+      const settings = scratch().settings as { url: string };
+      const dying = new pg.Client({ connectionString: settings.url });
+      await dying.connect();
+      dying.on('error', () => undefined);
+      await dying.query('begin');
+      await dying.query('select pg_advisory_xact_lock($1::bigint)', [advisoryKey('kill', 'gitlab')]);
+      const repo = repoOn(database());
+      let ran = false;
+      const waiting = repo.withLock('kill', 'gitlab', async () => void (ran = true));
+      await sleep(300);
+      assert.equal(ran, false, 'the lock is respected while its holder lives');
+      const pid = (dying as unknown as { processID: number }).processID;
+      await sql`select pg_terminate_backend(${pid})`.execute(database().db);
+      await waiting;
+      assert.equal(ran, true);
+    });
+  }
 });
