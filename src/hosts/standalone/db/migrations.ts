@@ -7,67 +7,79 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 
+async function createProviderTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('providers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('connections')
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'text', (c) => c.notNull())
+    .addColumn('label', 'text', (c) => c.notNull())
+    .addColumn('sub', 'text', (c) => c.notNull())
+    .addColumn('since', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint')
+    .addColumn('broken', 'text')
+    .addColumn('tokens', 'text', (c) => c.notNull())
+    .addColumn('origin', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('connections_pk', ['user_id', 'provider_id'])
+    .execute();
+  // The report and a provider's removal read by provider.
+  await db.schema.createIndex('connections_provider_idx').on('connections').column('provider_id').execute();
+}
+
+async function createInstallationTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('installation')
+    .addColumn('id', 'integer', (c) => c.primaryKey().check(sqlOne()))
+    .addColumn('mattermost_url', 'text', (c) => c.notNull())
+    .addColumn('bot_user_id', 'text', (c) => c.notNull())
+    .addColumn('bot_username', 'text', (c) => c.notNull())
+    .addColumn('bot_token', 'text', (c) => c.notNull())
+    .addColumn('oauth_client_id', 'text', (c) => c.notNull())
+    .addColumn('oauth_client_secret', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('team_commands')
+    .addColumn('team_id', 'text', (c) => c.primaryKey())
+    .addColumn('command_id', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
+
+async function createBrowserTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
+  await db.schema
+    .createTable('one_time')
+    .addColumn('key_hash', 'text', (c) => c.primaryKey())
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'text', (c) => c.notNull())
+    .addColumn('data', 'text')
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('one_time_expires_idx').on('one_time').column('expires_at').execute();
+}
+
 const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createTable('providers')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('record', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('connections')
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('provider_id', 'text', (c) => c.notNull())
-      .addColumn('label', 'text', (c) => c.notNull())
-      .addColumn('sub', 'text', (c) => c.notNull())
-      .addColumn('since', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint')
-      .addColumn('broken', 'text')
-      .addColumn('tokens', 'text', (c) => c.notNull())
-      .addColumn('origin', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('connections_pk', ['user_id', 'provider_id'])
-      .execute();
-    // The report and a provider's removal read by provider.
-    await db.schema.createIndex('connections_provider_idx').on('connections').column('provider_id').execute();
-    await db.schema
-      .createTable('installation')
-      .addColumn('id', 'integer', (c) => c.primaryKey().check(sqlOne()))
-      .addColumn('mattermost_url', 'text', (c) => c.notNull())
-      .addColumn('bot_user_id', 'text', (c) => c.notNull())
-      .addColumn('bot_username', 'text', (c) => c.notNull())
-      .addColumn('bot_token', 'text', (c) => c.notNull())
-      .addColumn('oauth_client_id', 'text', (c) => c.notNull())
-      .addColumn('oauth_client_secret', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('team_commands')
-      .addColumn('team_id', 'text', (c) => c.primaryKey())
-      .addColumn('command_id', 'text', (c) => c.notNull())
-      .addColumn('token_hash', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('sessions')
-      .addColumn('id_hash', 'text', (c) => c.primaryKey())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
-    await db.schema
-      .createTable('one_time')
-      .addColumn('key_hash', 'text', (c) => c.primaryKey())
-      .addColumn('purpose', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('provider_id', 'text', (c) => c.notNull())
-      .addColumn('data', 'text')
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex('one_time_expires_idx').on('one_time').column('expires_at').execute();
+    await createProviderTables(db);
+    await createInstallationTables(db);
+    await createBrowserTables(db);
   },
 };
 
