@@ -93,8 +93,8 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     assert.deepEqual(await repo.counts(), { acme: { connected: 11, broken: 0 }, github: { connected: 19, broken: 1 }, gitlab: { connected: 1, broken: 0 } });
   });
 
-  it(`when two ${backend === 'postgres' ? 'replicas (separate pools)' : 'callers'} refresh one token under withLock, then their critical sections never overlap and one refresh happens`, async () => {
-    const replicas = backend === 'postgres' ? [await scratch().open({ migrate: false }), await scratch().open({ migrate: false })] : [database()];
+  it(`when two ${backend === 'postgres' ? 'replicas (separate pools)' : 'repository instances'} refresh one token under withLock, then their critical sections never overlap and one refresh happens`, async () => {
+    const replicas = backend === 'postgres' ? [await scratch().open({ migrate: false }), await scratch().open({ migrate: false })] : [database(), database()]; // SQLite: two repository instances in one process share the mutex
     const repos = replicas.map(repoOn);
     await repos[0]!.save(row('lock', 'gitlab', { tokens: { access_token: 'old', token_type: 'Bearer', expires_at: NOW - 1, obtained_at: NOW } }));
     let inside = 0;

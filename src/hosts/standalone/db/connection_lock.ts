@@ -40,8 +40,18 @@ export interface ConnectionLock {
   withLock<T>(userId: string, providerId: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createConnectionLock(lockDb: Kysely<Database> | undefined): ConnectionLock {
-  const local = new KeyedMutex();
+/** One mutex per database handle, so every repository built on it in this process shares it. */
+const mutexes = new WeakMap<object, KeyedMutex>();
+
+function mutexFor(handle: object): KeyedMutex {
+  let mutex = mutexes.get(handle);
+  if (!mutex) mutexes.set(handle, (mutex = new KeyedMutex()));
+  return mutex;
+}
+
+/** `db` scopes the in-process mutex; `lockDb` (PostgreSQL) adds the advisory lock that other processes respect. */
+export function createConnectionLock(db: Kysely<Database>, lockDb: Kysely<Database> | undefined): ConnectionLock {
+  const local = mutexFor(lockDb ?? db);
   return {
     withLock(userId, providerId, fn) {
       const key = JSON.stringify([userId, providerId]);

@@ -38,7 +38,7 @@ export class SqlConnectionRepository implements ConnectionRepository {
     private readonly sealer: BoundSealer,
     options: ConnectionRepositoryOptions = {},
   ) {
-    this.lock = createConnectionLock(options.lockDb);
+    this.lock = createConnectionLock(db, options.lockDb);
     this.now = options.now ?? Date.now;
   }
 
