@@ -31,6 +31,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Set when the App runs on development defaults; each names what to configure. */
   warnings: string[];
+  /** Which hosts run, and the standalone host's SQL storage. */
+  standalone: StandaloneSettings;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +121,65 @@ function logLevel(env: Env): Config['logLevel'] {
   throw new ConfigError('APP_LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
 }
 
+// --- standalone host: hosts served and SQL storage -------------------------
+
+export type HostName = 'apps' | 'standalone';
+
+/** Where the standalone host keeps its data. The URL may hold a password: show it with maskDatabaseUrl. */
+export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolMax: number };
+
+export interface StandaloneSettings {
+  hosts: HostName[];
+  database: DatabaseSettings;
+}
+
+/** The URL with its password (if any) replaced by "****", for logs and messages. */
+export function maskDatabaseUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return '[unparsable database URL]';
+  }
+}
+
+function hostList(env: Env): HostName[] {
+  const raw = env.APP_HOSTS?.trim();
+  if (!raw) return ['apps', 'standalone'];
+  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const unknown = names.find((name) => name !== 'apps' && name !== 'standalone');
+  if (unknown !== undefined) throw new ConfigError('APP_HOSTS', `must be a comma list of apps and standalone, got "${unknown}"`);
+  if (names.length === 0) throw new ConfigError('APP_HOSTS', 'must name at least one host (apps, standalone)');
+  return [...new Set(names)] as HostName[];
+}
+
+/** Never echoes the value: a DATABASE_URL may carry a password. */
+function databaseSettings(env: Env, dataDir: string, poolMax: number): DatabaseSettings {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return { kind: 'sqlite', file: join(dataDir, 'oauth2-connect.sqlite') };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a URL like postgres://user:password@host:5432/database (the value is not shown)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}//" (unset it to use the embedded SQLite file)`);
+  }
+  if (!url.hostname) throw new ConfigError('DATABASE_URL', `must name a host: ${maskDatabaseUrl(raw)}`);
+  if (url.pathname.replace(/^\/+/, '') === '') throw new ConfigError('DATABASE_URL', `must name a database: ${maskDatabaseUrl(raw)}`);
+  return { kind: 'postgres', url: raw, poolMax };
+}
+
+function standaloneSettings(env: Env): StandaloneSettings {
+  const dataDir = resolve(env.APP_DATA_DIR?.trim() || '.data');
+  const poolMax = integer(env, 'APP_DB_POOL_MAX', 10, 1, 100);
+  return { hosts: hostList(env), database: databaseSettings(env, dataDir, poolMax) };
+}
+
+// ---------------------------------------------------------------------------
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const warnings: string[] = [];
   const host = env.HOST?.trim() || '127.0.0.1';
@@ -146,5 +207,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     shutdownTimeoutMs: integer(env, 'APP_SHUTDOWN_TIMEOUT_MS', 4000, 0, 30_000),
     logLevel: logLevel(env),
     warnings,
+    standalone: standaloneSettings(env),
   });
 }

@@ -1,0 +1,151 @@
+/**
+ * Connections in SQL: one row per (user, provider) with the token set sealed
+ * and bound to {kind: 'token', user_id, provider_id, origin}.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ConnectionRepository, ConnectionRow, ProviderUsers } from '../../../core/ports.js';
+import type { TokenSet } from '../../../oauth/types.js';
+import type { Connection } from '../../../store/user_state.js';
+import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
+import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
+import { millis, optionalMillis, type ConnectionsTable, type Database } from './schema.js';
+
+export interface ConnectionRepositoryOptions {
+  /** PostgreSQL: the lock pool (StandaloneDatabase.lockDb); absent on SQLite. */
+  lockDb?: Kysely<Database>;
+  now?: () => number;
+}
+
+const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({ kind: 'token', user_id: userId, provider_id: providerId, origin });
+
+function toConnection(row: Pick<Selectable<ConnectionsTable>, 'label' | 'sub' | 'since' | 'expires_at' | 'broken'>): Connection {
+  const expires = optionalMillis(row.expires_at);
+  return {
+    label: row.label,
+    sub: row.sub,
+    since: millis(row.since),
+    ...(expires !== undefined && { expires_at: expires }),
+    ...(row.broken !== null && { broken: row.broken }),
+  };
+}
+
+export class SqlConnectionRepository implements ConnectionRepository {
+  private readonly lock: ConnectionLock;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sealer: BoundSealer,
+    options: ConnectionRepositoryOptions = {},
+  ) {
+    this.lock = createConnectionLock(db, options.lockDb);
+    this.now = options.now ?? Date.now;
+  }
+
+  async summaries(userId: string): Promise<Record<string, Connection>> {
+    const rows = await this.db
+      .selectFrom('connections')
+      .select(['provider_id', 'label', 'sub', 'since', 'expires_at', 'broken'])
+      .where('user_id', '=', userId)
+      .orderBy('provider_id')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.provider_id, toConnection(row)]));
+  }
+
+  async get(userId: string, providerId: string): Promise<ConnectionRow | undefined> {
+    const row = await this.db.selectFrom('connections').selectAll().where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+    if (!row) return undefined;
+    const binding = tokenBinding(userId, providerId, row.origin);
+    const opened = openFor(this.sealer, row.tokens, binding, `the connection of user ${userId} to ${providerId}`);
+    if (opened.stale) await this.reseal(row.tokens, opened.plaintext, binding);
+    return { user_id: userId, provider_id: providerId, origin: row.origin, connection: toConnection(row), tokens: JSON.parse(opened.plaintext) as TokenSet };
+  }
+
+  /** Re-seals under the current key, unless a refresh replaced the value meanwhile. */
+  private async reseal(oldSealed: string, plaintext: string, binding: SealBinding): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ tokens: this.sealer.seal(plaintext, binding) })
+      .where('user_id', '=', binding.user_id!)
+      .where('provider_id', '=', binding.provider_id!)
+      .where('tokens', '=', oldSealed)
+      .execute();
+  }
+
+  async save(row: ConnectionRow): Promise<void> {
+    const { connection: c } = row;
+    const values = {
+      label: c.label,
+      sub: c.sub,
+      since: c.since,
+      expires_at: c.expires_at ?? null,
+      broken: c.broken ?? null,
+      tokens: this.sealer.seal(JSON.stringify(row.tokens), tokenBinding(row.user_id, row.provider_id, row.origin)),
+      origin: row.origin,
+      updated_at: this.now(),
+    };
+    await this.db
+      .insertInto('connections')
+      .values({ user_id: row.user_id, provider_id: row.provider_id, ...values })
+      .onConflict((oc) => oc.columns(['user_id', 'provider_id']).doUpdateSet(values))
+      .execute();
+  }
+
+  /** Seals for the row's origin and updates only if that origin still holds: a reconnect meanwhile wins. */
+  async saveTokens(userId: string, providerId: string, tokens: TokenSet): Promise<boolean> {
+    const row = await this.db.selectFrom('connections').select('origin').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+    if (!row) return false;
+    const result = await this.db
+      .updateTable('connections')
+      .set({
+        tokens: this.sealer.seal(JSON.stringify(tokens), tokenBinding(userId, providerId, row.origin)),
+        expires_at: tokens.expires_at ?? null,
+        broken: null,
+        updated_at: this.now(),
+      })
+      .where('user_id', '=', userId)
+      .where('provider_id', '=', providerId)
+      .where('origin', '=', row.origin)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async markBroken(userId: string, providerId: string, reason: string): Promise<void> {
+    await this.db.updateTable('connections').set({ broken: reason, updated_at: this.now() }).where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+  }
+
+  async delete(userId: string, providerId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('connections').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Read from the database (every replica sees the same), one ordered scan. */
+  async report(): Promise<Record<string, ProviderUsers>> {
+    const rows = await this.db.selectFrom('connections').select(['provider_id', 'user_id', 'broken']).orderBy('provider_id').orderBy('user_id').execute();
+    const report: Record<string, ProviderUsers> = {};
+    for (const row of rows) {
+      const entry = (report[row.provider_id] ??= { connected: [], broken: [] });
+      (row.broken === null ? entry.connected : entry.broken).push(row.user_id);
+    }
+    return report;
+  }
+
+  /** Connected and broken counts per provider (GROUP BY in the database), for a large report's summary. */
+  async counts(): Promise<Record<string, { connected: number; broken: number }>> {
+    const rows = await this.db
+      .selectFrom('connections')
+      .select((eb) => ['provider_id', eb.fn.countAll<number | string>().as('total'), eb.fn.count<number | string>('broken').as('broken')])
+      .groupBy('provider_id')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.provider_id, { connected: Number(r.total) - Number(r.broken), broken: Number(r.broken) }]));
+  }
+
+  /**
+   * Runs fn holding the (user, provider) lock across every process on this
+   * database. fn must re-read the row inside (get) before acting: the value
+   * read before the lock may be stale by the time it is held.
+   */
+  withLock<T>(userId: string, providerId: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.withLock(userId, providerId, fn);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Health of the standalone host's storage, for GET /healthz: a `select 1` that
+ * gives up after a bounded time, so a stalled database answers 503 quickly
+ * instead of hanging the probe. A failure is reported, never thrown.
+ */
+import { Router, type Request, type Response } from 'express';
+import { sql, type Kysely } from 'kysely';
+
+export type DatabaseHealth = { ok: true; latency_ms: number } | { ok: false; reason: string };
+
+const DEFAULT_TIMEOUT_MS = 2000;
+
+export async function checkDatabase(db: Kysely<any>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<DatabaseHealth> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<DatabaseHealth>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `the database did not answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const probe = sql`select 1 as one`
+    .execute(db)
+    .then((): DatabaseHealth => ({ ok: true, latency_ms: Math.round(performance.now() - started) }))
+    // The driver's message (e.g. ECONNREFUSED 127.0.0.1:5432) holds no password.
+    .catch((error: unknown): DatabaseHealth => ({ ok: false, reason: `the database is unreachable: ${error instanceof Error ? error.message : String(error)}` }));
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface HealthOptions {
+  /** The hosts this process serves. */
+  hosts: readonly string[];
+  /** The standalone host's storage; absent when only the Apps host runs. */
+  storage?: { kind: string; check(timeoutMs?: number): Promise<DatabaseHealth> };
+  timeoutMs?: number;
+}
+
+/** GET /healthz: 200 {status, hosts, storage} when healthy, 503 when the database is unreachable. */
+export function healthRouter(options: HealthOptions): Router {
+  const router = Router();
+  router.get('/healthz', async (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    if (!options.storage) {
+      res.status(200).json({ status: 'ok', hosts: options.hosts, storage: 'none' });
+      return;
+    }
+    const health = await options.storage.check(options.timeoutMs);
+    const body = { hosts: options.hosts, storage: options.storage.kind };
+    if (health.ok) res.status(200).json({ status: 'ok', ...body, database: { ok: true, latency_ms: health.latency_ms } });
+    else res.status(503).json({ status: 'unavailable', ...body, database: { ok: false, reason: health.reason } });
+  });
+  return router;
+}

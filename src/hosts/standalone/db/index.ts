@@ -1,0 +1,34 @@
+/** The standalone host's SQL storage: open it, then build the repositories over it. */
+import type { StandaloneDatabase } from './open_database.js';
+import type { BoundSealer } from './bound_sealer.js';
+import { SqlConnectionRepository } from './connection_repository.js';
+import { SqlInstallationStore } from './installation_store.js';
+import { SqlOneTimeStore } from './one_time_store.js';
+import { SqlProviderRepository } from './provider_repository.js';
+import { SqlSessionStore } from './session_store.js';
+
+export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
+export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
+export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
+export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
+export { SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
+export type { Database } from './schema.js';
+
+export interface StandaloneRepositories {
+  providers: SqlProviderRepository;
+  connections: SqlConnectionRepository;
+  installation: SqlInstallationStore;
+  sessions: SqlSessionStore;
+  oneTime: SqlOneTimeStore;
+}
+
+export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
+  const { db, lockDb } = database;
+  return {
+    providers: new SqlProviderRepository(db),
+    connections: new SqlConnectionRepository(db, sealer, { ...(lockDb && { lockDb }), now }),
+    installation: new SqlInstallationStore(db, sealer),
+    sessions: new SqlSessionStore(db),
+    oneTime: new SqlOneTimeStore(db),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * What setup created in Mattermost: one installation row (bot token and the
+ * Sign-in app's secret sealed, each bound to its own setting) and the
+ * per-team command rows (only a hash of each command token).
+ */
+import type { Kysely } from 'kysely';
+import type { Installation, InstallationStore, TeamCommand } from '../ports.js';
+import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
+import { millis, type Database } from './schema.js';
+
+const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
+const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
+const ROW_ID = 1;
+
+export class SqlInstallationStore implements InstallationStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sealer: BoundSealer,
+  ) {}
+
+  async getInstallation(): Promise<Installation | undefined> {
+    const row = await this.db.selectFrom('installation').selectAll().where('id', '=', ROW_ID).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      mattermost_url: row.mattermost_url,
+      bot_user_id: row.bot_user_id,
+      bot_username: row.bot_username,
+      bot_token: openFor(this.sealer, row.bot_token, BOT_TOKEN, 'the installation (bot token)').plaintext,
+      oauth_client_id: row.oauth_client_id,
+      oauth_client_secret: openFor(this.sealer, row.oauth_client_secret, CLIENT_SECRET, 'the installation (Sign-in client secret)').plaintext,
+      updated_at: millis(row.updated_at),
+    };
+  }
+
+  async saveInstallation(installation: Installation): Promise<void> {
+    const values = {
+      mattermost_url: installation.mattermost_url,
+      bot_user_id: installation.bot_user_id,
+      bot_username: installation.bot_username,
+      bot_token: this.sealer.seal(installation.bot_token, BOT_TOKEN),
+      oauth_client_id: installation.oauth_client_id,
+      oauth_client_secret: this.sealer.seal(installation.oauth_client_secret, CLIENT_SECRET),
+      updated_at: installation.updated_at,
+    };
+    await this.db
+      .insertInto('installation')
+      .values({ id: ROW_ID, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
+  }
+
+  /** Removes the installation and every team command with it (one transaction). */
+  async deleteInstallation(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('team_commands').execute();
+      await trx.deleteFrom('installation').execute();
+    });
+  }
+
+  async listCommands(): Promise<TeamCommand[]> {
+    const rows = await this.db.selectFrom('team_commands').selectAll().orderBy('team_id').execute();
+    return rows.map((row) => ({ ...row, updated_at: millis(row.updated_at) }));
+  }
+
+  async commandForTeam(teamId: string): Promise<TeamCommand | undefined> {
+    const row = await this.db.selectFrom('team_commands').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+    return row ? { ...row, updated_at: millis(row.updated_at) } : undefined;
+  }
+
+  async saveCommand(command: TeamCommand): Promise<void> {
+    const values = { command_id: command.command_id, token_hash: command.token_hash, updated_at: command.updated_at };
+    await this.db
+      .insertInto('team_commands')
+      .values({ team_id: command.team_id, ...values })
+      .onConflict((oc) => oc.column('team_id').doUpdateSet(values))
+      .execute();
+  }
+
+  async deleteCommand(teamId: string): Promise<void> {
+    await this.db.deleteFrom('team_commands').where('team_id', '=', teamId).execute();
+  }
+}

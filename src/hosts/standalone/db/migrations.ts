@@ -1,0 +1,112 @@
+/**
+ * The schema's migrations, one list for both dialects, applied at start by
+ * Kysely's Migrator. Concurrent starts are safe: on PostgreSQL the Migrator
+ * holds a session advisory lock and runs the migrations in one transaction
+ * (DDL is transactional there); on SQLite the single connection serialises
+ * them. Never edit a migration that has shipped: add the next one.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+
+async function createProviderTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('providers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('connections')
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'text', (c) => c.notNull())
+    .addColumn('label', 'text', (c) => c.notNull())
+    .addColumn('sub', 'text', (c) => c.notNull())
+    .addColumn('since', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint')
+    .addColumn('broken', 'text')
+    .addColumn('tokens', 'text', (c) => c.notNull())
+    .addColumn('origin', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('connections_pk', ['user_id', 'provider_id'])
+    .execute();
+  // The report and a provider's removal read by provider.
+  await db.schema.createIndex('connections_provider_idx').on('connections').column('provider_id').execute();
+}
+
+async function createInstallationTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('installation')
+    .addColumn('id', 'integer', (c) => c.primaryKey().check(sqlOne()))
+    .addColumn('mattermost_url', 'text', (c) => c.notNull())
+    .addColumn('bot_user_id', 'text', (c) => c.notNull())
+    .addColumn('bot_username', 'text', (c) => c.notNull())
+    .addColumn('bot_token', 'text', (c) => c.notNull())
+    .addColumn('oauth_client_id', 'text', (c) => c.notNull())
+    .addColumn('oauth_client_secret', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('team_commands')
+    .addColumn('team_id', 'text', (c) => c.primaryKey())
+    .addColumn('command_id', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
+
+async function createBrowserTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
+  await db.schema
+    .createTable('one_time')
+    .addColumn('key_hash', 'text', (c) => c.primaryKey())
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'text', (c) => c.notNull())
+    .addColumn('data', 'text')
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('one_time_expires_idx').on('one_time').column('expires_at').execute();
+}
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await createProviderTables(db);
+    await createInstallationTables(db);
+    await createBrowserTables(db);
+  },
+};
+
+function sqlOne() {
+  return sql`id = 1`;
+}
+
+/** In order; the names are what the kysely_migration table records. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': initial,
+});
+
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema to the latest migration; a no-op when it is there already. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'the migration table';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`The database schema could not be brought up to date (${failed}): ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,44 @@
+/**
+ * Single-use records (links, sign-in states, flows) keyed by a hash. take()
+ * is one DELETE ... RETURNING: of two concurrent takes of one key, exactly
+ * one gets the record, on SQLite (3.35+) and PostgreSQL alike.
+ */
+import type { Kysely } from 'kysely';
+import type { OneTimePurpose, OneTimeRecord, OneTimeStore } from '../ports.js';
+import { millis, type Database } from './schema.js';
+
+export class SqlOneTimeStore implements OneTimeStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async put(record: OneTimeRecord): Promise<void> {
+    await this.db
+      .insertInto('one_time')
+      .values({ ...record, data: record.data ?? null })
+      .execute();
+  }
+
+  /** A record of another purpose is left alone; an expired one is left for prune and not returned. */
+  async take(keyHash: string, purpose: OneTimePurpose, now: number): Promise<OneTimeRecord | undefined> {
+    const row = await this.db
+      .deleteFrom('one_time')
+      .where('key_hash', '=', keyHash)
+      .where('purpose', '=', purpose)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      key_hash: row.key_hash,
+      purpose: row.purpose as OneTimePurpose,
+      user_id: row.user_id,
+      provider_id: row.provider_id,
+      ...(row.data !== null && { data: row.data }),
+      expires_at: millis(row.expires_at),
+    };
+  }
+
+  async prune(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('one_time').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

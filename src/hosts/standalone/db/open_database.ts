@@ -1,0 +1,109 @@
+/**
+ * Opens the standalone host's database: the embedded SQLite file (default) or
+ * PostgreSQL (DATABASE_URL), both behind one Kysely<Database>, and applies the
+ * migrations. The caller closes it at shutdown.
+ */
+import { closeSync, chmodSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { maskDatabaseUrl, type DatabaseSettings } from '../../../config.js';
+import type { Logger } from '../../../log/logger.js';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations.js';
+import { checkDatabase, type DatabaseHealth } from './health.js';
+
+export type StorageKind = DatabaseSettings['kind'];
+
+export interface StandaloneDatabase {
+  kind: StorageKind;
+  /** For logs: the file, or the URL with its password masked. */
+  description: string;
+  db: Kysely<Database>;
+  /**
+   * PostgreSQL only: a second pool that holds the (user, provider) advisory
+   * locks, so a lock holder's own queries never wait for a connection that a
+   * lock waiter holds (a pool deadlock).
+   */
+  lockDb?: Kysely<Database>;
+  /** A bounded-time `select 1`. */
+  check(timeoutMs?: number): Promise<DatabaseHealth>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  logger?: Logger;
+  /** Apply the migrations (default true). */
+  migrate?: boolean;
+  /** PostgreSQL: time to get a connection (default 5 s). */
+  connectionTimeoutMs?: number;
+  /** PostgreSQL: longest statement, including a wait for a lock (default 30 s). */
+  statementTimeoutMs?: number;
+}
+
+export async function openDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<StandaloneDatabase> {
+  const opened = settings.kind === 'sqlite' ? openSqlite(settings.file) : openPostgres(settings, options);
+  try {
+    if (options.migrate !== false) await migrateToLatest(opened.db as Kysely<unknown>);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
+}
+
+/** The file is created 0600 in a 0700 folder before SQLite opens it (its -wal and -shm files inherit the mode). */
+function createPrivateFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+function openSqlite(file: string): StandaloneDatabase {
+  createPrivateFile(file);
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kind: 'sqlite',
+    description: file,
+    db,
+    check: (timeoutMs) => checkDatabase(db, timeoutMs),
+    close: () => db.destroy(),
+  };
+}
+
+function createPool(settings: { url: string; poolMax: number }, options: OpenOptions, role: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.poolMax,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idle_in_transaction_session_timeout: (options.statementTimeoutMs ?? 30_000) * 2,
+    idleTimeoutMillis: 30_000,
+    application_name: `oauth2-connect ${role}`,
+  });
+  // An idle connection that the server drops emits 'error' on the pool: without
+  // a listener that would crash the process. The next query opens a new one.
+  pool.on('error', (error) => options.logger?.warn('database connection lost', { role, error: error.message }));
+  return pool;
+}
+
+function openPostgres(settings: { url: string; poolMax: number }, options: OpenOptions): StandaloneDatabase {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'queries') }) });
+  const lockDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'locks') }) });
+  return {
+    kind: 'postgres',
+    description: maskDatabaseUrl(settings.url),
+    db,
+    lockDb,
+    check: (timeoutMs) => checkDatabase(db, timeoutMs),
+    close: async () => {
+      await Promise.all([db.destroy(), lockDb.destroy()]);
+    },
+  };
+}

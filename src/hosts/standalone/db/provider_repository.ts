@@ -1,0 +1,33 @@
+/** Providers in SQL: the StoredProvider record as JSON, keyed by id. */
+import type { Kysely } from 'kysely';
+import type { ProviderRepository } from '../../../core/ports.js';
+import type { StoredProvider } from '../../../store/provider_records.js';
+import type { Database } from './schema.js';
+
+export class SqlProviderRepository implements ProviderRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<StoredProvider[]> {
+    const rows = await this.db.selectFrom('providers').select('record').orderBy('id').execute();
+    return rows.map((row) => JSON.parse(row.record) as StoredProvider);
+  }
+
+  async get(id: string): Promise<StoredProvider | undefined> {
+    const row = await this.db.selectFrom('providers').select('record').where('id', '=', id).executeTakeFirst();
+    return row ? (JSON.parse(row.record) as StoredProvider) : undefined;
+  }
+
+  async save(provider: StoredProvider): Promise<void> {
+    const record = JSON.stringify(provider);
+    await this.db
+      .insertInto('providers')
+      .values({ id: provider.id, record, created_at: provider.created_at, updated_at: provider.updated_at })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ record, updated_at: provider.updated_at }))
+      .execute();
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('providers').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

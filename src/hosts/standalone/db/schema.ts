@@ -1,0 +1,88 @@
+/**
+ * The standalone host's tables, typed for Kysely. One schema for SQLite and
+ * PostgreSQL: times are epoch milliseconds in bigint columns (pg returns
+ * bigint as a string, so readers convert with Number()), JSON is text, and
+ * secrets are sealed text bound to their row.
+ */
+import type { ColumnType } from 'kysely';
+
+/** Epoch ms: written as a number, read as number (SQLite) or string (pg bigint). */
+export type Millis = ColumnType<number | string, number, number>;
+export type NullableMillis = ColumnType<number | string | null, number | null, number | null>;
+
+export interface ProvidersTable {
+  id: string;
+  /** The StoredProvider record as JSON (its client secret already sealed by the core). */
+  record: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ConnectionsTable {
+  user_id: string;
+  provider_id: string;
+  label: string;
+  sub: string;
+  since: Millis;
+  expires_at: NullableMillis;
+  broken: string | null;
+  /** The TokenSet as JSON, sealed with {kind: 'token', user_id, provider_id, origin}. */
+  tokens: string;
+  origin: string;
+  updated_at: Millis;
+}
+
+export interface InstallationTable {
+  /** Always 1: there is one installation. */
+  id: number;
+  mattermost_url: string;
+  bot_user_id: string;
+  bot_username: string;
+  /** Sealed with {kind: 'setting', scope: 'bot_token'}. */
+  bot_token: string;
+  oauth_client_id: string;
+  /** Sealed with {kind: 'setting', scope: 'oauth_client_secret'}. */
+  oauth_client_secret: string;
+  updated_at: Millis;
+}
+
+export interface TeamCommandsTable {
+  team_id: string;
+  command_id: string;
+  token_hash: string;
+  updated_at: Millis;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+export interface OneTimeTable {
+  key_hash: string;
+  purpose: string;
+  user_id: string;
+  provider_id: string;
+  data: string | null;
+  expires_at: Millis;
+}
+
+export interface Database {
+  providers: ProvidersTable;
+  connections: ConnectionsTable;
+  installation: InstallationTable;
+  team_commands: TeamCommandsTable;
+  sessions: SessionsTable;
+  one_time: OneTimeTable;
+}
+
+/** Reads an epoch-ms column from either driver. */
+export function millis(value: number | string): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function optionalMillis(value: number | string | null): number | undefined {
+  return value === null ? undefined : millis(value);
+}

@@ -1,0 +1,120 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { healthRouter, type HealthOptions } from '../../../src/hosts/standalone/db/health.js';
+import { openDatabase } from '../../../src/hosts/standalone/db/open_database.js';
+import { createMemoryLogger } from '../../../src/log/logger.js';
+import { createScratch, onEachBackend } from '../../support/standalone_db.js';
+import { TcpProxy } from '../../support/tcp_proxy.js';
+
+async function serve(options: HealthOptions): Promise<{ get: () => Promise<{ status: number; body: any }>; close: () => Promise<void> }> {
+  const app = express().use(healthRouter(options));
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
+  return {
+    get: async () => {
+      const res = await fetch(url);
+      return { status: res.status, body: await res.json() };
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+onEachBackend('healthz', ({ backend, database }) => {
+  it('when the database answers, then GET /healthz is 200 with the hosts and the storage kind', async () => {
+    const http = await serve({ hosts: ['apps', 'standalone'], storage: database() });
+    try {
+      const { status, body } = await http.get();
+      assert.equal(status, 200);
+      assert.equal(body.status, 'ok');
+      assert.deepEqual(body.hosts, ['apps', 'standalone']);
+      assert.equal(body.storage, backend);
+      assert.equal(body.database.ok, true);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('healthz when PostgreSQL is down', () => {
+  it('when only the Apps host runs, then /healthz is 200 with no storage', async () => {
+    const http = await serve({ hosts: ['apps'] });
+    assert.deepEqual((await http.get()).body, { status: 'ok', hosts: ['apps'], storage: 'none' });
+    await http.close();
+  });
+
+  it('when the database port is closed, then /healthz answers 503 quickly with the reason and no password', async () => {
+    const port = await closedPort();
+    const database = await openDatabase({ kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 }, { migrate: false, connectionTimeoutMs: 1000 });
+    const http = await serve({ hosts: ['standalone'], storage: database });
+    try {
+      const started = Date.now();
+      const { status, body } = await http.get();
+      assert.equal(status, 503);
+      assert.equal(body.status, 'unavailable');
+      assert.equal(body.storage, 'postgres');
+      assert.match(body.database.reason, /unreachable/);
+      assert.doesNotMatch(JSON.stringify(body), /pw-very-secret/);
+      assert.ok(Date.now() - started < 2500, 'answered in bounded time');
+      assert.doesNotMatch(database.description, /pw-very-secret/);
+    } finally {
+      await http.close();
+      await database.close();
+    }
+  });
+
+  it('when the start-up cannot reach PostgreSQL, then opening fails with a clear error that shows no password', async () => {
+    const port = await closedPort();
+    await assert.rejects(openDatabase({ kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 }, { connectionTimeoutMs: 1000 }), (error: Error) => /could not be brought up to date/.test(error.message) && !/pw-very-secret/.test(error.message));
+  });
+
+  describe('through a proxy that goes down and comes back', () => {
+    const scratchReady = createScratch('postgres');
+    after(async () => (await scratchReady).dispose());
+
+    it('when the database goes down, then /healthz is 503, queries fail with errors (no crash), and everything recovers when it returns', async () => {
+      const scratch = await scratchReady;
+      const target = new URL(scratch.settings.kind === 'postgres' ? scratch.settings.url : '');
+      const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(target.port) });
+      await proxy.start();
+      const logger = createMemoryLogger();
+      const database = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${proxy.port}${target.pathname}`, poolMax: 3 }, { logger, connectionTimeoutMs: 1000 });
+      const http = await serve({ hosts: ['standalone'], storage: database, timeoutMs: 1500 });
+      try {
+        assert.equal((await http.get()).status, 200);
+        await proxy.stop(); // idle pooled connections are cut: the pool must not crash the process
+        assert.equal((await http.get()).status, 503);
+        await assert.rejects(database.db.selectFrom('sessions').selectAll().execute());
+        proxy.stalled = true;
+        await proxy.start(); // accepts, never answers: the check must still end in bounded time
+        const started = Date.now();
+        assert.equal((await http.get()).status, 503);
+        assert.ok(Date.now() - started < 2500);
+        await proxy.stop();
+        proxy.stalled = false;
+        await proxy.start();
+        let status = 0;
+        for (let attempt = 0; attempt < 10 && status !== 200; attempt++) status = (await http.get()).status;
+        assert.equal(status, 200);
+        assert.deepEqual(await database.db.selectFrom('sessions').selectAll().execute(), []);
+        assert.ok(logger.lines.some((line) => /database connection lost/.test(line)), 'the lost connection was logged');
+      } finally {
+        await http.close();
+        await proxy.stop();
+        await database.close();
+      }
+    });
+  });
+});

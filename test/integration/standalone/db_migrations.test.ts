@@ -1,0 +1,58 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
+import { onEachBackend } from '../../support/standalone_db.js';
+
+const TABLES = ['connections', 'installation', 'one_time', 'providers', 'sessions', 'team_commands'];
+
+async function tableNames(db: Kysely<any>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+}
+
+onEachBackend('migrations', ({ backend, scratch, database }) => {
+  it('when the database was empty, then opening it creates every table and records each migration once', async () => {
+    assert.deepEqual(await tableNames(database().db), TABLES);
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database().db);
+    assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(MIGRATIONS));
+  });
+
+  it('when the migrations run again (a restart), then nothing changes and nothing fails', async () => {
+    await database().db.insertInto('sessions').values({ id_hash: 'h', user_id: 'u', created_at: 1, expires_at: 2 }).execute();
+    assert.deepEqual(await migrateToLatest(database().db as Kysely<unknown>), []);
+    const reopened = await scratch().open();
+    assert.deepEqual(await tableNames(reopened.db), TABLES);
+    const kept = await reopened.db.selectFrom('sessions').select('user_id').execute();
+    assert.deepEqual(kept, [{ user_id: 'u' }]);
+  });
+
+  if (backend === 'sqlite') {
+    it('when the SQLite file is created, then it is mode 0600 in a private folder, in WAL mode with foreign keys on', async () => {
+      const { file } = scratch().settings as { file: string };
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(statSync(dirname(file)).mode & 0o077, 0);
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database().db);
+      assert.equal(mode.rows[0]?.journal_mode, 'wal');
+      const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(database().db);
+      assert.equal(fk.rows[0]?.foreign_keys, 1);
+    });
+  }
+
+  if (backend === 'postgres') {
+    it('when 3 replicas start at once on an empty database, then all succeed and each migration is applied once', async () => {
+      const fresh = await (await import('../../support/standalone_db.js')).createScratch('postgres');
+      try {
+        const replicas = await Promise.all([fresh.open(), fresh.open(), fresh.open()]);
+        assert.equal(replicas.length, 3);
+        for (const replica of replicas) assert.deepEqual(await tableNames(replica.db), TABLES);
+        const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(replicas[0]!.db);
+        assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(MIGRATIONS));
+      } finally {
+        await fresh.dispose();
+      }
+    });
+  }
+});

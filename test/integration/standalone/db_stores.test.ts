@@ -1,0 +1,130 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installation_store.js';
+import { SqlOneTimeStore } from '../../../src/hosts/standalone/db/one_time_store.js';
+import { SqlProviderRepository } from '../../../src/hosts/standalone/db/provider_repository.js';
+import { SqlSessionStore } from '../../../src/hosts/standalone/db/session_store.js';
+import { StoredSecretError } from '../../../src/hosts/standalone/db/bound_sealer.js';
+import type { StoredProvider } from '../../../src/store/provider_records.js';
+import { onEachBackend, testSealer } from '../../support/standalone_db.js';
+
+const NOW = 1_780_000_000_000;
+
+function provider(id: string, extra: Partial<StoredProvider> = {}): StoredProvider {
+  return { id, display_name: id.toUpperCase(), preset: 'oidc', issuer: `https://${id}.example`, client_id: `cid-${id}`, sealed_secret: 'v1.k.iv.data', auth: 'client_secret_basic', scopes: ['openid'], created_at: NOW, updated_at: NOW, ...extra };
+}
+
+onEachBackend('providers', ({ database }) => {
+  it('when providers are saved, then list returns them by id and get finds each, with the record intact', async () => {
+    const repo = new SqlProviderRepository(database().db);
+    await repo.save(provider('gitlab', { params: { prompt: 'consent' }, endpoints: { token_endpoint: 'https://gitlab.example/t' } }));
+    await repo.save(provider('acme'));
+    assert.deepEqual((await repo.list()).map((p) => p.id), ['acme', 'gitlab']);
+    assert.deepEqual(await repo.get('gitlab'), provider('gitlab', { params: { prompt: 'consent' }, endpoints: { token_endpoint: 'https://gitlab.example/t' } }));
+    assert.equal(await repo.get('nope'), undefined);
+  });
+
+  it('when a provider is saved again, then it is replaced (upsert), and remove says whether there was one', async () => {
+    const repo = new SqlProviderRepository(database().db);
+    await repo.save(provider('acme', { display_name: 'Acme 2', updated_at: NOW + 5 }));
+    assert.equal((await repo.get('acme'))?.display_name, 'Acme 2');
+    assert.equal((await repo.list()).length, 2);
+    assert.equal(await repo.remove('acme'), true);
+    assert.equal(await repo.remove('acme'), false);
+    assert.deepEqual((await repo.list()).map((p) => p.id), ['gitlab']);
+  });
+});
+
+onEachBackend('installation', ({ database }) => {
+  const installation = { mattermost_url: 'https://mm.example', bot_user_id: 'bot1', bot_username: 'oauth2', bot_token: 'bot-token-plain-1234', oauth_client_id: 'client1', oauth_client_secret: 'client-secret-plain-5678', updated_at: NOW };
+
+  it('when setup saves the installation, then it reads back whole, with the secrets sealed at rest', async () => {
+    const store = new SqlInstallationStore(database().db, testSealer());
+    assert.equal(await store.getInstallation(), undefined);
+    await store.saveInstallation(installation);
+    assert.deepEqual(await store.getInstallation(), installation);
+    const raw = await database().db.selectFrom('installation').selectAll().executeTakeFirstOrThrow();
+    assert.doesNotMatch(JSON.stringify(raw), /plain/);
+    await store.saveInstallation({ ...installation, bot_username: 'renamed', updated_at: NOW + 1 });
+    assert.equal((await store.getInstallation())?.bot_username, 'renamed');
+    assert.equal((await database().db.selectFrom('installation').select('id').execute()).length, 1);
+  });
+
+  it('when the bot token and the client secret are swapped at rest, then reading fails with a clear error naming the setting', async () => {
+    const sealer = testSealer();
+    const store = new SqlInstallationStore(database().db, sealer);
+    await store.saveInstallation(installation);
+    const raw = await database().db.selectFrom('installation').selectAll().executeTakeFirstOrThrow();
+    await database().db.updateTable('installation').set({ bot_token: raw.oauth_client_secret, oauth_client_secret: raw.bot_token }).execute();
+    await assert.rejects(store.getInstallation(), (error: Error) => error instanceof StoredSecretError && /bot token/.test(error.message) && !/plain/.test(error.message));
+    await store.saveInstallation(installation);
+  });
+
+  it('when team commands are saved, listed, replaced and deleted, then each step shows; deleting the installation removes them all', async () => {
+    const store = new SqlInstallationStore(database().db, testSealer());
+    await store.saveCommand({ team_id: 't2', command_id: 'c2', token_hash: 'h2', updated_at: NOW });
+    await store.saveCommand({ team_id: 't1', command_id: 'c1', token_hash: 'h1', updated_at: NOW });
+    await store.saveCommand({ team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
+    assert.deepEqual(await store.commandForTeam('t1'), { team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
+    assert.deepEqual((await store.listCommands()).map((c) => c.team_id), ['t1', 't2']);
+    await store.deleteCommand('t2');
+    assert.equal(await store.commandForTeam('t2'), undefined);
+    await store.deleteInstallation();
+    assert.equal(await store.getInstallation(), undefined);
+    assert.deepEqual(await store.listCommands(), []);
+  });
+});
+
+onEachBackend('sessions', ({ database }) => {
+  it('when a session is created, then get finds it until it expires, delete removes it, and prune removes only expired ones', async () => {
+    const store = new SqlSessionStore(database().db);
+    await store.create({ id_hash: 'live', user_id: 'u1', created_at: NOW, expires_at: NOW + 60_000 });
+    await store.create({ id_hash: 'old', user_id: 'u2', created_at: NOW - 90_000, expires_at: NOW - 1 });
+    assert.deepEqual(await store.get('live', NOW), { id_hash: 'live', user_id: 'u1', created_at: NOW, expires_at: NOW + 60_000 });
+    assert.equal(await store.get('live', NOW + 60_000), undefined);
+    assert.equal(await store.get('old', NOW), undefined);
+    assert.equal(await store.prune(NOW), 1);
+    assert.ok(await store.get('live', NOW));
+    await store.delete('live');
+    assert.equal(await store.get('live', NOW), undefined);
+  });
+
+  it('when a session id hash is reused, then create refuses it (no silent takeover)', async () => {
+    const store = new SqlSessionStore(database().db);
+    await store.create({ id_hash: 'dup', user_id: 'u1', created_at: NOW, expires_at: NOW + 1000 });
+    await assert.rejects(store.create({ id_hash: 'dup', user_id: 'attacker', created_at: NOW, expires_at: NOW + 1000 }));
+    assert.equal((await store.get('dup', NOW))?.user_id, 'u1');
+  });
+});
+
+onEachBackend('one-time records', ({ database }) => {
+  const record = (key: string, extra = {}) => ({ key_hash: key, purpose: 'link' as const, user_id: 'u1', provider_id: 'gitlab', expires_at: NOW + 600_000, ...extra });
+
+  it('when a record is taken, then it comes back whole once, and a second take finds nothing', async () => {
+    const store = new SqlOneTimeStore(database().db);
+    await store.put(record('k1', { data: '{"x":1}' }));
+    await store.put(record('k2'));
+    assert.deepEqual(await store.take('k1', 'link', NOW), record('k1', { data: '{"x":1}' }));
+    assert.equal(await store.take('k1', 'link', NOW), undefined);
+    assert.deepEqual(await store.take('k2', 'link', NOW), record('k2'));
+  });
+
+  it('when the purpose differs or the record expired, then take returns nothing; prune removes the expired', async () => {
+    const store = new SqlOneTimeStore(database().db);
+    await store.put(record('flow1', { purpose: 'flow' }));
+    await store.put(record('gone', { expires_at: NOW }));
+    assert.equal(await store.take('flow1', 'link', NOW), undefined);
+    assert.equal(await store.take('gone', 'link', NOW), undefined);
+    assert.equal(await store.prune(NOW), 1);
+    assert.equal((await store.take('flow1', 'flow', NOW))?.purpose, 'flow');
+  });
+
+  it('when 50 takes of one key race, then exactly one gets the record', async () => {
+    const store = new SqlOneTimeStore(database().db);
+    for (let round = 0; round < 3; round++) {
+      await store.put(record(`race${round}`));
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.take(`race${round}`, 'link', NOW)));
+      assert.equal(results.filter((r) => r !== undefined).length, 1, `round ${round}`);
+    }
+  });
+});
