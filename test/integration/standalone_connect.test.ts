@@ -11,6 +11,7 @@ import { launchBrowser, passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../support/standalone/world.js';
+import { hashValue, randomValue } from '../../src/hosts/standalone/secrets.js';
 
 interface Visit { status: number; text: string; urls: string[]; headers: Record<string, string> }
 
@@ -156,6 +157,47 @@ describe('standalone connect flow in Chromium', () => {
     } finally {
       await other.close();
     }
+  });
+
+  /** A live session for `user` and a flow record for test-oidc bound to it, as after a sign-in. */
+  async function startedFlow(user: FakeUser, sessionUser = user): Promise<{ state: string; cookie: string }> {
+    const cookie = randomValue();
+    const state = randomValue();
+    const now = Date.now();
+    await world.stores.sessions.create({ id_hash: hashValue(cookie), user_id: sessionUser.id, created_at: now, expires_at: now + 60_000 });
+    await world.stores.oneTime.put({ key_hash: hashValue(state), purpose: 'flow', user_id: user.id, provider_id: 'test-oidc', data: JSON.stringify({ s: hashValue(cookie) }), expires_at: now + 60_000 });
+    return { state, cookie: `oauth2_connect_session=${cookie}` };
+  }
+
+  async function completePage(path: string, query: Record<string, string>, cookie: string): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${world.rootUrl}/standalone/complete/${path}?${new URLSearchParams(query)}`, { headers: { cookie } });
+    return { status: response.status, text: await response.text() };
+  }
+
+  it('when the provider answers an error, then the page gives the reason and nothing is stored', async () => {
+    const carol = world.mm.addUser('carol');
+    const { state, cookie } = await startedFlow(carol);
+    const page = await completePage('test-oidc', { error: 'access_denied', error_description: '<b>no</b>', state }, cookie);
+    assert.match(page.text, /denied|declined|refused/i, page.text);
+    assert.doesNotMatch(page.text, /<b>no<\/b>/);
+    assert.match(page.text, /Nothing was stored/);
+    assert.equal(await world.stores.connections.get(carol.id, 'test-oidc'), undefined);
+    assert.equal(world.stores.oneTime.rows.has(hashValue(state)), false, 'the flow is used up');
+  });
+
+  it('when the answer comes back on another provider path, or with a session of another user, then it is refused', async () => {
+    const dave = world.mm.addUser('dave');
+    const mixed = await startedFlow(dave);
+    const page = await completePage('other', { code: 'x', state: mixed.state }, mixed.cookie);
+    assert.equal(page.status, 403);
+    assert.match(page.text, /another provider/);
+    const stolen = await startedFlow(dave, alice);
+    const other = await completePage('test-oidc', { code: 'x', state: stolen.state }, stolen.cookie);
+    assert.equal(other.status, 403);
+    assert.match(other.text, /another browser session/);
+    const noCookie = await startedFlow(dave);
+    assert.equal((await completePage('test-oidc', { code: 'x', state: noCookie.state }, '')).status, 403);
+    assert.equal(await world.stores.connections.get(dave.id, 'test-oidc'), undefined);
   });
 
   it('when a command is forged (no token, wrong token), then 401 and no link exists', async () => {
