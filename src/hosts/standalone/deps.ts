@@ -64,3 +64,9 @@ export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flow
   const derive = (label: string) => createHmac('sha256', encryptionKey).update(label).digest();
   return { dialogKey: derive('oauth2-connect dialog state'), flowKey: derive('oauth2-connect standalone flow secrets') };
 }
+
+/** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */
+export function standaloneSettings(config: { rootUrl: string; mattermostUrl: string | undefined; httpTimeoutMs: number }): StandaloneSettings {
+  if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
+  return { rootUrl: config.rootUrl.replace(/\/+$/, ''), mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''), httpTimeoutMs: config.httpTimeoutMs };
+}

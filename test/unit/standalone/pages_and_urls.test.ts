@@ -66,3 +66,11 @@ describe('respondLater', () => {
     assert.ok(Date.now() - started < 2000);
   });
 });
+
+describe('standaloneSettings', () => {
+  it('when APP_MATTERMOST_URL is missing, then a clear error names it; otherwise trailing slashes are dropped', async () => {
+    const { standaloneSettings } = await import('../../../src/hosts/standalone/deps.js');
+    assert.throws(() => standaloneSettings({ rootUrl: 'http://svc', mattermostUrl: undefined, httpTimeoutMs: 1 }), /APP_MATTERMOST_URL/);
+    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5 }), { rootUrl: 'http://svc', mattermostUrl: 'https://mm', httpTimeoutMs: 5 });
+  });
+});
