@@ -67,6 +67,7 @@ function binderHash(record: OneTimeRecord): string {
  */
 export async function finishSignin(deps: StandaloneDeps, params: Record<string, string>, binder: string | undefined): Promise<OneTimeRecord> {
   const state = params.state;
+  if (params.error === 'access_denied' && !state) throw new Refusal(`You declined the sign-in with Mattermost. ${START_AGAIN}`);
   if (!state || state.length > 256) throw new Refusal(`The sign-in answer from Mattermost carries no valid state. ${START_AGAIN}`);
   const record = await deps.oneTime.take(hashValue(state), 'signin', deps.now());
   if (!record) throw new Refusal(`This sign-in has expired or was already used. ${START_AGAIN}`);
