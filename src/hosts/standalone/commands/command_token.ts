@@ -1,0 +1,15 @@
+/**
+ * The command token check (identity chain step 1): the `token` form field,
+ * hashed with SHA-256, compared in constant time with the hash setup stored
+ * for that team. Only after it passes is `user_id` trusted.
+ */
+import type { InstallationStore } from '../ports.js';
+import { hashValue, sameText } from '../secrets.js';
+
+/** The form field, not the Authorization header: an outgoing OAuth connection may replace that (§1.4). */
+export async function commandTokenValid(installation: Pick<InstallationStore, 'commandForTeam'>, teamId: string, token: string): Promise<boolean> {
+  const command = await installation.commandForTeam(teamId);
+  // Hashing even when the team is unknown keeps the work the same either way.
+  const presented = hashValue(token);
+  return command !== undefined && sameText(presented, command.token_hash);
+}

@@ -1,0 +1,42 @@
+/**
+ * The subcommand table and dispatch. Here: help and connect; the lead
+ * registers the core's (status, whoami, disconnect, providers, provider …,
+ * report) with `registerSubcommand` before the router is made.
+ */
+import type { StandaloneDeps } from '../deps.js';
+import { connectSubcommand } from './connect.js';
+import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand, type SubcommandTable } from './types.js';
+
+function helpText(table: SubcommandTable): string {
+  const lines = [...table.values()].map((s) => `- ${s.help}`);
+  return ['**OAuth2 Connect**: connect your Mattermost account to OAuth2 providers.', ...lines].join('\n');
+}
+
+const helpSubcommand = (table: SubcommandTable): Subcommand => ({
+  help: '`/oauth2 help`: this list',
+  handler: async () => ephemeral(helpText(table)),
+});
+
+/** A table with help and connect. */
+export function createSubcommandTable(): SubcommandTable {
+  const table: SubcommandTable = new Map();
+  table.set('connect', connectSubcommand);
+  table.set('help', helpSubcommand(table));
+  return table;
+}
+
+/** Adds (or replaces) a subcommand; names are lower case words. */
+export function registerSubcommand(table: SubcommandTable, name: string, subcommand: Subcommand): void {
+  if (!/^[a-z][a-z-]{0,31}$/.test(name)) throw new Error(`invalid subcommand name "${name}"`);
+  table.set(name, subcommand);
+}
+
+export async function dispatch(table: SubcommandTable, request: CommandRequest, deps: StandaloneDeps): Promise<CommandResponse> {
+  const name = request.subcommand || 'help';
+  const subcommand = table.get(name);
+  if (!subcommand) {
+    const known = [...table.keys()].map((k) => `\`${k}\``).join(', ');
+    return ephemeral(`Unknown subcommand \`${name.slice(0, 32).replace(/`/g, '')}\`. Available: ${known}. Try \`/oauth2 help\`.`);
+  }
+  return subcommand.handler(request, deps);
+}

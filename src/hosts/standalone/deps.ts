@@ -1,0 +1,72 @@
+/**
+ * What the standalone host's HTTP side is built from. Everything is injected:
+ * the ports (storage), the OAuth engine, the sealer, the bot, the clock. The
+ * lead wires the real ones (SQL repositories, the bound sealer); tests use the
+ * in-memory ones in test/support/standalone.
+ */
+import { createHmac } from 'node:crypto';
+import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
+import type { Logger } from '../../log/logger.js';
+import type { MattermostBot } from '../../mattermost/bot.js';
+import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
+import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
+
+/** Where a sealed value belongs (the shape of src/oauth/seal_binding.ts on the oauthseal branch). */
+export interface SealBinding {
+  kind: 'token' | 'client_secret' | 'setting';
+  provider_id?: string;
+  user_id?: string;
+  origin?: string;
+  scope?: string;
+}
+
+/** The sealer bound to the slot of each value: a value opens only with the binding it was sealed with. */
+export interface BoundSealer {
+  seal(plaintext: string, binding: SealBinding): string;
+  open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
+}
+
+export interface StandaloneSettings {
+  /** APP_ROOT_URL without a trailing slash: links, the dialog URL and redirect URIs are built on it. */
+  rootUrl: string;
+  /** APP_MATTERMOST_URL: the only Mattermost the service calls or trusts. */
+  mattermostUrl: string;
+  /** Timeout of each outbound request (respondLater, the bot), in ms. */
+  httpTimeoutMs: number;
+}
+
+export interface StandaloneDeps {
+  settings: StandaloneSettings;
+  logger: Logger;
+  now(): number;
+  engine: OAuthEngine;
+  sealer: BoundSealer;
+  /** The PKCE verifier and nonce of a flow, derived from its single-use state (nothing stored). */
+  flowSecrets(state: string): { code_verifier: string; nonce: string };
+  /** HMAC key of dialog states (see standaloneKeys). */
+  dialogKey: Buffer;
+  providers: ProviderRepository;
+  connections: ConnectionRepository;
+  installation: InstallationStore;
+  sessions: SessionStore;
+  oneTime: OneTimeStore;
+  bot: MattermostBot;
+  /** The binding of a provider's client secret (the lead swaps in seal_slots' clientSecretSlot). */
+  clientSecretBinding(config: ProviderConfig): SealBinding;
+  /** The issuer or token-endpoint origin that issues a provider's tokens (stored with the connection). */
+  providerOrigin(config: ProviderConfig): string;
+  /** Outbound HTTP for respondLater. */
+  fetch: typeof fetch;
+}
+
+/** Keys derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
+export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer } {
+  const derive = (label: string) => createHmac('sha256', encryptionKey).update(label).digest();
+  return { dialogKey: derive('oauth2-connect dialog state'), flowKey: derive('oauth2-connect standalone flow secrets') };
+}
+
+/** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */
+export function standaloneSettings(config: { rootUrl: string; mattermostUrl: string | undefined; httpTimeoutMs: number }): StandaloneSettings {
+  if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
+  return { rootUrl: config.rootUrl.replace(/\/+$/, ''), mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''), httpTimeoutMs: config.httpTimeoutMs };
+}

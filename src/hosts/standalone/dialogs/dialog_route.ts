@@ -1,0 +1,65 @@
+/**
+ * POST /standalone/dialog: a submission is parsed (bounded), its state
+ * verified (signature, expiry, submitting user, purpose = callback_id), admin
+ * rights re-read from Mattermost for admin purposes, then its handler runs.
+ * Any refusal answers HTTP 200 {"error": "..."} and runs nothing.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { StandaloneDeps } from '../deps.js';
+import { Refusal } from '../errors.js';
+import { verifyDialogState } from './state.js';
+import type { DialogResponse, DialogTable } from './types.js';
+
+export const DIALOG_BODY_LIMIT = 64 * 1024;
+
+const ID = z.string().regex(/^[a-z0-9]{26}$/);
+const VALUE = z.union([z.string().max(8192), z.number(), z.boolean(), z.null(), z.array(z.string().max(1024)).max(100)]);
+const schema = z.object({
+  type: z.literal('dialog_submission').optional(),
+  callback_id: z.string().min(1).max(300),
+  state: z.string().min(1).max(2048),
+  user_id: ID,
+  channel_id: z.string().max(64).default(''),
+  team_id: z.string().max(64).default(''),
+  submission: z.record(z.string().max(300), VALUE).default({}),
+  cancelled: z.boolean().default(false),
+});
+
+const refuse = (res: Response, text: string) => res.status(200).json({ error: text } satisfies DialogResponse);
+
+async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: unknown): Promise<DialogResponse> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { error: 'This dialog submission is malformed.' };
+  const input = parsed.data;
+  const purpose = table.get(input.callback_id);
+  if (!purpose) return { error: 'This dialog is not one the service opened.' };
+  const check = verifyDialogState(deps.dialogKey, input.state, { user_id: input.user_id, purpose: input.callback_id }, deps.now());
+  if (!check.ok) {
+    deps.logger.warn('dialog refused', { callback_id: input.callback_id.slice(0, 64), user_id: input.user_id, reason: check.reason });
+    return { error: check.reason };
+  }
+  if (input.cancelled) return {};
+  if (purpose.admin && !(await deps.bot.isSystemAdmin(input.user_id))) return { error: 'Only system admins can do this.' };
+  return purpose.handle({ ...input, state: check.state }, deps);
+}
+
+function mapDialogError(deps: StandaloneDeps, err: unknown): DialogResponse {
+  if (err instanceof Refusal) return err.fieldErrors ? { errors: err.fieldErrors } : { error: err.message };
+  deps.logger.error('dialog failed', { error: err });
+  return { error: 'Something went wrong on the service. Nothing was changed.' };
+}
+
+export function dialogRoute(deps: StandaloneDeps, table: DialogTable): express.Router {
+  const router = express.Router();
+  router.post('/dialog', express.json({ limit: DIALOG_BODY_LIMIT, type: () => true }), (req: Request, res: Response) => {
+    handleSubmission(deps, table, req.body).then(
+      (answer) => res.status(200).json(answer),
+      (err: unknown) => res.status(200).json(mapDialogError(deps, err)),
+    );
+  });
+  router.use('/dialog', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    refuse(res, err.type === 'entity.too.large' ? 'This dialog submission is too large.' : 'This dialog submission is not valid JSON.');
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+/**
+ * POST /standalone/command: urlencoded body (at most 64 KiB), the token check
+ * first (401, nothing runs), then the full parse and the subcommand. Every
+ * other answer is HTTP 200 application/json, an ephemeral CommandResponse
+ * ({} at least, never an empty body); a handler's error becomes a plain text.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { COMMAND_BODY_LIMIT, parseCommandBody, tokenFields } from '../commands/command_body.js';
+import { commandTokenValid } from '../commands/command_token.js';
+import { dispatch } from '../commands/table.js';
+import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
+import type { StandaloneDeps } from '../deps.js';
+import { Refusal } from '../errors.js';
+import { isOAuthError } from '../../../oauth/errors.js';
+
+const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
+
+function mapCommandError(deps: StandaloneDeps, err: unknown, subcommand: string): CommandResponse {
+  if (err instanceof Refusal) return ephemeral(err.message);
+  if (isOAuthError(err)) return ephemeral(err.userMessage);
+  deps.logger.error('command failed', { subcommand, error: err });
+  return ephemeral('Something went wrong on the service. Try again, or ask an admin to look at its log.');
+}
+
+async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, req: Request, res: Response): Promise<void> {
+  const credentials = tokenFields(req.body);
+  if (!credentials || !(await commandTokenValid(deps.installation, credentials.team_id, credentials.token))) {
+    deps.logger.warn('command refused', { outcome: 'unauthorized', team_id: credentials?.team_id });
+    res.status(401).json(UNAUTHORIZED);
+    return;
+  }
+  const parsed = parseCommandBody(req.body);
+  if ('problem' in parsed) {
+    res.status(200).json(ephemeral(parsed.problem));
+    return;
+  }
+  const answer = await dispatch(table, parsed.request, deps).catch((err: unknown) => mapCommandError(deps, err, parsed.request.subcommand));
+  res.status(200).json(answer);
+}
+
+export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): express.Router {
+  const router = express.Router();
+  const body = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 200, type: () => true });
+  router.post('/command', body, (req: Request, res: Response) => {
+    handleCommand(deps, table, req, res).catch((err: unknown) => {
+      deps.logger.error('command route failed', { error: err });
+      if (!res.headersSent) res.status(200).json(ephemeral('Something went wrong on the service.'));
+    });
+  });
+  router.use('/command', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const tooLarge = err.type === 'entity.too.large' || err.type === 'parameters.too.many';
+    res.status(tooLarge ? 413 : 400).json(ephemeral(tooLarge ? 'The command request is too large.' : 'The command request could not be read.'));
+  });
+  return router;
+}

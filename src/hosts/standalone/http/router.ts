@@ -1,0 +1,34 @@
+/**
+ * The standalone host's HTTP side, mounted under /standalone:
+ * POST /command, POST /dialog, GET /connect, GET /signin/callback,
+ * GET /complete/:provider. Mount it before the Apps host's POST handlers
+ * (they answer every POST with the Apps JWT check).
+ */
+import express from 'express';
+import { createSubcommandTable } from '../commands/table.js';
+import type { SubcommandTable } from '../commands/types.js';
+import type { StandaloneDeps } from '../deps.js';
+import { CHOOSE_PROVIDER, chooseProvider } from '../dialogs/choose_provider.js';
+import { dialogRoute } from '../dialogs/dialog_route.js';
+import type { DialogTable } from '../dialogs/types.js';
+import { browserRoutes } from './browser_routes.js';
+import { commandRoute } from './command_route.js';
+
+export interface StandaloneTables {
+  subcommands: SubcommandTable;
+  dialogs: DialogTable;
+}
+
+/** The tables with this module's subcommands (help, connect) and dialog (connect.choose); add the core's to them. */
+export function createStandaloneTables(): StandaloneTables {
+  return { subcommands: createSubcommandTable(), dialogs: new Map([[CHOOSE_PROVIDER, chooseProvider]]) };
+}
+
+/** app.use('/standalone', createStandaloneRouter(deps)) */
+export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneTables = createStandaloneTables()): express.Router {
+  const router = express.Router();
+  router.use(commandRoute(deps, tables.subcommands));
+  router.use(dialogRoute(deps, tables.dialogs));
+  router.use(browserRoutes(deps));
+  return router;
+}

@@ -1,0 +1,85 @@
+/**
+ * The remote provider's side of a connect: the authorization request (PKCE,
+ * nonce, state = a 'flow' record bound to the user, the provider and the
+ * browser session) and its callback at /standalone/complete/<provider id>.
+ */
+import { md } from '../../../calls/format.js';
+import type { Connection } from '../../../store/user_state.js';
+import type { StandaloneDeps } from '../deps.js';
+import { Refusal } from '../errors.js';
+import type { BrowserSession } from '../ports.js';
+import { completeUrl, openProvider, registeredProvider } from '../providers.js';
+import { hashValue, randomValue, sameText } from '../secrets.js';
+
+export const FLOW_TTL_MS = 10 * 60 * 1000;
+const START_AGAIN = 'Open a new link with /oauth2 connect in Mattermost.';
+
+/** Stores the flow record and returns the provider's authorize URL. */
+export async function startProviderFlow(deps: StandaloneDeps, session: BrowserSession, providerId: string): Promise<string> {
+  const stored = await registeredProvider(deps, providerId);
+  const state = randomValue();
+  await deps.oneTime.put({
+    key_hash: hashValue(state),
+    purpose: 'flow',
+    user_id: session.user_id,
+    provider_id: stored.id,
+    data: JSON.stringify({ s: session.id_hash }),
+    expires_at: deps.now() + FLOW_TTL_MS,
+  });
+  const { code_verifier, nonce } = deps.flowSecrets(state);
+  return deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: completeUrl(deps.settings.rootUrl, stored.id), code_verifier, nonce });
+}
+
+function sessionHashOf(data: string | undefined): string {
+  try {
+    const parsed = JSON.parse(data ?? '') as { s?: unknown };
+    return typeof parsed.s === 'string' ? parsed.s : '';
+  } catch {
+    return '';
+  }
+}
+
+export interface CompletedConnect {
+  providerName: string;
+  connection: Connection;
+  userId: string;
+}
+
+/** The provider's redirect: flow record, session, provider, then the engine's checks and the exchange. */
+export async function completeProviderFlow(
+  deps: StandaloneDeps, pathProvider: string, params: Record<string, string>, session: BrowserSession | undefined,
+): Promise<CompletedConnect> {
+  const state = params.state;
+  if (!state || state.length > 256) {
+    throw new Refusal(params.error === 'access_denied' ? `You declined the access at the provider. ${START_AGAIN}` : `The provider's answer carries no valid state. ${START_AGAIN}`);
+  }
+  const flow = await deps.oneTime.take(hashValue(state), 'flow', deps.now());
+  if (!flow) throw new Refusal(`This connection attempt has expired or was already used. ${START_AGAIN}`);
+  if (flow.provider_id !== pathProvider) throw new Refusal(`The answer came back for another provider than the one this connection was started with. ${START_AGAIN}`, 403);
+  if (!session || session.user_id !== flow.user_id || !sameText(session.id_hash, sessionHashOf(flow.data))) {
+    throw new Refusal(`This connection was started in another browser session. ${START_AGAIN}`, 403);
+  }
+  const stored = await registeredProvider(deps, flow.provider_id);
+  const config = openProvider(stored, deps);
+  const { code_verifier, nonce } = deps.flowSecrets(state);
+  const done = await deps.engine.complete(config, { params, redirect_uri: completeUrl(deps.settings.rootUrl, stored.id), expected_state: state, code_verifier, nonce });
+  const existing = (await deps.connections.summaries(flow.user_id))[stored.id];
+  if (existing && existing.sub !== done.account.sub) {
+    throw new Refusal(
+      `You signed in to ${stored.display_name} as ${done.account.label}, but this Mattermost account is connected as ${existing.label}. ` +
+        `Nothing was changed. To switch accounts, run /oauth2 disconnect ${stored.id} first.`,
+      409,
+    );
+  }
+  const connection: Connection = {
+    label: done.account.label,
+    sub: done.account.sub,
+    since: deps.now(),
+    ...(done.tokens.expires_at !== undefined && { expires_at: done.tokens.expires_at }),
+  };
+  await deps.connections.save({ user_id: flow.user_id, provider_id: stored.id, connection, tokens: done.tokens, origin: deps.providerOrigin(config) });
+  await deps.bot
+    .dm(flow.user_id, `You connected your ${md(stored.display_name)} account **${md(connection.label)}**.`)
+    .catch((err: unknown) => deps.logger.warn('direct message failed', { user_id: flow.user_id, error: err }));
+  return { providerName: stored.display_name, connection, userId: flow.user_id };
+}

@@ -1,0 +1,85 @@
+/**
+ * The standalone host's bot: what the service asks of Mattermost with the bot
+ * token that setup stored. Every call goes to the configured Site URL (never a
+ * URL from a request) and is bounded in time.
+ * Endpoints: GET /api/v4/users/{id}, POST /api/v4/channels/direct,
+ * POST /api/v4/posts, POST /api/v4/actions/dialogs/open.
+ */
+import type { UserProfile } from '@mattermost/types/users';
+import type { Dialog, DialogElement } from '@mattermost/types/integrations';
+import type { InstallationStore } from '../hosts/standalone/ports.js';
+import { createMattermostClient, type MattermostRestClient } from './client4.js';
+
+/** A dialog as sent to dialogs/open: elements need only name, display_name and type. */
+export type DialogSpec = Omit<Dialog, 'elements'> & {
+  elements?: Array<Partial<DialogElement> & Pick<DialogElement, 'name' | 'display_name' | 'type'>>;
+};
+
+export interface MattermostBot {
+  getUser(userId: string): Promise<UserProfile>;
+  /** Re-read from Mattermost at each call: the user's roles contain system_admin. */
+  isSystemAdmin(userId: string): Promise<boolean>;
+  /** A direct message from the bot to the user. */
+  dm(userId: string, message: string): Promise<void>;
+  /** Opens an interactive dialog for the user who holds trigger_id; submissions go to `url`. */
+  openDialog(triggerId: string, url: string, dialog: DialogSpec): Promise<void>;
+}
+
+export interface MattermostBotOptions {
+  /** APP_MATTERMOST_URL. */
+  siteUrl: string;
+  installation: Pick<InstallationStore, 'getInstallation'>;
+  timeoutMs: number;
+}
+
+/** Thrown when setup has not run (no installation record): the admin must run `npm run setup`. */
+export class NotInstalledError extends Error {
+  constructor() {
+    super('The service is not set up in Mattermost yet: run `npm run setup`.');
+    this.name = 'NotInstalledError';
+  }
+}
+
+function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Mattermost did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createMattermostBot(options: MattermostBotOptions): MattermostBot {
+  let cached: { token: string; client: MattermostRestClient } | undefined;
+  const session = async (): Promise<{ botUserId: string; client: MattermostRestClient }> => {
+    const installation = await options.installation.getInstallation();
+    if (!installation) throw new NotInstalledError();
+    if (cached?.token !== installation.bot_token) {
+      cached = { token: installation.bot_token, client: createMattermostClient(options.siteUrl, installation.bot_token) };
+    }
+    return { botUserId: installation.bot_user_id, client: cached.client };
+  };
+  const call = <T>(what: string, work: (client: MattermostRestClient, botUserId: string) => Promise<T>): Promise<T> =>
+    bounded(session().then(({ client, botUserId }) => work(client, botUserId)), options.timeoutMs, what);
+
+  return {
+    getUser: (userId) => call('GET /users/{id}', (client) => client.getUser(userId)),
+    isSystemAdmin: async (userId) => {
+      const user = await call('GET /users/{id}', (client) => client.getUser(userId));
+      return typeof user.roles === 'string' && user.roles.split(' ').includes('system_admin') && !user.delete_at;
+    },
+    dm: (userId, message) =>
+      call('a direct message', async (client, botUserId) => {
+        const channel = await client.createDirectChannel([botUserId, userId]);
+        await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostRestClient['createPost']>[0]);
+      }),
+    openDialog: (triggerId, url, dialog) =>
+      call('POST /actions/dialogs/open', async (client) => {
+        // Client4 has no method for it; doFetch keeps its headers and ClientError mapping.
+        const doFetch = (client as unknown as { doFetch: (url: string, init: RequestInit) => Promise<unknown> }).doFetch;
+        await doFetch(`${client.getBaseRoute()}/actions/dialogs/open`, {
+          method: 'post',
+          body: JSON.stringify({ trigger_id: triggerId, url, dialog }),
+        });
+      }),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * A small in-process fake of the Mattermost endpoints the standalone host
+ * calls: OAuth2 provider (metadata, /oauth/authorize for the user whose
+ * MMAUTHTOKEN cookie the browser carries, /oauth/access_token with PKCE S256
+ * and client_secret_post, /api/v4/users/me, logout), and the bot's REST calls
+ * (users/{id}, channels/direct, posts, actions/dialogs/open) plus command
+ * response hooks. JSON answers use exactly application/json (Client4 parses
+ * nothing else).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUser { id: string; username: string; roles: string }
+
+export const mmId = (): string => randomBytes(16).toString('hex').slice(0, 26);
+
+export interface FakeMattermost {
+  url: string;
+  users: Map<string, FakeUser>;
+  client: { id: string; secret: string; callback: string };
+  botToken: string;
+  botUserId: string;
+  posts: Array<{ channel_id: string; message: string; to: string }>;
+  dialogs: Array<{ trigger_id: string; url: string; dialog: Record<string, unknown> }>;
+  hooks: Array<{ path: string; body: unknown }>;
+  logouts: number;
+  tokensIssued: number;
+  addUser(username: string, roles?: string): FakeUser;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const cookieOf = (req: IncomingMessage, name: string) =>
+  (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === name)?.[1];
+
+export async function startFakeMattermost(callback: string): Promise<FakeMattermost> {
+  const codes = new Map<string, { user: string; challenge: string; redirect: string }>();
+  const tokens = new Map<string, string>();
+  const dmChannels = new Map<string, string>();
+  const server = createServer((req, res) => void route(req, res).catch((err: Error) => send(res, 500, { message: err.message })));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const botUserId = mmId();
+  const fake: FakeMattermost = {
+    url, users: new Map(), client: { id: mmId(), secret: mmId(), callback }, botToken: mmId(), botUserId,
+    posts: [], dialogs: [], hooks: [], logouts: 0, tokensIssued: 0,
+    addUser(username, roles = 'system_user') {
+      const user = { id: mmId(), username, roles };
+      fake.users.set(user.id, user);
+      return user;
+    },
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+  fake.users.set(botUserId, { id: botUserId, username: 'oauth2-connect', roles: 'system_user' });
+
+  function authorize(req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
+    const user = cookieOf(req, 'MMAUTHTOKEN');
+    if (!user || !fake.users.has(user)) return send(res, 401, { message: 'not signed in' });
+    if (q.get('client_id') !== fake.client.id || q.get('redirect_uri') !== fake.client.callback) return send(res, 400, { message: 'bad client or redirect_uri' });
+    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return send(res, 400, { message: 'PKCE required' });
+    const code = randomBytes(26).toString('hex');
+    codes.set(code, { user, challenge: q.get('code_challenge') ?? '', redirect: fake.client.callback });
+    const target = new URL(fake.client.callback);
+    target.searchParams.set('code', code);
+    target.searchParams.set('state', q.get('state') ?? '');
+    res.writeHead(302, { location: target.href }).end();
+  }
+
+  function accessToken(res: ServerResponse, form: URLSearchParams): void {
+    const grant = codes.get(form.get('code') ?? '');
+    codes.delete(form.get('code') ?? '');
+    if (form.get('client_id') !== fake.client.id || form.get('client_secret') !== fake.client.secret) return send(res, 401, { id: 'api.oauth.get_access_token.credentials.app_error', status_code: 401 });
+    const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+    if (!grant || grant.redirect !== form.get('redirect_uri') || grant.challenge !== challenge) return send(res, 400, { id: 'api.oauth.get_access_token.expired_code.app_error', status_code: 400 });
+    const token = mmId();
+    tokens.set(token, grant.user);
+    fake.tokensIssued += 1;
+    send(res, 200, { access_token: token, token_type: 'bearer', expires_in: 2592000, scope: '', refresh_token: '', id_token: '' });
+  }
+
+  const bearer = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = new URL(req.url ?? '/', url);
+    const path = target.pathname;
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    if (path === '/.well-known/oauth-authorization-server') {
+      return send(res, 200, { issuer: url, authorization_endpoint: `${url}/oauth/authorize`, token_endpoint: `${url}/oauth/access_token`, response_types_supported: ['code'], grant_types_supported: ['authorization_code', 'refresh_token'], token_endpoint_auth_methods_supported: ['client_secret_post'], code_challenge_methods_supported: ['S256'] });
+    }
+    if (path === '/oauth/authorize') return authorize(req, res, target.searchParams);
+    if (path === '/oauth/access_token' && req.method === 'POST') return accessToken(res, new URLSearchParams(body));
+    if (path.startsWith('/hooks/commands/') && req.method === 'POST') {
+      fake.hooks.push({ path, body: JSON.parse(body) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const token = bearer(req);
+    if (path === '/api/v4/users/me') {
+      const user = fake.users.get(tokens.get(token) ?? '');
+      return user ? send(res, 200, user) : send(res, 401, { message: 'invalid token' });
+    }
+    if (path === '/api/v4/users/logout' && req.method === 'POST') {
+      if (tokens.delete(token)) fake.logouts += 1;
+      return send(res, 200, { status: 'OK' });
+    }
+    if (token !== fake.botToken) return send(res, 401, { message: 'bot token expected', status_code: 401 });
+    return botRoute(req, res, path, body);
+  }
+
+  function botRoute(req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
+    const user = /^\/api\/v4\/users\/([a-z0-9]{26})$/.exec(path);
+    if (user && req.method === 'GET') {
+      const found = fake.users.get(user[1] ?? '');
+      return found ? send(res, 200, { ...found, delete_at: 0 }) : send(res, 404, { message: 'not found', status_code: 404 });
+    }
+    if (path === '/api/v4/channels/direct' && req.method === 'POST') {
+      const ids = JSON.parse(body) as string[];
+      const other = ids.find((id) => id !== botUserId) ?? '';
+      const channel = dmChannels.get(other) ?? mmId();
+      dmChannels.set(other, channel);
+      return send(res, 201, { id: channel, type: 'D' });
+    }
+    if (path === '/api/v4/posts' && req.method === 'POST') {
+      const post = JSON.parse(body) as { channel_id: string; message: string };
+      const to = [...dmChannels].find(([, c]) => c === post.channel_id)?.[0] ?? '';
+      fake.posts.push({ ...post, to });
+      return send(res, 201, { id: mmId(), ...post });
+    }
+    if (path === '/api/v4/actions/dialogs/open' && req.method === 'POST') {
+      fake.dialogs.push(JSON.parse(body) as FakeMattermost['dialogs'][number]);
+      return send(res, 200, { status: 'OK' });
+    }
+    send(res, 404, { message: `no route ${path}`, status_code: 404 });
+  }
+  return fake;
+}

@@ -1,0 +1,101 @@
+/**
+ * The standalone host's HTTP side on 127.0.0.1 for tests: the router mounted
+ * under /standalone in an express app, the in-memory stores, the real OAuth
+ * engine, the bot facade pointed at the fake Mattermost, and helpers to post
+ * commands and dialog submissions as Mattermost would.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createMemoryLogger } from '../../../src/log/logger.js';
+import { createMattermostBot } from '../../../src/mattermost/bot.js';
+import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
+import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
+import { createStandaloneRouter } from '../../../src/hosts/standalone/http/router.js';
+import { hashValue } from '../../../src/hosts/standalone/secrets.js';
+import type { StoredProvider } from '../../../src/store/provider_records.js';
+import { createTestSealer, testClientSecretBinding, testProviderOrigin } from './bound_sealer.js';
+import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
+import { createMemoryStores, type MemoryStores } from './memory_stores.js';
+
+export interface StandaloneWorld {
+  rootUrl: string;
+  mm: FakeMattermost;
+  stores: MemoryStores;
+  deps: StandaloneDeps;
+  logs: string[];
+  teamId: string;
+  commandToken: string;
+  clock: { offsetMs: number };
+  addProvider(provider: Omit<StoredProvider, 'sealed_secret' | 'created_at' | 'updated_at'>, secret?: string): Promise<void>;
+  command(user: FakeUser, text: string, overrides?: Record<string, string | undefined>): Promise<Response>;
+  submitDialog(body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export async function startStandaloneWorld(): Promise<StandaloneWorld> {
+  let handler: express.Express | undefined;
+  const server: Server = createServer((req, res) => handler?.(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const rootUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mm = await startFakeMattermost(`${rootUrl}/standalone/signin/callback`);
+  const stores = createMemoryStores();
+  const key = randomBytes(32);
+  const { dialogKey, flowKey } = standaloneKeys(key);
+  const logger = createMemoryLogger();
+  const clock = { offsetMs: 0 };
+  const now = () => Date.now() + clock.offsetMs;
+  const sealer = createTestSealer(key);
+  const deps: StandaloneDeps = {
+    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000 },
+    logger, now, sealer, dialogKey,
+    engine: createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000 }),
+    flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
+    ...stores,
+    bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
+    clientSecretBinding: testClientSecretBinding,
+    providerOrigin: testProviderOrigin,
+    fetch,
+  };
+  const app = express();
+  app.use('/standalone', createStandaloneRouter(deps));
+  handler = app;
+  await stores.installation.saveInstallation({
+    mattermost_url: mm.url, bot_user_id: mm.botUserId, bot_username: 'oauth2-connect', bot_token: mm.botToken,
+    oauth_client_id: mm.client.id, oauth_client_secret: mm.client.secret, updated_at: now(),
+  });
+  const teamId = mmId();
+  const commandToken = mmId();
+  await stores.installation.saveCommand({ team_id: teamId, command_id: mmId(), token_hash: hashValue(commandToken), updated_at: now() });
+  const channelId = mmId();
+
+  return {
+    rootUrl, mm, stores, deps, logs: logger.lines, teamId, commandToken, clock,
+    async addProvider(provider, secret) {
+      const bare = { ...provider, created_at: now(), updated_at: now() };
+      const config = { id: provider.id } as Parameters<typeof testClientSecretBinding>[0];
+      await stores.providers.save(secret === undefined ? bare : { ...bare, sealed_secret: sealer.seal(secret, testClientSecretBinding(config)) });
+    },
+    command(user, text, overrides = {}) {
+      const fields: Record<string, string | undefined> = {
+        token: commandToken, team_id: teamId, team_domain: 'team', channel_id: channelId, channel_name: 'town-square',
+        user_id: user.id, user_name: user.username, command: '/oauth2', text, trigger_id: `trigger-${mmId()}`,
+        response_url: `${mm.url}/hooks/commands/${mmId()}`, ...overrides,
+      };
+      const form = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+      return fetch(`${rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    },
+    async submitDialog(body) {
+      const response = await fetch(`${rootUrl}/standalone/dialog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (response.status !== 200) throw new Error(`dialog answered HTTP ${response.status}`);
+      return (await response.json()) as Record<string, unknown>;
+    },
+    async close() {
+      await mm.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
+import { createStandaloneTables } from '../../../src/hosts/standalone/http/router.js';
+import { hashValue } from '../../../src/hosts/standalone/secrets.js';
+import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
+import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
+
+const PROVIDER = { display_name: 'Test <OIDC>', preset: 'oidc' as const, issuer: 'http://127.0.0.1:9', client_id: 'c', auth: 'client_secret_post' as const, scopes: ['openid'] };
+
+describe('standalone POST /command', () => {
+  let world: StandaloneWorld;
+  let alice: FakeUser;
+  before(async () => {
+    world = await startStandaloneWorld();
+    alice = world.mm.addUser('alice');
+  });
+  after(() => world.close());
+  beforeEach(async () => {
+    world.stores.oneTime.rows.clear();
+    world.stores.providers.rows.clear();
+    world.mm.dialogs.length = 0;
+    await world.addProvider({ id: 'one', ...PROVIDER }, 'secret-one');
+  });
+
+  for (const [name, overrides] of [
+    ['no token', { token: undefined }],
+    ['an empty token', { token: '' }],
+    ['a wrong token', { token: mmId() }],
+    ['an unknown team', { team_id: mmId() }],
+    ['no team', { team_id: undefined }],
+  ] as const) {
+    it(`when the request has ${name}, then it answers 401 and creates no link`, async () => {
+      const response = await world.command(alice, 'connect one', overrides);
+      assert.equal(response.status, 401);
+      assert.match(((await response.json()) as { text: string }).text, /Unauthorized/);
+      assert.equal(world.stores.oneTime.rows.size, 0);
+    });
+  }
+
+  it("when the token is another team's, then it answers 401 and creates no link", async () => {
+    const otherTeam = mmId();
+    const otherToken = mmId();
+    await world.stores.installation.saveCommand({ team_id: otherTeam, command_id: mmId(), token_hash: hashValue(otherToken), updated_at: 0 });
+    const response = await world.command(alice, 'connect one', { token: otherToken });
+    assert.equal(response.status, 401);
+    assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  it('when the token is right, then connect answers an ephemeral link bound to the user', async () => {
+    const response = await world.command(alice, 'connect one');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    const body = (await response.json()) as { response_type: string; text: string };
+    assert.equal(body.response_type, 'ephemeral');
+    const link = /\((http:[^)]+)\)/.exec(body.text)?.[1] ?? '';
+    assert.ok(link.startsWith(`${world.rootUrl}/standalone/connect?l=`), body.text);
+    const record = world.stores.oneTime.rows.get(hashValue(new URL(link).searchParams.get('l') ?? ''));
+    assert.equal(record?.user_id, alice.id);
+    assert.equal(record?.provider_id, 'one');
+    assert.equal(record?.purpose, 'link');
+  });
+
+  it('when the body is larger than 64 KiB, then it answers 413 and nothing runs', async () => {
+    const response = await world.command(alice, `connect one ${'x'.repeat(70 * 1024)}`);
+    assert.equal(response.status, 413);
+    assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  it('when a field is malformed after a valid token, then a clear ephemeral text answers and nothing runs', async () => {
+    const response = await world.command(alice, 'connect one', { user_id: 'not-an-id' });
+    assert.equal(response.status, 200);
+    assert.match(((await response.json()) as { text: string }).text, /malformed \(user_id/);
+    assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  it('when the text is empty or help, then the subcommands are listed', async () => {
+    for (const text of ['', 'help', 'HELP']) {
+      const body = (await (await world.command(alice, text)).json()) as { text: string };
+      assert.match(body.text, /`\/oauth2 connect \[provider\]`/);
+      assert.match(body.text, /`\/oauth2 help`/);
+    }
+  });
+
+  it('when the subcommand is unknown, then the answer says so and lists the known ones', async () => {
+    const body = (await (await world.command(alice, 'frobnicate `x`')).json()) as { text: string };
+    assert.match(body.text, /Unknown subcommand `frobnicate`.*`connect`/);
+  });
+
+  it('when connect names an unknown provider, then the registered ones are listed', async () => {
+    const body = (await (await world.command(alice, 'connect nope')).json()) as { text: string };
+    assert.match(body.text, /`nope` is not registered\. Registered: `one`/);
+    assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  it('when no provider is registered, then connect says how to add one', async () => {
+    world.stores.providers.rows.clear();
+    const body = (await (await world.command(alice, 'connect')).json()) as { text: string };
+    assert.match(body.text, /No OAuth2 providers are registered yet/);
+  });
+
+  it('when several providers exist and none is named, then the choose dialog opens for that trigger', async () => {
+    await world.addProvider({ id: 'two', ...PROVIDER }, 'secret-two');
+    const response = await world.command(alice, 'connect', { trigger_id: 'trigger-abc' });
+    assert.deepEqual(await response.json(), {});
+    assert.equal(world.mm.dialogs.length, 1);
+    assert.equal(world.mm.dialogs[0]?.trigger_id, 'trigger-abc');
+    assert.equal(world.mm.dialogs[0]?.url, `${world.rootUrl}/standalone/dialog`);
+    assert.equal(world.mm.dialogs[0]?.dialog.callback_id, 'connect.choose');
+    assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  it('when several providers exist and there is no trigger, then the answer asks which one', async () => {
+    await world.addProvider({ id: 'two', ...PROVIDER }, 'secret-two');
+    const body = (await (await world.command(alice, 'connect', { trigger_id: '' })).json()) as { text: string };
+    assert.match(body.text, /Which provider\? .*`one`, `two`/);
+  });
+});
+
+describe('standalone subcommand table', () => {
+  it('when a registered handler throws, then the user gets a plain text without the error, and the log has it', async () => {
+    const world = await startStandaloneWorld();
+    try {
+      const tables = createStandaloneTables();
+      registerSubcommand(tables.subcommands, 'status', { help: '`/oauth2 status`', handler: async () => { throw new Error('db exploded at /secret/path'); } });
+      const { createStandaloneRouter } = await import('../../../src/hosts/standalone/http/router.js');
+      const express = (await import('express')).default;
+      const app = express();
+      app.use('/standalone', createStandaloneRouter(world.deps, tables));
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      const port = (server.address() as { port: number }).port;
+      const user = world.mm.addUser('carol');
+      const form = new URLSearchParams({ token: world.commandToken, team_id: world.teamId, channel_id: mmId(), user_id: user.id, command: '/oauth2', text: 'status' });
+      const response = await fetch(`http://127.0.0.1:${port}/standalone/command`, { method: 'POST', body: form });
+      server.close();
+      assert.equal(response.status, 200);
+      const text = ((await response.json()) as { text: string }).text;
+      assert.match(text, /Something went wrong/);
+      assert.doesNotMatch(text, /exploded|\/secret\/path|\n/);
+      assert.ok(world.logs.some((l) => l.includes('db exploded')));
+      assert.throws(() => registerSubcommand(tables.subcommands, 'Bad Name', { help: '', handler: async () => ({}) }));
+    } finally {
+      await world.close();
+    }
+  });
+});
