@@ -3,7 +3,7 @@
  * settings the standalone host relies on, and the manage_oauth permission.
  * A blocking problem stops setup before its first write.
  */
-import type { SetupContext } from './context.js';
+import { statusOf, type SetupContext } from './context.js';
 
 interface ServiceSettings {
   SiteURL?: string;
@@ -26,7 +26,8 @@ export async function checkAdmin(ctx: SetupContext): Promise<string | undefined>
   let me;
   try {
     me = await ctx.admin.getMe();
-  } catch {
+  } catch (err) {
+    if (statusOf(err) !== 401) throw err; // a network failure is reported as such by the caller
     ctx.report.problem('the admin token was refused by Mattermost (GET /api/v4/users/me failed)', `check MM_ADMIN_TOKEN and that ${ctx.mattermostUrl} is the Mattermost URL`);
     return undefined;
   }
