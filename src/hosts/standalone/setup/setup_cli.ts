@@ -65,7 +65,13 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
     return 2;
   }
   deps.print(`OAuth2 Connect setup (${mode}) against ${config.mattermostUrl}, service at ${config.rootUrl}`);
-  const opened = await deps.openStore(config);
+  let opened: OpenedStore;
+  try {
+    opened = await deps.openStore(config);
+  } catch (err) {
+    deps.print(`Cannot open the service's database: ${(err as Error).message}`);
+    return 2;
+  }
   try {
     const report = await runSetup({ adminToken, mattermostUrl: config.mattermostUrl, rootUrl: config.rootUrl, store: opened.store, mode, makeClient: deps.makeClient });
     deps.print(report.format());
