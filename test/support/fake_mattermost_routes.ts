@@ -33,7 +33,16 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
     { method: 'GET', path: /^\/api\/v4\/users\/me$/, handle: (c) => c.caller },
     { method: 'GET', path: /^\/api\/v4\/users\/username\/([^/]+)$/, handle: (c) => found([...s.users.values()].find((u) => u.username === c.params[0])) },
     { method: 'GET', path: new RegExp(`^/api/v4/users/${ID}$`), handle: (c) => user(c.params[0]) },
-    { method: 'PUT', path: new RegExp(`^/api/v4/users/${ID}/roles$`), handle: (c) => { admin(c); user(c.params[0]).roles = c.body.roles; return OK; } },
+    { method: 'PUT', path: new RegExp(`^/api/v4/users/${ID}/roles$`), handle: (c) => {
+      admin(c);
+      const target = user(c.params[0]);
+      const isAdmin = (u: FakeUser) => u.roles.split(' ').includes('system_admin');
+      // As the real server: the count of admins left ignores bots.
+      const people = [...s.users.values()].filter((u) => !u.is_bot && isAdmin(u)).length;
+      if (isAdmin(target) && !c.body.roles.split(' ').includes('system_admin') && people <= 1) throw new FakeHttpError(400, 'api.user.demote_last_admin.app_error');
+      target.roles = c.body.roles;
+      return OK;
+    } },
     { method: 'POST', path: new RegExp(`^/api/v4/users/${ID}/tokens$`), handle: (c) => {
       admin(c);
       const token = s.tokenFor(user(c.params[0]).id, c.body.description);

@@ -50,6 +50,7 @@ describe('setup --check and --remove, and the command line (fake Mattermost)', (
   });
 
   it('when --remove runs, then the commands and the app are gone, the bot disabled without admin role, the records deleted', async () => {
+    w.mm.state.addUser('second-admin', 'system_user system_admin');
     await cli([]);
     const { code, out } = await cli(['--remove']);
     assert.equal(code, 0, out);
@@ -64,6 +65,17 @@ describe('setup --check and --remove, and the command line (fake Mattermost)', (
     const again = await cli([]);
     assert.equal(again.code, 0, again.out);
     assert.match(again.out, /enabled the bot @oauth2-connect again/);
+  });
+
+  it('when the admin is the only human system admin, then --remove still succeeds and says the bot keeps its role while disabled', async () => {
+    await cli([]);
+    const { code, out } = await cli(['--remove']);
+    assert.equal(code, 0, out);
+    assert.match(out, /Cannot demote last System Admin/);
+    const bot = [...w.mm.state.users.values()].find((u) => u.username === BOT_USERNAME)!;
+    assert.ok(bot.delete_at > 0);
+    assert.equal([...w.mm.state.tokens.values()].filter((t) => t.user_id === bot.id).length, 0);
+    assert.equal(w.store.installation, undefined);
   });
 
   it('when the output is printed, then it carries no token or secret', async () => {

@@ -16,7 +16,7 @@ export async function removeInstallation(ctx: SetupContext): Promise<void> {
   await removeSigninApp(ctx, stored?.oauth_client_id);
   if (bot?.is_bot) {
     await revokeSetupTokens(ctx, bot.id);
-    if (bot.roles !== 'system_user') await ctx.admin.updateUserRoles(bot.id, 'system_user');
+    if (bot.roles !== 'system_user') await dropAdminRole(ctx, bot.id);
     if (bot.delete_at === 0) {
       await ctx.admin.disableBot(bot.id);
       ctx.report.did(`disabled the bot @${BOT_USERNAME} (its posts stay)`);
@@ -25,6 +25,21 @@ export async function removeInstallation(ctx: SetupContext): Promise<void> {
   for (const record of await ctx.store.listCommands()) await ctx.store.deleteCommand(record.team_id);
   await ctx.store.deleteInstallation();
   ctx.report.did('deleted the installation records');
+}
+
+/**
+ * Mattermost refuses to demote a system admin when it is the last one, and a
+ * real server counts only people: with one human admin, the bot keeps the role
+ * (harmless once disabled, its tokens revoked).
+ */
+async function dropAdminRole(ctx: SetupContext, botUserId: string): Promise<void> {
+  try {
+    await ctx.admin.updateUserRoles(botUserId, 'system_user');
+    ctx.report.did(`took the system_admin role from the bot @${BOT_USERNAME}`);
+  } catch (err) {
+    if ((err as { server_error_id?: string }).server_error_id !== 'api.user.demote_last_admin.app_error') throw err;
+    ctx.report.ok(`Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts people only); the bot is disabled and has no token`);
+  }
 }
 
 async function removeCommands(ctx: SetupContext, botUserId: string | undefined): Promise<void> {
