@@ -90,6 +90,8 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
   it('when --remove runs, then the commands and the app are gone, the bot is disabled, and the command no longer reaches the service', async () => {
     const report = await setup('remove');
     assert.deepEqual(report.problems, [], report.format());
+    // The real server counts only people as system admins: with one, the bot cannot be demoted.
+    assert.match(report.fine.join('\n'), /Cannot demote last System Admin/);
     for (const team of w.teams) assert.deepEqual((await customCommands(team.id)).filter((c) => c.trigger === 'oauth2'), []);
     const apps = await w.admin.client.json<Array<{ name: string }>>('GET', '/api/v4/oauth/apps?page=0&per_page=200');
     assert.equal(apps.filter((a) => a.name === SIGNIN_APP_NAME).length, 0);
