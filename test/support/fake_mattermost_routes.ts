@@ -37,9 +37,9 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
       admin(c);
       const target = user(c.params[0]);
       const isAdmin = (u: FakeUser) => u.roles.split(' ').includes('system_admin');
-      // As the real server: the count of admins left ignores bots.
-      const people = [...s.users.values()].filter((u) => !u.is_bot && isAdmin(u)).length;
-      if (isAdmin(target) && !c.body.roles.split(' ').includes('system_admin') && people <= 1) throw new FakeHttpError(400, 'api.user.demote_last_admin.app_error');
+      // As the real server (app/user.go UpdateUserRolesWithUser): the count ignores bots and deactivated users.
+      const people = [...s.users.values()].filter((u) => !u.is_bot && u.delete_at === 0 && isAdmin(u)).length;
+      if (isAdmin(target) && !c.body.roles.split(' ').includes('system_admin') && people <= 1) throw new FakeHttpError(400, 'app.user.update.lastAdmin.app_error');
       target.roles = c.body.roles;
       return OK;
     } },

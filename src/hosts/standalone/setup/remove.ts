@@ -37,8 +37,8 @@ async function dropAdminRole(ctx: SetupContext, botUserId: string): Promise<void
     await ctx.admin.updateUserRoles(botUserId, 'system_user');
     ctx.report.did(`took the system_admin role from the bot @${BOT_USERNAME}`);
   } catch (err) {
-    if ((err as { server_error_id?: string }).server_error_id !== 'api.user.demote_last_admin.app_error') throw err;
-    ctx.report.ok(`Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts people only); the bot is disabled and has no token`);
+    if ((err as { server_error_id?: string }).server_error_id !== 'app.user.update.lastAdmin.app_error') throw err;
+    ctx.report.ok(`Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts only active people, not bots); the bot is disabled and has no token`);
   }
 }
 
