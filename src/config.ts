@@ -29,6 +29,8 @@ export interface Config {
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Standalone host: how often team sync puts /oauth2 into new teams (APP_TEAM_SYNC_SECONDS). */
+  teamSyncIntervalMs: number;
   /** Set when the App runs on development defaults; each names what to configure. */
   warnings: string[];
   /** Which hosts run, and the standalone host's SQL storage. */
@@ -206,6 +208,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     bodyLimitBytes: integer(env, 'APP_BODY_LIMIT_BYTES', 262_144, 1024, 10_485_760),
     shutdownTimeoutMs: integer(env, 'APP_SHUTDOWN_TIMEOUT_MS', 4000, 0, 30_000),
     logLevel: logLevel(env),
+    teamSyncIntervalMs: integer(env, 'APP_TEAM_SYNC_SECONDS', 300, 10, 86_400) * 1000,
     warnings,
     standalone: standaloneSettings(env),
   });

@@ -2,8 +2,12 @@
 // Mattermost (the config file only exists because the server wants it writable).
 import { join } from 'node:path';
 
-/** Everything the server reaches out for is off; only loopback Apps are trusted. */
-export function environment(url: string, port: number, db: string, dir: string, provider: boolean): NodeJS.ProcessEnv {
+/**
+ * Everything the server reaches out for is off; only loopback Apps are trusted.
+ * `standalone`: no Apps framework (AppsEnabled off, as v12 forces), commands on,
+ * and loopback allowed as a CIDR too (IPs match only CIDR entries, §1.5).
+ */
+export function environment(url: string, port: number, db: string, dir: string, provider: boolean, standalone = false): NodeJS.ProcessEnv {
   const on = 'true';
   const off = 'false';
   return {
@@ -20,13 +24,14 @@ export function environment(url: string, port: number, db: string, dir: string, 
     MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS: on,
     MM_SERVICESETTINGS_ENABLEDEVELOPER: on,
     MM_SERVICESETTINGS_ENABLETESTING: on,
-    MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS: '127.0.0.1 localhost',
+    MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS: standalone ? '127.0.0.1 127.0.0.0/8 localhost' : '127.0.0.1 localhost',
+    MM_SERVICESETTINGS_ENABLECOMMANDS: on,
     MM_SERVICESETTINGS_ENABLELINKPREVIEWS: off,
     MM_SERVICESETTINGS_ENABLEPERMALINKPREVIEWS: off,
     MM_SERVICESETTINGS_ENABLESECURITYFIXALERT: off,
     MM_SERVICESETTINGS_ENABLELOCALMODE: off,
     MM_SERVICESETTINGS_ENABLEAWSMETERING: off,
-    MM_FEATUREFLAGS_APPSENABLED: on,
+    MM_FEATUREFLAGS_APPSENABLED: standalone ? off : on,
     MM_PLUGINSETTINGS_ENABLE: on,
     MM_PLUGINSETTINGS_ENABLEUPLOADS: on,
     MM_PLUGINSETTINGS_DIRECTORY: join(dir, 'plugins'),

@@ -75,7 +75,7 @@ async function waitForPing(url: string, child: ChildProcess, logFile: string, ti
  * cookies across ports, so two servers need two host names to keep two logins.
  */
 export async function startMattermost(
-  built: Built, name: string, opts: { provider?: boolean; host?: string } = {},
+  built: Built, name: string, opts: { provider?: boolean; host?: string; standalone?: boolean } = {},
 ): Promise<MattermostServer> {
   const port = await freePort();
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
@@ -93,7 +93,7 @@ export async function startMattermost(
     const started = Date.now();
     const out = openSync(outFile, 'a');
     child = spawn(built.serverBinary, ['server'], {
-      cwd: dir, env: environment(url, port, database, dir, !!opts.provider), stdio: ['ignore', out, out],
+      cwd: dir, env: environment(url, port, database, dir, !!opts.provider, !!opts.standalone), stdio: ['ignore', out, out],
     });
     log(`${name}: mattermost pid ${child.pid} on ${url}, db ${database}, dir ${dir}`);
     step = 'waiting for /api/v4/system/ping';

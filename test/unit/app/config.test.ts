@@ -65,4 +65,10 @@ describe('config', () => {
     const secretish = Buffer.from('not-32-bytes-but-secret').toString('base64');
     assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: secretish }), (err: Error) => !err.message.includes(secretish));
   });
+
+  it('when APP_TEAM_SYNC_SECONDS is unset, then team sync runs every 5 minutes; a value below 10 s is refused by name', () => {
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's' }).teamSyncIntervalMs, 300_000);
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's', APP_TEAM_SYNC_SECONDS: '60' }).teamSyncIntervalMs, 60_000);
+    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_TEAM_SYNC_SECONDS: '5' }), /APP_TEAM_SYNC_SECONDS must be between 10 and 86400/);
+  });
 });

@@ -1,0 +1,35 @@
+/** What every setup step gets: the admin's client, the store, the URLs, the mode. */
+import type { MattermostRestClient } from '../../../mattermost/client4.js';
+import type { InstallationStore } from '../ports.js';
+import type { ServiceUrls } from './names.js';
+import type { SetupReport } from './report.js';
+
+export interface SetupContext {
+  /** Client4 with the system admin's token (given once, never stored). */
+  admin: MattermostRestClient;
+  /** Makes a Client4 for another token (the bot's), against the same Mattermost URL. */
+  clientFor(token: string): MattermostRestClient;
+  store: InstallationStore;
+  mattermostUrl: string;
+  urls: ServiceUrls;
+  /** 'check' reads and reports only; 'apply' creates and updates. */
+  apply: boolean;
+  report: SetupReport;
+  now(): number;
+}
+
+/** HTTP status of a Client4 error, undefined for a network failure. */
+export function statusOf(err: unknown): number | undefined {
+  const status = (err as { status_code?: unknown }).status_code;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Runs a read that may answer 404; undefined then. */
+export async function unless404<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+}
