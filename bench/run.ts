@@ -98,7 +98,7 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const secret = randomBytes(24).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
   const env = { BENCH_JWT_SECRET: secret, BENCH_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   say(`oauth2-connect bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${rounds} rounds of ${durationS} s per run`);
   say('building the App (dist/) and the webapp bundle...');
