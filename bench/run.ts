@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { CONCURRENCY, httpBench, type Endpoint, type HttpReport, type HttpRow } from './http_bench.js';
 import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
-import { measureRoundTrips, OPERATIONS, type RoundTrips } from './round_trips.js';
+import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,7 @@
  */
 import type { AppsPluginClient } from '../mattermost/apps_client.js';
 import type { TokenSet } from '../oauth/types.js';
-import type { SecretSealer } from '../calls/deps.js';
+import type { SecretSealer } from './secret_sealer.js';
 
 const PREFIX = 't';
 
