@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-export default (env = {}, argv = {}) => ({
+export default (_env = {}, argv = {}) => ({
   mode: argv.mode ?? 'production',
   entry: resolve(root, 'webapp/index.tsx'),
   output: {

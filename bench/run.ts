@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { CONCURRENCY, httpBench, type Endpoint, type HttpReport, type HttpRow } from './http_bench.js';
 import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
-import { measureRoundTrips, OPERATIONS, type RoundTrips } from './round_trips.js';
+import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,7 +98,7 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const secret = randomBytes(24).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
   const env = { BENCH_JWT_SECRET: secret, BENCH_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   say(`oauth2-connect bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${rounds} rounds of ${durationS} s per run`);
   say('building the App (dist/) and the webapp bundle...');

@@ -27,7 +27,7 @@ async function appListener() {
   const secret = process.env.BENCH_JWT_SECRET;
   const key = process.env.BENCH_ENCRYPTION_KEY;
   if (!secret || !key) throw new Error('BENCH_JWT_SECRET and BENCH_ENCRYPTION_KEY are needed');
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', APP_ROOT_URL: 'http://127.0.0.1:4000', APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'info' });
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', APP_ROOT_URL: 'http://127.0.0.1:4000', APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'info', APP_ALLOW_PRIVATE_NETWORK: 'true' });
   // The logger does all its work (redaction, secret scrubbing, JSON); only the write goes nowhere.
   const logger = createLogger({
     level: config.logLevel,

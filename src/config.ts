@@ -1,215 +1,142 @@
 /**
- * The only reader of process.env. Every setting is validated once at start;
- * a bad value stops the App with a message naming the variable.
+ * The only reader of process.env. One zod schema per concern (listening,
+ * security, outbound requests, encryption keys, limits) gives both the type
+ * and the check; a bad value stops the App with a message naming the variable.
+ * Loading writes nothing: when no encryption key is set, start-up code creates
+ * the development key (development_key.ts). New concerns add one schema here.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, configErrorOf, flag, httpUrl, integer, isLoopbackHost, optionalSetting, setting } from './config_fields.js';
+import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey } from './config_keys.js';
+import { standalone } from './config_standalone.js';
 
-export interface EncryptionKey {
-  id: string;
-  key: Buffer;
-}
+export { ConfigError, type EncryptionKey };
+export { maskDatabaseUrl, type DatabaseSettings, type HostName, type StandaloneSettings } from './config_standalone.js';
 
-export interface Config {
-  host: string;
-  port: number;
-  /** The App's URL as the Mattermost server reaches it (manifest root_url). */
-  rootUrl: string;
-  /** When set, calls must carry a valid HS256 JWT signed with it. */
-  jwtSecret: string | undefined;
-  /** Overrides context.mattermost_site_url when the App reaches Mattermost another way. */
-  mattermostUrl: string | undefined;
-  encryptionKeys: EncryptionKey[];
-  currentKeyId: string;
-  httpTimeoutMs: number;
-  revocationTimeoutMs: number;
-  discoveryTtlMs: number;
-  refreshMarginMs: number;
-  bodyLimitBytes: number;
-  shutdownTimeoutMs: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** Standalone host: how often team sync puts /oauth2 into new teams (APP_TEAM_SYNC_SECONDS). */
-  teamSyncIntervalMs: number;
-  /** Set when the App runs on development defaults; each names what to configure. */
-  warnings: string[];
-  /** Which hosts run, and the standalone host's SQL storage. */
-  standalone: StandaloneSettings;
-}
+const server = z.object({ HOST: setting(z.string(), '127.0.0.1'), PORT: setting(integer(0, 65535), 4000), APP_ROOT_URL: optionalSetting(httpUrl) }).transform((env) => ({
+  host: env.HOST,
+  port: env.PORT,
+  /** The App's URL as the Mattermost server reaches it (manifest root_url); undefined here, filled in by loadConfig. */
+  rootUrl: env.APP_ROOT_URL,
+}));
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
+const jwtSecret = z.string().refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, { error: JWT_SECRET_RULE });
+
+const security = z
+  .object({
+    // Not trimmed: the secret is used exactly as Mattermost has it.
+    APP_JWT_SECRET: z.preprocess((value) => (value === '' ? undefined : value), jwtSecret.optional()),
+    APP_ALLOW_UNAUTHENTICATED_CALLS: setting(flag, false),
+    APP_MATTERMOST_URL: optionalSetting(httpUrl),
+  })
+  .transform((env) => ({
+    /** When set, calls must carry a valid HS256 JWT signed with it. */
+    jwtSecret: env.APP_JWT_SECRET,
+    /** Lets a non-loopback App run without APP_JWT_SECRET (a deliberate choice, never a default). */
+    allowUnauthenticatedCalls: env.APP_ALLOW_UNAUTHENTICATED_CALLS,
+    /** The Mattermost Site URL; required unless the App listens on loopback only. */
+    mattermostUrl: env.APP_MATTERMOST_URL,
+  }));
+
+const outbound = z
+  .object({
+    APP_ALLOW_PRIVATE_NETWORK: setting(flag, false),
+    APP_HTTP_TIMEOUT_MS: setting(integer(100, 120_000), 10_000),
+    APP_REVOCATION_TIMEOUT_MS: setting(integer(100, 60_000), 5_000),
+    APP_DISCOVERY_TTL_SECONDS: setting(integer(0, 604_800), 3600),
+    APP_REFRESH_MARGIN_SECONDS: setting(integer(0, 3600), 60),
+  })
+  .transform((env) => ({
+    /** Outbound requests to private, loopback or link-local addresses, and plain http, only when true. */
+    allowPrivateNetwork: env.APP_ALLOW_PRIVATE_NETWORK,
+    httpTimeoutMs: env.APP_HTTP_TIMEOUT_MS,
+    revocationTimeoutMs: env.APP_REVOCATION_TIMEOUT_MS,
+    discoveryTtlMs: env.APP_DISCOVERY_TTL_SECONDS * 1000,
+    refreshMarginMs: env.APP_REFRESH_MARGIN_SECONDS * 1000,
+  }));
+
+const limits = z
+  .object({
+    APP_BODY_LIMIT_BYTES: setting(integer(1024, 10_485_760), 262_144),
+    APP_SHUTDOWN_TIMEOUT_MS: setting(integer(0, 30_000), 4000),
+    APP_LOG_LEVEL: setting(z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `must be debug, info, warn or error, got ${JSON.stringify(issue.input)}` }), 'info'),
+  })
+  .transform((env) => ({ bodyLimitBytes: env.APP_BODY_LIMIT_BYTES, shutdownTimeoutMs: env.APP_SHUTDOWN_TIMEOUT_MS, logLevel: env.APP_LOG_LEVEL }));
+
+const keys = z
+  .object({
+    APP_ENCRYPTION_KEY: optionalSetting(currentKey),
+    APP_ENCRYPTION_KEY_ID: setting(keyId, 'k1'),
+    APP_PREVIOUS_ENCRYPTION_KEYS: setting(previousKeys, []),
+    APP_DATA_DIR: setting(z.string(), '.data'),
+  })
+  .transform((env) => {
+    const current = env.APP_ENCRYPTION_KEY ? { id: env.APP_ENCRYPTION_KEY_ID, key: env.APP_ENCRYPTION_KEY } : undefined;
+    return {
+      /** The current key first; without APP_ENCRYPTION_KEY only the older ones until start-up adds the development key. */
+      encryptionKeys: current ? [current, ...env.APP_PREVIOUS_ENCRYPTION_KEYS] : env.APP_PREVIOUS_ENCRYPTION_KEYS,
+      currentKeyId: current?.id ?? DEVELOPMENT_KEY_ID,
+      /** Where start-up keeps the development key; undefined when APP_ENCRYPTION_KEY is set. */
+      developmentKeyFile: current ? undefined : resolve(env.APP_DATA_DIR, 'encryption.key'),
+    };
+  });
+
+export type Config = z.output<typeof server> &
+  z.output<typeof security> &
+  z.output<typeof outbound> &
+  z.output<typeof limits> &
+  z.output<typeof keys> &
+  z.output<typeof standalone> & {
+    rootUrl: string;
+    /** Set when the App runs on development defaults; each names what to configure. */
+    warnings: string[];
+  };
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
+function parse<T>(schema: z.ZodType<T>, env: Env): T {
+  const result = schema.safeParse(env);
+  if (!result.success) throw configErrorOf(result.error);
+  return result.data;
 }
 
-function httpUrl(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an absolute URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must use http or https');
-  if (url.search || url.hash) throw new ConfigError(name, 'must not have a query or fragment');
-  return raw.replace(/\/+$/, '');
+function defaultRootUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
-
-function parseKey(name: string, id: string, material: string): EncryptionKey {
-  if (!KEY_ID.test(id)) throw new ConfigError(name, 'key ids are 1-16 characters of letters, digits, - and _');
-  const key = Buffer.from(material, 'base64');
-  if (key.length !== 32) throw new ConfigError(name, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)');
-  return { id, key };
-}
-
-/** Older keys as "id:base64,id:base64": tokens sealed with them are re-encrypted when read. */
-function previousKeys(env: Env): EncryptionKey[] {
-  const name = 'APP_PREVIOUS_ENCRYPTION_KEYS';
-  const raw = env[name]?.trim();
-  if (!raw) return [];
-  return raw.split(',').map((entry) => {
-    const [id, material, extra] = entry.trim().split(':');
-    if (!id || !material || extra !== undefined) throw new ConfigError(name, 'must be a list of id:base64key separated by commas');
-    return parseKey(name, id, material);
-  });
-}
-
-/** Without a configured key, one is generated once into the data folder (mode 0600). */
-function developmentKey(dataDir: string, warnings: string[]): EncryptionKey {
-  const file = join(dataDir, 'encryption.key');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
-  }
-  chmodSync(file, 0o600);
-  warnings.push(`APP_ENCRYPTION_KEY is not set: tokens are encrypted with a development key kept in ${file}. Set APP_ENCRYPTION_KEY in production.`);
-  return parseKey(file, 'dev', readFileSync(file, 'utf8').trim());
-}
-
-function encryptionKeys(env: Env, warnings: string[]): { keys: EncryptionKey[]; currentKeyId: string } {
-  const material = env.APP_ENCRYPTION_KEY?.trim();
-  const current = material
-    ? parseKey('APP_ENCRYPTION_KEY', env.APP_ENCRYPTION_KEY_ID?.trim() || 'k1', material)
-    : developmentKey(resolve(env.APP_DATA_DIR?.trim() || '.data'), warnings);
-  const older = previousKeys(env);
-  if (older.some((key) => key.id === current.id)) {
-    throw new ConfigError('APP_PREVIOUS_ENCRYPTION_KEYS', `must not reuse the current key id "${current.id}"`);
-  }
-  return { keys: [current, ...older], currentKeyId: current.id };
-}
-
-function logLevel(env: Env): Config['logLevel'] {
-  const raw = env.APP_LOG_LEVEL?.trim() || 'info';
-  if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
-  throw new ConfigError('APP_LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
-}
-
-// --- standalone host: hosts served and SQL storage -------------------------
-
-export type HostName = 'apps' | 'standalone';
-
-/** Where the standalone host keeps its data. The URL may hold a password: show it with maskDatabaseUrl. */
-export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolMax: number };
-
-export interface StandaloneSettings {
-  hosts: HostName[];
-  database: DatabaseSettings;
-}
-
-/** The URL with its password (if any) replaced by "****", for logs and messages. */
-export function maskDatabaseUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '****';
-    return url.toString();
-  } catch {
-    return '[unparsable database URL]';
-  }
-}
-
-function hostList(env: Env): HostName[] {
-  const raw = env.APP_HOSTS?.trim();
-  if (!raw) return ['apps', 'standalone'];
-  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
-  const unknown = names.find((name) => name !== 'apps' && name !== 'standalone');
-  if (unknown !== undefined) throw new ConfigError('APP_HOSTS', `must be a comma list of apps and standalone, got "${unknown}"`);
-  if (names.length === 0) throw new ConfigError('APP_HOSTS', 'must name at least one host (apps, standalone)');
-  return [...new Set(names)] as HostName[];
-}
-
-/** Never echoes the value: a DATABASE_URL may carry a password. */
-function databaseSettings(env: Env, dataDir: string, poolMax: number): DatabaseSettings {
-  const raw = env.DATABASE_URL?.trim();
-  if (!raw) return { kind: 'sqlite', file: join(dataDir, 'oauth2-connect.sqlite') };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('DATABASE_URL', 'must be a URL like postgres://user:password@host:5432/database (the value is not shown)');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}//" (unset it to use the embedded SQLite file)`);
-  }
-  if (!url.hostname) throw new ConfigError('DATABASE_URL', `must name a host: ${maskDatabaseUrl(raw)}`);
-  if (url.pathname.replace(/^\/+/, '') === '') throw new ConfigError('DATABASE_URL', `must name a database: ${maskDatabaseUrl(raw)}`);
-  return { kind: 'postgres', url: raw, poolMax };
-}
-
-function standaloneSettings(env: Env): StandaloneSettings {
-  const dataDir = resolve(env.APP_DATA_DIR?.trim() || '.data');
-  const poolMax = integer(env, 'APP_DB_POOL_MAX', 10, 1, 100);
-  return { hosts: hostList(env), database: databaseSettings(env, dataDir, poolMax) };
-}
-
-// ---------------------------------------------------------------------------
-
-export function loadConfig(env: Env = process.env): Readonly<Config> {
+/** The rules that join several variables; each refusal says what to set. */
+function crossChecks(config: Omit<Config, 'warnings'>, rootUrlSet: boolean): string[] {
   const warnings: string[] = [];
-  const host = env.HOST?.trim() || '127.0.0.1';
-  const port = integer(env, 'PORT', 4000, 0, 65535);
-  const rootUrl = httpUrl(env, 'APP_ROOT_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (!env.APP_ROOT_URL?.trim() && (host === '0.0.0.0' || host === '::')) {
-    warnings.push(`APP_ROOT_URL is not set and HOST=${host}: the manifest says ${rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`);
+  const loopback = isLoopbackHost(config.host);
+  if (!rootUrlSet && (config.host === '0.0.0.0' || config.host === '::')) {
+    warnings.push(`APP_ROOT_URL is not set and HOST=${config.host}: the manifest says ${config.rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`);
   }
-  const jwtSecret = env.APP_JWT_SECRET || undefined;
-  if (!jwtSecret) warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
-  const { keys, currentKeyId } = encryptionKeys(env, warnings);
-  return Object.freeze({
-    host,
-    port,
-    rootUrl,
-    jwtSecret,
-    mattermostUrl: httpUrl(env, 'APP_MATTERMOST_URL'),
-    encryptionKeys: keys,
-    currentKeyId,
-    httpTimeoutMs: integer(env, 'APP_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
-    revocationTimeoutMs: integer(env, 'APP_REVOCATION_TIMEOUT_MS', 5_000, 100, 60_000),
-    discoveryTtlMs: integer(env, 'APP_DISCOVERY_TTL_SECONDS', 3600, 0, 604_800) * 1000,
-    refreshMarginMs: integer(env, 'APP_REFRESH_MARGIN_SECONDS', 60, 0, 3600) * 1000,
-    bodyLimitBytes: integer(env, 'APP_BODY_LIMIT_BYTES', 262_144, 1024, 10_485_760),
-    shutdownTimeoutMs: integer(env, 'APP_SHUTDOWN_TIMEOUT_MS', 4000, 0, 30_000),
-    logLevel: logLevel(env),
-    teamSyncIntervalMs: integer(env, 'APP_TEAM_SYNC_SECONDS', 300, 10, 86_400) * 1000,
-    warnings,
-    standalone: standaloneSettings(env),
-  });
+  if (!config.mattermostUrl) {
+    if (!loopback) throw new ConfigError('APP_MATTERMOST_URL', `must be set when HOST=${config.host} is not a loopback address: set it to the Mattermost Site URL (System Console > Web Server > Site URL).`);
+    warnings.push('APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.');
+  }
+  if (!config.jwtSecret) {
+    if (!loopback && !config.allowUnauthenticatedCalls) {
+      throw new ConfigError('APP_JWT_SECRET', `must be set when HOST=${config.host} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`);
+    }
+    warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
+  }
+  if (config.developmentKeyFile) {
+    warnings.push(`APP_ENCRYPTION_KEY is not set: tokens are encrypted with a development key kept in ${config.developmentKeyFile}. Set APP_ENCRYPTION_KEY in production.`);
+  }
+  if (config.encryptionKeys.filter((key) => key.id === config.currentKeyId).length > (config.developmentKeyFile ? 0 : 1)) {
+    throw new ConfigError('APP_PREVIOUS_ENCRYPTION_KEYS', `must not reuse the current key id "${config.currentKeyId}"`);
+  }
+  return warnings;
+}
+
+/** Reads and checks every setting; throws a ConfigError naming the first bad variable. Writes nothing. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const listening = parse(server, env);
+  const rootUrl = listening.rootUrl ?? defaultRootUrl(listening.host, listening.port);
+  const config = { ...listening, rootUrl, ...parse(security, env), ...parse(outbound, env), ...parse(limits, env), ...parse(keys, env), ...parse(standalone, env) };
+  const warnings = crossChecks(config, listening.rootUrl !== undefined);
+  return Object.freeze({ ...config, warnings });
 }

@@ -2,5 +2,6 @@
 export * from './mattermost/index.js';
 export { createService, createDeps } from './service.js';
 export { loadConfig, type Config } from './config.js';
+export { withDevelopmentKey } from './development_key.js';
 export type * from './apps/types.js';
 export { CallPath } from './apps/paths.js';

@@ -1,16 +1,18 @@
 /**
  * Starts the App: load the configuration (a bad value stops here with the
- * variable's name), listen, and on SIGTERM/SIGINT stop accepting, let
- * in-flight calls finish, and exit within the shutdown timeout.
+ * variable's name), create the development key if no key is set, listen,
+ * and on SIGTERM/SIGINT stop accepting, let in-flight calls finish, and exit
+ * within the shutdown timeout.
  */
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
+import { withDevelopmentKey } from './development_key.js';
 import { createService } from './service.js';
 
 function start(): void {
   let config;
   try {
-    config = loadConfig();
+    config = withDevelopmentKey(loadConfig());
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);

@@ -1,6 +1,5 @@
 // Reads of the host store: this plugin's slice and the few host fields a call
 // needs (site URL, current channel and team).
-import type { PanelProvider } from '../src/apps/panel_types.js';
 import type { CallOrigin } from './client/apps_client.js';
 import { STATE_KEY } from './manifest.js';
 import { initialPanelState, type PanelState } from './reducer.js';
@@ -16,22 +15,12 @@ export interface HostState {
 }
 
 /** The Apps location our calls report; v1.2.2 strips it, newer plugins keep it. */
-export const PANEL_LOCATION = '/channel_header';
+const PANEL_LOCATION = '/channel_header';
 
 export const getPanelState = (state: HostState): PanelState => state[STATE_KEY] ?? initialPanelState;
 
-export const getProviders = (state: HostState): PanelProvider[] => getPanelState(state).data?.providers ?? [];
-
-export const isAdmin = (state: HostState): boolean => getPanelState(state).data?.is_admin === true;
-
-export const isLoading = (state: HostState): boolean => getPanelState(state).status === 'loading';
-
-export function getPendingAction(state: HostState, providerId: string) {
-  return getPanelState(state).pending[providerId];
-}
-
 /** SiteURL from the server config, else this page's origin (SiteURL may be unset). */
-export function getSiteURL(state: HostState): string {
+function getSiteURL(state: HostState): string {
   return state.entities?.general?.config?.SiteURL || globalThis.location?.origin || '';
 }
 

@@ -2,7 +2,7 @@
 import type { Binding, Field } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
-import { providerOptions } from './bindings.js';
+import { providerOptions } from './provider_options.js';
 import { CALL_EXPAND } from './expand.js';
 
 

@@ -4,11 +4,12 @@
  * providers) and oauth2_user (the caller's connections). Bindings are not a
  * security boundary: admin handlers check the role again.
  */
-import type { Binding, Call, Expand, Field, SelectOption } from './types.js';
+import type { Binding, Call, Expand, Field } from './types.js';
 import { CallPath } from './paths.js';
 import { ICON } from './manifest.js';
 import { providerAdminBinding } from './admin_bindings.js';
 import { CALL_EXPAND } from './expand.js';
+import { providerOptions } from './provider_options.js';
 
 export interface BindingInput {
   isAdmin: boolean;
@@ -21,16 +22,6 @@ export const BASE_COMMAND = 'oauth2';
 
 
 export const submitCall = (path: string, expand: Expand = CALL_EXPAND): Call => ({ path, expand });
-
-/**
- * Select options for providers. The plugin drops an option whose label repeats
- * another's, so a display name shared by two providers gets its id added.
- */
-export function providerOptions(list: ReadonlyArray<{ id: string; display_name: string }>): SelectOption[] {
-  const seen = new Map<string, number>();
-  for (const p of list) seen.set(p.display_name.toLowerCase(), (seen.get(p.display_name.toLowerCase()) ?? 0) + 1);
-  return list.map((p) => ({ label: (seen.get(p.display_name.toLowerCase()) ?? 0) > 1 ? `${p.display_name} (${p.id})` : p.display_name, value: p.id }));
-}
 
 function providerField(name: string, list: ReadonlyArray<{ id: string; display_name: string }>, required: boolean, description: string): Field {
   const only = list.length === 1 ? list[0] : undefined;

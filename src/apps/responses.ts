@@ -12,7 +12,5 @@ export const error = (text: string, fieldErrors?: Record<string, string>): CallR
 
 export const form = (f: Form): CallResponse => ({ type: 'form', form: f });
 
-export const navigate = (url: string): CallResponse => ({ type: 'navigate', navigate_to_url: url });
-
 /** The bindings call answers ok with the array of top-level bindings in data. */
 export const bindingsResponse = (data: unknown[]): CallResponse => ({ type: 'ok', data });

@@ -8,13 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import type { OAuthEngine } from '../oauth/types.js';
 import type { ReportIndex } from '../store/report_index.js';
-
-/** Seals secrets at rest (AES-256-GCM, key id beside the ciphertext). */
-export interface SecretSealer {
-  seal(plaintext: string): string;
-  /** stale: sealed with an older key, so the caller re-seals it. */
-  open(sealed: string): { plaintext: string; stale: boolean };
-}
+import type { SecretSealer } from '../store/secret_sealer.js';
 
 export interface Deps {
   config: Readonly<Config>;

@@ -20,7 +20,7 @@ import { md } from './format.js';
 import { sendDm } from './notify.js';
 import { stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
-import { mapError } from '../http/error_mapper.js';
+import { mapError } from './error_mapper.js';
 import { isOAuthError } from '../oauth/errors.js';
 
 const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallResponse } from '../apps/types.js';
 import { error } from '../apps/responses.js';
 import type { Deps, Handler } from '../calls/deps.js';
-import { mapError } from './error_mapper.js';
+import { mapError } from '../calls/error_mapper.js';
 import { parseCallRequest } from './parse_call.js';
 import type { VerifiedCaller } from './jwt.js';
 

@@ -21,9 +21,4 @@ export class TtlCache<T> {
     });
     return entry.value;
   }
-
-  /** Forgets every entry (for an admin's "provider test", which wants fresh metadata). */
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
 }

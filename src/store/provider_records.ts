@@ -5,6 +5,9 @@
  * App's key; the record is public-safe without the key.
  */
 import type { ProviderConfig, TokenEndpointAuthMethod } from '../oauth/types.js';
+import { PROVIDER_ID, ProviderRecord } from './record_schemas.js';
+
+export { PROVIDER_ID };
 
 /** A provider as stored: the engine's config with the secret sealed and short wire names. */
 export interface StoredProvider extends Omit<ProviderConfig, 'client_secret' | 'token_endpoint_auth_method' | 'extra_authorize_params'> {
@@ -23,22 +26,8 @@ export interface ProvidersDoc {
   providers: StoredProvider[];
 }
 
-export const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
-
-const PRESETS: readonly string[] = ['github', 'gitlab', 'google', 'microsoft', 'mattermost', 'oidc', 'oauth2'];
-
 function isStoredProvider(p: unknown): p is StoredProvider {
-  if (typeof p !== 'object' || p === null) return false;
-  const r = p as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    PROVIDER_ID.test(r.id) &&
-    typeof r.display_name === 'string' &&
-    typeof r.preset === 'string' &&
-    PRESETS.includes(r.preset) &&
-    typeof r.client_id === 'string' &&
-    Array.isArray(r.scopes)
-  );
+  return ProviderRecord.safeParse(p).success;
 }
 
 /** Reads the providers from context.oauth2.data; anything malformed is left out, never thrown. */

@@ -6,14 +6,10 @@
  */
 import type { AppsPluginClient } from '../mattermost/apps_client.js';
 import type { TokenSet } from '../oauth/types.js';
-import type { SecretSealer } from '../calls/deps.js';
+import { SealedRecord } from './record_schemas.js';
+import type { SecretSealer } from './secret_sealer.js';
 
 const PREFIX = 't';
-
-interface SealedRecord {
-  v: 1;
-  s: string;
-}
 
 export class TokenStore {
   constructor(
@@ -22,9 +18,9 @@ export class TokenStore {
   ) {}
 
   async load(providerId: string): Promise<TokenSet | undefined> {
-    const record = await this.kv.kvGet<SealedRecord>(providerId, PREFIX);
-    if (!record || record.v !== 1 || typeof record.s !== 'string') return undefined;
-    const { plaintext, stale } = this.sealer.open(record.s);
+    const record = SealedRecord.safeParse(await this.kv.kvGet<unknown>(providerId, PREFIX));
+    if (!record.success) return undefined;
+    const { plaintext, stale } = this.sealer.open(record.data.s);
     const tokens = JSON.parse(plaintext) as TokenSet;
     if (stale) await this.save(providerId, tokens);
     return tokens;

@@ -3,28 +3,9 @@
  * call that asks for oauth2_user, so bindings, connect and complete read it
  * with no round trip. It holds no token: tokens live in the user's KV.
  */
-export interface Connection {
-  /** The account at the provider, for display. */
-  label: string;
-  /** The provider's stable subject id: a reconnect must return the same one. */
-  sub: string;
-  /** Epoch ms of the (re)connection. */
-  since: number;
-  /** Epoch ms when the access token expires, when known. */
-  expires_at?: number;
-  /** Set when the token can no longer be used: why, for the user. */
-  broken?: string;
-}
-
-/** A connect flow started at /oauth2/connect, keyed by a hash of the state. */
-export interface PendingFlow {
-  /** base64url SHA-256 of the state (the state itself is not kept). */
-  h: string;
-  /** Provider id. */
-  p: string;
-  /** Epoch ms when the flow started. */
-  at: number;
-}
+import type { z } from 'zod';
+import { Connection, PendingConnect, PendingFlow } from './record_schemas.js';
+export type { Connection, PendingFlow };
 
 export interface UserState {
   v: 1;
@@ -44,28 +25,31 @@ export function emptyUserState(): UserState {
   return { v: 1, connections: {}, flows: [] };
 }
 
-function isConnection(c: unknown): c is Connection {
-  const r = c as Record<string, unknown>;
-  return typeof c === 'object' && c !== null && typeof r.label === 'string' && typeof r.sub === 'string' && typeof r.since === 'number';
+/** The entries of `list` that match `schema`; the others are left out. */
+function valid<T>(schema: z.ZodType<T>, list: unknown[]): T[] {
+  return list.flatMap((item) => {
+    const result = schema.safeParse(item);
+    return result.success ? [result.data] : [];
+  });
 }
 
-/** Reads context.oauth2.user; anything malformed becomes an empty state, never an exception. */
+/** Reads context.oauth2.user; malformed entries are left out, and a malformed summary becomes an empty state, never an exception. */
 export function readUserState(raw: unknown): UserState {
   if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== 1) return emptyUserState();
   const r = raw as Record<string, unknown>;
   const connections: Record<string, Connection> = {};
   if (typeof r.connections === 'object' && r.connections !== null) {
-    for (const [id, c] of Object.entries(r.connections)) if (isConnection(c)) connections[id] = c;
+    for (const [id, c] of Object.entries(r.connections)) {
+      const result = Connection.safeParse(c);
+      if (result.success) connections[id] = result.data;
+    }
   }
-  const flows = Array.isArray(r.flows)
-    ? r.flows.filter((f): f is PendingFlow => typeof f?.h === 'string' && typeof f?.p === 'string' && typeof f?.at === 'number')
-    : [];
-  const pending = r.pending as UserState['pending'];
+  const pending = PendingConnect.safeParse(r.pending);
   return {
     v: 1,
     connections,
-    flows,
-    ...(typeof pending?.p === 'string' && typeof pending.at === 'number' && { pending: { p: pending.p, at: pending.at } }),
+    flows: Array.isArray(r.flows) ? valid(PendingFlow, r.flows) : [],
+    ...(pending.success && { pending: pending.data }),
     ...(typeof r.dm === 'string' && { dm: r.dm }),
   };
 }

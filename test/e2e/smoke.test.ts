@@ -63,7 +63,7 @@ describe('real Mattermost + Apps plugin', { timeout: 20 * 60_000 }, () => {
 
   it('forwards a user call with the user-agent context stripped and expands applied', async () => {
     const { response, got, ctx } = await callAs(w.alice, '/hello',
-      { acting_user: 'summary', acting_user_access_token: 'all', channel: 'id', team: 'id' }, { message: 'hi', n: 9007199254740993 });
+      { acting_user: 'summary', acting_user_access_token: 'all', channel: 'id', team: 'id' }, { message: 'hi', n: 2 ** 53 + 1 });
     console.log('[e2e] context received by the App:', JSON.stringify(got.body));
     assert.equal(got.body.path, '/hello');
     assert.equal(got.body.raw_command, `/${APP_ID} hello`);

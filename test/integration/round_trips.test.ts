@@ -1,11 +1,11 @@
 /**
  * Round-trip budgets per operation (issue 7), counted at the fake Apps plugin
  * and at the real OpenID provider, so that an extra call fails CI. The same
- * counts are printed by `npm run bench` (bench/round_trips.ts measures both).
+ * counts are printed by `npm run bench` (test/support/round_trips.ts measures both).
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { measureRoundTrips, type RoundTrips } from '../../bench/round_trips.js';
+import { measureRoundTrips, type RoundTrips } from '../support/round_trips.js';
 
 let counts: RoundTrips;
 const mattermostCalls = (op: keyof RoundTrips) => counts[op].storage + counts[op].mattermost;

@@ -13,12 +13,13 @@ import { passProviderPages } from '../support/browser.js';
 import { startWorld, type World } from '../scenarios/world.js';
 import { BUNDLE, ensureBundle, ROOT } from './webapp/build_bundle.js';
 import { hostPage, VENDOR_SCRIPTS } from './webapp/host_page.js';
+import type { Express } from 'express';
 
 let world: World;
 let page: Page;
 const errors: string[] = [];
 
-const hostRoutes = (app: import('express').Express) => {
+const hostRoutes = (app: Express) => {
   app.get('/', (_req, res) => void res.type('html').send(hostPage()));
   app.get('/vendor/:name', (req, res) => void res.type('js').send(readFileSync(join(ROOT, 'node_modules', VENDOR_SCRIPTS[req.params.name]!))));
   app.get('/static/plugins/com.github.oauth2-connect.webapp/main.js', (_req, res) => void res.type('js').send(readFileSync(BUNDLE)));

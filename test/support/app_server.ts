@@ -28,9 +28,9 @@ async function freePort(): Promise<number> {
 
 export async function startApp(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<RunningApp> {
   const port = await freePort();
-  const jwtSecret = env.APP_JWT_SECRET ?? randomBytes(24).toString('base64url');
+  const jwtSecret = env.APP_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const key = randomBytes(32).toString('base64');
-  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', APP_JWT_SECRET: jwtSecret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'debug', ...env });
+  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', APP_JWT_SECRET: jwtSecret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'debug', APP_ALLOW_PRIVATE_NETWORK: 'true', ...env });
   const logger = createMemoryLogger({ secrets: [jwtSecret, key] });
   const { app, deps } = createService(config, { logger, ...overrides });
   const server: Server = createServer(app);

@@ -80,7 +80,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
     // Generous unless a test injects slowness: other work may load the machine.
     APP_HTTP_TIMEOUT_MS: '5000',
     APP_REVOCATION_TIMEOUT_MS: '1000',
-    APP_JWT_SECRET: randomBytes(24).toString('base64url'),
+    APP_JWT_SECRET: randomBytes(32).toString('base64url'),
     APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   };

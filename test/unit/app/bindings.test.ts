@@ -69,7 +69,7 @@ describe('bindings', () => {
 
 describe('provider options', () => {
   it('when two providers share a display name, then their labels are told apart by id (the plugin drops repeated labels)', async () => {
-    const { providerOptions } = await import('../../../src/apps/bindings.js');
+    const { providerOptions } = await import('../../../src/apps/provider_options.js');
     const labels = providerOptions([{ id: 'a', display_name: 'Corp' }, { id: 'b', display_name: 'corp' }, { id: 'c', display_name: 'Other' }]).map((o) => o.label);
     assert.deepEqual(labels, ['Corp (a)', 'corp (b)', 'Other']);
     assert.equal(new Set(labels).size, labels.length);

@@ -1,42 +1,67 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../../src/config.js';
+import { withDevelopmentKey } from '../../../src/development_key.js';
 
 const key = randomBytes(32).toString('base64');
+const secret = randomBytes(32).toString('base64');
 const dataDir = () => mkdtempSync(join(tmpdir(), 'cfg-'));
+const isConfigError = (variable: string, message: RegExp) => (err: unknown) => err instanceof ConfigError && err.variable === variable && message.test(err.message);
 
 describe('config', () => {
-  it('when nothing is configured, then it starts on 127.0.0.1:4000 with a generated 0600 key and loud warnings', () => {
+  it('when nothing is configured, then it loads 127.0.0.1:4000 with loud warnings and writes no file', () => {
     const dir = dataDir();
     const config = loadConfig({ APP_DATA_DIR: dir });
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 4000);
     assert.equal(config.rootUrl, 'http://127.0.0.1:4000');
     assert.equal(config.jwtSecret, undefined);
-    assert.equal(statSync(join(dir, 'encryption.key')).mode & 0o777, 0o600);
-    assert.equal(config.encryptionKeys[0]?.key.length, 32);
-    assert.equal(config.warnings.length, 2);
+    assert.equal(config.mattermostUrl, undefined);
+    assert.equal(config.allowPrivateNetwork, false);
+    assert.equal(config.developmentKeyFile, join(dir, 'encryption.key'));
+    assert.equal(existsSync(join(dir, 'encryption.key')), false, 'loading the configuration writes nothing');
+    assert.deepEqual(config.encryptionKeys, []);
+    assert.deepEqual(config.warnings.map((w) => w.split(' ')[0]), ['APP_MATTERMOST_URL', 'APP_JWT_SECRET', 'APP_ENCRYPTION_KEY']);
     assert.ok(Object.isFrozen(config));
   });
 
-  it('when started twice without a key, then the same development key is reused', () => {
+  it('when start-up adds the development key, then it is created 0600 once and reused', () => {
     const dir = dataDir();
-    const first = loadConfig({ APP_DATA_DIR: dir }).encryptionKeys[0]!.key;
-    assert.deepEqual(loadConfig({ APP_DATA_DIR: dir }).encryptionKeys[0]!.key, first);
+    const first = withDevelopmentKey(loadConfig({ APP_DATA_DIR: dir }));
+    assert.equal(statSync(join(dir, 'encryption.key')).mode & 0o777, 0o600);
+    assert.equal(first.currentKeyId, 'dev');
+    assert.equal(first.encryptionKeys[0]?.key.length, 32);
+    assert.ok(Object.isFrozen(first));
+    const second = withDevelopmentKey(loadConfig({ APP_DATA_DIR: dir }));
+    assert.deepEqual(second.encryptionKeys[0]!.key, first.encryptionKeys[0]!.key);
     assert.ok(readFileSync(join(dir, 'encryption.key'), 'utf8').trim().length > 40);
   });
 
   it('when everything is configured, then the values are typed and no warning is given', () => {
-    const config = loadConfig({ PORT: '4100', APP_ROOT_URL: 'https://app.example.com/', APP_JWT_SECRET: 's3cret', APP_ENCRYPTION_KEY: key, APP_ENCRYPTION_KEY_ID: 'k2', APP_PREVIOUS_ENCRYPTION_KEYS: `k1:${key}`, APP_HTTP_TIMEOUT_MS: '2500', APP_LOG_LEVEL: 'warn' });
+    const config = loadConfig({
+      PORT: '4100',
+      APP_ROOT_URL: 'https://app.example.com/',
+      APP_MATTERMOST_URL: 'https://mm.example.com//',
+      APP_JWT_SECRET: secret,
+      APP_ENCRYPTION_KEY: key,
+      APP_ENCRYPTION_KEY_ID: 'k2',
+      APP_PREVIOUS_ENCRYPTION_KEYS: `k1:${key}`,
+      APP_HTTP_TIMEOUT_MS: '2500',
+      APP_LOG_LEVEL: 'warn',
+      APP_ALLOW_PRIVATE_NETWORK: 'TRUE',
+    });
     assert.equal(config.port, 4100);
     assert.equal(config.rootUrl, 'https://app.example.com');
+    assert.equal(config.mattermostUrl, 'https://mm.example.com');
     assert.equal(config.currentKeyId, 'k2');
     assert.deepEqual(config.encryptionKeys.map((k) => k.id), ['k2', 'k1']);
     assert.equal(config.httpTimeoutMs, 2500);
+    assert.equal(config.allowPrivateNetwork, true);
+    assert.equal(config.developmentKeyFile, undefined);
     assert.deepEqual(config.warnings, []);
   });
 
@@ -45,30 +70,65 @@ describe('config', () => {
     ['PORT', '70000', /PORT must be between/],
     ['APP_ROOT_URL', 'not a url', /APP_ROOT_URL must be an absolute URL/],
     ['APP_ROOT_URL', 'ftp://x', /APP_ROOT_URL must use http or https/],
+    ['APP_MATTERMOST_URL', 'https://mm.example.com/?x=1', /APP_MATTERMOST_URL must not have a query or fragment/],
     ['APP_ENCRYPTION_KEY', 'c2hvcnQ=', /APP_ENCRYPTION_KEY must be 32 bytes/],
+    ['APP_ENCRYPTION_KEY_ID', 'a b', /APP_ENCRYPTION_KEY_ID must be 1-16 characters/],
     ['APP_PREVIOUS_ENCRYPTION_KEYS', 'nocolon', /APP_PREVIOUS_ENCRYPTION_KEYS must be a list/],
+    ['APP_PREVIOUS_ENCRYPTION_KEYS', `k1:${key}`, /APP_PREVIOUS_ENCRYPTION_KEYS must not reuse the current key id "k1"/],
     ['APP_LOG_LEVEL', 'loud', /APP_LOG_LEVEL must be debug, info, warn or error/],
     ['APP_HTTP_TIMEOUT_MS', '5', /APP_HTTP_TIMEOUT_MS must be between/],
+    ['APP_ALLOW_PRIVATE_NETWORK', 'yes', /APP_ALLOW_PRIVATE_NETWORK must be true or false/],
+    ['APP_JWT_SECRET', 's3cret', /APP_JWT_SECRET must be at least 32 bytes; generate one with `openssl rand -base64 32`/],
   ] as const) {
     it(`when ${variable}=${value}, then it stops with a message naming ${variable}`, () => {
-      assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, [variable]: value }), (err: unknown) => err instanceof ConfigError && err.variable === variable && message.test(err.message));
+      assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, [variable]: value }), isConfigError(variable, message));
     });
   }
 
+  it('when a long APP_MATTERMOST_URL ends in many slashes, then they are trimmed quickly', () => {
+    const started = performance.now();
+    const config = loadConfig({ APP_ENCRYPTION_KEY: key, APP_MATTERMOST_URL: `https://mm.example.com${'/'.repeat(100_000)}` });
+    assert.equal(config.mattermostUrl, 'https://mm.example.com');
+    assert.ok(performance.now() - started < 500);
+  });
+
   it('when listening on all interfaces without APP_ROOT_URL, then a warning says to set it', () => {
-    const config = loadConfig({ HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's' });
+    const config = loadConfig({ HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: secret, APP_MATTERMOST_URL: 'https://mm.example.com' });
     assert.equal(config.warnings.length, 1);
     assert.match(config.warnings[0]!, /APP_ROOT_URL is not set and HOST=0\.0\.0\.0/);
   });
 
-  it('when a bad key is rejected, then the message does not echo the key', () => {
+  for (const host of ['0.0.0.0', '10.1.2.3', '::', 'app.example.com']) {
+    it(`when HOST=${host} (not loopback) without APP_MATTERMOST_URL, then it stops asking for the Site URL`, () => {
+      assert.throws(() => loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: secret }), isConfigError('APP_MATTERMOST_URL', /Mattermost Site URL/));
+    });
+
+    it(`when HOST=${host} (not loopback) without APP_JWT_SECRET, then it stops unless unauthenticated calls are allowed`, () => {
+      const env = { HOST: host, APP_ENCRYPTION_KEY: key, APP_MATTERMOST_URL: 'https://mm.example.com', APP_ROOT_URL: 'https://app.example.com' };
+      assert.throws(() => loadConfig(env), isConfigError('APP_JWT_SECRET', /openssl rand -base64 32.*APP_ALLOW_UNAUTHENTICATED_CALLS=true/));
+      const allowed = loadConfig({ ...env, APP_ALLOW_UNAUTHENTICATED_CALLS: 'true' });
+      assert.equal(allowed.allowUnauthenticatedCalls, true);
+      assert.match(allowed.warnings.join('\n'), /APP_JWT_SECRET is not set/);
+    });
+  }
+
+  for (const host of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost', 'LOCALHOST', '0:0:0:0:0:0:0:1']) {
+    it(`when HOST=${host} (loopback) with neither APP_MATTERMOST_URL nor APP_JWT_SECRET, then it only warns`, () => {
+      const config = loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key });
+      assert.deepEqual(config.warnings.map((w) => w.split(' ')[0]), ['APP_MATTERMOST_URL', 'APP_JWT_SECRET']);
+    });
+  }
+
+  it('when a bad key or secret is rejected, then the message does not echo it', () => {
     const secretish = Buffer.from('not-32-bytes-but-secret').toString('base64');
     assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: secretish }), (err: Error) => !err.message.includes(secretish));
+    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_PREVIOUS_ENCRYPTION_KEYS: `old:${secretish}` }), (err: Error) => !err.message.includes(secretish));
+    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'short-secret-value' }), (err: Error) => !err.message.includes('short-secret-value'));
   });
 
   it('when APP_TEAM_SYNC_SECONDS is unset, then team sync runs every 5 minutes; a value below 10 s is refused by name', () => {
-    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's' }).teamSyncIntervalMs, 300_000);
-    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's', APP_TEAM_SYNC_SECONDS: '60' }).teamSyncIntervalMs, 60_000);
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'x'.repeat(32) }).teamSyncIntervalMs, 300_000);
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'x'.repeat(32), APP_TEAM_SYNC_SECONDS: '60' }).teamSyncIntervalMs, 60_000);
     assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_TEAM_SYNC_SECONDS: '5' }), /APP_TEAM_SYNC_SECONDS must be between 10 and 86400/);
   });
 });

@@ -8,14 +8,20 @@ interface PostUtils {
   messageHtmlToComponent: (html: string, options?: object) => ReactNode;
 }
 
-export function MarkdownText({ text, className }: { text: string; className?: string }) {
+/** The host's rendering of the markdown, or undefined when it has none or it throws. */
+function hostRendering(text: string): ReactNode | undefined {
   const utils = (globalThis as { PostUtils?: PostUtils }).PostUtils;
-  if (utils?.formatText && utils.messageHtmlToComponent) {
-    try {
-      return <div className={className}>{utils.messageHtmlToComponent(utils.formatText(text, { markdown: true }), {})}</div>;
-    } catch {
-      // Fall through to plain text: a host renderer change must not break the form.
-    }
+  if (!utils?.formatText || !utils.messageHtmlToComponent) return undefined;
+  try {
+    return utils.messageHtmlToComponent(utils.formatText(text, { markdown: true }), {});
+  } catch {
+    // Fall through to plain text: a host renderer change must not break the form.
+    return undefined;
   }
+}
+
+export function MarkdownText({ text, className }: { text: string; className?: string }) {
+  const rendered = hostRendering(text);
+  if (rendered !== undefined) return <div className={className}>{rendered}</div>;
   return <div className={className} style={{ whiteSpace: 'pre-wrap' }}>{text}</div>;
 }

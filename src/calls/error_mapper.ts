@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallResponse } from '../apps/types.js';
 import { error } from '../apps/responses.js';
 import { InputError } from '../apps/values.js';
-import { UserFacingError } from '../calls/errors.js';
+import { UserFacingError } from './errors.js';
 import { DriverInputError, MattermostApiError } from '../mattermost/errors.js';
 import { OAuthError } from '../oauth/errors.js';
 

@@ -9,14 +9,14 @@
  * counted apart, as `background`, after waiting for them to finish.
  */
 import assert from 'node:assert/strict';
-import { CALL_EXPAND } from '../src/apps/expand.js';
-import { CallPath } from '../src/apps/paths.js';
-import { startApp, type RunningApp } from '../test/support/app_server.js';
-import { startOidcProvider, type ProviderCounters, type StartedOidcProvider } from '../test/support/oidc_provider.js';
-import type { AppRequest } from '../test/support/fake_plugin/state.js';
-import { FakeBackend } from '../test/scenarios/backends/fake.js';
-import type { ScenarioUser } from '../test/scenarios/backend.js';
-import { runCommand, textOf } from '../test/scenarios/commands.js';
+import { CALL_EXPAND } from '../../src/apps/expand.js';
+import { CallPath } from '../../src/apps/paths.js';
+import { startApp, type RunningApp } from './app_server.js';
+import { startOidcProvider, type ProviderCounters, type StartedOidcProvider } from './oidc_provider.js';
+import type { AppRequest } from './fake_plugin/state.js';
+import { FakeBackend } from '../scenarios/backends/fake.js';
+import type { ScenarioUser } from '../scenarios/backend.js';
+import { runCommand, textOf } from '../scenarios/commands.js';
 
 const APPS_API = '/plugins/com.mattermost.apps/api/v1';
 const PROVIDER = 'idp';

@@ -1,0 +1,72 @@
+/**
+ * The configuration of the hosts this process serves and of the standalone
+ * host's SQL storage. A DATABASE_URL may carry a password: messages show it
+ * masked (maskDatabaseUrl), never as typed.
+ */
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { integer, setting } from './config_fields.js';
+
+export type HostName = 'apps' | 'standalone';
+
+/** Where the standalone host keeps its data. */
+export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolMax: number };
+
+export interface StandaloneSettings {
+  hosts: HostName[];
+  database: DatabaseSettings;
+}
+
+/** The URL with its password (if any) replaced by "****", for logs and messages. */
+export function maskDatabaseUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return '[unparsable database URL]';
+  }
+}
+
+const hostList = z.string().transform((raw, ctx): HostName[] => {
+  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const unknown = names.find((name) => name !== 'apps' && name !== 'standalone');
+  if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: `must be a comma list of apps and standalone, got "${unknown}"`, input: raw });
+  else if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one host (apps, standalone)', input: raw });
+  return [...new Set(names)] as HostName[];
+});
+
+/** Checked by hand so that no zod message can echo the value. */
+function databaseProblem(raw: string): string | undefined {
+  if (!URL.canParse(raw)) return 'must be a URL like postgres://user:password@host:5432/database (the value is not shown)';
+  const url = new URL(raw);
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `must start with postgres:// or postgresql://, got "${url.protocol}//" (unset it to use the embedded SQLite file)`;
+  if (!url.hostname) return `must name a host: ${maskDatabaseUrl(raw)}`;
+  if (url.pathname.replace(/^\/+/, '') === '') return `must name a database: ${maskDatabaseUrl(raw)}`;
+  return undefined;
+}
+
+const databaseUrl = z.string().superRefine((raw, ctx) => {
+  const problem = databaseProblem(raw);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, input: '' });
+});
+
+export const standalone = z
+  .object({
+    APP_HOSTS: setting<HostName[]>(hostList, ['apps', 'standalone']),
+    DATABASE_URL: setting(databaseUrl, ''),
+    APP_DB_POOL_MAX: setting(integer(1, 100), 10),
+    APP_DATA_DIR: setting(z.string(), '.data'),
+    APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
+  })
+  .transform((env) => ({
+    /** Which hosts run, and the standalone host's SQL storage. */
+    standalone: {
+      hosts: env.APP_HOSTS,
+      database: env.DATABASE_URL
+        ? { kind: 'postgres' as const, url: env.DATABASE_URL, poolMax: env.APP_DB_POOL_MAX }
+        : { kind: 'sqlite' as const, file: join(resolve(env.APP_DATA_DIR), 'oauth2-connect.sqlite') },
+    } satisfies StandaloneSettings,
+    /** How often team sync puts /oauth2 into teams created since (APP_TEAM_SYNC_SECONDS). */
+    teamSyncIntervalMs: env.APP_TEAM_SYNC_SECONDS * 1000,
+  }));
