@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { trimTrailingSlashes } from './util/trim_slashes.js';
 
 export interface EncryptionKey {
   id: string;
@@ -16,10 +17,14 @@ export interface Config {
   port: number;
   /** The App's URL as the Mattermost server reaches it (manifest root_url). */
   rootUrl: string;
-  /** When set, calls must carry a valid HS256 JWT signed with it. */
+  /** When set, calls must carry a valid HS256 JWT signed with it (at least 32 bytes). */
   jwtSecret: string | undefined;
-  /** Overrides context.mattermost_site_url when the App reaches Mattermost another way. */
+  /** APP_ALLOW_UNAUTHENTICATED_CALLS: lets a non-loopback HOST run without APP_JWT_SECRET. */
+  allowUnauthenticatedCalls: boolean;
+  /** The only Mattermost the App sends tokens to; a call naming another site URL is refused. */
   mattermostUrl: string | undefined;
+  /** APP_ALLOW_PRIVATE_NETWORK: providers on private/loopback addresses and plain http allowed. */
+  allowPrivateNetwork: boolean;
   encryptionKeys: EncryptionKey[];
   currentKeyId: string;
   httpTimeoutMs: number;
@@ -65,7 +70,7 @@ function httpUrl(env: Env, name: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must use http or https');
   if (url.search || url.hash) throw new ConfigError(name, 'must not have a query or fragment');
-  return raw.replace(/\/+$/, '');
+  return trimTrailingSlashes(raw);
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
@@ -119,6 +124,32 @@ function logLevel(env: Env): Config['logLevel'] {
   throw new ConfigError('APP_LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase() || 'false';
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+const isLoopbackHost = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+/** Who may call (the JWT secret) and whom the App calls (Mattermost): strict unless HOST is loopback. */
+function authority(env: Env, host: string, warnings: string[]) {
+  const loopback = isLoopbackHost(host);
+  const jwtSecret = env.APP_JWT_SECRET || undefined;
+  const allowUnauthenticatedCalls = flag(env, 'APP_ALLOW_UNAUTHENTICATED_CALLS');
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    throw new ConfigError('APP_JWT_SECRET', 'must be at least 32 bytes (generate one with: openssl rand -base64 32)');
+  }
+  if (!jwtSecret && !loopback && !allowUnauthenticatedCalls) {
+    throw new ConfigError('APP_JWT_SECRET', `is required when HOST (${host}) is not a loopback address (or set APP_ALLOW_UNAUTHENTICATED_CALLS=true)`);
+  }
+  if (!jwtSecret) warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
+  const mattermostUrl = httpUrl(env, 'APP_MATTERMOST_URL');
+  if (!mattermostUrl && !loopback) throw new ConfigError('APP_MATTERMOST_URL', `is required when HOST (${host}) is not a loopback address`);
+  if (!mattermostUrl) warnings.push("APP_MATTERMOST_URL is not set: each call's mattermost_site_url is trusted. Set it in production.");
+  return { jwtSecret, allowUnauthenticatedCalls, mattermostUrl, allowPrivateNetwork: flag(env, 'APP_ALLOW_PRIVATE_NETWORK') };
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const warnings: string[] = [];
   const host = env.HOST?.trim() || '127.0.0.1';
@@ -127,15 +158,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!env.APP_ROOT_URL?.trim() && (host === '0.0.0.0' || host === '::')) {
     warnings.push(`APP_ROOT_URL is not set and HOST=${host}: the manifest says ${rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`);
   }
-  const jwtSecret = env.APP_JWT_SECRET || undefined;
-  if (!jwtSecret) warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
   const { keys, currentKeyId } = encryptionKeys(env, warnings);
   return Object.freeze({
     host,
     port,
     rootUrl,
-    jwtSecret,
-    mattermostUrl: httpUrl(env, 'APP_MATTERMOST_URL'),
+    ...authority(env, host, warnings),
     encryptionKeys: keys,
     currentKeyId,
     httpTimeoutMs: integer(env, 'APP_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -1,5 +1,6 @@
 /** The one place the driver talks HTTP: injected fetch, a timeout, typed errors. */
 import { MattermostApiError } from './errors.js';
+import { trimTrailingSlashes } from '../util/trim_slashes.js';
 
 export interface HttpOptions {
   /** The Mattermost server, e.g. https://mm.example.com (no trailing slash needed). */
@@ -19,7 +20,7 @@ export interface HttpRequest {
 
 export async function send(options: HttpOptions, req: HttpRequest): Promise<string> {
   const doFetch = options.fetch ?? fetch;
-  const url = options.siteUrl.replace(/\/+$/, '') + req.path;
+  const url = trimTrailingSlashes(options.siteUrl) + req.path;
   let response: Response;
   try {
     response = await doFetch(url, {

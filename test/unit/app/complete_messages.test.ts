@@ -17,7 +17,7 @@ function setup(error: OAuthError) {
     if (url.endsWith('/api/v4/posts')) posts.push(JSON.parse(String(init.body)).message);
     return new Response(url.endsWith('/channels/direct') ? '{"id":"dm1"}' : '{}');
   }) as unknown as typeof fetch;
-  const config = loadConfig({ APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), APP_JWT_SECRET: 'x'.repeat(20) });
+  const config = loadConfig({ APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), APP_JWT_SECRET: 'x'.repeat(32) });
   const deps = createDeps(config, { fetch: fakeFetch, logger: createMemoryLogger() });
   deps.engine = { ...deps.engine, complete: async () => Promise.reject(error) };
   const state = `${'a'.repeat(20)}.u1`;

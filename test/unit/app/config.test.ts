@@ -19,7 +19,9 @@ describe('config', () => {
     assert.equal(config.jwtSecret, undefined);
     assert.equal(statSync(join(dir, 'encryption.key')).mode & 0o777, 0o600);
     assert.equal(config.encryptionKeys[0]?.key.length, 32);
-    assert.equal(config.warnings.length, 2);
+    assert.equal(config.warnings.length, 3);
+    assert.equal(config.mattermostUrl, undefined);
+    assert.equal(config.allowPrivateNetwork, false);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -31,12 +33,13 @@ describe('config', () => {
   });
 
   it('when everything is configured, then the values are typed and no warning is given', () => {
-    const config = loadConfig({ PORT: '4100', APP_ROOT_URL: 'https://app.example.com/', APP_JWT_SECRET: 's3cret', APP_ENCRYPTION_KEY: key, APP_ENCRYPTION_KEY_ID: 'k2', APP_PREVIOUS_ENCRYPTION_KEYS: `k1:${key}`, APP_HTTP_TIMEOUT_MS: '2500', APP_LOG_LEVEL: 'warn' });
+    const config = loadConfig({ PORT: '4100', APP_ROOT_URL: 'https://app.example.com/', APP_JWT_SECRET: 's'.repeat(32), APP_MATTERMOST_URL: 'https://mm.example.com/', APP_ENCRYPTION_KEY: key, APP_ENCRYPTION_KEY_ID: 'k2', APP_PREVIOUS_ENCRYPTION_KEYS: `k1:${key}`, APP_HTTP_TIMEOUT_MS: '2500', APP_LOG_LEVEL: 'warn' });
     assert.equal(config.port, 4100);
     assert.equal(config.rootUrl, 'https://app.example.com');
     assert.equal(config.currentKeyId, 'k2');
     assert.deepEqual(config.encryptionKeys.map((k) => k.id), ['k2', 'k1']);
     assert.equal(config.httpTimeoutMs, 2500);
+    assert.equal(config.mattermostUrl, 'https://mm.example.com');
     assert.deepEqual(config.warnings, []);
   });
 
@@ -56,9 +59,27 @@ describe('config', () => {
   }
 
   it('when listening on all interfaces without APP_ROOT_URL, then a warning says to set it', () => {
-    const config = loadConfig({ HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's' });
+    const config = loadConfig({ HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 's'.repeat(32), APP_MATTERMOST_URL: 'https://mm.example.com' });
     assert.equal(config.warnings.length, 1);
     assert.match(config.warnings[0]!, /APP_ROOT_URL is not set and HOST=0\.0\.0\.0/);
+  });
+
+  it('when APP_JWT_SECRET is shorter than 32 bytes, then it stops naming the variable and how to generate one', () => {
+    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'x'.repeat(31) }), (err: unknown) => err instanceof ConfigError && err.variable === 'APP_JWT_SECRET' && /at least 32 bytes.*openssl rand/.test(err.message) && !err.message.includes('x'.repeat(31)));
+  });
+
+  it('when HOST is not loopback and APP_JWT_SECRET or APP_MATTERMOST_URL is missing, then it refuses to start', () => {
+    const strict = { HOST: '0.0.0.0', APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'https://app.example.com' };
+    assert.throws(() => loadConfig({ ...strict, APP_MATTERMOST_URL: 'https://mm.example.com' }), (err: unknown) => err instanceof ConfigError && err.variable === 'APP_JWT_SECRET' && /APP_ALLOW_UNAUTHENTICATED_CALLS/.test(err.message));
+    assert.throws(() => loadConfig({ ...strict, APP_JWT_SECRET: 's'.repeat(32) }), (err: unknown) => err instanceof ConfigError && err.variable === 'APP_MATTERMOST_URL');
+    const optedOut = loadConfig({ ...strict, APP_MATTERMOST_URL: 'https://mm.example.com', APP_ALLOW_UNAUTHENTICATED_CALLS: 'true' });
+    assert.equal(optedOut.allowUnauthenticatedCalls, true);
+    assert.equal(optedOut.jwtSecret, undefined);
+  });
+
+  it('when APP_ALLOW_PRIVATE_NETWORK is true, then it is on; a value other than true/false stops', () => {
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_ALLOW_PRIVATE_NETWORK: 'true' }).allowPrivateNetwork, true);
+    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_ALLOW_PRIVATE_NETWORK: 'yes' }), (err: unknown) => err instanceof ConfigError && err.variable === 'APP_ALLOW_PRIVATE_NETWORK');
   });
 
   it('when a bad key is rejected, then the message does not echo the key', () => {
