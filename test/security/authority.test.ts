@@ -76,7 +76,7 @@ describe('authority comes from Mattermost, never from the call body', () => {
     const [writes, providers] = [world.proxy.writes(), providersStored()];
     for (const path of ADMIN_PATHS) {
       const body = pluginBody(world, path, mallory, ADMIN_VALUES, { provider: 'idp' });
-      body.context.acting_user.roles = 'system_user system_admin';
+      (body.context.acting_user as { roles: string }).roles = 'system_user system_admin';
       const answer = await sign(path, body, mallory.id);
       assert.equal(answer.status, 200);
       assert.match(answer.json.text ?? '', /Only system admins/, path);
