@@ -17,9 +17,10 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) blocked.addSubnet(network, prefix, 'ipv6');
 
+// BlockList also checks IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) against the IPv4 rules.
 /** True for an address no provider should have (169.254.169.254, fd00:ec2::254 and 100.100.100.200 included). */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
