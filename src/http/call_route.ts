@@ -11,12 +11,13 @@ import { mapError } from './error_mapper.js';
 import { parseCallRequest } from './parse_call.js';
 import type { VerifiedCaller } from './jwt.js';
 import { checkCaller } from './caller_checks.js';
+import type { RateLimitedLog } from '../log/rate_limited.js';
 
 function safePath(path: string): string {
   return path.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }
 
-export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>): RequestHandler {
+export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refusedLog: RateLimitedLog = deps.logger.warn): RequestHandler {
   return async (req: Request, res: Response) => {
     const started = performance.now();
     const path = req.path;
@@ -29,7 +30,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>): Req
       userId = call.context.acting_user?.id;
       const refusal = checkCaller(call, res.locals.caller as VerifiedCaller, deps.config.jwtSecret !== undefined, deps.config);
       if (refusal) {
-        deps.logger.warn('call refused', { path: safePath(path), outcome: refusal.status === 401 ? 'unauthorized' : 'refused', reason: refusal.reason });
+        refusedLog('call refused', { path: safePath(path), outcome: refusal.status === 401 ? 'unauthorized' : 'refused', reason: refusal.reason });
         res.status(refusal.status).json(error(refusal.text));
         return;
       }
