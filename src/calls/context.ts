@@ -15,7 +15,7 @@ export function actingUser(req: CallRequest): ExpandedUser {
 
 /**
  * What the call body claims about the user's roles: enough to choose what to
- * show (bindings, help), never to allow anything (requireAdmin asks Mattermost).
+ * show (bindings, help), and necessary for admin paths, never sufficient (requireAdmin asks Mattermost).
  */
 export function isSystemAdmin(req: CallRequest): boolean {
   return (req.context.acting_user?.roles ?? '').split(/\s+/).includes('system_admin');

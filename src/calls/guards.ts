@@ -1,6 +1,6 @@
 /** Guards wrap handlers (as the Apps plugin's goapp does): a handler only runs when its guard passes. */
 import type { Handler } from './deps.js';
-import { actingUser, userRest } from './context.js';
+import { actingUser, isSystemAdmin, userRest } from './context.js';
 import { UserFacingError } from './errors.js';
 import { MattermostApiError } from '../mattermost/errors.js';
 
@@ -16,6 +16,8 @@ export const requireAdmin =
   (handler: Handler): Handler =>
   async (req, deps) => {
     const user = actingUser(req);
+    // The body's roles are necessary, not sufficient: an honest non-admin call is refused without a round trip.
+    if (!isSystemAdmin(req)) throw new UserFacingError(NOT_ADMIN);
     let me: { id: string; roles: string };
     try {
       me = await userRest(req, deps).me();

@@ -1,4 +1,5 @@
 /** The few Mattermost REST v4 calls the App makes: who a token belongs to, and the bot's direct messages. */
+import { MattermostApiError } from './errors.js';
 import { parseJson, send, type HttpOptions } from './http.js';
 
 export class MattermostRestClient {
@@ -8,7 +9,7 @@ export class MattermostRestClient {
   async me(): Promise<{ id: string; roles: string }> {
     const path = '/api/v4/users/me';
     const user = parseJson('GET', path, await send(this.options, { method: 'GET', path })) as { id?: unknown; roles?: unknown };
-    if (typeof user.id !== 'string') throw new Error('Mattermost answered /users/me without an id');
+    if (typeof user?.id !== 'string') throw new MattermostApiError('GET', path, 200, 'the answer is not a user');
     return { id: user.id, roles: typeof user.roles === 'string' ? user.roles : '' };
   }
 
