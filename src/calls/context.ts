@@ -13,6 +13,10 @@ export function actingUser(req: CallRequest): ExpandedUser {
   return user;
 }
 
+/**
+ * What the call body claims about the user's roles: enough to choose what to
+ * show (bindings, help), and necessary for admin paths, never sufficient (requireAdmin asks Mattermost).
+ */
 export function isSystemAdmin(req: CallRequest): boolean {
   return (req.context.acting_user?.roles ?? '').split(/\s+/).includes('system_admin');
 }

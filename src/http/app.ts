@@ -10,6 +10,7 @@ import type { Deps, Handler } from '../calls/deps.js';
 import { createJwtVerifier, JWT_HEADER, type VerifiedCaller } from './jwt.js';
 import { callRoute } from './call_route.js';
 import { error } from '../apps/responses.js';
+import { rateLimitedWarn } from '../log/rate_limited.js';
 
 const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
 
@@ -27,6 +28,8 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
   });
 
   const verify = deps.config.jwtSecret !== undefined ? createJwtVerifier(deps.config.jwtSecret) : undefined;
+  // Anyone who reaches the App can send bad JWTs: their warn lines are rate-limited.
+  const refusedLog = rateLimitedWarn(deps.logger, deps.now);
   // app.use, not a route: it runs before express decodes the path, so even an
   // undecodable path is refused with 401 when the JWT does not verify.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -41,13 +44,13 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
         next();
       },
       (err: Error) => {
-        deps.logger.warn('call refused', { path: req.path.slice(0, 200), outcome: 'unauthorized', reason: err.message });
+        refusedLog('call refused', { path: req.path.slice(0, 200), outcome: 'unauthorized', reason: err.message });
         res.status(401).json(error('Unauthorized: the call is not signed by the Apps plugin.'));
       },
     );
   });
   app.post('/{*path}', express.json({ limit: deps.config.bodyLimitBytes, strict: false, type: () => true }));
-  app.post('/{*path}', callRoute(deps, routes));
+  app.post('/{*path}', callRoute(deps, routes, refusedLog));
 
   // Body parser failures (bad JSON, too large) still answer 200 with a call response.
   app.use((err: { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {

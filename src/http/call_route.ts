@@ -10,12 +10,14 @@ import type { Deps, Handler } from '../calls/deps.js';
 import { mapError } from '../calls/error_mapper.js';
 import { parseCallRequest } from './parse_call.js';
 import type { VerifiedCaller } from './jwt.js';
+import { checkCaller } from './caller_checks.js';
+import type { RateLimitedLog } from '../log/rate_limited.js';
 
 function safePath(path: string): string {
   return path.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }
 
-export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>): RequestHandler {
+export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refusedLog: RateLimitedLog = deps.logger.warn): RequestHandler {
   return async (req: Request, res: Response) => {
     const started = performance.now();
     const path = req.path;
@@ -26,12 +28,13 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>): Req
     try {
       const call = parseCallRequest(req.body, path);
       userId = call.context.acting_user?.id;
-      const caller = res.locals.caller as VerifiedCaller;
-      if (caller.actingUserId && userId && caller.actingUserId !== userId) {
-        deps.logger.warn('call refused', { path: safePath(path), outcome: 'unauthorized', reason: 'acting user differs from the JWT' });
-        res.status(401).json(error('Unauthorized: the acting user does not match the signed caller.'));
+      const refusal = checkCaller(call, res.locals.caller as VerifiedCaller, deps.config.jwtSecret !== undefined, deps.config);
+      if (refusal) {
+        refusedLog('call refused', { path: safePath(path), outcome: refusal.status === 401 ? 'unauthorized' : 'refused', reason: refusal.reason });
+        res.status(refusal.status).json(error(refusal.text));
         return;
       }
+      userId = call.context.acting_user?.id;
       const handler = routes.get(path);
       response = handler ? await handler(call, deps) : error(`Unknown call path "${safePath(path)}".`);
       outcome = handler ? response.type : 'unknown_path';

@@ -1,5 +1,7 @@
 /** The one place the driver talks HTTP: injected fetch, a timeout, typed errors. */
 import { MattermostApiError } from './errors.js';
+import { readCapped, ResponseTooLargeError } from '../util/read_capped.js';
+import { trimTrailingSlashes } from '../util/trim_slashes.js';
 
 export interface HttpOptions {
   /** The Mattermost server, e.g. https://mm.example.com (no trailing slash needed). */
@@ -19,7 +21,7 @@ export interface HttpRequest {
 
 export async function send(options: HttpOptions, req: HttpRequest): Promise<string> {
   const doFetch = options.fetch ?? fetch;
-  const url = options.siteUrl.replace(/\/+$/, '') + req.path;
+  const url = trimTrailingSlashes(options.siteUrl) + req.path;
   let response: Response;
   try {
     response = await doFetch(url, {
@@ -36,7 +38,14 @@ export async function send(options: HttpOptions, req: HttpRequest): Promise<stri
     const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not connect';
     throw new MattermostApiError(req.method, req.path, 0, reason);
   }
-  const text = await response.text().catch(() => '');
+  let text: string;
+  try {
+    text = (await readCapped(response)).toString('utf8');
+  } catch (err) {
+    // A body over the limit is refused; a body cut by the network reads as empty, as before.
+    if (err instanceof ResponseTooLargeError) throw new MattermostApiError(req.method, req.path, 0, `its answer was larger than ${err.limit / (1024 * 1024)} MiB`);
+    text = '';
+  }
   if (!response.ok) throw new MattermostApiError(req.method, req.path, response.status, text.slice(0, 300).trim());
   return text;
 }

@@ -1,8 +1,17 @@
-/** The few Mattermost REST v4 calls the App makes: the bot's direct messages. */
+/** The few Mattermost REST v4 calls the App makes: who a token belongs to, and the bot's direct messages. */
+import { MattermostApiError } from './errors.js';
 import { parseJson, send, type HttpOptions } from './http.js';
 
 export class MattermostRestClient {
   constructor(private readonly options: HttpOptions) {}
+
+  /** GET /api/v4/users/me: the user the token belongs to, with their roles as Mattermost sees them. */
+  async me(): Promise<{ id: string; roles: string }> {
+    const path = '/api/v4/users/me';
+    const user = parseJson('GET', path, await send(this.options, { method: 'GET', path })) as { id?: unknown; roles?: unknown };
+    if (typeof user?.id !== 'string') throw new MattermostApiError('GET', path, 200, 'the answer is not a user');
+    return { id: user.id, roles: typeof user.roles === 'string' ? user.roles : '' };
+  }
 
   /** POST /api/v4/channels/direct: idempotent, returns the DM channel's id. */
   async directChannel(userA: string, userB: string): Promise<string> {

@@ -35,7 +35,7 @@ export async function checkProvider(ctx: EngineContext, config: ProviderConfig):
   return [
     metadataCheck(source),
     issuerCheck(source, as),
-    endpointsCheck(as),
+    endpointsCheck(as, ctx.http.allowPrivateNetwork),
     pkceCheck(as),
     authMethodCheck(config, preset, as, source.kind === 'static'),
     ...oidcChecks(config, preset, as),
@@ -57,12 +57,12 @@ function issuerCheck(source: MetadataSource, as: oauth.AuthorizationServer): Pro
   return { name: 'issuer', ok: true, detail: `The metadata names the issuer ${as.issuer}${template}.` };
 }
 
-function endpointsCheck(as: oauth.AuthorizationServer): ProviderCheck {
+function endpointsCheck(as: oauth.AuthorizationServer, allowPrivateNetwork = false): ProviderCheck {
   const names = ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'registration_endpoint'] as const;
   const missing = names.slice(0, 2).filter((name) => !as[name]);
   if (missing.length > 0) return { name: 'endpoints', ok: false, detail: `Missing: ${missing.join(', ')}.` };
-  const insecure = names.filter((name) => as[name] && !isAllowedUrl(as[name] ?? ''));
-  if (insecure.length > 0) return { name: 'endpoints', ok: false, detail: `Not https://: ${insecure.join(', ')}.` };
+  const insecure = names.filter((name) => as[name] && !isAllowedUrl(as[name] ?? '', allowPrivateNetwork));
+  if (insecure.length > 0) return { name: 'endpoints', ok: false, detail: `Not https:// or on a private address: ${insecure.join(', ')}.` };
   const present = names.filter((name) => as[name]).map((name) => name.replace('_endpoint', ''));
   return { name: 'endpoints', ok: true, detail: `Present: ${present.join(', ')}.` };
 }

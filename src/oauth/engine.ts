@@ -25,7 +25,7 @@ import type { OAuthEngine, OAuthEngineOptions, ProviderConfig } from './types.js
  */
 export function createOAuthEngine(options: OAuthEngineOptions): OAuthEngine {
   const ctx: EngineContext = {
-    http: { fetch: options.fetch, timeoutMs: options.httpTimeoutMs },
+    http: { fetch: options.fetch, timeoutMs: options.httpTimeoutMs, allowPrivateNetwork: options.allowPrivateNetwork === true },
     now: options.now,
     metadata: new TtlCache<oauth.AuthorizationServer>(options.discoveryTtlMs, options.now),
     revocationTimeoutMs: options.revocationTimeoutMs ?? options.httpTimeoutMs,

@@ -1,18 +1,23 @@
 /**
  * Outbound HTTP for the engine: every request goes through the injected fetch,
- * with a timeout, and only to https:// (or http:// on the loopback interface,
- * for tests and local providers).
+ * with a timeout and a capped answer (about 1 MiB), and only to public
+ * https:// addresses, checked again at connect time after DNS resolution
+ * (network_guard.ts). APP_ALLOW_PRIVATE_NETWORK=true allows private addresses
+ * and plain http (tests, local providers).
  */
 import * as oauth from 'oauth4webapi';
 import { OAuthError } from './errors.js';
+import { oauthError } from './error_mapping.js';
+import { isPrivateAddress, privateAddressCause, publicOnlyDispatcher } from './network_guard.js';
+import { cappedResponse, ResponseTooLargeError } from '../util/read_capped.js';
 
 export interface HttpDeps {
   fetch: typeof fetch;
   /** Timeout of each request, in ms. */
   timeoutMs: number;
+  /** APP_ALLOW_PRIVATE_NETWORK: no address filter, plain http allowed. */
+  allowPrivateNetwork?: boolean;
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** `new URL()` without the throw (URL.parse is missing from early Node 20 releases). */
 export function parseUrl(url: string): URL | null {
@@ -23,43 +28,61 @@ export function parseUrl(url: string): URL | null {
   }
 }
 
-/** True for http:// URLs on the loopback interface, the only plain-HTTP targets allowed. */
-export function isLoopbackHttp(url: string | URL): boolean {
-  const parsed = typeof url === 'string' ? parseUrl(url) : url;
-  return parsed !== null && parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname);
+const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/** True for a URL naming a private address literally (or localhost): no DNS needed to refuse it. */
+function namesPrivateHost(url: URL): boolean {
+  const host = bareHost(url).toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host);
 }
 
-/** True for https:// URLs and loopback http:// URLs. */
-export function isAllowedUrl(url: string | URL): boolean {
+/** True for URLs the engine may call: https:// to a public host, or anything http(s) when private networks are allowed. */
+export function isAllowedUrl(url: string | URL, allowPrivateNetwork = false): boolean {
   const parsed = typeof url === 'string' ? parseUrl(url) : url;
-  return parsed !== null && (parsed.protocol === 'https:' || isLoopbackHttp(parsed));
+  if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
+  if (allowPrivateNetwork) return true;
+  return parsed.protocol === 'https:' && !namesPrivateHost(parsed);
 }
 
-function assertAllowedUrl(url: string): void {
-  if (!isAllowedUrl(url)) {
-    throw new OAuthError('config', 'The provider is not configured correctly. Ask an admin to check it.', {
-      adminDetail: `Refused to call ${parseUrl(url)?.origin ?? 'an invalid URL'}: provider URLs must use https:// (http:// only on 127.0.0.1 or localhost).`,
-    });
+function assertAllowedUrl(http: HttpDeps, url: string): void {
+  if (isAllowedUrl(url, http.allowPrivateNetwork)) return;
+  const parsed = parseUrl(url);
+  const why =
+    parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') && namesPrivateHost(parsed)
+      ? `${bareHost(parsed)} is a private address; set APP_ALLOW_PRIVATE_NETWORK=true if this is intended.`
+      : 'provider URLs must use https:// (http:// only with APP_ALLOW_PRIVATE_NETWORK=true).';
+  throw new OAuthError('config', 'The provider is not configured correctly. Ask an admin to check it.', {
+    adminDetail: `Refused to call ${parsed?.origin ?? 'an invalid URL'}: ${why}`,
+  });
+}
+
+/** The one fetch of the engine: URL rule, address filter at connect time, capped answer, clear errors. */
+async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Promise<Response> {
+  assertAllowedUrl(http, url);
+  const dispatcher = http.allowPrivateNetwork ? {} : { dispatcher: publicOnlyDispatcher() };
+  try {
+    return await cappedResponse(await http.fetch(url, { ...init, ...dispatcher } as RequestInit));
+  } catch (err) {
+    const privateAddress = privateAddressCause(err);
+    if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}.`);
+    if (err instanceof ResponseTooLargeError) throw oauthError('provider_error', `${parseUrl(url)?.origin} answered with a body larger than the limit (${err.message}).`);
+    throw err;
   }
 }
 
 /**
- * oauth4webapi request options for a call to `endpoint`: the injected fetch, the
- * timeout, and `allowInsecureRequests` only when that endpoint is loopback http.
+ * oauth4webapi request options for a call to `endpoint`: the guarded fetch, the
+ * timeout, and `allowInsecureRequests` only for http when private networks are allowed.
  */
 export function requestOptions(http: HttpDeps, endpoint: string | undefined) {
   return {
-    [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => {
-      assertAllowedUrl(url);
-      return http.fetch(url, init as RequestInit);
-    },
+    [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => guardedFetch(http, url, init as RequestInit),
     signal: () => AbortSignal.timeout(http.timeoutMs),
-    [oauth.allowInsecureRequests]: endpoint !== undefined && isLoopbackHttp(endpoint),
+    [oauth.allowInsecureRequests]: endpoint !== undefined && http.allowPrivateNetwork === true && parseUrl(endpoint)?.protocol === 'http:',
   };
 }
 
 /** A plain request (no oauth4webapi helper exists for it): same guard and timeout. */
 export function send(http: HttpDeps, url: string, init: RequestInit = {}): Promise<Response> {
-  assertAllowedUrl(url);
-  return http.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(http.timeoutMs) });
+  return guardedFetch(http, url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(http.timeoutMs) });
 }

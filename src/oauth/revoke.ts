@@ -18,7 +18,7 @@ export async function revokeTokens(
   ctx: EngineContext, resolve: ResolveFn, config: ProviderConfig, tokens: TokenSet,
 ): Promise<RevocationResult> {
   const secrets = [tokens.access_token, tokens.refresh_token, config.client_secret];
-  const http: HttpDeps = { fetch: ctx.http.fetch, timeoutMs: ctx.revocationTimeoutMs };
+  const http: HttpDeps = { ...ctx.http, timeoutMs: ctx.revocationTimeoutMs };
   try {
     const resolved = await resolve(config);
     if (resolved.preset.revoke) {

@@ -160,6 +160,8 @@ export interface OAuthEngineOptions {
   discoveryTtlMs: number;
   /** Timeout of each revocation request, in ms (default: httpTimeoutMs). */
   revocationTimeoutMs?: number;
+  /** Allow private/loopback provider addresses and plain http (default false: refused after DNS resolution). */
+  allowPrivateNetwork?: boolean;
 }
 
 /** The engine: stateless but for the discovery cache. */

@@ -102,14 +102,14 @@ describe('the App over HTTP', () => {
   });
 
   it('when the path is unknown, then HTTP 200 with an error naming it', async () => {
-    const res = await post('/nope', { context: {} }, await jwt());
+    const res = await post('/nope', { context: {} }, await jwt({ acting_user_id: 'u1' }));
     assert.deepEqual(res, { status: 200, json: { type: 'error', text: 'Unknown call path "/nope".' } });
   });
 
-  it('when a non-admin calls an admin path directly, then it is refused', async () => {
-    const res = await post('/provider/add', { context: { acting_user: { id: 'u1', roles: 'system_user' } }, values: { preset: 'oidc' } }, await jwt({ acting_user_id: 'u1' }));
+  it('when a body claims system_admin but carries no token Mattermost could confirm, then an admin path is refused', async () => {
+    const res = await post('/provider/add', { context: { acting_user: { id: 'u1', roles: 'system_user system_admin' } }, values: { preset: 'oidc' } }, await jwt({ acting_user_id: 'u1' }));
     assert.equal(res.json.type, 'error');
-    assert.match(res.json.text, /Only system admins/);
+    assert.match(res.json.text, /did not receive your access token/);
   });
 
   it('when calls are made, then each writes one JSON log line with path, user, duration and outcome, and no secret', async () => {

@@ -76,7 +76,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const backend = await startBackend(options.fake ?? {});
     cleanups.push(() => backend.close());
     const clock = { offsetMs: 0 };
-    const app = await startApp(backend.name === 'real' ? { APP_MATTERMOST_URL: backend.siteUrl } : {}, { now: () => Date.now() + clock.offsetMs });
+    const app = await startApp({ APP_MATTERMOST_URL: backend.siteUrl }, { now: () => Date.now() + clock.offsetMs });
     cleanups.push(() => app.close());
     await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
     await removeLeftoverProviders(backend);

@@ -9,6 +9,7 @@ import type { ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from 
 import { PROVIDER_ID } from '../../store/provider_records.js';
 import { UserFacingError } from '../errors.js';
 import { isPreset } from './provider_form.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -68,7 +69,7 @@ export function readProviderInput(req: CallRequest, { keepSecret, fixedId, regis
     const problem = field.key === 'tenant' ? (/^[A-Za-z0-9.-]{1,64}$/.test(value) ? undefined : 'is not a tenant name or id') : checkUrl(value);
     if (problem) errors[name] = `${field.label} ${problem}`;
     else if (field.key.startsWith('endpoints.')) endpoints[field.key.slice('endpoints.'.length) as keyof ProviderEndpoints] = value;
-    else config[field.key as 'issuer' | 'base_url' | 'tenant'] = value.replace(/\/+$/, '') || value;
+    else config[field.key as 'issuer' | 'base_url' | 'tenant'] = trimTrailingSlashes(value) || value;
   }
   if (Object.keys(endpoints).length > 0) config.endpoints = endpoints;
 

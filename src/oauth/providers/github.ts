@@ -8,6 +8,7 @@
 import { type ProviderPreset, firstString } from './preset.js';
 import { oauthErrorResponse, peekJsonObject } from './shim.js';
 import type { ProviderConfig } from '../types.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 const GITHUB_COM = 'https://github.com';
 
@@ -19,7 +20,7 @@ const RFC_ERROR_FOR: Record<string, string> = {
 };
 
 function webBase(config: ProviderConfig): string {
-  return (config.base_url ?? GITHUB_COM).replace(/\/+$/, '');
+  return trimTrailingSlashes(config.base_url ?? GITHUB_COM);
 }
 
 function apiBase(config: ProviderConfig): string {

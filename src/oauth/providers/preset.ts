@@ -10,6 +10,7 @@ import type {
   AccountInfo, PresetName, ProviderConfig, ProviderEndpoints, RevocationResult,
   TokenEndpointAuthMethod, TokenSet,
 } from '../types.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** A setting the admin form asks for, beyond client id, secret and scopes. */
 export interface PresetField {
@@ -109,7 +110,7 @@ export const OIDC_LABEL_KEYS = ['preferred_username', 'email', 'name', 'nickname
 export function requireBaseUrl(config: ProviderConfig, fallback?: string): string {
   const base = config.base_url ?? fallback;
   if (!base) throw missingField(config, 'base_url');
-  return base.replace(/\/+$/, '');
+  return trimTrailingSlashes(base);
 }
 
 /** The config error for a preset field the admin left empty. */

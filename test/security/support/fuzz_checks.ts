@@ -4,6 +4,7 @@ import vm from 'node:vm';
 import type { SecretAudit } from './audit.js';
 import type { FuzzInput } from './fuzz_requests.js';
 import type { RawAnswer } from './signed.js';
+import { NO_USER_PATHS } from '../../../src/http/caller_checks.js';
 
 const TYPES = new Set(['ok', 'error', 'form', 'navigate']);
 
@@ -41,6 +42,9 @@ export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: Secret
     // mismatch is checked after parsing), or a path express cannot decode (e.g. /%zz).
     const refusedEarlier = (input.jwt === 'other_user' || !decodable(input.path)) && status === 200 && json?.type === 'error';
     if (status !== 401 && !refusedEarlier) return `a broken JWT (${input.jwt}) got HTTP ${status}`;
+  } else if (status === 401 && input.actingUserId === undefined && !NO_USER_PATHS.has(input.path)) {
+    // A signed call without acting_user_id on a path the plugin always calls with a user: refused as unauthenticated.
+    if (input.cls !== 'any' && input.cls !== 'refused') return `HTTP 401 for ${input.cls}`;
   } else if (status !== 200) return `HTTP ${status}`;
   if (typeof json !== 'object' || json === null || !TYPES.has(json.type)) return `not a call response: ${answer.body.slice(0, 120)}`;
   if (json.type === 'error' && (typeof json.text !== 'string' || json.text === '')) return 'an error without text';

@@ -73,6 +73,8 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
   const backend = await FakeBackend.start();
   const fake = backend.fake;
   const proxy = await startKvProxy(() => fake.siteUrl);
+  // The App reaches Mattermost through the proxy, and only the configured Mattermost gets calls.
+  fake.state.announcedSiteUrl = proxy.url;
   const clock = { offsetMs: 0 };
   const audit = new SecretAudit();
   const baseEnv = {

@@ -31,7 +31,7 @@ export function buildContext(state: FakeState, siteUrl: string, expand: Expand, 
   const appId = app.manifest.app_id as string;
   const ctx: Record<string, any> = {
     app_id: '',
-    mattermost_site_url: siteUrl,
+    mattermost_site_url: state.announcedSiteUrl ?? siteUrl,
     app_path: `${PLUGIN}/apps/${appId}`,
     bot_user_id: app.botUserId,
     bot_access_token: state.issueAppToken(app.botUserId, true),

@@ -3,7 +3,7 @@
  * its token rules (App sessions only; oauth2/app needs a system admin acting
  * user, else 401; oauth2/user a non-bot acting user), the 8 KiB limit (500), invalid
  * JSON (400), GET kv answering {} and GET oauth2/user an empty body when unset.
- * Plus the Mattermost REST calls the App makes for DMs.
+ * Plus the Mattermost REST calls the App makes: users/me (admin checks) and DMs.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { PLUGIN } from './call_app.js';
@@ -99,6 +99,15 @@ function oauth2Routes(state: FakeState, router: Router): void {
 }
 
 function mattermostRoutes(state: FakeState, router: Router): void {
+  // Any session, App-issued or login, as the real server: the token's own user, roles included.
+  router.get('/api/v4/users/me', (req, res) => {
+    const bearer = req.get('authorization')?.match(/^bearer\s+(\S+)$/i)?.[1] ?? '';
+    const userId = state.appTokens.get(bearer)?.userId ?? state.sessions.get(bearer);
+    const user = userId ? state.users.get(userId) : undefined;
+    if (!user) return void res.status(401).json({ id: 'api.context.session_expired.app_error', status_code: 401 });
+    if (state.appTokens.has(bearer)) state.appRequests.push({ method: 'GET', path: req.path, userId: user.id, isBot: user.is_bot, status: 200 });
+    res.json({ id: user.id, username: user.username, email: user.email, roles: user.roles, is_bot: user.is_bot || undefined });
+  });
   router.post('/api/v4/channels/direct', (req, res) => {
     const s = appSession(state, req, res);
     if (!s) return;

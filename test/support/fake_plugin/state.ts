@@ -48,6 +48,11 @@ export class FakeState {
   refreshEvents: string[] = [];
   appRequests: AppRequest[] = [];
   app: InstalledApp | undefined;
+  /**
+   * The context's mattermost_site_url when the App reaches the server through
+   * something in front of it (the security suite's proxy); the site URL otherwise.
+   */
+  announcedSiteUrl: string | undefined;
 
   constructor(readonly now: () => number) {}
 

@@ -53,6 +53,14 @@ function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): 
     if (answer.form) answer.form = cleanForm(answer.form);
     res.json({ ...answer, app_metadata: { bot_user_id: state.app!.botUserId, bot_username: state.app!.manifest.app_id } });
   });
+  // GetApp (P:server/proxy/list.go): any logged-in user; for non-sysadmins the OAuth2 data is blanked but not the JWT secret.
+  router.get(`${PLUGIN}/api/v1/apps/:appId`, (req, res) => {
+    const userId = sessionUser(state, req);
+    if (!userId) return void res.status(401).type('text/plain').send('not logged in');
+    const app = state.app!;
+    const admin = state.users.get(userId)?.roles.split(' ').includes('system_admin');
+    res.json({ ...app.manifest, deploy_type: 'http', secret: app.jwtSecret, bot_user_id: app.botUserId, remote_oauth2: admin ? (state.oauth2App ?? {}) : {} });
+  });
   router.get(`${PLUGIN}/api/v1/bindings`, async (req, res) => {
     const userId = sessionUser(state, req);
     if (!userId) return void res.status(401).type('text/plain').send('not logged in');

@@ -21,6 +21,8 @@ export function engineFor(options: { fetch?: typeof fetch; now?: () => number; d
     now: options.now ?? Date.now,
     httpTimeoutMs: 5000,
     discoveryTtlMs: options.discoveryTtlMs ?? 60_000,
+    // The test provider listens on 127.0.0.1.
+    allowPrivateNetwork: true,
   });
 }
 

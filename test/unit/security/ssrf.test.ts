@@ -1,0 +1,61 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { lookup } from 'node:dns/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { send } from '../../../src/oauth/http.js';
+import { isPrivateAddress } from '../../../src/oauth/network_guard.js';
+import { OAuthError } from '../../../src/oauth/errors.js';
+
+let server: Server;
+let port: number;
+let connections = 0;
+
+const guarded = { fetch: globalThis.fetch, timeoutMs: 2000 };
+const open = { ...guarded, allowPrivateNetwork: true };
+
+function refusedFor(pattern: RegExp) {
+  return (err: unknown) => err instanceof OAuthError && err.code === 'config' && pattern.test(err.adminDetail ?? '');
+}
+
+describe('SSRF guard on provider requests', () => {
+  before(async () => {
+    server = createServer((_req, res) => res.end('{}'));
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.100.100.200', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00:ec2::254', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe']) {
+    it(`when an address is ${address}, then it is private`, () => assert.equal(isPrivateAddress(address), true));
+  }
+  for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700:4700::1111']) {
+    it(`when an address is ${address}, then it is public`, () => assert.equal(isPrivateAddress(address), false));
+  }
+
+  it('when a URL names a private address literally or plain http, then it is refused before any connection', async () => {
+    const before = connections;
+    await assert.rejects(send(guarded, `https://127.0.0.1:${port}/x`), refusedFor(/private address; set APP_ALLOW_PRIVATE_NETWORK=true/));
+    await assert.rejects(send(guarded, `https://[::ffff:7f00:1]:${port}/x`), refusedFor(/private address/));
+    await assert.rejects(send(guarded, `https://localhost:${port}/x`), refusedFor(/private address/));
+    await assert.rejects(send(guarded, `http://provider.example.com/x`), refusedFor(/must use https/));
+    assert.equal(connections, before);
+  });
+
+  it('when a host name resolves to a private address, then the request is refused after DNS resolution, at connect time', async () => {
+    // The machine's own name: not a literal, so only the connect-time lookup can catch it.
+    const name = hostname();
+    const resolved = await lookup(name, { all: true });
+    assert.ok(resolved.every((a) => isPrivateAddress(a.address)), `${name} resolves to ${JSON.stringify(resolved)} here`);
+    const before = connections;
+    await assert.rejects(send(guarded, `https://${name}:${port}/x`), refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set APP_ALLOW_PRIVATE_NETWORK=true if this is intended`)));
+    assert.equal(connections, before, 'no connection was made');
+  });
+
+  it('when APP_ALLOW_PRIVATE_NETWORK is on, then the same loopback provider is reached over http', async () => {
+    const response = await send(open, `http://127.0.0.1:${port}/x`);
+    assert.equal(await response.text(), '{}');
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { send } from '../../../src/mattermost/http.js';
+import { requireBaseUrl } from '../../../src/oauth/providers/preset.js';
+import { trimTrailingSlashes } from '../../../src/util/trim_slashes.js';
+
+// 40,000 slashes then a letter: /\/+$/ tries every start and backtracks over the run (about 8e8 steps).
+const hostile = `http://127.0.0.1/${'/'.repeat(40_000)}x`;
+
+function timed(work: () => unknown): number {
+  const started = performance.now();
+  work();
+  return performance.now() - started;
+}
+
+describe('trailing-slash trim on unbounded input', () => {
+  it('when slashes end a string, then they are dropped and nothing else is', () => {
+    assert.equal(trimTrailingSlashes('https://a.example/x///'), 'https://a.example/x');
+    assert.equal(trimTrailingSlashes('https://a.example'), 'https://a.example');
+    assert.equal(trimTrailingSlashes('///'), '');
+  });
+
+  it('when a site URL is a long run of slashes followed by a letter, then the Mattermost driver builds its URL in linear time', async () => {
+    let seen = '';
+    const fetch = (async (url: string) => {
+      seen = url;
+      return new Response('{}');
+    }) as unknown as typeof globalThis.fetch;
+    const started = performance.now();
+    await send({ siteUrl: hostile, token: 't', fetch }, { method: 'GET', path: '/api/v4/users/me' });
+    assert.ok(performance.now() - started < 150, `took ${Math.round(performance.now() - started)} ms`);
+    assert.ok(seen.endsWith('x/api/v4/users/me'));
+  });
+
+  it('when a provider base URL is hostile, then it is trimmed in linear time', () => {
+    const ms = timed(() => requireBaseUrl({ id: 'p', preset: 'gitlab', base_url: hostile } as never));
+    assert.ok(ms < 150, `took ${Math.round(ms)} ms`);
+  });
+});
