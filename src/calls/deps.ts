@@ -6,14 +6,18 @@
 import type { CallRequest, CallResponse } from '../apps/types.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log/logger.js';
+import type { SealBinding } from '../oauth/crypto.js';
 import type { OAuthEngine } from '../oauth/types.js';
 import type { ReportIndex } from '../store/report_index.js';
 
-/** Seals secrets at rest (AES-256-GCM, key id beside the ciphertext). */
+/**
+ * Seals secrets at rest (AES-256-GCM, key id beside the ciphertext), bound to
+ * the slot they belong to: a value opens only with the binding it was sealed with.
+ */
 export interface SecretSealer {
-  seal(plaintext: string): string;
-  /** stale: sealed with an older key, so the caller re-seals it. */
-  open(sealed: string): { plaintext: string; stale: boolean };
+  seal(plaintext: string, binding: SealBinding): string;
+  /** stale: sealed with an older key or the older unbound format, so the caller re-seals it. */
+  open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
 }
 
 export interface Deps {

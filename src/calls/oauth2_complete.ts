@@ -20,6 +20,7 @@ import { md } from './format.js';
 import { sendDm } from './notify.js';
 import { stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
+import { tokenSlot, userTokenStore } from './seal_slots.js';
 import { mapError } from '../http/error_mapper.js';
 import { isOAuthError } from '../oauth/errors.js';
 
@@ -53,7 +54,7 @@ async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState
     throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
   });
   checkSameAccount(summary, stored, done);
-  await tokens.save(stored.id, done.tokens);
+  await tokens.save(stored.id, done.tokens, tokenSlot(actingUser(req).id, stored));
   const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
   const { pending: _pending, ...rest } = summary;
   return { ...rest, connections: { ...summary.connections, [stored.id]: connection } };
@@ -65,7 +66,7 @@ export const oauth2Complete: Handler = async (req, deps) => {
   const summary = userStateOf(req);
   const { provider, rest } = takeFlow(summary, state, deps.now());
   const stored = findProvider(req.context.oauth2?.data, provider);
-  const tokens = new TokenStore(userClient(req, deps), deps.sealer);
+  const tokens = userTokenStore(req, deps);
   let tokenSaved = false;
   try {
     if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);

@@ -10,12 +10,14 @@ import type { ProvidersDoc, StoredProvider } from '../../store/provider_records.
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
 import { UserFacingError } from '../errors.js';
+import { clientSecretSlot } from '../seal_slots.js';
 
 /** oauth2/app has one client slot; ours holds a placeholder and the providers live in `data`. */
 const CLIENT_SLOT = { client_id: 'oauth2-connect', client_secret: '' };
 
 export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredProvider, registered = false): StoredProvider {
   const now = deps.now();
+  deps.logger.addSecrets(config.client_secret);
   return {
     id: config.id,
     display_name: config.display_name,
@@ -25,7 +27,7 @@ export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredPr
     ...(config.tenant && { tenant: config.tenant }),
     ...(config.endpoints && { endpoints: config.endpoints }),
     client_id: config.client_id,
-    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret) }),
+    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret, clientSecretSlot(config)) }),
     auth: config.token_endpoint_auth_method,
     scopes: config.scopes,
     ...(config.extra_authorize_params && { params: config.extra_authorize_params }),

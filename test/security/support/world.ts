@@ -13,6 +13,7 @@ import type { ScenarioUser } from '../../scenarios/backend.js';
 import type { TokenSet } from '../../../src/oauth/types.js';
 import { SecretAudit } from './audit.js';
 import { startKvProxy, type KvProxy } from './kv_proxy.js';
+import { openTokens } from '../../support/sealed_slots.js';
 import { randomBytes } from 'node:crypto';
 
 export const APP_ID = 'oauth2-connect';
@@ -117,7 +118,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
     storedTokens: (user, providerId) => {
       const raw = rawOf(user, providerId);
       if (!raw) return undefined;
-      return JSON.parse(app.deps.sealer.open((JSON.parse(raw) as { s: string }).s).plaintext) as TokenSet;
+      return openTokens(app.deps.sealer, fake.state.oauth2App?.data, user.id, providerId, (JSON.parse(raw) as { s: string }).s);
     },
     close: async () => {
       audit.collectTokens(fake.state, app);
