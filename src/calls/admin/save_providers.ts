@@ -6,7 +6,7 @@
 import type { CallRequest } from '../../apps/types.js';
 import { MAX_VALUE_BYTES } from '../../mattermost/apps_client.js';
 import type { ProviderConfig } from '../../oauth/types.js';
-import type { ProvidersDoc, StoredProvider } from '../../store/provider_records.js';
+import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../store/provider_records.js';
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
 import { UserFacingError } from '../errors.js';
@@ -37,8 +37,20 @@ export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredPr
   };
 }
 
+/** A secret sealed with an older key or the older unbound format is re-sealed whenever the list is written. */
+function resealed(p: StoredProvider, deps: Deps): StoredProvider {
+  if (p.sealed_secret === undefined) return p;
+  const slot = clientSecretSlot(toProviderConfig(p, undefined));
+  try {
+    const { plaintext, stale } = deps.sealer.open(p.sealed_secret, slot);
+    return stale ? { ...p, sealed_secret: deps.sealer.seal(plaintext, slot) } : p;
+  } catch {
+    return p; // Unreadable here (wrong key or slot): kept as it is, never deleted.
+  }
+}
+
 export async function saveProviders(req: CallRequest, deps: Deps, providers: StoredProvider[]): Promise<void> {
-  const doc: ProvidersDoc = { v: 1, providers };
+  const doc: ProvidersDoc = { v: 1, providers: providers.map((p) => resealed(p, deps)) };
   const body = { ...CLIENT_SLOT, data: doc };
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > MAX_VALUE_BYTES) {
