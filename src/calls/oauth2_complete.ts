@@ -8,7 +8,6 @@
  */
 import { ok } from '../apps/responses.js';
 import type { CallRequest } from '../apps/types.js';
-import { requiredText } from '../apps/values.js';
 import { findProvider, type StoredProvider } from '../store/provider_records.js';
 import { TokenStore } from '../store/token_store.js';
 import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
@@ -18,7 +17,7 @@ import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import { sendDm } from './notify.js';
-import { stateHash } from './oauth2_connect.js';
+import { pluginState, stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';
 import { mapError } from '../http/error_mapper.js';
@@ -62,7 +61,7 @@ async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState
 
 export const oauth2Complete: Handler = async (req, deps) => {
   const user = actingUser(req);
-  const state = requiredText(req.values, 'state', 'The state');
+  const state = pluginState(req, user.id);
   const summary = userStateOf(req);
   const { provider, rest } = takeFlow(summary, state, deps.now());
   const stored = findProvider(req.context.oauth2?.data, provider);

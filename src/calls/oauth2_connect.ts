@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ok } from '../apps/responses.js';
+import type { CallRequest } from '../apps/types.js';
 import { requiredText } from '../apps/values.js';
 import { FLOW_TTL_MS, liveFlows } from '../store/user_state.js';
 import { findProvider } from '../store/provider_records.js';
@@ -17,12 +18,26 @@ import { UserFacingError } from './errors.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);
 
+/** The plugin's state: base64url of 15 random bytes, ".", the user id (P:server/store/oauth2.go CreateState). */
+const STATE_FORMAT = /^[A-Za-z0-9_-]{20}\.([A-Za-z0-9]{1,64})$/;
+
+/**
+ * The state as the plugin makes it, for this user; checked before anything
+ * (PKCE verifier, nonce, flow hash) is derived from it.
+ */
+export function pluginState(req: CallRequest, userId: string): string {
+  const state = requiredText(req.values, 'state', 'The state');
+  const owner = STATE_FORMAT.exec(state)?.[1];
+  if (owner === undefined) throw new UserFacingError(`This link's state is not one the Apps plugin makes. ${START_AGAIN}`);
+  if (owner !== userId) throw new UserFacingError(`This connect link belongs to another session. ${START_AGAIN}`);
+  return state;
+}
+
 const START_AGAIN = 'Start again with `/oauth2 connect <provider>` in Mattermost.';
 
 export const oauth2Connect: Handler = async (req, deps) => {
   const user = actingUser(req);
-  const state = requiredText(req.values, 'state', 'The state');
-  if (!state.endsWith(`.${user.id}`)) throw new UserFacingError(`This connect link belongs to another session. ${START_AGAIN}`);
+  const state = pluginState(req, user.id);
   const summary = userStateOf(req);
   const now = deps.now();
   if (!summary.pending || now - summary.pending.at > FLOW_TTL_MS) throw new UserFacingError(`This connect link has expired or was not started from Mattermost. ${START_AGAIN}`);
