@@ -20,6 +20,7 @@ import { sendDm } from './notify.js';
 import { pluginState, stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';
+import { PROVIDER_PARAM, providerRedirectUri } from './redirect_uri.js';
 import { mapError } from '../http/error_mapper.js';
 import { isOAuthError } from '../oauth/errors.js';
 
@@ -33,6 +34,14 @@ function takeFlow(summary: UserState, state: string, now: number): { provider: s
   return { provider: flow.p, rest };
 }
 
+/** The redirect names its provider (see redirect_uri.ts): one that differs from the flow's is a mix-up, refused before any request. */
+function checkRedirectProvider(req: CallRequest, stored: StoredProvider): void {
+  if (req.values?.[PROVIDER_PARAM] === stored.id) return;
+  throw new UserFacingError(
+    `This sign-in came back through another provider's redirect address than the ${md(stored.display_name)} sign-in you started, so it was not used (a mix-up between providers). ${START_AGAIN}`,
+  );
+}
+
 function checkSameAccount(summary: UserState, stored: StoredProvider, done: CompletedAuthorization): void {
   const existing = summary.connections[stored.id];
   if (existing && existing.sub !== done.account.sub) {
@@ -44,9 +53,10 @@ function checkSameAccount(summary: UserState, stored: StoredProvider, done: Comp
 }
 
 async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string, tokens: TokenStore): Promise<UserState> {
-  const redirectUri = req.context.oauth2?.complete_url;
-  if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
-  const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const completeUrl = req.context.oauth2?.complete_url;
+  if (!completeUrl) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
+  const redirectUri = providerRedirectUri(completeUrl, stored.id);
+  const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== PROVIDER_PARAM));
   const { code_verifier, nonce } = deps.flowSecrets(state);
   const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce }).catch((err: unknown) => {
     if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
@@ -69,6 +79,7 @@ export const oauth2Complete: Handler = async (req, deps) => {
   let tokenSaved = false;
   try {
     if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);
+    checkRedirectProvider(req, stored);
     const updated = await exchangeAndStore(req, deps, rest, stored, state, tokens);
     tokenSaved = !summary.connections[stored.id];
     await userClient(req, deps).storeOAuth2User(updated);

@@ -15,6 +15,7 @@ import { actingUser, userClient, userStateOf } from './context.js';
 import { dmChannel } from './notify.js';
 import { openProvider } from './provider_access.js';
 import { UserFacingError } from './errors.js';
+import { providerRedirectUri } from './redirect_uri.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);
 
@@ -47,7 +48,7 @@ export const oauth2Connect: Handler = async (req, deps) => {
   if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
 
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: redirectUri, code_verifier, nonce });
+  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: providerRedirectUri(redirectUri, stored.id), code_verifier, nonce });
   const flows = [...liveFlows(summary.flows, now).filter((f) => f.p !== stored.id), { h: stateHash(state), p: stored.id, at: now }];
   const dm = await dmChannel(req, deps, summary).catch(() => undefined);
   await userClient(req, deps).storeOAuth2User({ ...summary, flows, ...(dm && { dm }) });

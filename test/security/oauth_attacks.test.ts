@@ -4,6 +4,7 @@ import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { callAppAs, flowTo, register, say, summaryOf } from './support/flows.js';
+import { providerRedirects } from '../support/redirects.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;
@@ -18,7 +19,7 @@ const codes = () => world.provider.counters.code + second.counters.code;
 describe('OAuth attacks through the real flow', () => {
   before(async () => {
     world = await startSecurityWorld();
-    second = await startOidcProvider({ redirectUris: [world.completeUrl] });
+    second = await startOidcProvider({ redirectUris: providerRedirects(world.completeUrl) });
     world.audit.add(...Object.values(second.clients).map((c) => c.client_secret));
     alice = await world.backend.createUser('alice');
     bob = await world.backend.createUser('bob');

@@ -14,6 +14,7 @@ import type { TokenSet } from '../../../src/oauth/types.js';
 import { SecretAudit } from './audit.js';
 import { startKvProxy, type KvProxy } from './kv_proxy.js';
 import { openTokens } from '../../support/sealed_slots.js';
+import { providerRedirects } from '../../support/redirects.js';
 import { randomBytes } from 'node:crypto';
 
 export const APP_ID = 'oauth2-connect';
@@ -90,7 +91,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
   let app = await launch(baseEnv);
   await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
   const completeUrl = `${backend.siteUrl}/plugins/com.mattermost.apps/apps/${APP_ID}/oauth2/remote/complete`;
-  const provider = await startOidcProvider({ redirectUris: [completeUrl], ...options.provider });
+  const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), ...options.provider });
   audit.add(...Object.values(provider.clients).map((c) => c.client_secret));
 
   const rawOf = (user: ScenarioUser, providerId: string) => fake.state.kv.get(fake.state.kvKey(user.id, 't', providerId));
