@@ -5,8 +5,7 @@
  */
 import type { CallRequest } from '../apps/types.js';
 import type { PanelProvider } from '../apps/panel_types.js';
-import { TokenStore } from '../store/token_store.js';
-import { actingUser, providersOf, userClient, userStateOf } from './context.js';
+import { actingUser, providersOf, userStateOf } from './context.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';
 import { NOT_HERE, isWrongBinding } from './token_access.js';
 import type { Deps } from './deps.js';

@@ -5,7 +5,7 @@
  */
 import { okRefresh } from '../apps/responses.js';
 import type { StoredProvider } from '../store/provider_records.js';
-import { TokenStore } from '../store/token_store.js';
+import type { TokenStore } from '../store/token_store.js';
 import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from './errors.js';

@@ -9,7 +9,7 @@
 import { ok } from '../apps/responses.js';
 import type { CallRequest } from '../apps/types.js';
 import { findProvider, type StoredProvider } from '../store/provider_records.js';
-import { TokenStore } from '../store/token_store.js';
+import type { TokenStore } from '../store/token_store.js';
 import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
 import type { CompletedAuthorization } from '../oauth/types.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';

@@ -9,7 +9,6 @@ import { getFreshToken } from '../oauth/token_manager.js';
 import { isOAuthError } from '../oauth/errors.js';
 import type { TokenSet } from '../oauth/types.js';
 import type { StoredProvider } from '../store/provider_records.js';
-import { TokenStore } from '../store/token_store.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';
 import type { Deps } from './deps.js';
 import { UserFacingError } from './errors.js';
