@@ -48,7 +48,7 @@ describe('OAuth attacks through the real flow', () => {
     assert.equal(asBob.status, 403);
     const params = paramsOf(flow.completeUrl);
     const complete = await callAppAs(world, bob, CallPath.oauth2Complete, params);
-    assert.match(complete.json.text, /expired or was already used/);
+    assert.match(complete.json.text, /belongs to another session|expired or was already used/);
     const connectAsBob = await callAppAs(world, bob, CallPath.oauth2Connect, { state: params.state! });
     assert.match(connectAsBob.json.text, /belongs to another session/);
     assert.equal(world.storedRaw(bob, 'idp'), undefined);
@@ -86,7 +86,8 @@ describe('OAuth attacks through the real flow', () => {
     assert.ok(paramsOf(other.completeUrl).code && paramsOf(honest.completeUrl).code);
     const exchanges = codes();
     for (const [code, iss, flow] of [[honest, honest, other], [other, other, honest]] as const) {
-      const mixed = { code: paramsOf(code.completeUrl).code!, iss: paramsOf(iss.completeUrl).iss!, state: paramsOf(flow.completeUrl).state! };
+      // The flow's own redirect URI (provider=<id>), so that the iss check is what refuses.
+      const mixed = { code: paramsOf(code.completeUrl).code!, iss: paramsOf(iss.completeUrl).iss!, state: paramsOf(flow.completeUrl).state!, provider: paramsOf(flow.completeUrl).provider! };
       const answer = await flow.complete(withParams(flow.completeUrl, mixed));
       assert.equal(answer.status, 500, `${JSON.stringify(mixed)} ${answer.text}`);
       assert.match(answer.text, /security check|issuer/i);
