@@ -5,15 +5,16 @@
  */
 import type { CallRequest } from '../apps/types.js';
 import type { PanelProvider } from '../apps/panel_types.js';
-import { TokenStore } from '../store/token_store.js';
-import { providersOf, userClient, userStateOf } from './context.js';
+import { actingUser, providersOf, userStateOf } from './context.js';
+import { tokenSlot, userTokenStore } from './seal_slots.js';
+import { NOT_HERE, isWrongBinding } from './token_access.js';
 import type { Deps } from './deps.js';
 
 export async function connectionView(req: CallRequest, deps: Deps): Promise<PanelProvider[]> {
   const summary = userStateOf(req);
   const providers = providersOf(req);
   const anyConnected = providers.some((p) => summary.connections[p.id]);
-  const store = anyConnected ? new TokenStore(userClient(req, deps), deps.sealer) : undefined;
+  const store = anyConnected ? userTokenStore(req, deps) : undefined;
   return Promise.all(
     providers.map(async (p): Promise<PanelProvider> => {
       const c = summary.connections[p.id];
@@ -22,12 +23,12 @@ export async function connectionView(req: CallRequest, deps: Deps): Promise<Pane
       let expiresAt: number | undefined;
       let unreadable: string | undefined;
       try {
-        expiresAt = (await store.load(p.id))?.expires_at;
+        expiresAt = (await store.load(p.id, tokenSlot(actingUser(req).id, p)))?.expires_at;
       } catch (err) {
         // Only a key problem is shown on the provider's line; Mattermost being unreachable fails the call with its own message.
         if (!(err instanceof Error && err.name === 'TokenCipherError')) throw err;
         deps.logger.warn('token unreadable', { provider: p.id, error: err });
-        unreadable = 'the App cannot read the stored token (ask a system admin to check the encryption key)';
+        unreadable = isWrongBinding(err) ? NOT_HERE : 'the App cannot read the stored token (ask a system admin to check the encryption key)';
       }
       const broken = c.broken ?? unreadable;
       return { ...base, connected: true, account_label: c.label, connected_at: c.since, ...(expiresAt !== undefined && { expires_at: expiresAt }), ...(broken && { broken: true, broken_reason: broken }) };

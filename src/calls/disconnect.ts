@@ -5,17 +5,20 @@
  */
 import { okRefresh } from '../apps/responses.js';
 import type { StoredProvider } from '../store/provider_records.js';
-import { TokenStore } from '../store/token_store.js';
+import type { TokenStore } from '../store/token_store.js';
 import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import { chosenProvider, openProvider } from './provider_access.js';
+import { tokenSlot, userTokenStore } from './seal_slots.js';
+import type { SealBinding } from '../oauth/crypto.js';
 
 /** The engine bounds each revocation request by APP_REVOCATION_TIMEOUT_MS and never throws. */
-async function revokeAtProvider(deps: Deps, stored: StoredProvider, store: TokenStore): Promise<string> {
+async function revokeAtProvider(deps: Deps, stored: StoredProvider, store: TokenStore, slot: SealBinding): Promise<string> {
   try {
-    const tokens = await store.load(stored.id);
+    // The token opens only for the origin it was issued by, so revocation never goes anywhere else.
+    const tokens = await store.load(stored.id, slot);
     if (!tokens) return 'No token was stored.';
     const result = await deps.engine.revoke(openProvider(stored, deps), tokens);
     if (!result.supported) return `${md(stored.display_name)} offers no way to revoke tokens; the token was deleted here. You can also remove the App's access in your ${md(stored.display_name)} account settings.`;
@@ -34,8 +37,8 @@ export const disconnect: Handler = async (req, deps) => {
   const connected = providersOf(req).filter((p) => summary.connections[p.id]);
   const stored = chosenProvider(req, connected, 'disconnect');
   if (!summary.connections[stored.id]) throw new UserFacingError(`You are not connected to ${md(stored.display_name)}.`);
-  const store = new TokenStore(userClient(req, deps), deps.sealer);
-  const revocation = await revokeAtProvider(deps, stored, store);
+  const store = userTokenStore(req, deps);
+  const revocation = await revokeAtProvider(deps, stored, store, tokenSlot(user.id, stored));
   await store.delete(stored.id);
   const { [stored.id]: _removed, ...connections } = summary.connections;
   await userClient(req, deps).storeOAuth2User({ ...summary, connections });

@@ -10,6 +10,8 @@ import { InputError } from '../apps/values.js';
 import { UserFacingError } from './errors.js';
 import { DriverInputError, MattermostApiError } from '../mattermost/errors.js';
 import { OAuthError } from '../oauth/errors.js';
+import { TokenCipherError, WRONG_BINDING_MESSAGE } from '../oauth/crypto.js';
+import { safeError } from '../log/logger.js';
 
 export interface MappedError {
   response: CallResponse;
@@ -44,6 +46,9 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof DriverInputError) {
     return { response: error(`The App could not store the data: ${err.message}.`), code: 'driver_input', log: { reason: err.message } };
   }
+  if (err instanceof TokenCipherError && err.reason === 'wrong_binding') {
+    return { response: error(`${WRONG_BINDING_MESSAGE} Reconnect, or (for a provider's client secret) re-enter it with \`/oauth2 provider edit\`.`), code: 'wrong_binding', log: { reason: err.message } };
+  }
   if (err instanceof Error && err.name === 'TokenCipherError') {
     const text = 'The App cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.';
     return { response: error(text), code: 'key_error', log: { reason: err.message } };
@@ -52,6 +57,6 @@ export function mapError(err: unknown): MappedError {
   return {
     response: error(`Something went wrong in the App (reference ${ref}). A system admin can find the details in the App's log.`),
     code: 'internal_error',
-    log: { ref, error: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
+    log: { ref, error: err instanceof Error ? safeError(err) : typeof err },
   };
 }

@@ -8,9 +8,8 @@
  */
 import { ok } from '../apps/responses.js';
 import type { CallRequest } from '../apps/types.js';
-import { requiredText } from '../apps/values.js';
 import { findProvider, type StoredProvider } from '../store/provider_records.js';
-import { TokenStore } from '../store/token_store.js';
+import type { TokenStore } from '../store/token_store.js';
 import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
 import type { CompletedAuthorization } from '../oauth/types.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';
@@ -18,9 +17,11 @@ import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import { sendDm } from './notify.js';
-import { stateHash } from './oauth2_connect.js';
+import { pluginState, stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
 import { mapError } from './error_mapper.js';
+import { tokenSlot, userTokenStore } from './seal_slots.js';
+import { PROVIDER_PARAM, providerRedirectUri } from './redirect_uri.js';
 import { isOAuthError } from '../oauth/errors.js';
 
 const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';
@@ -31,6 +32,14 @@ function takeFlow(summary: UserState, state: string, now: number): { provider: s
   const rest: UserState = { ...summary, flows: summary.flows.filter((f) => f.h !== hash && now - f.at < FLOW_TTL_MS) };
   if (!flow) throw new UserFacingError(`This connection attempt has expired or was already used. ${START_AGAIN}`);
   return { provider: flow.p, rest };
+}
+
+/** The redirect names its provider (see redirect_uri.ts): one that differs from the flow's is a mix-up, refused before any request. */
+function checkRedirectProvider(req: CallRequest, stored: StoredProvider): void {
+  if (req.values?.[PROVIDER_PARAM] === stored.id) return;
+  throw new UserFacingError(
+    `This sign-in came back through another provider's redirect address than the ${md(stored.display_name)} sign-in you started, so it was not used (a mix-up between providers). ${START_AGAIN}`,
+  );
 }
 
 function checkSameAccount(summary: UserState, stored: StoredProvider, done: CompletedAuthorization): void {
@@ -44,16 +53,17 @@ function checkSameAccount(summary: UserState, stored: StoredProvider, done: Comp
 }
 
 async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string, tokens: TokenStore): Promise<UserState> {
-  const redirectUri = req.context.oauth2?.complete_url;
-  if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
-  const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const completeUrl = req.context.oauth2?.complete_url;
+  if (!completeUrl) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
+  const redirectUri = providerRedirectUri(completeUrl, stored.id);
+  const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== PROVIDER_PARAM));
   const { code_verifier, nonce } = deps.flowSecrets(state);
   const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce }).catch((err: unknown) => {
     if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
     throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
   });
   checkSameAccount(summary, stored, done);
-  await tokens.save(stored.id, done.tokens);
+  await tokens.save(stored.id, done.tokens, tokenSlot(actingUser(req).id, stored));
   const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
   const { pending: _pending, ...rest } = summary;
   return { ...rest, connections: { ...summary.connections, [stored.id]: connection } };
@@ -61,14 +71,15 @@ async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState
 
 export const oauth2Complete: Handler = async (req, deps) => {
   const user = actingUser(req);
-  const state = requiredText(req.values, 'state', 'The state');
+  const state = pluginState(req, user.id);
   const summary = userStateOf(req);
   const { provider, rest } = takeFlow(summary, state, deps.now());
   const stored = findProvider(req.context.oauth2?.data, provider);
-  const tokens = new TokenStore(userClient(req, deps), deps.sealer);
+  const tokens = userTokenStore(req, deps);
   let tokenSaved = false;
   try {
     if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);
+    checkRedirectProvider(req, stored);
     const updated = await exchangeAndStore(req, deps, rest, stored, state, tokens);
     tokenSaved = !summary.connections[stored.id];
     await userClient(req, deps).storeOAuth2User(updated);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ok } from '../apps/responses.js';
+import type { CallRequest } from '../apps/types.js';
 import { requiredText } from '../apps/values.js';
 import { FLOW_TTL_MS, liveFlows } from '../store/user_state.js';
 import { findProvider } from '../store/provider_records.js';
@@ -14,15 +15,30 @@ import { actingUser, userClient, userStateOf } from './context.js';
 import { dmChannel } from './notify.js';
 import { openProvider } from './provider_access.js';
 import { UserFacingError } from './errors.js';
+import { providerRedirectUri } from './redirect_uri.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);
+
+/** The plugin's state: base64url of 15 random bytes, ".", the user id (P:server/store/oauth2.go CreateState). */
+const STATE_FORMAT = /^[A-Za-z0-9_-]{20}\.([A-Za-z0-9]{1,64})$/;
+
+/**
+ * The state as the plugin makes it, for this user; checked before anything
+ * (PKCE verifier, nonce, flow hash) is derived from it.
+ */
+export function pluginState(req: CallRequest, userId: string): string {
+  const state = requiredText(req.values, 'state', 'The state');
+  const owner = STATE_FORMAT.exec(state)?.[1];
+  if (owner === undefined) throw new UserFacingError(`This link's state is not one the Apps plugin makes. ${START_AGAIN}`);
+  if (owner !== userId) throw new UserFacingError(`This connect link belongs to another session. ${START_AGAIN}`);
+  return state;
+}
 
 const START_AGAIN = 'Start again with `/oauth2 connect <provider>` in Mattermost.';
 
 export const oauth2Connect: Handler = async (req, deps) => {
   const user = actingUser(req);
-  const state = requiredText(req.values, 'state', 'The state');
-  if (!state.endsWith(`.${user.id}`)) throw new UserFacingError(`This connect link belongs to another session. ${START_AGAIN}`);
+  const state = pluginState(req, user.id);
   const summary = userStateOf(req);
   const now = deps.now();
   if (!summary.pending || now - summary.pending.at > FLOW_TTL_MS) throw new UserFacingError(`This connect link has expired or was not started from Mattermost. ${START_AGAIN}`);
@@ -32,7 +48,7 @@ export const oauth2Connect: Handler = async (req, deps) => {
   if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
 
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: redirectUri, code_verifier, nonce });
+  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: providerRedirectUri(redirectUri, stored.id), code_verifier, nonce });
   const flows = [...liveFlows(summary.flows, now).filter((f) => f.p !== stored.id), { h: stateHash(state), p: stored.id, at: now }];
   const dm = await dmChannel(req, deps, summary).catch(() => undefined);
   await userClient(req, deps).storeOAuth2User({ ...summary, flows, ...(dm && { dm }) });

@@ -6,6 +6,7 @@ import { toProviderConfig, type StoredProvider } from '../store/provider_records
 import { providersOf } from './context.js';
 import type { Deps } from './deps.js';
 import { UserFacingError } from './errors.js';
+import { clientSecretSlot } from './seal_slots.js';
 
 export const NO_PROVIDERS = 'No OAuth2 providers are registered yet. A system admin can add one with `/oauth2 provider add`.';
 
@@ -28,6 +29,9 @@ export function chosenProvider(req: CallRequest, candidates: StoredProvider[], v
 
 /** The engine's config with the client secret opened (a key problem surfaces as TokenCipherError). */
 export function openProvider(stored: StoredProvider, deps: Deps): ProviderConfig {
-  const secret = stored.sealed_secret === undefined ? undefined : deps.sealer.open(stored.sealed_secret).plaintext;
+  if (stored.sealed_secret === undefined) return toProviderConfig(stored, undefined);
+  const slot = clientSecretSlot(toProviderConfig(stored, undefined));
+  const secret = deps.sealer.open(stored.sealed_secret, slot).plaintext;
+  deps.logger.addSecrets(secret);
   return toProviderConfig(stored, secret);
 }

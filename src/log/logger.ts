@@ -1,7 +1,10 @@
 /**
  * Structured logs: one JSON object a line. Secret-looking keys are redacted
  * wherever they appear, and registered secret values (the JWT secret, the
- * encryption keys) are scrubbed from every string.
+ * encryption keys, and client secrets and tokens as soon as the App holds
+ * them) are scrubbed from every string. Errors are logged by name and a safe
+ * message: a parse error's message quotes the text it parsed, which may be
+ * decrypted data, so it is withheld.
  */
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -14,6 +17,17 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Values scrubbed from every later line (client secrets, tokens); the most recent MAX_SECRETS are kept. */
+  addSecrets(...values: (string | undefined)[]): void;
+}
+
+/** Bounds the registered values, so a long-running App does not grow without end. */
+export const MAX_SECRETS = 1000;
+
+/** The name and a message that cannot quote parsed data. */
+export function safeError(err: Error, secrets: Iterable<string> = []): { name: string; message: string } {
+  if (err instanceof SyntaxError) return { name: err.name, message: 'a parse error (its message is withheld: it may quote the data parsed)' };
+  return { name: err.name, message: scrub(err.message.slice(0, 500), secrets) };
 }
 
 export interface LoggerOptions {
@@ -23,15 +37,15 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-function scrub(value: string, secrets: string[]): string {
+function scrub(value: string, secrets: Iterable<string>): string {
   let out = value;
   for (const secret of secrets) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 
-function redact(value: unknown, secrets: string[], depth = 0): unknown {
+function redact(value: unknown, secrets: Iterable<string>, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value, secrets);
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message, secrets) };
+  if (value instanceof Error) return safeError(value, secrets);
   if (typeof value !== 'object' || value === null) return value;
   if (depth > 6) return '[deep]';
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, secrets, depth + 1));
@@ -42,14 +56,24 @@ function redact(value: unknown, secrets: string[], depth = 0): unknown {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const fixed = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const learned = new Set<string>();
+  const secrets = { *[Symbol.iterator]() { yield* fixed; yield* learned; } };
+  const addSecrets = (...values: (string | undefined)[]) => {
+    for (const value of values) {
+      if (value === undefined || value.length < 8) continue;
+      learned.delete(value);
+      learned.add(value);
+      if (learned.size > MAX_SECRETS) learned.delete(learned.values().next().value as string);
+    }
+  };
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const log = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[level] < min) return;
     const body = redact(fields, secrets) as Record<string, unknown>;
     write(JSON.stringify({ time: new Date().toISOString(), level, msg: scrub(msg, secrets), ...body }));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecrets };
 }
 
 /** A logger that keeps its lines, for tests that check what was logged. */

@@ -7,6 +7,7 @@ import type * as oauth from 'oauth4webapi';
 import { toOAuthError } from './error_mapping.js';
 import { isAllowedUrl } from './http.js';
 import { loadMetadata, mergeEndpoints } from './metadata.js';
+import { settingsChecks } from './check_settings.js';
 import { getPreset } from './providers/index.js';
 import type { MetadataSource, ProviderPreset } from './providers/preset.js';
 import { type EngineContext, clientOf, scopesOf } from './resolve.js';
@@ -38,6 +39,7 @@ export async function checkProvider(ctx: EngineContext, config: ProviderConfig):
     endpointsCheck(as, ctx.http.allowPrivateNetwork),
     pkceCheck(as),
     authMethodCheck(config, preset, as, source.kind === 'static'),
+    ...settingsChecks(config, preset, as),
     ...oidcChecks(config, preset, as),
   ];
 }

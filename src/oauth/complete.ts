@@ -24,6 +24,13 @@ export async function completeAuthorization(
   const { result, claims } = await exchangeCode(ctx, resolved, callback, input);
   const tokens = toTokenSet(result, ctx.now());
   const account = await readAccount(ctx, resolved, tokens, claims);
+  // Without a subject a reconnect cannot be checked to be the same account, so nothing is stored.
+  if (!account.sub.trim()) {
+    throw new OAuthError('provider_error', 'The provider did not say which account you signed in with (no account id), so nothing was connected. Ask an admin to test the provider.', {
+      adminDetail: 'The account read after the code exchange has an empty subject (sub / id).',
+      secrets: [tokens.access_token, tokens.refresh_token, tokens.id_token],
+    });
+  }
   return { tokens, account };
 }
 

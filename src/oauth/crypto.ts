@@ -1,11 +1,16 @@
 /**
- * Token encryption at rest (AES-256-GCM, node:crypto) with key rotation, and
- * the per-flow PKCE verifier and nonce derived from the state (HMAC-SHA256), so
- * a flow need not store them.
- * Sealed format: "v1.<key id>.<iv, base64url>.<ciphertext + tag, base64url>";
- * "v1.<key id>" is authenticated too, so a key id cannot be swapped.
+ * Secrets at rest (AES-256-GCM, node:crypto) with key rotation, bound to the
+ * slot they were written for, and the per-flow PKCE verifier and nonce derived
+ * from the state (HMAC-SHA256), so a flow need not store them.
+ * Sealed format: "v2.<key id>.<binding tag>.<iv>.<ciphertext + tag>" (base64url);
+ * the additional data is "v2.<key id>.<binding tag>" and the canonical binding
+ * (kind, App, provider, user, origin), so neither the key id nor the slot can
+ * be swapped. "v1.<key id>.<iv>.<data>" (no binding) still opens, as stale.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { type SealBinding, bindingProblem, bindingTag, canonicalBinding, sameKey } from './seal_binding.js';
+
+export type { SealBinding } from './seal_binding.js';
 
 export interface TokenCipherKey {
   /** [A-Za-z0-9_-], 1-64 characters; stored beside each ciphertext. */
@@ -15,13 +20,16 @@ export interface TokenCipherKey {
 }
 
 export interface TokenCipher {
-  /** Encrypts with the current key. */
-  seal(plaintext: string): string;
-  /** Decrypts with the key named in `sealed`; stale = not the current key, so re-seal and store again. */
-  open(sealed: string): { plaintext: string; stale: boolean };
+  /** Encrypts with the current key, for the slot `binding` names. */
+  seal(plaintext: string, binding: SealBinding): string;
+  /**
+   * Decrypts with the key named in `sealed`, only for the slot it was sealed for.
+   * stale = an older key or the older unbound format: re-seal and store again.
+   */
+  open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
 }
 
-export type TokenCipherFailure = 'invalid_key' | 'malformed' | 'unknown_key' | 'decrypt_failed';
+export type TokenCipherFailure = 'invalid_key' | 'invalid_binding' | 'malformed' | 'unknown_key' | 'decrypt_failed' | 'wrong_binding';
 
 /**
  * A key or stored-value problem, for an admin: the message names the key id
@@ -34,7 +42,8 @@ export class TokenCipherError extends Error {
   }
 }
 
-const VERSION = 'v1';
+export const WRONG_BINDING_MESSAGE = 'The stored data does not belong here: it was sealed for another user, provider or provider address. Nothing was deleted or sent.';
+
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -47,8 +56,8 @@ export function createTokenCipher(options: { keys: TokenCipherKey[]; currentKeyI
     throw new TokenCipherError('invalid_key', options.currentKeyId, `The current encryption key "${options.currentKeyId}" is not in the key list.`);
   }
   return {
-    seal: (plaintext) => seal(options.currentKeyId, current, plaintext),
-    open: (sealed) => open(keys, options.currentKeyId, sealed),
+    seal: (plaintext, binding) => seal(options.currentKeyId, current, plaintext, binding),
+    open: (sealed, binding) => open(keys, options.currentKeyId, sealed, binding),
   };
 }
 
@@ -63,37 +72,60 @@ function keyMap(list: TokenCipherKey[]): Map<string, Buffer> {
   return keys;
 }
 
-function seal(keyId: string, key: Buffer, plaintext: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(`${VERSION}.${keyId}`));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return `${VERSION}.${keyId}.${iv.toString('base64url')}.${ciphertext.toString('base64url')}`;
+function checkBinding(binding: SealBinding): string {
+  const problem = bindingProblem(binding);
+  if (problem) throw new TokenCipherError('invalid_binding', undefined, problem);
+  return canonicalBinding(binding);
 }
 
-function open(keys: Map<string, Buffer>, currentKeyId: string, sealed: string): { plaintext: string; stale: boolean } {
+function seal(keyId: string, key: Buffer, plaintext: string, binding: SealBinding): string {
+  const canonical = checkBinding(binding);
+  const header = `v2.${keyId}.${bindingTag(key, canonical)}`;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(`${header}\0${canonical}`));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${header}.${iv.toString('base64url')}.${ciphertext.toString('base64url')}`;
+}
+
+function open(keys: Map<string, Buffer>, currentKeyId: string, sealed: string, binding: SealBinding): { plaintext: string; stale: boolean } {
+  const canonical = checkBinding(binding);
   const parts = sealed.split('.');
-  const [version, keyId, ivText, dataText] = parts;
-  if (parts.length !== 4 || version !== VERSION || !keyId || !ivText || !dataText) {
-    throw new TokenCipherError('malformed', undefined, `A stored value is not a sealed secret (expected ${VERSION}.<key id>.<iv>.<data>).`);
+  const [version, keyId] = parts;
+  const v1 = version === 'v1' && parts.length === 4;
+  const v2 = version === 'v2' && parts.length === 5;
+  if ((!v1 && !v2) || !keyId || parts.some((part) => part === '')) {
+    throw new TokenCipherError('malformed', undefined, 'A stored value is not a sealed secret (expected v2.<key id>.<binding>.<iv>.<data>).');
   }
   const key = keys.get(keyId);
   if (!key) {
     throw new TokenCipherError('unknown_key', keyId, `A stored secret was sealed with the key "${keyId}", which is not configured. Add that key back to the key list.`);
   }
+  if (v1) return { plaintext: decrypt(key, keyId, `v1.${keyId}`, parts[2] ?? '', parts[3] ?? ''), stale: true };
+  const header = `v2.${keyId}.${parts[2] ?? ''}`;
+  if (parts[2] !== bindingTag(key, canonical)) {
+    if (!sameKey(key, parts[2] ?? '')) throw decryptFailed(keyId);
+    throw new TokenCipherError('wrong_binding', keyId, WRONG_BINDING_MESSAGE);
+  }
+  return { plaintext: decrypt(key, keyId, `${header}\0${canonical}`, parts[3] ?? '', parts[4] ?? ''), stale: keyId !== currentKeyId };
+}
+
+function decrypt(key: Buffer, keyId: string, aad: string, ivText: string, dataText: string): string {
   const iv = Buffer.from(ivText, 'base64url');
   const data = Buffer.from(dataText, 'base64url');
   try {
     if (iv.length !== IV_BYTES || data.length < TAG_BYTES) throw new Error('truncated');
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(`${VERSION}.${keyId}`));
+    decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-    const plaintext = Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-    return { plaintext, stale: keyId !== currentKeyId };
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
-    throw new TokenCipherError('decrypt_failed', keyId, `A stored secret could not be decrypted with the key "${keyId}": that key differs from the one it was sealed with, or the stored value was altered.`);
+    throw decryptFailed(keyId);
   }
 }
+
+const decryptFailed = (keyId: string) =>
+  new TokenCipherError('decrypt_failed', keyId, `A stored secret could not be decrypted with the key "${keyId}": that key differs from the one it was sealed with, or the stored value was altered.`);
 
 /**
  * The PKCE code_verifier (RFC 7636 §4.1: 43 base64url characters) and the OIDC

@@ -36,11 +36,16 @@ export async function resolveProvider(ctx: EngineContext, config: ProviderConfig
   const as = await ctx.metadata.get(key, async () =>
     mergeEndpoints(await loadMetadata(source, ctx.http), fallbacks, config.endpoints),
   );
+  const oidc = scopesOf(config, preset).includes('openid');
+  // Asking for openid without a JWKS would leave id_tokens unchecked: refused, not quietly treated as plain OAuth.
+  if (oidc && typeof as.jwks_uri !== 'string') {
+    throw oauthError('config', `Provider "${config.id}" asks for the openid scope but its metadata has no jwks_uri, so id_tokens could not be validated. Remove openid from the scopes, or use the provider's OpenID Connect issuer.`);
+  }
   const provider: ResolvedProvider = {
     config,
     issuer: source.kind === 'discovery' ? as.issuer : config.issuer,
     endpoints: endpointsOf(as),
-    oidc: scopesOf(config, preset).includes('openid') && typeof as.jwks_uri === 'string',
+    oidc,
     jwks_uri: as.jwks_uri,
     iss_parameter_supported: as.authorization_response_iss_parameter_supported === true,
     par_required: as.require_pushed_authorization_requests === true,

@@ -14,6 +14,7 @@ import { runCommand, textOf } from '../scenarios/commands.js';
 import { startConnect } from '../scenarios/steps.js';
 import { startWorld, type World } from '../scenarios/world.js';
 import * as mm from './harness/mm_api.js';
+import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
 import { readWorldInfo, type E2EWorldInfo } from './harness/world_info.js';
 
 let world: World;
@@ -53,7 +54,7 @@ describe('Mattermost as the remote provider (real servers)', () => {
   after(() => world?.close());
 
   it('when a trusted confidential client is registered, then the user connects in the browser and whoami shows the Mattermost identity', async () => {
-    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect e2e', homepage: 'https://example.test', callback_urls: [world.completeUrl], is_trusted: true });
+    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect e2e', homepage: 'https://example.test', callback_urls: [providerRedirectUri(world.completeUrl, 'mmconf')], is_trusted: true });
     await addProvider('mmconf', client);
     const result = await connectAtProvider('mmconf');
     assert.match(result.text, /Completed connecting/);
@@ -81,7 +82,7 @@ describe('Mattermost as the remote provider (real servers)', () => {
   });
 
   it('when the client is public, then PKCE alone connects and no refresh token is kept', async () => {
-    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect public', homepage: 'https://example.test', callback_urls: [world.completeUrl], is_trusted: true, is_public: true } as never);
+    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect public', homepage: 'https://example.test', callback_urls: [providerRedirectUri(world.completeUrl, 'mmpub')], is_trusted: true, is_public: true } as never);
     assert.ok(!client.client_secret, 'a public client has no secret');
     await addProvider('mmpub', client);
     assert.match((await connectAtProvider('mmpub')).text, /Completed connecting/);

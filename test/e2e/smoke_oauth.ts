@@ -17,7 +17,7 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
   const completeUrl: string = before.oauth2.complete_url;
 
   const client = await createOAuthApp(w.providerAdmin.client, {
-    name: 'E2E smoke', homepage: 'https://example.test/e2e', callback_urls: [completeUrl], is_trusted: true,
+    name: 'E2E smoke', homepage: 'https://example.test/e2e', callback_urls: [`${completeUrl}?provider=smoke`], is_trusted: true,
   });
   const { ctx: adminCtx } = await callAs(w.admin, '/hello', { acting_user_access_token: 'all' });
   await new MMClient(w.apps.directUrl, adminCtx.acting_user_access_token).json('POST', `${APPS_API}/oauth2/app`,
@@ -32,7 +32,8 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
   w.app.onCall('/oauth2/connect', (body) => {
     const u = new URL('/oauth/authorize', body.context.oauth2.remote_root_url);
     u.search = new URLSearchParams({ response_type: 'code', client_id: body.context.oauth2.client_id,
-      redirect_uri: body.context.oauth2.complete_url, state: body.values.state }).toString();
+      // A query on complete_url, as the App sends it: the plugin must pass it through into the complete call's values.
+      redirect_uri: `${body.context.oauth2.complete_url}?provider=smoke`, state: body.values.state }).toString();
     authorizeUrl = u.href;
     return { type: 'ok', data: authorizeUrl };
   });
@@ -40,7 +41,7 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
     const c = body.context;
     // Server-to-server: the provider's 127.0.0.1 address, whatever its SiteURL says.
     const res = await fetch(`${w.provider.directUrl}/oauth/access_token`, { method: 'POST', body: new URLSearchParams({
-      grant_type: 'authorization_code', code: body.values.code, redirect_uri: c.oauth2.complete_url,
+      grant_type: 'authorization_code', code: body.values.code, redirect_uri: `${c.oauth2.complete_url}?provider=smoke`,
       client_id: c.oauth2.client_id, client_secret: c.oauth2.client_secret }) });
     if (!res.ok) throw new Error(`token exchange ${res.status}: ${await res.text()}`);
     const token = await res.json();
@@ -80,7 +81,8 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
 
     const complete = w.app.calls('/oauth2/complete').at(-1)!.body;
     console.log('[e2e] /oauth2/complete received:', JSON.stringify({ ...complete, context: { ...complete.context, bot_access_token: '…', acting_user_access_token: '…' } }));
-    assert.deepEqual(Object.keys(complete.values).sort(), ['code', 'state']);
+    assert.deepEqual(Object.keys(complete.values).sort(), ['code', 'provider', 'state']);
+    assert.equal(complete.values.provider, 'smoke', 'the plugin passes the redirect URI\'s own query through into values');
     assert.equal(complete.values.state, state);
     assert.equal(complete.values.code, completed.searchParams.get('code'));
     assert.equal(complete.context.oauth2.user, undefined);

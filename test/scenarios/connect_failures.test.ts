@@ -54,6 +54,20 @@ describe(`connect failures (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`,
     assert.match(await status(), /\(`idp`\): not connected/);
   });
 
+  it('when the redirect comes back through another provider\'s redirect URI (mix-up without iss), then it is refused before any token request', async () => {
+    const flow = await connectUntilRedirect(world, carol, 'carol', 'post');
+    const swapped = new URL(flow.completeUrl);
+    assert.equal(swapped.searchParams.get('provider'), 'post', 'the redirect URI names its provider');
+    swapped.searchParams.delete('iss');
+    swapped.searchParams.set('provider', 'idp');
+    const tokenRequests = world.provider.counters.token;
+    const answer = await flow.complete(swapped.href);
+    assert.equal(answer.status, 500);
+    assert.match(answer.text, /mix-up/);
+    assert.equal(world.provider.counters.token, tokenRequests, 'the code was sent to no token endpoint');
+    assert.match(await status(), /\(`post`\): not connected/);
+  });
+
   it('when the same redirect is replayed, then the plugin refuses the used state', async () => {
     const flow = await connectUntilRedirect(world, carol, 'carol');
     assert.equal((await flow.complete()).status, 200);

@@ -10,6 +10,7 @@ import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_pro
 import type { Backend } from './backend.js';
 import { FakeBackend } from './backends/fake.js';
 import type { FakePluginOptions } from '../support/fake_plugin/server.js';
+import { providerRedirects } from '../support/redirects.js';
 import { findCommand } from './commands.js';
 
 export interface World {
@@ -81,7 +82,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
     await removeLeftoverProviders(backend);
     const completeUrl = `${backend.siteUrl}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete`;
-    const provider = await startOidcProvider({ redirectUris: [completeUrl], ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }) });
+    const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }) });
     cleanups.push(() => provider.close());
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());

@@ -44,7 +44,7 @@ describe('encryption at rest', () => {
   it('when the stored value is opened with another key, then it cannot be read', () => {
     const sealed = (JSON.parse(world.storedRaw(erin, 'idp')!) as { s: string }).s;
     const stranger = createTokenCipher({ keys: [{ id: 'k1', key: randomBytes(32) }], currentKeyId: 'k1' });
-    assert.throws(() => stranger.open(sealed), { name: 'TokenCipherError' });
+    assert.throws(() => stranger.open(sealed, { kind: 'token', provider_id: 'idp', user_id: erin.id }), { name: 'TokenCipherError' });
   });
 
   it('when the App restarts with a new key and the old one as previous, then a read re-encrypts the token with the new key', async () => {

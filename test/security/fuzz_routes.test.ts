@@ -10,6 +10,7 @@ import { problemWith, prototypeKeys, settledHeapMb, watchCrashes } from './suppo
 import { anyInput, issuedTokens, jwtInput, refusedInput, type FuzzClass, type FuzzInput } from './support/fuzz_requests.js';
 import type { Targets } from './support/fuzz_values.js';
 import { jwtHeader, postRaw, signedCall } from './support/signed.js';
+import { APP_ID } from '../../src/apps/manifest.js';
 import { loopbackFetch, tokenCollector } from './support/world.js';
 
 const BATCH = 250;
@@ -58,7 +59,9 @@ describe('fuzzing every call route over HTTP', () => {
   before(async () => {
     op = await startOidcProvider({ redirectUris: ['http://127.0.0.1:9/complete'] });
     app = audit.watch(await startApp({ APP_HTTP_TIMEOUT_MS: '1000', APP_REVOCATION_TIMEOUT_MS: '1000', APP_LOG_LEVEL: 'info' }, { fetch: outbound }));
-    site = await startCountingSite((p) => app.deps.sealer.seal(p), Date.now);
+    // The fuzzed body's provider `idp` (issuer op.issuer) and user `uadmin`: the tokens the site serves belong to that slot.
+    const idpSlot = { kind: 'token', provider_id: 'idp', user_id: 'uadmin', origin: new URL(op.issuer).origin, scope: APP_ID } as const;
+    site = await startCountingSite((p) => app.deps.sealer.seal(p, idpSlot), Date.now);
     audit.add(op.clients.basic.client_secret);
   });
   after(async () => {
@@ -68,7 +71,7 @@ describe('fuzzing every call route over HTTP', () => {
   });
 
   it('when 11,000 random, mutated and hostile calls arrive, then each gets 200 and a valid call response (401 for a broken JWT), refused ones store nothing, and memory stays bounded', async () => {
-    const targets: Targets = { siteUrl: site.url, issuers: [op.issuer, site.url, 'http://127.0.0.1:1'], sealedSecret: app.deps.sealer.seal(op.clients.basic.client_secret!), clientId: 'client-basic' };
+    const targets: Targets = { siteUrl: site.url, issuers: [op.issuer, site.url, 'http://127.0.0.1:1'], sealedSecret: app.deps.sealer.seal(op.clients.basic.client_secret!, { kind: 'client_secret', provider_id: 'idp', origin: new URL(op.issuer).origin, scope: APP_ID }), clientId: 'client-basic' };
     const arbitraries = { any: anyInput(targets), refused: refusedInput(targets), jwt: jwtInput(targets) };
     const crashes = watchCrashes();
     const protoBefore = prototypeKeys();

@@ -4,6 +4,7 @@ import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startBadProvider, type BadProvider, type IdTokenFault } from './support/bad_provider.js';
 import { asOidcProvider, callAppAs, command, flowTo, register, say, summaryOf, textOf } from './support/flows.js';
+import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;
@@ -60,11 +61,11 @@ describe('a malicious provider and open-redirect attempts', () => {
     assert.ok(!JSON.stringify(answer).includes('evil.example.com'));
     const res = await fetch(await connectUrl(user, 'idp'), { headers: { cookie: `MMAUTHTOKEN=${user.token}` }, redirect: 'manual' });
     const authorize = new URL(res.headers.get('location')!);
-    assert.deepEqual(authorize.searchParams.getAll('redirect_uri'), [world.completeUrl]);
+    assert.deepEqual(authorize.searchParams.getAll('redirect_uri'), [providerRedirectUri(world.completeUrl, 'idp')]);
     const state = authorize.searchParams.get('state')!;
     const direct = await callAppAs(world, user, CallPath.oauth2Connect, { state, redirect_uri: EVIL, redirect: EVIL, complete_url: EVIL });
     assert.equal(direct.json.type, 'ok', direct.body);
-    assert.deepEqual(new URL(direct.json.data).searchParams.getAll('redirect_uri'), [world.completeUrl]);
+    assert.deepEqual(new URL(direct.json.data).searchParams.getAll('redirect_uri'), [providerRedirectUri(world.completeUrl, 'idp')]);
     assert.ok(!direct.body.includes('evil.example.com'));
   });
 
@@ -80,13 +81,13 @@ describe('a malicious provider and open-redirect attempts', () => {
     const endpoint = `${world.provider.issuer}/auth?redirect_uri=${encodeURIComponent(EVIL)}&state=attacker&response_type=token`;
     const added = await command(world, world.backend.admin, ['provider', 'add'], {
       preset: 'oauth2', id: 'manual', display_name: 'Manual', endpoints_authorization_endpoint: endpoint, endpoints_token_endpoint: `${world.provider.issuer}/token`,
-      client_id: 'client-basic', client_secret: world.provider.clients.basic.client_secret, auth: 'client_secret_basic', scopes: 'openid',
+      client_id: 'client-basic', client_secret: world.provider.clients.basic.client_secret, auth: 'client_secret_basic', scopes: 'profile',
     });
     assert.equal(added.type, 'ok', textOf(added));
     const user = await world.backend.createUser('hank');
     const res = await fetch(await connectUrl(user, 'manual'), { headers: { cookie: `MMAUTHTOKEN=${user.token}` }, redirect: 'manual' });
     const authorize = new URL(res.headers.get('location')!);
-    assert.deepEqual(authorize.searchParams.getAll('redirect_uri'), [world.completeUrl]);
+    assert.deepEqual(authorize.searchParams.getAll('redirect_uri'), [providerRedirectUri(world.completeUrl, 'manual')]);
     assert.deepEqual(authorize.searchParams.getAll('response_type'), ['code']);
     assert.deepEqual(authorize.searchParams.getAll('state').length, 1);
     assert.match(authorize.searchParams.get('state')!, new RegExp(`\\.${user.id}$`));

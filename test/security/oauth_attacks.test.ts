@@ -4,6 +4,7 @@ import { CallPath } from '../../src/apps/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { callAppAs, flowTo, register, say, summaryOf } from './support/flows.js';
+import { providerRedirects } from '../support/redirects.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;
@@ -18,7 +19,7 @@ const codes = () => world.provider.counters.code + second.counters.code;
 describe('OAuth attacks through the real flow', () => {
   before(async () => {
     world = await startSecurityWorld();
-    second = await startOidcProvider({ redirectUris: [world.completeUrl] });
+    second = await startOidcProvider({ redirectUris: providerRedirects(world.completeUrl) });
     world.audit.add(...Object.values(second.clients).map((c) => c.client_secret));
     alice = await world.backend.createUser('alice');
     bob = await world.backend.createUser('bob');
@@ -47,7 +48,7 @@ describe('OAuth attacks through the real flow', () => {
     assert.equal(asBob.status, 403);
     const params = paramsOf(flow.completeUrl);
     const complete = await callAppAs(world, bob, CallPath.oauth2Complete, params);
-    assert.match(complete.json.text, /expired or was already used/);
+    assert.match(complete.json.text, /belongs to another session|expired or was already used/);
     const connectAsBob = await callAppAs(world, bob, CallPath.oauth2Connect, { state: params.state! });
     assert.match(connectAsBob.json.text, /belongs to another session/);
     assert.equal(world.storedRaw(bob, 'idp'), undefined);
@@ -85,7 +86,8 @@ describe('OAuth attacks through the real flow', () => {
     assert.ok(paramsOf(other.completeUrl).code && paramsOf(honest.completeUrl).code);
     const exchanges = codes();
     for (const [code, iss, flow] of [[honest, honest, other], [other, other, honest]] as const) {
-      const mixed = { code: paramsOf(code.completeUrl).code!, iss: paramsOf(iss.completeUrl).iss!, state: paramsOf(flow.completeUrl).state! };
+      // The flow's own redirect URI (provider=<id>), so that the iss check is what refuses.
+      const mixed = { code: paramsOf(code.completeUrl).code!, iss: paramsOf(iss.completeUrl).iss!, state: paramsOf(flow.completeUrl).state!, provider: paramsOf(flow.completeUrl).provider! };
       const answer = await flow.complete(withParams(flow.completeUrl, mixed));
       assert.equal(answer.status, 500, `${JSON.stringify(mixed)} ${answer.text}`);
       assert.match(answer.text, /security check|issuer/i);

@@ -13,6 +13,7 @@ import { CALL_EXPAND } from '../../src/apps/expand.js';
 import { CallPath } from '../../src/apps/paths.js';
 import { startApp, type RunningApp } from './app_server.js';
 import { startOidcProvider, type ProviderCounters, type StartedOidcProvider } from './oidc_provider.js';
+import { providerRedirects } from './redirects.js';
 import type { AppRequest } from './fake_plugin/state.js';
 import { FakeBackend } from '../scenarios/backends/fake.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
@@ -133,7 +134,7 @@ async function start(): Promise<Harness> {
   const app = await startApp({}, { now: () => Date.now() + clock.offsetMs });
   await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
   const completeUrl = `${backend.siteUrl}${APPS_API.replace('/api/v1', '')}/apps/oauth2-connect/oauth2/remote/complete`;
-  const provider = await startOidcProvider({ redirectUris: [completeUrl], accessTokenTtlSeconds: TOKEN_TTL_S });
+  const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), accessTokenTtlSeconds: TOKEN_TTL_S });
   const client = provider.clients.basic;
   const added = await runCommand(backend, backend.admin, ['provider', 'add'], {
     preset: 'oidc', id: PROVIDER, display_name: 'Test IdP', issuer: provider.issuer, client_id: client.client_id,

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../src/config.js';
 import { createTokenCipher, type TokenCipherKey } from '../../src/oauth/crypto.js';
-import type { BoundSealer, SealBinding } from '../../src/hosts/standalone/db/bound_sealer.js';
+import type { BoundSealer } from '../../src/hosts/standalone/db/bound_sealer.js';
 import { openDatabase, type OpenOptions, type StandaloneDatabase } from '../../src/hosts/standalone/db/open_database.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -82,23 +82,7 @@ export function onEachBackend(title: string, suite: (ctx: { backend: BackendName
   }
 }
 
-function canonical(binding: SealBinding): string {
-  return JSON.stringify([binding.kind, binding.user_id ?? null, binding.provider_id ?? null, binding.origin ?? null, binding.scope ?? null]);
-}
-
-/**
- * Today's createTokenCipher adapted to the bound interface until the shared
- * sealer takes a binding: the binding is sealed with the value and checked on open.
- */
+/** The project's real bound cipher with test keys (the first is current). */
 export function testSealer(keys: TokenCipherKey[] = [{ id: 't1', key: randomBytes(32) }]): BoundSealer {
-  const cipher = createTokenCipher({ keys, currentKeyId: keys[0]!.id });
-  return {
-    seal: (plaintext, binding) => cipher.seal(JSON.stringify([canonical(binding), plaintext])),
-    open: (sealed, binding) => {
-      const opened = cipher.open(sealed);
-      const [bound, plaintext] = JSON.parse(opened.plaintext) as [string, string];
-      if (bound !== canonical(binding)) throw new Error('the value was sealed for another row');
-      return { plaintext, stale: opened.stale };
-    },
-  };
+  return createTokenCipher({ keys, currentKeyId: keys[0]!.id });
 }

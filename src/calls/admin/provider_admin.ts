@@ -1,7 +1,8 @@
 /** `/oauth2 provider add|edit|remove` for system admins. */
 import { form, okRefresh } from '../../apps/responses.js';
 import type { CallRequest } from '../../apps/types.js';
-import { bool } from '../../apps/values.js';
+import { bool, text } from '../../apps/values.js';
+import { originMoved } from '../../oauth/provider_origin.js';
 import { CallPath } from '../../apps/paths.js';
 import type { ProviderConfig } from '../../oauth/types.js';
 import { isOAuthError } from '../../oauth/errors.js';
@@ -32,6 +33,20 @@ export function checkDisplayName(req: CallRequest, config: ProviderConfig): void
   if (clash) throw new UserFacingError(`The display name "${md(config.display_name)}" is already used by \`${clash.id}\`.`, { display_name: 'Already used by another provider' });
 }
 
+/** The saved client secret is never sent to another origin: moving the provider means typing it again. */
+function refuseSecretMove(req: CallRequest, before: ProviderConfig, after: ProviderConfig): void {
+  if (after.token_endpoint_auth_method === 'none' || text(req.values, 'client_secret')) return;
+  let moved: boolean;
+  try {
+    moved = originMoved(before, after);
+  } catch {
+    return; // An unusable URL is reported by the discovery check that follows.
+  }
+  if (!moved) return;
+  const message = 'The issuer or token endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
+  throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
+}
+
 export const providerAddForm: Handler = async (req) => form(providerForm(req, 'add', CallPath.providerAdd, CallPath.providerAddForm));
 
 export const providerAdd: Handler = async (req, deps) => {
@@ -59,9 +74,10 @@ export const providerEditForm: Handler = async (req) => {
 
 export const providerEdit: Handler = async (req, deps) => {
   const stored = editedProvider(req);
-  const keepSecret = openProvider(stored, deps).client_secret;
-  const config = readProviderInput(req, { keepSecret, fixedId: stored.id });
+  const before = openProvider(stored, deps);
+  const config = readProviderInput(req, { keepSecret: before.client_secret, fixedId: stored.id });
   if (config.preset !== stored.preset) throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+  refuseSecretMove(req, before, config);
   checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const updated = toStored(config, deps, stored);

@@ -11,14 +11,15 @@ import { providerForm } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { saveProviders, toStored } from './save_providers.js';
 import { checkDiscovery, checkDisplayName } from './provider_admin.js';
+import { providerRedirectUri } from '../redirect_uri.js';
 
 export const providerTest: Handler = async (req, deps) => {
   const stored = chosenProvider(req, providersOf(req), 'test');
   const checks = await deps.engine.check(openProvider(stored, deps));
   const failed = checks.filter((c) => !c.ok).length;
   const lines = checks.map((c) => `- ${c.ok ? ':white_check_mark:' : ':x:'} ${md(c.name)}: ${md(c.detail)}`);
-  const redirect = req.context.oauth2?.complete_url;
-  const register = redirect ? [`The redirect URI registered at the provider must be exactly \`${redirect}\`.`] : [];
+  const completeUrl = req.context.oauth2?.complete_url;
+  const register = completeUrl ? [`The redirect URI registered at the provider must be exactly \`${providerRedirectUri(completeUrl, stored.id)}\`.`] : [];
   return ok([`#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`, ...lines, ...register].join('\n'));
 };
 
@@ -46,7 +47,7 @@ export const providerRegister: Handler = async (req, deps) => {
   checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const client = await deps.engine.register(config, {
-    redirect_uris: [redirect],
+    redirect_uris: [providerRedirectUri(redirect, config.id)],
     client_name: 'Mattermost OAuth2 Connect',
     token_endpoint_auth_method: config.token_endpoint_auth_method,
     scopes: config.scopes,

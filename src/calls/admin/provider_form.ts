@@ -9,6 +9,7 @@ import { ICON } from '../../apps/manifest.js';
 import { select, text } from '../../apps/values.js';
 import { getPreset, listPresets } from '../../oauth/providers/index.js';
 import type { PresetName } from '../../oauth/types.js';
+import { providerRedirectUri } from '../redirect_uri.js';
 import type { StoredProvider } from '../../store/provider_records.js';
 
 export type FormMode = 'add' | 'edit' | 'register';
@@ -83,9 +84,11 @@ export function providerForm(request: CallRequest, mode: FormMode, submitPath: s
   const presets = listPresets().filter((p) => mode !== 'register' || ['mattermost', 'oidc', 'oauth2', 'gitlab'].includes(p.name));
   const preset: PresetName = isPreset(chosen) ? chosen : (presets[0]?.name ?? 'oidc');
   const req = withoutStalePresetValues(request, preset);
-  const redirect = req.context.oauth2?.complete_url ?? '(unknown: the App needs the remote_oauth2 permission)';
+  const completeUrl = req.context.oauth2?.complete_url;
+  const id = stored?.id ?? current(req, stored, 'id') ?? preset;
+  const redirect = completeUrl ? providerRedirectUri(completeUrl, id) : '(unknown: the App needs the remote_oauth2 permission)';
   const fields: Field[] = [
-    { name: 'redirect', type: 'markdown', description: `Register this exact redirect URI at the provider:\n\`${redirect}\`` },
+    { name: 'redirect', type: 'markdown', description: `Register this exact redirect URI at the provider (it ends with the short name, \`${id}\` here):\n\`${redirect}\`` },
     { name: 'preset', type: 'static_select', label: 'preset', modal_label: 'Provider type', is_required: true, refresh: true, readonly: mode === 'edit', options: presets.map((p) => ({ label: p.label, value: p.name })), value: { label: getPreset(preset).label, value: preset } },
     textField('id', 'Short name (used in commands)', { is_required: true, readonly: mode === 'edit', description: 'Lower-case letters, digits and -, e.g. github.', value: current(req, stored, 'id') ?? (mode === 'edit' ? '' : preset) }),
     textField('display_name', 'Display name', { is_required: true, value: current(req, stored, 'display_name') ?? getPreset(preset).label }),

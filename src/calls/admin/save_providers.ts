@@ -6,16 +6,18 @@
 import type { CallRequest } from '../../apps/types.js';
 import { MAX_VALUE_BYTES } from '../../mattermost/apps_client.js';
 import type { ProviderConfig } from '../../oauth/types.js';
-import type { ProvidersDoc, StoredProvider } from '../../store/provider_records.js';
+import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../store/provider_records.js';
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
 import { UserFacingError } from '../errors.js';
+import { clientSecretSlot } from '../seal_slots.js';
 
 /** oauth2/app has one client slot; ours holds a placeholder and the providers live in `data`. */
 const CLIENT_SLOT = { client_id: 'oauth2-connect', client_secret: '' };
 
 export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredProvider, registered = false): StoredProvider {
   const now = deps.now();
+  deps.logger.addSecrets(config.client_secret);
   return {
     id: config.id,
     display_name: config.display_name,
@@ -25,7 +27,7 @@ export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredPr
     ...(config.tenant && { tenant: config.tenant }),
     ...(config.endpoints && { endpoints: config.endpoints }),
     client_id: config.client_id,
-    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret) }),
+    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret, clientSecretSlot(config)) }),
     auth: config.token_endpoint_auth_method,
     scopes: config.scopes,
     ...(config.extra_authorize_params && { params: config.extra_authorize_params }),
@@ -35,8 +37,20 @@ export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredPr
   };
 }
 
+/** A secret sealed with an older key or the older unbound format is re-sealed whenever the list is written. */
+function resealed(p: StoredProvider, deps: Deps): StoredProvider {
+  if (p.sealed_secret === undefined) return p;
+  const slot = clientSecretSlot(toProviderConfig(p, undefined));
+  try {
+    const { plaintext, stale } = deps.sealer.open(p.sealed_secret, slot);
+    return stale ? { ...p, sealed_secret: deps.sealer.seal(plaintext, slot) } : p;
+  } catch {
+    return p; // Unreadable here (wrong key or slot): kept as it is, never deleted.
+  }
+}
+
 export async function saveProviders(req: CallRequest, deps: Deps, providers: StoredProvider[]): Promise<void> {
-  const doc: ProvidersDoc = { v: 1, providers };
+  const doc: ProvidersDoc = { v: 1, providers: providers.map((p) => resealed(p, deps)) };
   const body = { ...CLIENT_SLOT, data: doc };
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > MAX_VALUE_BYTES) {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../support/app_server.js';
 import type { FakeState } from '../../support/fake_plugin/state.js';
+import { openTokens } from '../../support/sealed_slots.js';
 import type { TokenSet } from '../../../src/oauth/types.js';
 
 /** Shorter strings could match by chance; every secret of the run is longer. */
@@ -48,10 +49,11 @@ export class SecretAudit {
     let found = 0;
     for (const [key, raw] of state.kv) {
       if (!key.includes('\u0000t\u0000')) continue;
+      const [userId = '', , providerId = ''] = key.split('\u0000');
       try {
         const record = JSON.parse(raw) as { s?: string };
         if (typeof record.s !== 'string') continue;
-        const tokens = JSON.parse(app.deps.sealer.open(record.s).plaintext) as TokenSet;
+        const tokens = openTokens(app.deps.sealer, state.oauth2App?.data, userId, providerId, record.s);
         this.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
         found += 1;
       } catch {

@@ -46,7 +46,9 @@ export async function startBadProvider(slowMs = 3000): Promise<BadProvider> {
       const q = new URL(url).searchParams;
       const code = b64(randomBytes(16));
       codes.set(code, { challenge: q.get('code_challenge') ?? '', nonce: q.get('nonce') ?? '', redirect: q.get('redirect_uri') ?? '', login: p.login });
-      return { code, state: q.get('state') ?? '', iss: issuer };
+      // The redirect URI's own query (the App's ?provider=<id>) comes back with the code, as from any provider.
+      const own = URL.canParse(q.get('redirect_uri') ?? '') ? Object.fromEntries(new URL(q.get('redirect_uri')!).searchParams) : {};
+      return { ...own, code, state: q.get('state') ?? '', iss: issuer };
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -3,6 +3,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { SecretAudit } from './audit.js';
 import type { FuzzInput } from './fuzz_requests.js';
+import { providerRedirectUri } from '../../../src/calls/redirect_uri.js';
 import type { RawAnswer } from './signed.js';
 import { NO_USER_PATHS } from '../../../src/http/caller_checks.js';
 
@@ -56,7 +57,14 @@ export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: Secret
   }
   if (input.path === '/oauth2/connect' && json.type === 'ok' && typeof json.data === 'string') {
     const redirect = new URL(json.data).searchParams.getAll('redirect_uri');
-    if (redirect.length !== 1 || redirect[0] !== input.completeUrl) return `authorize URL redirect_uri ${redirect.join(',')} is not complete_url`;
+    // complete_url with the provider's id in its query (the per-provider redirect URI), nothing else.
+    let expected = '';
+    try {
+      expected = providerRedirectUri(input.completeUrl ?? '', new URL(redirect[0] ?? '').searchParams.get('provider') ?? '');
+    } catch {
+      expected = '(no valid complete_url)';
+    }
+    if (redirect.length !== 1 || redirect[0] !== expected) return `authorize URL redirect_uri ${redirect.join(',')} is not complete_url?provider=<id>`;
   }
   const leaked = secrets.leakIn(answer.body);
   if (leaked) return `the answer contains a secret (…${leaked.slice(-4)})`;

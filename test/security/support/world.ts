@@ -13,6 +13,8 @@ import type { ScenarioUser } from '../../scenarios/backend.js';
 import type { TokenSet } from '../../../src/oauth/types.js';
 import { SecretAudit } from './audit.js';
 import { startKvProxy, type KvProxy } from './kv_proxy.js';
+import { openTokens } from '../../support/sealed_slots.js';
+import { providerRedirects } from '../../support/redirects.js';
 import { randomBytes } from 'node:crypto';
 
 export const APP_ID = 'oauth2-connect';
@@ -91,7 +93,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
   let app = await launch(baseEnv);
   await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
   const completeUrl = `${backend.siteUrl}/plugins/com.mattermost.apps/apps/${APP_ID}/oauth2/remote/complete`;
-  const provider = await startOidcProvider({ redirectUris: [completeUrl], ...options.provider });
+  const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), ...options.provider });
   audit.add(...Object.values(provider.clients).map((c) => c.client_secret));
 
   const rawOf = (user: ScenarioUser, providerId: string) => fake.state.kv.get(fake.state.kvKey(user.id, 't', providerId));
@@ -119,7 +121,7 @@ export async function startSecurityWorld(options: WorldOptions = {}): Promise<Se
     storedTokens: (user, providerId) => {
       const raw = rawOf(user, providerId);
       if (!raw) return undefined;
-      return JSON.parse(app.deps.sealer.open((JSON.parse(raw) as { s: string }).s).plaintext) as TokenSet;
+      return openTokens(app.deps.sealer, fake.state.oauth2App?.data, user.id, providerId, (JSON.parse(raw) as { s: string }).s);
     },
     close: async () => {
       audit.collectTokens(fake.state, app);

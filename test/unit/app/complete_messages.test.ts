@@ -24,7 +24,7 @@ function setup(error: OAuthError) {
   const provider = { id: 'gh', display_name: 'GitHub', preset: 'github', client_id: 'c', auth: 'none', scopes: [], created_at: 0, updated_at: 0 };
   const req: CallRequest = {
     path: '/oauth2/complete',
-    values: { state, code: 'c0de' },
+    values: { state, code: 'c0de', provider: 'gh' },
     context: {
       mattermost_site_url: 'http://mm.test', bot_user_id: 'bot', bot_access_token: 'bt', acting_user: { id: 'u1' }, acting_user_access_token: 'ut',
       oauth2: { complete_url: COMPLETE, data: { v: 1, providers: [provider] }, user: { v: 1, connections: {}, flows: [{ h: stateHash(state), p: 'gh', at: Date.now() }], dm: 'dm1' } },

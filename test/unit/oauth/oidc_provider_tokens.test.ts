@@ -103,7 +103,7 @@ describe('engine against oidc-provider: tokens, discovery, registration', () => 
   it('when the provider is tested, then every check passes', async () => {
     const checks = await engineFor().check(configFor(op, op.clients.basic));
     assert.deepEqual(checks.filter((c) => !c.ok), []);
-    assert.deepEqual(checks.map((c) => c.name), ['metadata', 'issuer', 'endpoints', 'pkce', 'auth_method', 'openid']);
+    assert.deepEqual(checks.map((c) => c.name), ['metadata', 'issuer', 'endpoints', 'pkce', 'auth_method', 'scopes', 'code_flow', 'iss', 'openid']);
   });
 
   it('when the configured issuer differs from the one in the metadata, then resolve fails and the test reports it', async () => {

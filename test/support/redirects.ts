@@ -1,0 +1,9 @@
+/** The per-provider redirect URIs a test provider registers (the App sends complete_url?provider=<id>). */
+import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
+
+/** Every provider id the scenario and security suites register. */
+export const TEST_PROVIDER_IDS = ['idp', 'idp2', 'pub', 'post', 'wrong', 'bad', 'moved'];
+
+export function providerRedirects(completeUrl: string, ids: string[] = TEST_PROVIDER_IDS): string[] {
+  return ids.map((id) => providerRedirectUri(completeUrl, id));
+}
