@@ -11,8 +11,11 @@ function forbid(...rules) {
   return { 'no-restricted-imports': ['error', { patterns: rules.map(([regex, message]) => ({ regex, message })) }] };
 }
 
-const HTTP_LAYER = ['^(\\.\\./)+http/', 'Handlers do not import from the HTTP layer (src/http); move the shared piece below both.'];
-const CALLS = ['^(\\.\\./)+calls/', 'Stores do not import from the call handlers (src/calls); put shared types in the store or below it.'];
+const HTTP_LAYER = ['^(\\.\\./)+http/', 'Handlers do not import from the HTTP layer (src/hosts/apps/http); move the shared piece below both.'];
+const CALLS = ['^(\\.\\./)+calls/', 'Stores do not import from the call handlers (src/hosts/apps/calls); put shared types in the store or below it.'];
+const HOSTS = ['(^|/)hosts/', 'The core knows no host: hosts import the core, never the other way round.'];
+const OTHER_HOST_APPS = ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'];
+const OTHER_HOST_STANDALONE = ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'];
 const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers live in test/support.'];
 
 export default tseslint.config(
@@ -32,8 +35,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: reactHooks.configs.recommended.rules,
   },
-  { files: ['src/calls/**/*.ts'], rules: forbid(HTTP_LAYER) },
-  { files: ['src/store/**/*.ts'], rules: forbid(CALLS) },
+  { files: ['src/hosts/apps/calls/**/*.ts'], rules: forbid(HTTP_LAYER) },
+  { files: ['src/hosts/apps/store/**/*.ts'], rules: forbid(CALLS) },
+  { files: ['src/core/**/*.ts', 'src/oauth/**/*.ts'], rules: forbid(HOSTS) },
+  { files: ['src/hosts/standalone/**/*.ts'], rules: forbid(OTHER_HOST_APPS) },
+  { files: ['src/hosts/apps/**/*.ts'], rules: forbid(OTHER_HOST_STANDALONE) },
   {
     files: ['test/**/*.{ts,tsx}'],
     rules: {

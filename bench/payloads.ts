@@ -5,8 +5,8 @@
  * Shapes follow src/store/provider_records.ts and src/store/user_state.ts.
  */
 import { SignJWT } from 'jose';
-import type { StoredProvider } from '../src/store/provider_records.js';
-import type { UserState } from '../src/store/user_state.js';
+import type { StoredProvider } from '../src/core/provider_records.js';
+import type { UserState } from '../src/hosts/apps/store/user_state.js';
 
 export const SITE = 'https://mm.example.com';
 export const APP_PATH = '/plugins/com.mattermost.apps/apps/oauth2-connect';

@@ -3,5 +3,5 @@ export * from './mattermost/index.js';
 export { createService, createDeps } from './service.js';
 export { loadConfig, type Config } from './config.js';
 export { withDevelopmentKey } from './development_key.js';
-export type * from './apps/types.js';
-export { CallPath } from './apps/paths.js';
+export type * from './hosts/apps/protocol/types.js';
+export { CallPath } from './hosts/apps/protocol/paths.js';

@@ -4,13 +4,13 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Config } from './config.js';
-import { routes } from './calls/routes.js';
-import type { Deps } from './calls/deps.js';
-import { createHttpApp } from './http/app.js';
+import { routes } from './hosts/apps/calls/routes.js';
+import type { Deps } from './hosts/apps/calls/deps.js';
+import { createHttpApp } from './hosts/apps/http/app.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createOAuthEngine } from './oauth/engine.js';
 import { createTokenCipher, deriveFlowSecrets } from './oauth/crypto.js';
-import { ReportIndex } from './store/report_index.js';
+import { ReportIndex } from './hosts/apps/store/report_index.js';
 
 export interface ServiceOverrides {
   fetch?: typeof fetch;

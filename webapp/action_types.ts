@@ -1,6 +1,6 @@
 // Redux action types, prefixed with the plugin id so they cannot collide with
 // the host's or another plugin's in the shared store.
-import type { PanelData } from '../src/apps/panel_types.js';
+import type { PanelData } from '../src/hosts/apps/protocol/panel_types.js';
 import { PLUGIN_ID } from './manifest.js';
 
 const prefixed = <T extends string>(name: T) => `${PLUGIN_ID}/${name}` as const;

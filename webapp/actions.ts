@@ -1,7 +1,7 @@
 // Thunks run by the host store's redux-thunk middleware: each makes one App call
 // and records its outcome in the plugin's slice.
 import type { AnyAction, Dispatch } from 'redux';
-import type { ConnectData, PanelData, PanelProvider } from '../src/apps/panel_types.js';
+import type { ConnectData, PanelData, PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
 import { connectCall, disconnectCall, panelCall, providerValues } from './app_calls.js';
 import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
 import { callApp } from './client/apps_client.js';

@@ -1,9 +1,9 @@
 // The App's calls this panel makes (shared/apps-framework-protocol.md §2.4): paths
 // from the App's own table, and the App's one CALL_EXPAND, since its handlers read
 // the user's token and both oauth2 summaries.
-import { CALL_EXPAND } from '../src/apps/expand.js';
-import { CallPath } from '../src/apps/paths.js';
-import type { PanelProvider } from '../src/apps/panel_types.js';
+import { CALL_EXPAND } from '../src/hosts/apps/protocol/expand.js';
+import { CallPath } from '../src/hosts/apps/protocol/paths.js';
+import type { PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
 import type { AppCall, FormValues } from './wire_types.js';
 
 export const panelCall: AppCall = { path: CallPath.panel, expand: CALL_EXPAND };

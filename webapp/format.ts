@@ -1,6 +1,6 @@
 // Words for a provider's connection state. `now` and `locale` are parameters so
 // tests get the same text on every machine.
-import type { PanelProvider } from '../src/apps/panel_types.js';
+import type { PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
 
 export type ConnectionState = 'connected' | 'not_connected' | 'broken';
 

@@ -1,6 +1,6 @@
 // The plugin's slice of the host store, registered with registry.registerReducer
 // and found under state['plugins-<plugin id>'].
-import type { PanelData } from '../src/apps/panel_types.js';
+import type { PanelData } from '../src/hosts/apps/protocol/panel_types.js';
 import { ActionTypes, type Notice, type PanelAction, type ProviderActionKind } from './action_types.js';
 
 export interface PanelState {

@@ -6,8 +6,8 @@
  * kind and, for tokens, the origin that issued them).
  */
 import type { TokenSet } from '../oauth/types.js';
-import type { StoredProvider } from '../store/provider_records.js';
-import type { Connection } from '../store/user_state.js';
+import type { StoredProvider } from './provider_records.js';
+import type { Connection } from './record_schemas.js';
 
 /** Providers as the admins registered them (the client secret sealed inside the record). */
 export interface ProviderRepository {

@@ -14,7 +14,7 @@ import { runCommand, textOf } from '../scenarios/commands.js';
 import { startConnect } from '../scenarios/steps.js';
 import { startWorld, type World } from '../scenarios/world.js';
 import * as mm from './harness/mm_api.js';
-import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
+import { providerRedirectUri } from '../../src/hosts/apps/calls/redirect_uri.js';
 import { readWorldInfo, type E2EWorldInfo } from './harness/world_info.js';
 
 let world: World;

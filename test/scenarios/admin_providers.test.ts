@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALL_EXPAND } from '../../src/apps/expand.js';
-import type { Form } from '../../src/apps/types.js';
-import type { PanelData } from '../../src/apps/panel_types.js';
+import { CALL_EXPAND } from '../../src/hosts/apps/protocol/expand.js';
+import type { Form } from '../../src/hosts/apps/protocol/types.js';
+import type { PanelData } from '../../src/hosts/apps/protocol/panel_types.js';
 import type { ScenarioUser } from './backend.js';
 import { getPreset } from '../../src/oauth/providers/index.js';
 import { openModal, runCommand, textOf, typeCommand } from './commands.js';

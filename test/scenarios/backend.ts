@@ -3,7 +3,7 @@
  * whichever runs it: the in-process fake (default) or a real server
  * (SCENARIO_BACKEND=real, test/e2e). Scenarios only use this interface.
  */
-import type { Binding, CallResponse } from '../../src/apps/types.js';
+import type { Binding, CallResponse } from '../../src/hosts/apps/protocol/types.js';
 
 export interface ScenarioUser {
   id: string;

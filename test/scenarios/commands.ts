@@ -4,7 +4,7 @@
  * from the real parser), and a form answer opens the Apps modal, which is
  * filled field by field (a refresh field reloads the form) and saved.
  */
-import type { Binding, CallResponse, Form } from '../../src/apps/types.js';
+import type { Binding, CallResponse, Form } from '../../src/hosts/apps/protocol/types.js';
 import { AppsModal } from '../support/apps_rules/apps_modal.js';
 import { executeCommand, type CallFn, type Outcome } from '../support/apps_rules/execute_command.js';
 import type { Backend, ScenarioUser } from './backend.js';

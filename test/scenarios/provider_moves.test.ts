@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Form } from '../../src/apps/types.js';
+import type { Form } from '../../src/hosts/apps/protocol/types.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { providerRedirects } from '../support/redirects.js';
 import type { ScenarioUser } from './backend.js';

@@ -1,6 +1,6 @@
 /** Steps shared by scenarios: an admin registers the test provider, a user connects in the browser. */
 import assert from 'node:assert/strict';
-import type { CallResponse } from '../../src/apps/types.js';
+import type { CallResponse } from '../../src/hosts/apps/protocol/types.js';
 import { connectInBrowser, type FlowResult } from '../support/browser.js';
 import type { ScenarioUser } from './backend.js';
 import { findCommand, runCommand, textOf } from './commands.js';

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallResponse, Form } from '../../src/apps/types.js';
+import type { CallResponse, Form } from '../../src/hosts/apps/protocol/types.js';
 import type { Outcome } from '../support/apps_rules/execute_command.js';
 import type { ScenarioUser } from './backend.js';
 import { textOf, typeCommand } from './commands.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALL_EXPAND as EXPAND } from '../../src/apps/expand.js';
-import { CallPath } from '../../src/apps/paths.js';
+import { CALL_EXPAND as EXPAND } from '../../src/hosts/apps/protocol/expand.js';
+import { CallPath } from '../../src/hosts/apps/protocol/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { ADMIN_PATHS } from './support/fuzz_values.js';
 import { connect, pluginBody as body, register, say, summaryOf } from './support/flows.js';

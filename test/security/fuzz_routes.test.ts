@@ -10,7 +10,7 @@ import { problemWith, prototypeKeys, settledHeapMb, watchCrashes } from './suppo
 import { anyInput, issuedTokens, jwtInput, refusedInput, type FuzzClass, type FuzzInput } from './support/fuzz_requests.js';
 import type { Targets } from './support/fuzz_values.js';
 import { jwtHeader, postRaw, signedCall } from './support/signed.js';
-import { APP_ID } from '../../src/apps/manifest.js';
+import { APP_ID } from '../../src/hosts/apps/protocol/manifest.js';
 import { loopbackFetch, tokenCollector } from './support/world.js';
 
 const BATCH = 250;

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallPath } from '../../src/apps/paths.js';
+import { CallPath } from '../../src/hosts/apps/protocol/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startBadProvider, type BadProvider, type IdTokenFault } from './support/bad_provider.js';
 import { asOidcProvider, callAppAs, command, flowTo, register, say, summaryOf, textOf } from './support/flows.js';
-import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
+import { providerRedirectUri } from '../../src/hosts/apps/calls/redirect_uri.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallPath } from '../../src/apps/paths.js';
+import { CallPath } from '../../src/hosts/apps/protocol/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { callAppAs, flowTo, register, say, summaryOf } from './support/flows.js';

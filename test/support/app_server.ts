@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { createService, type ServiceOverrides } from '../../src/service.js';
-import type { Deps } from '../../src/calls/deps.js';
+import type { Deps } from '../../src/hosts/apps/calls/deps.js';
 
 export interface RunningApp {
   url: string;

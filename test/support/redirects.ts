@@ -1,5 +1,5 @@
 /** The per-provider redirect URIs a test provider registers (the App sends complete_url?provider=<id>). */
-import { providerRedirectUri } from '../../src/calls/redirect_uri.js';
+import { providerRedirectUri } from '../../src/hosts/apps/calls/redirect_uri.js';
 
 /** Every provider id the scenario and security suites register. */
 export const TEST_PROVIDER_IDS = ['idp', 'idp2', 'pub', 'post', 'wrong', 'bad', 'moved'];

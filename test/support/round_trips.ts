@@ -9,8 +9,8 @@
  * counted apart, as `background`, after waiting for them to finish.
  */
 import assert from 'node:assert/strict';
-import { CALL_EXPAND } from '../../src/apps/expand.js';
-import { CallPath } from '../../src/apps/paths.js';
+import { CALL_EXPAND } from '../../src/hosts/apps/protocol/expand.js';
+import { CallPath } from '../../src/hosts/apps/protocol/paths.js';
 import { startApp, type RunningApp } from './app_server.js';
 import { startOidcProvider, type ProviderCounters, type StartedOidcProvider } from './oidc_provider.js';
 import { providerRedirects } from './redirects.js';

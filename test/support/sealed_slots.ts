@@ -3,10 +3,10 @@
  * opens only for its slot, so the slot is computed from the stored providers.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import type { SecretSealer } from '../../src/store/secret_sealer.js';
-import { tokenSlot } from '../../src/calls/seal_slots.js';
+import type { SecretSealer } from '../../src/core/secret_sealer.js';
+import { tokenSlot } from '../../src/hosts/apps/calls/seal_slots.js';
 import type { TokenSet } from '../../src/oauth/types.js';
-import { findProvider } from '../../src/store/provider_records.js';
+import { findProvider } from '../../src/core/provider_records.js';
 
 /** The user's token set at `providerId`, read from a sealed record; throws when it is not for that slot. */
 export function openTokens(sealer: SecretSealer, providersData: unknown, userId: string, providerId: string, sealed: string): TokenSet {

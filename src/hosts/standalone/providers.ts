@@ -1,6 +1,6 @@
 /** Registered providers as the standalone host reads them: listing texts and opening a client secret. */
 import type { ProviderConfig } from '../../oauth/types.js';
-import { type StoredProvider, toProviderConfig } from '../../store/provider_records.js';
+import { type StoredProvider, toProviderConfig } from '../../core/provider_records.js';
 import type { StandaloneDeps } from './deps.js';
 import { Refusal } from './errors.js';
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -11,7 +12,7 @@ import { TcpProxy } from '../../support/tcp_proxy.js';
 
 async function serve(options: HealthOptions): Promise<{ get: () => Promise<{ status: number; body: any }>; close: () => Promise<void> }> {
   const app = express().use(healthRouter(options));
-  const server = await new Promise<import('node:http').Server>((resolve) => {
+  const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;

@@ -5,7 +5,7 @@ import { SqlOneTimeStore } from '../../../src/hosts/standalone/db/one_time_store
 import { SqlProviderRepository } from '../../../src/hosts/standalone/db/provider_repository.js';
 import { SqlSessionStore } from '../../../src/hosts/standalone/db/session_store.js';
 import { StoredSecretError } from '../../../src/hosts/standalone/db/bound_sealer.js';
-import type { StoredProvider } from '../../../src/store/provider_records.js';
+import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { onEachBackend, testSealer } from '../../support/standalone_db.js';
 
 const NOW = 1_780_000_000_000;

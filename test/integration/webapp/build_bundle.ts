@@ -22,7 +22,7 @@ function newestSource(dir: string): number {
 export function ensureBundle(): void {
   const sources = Math.max(
     newestSource(join(ROOT, 'webapp')),
-    newestSource(join(ROOT, 'src/apps')),
+    newestSource(join(ROOT, 'src/hosts/apps/protocol')),
     statSync(join(ROOT, 'webpack.config.js')).mtimeMs,
   );
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;

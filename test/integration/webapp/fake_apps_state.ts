@@ -1,6 +1,6 @@
 // The App as the browser test sees it through the Apps plugin: a few providers
 // whose connections change as the panel's calls arrive.
-import type { PanelData, PanelProvider } from '../../../src/apps/panel_types.js';
+import type { PanelData, PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
 
 const HOUR = 3_600_000;
 

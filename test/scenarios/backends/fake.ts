@@ -1,5 +1,5 @@
 /** The scenario backend on the in-process fake of the Apps plugin. */
-import type { Binding, CallResponse } from '../../../src/apps/types.js';
+import type { Binding, CallResponse } from '../../../src/hosts/apps/protocol/types.js';
 import { startFakePlugin, type FakePlugin, type FakePluginOptions } from '../../support/fake_plugin/server.js';
 import type { Backend, CallInput, ScenarioUser } from '../backend.js';
 

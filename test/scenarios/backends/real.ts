@@ -5,8 +5,8 @@
  * its own App instance (a re-install: the plugin keeps the App's stored data).
  */
 import { readFileSync } from 'node:fs';
-import type { Binding, CallResponse } from '../../../src/apps/types.js';
-import { APP_ID } from '../../../src/apps/manifest.js';
+import type { Binding, CallResponse } from '../../../src/hosts/apps/protocol/types.js';
+import { APP_ID } from '../../../src/hosts/apps/protocol/manifest.js';
 import * as mm from '../../e2e/harness/mm_api.js';
 import type { Backend, BrowserCookie, CallInput, ScenarioUser } from '../backend.js';
 

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import type { RunningApp } from '../../support/app_server.js';
 import type { FakeState } from '../../support/fake_plugin/state.js';
 import { openTokens } from '../../support/sealed_slots.js';
-import type { TokenSet } from '../../../src/oauth/types.js';
 
 /** Shorter strings could match by chance; every secret of the run is longer. */
 const MIN_LENGTH = 12;

@@ -1,10 +1,10 @@
 /** Short steps on a SecurityWorld: register, connect, run a command, bounded parallel work. */
 import assert from 'node:assert/strict';
-import type { CallResponse } from '../../../src/apps/types.js';
+import type { CallResponse } from '../../../src/hosts/apps/protocol/types.js';
 import type { ScenarioUser } from '../../scenarios/backend.js';
 import { runCommand, textOf } from '../../scenarios/commands.js';
 import { connectUntilRedirect, PROVIDER_ID, registerTestProvider, type RawFlow } from '../../scenarios/steps.js';
-import { CALL_EXPAND } from '../../../src/apps/expand.js';
+import { CALL_EXPAND } from '../../../src/hosts/apps/protocol/expand.js';
 import { buildContext } from '../../support/fake_plugin/call_app.js';
 import { signedCall, type RawAnswer } from './signed.js';
 import type { StartedOidcProvider } from '../../support/oidc_provider.js';

@@ -3,9 +3,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { SecretAudit } from './audit.js';
 import type { FuzzInput } from './fuzz_requests.js';
-import { providerRedirectUri } from '../../../src/calls/redirect_uri.js';
+import { providerRedirectUri } from '../../../src/hosts/apps/calls/redirect_uri.js';
 import type { RawAnswer } from './signed.js';
-import { NO_USER_PATHS } from '../../../src/http/caller_checks.js';
+import { NO_USER_PATHS } from '../../../src/hosts/apps/http/caller_checks.js';
 
 const TYPES = new Set(['ok', 'error', 'form', 'navigate']);
 

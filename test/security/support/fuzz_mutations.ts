@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { CallPath } from '../../../src/apps/paths.js';
-import { stateHash } from '../../../src/calls/oauth2_connect.js';
+import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
+import { stateHash } from '../../../src/hosts/apps/calls/oauth2_connect.js';
 import { ALL_PATHS, json, key, PROTO_KEYS, type Targets } from './fuzz_values.js';
 
 const WHERE = ['values', 'state', 'context', 'context.acting_user', 'context.oauth2', 'context.oauth2.data', 'context.oauth2.data.providers.0', 'context.oauth2.user', 'context.oauth2.user.connections.idp', 'context.oauth2.user.flows.0', 'expand'];

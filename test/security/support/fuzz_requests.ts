@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { CallPath } from '../../../src/apps/paths.js';
-import { stateHash } from '../../../src/calls/oauth2_connect.js';
+import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
+import { stateHash } from '../../../src/hosts/apps/calls/oauth2_connect.js';
 import { ADMIN_PATHS, ALL_PATHS, json, key, providersDoc, shortStr, str, USER_PATHS, userSummary, values, type Targets } from './fuzz_values.js';
 import { mutatedBody } from './fuzz_mutations.js';
 import { JWT_FAULTS, type JwtKind } from './signed.js';

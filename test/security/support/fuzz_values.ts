@@ -5,7 +5,7 @@
  * records (providers in oauth2.data, the summary in oauth2.user).
  */
 import fc from 'fast-check';
-import { CallPath } from '../../../src/apps/paths.js';
+import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
 
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const HOSTILE = [

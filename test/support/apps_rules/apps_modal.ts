@@ -12,7 +12,7 @@
  *   form.source with the values and selected_field; `submitForm`: a `form`
  *   answer replaces the form.
  */
-import type { CallResponse, Field, Form } from '../../../src/apps/types.js';
+import type { CallResponse, Field, Form } from '../../../src/hosts/apps/protocol/types.js';
 import { acceptForm, type CallFn } from './execute_command.js';
 
 function initFormValues(form: Form): Record<string, unknown> {

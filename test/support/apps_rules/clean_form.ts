@@ -9,7 +9,7 @@
  * Used by the fake plugin and by the test-side command parser, so both see what
  * a user of the real server sees.
  */
-import type { Binding, Field, Form, SelectOption } from '../../../src/apps/types.js';
+import type { Binding, Field, Form, SelectOption } from '../../../src/hosts/apps/protocol/types.js';
 
 const oneWord = (s: string) => !/[ \t]/.test(s);
 

@@ -20,7 +20,7 @@
  * flag not followed by true/false is true. Multiselect and the "rest" field
  * (position -1) are not used by this App and not mirrored: they throw.
  */
-import type { Binding, Field, Form } from '../../../src/apps/types.js';
+import type { Binding, Field, Form } from '../../../src/hosts/apps/protocol/types.js';
 
 export interface ParsedCommand {
   binding: Binding;

@@ -12,7 +12,7 @@
  *   submit is an error, otherwise it is cleaned (cleanForm) and opens the Apps modal.
  * Multi-word display of these errors is left to the caller.
  */
-import type { Binding, Call, CallResponse, Field, Form, SelectOption } from '../../../src/apps/types.js';
+import type { Binding, Call, CallResponse, Field, Form, SelectOption } from '../../../src/hosts/apps/protocol/types.js';
 import { cleanForm } from './clean_form.js';
 import { parseCommand } from './command_parser.js';
 

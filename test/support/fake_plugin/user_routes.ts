@@ -8,7 +8,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { callApp, forbiddenPaths, PLUGIN } from './call_app.js';
 import type { FakeState } from './state.js';
-import type { Binding } from '../../../src/apps/types.js';
+import type { Binding } from '../../../src/hosts/apps/protocol/types.js';
 import { cleanCommandBindings, cleanForm } from '../apps_rules/clean_form.js';
 
 const STATE_TTL_MS = 15 * 60 * 1000;

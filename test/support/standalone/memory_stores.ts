@@ -7,8 +7,8 @@
 import type { ConnectionRepository, ConnectionRow, ProviderRepository, ProviderUsers } from '../../../src/core/ports.js';
 import type { BrowserSession, Installation, InstallationStore, OneTimePurpose, OneTimeRecord, OneTimeStore, SessionStore, TeamCommand } from '../../../src/hosts/standalone/ports.js';
 import type { TokenSet } from '../../../src/oauth/types.js';
-import type { StoredProvider } from '../../../src/store/provider_records.js';
-import type { Connection } from '../../../src/store/user_state.js';
+import type { StoredProvider } from '../../../src/core/provider_records.js';
+import type { Connection } from '../../../src/hosts/apps/store/user_state.js';
 
 export class MemoryProviders implements ProviderRepository {
   readonly rows = new Map<string, StoredProvider>();

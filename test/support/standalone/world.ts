@@ -15,7 +15,7 @@ import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
 import { createStandaloneRouter } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
-import type { StoredProvider } from '../../../src/store/provider_records.js';
+import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { createTestSealer, testClientSecretBinding, testProviderOrigin } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
@@ -36,8 +36,9 @@ export interface StandaloneWorld {
 }
 
 export async function startStandaloneWorld(): Promise<StandaloneWorld> {
-  let handler: express.Express | undefined;
-  const server: Server = createServer((req, res) => handler?.(req, res));
+  // The server listens first (its URL goes into deps); the express app is attached once built.
+  const mounted: { app?: express.Express } = {};
+  const server: Server = createServer((req, res) => mounted.app?.(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const rootUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const mm = await startFakeMattermost(`${rootUrl}/standalone/signin/callback`);
@@ -61,7 +62,7 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
   };
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps));
-  handler = app;
+  mounted.app = app;
   await stores.installation.saveInstallation({
     mattermost_url: mm.url, bot_user_id: mm.botUserId, bot_username: 'oauth2-connect', bot_token: mm.botToken,
     oauth_client_id: mm.client.id, oauth_client_secret: mm.client.secret, updated_at: now(),

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeBindings, type BindingInput } from '../../../src/apps/bindings.js';
-import type { Binding } from '../../../src/apps/types.js';
+import { computeBindings, type BindingInput } from '../../../src/hosts/apps/protocol/bindings.js';
+import type { Binding } from '../../../src/hosts/apps/protocol/types.js';
 
 const providers = [
   { id: 'github', display_name: 'GitHub' },
@@ -69,7 +69,7 @@ describe('bindings', () => {
 
 describe('provider options', () => {
   it('when two providers share a display name, then their labels are told apart by id (the plugin drops repeated labels)', async () => {
-    const { providerOptions } = await import('../../../src/apps/provider_options.js');
+    const { providerOptions } = await import('../../../src/hosts/apps/protocol/provider_options.js');
     const labels = providerOptions([{ id: 'a', display_name: 'Corp' }, { id: 'b', display_name: 'corp' }, { id: 'c', display_name: 'Other' }]).map((o) => o.label);
     assert.deepEqual(labels, ['Corp (a)', 'corp (b)', 'Other']);
     assert.equal(new Set(labels).size, labels.length);

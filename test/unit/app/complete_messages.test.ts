@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config.js';
 import { createDeps } from '../../../src/service.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { oauth2Complete } from '../../../src/calls/oauth2_complete.js';
-import { stateHash } from '../../../src/calls/oauth2_connect.js';
+import { oauth2Complete } from '../../../src/hosts/apps/calls/oauth2_complete.js';
+import { stateHash } from '../../../src/hosts/apps/calls/oauth2_connect.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
-import type { CallRequest } from '../../../src/apps/types.js';
+import type { CallRequest } from '../../../src/hosts/apps/protocol/types.js';
 
 const COMPLETE = 'http://mm.test/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete';
 

@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { MAX_SECRETS, createMemoryLogger } from '../../../src/log/logger.js';
-import { mapError } from '../../../src/calls/error_mapper.js';
+import { mapError } from '../../../src/hosts/apps/calls/error_mapper.js';
 import { createTokenCipher } from '../../../src/oauth/crypto.js';
-import { TokenStore } from '../../../src/store/token_store.js';
+import { TokenStore } from '../../../src/hosts/apps/store/token_store.js';
 import type { AppsPluginClient } from '../../../src/mattermost/apps_client.js';
 
 const DECRYPTED = 'gho_decrypted-token-value-4242';

@@ -1,9 +1,9 @@
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CALL_EXPAND } from '../../../src/apps/expand.js';
-import { MANIFEST } from '../../../src/apps/manifest.js';
-import { routes } from '../../../src/calls/routes.js';
+import { CALL_EXPAND } from '../../../src/hosts/apps/protocol/expand.js';
+import { MANIFEST } from '../../../src/hosts/apps/protocol/manifest.js';
+import { routes } from '../../../src/hosts/apps/calls/routes.js';
 import { startApp, type RunningApp } from '../../support/app_server.js';
 
 const readJson = (name: string) => JSON.parse(readFileSync(new URL(`../../../${name}`, import.meta.url), 'utf8'));

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readProviders } from '../../../src/store/provider_records.js';
-import { readUserState } from '../../../src/store/user_state.js';
+import { readProviders } from '../../../src/core/provider_records.js';
+import { readUserState } from '../../../src/hosts/apps/store/user_state.js';
 
 const provider = { id: 'gh', display_name: 'GitHub', preset: 'github', client_id: 'c', auth: 'none', scopes: ['read'], created_at: 0, updated_at: 0 };
 

@@ -6,9 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeBindings, type BindingInput } from '../../../src/apps/bindings.js';
-import { CallPath } from '../../../src/apps/paths.js';
-import type { Call, CallResponse } from '../../../src/apps/types.js';
+import { computeBindings, type BindingInput } from '../../../src/hosts/apps/protocol/bindings.js';
+import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
+import type { Call, CallResponse } from '../../../src/hosts/apps/protocol/types.js';
 import { cleanCommandBindings } from '../../support/apps_rules/clean_form.js';
 import { executeCommand, type Outcome } from '../../support/apps_rules/execute_command.js';
 

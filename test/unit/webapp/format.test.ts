@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PanelProvider } from '../../../src/apps/panel_types.js';
+import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
 import { connectionState, describeConnection, formatRelative } from '../../../webapp/format.js';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);

@@ -5,7 +5,7 @@
 import { render } from '@testing-library/react';
 import { Provider } from 'react-redux';
 import { applyMiddleware, createStore, type AnyAction, type Middleware, type Store } from 'redux';
-import type { PanelData } from '../../../src/apps/panel_types.js';
+import type { PanelData } from '../../../src/hosts/apps/protocol/panel_types.js';
 import type { AppDispatch } from '../../../webapp/actions.js';
 import { ConnectedAccounts } from '../../../webapp/components/connected_accounts/connected_accounts.js';
 import { STATE_KEY } from '../../../webapp/manifest.js';

@@ -4,7 +4,7 @@
 // which is when a user comes back from signing in at a provider.
 import { useCallback, useEffect, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
-import type { PanelProvider } from '../../../src/apps/panel_types.js';
+import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
 import {
   connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch,
 } from '../../actions.js';

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 // One provider: its name, its connection in words, and the buttons that change it.
 // (The pragma above keeps JSX working under the test runner, see webapp/README.md.)
-import type { PanelProvider } from '../../../src/apps/panel_types.js';
+import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
 import type { ProviderActionKind } from '../../action_types.js';
 import { connectionState, describeConnection } from '../../format.js';
 import { CLASS } from '../../styles.js';

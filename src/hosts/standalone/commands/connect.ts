@@ -3,7 +3,7 @@
  * (the command token was checked, so user_id is Mattermost's word). With
  * several providers and none named, the choose-provider dialog opens.
  */
-import { md } from '../../../calls/format.js';
+import { md } from '../../../core/format.js';
 import { openChooseProvider } from '../dialogs/choose_provider.js';
 import { NO_PROVIDERS, providerNames } from '../providers.js';
 import { createConnectLink } from '../signin/links.js';

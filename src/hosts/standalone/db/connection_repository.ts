@@ -5,7 +5,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ConnectionRepository, ConnectionRow, ProviderUsers } from '../../../core/ports.js';
 import type { TokenSet } from '../../../oauth/types.js';
-import type { Connection } from '../../../store/user_state.js';
+import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
 import { millis, optionalMillis, type ConnectionsTable, type Database } from './schema.js';

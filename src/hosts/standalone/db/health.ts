@@ -5,12 +5,13 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 export type DatabaseHealth = { ok: true; latency_ms: number } | { ok: false; reason: string };
 
 const DEFAULT_TIMEOUT_MS = 2000;
 
-export async function checkDatabase(db: Kysely<any>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<DatabaseHealth> {
+export async function checkDatabase(db: Kysely<Database>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<DatabaseHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DatabaseHealth>((resolve) => {

@@ -1,7 +1,7 @@
 /** Providers in SQL: the StoredProvider record as JSON, keyed by id. */
 import type { Kysely } from 'kysely';
 import type { ProviderRepository } from '../../../core/ports.js';
-import type { StoredProvider } from '../../../store/provider_records.js';
+import type { StoredProvider } from '../../../core/provider_records.js';
 import type { Database } from './schema.js';
 
 export class SqlProviderRepository implements ProviderRepository {

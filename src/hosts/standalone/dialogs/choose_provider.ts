@@ -4,8 +4,8 @@
  * user their single-use connect link by DM (a dialog answer cannot show one).
  * It is the pattern for the other dialogs: a purpose, an opener, a handler.
  */
-import type { StoredProvider } from '../../../store/provider_records.js';
-import { md } from '../../../calls/format.js';
+import type { StoredProvider } from '../../../core/provider_records.js';
+import { md } from '../../../core/format.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import { createConnectLink } from '../signin/links.js';

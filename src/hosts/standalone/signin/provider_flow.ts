@@ -3,8 +3,8 @@
  * nonce, state = a 'flow' record bound to the user, the provider and the
  * browser session) and its callback at /standalone/complete/<provider id>.
  */
-import { md } from '../../../calls/format.js';
-import type { Connection } from '../../../store/user_state.js';
+import { md } from '../../../core/format.js';
+import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import type { BrowserSession } from '../ports.js';

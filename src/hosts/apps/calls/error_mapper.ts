@@ -1,0 +1,62 @@
+/**
+ * The one place thrown errors become call responses and log fields. A user
+ * never sees a stack trace or a secret; an unexpected error gets a reference
+ * that an admin finds in the log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CallResponse } from '../protocol/types.js';
+import { error } from '../protocol/responses.js';
+import { InputError } from '../protocol/values.js';
+import { UserFacingError } from './errors.js';
+import { DriverInputError, MattermostApiError } from '../../../mattermost/errors.js';
+import { OAuthError } from '../../../oauth/errors.js';
+import { TokenCipherError, WRONG_BINDING_MESSAGE } from '../../../oauth/crypto.js';
+import { safeError } from '../../../log/logger.js';
+
+export interface MappedError {
+  response: CallResponse;
+  /** Short machine-readable outcome for the log line. */
+  code: string;
+  /** Extra fields for the log line (no secrets: they still pass the logger's redaction). */
+  log: Record<string, unknown>;
+}
+
+function mattermostText(err: MattermostApiError): string {
+  if (err.status === 0) return `The App could not reach Mattermost (${err.body}). Try again in a moment.`;
+  if (err.status === 401 || err.status === 403) return 'Mattermost refused the App\'s request: the App may lack a permission, or your session expired. Try again, or ask a system admin to check the App\'s installation.';
+  if (err.status === 500 && /size limit/i.test(err.body)) return 'Mattermost refused to store the data: it is over the 8 KiB limit of the Apps plugin.';
+  return `Mattermost could not complete the request (HTTP ${err.status}). Try again in a moment; if it persists, ask a system admin to check the App's log.`;
+}
+
+export function mapError(err: unknown): MappedError {
+  if (err instanceof InputError) {
+    return { response: error(err.message, err.field ? { [err.field]: err.message } : undefined), code: 'bad_input', log: { reason: err.message } };
+  }
+  if (err instanceof UserFacingError) {
+    return { response: error(err.message, err.fieldErrors), code: 'refused', log: { reason: err.message } };
+  }
+  if (err instanceof OAuthError) {
+    // Which check failed is worth telling (a mix-up, a forged id_token); the detail holds no secret.
+    const text = err.code === 'security' && err.adminDetail ? `${err.userMessage} (${err.adminDetail})` : err.userMessage;
+    return { response: error(text), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
+  }
+  if (err instanceof MattermostApiError) {
+    return { response: error(mattermostText(err)), code: 'mattermost_error', log: { status: err.status, method: err.method, api_path: err.path, reason: err.body } };
+  }
+  if (err instanceof DriverInputError) {
+    return { response: error(`The App could not store the data: ${err.message}.`), code: 'driver_input', log: { reason: err.message } };
+  }
+  if (err instanceof TokenCipherError && err.reason === 'wrong_binding') {
+    return { response: error(`${WRONG_BINDING_MESSAGE} Reconnect, or (for a provider's client secret) re-enter it with \`/oauth2 provider edit\`.`), code: 'wrong_binding', log: { reason: err.message } };
+  }
+  if (err instanceof Error && err.name === 'TokenCipherError') {
+    const text = 'The App cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.';
+    return { response: error(text), code: 'key_error', log: { reason: err.message } };
+  }
+  const ref = randomBytes(4).toString('hex');
+  return {
+    response: error(`Something went wrong in the App (reference ${ref}). A system admin can find the details in the App's log.`),
+    code: 'internal_error',
+    log: { ref, error: err instanceof Error ? safeError(err) : typeof err },
+  };
+}

@@ -1,0 +1,16 @@
+/** Data for the webapp's "Connected accounts" panel. */
+import { ok } from '../protocol/responses.js';
+import type { PanelData } from '../protocol/panel_types.js';
+import type { Handler } from './deps.js';
+import { isSystemAdmin } from './context.js';
+import { connectionView } from './connection_view.js';
+
+export const panel: Handler = async (req, deps) => {
+  const connectUrl = req.context.oauth2?.connect_url;
+  const data: PanelData = {
+    providers: await connectionView(req, deps),
+    is_admin: isSystemAdmin(req),
+    ...(connectUrl && { connect_url: connectUrl }),
+  };
+  return ok(undefined, data);
+};

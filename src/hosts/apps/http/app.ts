@@ -1,0 +1,70 @@
+/**
+ * The express app (no listen): the manifest, the icon, and every call path.
+ * Order matters: the JWT is checked before the body is even parsed, so a
+ * failed check answers 401 and no handler runs.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { fileURLToPath } from 'node:url';
+import { buildManifest, ICON } from '../protocol/manifest.js';
+import type { Deps, Handler } from '../calls/deps.js';
+import { createJwtVerifier, JWT_HEADER, type VerifiedCaller } from './jwt.js';
+import { callRoute } from './call_route.js';
+import { error } from '../protocol/responses.js';
+import { rateLimitedWarn } from '../../../log/rate_limited.js';
+
+const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
+
+export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const manifest = JSON.stringify(buildManifest(deps.config.rootUrl, deps.config.jwtSecret !== undefined));
+
+  app.get('/manifest.json', (_req, res) => {
+    res.type('application/json').send(manifest);
+  });
+  app.get(`/static/${ICON}`, (_req, res) => {
+    res.sendFile(ICON, { root: STATIC_DIR, maxAge: '1d' });
+  });
+
+  const verify = deps.config.jwtSecret !== undefined ? createJwtVerifier(deps.config.jwtSecret) : undefined;
+  // Anyone who reaches the App can send bad JWTs: their warn lines are rate-limited.
+  const refusedLog = rateLimitedWarn(deps.logger, deps.now);
+  // app.use, not a route: it runs before express decodes the path, so even an
+  // undecodable path is refused with 401 when the JWT does not verify.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    if (!verify) {
+      res.locals.caller = {} satisfies VerifiedCaller;
+      return next();
+    }
+    verify(req.get(JWT_HEADER)).then(
+      (caller) => {
+        res.locals.caller = caller;
+        next();
+      },
+      (err: Error) => {
+        refusedLog('call refused', { path: req.path.slice(0, 200), outcome: 'unauthorized', reason: err.message });
+        res.status(401).json(error('Unauthorized: the call is not signed by the Apps plugin.'));
+      },
+    );
+  });
+  app.post('/{*path}', express.json({ limit: deps.config.bodyLimitBytes, strict: false, type: () => true }));
+  app.post('/{*path}', callRoute(deps, routes, refusedLog));
+
+  // Body parser failures (bad JSON, too large) still answer 200 with a call response.
+  app.use((err: { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
+    const text =
+      err.type === 'entity.too.large'
+        ? `The call body is too large (at most ${deps.config.bodyLimitBytes} bytes).`
+        : err.type === 'entity.parse.failed'
+          ? 'The call body is not valid JSON.'
+          : 'The call body could not be read.';
+    deps.logger.info('call', { path: req.path.slice(0, 200), outcome: 'bad_input', reason: text });
+    res.status(200).json(error(text));
+  });
+  app.use((_req, res) => {
+    res.status(404).json(error('Not found.'));
+  });
+  return app;
+}
