@@ -98,7 +98,16 @@ export async function httpBench(options: HttpOptions, progress: (line: string) =
       for (const connections of CONCURRENCY) {
         for (const variant of VARIANTS) {
           const runs = results.get(`${endpoint}|${connections}|${variant}`) ?? [];
-          rows.push({ endpoint, connections, variant, rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), cpuUs: median(runs.map((r) => r.cpuUs)), rounds: runs });
+          rows.push({
+            endpoint,
+            connections,
+            variant,
+            rps: median(runs.map((r) => r.rps)),
+            p50: median(runs.map((r) => r.p50)),
+            p99: median(runs.map((r) => r.p99)),
+            cpuUs: median(runs.map((r) => r.cpuUs)),
+            rounds: runs,
+          });
         }
       }
     }

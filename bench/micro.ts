@@ -49,9 +49,15 @@ const discoveryOnly: typeof fetch = async (input) => {
 };
 
 const PROVIDER: ProviderConfig = {
-  id: 'corp-sso', display_name: 'Corp SSO', preset: 'oidc', issuer: ISSUER, client_id: 'oauth2-connect-client',
-  client_secret: 'a-client-secret-a-client-secret', token_endpoint_auth_method: 'client_secret_basic',
-  scopes: ['openid', 'profile', 'email', 'offline_access'], extra_authorize_params: { prompt: 'consent' },
+  id: 'corp-sso',
+  display_name: 'Corp SSO',
+  preset: 'oidc',
+  issuer: ISSUER,
+  client_id: 'oauth2-connect-client',
+  client_secret: 'a-client-secret-a-client-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  extra_authorize_params: { prompt: 'consent' },
 };
 
 /** A typical stored token set: opaque access and refresh tokens and an RS256 id_token. */
@@ -71,7 +77,11 @@ export async function microBench(iterations = 20_000): Promise<MicroRow[]> {
   // Fresh states as the plugin makes them, prepared ahead so only the engine is timed.
   const inputs = Array.from({ length: 1024 }, () => {
     const state = `${randomBytes(15).toString('base64url')}.u7k3mfq9zbdn8xw1ceyr4tjahs`;
-    return { state, redirect_uri: 'https://mm.example.com/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete', ...deriveFlowSecrets(flowKey, state) };
+    return {
+      state,
+      redirect_uri: 'https://mm.example.com/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete',
+      ...deriveFlowSecrets(flowKey, state),
+    };
   });
   let n = 0;
   const authorize = () => engine.authorizationUrl(PROVIDER, inputs[n++ & 1023]!);

@@ -17,13 +17,30 @@ const sealed = (n: number) => `v1.k1.${'A'.repeat(16)}.${'B'.repeat(40 + n)}`;
 
 function provider(id: string, display: string, preset: StoredProvider['preset'], extra: Partial<StoredProvider>, n: number): StoredProvider {
   const at = 1_760_000_000_000 + n * 86_400_000;
-  return { id, display_name: display, preset, client_id: `${id}-client-${'c'.repeat(20)}`, sealed_secret: sealed(n), auth: 'client_secret_basic', scopes: [], created_at: at, updated_at: at, ...extra };
+  return {
+    id,
+    display_name: display,
+    preset,
+    client_id: `${id}-client-${'c'.repeat(20)}`,
+    sealed_secret: sealed(n),
+    auth: 'client_secret_basic',
+    scopes: [],
+    created_at: at,
+    updated_at: at,
+    ...extra,
+  };
 }
 
 export const PROVIDERS: StoredProvider[] = [
   provider('github', 'GitHub', 'github', { scopes: ['read:user', 'user:email'] }, 1),
   provider('gitlab', 'GitLab', 'gitlab', { base_url: 'https://gitlab.example.com', scopes: ['read_user', 'openid'] }, 2),
-  provider('corp-sso', 'Corp SSO', 'oidc', { issuer: 'https://sso.example.com/realms/corp', scopes: ['openid', 'profile', 'email', 'offline_access'], params: { prompt: 'consent' } }, 3),
+  provider(
+    'corp-sso',
+    'Corp SSO',
+    'oidc',
+    { issuer: 'https://sso.example.com/realms/corp', scopes: ['openid', 'profile', 'email', 'offline_access'], params: { prompt: 'consent' } },
+    3,
+  ),
 ];
 
 const CONNECTED: UserState = {
@@ -35,10 +52,32 @@ const CONNECTED: UserState = {
 
 function actingUser(roles: string) {
   return {
-    id: USER_ID, delete_at: 0, username: 'jane', auth_data: '', auth_service: '', email: 'jane@example.com', nickname: '',
-    first_name: 'Jane', last_name: 'Doe', position: '', roles, locale: 'en', is_bot: false, bot_description: '',
+    id: USER_ID,
+    delete_at: 0,
+    username: 'jane',
+    auth_data: '',
+    auth_service: '',
+    email: 'jane@example.com',
+    nickname: '',
+    first_name: 'Jane',
+    last_name: 'Doe',
+    position: '',
+    roles,
+    locale: 'en',
+    is_bot: false,
+    bot_description: '',
     timezone: { automaticTimezone: 'Europe/Berlin', manualTimezone: '', useAutomaticTimezone: 'true' },
-    create_at: 0, update_at: 0, email_verified: false, notify_props: null, last_password_update: 0, last_picture_update: 0, failed_attempts: 0, mfa_active: false, terms_of_service_id: '', terms_of_service_create_at: 0, disable_welcome_email: false,
+    create_at: 0,
+    update_at: 0,
+    email_verified: false,
+    notify_props: null,
+    last_password_update: 0,
+    last_picture_update: 0,
+    failed_attempts: 0,
+    mfa_active: false,
+    terms_of_service_id: '',
+    terms_of_service_create_at: 0,
+    disable_welcome_email: false,
   };
 }
 
@@ -62,20 +101,22 @@ const oauth2App = () => ({
 });
 
 /** POST /bindings as the plugin sends it (manifest's bindings expand). */
-export const bindingsBody = (): string => JSON.stringify({
-  path: '/bindings',
-  expand: { acting_user: 'summary', oauth2_app: 'all', oauth2_user: 'all' },
-  context: { ...baseContext(), oauth2: { ...oauth2App(), user: CONNECTED } },
-});
+export const bindingsBody = (): string =>
+  JSON.stringify({
+    path: '/bindings',
+    expand: { acting_user: 'summary', oauth2_app: 'all', oauth2_user: 'all' },
+    context: { ...baseContext(), oauth2: { ...oauth2App(), user: CONNECTED } },
+  });
 
 /** The /oauth2 status submit of a user with no connection: no round trip, so only the App is measured. */
-export const statusBody = (): string => JSON.stringify({
-  path: '/status',
-  expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
-  values: {},
-  raw_command: '/oauth2 status',
-  context: { ...baseContext(), acting_user_access_token: token('usr'), oauth2: oauth2App() },
-});
+export const statusBody = (): string =>
+  JSON.stringify({
+    path: '/status',
+    expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
+    values: {},
+    raw_command: '/oauth2 status',
+    context: { ...baseContext(), acting_user_access_token: token('usr'), oauth2: oauth2App() },
+  });
 
 export const ACTING_USER_ID = USER_ID;
 

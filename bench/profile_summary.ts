@@ -26,8 +26,16 @@ const PARTS: Array<[RegExp, string]> = [
   [/body-parser|raw-body|iconv-lite|type-is|content-type/, 'body reading and JSON.parse (express.json)'],
   [/express\/lib\/response\.js stringify/, 'answer JSON.stringify'],
 ];
-const LEAF: Record<string, string> = { '(garbage collector)': 'GC', '(idle)': 'idle', '(program)': 'V8/native', writev: 'socket writes', writeUtf8String: 'socket writes', writeBuffer: 'socket writes' };
-const frame = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|dist|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+const LEAF: Record<string, string> = {
+  '(garbage collector)': 'GC',
+  '(idle)': 'idle',
+  '(program)': 'V8/native',
+  writev: 'socket writes',
+  writeUtf8String: 'socket writes',
+  writeBuffer: 'socket writes',
+};
+const frame = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|dist|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
 
 function summarise(file: string): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -54,7 +62,11 @@ function summarise(file: string): void {
   console.log(`${file}: ${(busy / 1e6).toFixed(1)} s busy`);
   for (const [p, t] of [...parts].filter(([name]) => name !== 'idle').sort((a, b) => b[1] - a[1])) console.log(`  ${share(t)}  ${p}`);
   console.log('  hottest functions (self time):');
-  for (const [f, t] of [...self].filter(([name]) => !name.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${share(t)}  ${f}`);
+  for (const [f, t] of [...self]
+    .filter(([name]) => !name.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15))
+    console.log(`    ${share(t)}  ${f}`);
 }
 
 const files = process.argv.slice(2);

@@ -51,23 +51,54 @@ const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i < 2 ? 
 
 function httpTable(http: HttpReport): void {
   const widths = [9, 3, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 16];
-  say(pad(['call', 'c', 'ours r/s', 'expr', 'ex+json', 'node', 'o/expr', 'o/ex+j', 'o/node', 'p50 ms', 'p99 ms', 'ex p99', 'nd p99', 'CPU µs/req o/e/j/n'], widths));
+  say(
+    pad(
+      ['call', 'c', 'ours r/s', 'expr', 'ex+json', 'node', 'o/expr', 'o/ex+j', 'o/node', 'p50 ms', 'p99 ms', 'ex p99', 'nd p99', 'CPU µs/req o/e/j/n'],
+      widths,
+    ),
+  );
   for (const endpoint of ['bindings', 'status'] as const) {
     for (const c of CONCURRENCY) {
       const [o, e, j, n] = (['app', 'express', 'express-json', 'node'] as const).map((v) => row(http, endpoint, c, v)) as [HttpRow, HttpRow, HttpRow, HttpRow];
       const pct = (x: HttpRow) => `${fixed((100 * o.rps) / x.rps, 0)}%`;
-      say(pad([endpoint, String(c), fixed(o.rps, 0), fixed(e.rps, 0), fixed(j.rps, 0), fixed(n.rps, 0), pct(e), pct(j), pct(n),
-        fixed(o.p50), fixed(o.p99), fixed(e.p99), fixed(n.p99), [o, e, j, n].map((x) => fixed(x.cpuUs, 0)).join('/')], widths));
+      say(
+        pad(
+          [
+            endpoint,
+            String(c),
+            fixed(o.rps, 0),
+            fixed(e.rps, 0),
+            fixed(j.rps, 0),
+            fixed(n.rps, 0),
+            pct(e),
+            pct(j),
+            pct(n),
+            fixed(o.p50),
+            fixed(o.p99),
+            fixed(e.p99),
+            fixed(n.p99),
+            [o, e, j, n].map((x) => fixed(x.cpuUs, 0)).join('/'),
+          ],
+          widths,
+        ),
+      );
     }
   }
 }
 
 function roundTripTable(trips: RoundTrips): void {
-  say(`${'operation'.padEnd(18)}  ${'plugin+MM'.padStart(9)}  ${'reads'.padStart(5)}  ${'writes'.padStart(6)}  ${'MM REST'.padStart(7)}  ${'backgr.'.padStart(7)}  provider`);
+  say(
+    `${'operation'.padEnd(18)}  ${'plugin+MM'.padStart(9)}  ${'reads'.padStart(5)}  ${'writes'.padStart(6)}  ${'MM REST'.padStart(7)}  ${'backgr.'.padStart(7)}  provider`,
+  );
   for (const op of OPERATIONS) {
     const t = trips[op];
-    const provider = Object.entries(t.provider).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
-    say(`${op.padEnd(18)}  ${String(t.storage + t.mattermost).padStart(9)}  ${String(t.reads).padStart(5)}  ${String(t.writes).padStart(6)}  ${String(t.mattermost).padStart(7)}  ${String(t.background).padStart(7)}  ${provider}`);
+    const provider =
+      Object.entries(t.provider)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '0';
+    say(
+      `${op.padEnd(18)}  ${String(t.storage + t.mattermost).padStart(9)}  ${String(t.reads).padStart(5)}  ${String(t.writes).padStart(6)}  ${String(t.mattermost).padStart(7)}  ${String(t.background).padStart(7)}  ${provider}`,
+    );
   }
 }
 
@@ -83,16 +114,49 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
   }
   const mm = (op: keyof RoundTrips) => trips[op].storage + trips[op].mattermost;
   const tripBudget = (name: string, budget: string, value: number, met: boolean) => list.push({ name, budget, value: String(value), met, hard: true });
-  tripBudget('bindings: round trips', '0', mm('bindings') + trips.bindings.background + Object.keys(trips.bindings.provider).length, mm('bindings') + trips.bindings.background === 0 && Object.keys(trips.bindings.provider).length === 0);
-  tripBudget('connect: KV/oauth2 store calls', '<= 2', trips['connect (again)'].storage, trips['connect (first)'].storage <= 2 && trips['connect (again)'].storage <= 2);
-  tripBudget('complete: token requests', '1', trips['complete (again)'].provider.token ?? 0, trips['complete (first)'].provider.token === 1 && trips['complete (again)'].provider.token === 1);
+  tripBudget(
+    'bindings: round trips',
+    '0',
+    mm('bindings') + trips.bindings.background + Object.keys(trips.bindings.provider).length,
+    mm('bindings') + trips.bindings.background === 0 && Object.keys(trips.bindings.provider).length === 0,
+  );
+  tripBudget(
+    'connect: KV/oauth2 store calls',
+    '<= 2',
+    trips['connect (again)'].storage,
+    trips['connect (first)'].storage <= 2 && trips['connect (again)'].storage <= 2,
+  );
+  tripBudget(
+    'complete: token requests',
+    '1',
+    trips['complete (again)'].provider.token ?? 0,
+    trips['complete (first)'].provider.token === 1 && trips['complete (again)'].provider.token === 1,
+  );
   tripBudget('complete: Mattermost calls (critical path)', '<= 3', mm('complete (again)'), mm('complete (first)') <= 3 && mm('complete (again)') <= 3);
   tripBudget('valid token: KV reads', '1', trips['use a valid token'].reads, mm('use a valid token') === 1 && trips['use a valid token'].reads === 1);
   tripBudget('refresh: token requests', '1', trips.refresh.provider.token ?? 0, trips.refresh.provider.token === 1);
   tripBudget('refresh: writes', '1', trips.refresh.writes, trips.refresh.writes === 1);
-  list.push({ name: `memory: RSS growth over ${memory.calls} calls`, budget: `<= ${memory.bounds.rssMb} MB`, value: `${memory.rssGrowthMb} MB`, met: memory.rssGrowthMb <= memory.bounds.rssMb, hard: true });
-  list.push({ name: `memory: heap growth over ${memory.calls} calls`, budget: `<= ${memory.bounds.heapMb} MB`, value: `${memory.heapGrowthMb} MB`, met: memory.heapGrowthMb <= memory.bounds.heapMb, hard: true });
-  list.push({ name: 'webapp bundle, minified', budget: `<= ${bundle.budgetBytes / 1024} KB`, value: `${fixed(bundle.minifiedBytes / 1024, 1)} KB`, met: bundle.minifiedBytes <= bundle.budgetBytes, hard: true });
+  list.push({
+    name: `memory: RSS growth over ${memory.calls} calls`,
+    budget: `<= ${memory.bounds.rssMb} MB`,
+    value: `${memory.rssGrowthMb} MB`,
+    met: memory.rssGrowthMb <= memory.bounds.rssMb,
+    hard: true,
+  });
+  list.push({
+    name: `memory: heap growth over ${memory.calls} calls`,
+    budget: `<= ${memory.bounds.heapMb} MB`,
+    value: `${memory.heapGrowthMb} MB`,
+    met: memory.heapGrowthMb <= memory.bounds.heapMb,
+    hard: true,
+  });
+  list.push({
+    name: 'webapp bundle, minified',
+    budget: `<= ${bundle.budgetBytes / 1024} KB`,
+    value: `${fixed(bundle.minifiedBytes / 1024, 1)} KB`,
+    met: bundle.minifiedBytes <= bundle.budgetBytes,
+    hard: true,
+  });
   return list;
 }
 
@@ -120,7 +184,9 @@ async function main(): Promise<number> {
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
 
   say();
-  say(`HTTP, medians of ${rounds} rounds (request ${http.requestBytes.bindings} B, answer ${http.responseBytes.bindings} B for bindings; /status of a user with no connection)`);
+  say(
+    `HTTP, medians of ${rounds} rounds (request ${http.requestBytes.bindings} B, answer ${http.responseBytes.bindings} B for bindings; /status of a user with no connection)`,
+  );
   httpTable(http);
   say();
   say('Round trips per operation (App -> Apps plugin/Mattermost, and -> provider); background = report index, not awaited');
@@ -129,13 +195,18 @@ async function main(): Promise<number> {
   say('OAuth engine, µs per operation (process.hrtime.bigint, median of 5 batches, each op awaited)');
   for (const m of micro) say(`  ${fixed(m.usPerOp).padStart(8)} µs  ${m.name}`);
   say();
-  say(`Memory: RSS ${memory.rssWarmMb} MB after ${memory.warmupCalls} warm-up calls, ${memory.rssAfterMb} MB after ${memory.calls} more (heap ${memory.heapWarmMb} -> ${memory.heapAfterMb} MB after GC); ${memory.logLinesPerCall} log line per call`);
+  say(
+    `Memory: RSS ${memory.rssWarmMb} MB after ${memory.warmupCalls} warm-up calls, ${memory.rssAfterMb} MB after ${memory.calls} more (heap ${memory.heapWarmMb} -> ${memory.heapAfterMb} MB after GC); ${memory.logLinesPerCall} log line per call`,
+  );
   say(`Webapp bundle: ${fixed(bundle.minifiedBytes / 1024, 1)} KB minified, ${fixed(bundle.gzipBytes / 1024, 1)} KB gzip`);
   say();
   const checks = budgets(http, trips, memory, bundle);
   say('Budgets');
   for (const b of checks) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
-  if (!memory.ok) say(`LEAK CHECK FAILED: over ${memory.calls} calls RSS grew ${memory.rssGrowthMb} MB (bound ${memory.bounds.rssMb}) and the heap ${memory.heapGrowthMb} MB (bound ${memory.bounds.heapMb})`);
+  if (!memory.ok)
+    say(
+      `LEAK CHECK FAILED: over ${memory.calls} calls RSS grew ${memory.rssGrowthMb} MB (bound ${memory.bounds.rssMb}) and the heap ${memory.heapGrowthMb} MB (bound ${memory.bounds.heapMb})`,
+    );
 
   const results = {
     date: new Date().toISOString(),

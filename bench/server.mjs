@@ -27,7 +27,15 @@ async function appListener() {
   const secret = process.env.BENCH_JWT_SECRET;
   const key = process.env.BENCH_ENCRYPTION_KEY;
   if (!secret || !key) throw new Error('BENCH_JWT_SECRET and BENCH_ENCRYPTION_KEY are needed');
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', APP_ROOT_URL: 'http://127.0.0.1:4000', APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'info', APP_ALLOW_PRIVATE_NETWORK: 'true' });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    APP_ROOT_URL: 'http://127.0.0.1:4000',
+    APP_JWT_SECRET: secret,
+    APP_ENCRYPTION_KEY: key,
+    APP_LOG_LEVEL: 'info',
+    APP_ALLOW_PRIVATE_NETWORK: 'true',
+  });
   // The logger does all its work (redaction, secret scrubbing, JSON); only the write goes nowhere.
   const logger = createLogger({
     level: config.logLevel,
@@ -91,9 +99,11 @@ const send = (/** @type {object} */ message) => process.send?.(message);
 process.on('message', async (/** @type {any} */ message) => {
   if (message.type === 'start') {
     const listener =
-      variant === 'app' ? await appListener()
-      : variant === 'node' ? nodeListener(message.responses)
-      : expressListener(message.responses, variant === 'express-json');
+      variant === 'app'
+        ? await appListener()
+        : variant === 'node'
+          ? nodeListener(message.responses)
+          : expressListener(message.responses, variant === 'express-json');
     const s = createServer(listener);
     server = s;
     s.listen(0, '127.0.0.1', () => send({ type: 'listening', port: /** @type {import('node:net').AddressInfo} */ (s.address()).port }));

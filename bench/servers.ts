@@ -73,10 +73,11 @@ export async function startServer(variant: Variant, options: StartOptions): Prom
       child.send({ type: 'stats', gc } satisfies ToServer);
       return answer;
     },
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.send({ type: 'stop' } satisfies ToServer);
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' } satisfies ToServer);
+      }),
   };
 }

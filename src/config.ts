@@ -14,12 +14,14 @@ import { standalone } from './config_standalone.js';
 export { ConfigError, type EncryptionKey };
 export { maskDatabaseUrl, type DatabaseSettings, type HostName, type StandaloneSettings } from './config_standalone.js';
 
-const server = z.object({ HOST: setting(z.string(), '127.0.0.1'), PORT: setting(integer(0, 65535), 4000), APP_ROOT_URL: optionalSetting(httpUrl) }).transform((env) => ({
-  host: env.HOST,
-  port: env.PORT,
-  /** The App's URL as the Mattermost server reaches it (manifest root_url); undefined here, filled in by loadConfig. */
-  rootUrl: env.APP_ROOT_URL,
-}));
+const server = z
+  .object({ HOST: setting(z.string(), '127.0.0.1'), PORT: setting(integer(0, 65535), 4000), APP_ROOT_URL: optionalSetting(httpUrl) })
+  .transform((env) => ({
+    host: env.HOST,
+    port: env.PORT,
+    /** The App's URL as the Mattermost server reaches it (manifest root_url); undefined here, filled in by loadConfig. */
+    rootUrl: env.APP_ROOT_URL,
+  }));
 
 const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
 const jwtSecret = z.string().refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, { error: JWT_SECRET_RULE });
@@ -61,7 +63,10 @@ const limits = z
   .object({
     APP_BODY_LIMIT_BYTES: setting(integer(1024, 10_485_760), 262_144),
     APP_SHUTDOWN_TIMEOUT_MS: setting(integer(0, 30_000), 4000),
-    APP_LOG_LEVEL: setting(z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `must be debug, info, warn or error, got ${JSON.stringify(issue.input)}` }), 'info'),
+    APP_LOG_LEVEL: setting(
+      z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `must be debug, info, warn or error, got ${JSON.stringify(issue.input)}` }),
+      'info',
+    ),
   })
   .transform((env) => ({ bodyLimitBytes: env.APP_BODY_LIMIT_BYTES, shutdownTimeoutMs: env.APP_SHUTDOWN_TIMEOUT_MS, logLevel: env.APP_LOG_LEVEL }));
 
@@ -111,20 +116,33 @@ function crossChecks(config: Omit<Config, 'warnings'>, rootUrlSet: boolean): str
   const warnings: string[] = [];
   const loopback = isLoopbackHost(config.host);
   if (!rootUrlSet && (config.host === '0.0.0.0' || config.host === '::')) {
-    warnings.push(`APP_ROOT_URL is not set and HOST=${config.host}: the manifest says ${config.rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`);
+    warnings.push(
+      `APP_ROOT_URL is not set and HOST=${config.host}: the manifest says ${config.rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`,
+    );
   }
   if (!config.mattermostUrl) {
-    if (!loopback) throw new ConfigError('APP_MATTERMOST_URL', `must be set when HOST=${config.host} is not a loopback address: set it to the Mattermost Site URL (System Console > Web Server > Site URL).`);
-    warnings.push('APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.');
+    if (!loopback)
+      throw new ConfigError(
+        'APP_MATTERMOST_URL',
+        `must be set when HOST=${config.host} is not a loopback address: set it to the Mattermost Site URL (System Console > Web Server > Site URL).`,
+      );
+    warnings.push(
+      'APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.',
+    );
   }
   if (!config.jwtSecret) {
     if (!loopback && !config.allowUnauthenticatedCalls) {
-      throw new ConfigError('APP_JWT_SECRET', `must be set when HOST=${config.host} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`);
+      throw new ConfigError(
+        'APP_JWT_SECRET',
+        `must be set when HOST=${config.host} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`,
+      );
     }
     warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
   }
   if (config.developmentKeyFile) {
-    warnings.push(`APP_ENCRYPTION_KEY is not set: tokens are encrypted with a development key kept in ${config.developmentKeyFile}. Set APP_ENCRYPTION_KEY in production.`);
+    warnings.push(
+      `APP_ENCRYPTION_KEY is not set: tokens are encrypted with a development key kept in ${config.developmentKeyFile}. Set APP_ENCRYPTION_KEY in production.`,
+    );
   }
   if (config.encryptionKeys.filter((key) => key.id === config.currentKeyId).length > (config.developmentKeyFile ? 0 : 1)) {
     throw new ConfigError('APP_PREVIOUS_ENCRYPTION_KEYS', `must not reuse the current key id "${config.currentKeyId}"`);
@@ -136,7 +154,15 @@ function crossChecks(config: Omit<Config, 'warnings'>, rootUrlSet: boolean): str
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const listening = parse(server, env);
   const rootUrl = listening.rootUrl ?? defaultRootUrl(listening.host, listening.port);
-  const config = { ...listening, rootUrl, ...parse(security, env), ...parse(outbound, env), ...parse(limits, env), ...parse(keys, env), ...parse(standalone, env) };
+  const config = {
+    ...listening,
+    rootUrl,
+    ...parse(security, env),
+    ...parse(outbound, env),
+    ...parse(limits, env),
+    ...parse(keys, env),
+    ...parse(standalone, env),
+  };
   const warnings = crossChecks(config, listening.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });
 }

@@ -29,7 +29,10 @@ export function maskDatabaseUrl(raw: string): string {
 }
 
 const hostList = z.string().transform((raw, ctx): HostName[] => {
-  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const names = raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
   const unknown = names.find((name) => name !== 'apps' && name !== 'standalone');
   if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: `must be a comma list of apps and standalone, got "${unknown}"`, input: raw });
   else if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one host (apps, standalone)', input: raw });
@@ -40,7 +43,8 @@ const hostList = z.string().transform((raw, ctx): HostName[] => {
 function databaseProblem(raw: string): string | undefined {
   if (!URL.canParse(raw)) return 'must be a URL like postgres://user:password@host:5432/database (the value is not shown)';
   const url = new URL(raw);
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `must start with postgres:// or postgresql://, got "${url.protocol}//" (unset it to use the embedded SQLite file)`;
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return `must start with postgres:// or postgresql://, got "${url.protocol}//" (unset it to use the embedded SQLite file)`;
   if (!url.hostname) return `must name a host: ${maskDatabaseUrl(raw)}`;
   if (url.pathname.replace(/^\/+/, '') === '') return `must name a database: ${maskDatabaseUrl(raw)}`;
   return undefined;

@@ -22,7 +22,11 @@ function start(): void {
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    deps.logger.info('listening', { url: `http://${config.host}:${port}`, manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined });
+    deps.logger.info('listening', {
+      url: `http://${config.host}:${port}`,
+      manifest: `${config.rootUrl}/manifest.json`,
+      use_jwt: config.jwtSecret !== undefined,
+    });
   });
   server.on('error', (err) => {
     deps.logger.error('server error', { error: err });

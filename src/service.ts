@@ -30,7 +30,14 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
   return {
     config,
     logger,
-    engine: createOAuthEngine({ fetch: doFetch, now, httpTimeoutMs: config.httpTimeoutMs, revocationTimeoutMs: config.revocationTimeoutMs, discoveryTtlMs: config.discoveryTtlMs, allowPrivateNetwork: config.allowPrivateNetwork }),
+    engine: createOAuthEngine({
+      fetch: doFetch,
+      now,
+      httpTimeoutMs: config.httpTimeoutMs,
+      revocationTimeoutMs: config.revocationTimeoutMs,
+      discoveryTtlMs: config.discoveryTtlMs,
+      allowPrivateNetwork: config.allowPrivateNetwork,
+    }),
     sealer: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId }),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     fetch: doFetch,

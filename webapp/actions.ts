@@ -58,7 +58,9 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
     let notice: Notice;
     if (!url) {
       popup?.close();
-      const text = sent ? `The app sent a sign-in address this page does not open. Ask a system admin to check the ${APP_ID} app.` : failureText(res, `connect ${provider.display_name}`);
+      const text = sent
+        ? `The app sent a sign-in address this page does not open. Ask a system admin to check the ${APP_ID} app.`
+        : failureText(res, `connect ${provider.display_name}`);
       notice = { kind: 'error', text };
     } else if (popup && !popup.closed) {
       sendPopupTo(popup, url);
@@ -80,9 +82,10 @@ export function disconnectProvider(provider: PanelProvider): Thunk {
   return async (dispatch, getState) => {
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'disconnect' });
     const res = await callApp(getCallOrigin(getState()), disconnectCall, providerValues(provider));
-    const notice: Notice = res.type === 'ok'
-      ? { kind: 'info', text: res.text || `Disconnected from ${provider.display_name}.` }
-      : { kind: 'error', text: failureText(res, `disconnect ${provider.display_name}`) };
+    const notice: Notice =
+      res.type === 'ok'
+        ? { kind: 'info', text: res.text || `Disconnected from ${provider.display_name}.` }
+        : { kind: 'error', text: failureText(res, `disconnect ${provider.display_name}`) };
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
     if (res.type === 'ok') await dispatch(loadPanel());
   };

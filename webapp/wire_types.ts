@@ -3,10 +3,7 @@
 // @mattermost/types/apps, whose AppExpand lacks oauth2_app and oauth2_user.
 
 export type ExpandLevel = 'id' | 'summary' | 'all';
-export type Expand = Partial<Record<
-  'acting_user' | 'acting_user_access_token' | 'oauth2_app' | 'oauth2_user' | 'channel' | 'team',
-  ExpandLevel
->>;
+export type Expand = Partial<Record<'acting_user' | 'acting_user_access_token' | 'oauth2_app' | 'oauth2_user' | 'channel' | 'team', ExpandLevel>>;
 
 export interface SelectOption {
   label: string;

@@ -1,17 +1,30 @@
 /** Small text helpers for messages. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 export function relative(ms: number, now: number): string {
   const seconds = Math.round((ms - now) / 1000);
   const abs = Math.abs(seconds);
-  const [n, unit] = abs < 90 ? [abs, 'second'] : abs < 5400 ? [Math.round(abs / 60), 'minute'] : abs < 129600 ? [Math.round(abs / 3600), 'hour'] : [Math.round(abs / 86400), 'day'];
+  const [n, unit] =
+    abs < 90
+      ? [abs, 'second']
+      : abs < 5400
+        ? [Math.round(abs / 60), 'minute']
+        : abs < 129600
+          ? [Math.round(abs / 3600), 'hour']
+          : [Math.round(abs / 86400), 'day'];
   const span = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return seconds >= 0 ? `in ${span}` : `${span} ago`;
 }
 
 /** Markdown-safe inline text (account labels come from providers). */
 export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ').slice(0, 200);
+  return text
+    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 200);
 }

@@ -58,7 +58,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const fixed = (options.secrets ?? []).filter((s) => s.length >= 8);
   const learned = new Set<string>();
-  const secrets = { *[Symbol.iterator]() { yield* fixed; yield* learned; } };
+  const secrets = {
+    *[Symbol.iterator]() {
+      yield* fixed;
+      yield* learned;
+    },
+  };
   const addSecrets = (...values: (string | undefined)[]) => {
     for (const value of values) {
       if (value === undefined || value.length < 8) continue;
@@ -68,11 +73,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     }
   };
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const log = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < min) return;
-    const body = redact(fields, secrets) as Record<string, unknown>;
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg: scrub(msg, secrets), ...body }));
-  };
+  const log =
+    (level: Level) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < min) return;
+      const body = redact(fields, secrets) as Record<string, unknown>;
+      write(JSON.stringify({ time: new Date().toISOString(), level, msg: scrub(msg, secrets), ...body }));
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecrets };
 }
 

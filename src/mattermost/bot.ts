@@ -59,7 +59,11 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
     return { botUserId: installation.bot_user_id, client: cached.client };
   };
   const call = <T>(what: string, work: (client: MattermostRestClient, botUserId: string) => Promise<T>): Promise<T> =>
-    bounded(session().then(({ client, botUserId }) => work(client, botUserId)), options.timeoutMs, what);
+    bounded(
+      session().then(({ client, botUserId }) => work(client, botUserId)),
+      options.timeoutMs,
+      what,
+    );
 
   return {
     getUser: (userId) => call('GET /users/{id}', (client) => client.getUser(userId)),

@@ -43,7 +43,8 @@ export async function send(options: HttpOptions, req: HttpRequest): Promise<stri
     text = (await readCapped(response)).toString('utf8');
   } catch (err) {
     // A body over the limit is refused; a body cut by the network reads as empty, as before.
-    if (err instanceof ResponseTooLargeError) throw new MattermostApiError(req.method, req.path, 0, `its answer was larger than ${err.limit / (1024 * 1024)} MiB`);
+    if (err instanceof ResponseTooLargeError)
+      throw new MattermostApiError(req.method, req.path, 0, `its answer was larger than ${err.limit / (1024 * 1024)} MiB`);
     text = '';
   }
   if (!response.ok) throw new MattermostApiError(req.method, req.path, response.status, text.slice(0, 300).trim());

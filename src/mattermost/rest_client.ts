@@ -26,7 +26,10 @@ export class MattermostRestClient {
   async usernames(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const path = '/api/v4/users/ids';
-    const users = parseJson('POST', path, await send(this.options, { method: 'POST', path, body: JSON.stringify(ids) })) as Array<{ id?: unknown; username?: unknown }>;
+    const users = parseJson('POST', path, await send(this.options, { method: 'POST', path, body: JSON.stringify(ids) })) as Array<{
+      id?: unknown;
+      username?: unknown;
+    }>;
     return new Map(users.filter((u) => typeof u.id === 'string' && typeof u.username === 'string').map((u) => [u.id as string, u.username as string]));
   }
 

@@ -16,9 +16,7 @@ const PLAIN_LABEL_KEYS = ['preferred_username', 'username', 'login', 'email', 'n
 const IDENTITY_CLAIMS = ['sub', 'preferred_username', 'email', 'name', 'tid'];
 
 /** Reads the account with the access token; `idClaims` are the validated claims of a fresh id_token. */
-export async function readAccount(
-  ctx: EngineContext, resolved: Resolved, tokens: TokenSet, idClaims?: Record<string, unknown>,
-): Promise<AccountInfo> {
+export async function readAccount(ctx: EngineContext, resolved: Resolved, tokens: TokenSet, idClaims?: Record<string, unknown>): Promise<AccountInfo> {
   const claims = idClaims ?? storedIdTokenClaims(tokens);
   const profile = resolved.preset.profile?.(resolved.config);
   if (profile) {
@@ -41,9 +39,7 @@ function storedIdTokenClaims(tokens: TokenSet): Record<string, unknown> | undefi
   }
 }
 
-async function readOidcUserinfo(
-  ctx: EngineContext, resolved: Resolved, tokens: TokenSet, claims?: Record<string, unknown>,
-): Promise<AccountInfo> {
+async function readOidcUserinfo(ctx: EngineContext, resolved: Resolved, tokens: TokenSet, claims?: Record<string, unknown>): Promise<AccountInfo> {
   const { as, config } = resolved;
   const { client } = clientOf(config);
   const expectedSub = typeof claims?.sub === 'string' ? claims.sub : oauth.skipSubjectCheck;
@@ -60,7 +56,10 @@ async function readOidcUserinfo(
 
 /** GET a JSON object with the Bearer token (RFC 6750 §2.1). */
 async function getJson(
-  ctx: EngineContext, url: string, accessToken: string, headers: Record<string, string> = {},
+  ctx: EngineContext,
+  url: string,
+  accessToken: string,
+  headers: Record<string, string> = {},
   operation: 'userinfo' | 'profile',
 ): Promise<Record<string, unknown>> {
   const secrets = [accessToken];

@@ -15,9 +15,7 @@ import type { AuthorizationRequestInput } from './types.js';
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /** The URL to send the browser to. The preset's and admin's extra parameters never override the protocol ones. */
-export async function buildAuthorizationUrl(
-  ctx: EngineContext, resolved: Resolved, input: AuthorizationRequestInput,
-): Promise<string> {
+export async function buildAuthorizationUrl(ctx: EngineContext, resolved: Resolved, input: AuthorizationRequestInput): Promise<string> {
   const params = await authorizationParams(resolved, input);
   const url = new URL(resolved.as.authorization_endpoint ?? '');
   if (resolved.provider.par_required) {
@@ -51,9 +49,7 @@ async function authorizationParams(resolved: Resolved, input: AuthorizationReque
   return params;
 }
 
-async function pushAuthorizationRequest(
-  ctx: EngineContext, resolved: Resolved, params: URLSearchParams, input: AuthorizationRequestInput,
-): Promise<string> {
+async function pushAuthorizationRequest(ctx: EngineContext, resolved: Resolved, params: URLSearchParams, input: AuthorizationRequestInput): Promise<string> {
   const { as, config } = resolved;
   const { client, auth } = clientOf(config);
   try {

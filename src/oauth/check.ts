@@ -30,7 +30,10 @@ export async function checkProvider(ctx: EngineContext, config: ProviderConfig):
   } catch (err) {
     const issuerMismatch = toOAuthError(err, 'discovery').code === 'security';
     return issuerMismatch
-      ? [{ name: 'metadata', ok: true, detail: 'The metadata was read.' }, { name: 'issuer', ok: false, detail: detailOf(err) }]
+      ? [
+          { name: 'metadata', ok: true, detail: 'The metadata was read.' },
+          { name: 'issuer', ok: false, detail: detailOf(err) },
+        ]
       : [{ name: 'metadata', ok: false, detail: detailOf(err) }];
   }
   return [
@@ -50,7 +53,11 @@ function detailOf(err: unknown): string {
 
 function metadataCheck(source: MetadataSource): ProviderCheck {
   if (source.kind === 'static') return { name: 'metadata', ok: true, detail: 'Fixed endpoints (no discovery for this provider).' };
-  return { name: 'metadata', ok: true, detail: `Read from ${source.metadataUrl ?? source.issuer} (${source.algorithm === 'oidc' ? 'OpenID Connect discovery' : 'RFC 8414'}).` };
+  return {
+    name: 'metadata',
+    ok: true,
+    detail: `Read from ${source.metadataUrl ?? source.issuer} (${source.algorithm === 'oidc' ? 'OpenID Connect discovery' : 'RFC 8414'}).`,
+  };
 }
 
 function issuerCheck(source: MetadataSource, as: oauth.AuthorizationServer): ProviderCheck {
@@ -94,9 +101,11 @@ function authMethodCheck(config: ProviderConfig, preset: ProviderPreset, as: oau
 function oidcChecks(config: ProviderConfig, preset: ProviderPreset, as: oauth.AuthorizationServer): ProviderCheck[] {
   const checks: ProviderCheck[] = [];
   if (scopesOf(config, preset).includes('openid')) {
-    checks.push(as.jwks_uri
-      ? { name: 'openid', ok: true, detail: 'id_tokens will be validated against the provider JWKS.' }
-      : { name: 'openid', ok: false, detail: 'The openid scope is asked but the metadata has no jwks_uri.' });
+    checks.push(
+      as.jwks_uri
+        ? { name: 'openid', ok: true, detail: 'id_tokens will be validated against the provider JWKS.' }
+        : { name: 'openid', ok: false, detail: 'The openid scope is asked but the metadata has no jwks_uri.' },
+    );
   }
   if (as.require_pushed_authorization_requests) {
     checks.push({ name: 'par', ok: true, detail: 'The provider requires pushed authorization requests; they are used.' });

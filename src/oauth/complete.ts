@@ -16,9 +16,7 @@ import { toTokenSet } from './token_set.js';
 import type { CallbackInput, CompletedAuthorization } from './types.js';
 
 /** Checks the callback, exchanges the code and reads the account. Nothing is returned when a check fails. */
-export async function completeAuthorization(
-  ctx: EngineContext, resolved: Resolved, input: CallbackInput,
-): Promise<CompletedAuthorization> {
+export async function completeAuthorization(ctx: EngineContext, resolved: Resolved, input: CallbackInput): Promise<CompletedAuthorization> {
   rejectErrorResponse(input.params);
   const callback = validateCallback(resolved, input);
   const { result, claims } = await exchangeCode(ctx, resolved, callback, input);
@@ -26,10 +24,14 @@ export async function completeAuthorization(
   const account = await readAccount(ctx, resolved, tokens, claims);
   // Without a subject a reconnect cannot be checked to be the same account, so nothing is stored.
   if (!account.sub.trim()) {
-    throw new OAuthError('provider_error', 'The provider did not say which account you signed in with (no account id), so nothing was connected. Ask an admin to test the provider.', {
-      adminDetail: 'The account read after the code exchange has an empty subject (sub / id).',
-      secrets: [tokens.access_token, tokens.refresh_token, tokens.id_token],
-    });
+    throw new OAuthError(
+      'provider_error',
+      'The provider did not say which account you signed in with (no account id), so nothing was connected. Ask an admin to test the provider.',
+      {
+        adminDetail: 'The account read after the code exchange has an empty subject (sub / id).',
+        secrets: [tokens.access_token, tokens.refresh_token, tokens.id_token],
+      },
+    );
   }
   return { tokens, account };
 }
@@ -44,9 +46,10 @@ function rejectErrorResponse(params: Record<string, string>): void {
   const error = /^[A-Za-z0-9_.-]{1,64}$/.test(params.error) ? params.error : 'unrecognised error';
   const description = params.error_description ? `: ${params.error_description}` : '';
   const code = error === 'access_denied' ? 'access_denied' : 'provider_error';
-  const userMessage = error === 'access_denied'
-    ? USER_MESSAGES.access_denied
-    : `The provider could not complete the sign-in (${error}). Try again, or ask an admin to test the provider.`;
+  const userMessage =
+    error === 'access_denied'
+      ? USER_MESSAGES.access_denied
+      : `The provider could not complete the sign-in (${error}). Try again, or ask an admin to test the provider.`;
   throw new OAuthError(code, userMessage, { adminDetail: `The provider redirected back with error=${error}${description}`, secrets: [params.code] });
 }
 

@@ -36,13 +36,18 @@ export type TokenCipherFailure = 'invalid_key' | 'invalid_binding' | 'malformed'
  * (never key material or plaintext). Thrown instead of crashing.
  */
 export class TokenCipherError extends Error {
-  constructor(readonly reason: TokenCipherFailure, readonly keyId: string | undefined, message: string) {
+  constructor(
+    readonly reason: TokenCipherFailure,
+    readonly keyId: string | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenCipherError';
   }
 }
 
-export const WRONG_BINDING_MESSAGE = 'The stored data does not belong here: it was sealed for another user, provider or provider address. Nothing was deleted or sent.';
+export const WRONG_BINDING_MESSAGE =
+  'The stored data does not belong here: it was sealed for another user, provider or provider address. Nothing was deleted or sent.';
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const IV_BYTES = 12;
@@ -99,7 +104,11 @@ function open(keys: Map<string, Buffer>, currentKeyId: string, sealed: string, b
   }
   const key = keys.get(keyId);
   if (!key) {
-    throw new TokenCipherError('unknown_key', keyId, `A stored secret was sealed with the key "${keyId}", which is not configured. Add that key back to the key list.`);
+    throw new TokenCipherError(
+      'unknown_key',
+      keyId,
+      `A stored secret was sealed with the key "${keyId}", which is not configured. Add that key back to the key list.`,
+    );
   }
   if (v1) return { plaintext: decrypt(key, keyId, `v1.${keyId}`, parts[2] ?? '', parts[3] ?? ''), stale: true };
   const header = `v2.${keyId}.${parts[2] ?? ''}`;
@@ -125,7 +134,11 @@ function decrypt(key: Buffer, keyId: string, aad: string, ivText: string, dataTe
 }
 
 const decryptFailed = (keyId: string) =>
-  new TokenCipherError('decrypt_failed', keyId, `A stored secret could not be decrypted with the key "${keyId}": that key differs from the one it was sealed with, or the stored value was altered.`);
+  new TokenCipherError(
+    'decrypt_failed',
+    keyId,
+    `A stored secret could not be decrypted with the key "${keyId}": that key differs from the one it was sealed with, or the stored value was altered.`,
+  );
 
 /**
  * The PKCE code_verifier (RFC 7636 §4.1: 43 base64url characters) and the OIDC

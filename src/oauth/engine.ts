@@ -31,8 +31,7 @@ export function createOAuthEngine(options: OAuthEngineOptions): OAuthEngine {
     revocationTimeoutMs: options.revocationTimeoutMs ?? options.httpTimeoutMs,
   };
   const resolve = (config: ProviderConfig) => resolveProvider(ctx, config);
-  const guarded = <T>(operation: Operation, work: () => Promise<T>) =>
-    work().catch((err: unknown) => Promise.reject(toOAuthError(err, operation)));
+  const guarded = <T>(operation: Operation, work: () => Promise<T>) => work().catch((err: unknown) => Promise.reject(toOAuthError(err, operation)));
   return {
     resolve: (config) => guarded('discovery', async () => (await resolve(config)).provider),
     authorizationUrl: (config, input) => guarded('authorization', async () => buildAuthorizationUrl(ctx, await resolve(config), input)),
@@ -41,8 +40,9 @@ export function createOAuthEngine(options: OAuthEngineOptions): OAuthEngine {
     revoke: (config, tokens) => revokeTokens(ctx, resolve, config, tokens),
     account: (config, tokens) => guarded('userinfo', async () => readAccount(ctx, await resolve(config), tokens)),
     register: (config, input) => guarded('registration', async () => registerClient(ctx, await resolve(config), input)),
-    check: (config) => checkProvider(ctx, config).catch((err: unknown) => [
-      { name: 'configuration', ok: false, detail: toOAuthError(err, 'discovery').adminDetail ?? 'failed' },
-    ]),
+    check: (config) =>
+      checkProvider(ctx, config).catch((err: unknown) => [
+        { name: 'configuration', ok: false, detail: toOAuthError(err, 'discovery').adminDetail ?? 'failed' },
+      ]),
   };
 }

@@ -6,9 +6,7 @@ import * as oauth from 'oauth4webapi';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './types.js';
 
-export type Operation =
-  | 'discovery' | 'authorization' | 'callback' | 'token' | 'refresh'
-  | 'userinfo' | 'profile' | 'revocation' | 'registration';
+export type Operation = 'discovery' | 'authorization' | 'callback' | 'token' | 'refresh' | 'userinfo' | 'profile' | 'revocation' | 'registration';
 
 const DOING: Record<Operation, string> = {
   discovery: 'reading the provider metadata',

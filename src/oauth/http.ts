@@ -65,7 +65,8 @@ async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Pro
   } catch (err) {
     const privateAddress = privateAddressCause(err);
     if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}.`);
-    if (err instanceof ResponseTooLargeError) throw oauthError('provider_error', `${parseUrl(url)?.origin} answered with a body larger than the limit (${err.message}).`);
+    if (err instanceof ResponseTooLargeError)
+      throw oauthError('provider_error', `${parseUrl(url)?.origin} answered with a body larger than the limit (${err.message}).`);
     throw err;
   }
 }

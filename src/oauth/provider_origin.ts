@@ -12,7 +12,7 @@ import type { ProviderConfig } from './types.js';
 /** The origins, sorted and space-separated; OAuthError('config') when the provider has no usable URL. */
 export function providerOrigin(config: ProviderConfig): string {
   const source = getPreset(config.preset).metadataSource(config);
-  const primary = source.kind === 'discovery' ? source.issuer : source.metadata.token_endpoint ?? source.metadata.issuer;
+  const primary = source.kind === 'discovery' ? source.issuer : (source.metadata.token_endpoint ?? source.metadata.issuer);
   const urls = [primary, config.endpoints?.token_endpoint].filter((u): u is string => typeof u === 'string' && u !== '');
   const origins = urls.map((u) => parseUrl(u)?.origin);
   if (origins.some((o) => o === undefined || o === 'null')) throw oauthError('config', `Provider "${config.id}": its issuer or token endpoint is not a URL.`);

@@ -33,13 +33,14 @@ export async function resolveProvider(ctx: EngineContext, config: ProviderConfig
   const source = preset.metadataSource(config);
   const fallbacks = preset.fallbackEndpoints?.(config);
   const key = JSON.stringify([config.preset, source, fallbacks ?? {}, config.endpoints ?? {}]);
-  const as = await ctx.metadata.get(key, async () =>
-    mergeEndpoints(await loadMetadata(source, ctx.http), fallbacks, config.endpoints),
-  );
+  const as = await ctx.metadata.get(key, async () => mergeEndpoints(await loadMetadata(source, ctx.http), fallbacks, config.endpoints));
   const oidc = scopesOf(config, preset).includes('openid');
   // Asking for openid without a JWKS would leave id_tokens unchecked: refused, not quietly treated as plain OAuth.
   if (oidc && typeof as.jwks_uri !== 'string') {
-    throw oauthError('config', `Provider "${config.id}" asks for the openid scope but its metadata has no jwks_uri, so id_tokens could not be validated. Remove openid from the scopes, or use the provider's OpenID Connect issuer.`);
+    throw oauthError(
+      'config',
+      `Provider "${config.id}" asks for the openid scope but its metadata has no jwks_uri, so id_tokens could not be validated. Remove openid from the scopes, or use the provider's OpenID Connect issuer.`,
+    );
   }
   const provider: ResolvedProvider = {
     config,

@@ -14,9 +14,7 @@ import type { ProviderConfig, RevocationResult, TokenSet } from './types.js';
 type ResolveFn = (config: ProviderConfig) => Promise<Resolved>;
 
 /** Revokes what the provider lets us revoke and says how it went. */
-export async function revokeTokens(
-  ctx: EngineContext, resolve: ResolveFn, config: ProviderConfig, tokens: TokenSet,
-): Promise<RevocationResult> {
+export async function revokeTokens(ctx: EngineContext, resolve: ResolveFn, config: ProviderConfig, tokens: TokenSet): Promise<RevocationResult> {
   const secrets = [tokens.access_token, tokens.refresh_token, config.client_secret];
   const http: HttpDeps = { ...ctx.http, timeoutMs: ctx.revocationTimeoutMs };
   try {

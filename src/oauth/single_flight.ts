@@ -16,7 +16,9 @@ export function singleFlight(): SingleFlight {
     run<T>(key: string, work: () => Promise<T>): Promise<T> {
       const running = inFlight.get(key);
       if (running) return running as Promise<T>;
-      const started = Promise.resolve().then(work).finally(() => inFlight.delete(key));
+      const started = Promise.resolve()
+        .then(work)
+        .finally(() => inFlight.delete(key));
       inFlight.set(key, started);
       return started;
     },

@@ -21,7 +21,11 @@ export interface CheckedTokenResponse {
 
 /** Shims `response`, lets `process` (an oauth4webapi processXResponse) check it, then verifies the id_token signature. */
 export async function checkTokenResponse(
-  ctx: EngineContext, resolved: Resolved, response: Response, grant: TokenGrant, process: Process,
+  ctx: EngineContext,
+  resolved: Resolved,
+  response: Response,
+  grant: TokenGrant,
+  process: Process,
 ): Promise<CheckedTokenResponse> {
   const shimmed = await prepare(resolved, response, grant);
   const as = await metadataForIdToken(resolved, shimmed);

@@ -124,14 +124,7 @@ export interface RegisteredClient {
  * - config: the provider registration is incomplete or inconsistent.
  */
 export type OAuthErrorCode =
-  | 'access_denied'
-  | 'invalid_grant'
-  | 'invalid_client'
-  | 'redirect_uri_mismatch'
-  | 'provider_unavailable'
-  | 'provider_error'
-  | 'security'
-  | 'config';
+  'access_denied' | 'invalid_grant' | 'invalid_client' | 'redirect_uri_mismatch' | 'provider_unavailable' | 'provider_error' | 'security' | 'config';
 
 /** Outcome of a revocation attempt (RFC 7009). Local deletion never depends on it. */
 export interface RevocationResult {

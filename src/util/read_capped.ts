@@ -42,7 +42,11 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 export async function cappedResponse(response: Response, limit = MAX_RESPONSE_BYTES): Promise<Response> {
   if (response.body === null) return response;
   const bytes = await readCapped(response, limit);
-  const copy = new Response(NULL_BODY_STATUS.has(response.status) ? null : new Uint8Array(bytes), { status: response.status, statusText: response.statusText, headers: response.headers });
+  const copy = new Response(NULL_BODY_STATUS.has(response.status) ? null : new Uint8Array(bytes), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   Object.defineProperty(copy, 'url', { value: response.url });
   return copy;
 }

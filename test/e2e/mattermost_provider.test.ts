@@ -25,8 +25,13 @@ let user: ScenarioUser;
 
 async function addProvider(id: string, client: { id: string; client_secret?: string }): Promise<void> {
   const answer = await runCommand(world.backend, world.backend.admin, ['provider', 'add'], {
-    preset: 'mattermost', id, display_name: `Mattermost ${id}`, base_url: info.provider.siteUrl,
-    client_id: client.id, client_secret: client.client_secret ?? '', auth: client.client_secret ? 'client_secret_post' : 'none',
+    preset: 'mattermost',
+    id,
+    display_name: `Mattermost ${id}`,
+    base_url: info.provider.siteUrl,
+    client_id: client.id,
+    client_secret: client.client_secret ?? '',
+    auth: client.client_secret ? 'client_secret_post' : 'none',
   });
   assert.equal(answer.type, 'ok', textOf(answer));
 }
@@ -38,7 +43,8 @@ async function connectAtProvider(id: string) {
   return connectInBrowser(world.browser, cookies, url, 'unused', info.provider.siteUrl);
 }
 
-const oauthSessions = async () => (await pat.client.json<Array<{ is_oauth: boolean }>>('GET', `/api/v4/users/${pat.user.id}/sessions`)).filter((s) => s.is_oauth).length;
+const oauthSessions = async () =>
+  (await pat.client.json<Array<{ is_oauth: boolean }>>('GET', `/api/v4/users/${pat.user.id}/sessions`)).filter((s) => s.is_oauth).length;
 
 describe('Mattermost as the remote provider (real servers)', () => {
   before(async () => {
@@ -54,7 +60,12 @@ describe('Mattermost as the remote provider (real servers)', () => {
   after(() => world?.close());
 
   it('when a trusted confidential client is registered, then the user connects in the browser and whoami shows the Mattermost identity', async () => {
-    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect e2e', homepage: 'https://example.test', callback_urls: [providerRedirectUri(world.completeUrl, 'mmconf')], is_trusted: true });
+    const client = await mm.createOAuthApp(providerAdmin.client, {
+      name: 'OAuth2 Connect e2e',
+      homepage: 'https://example.test',
+      callback_urls: [providerRedirectUri(world.completeUrl, 'mmconf')],
+      is_trusted: true,
+    });
     await addProvider('mmconf', client);
     const result = await connectAtProvider('mmconf');
     assert.match(result.text, /Completed connecting/);
@@ -82,7 +93,13 @@ describe('Mattermost as the remote provider (real servers)', () => {
   });
 
   it('when the client is public, then PKCE alone connects and no refresh token is kept', async () => {
-    const client = await mm.createOAuthApp(providerAdmin.client, { name: 'OAuth2 Connect public', homepage: 'https://example.test', callback_urls: [providerRedirectUri(world.completeUrl, 'mmpub')], is_trusted: true, is_public: true } as never);
+    const client = await mm.createOAuthApp(providerAdmin.client, {
+      name: 'OAuth2 Connect public',
+      homepage: 'https://example.test',
+      callback_urls: [providerRedirectUri(world.completeUrl, 'mmpub')],
+      is_trusted: true,
+      is_public: true,
+    } as never);
     assert.ok(!client.client_secret, 'a public client has no secret');
     await addProvider('mmpub', client);
     assert.match((await connectAtProvider('mmpub')).text, /Completed connecting/);
@@ -98,12 +115,19 @@ describe('Mattermost as the remote provider (real servers)', () => {
 
   it('when an admin registers by dynamic registration, then the new client works once the user consents through the API', async () => {
     const registered = await runCommand(world.backend, world.backend.admin, ['provider', 'register'], {
-      preset: 'mattermost', id: 'mmdcr', display_name: 'Mattermost DCR', base_url: info.provider.siteUrl, auth: 'client_secret_post',
+      preset: 'mattermost',
+      id: 'mmdcr',
+      display_name: 'Mattermost DCR',
+      base_url: info.provider.siteUrl,
+      auth: 'client_secret_post',
     });
     assert.equal(registered.type, 'ok', textOf(registered));
     assert.match(textOf(registered), /confidential/);
     const connectUrl = await startConnect(world, user, 'mmdcr');
-    const cookie = world.backend.browserCookies(user).map((c) => `${c.name}=${c.value}`).join('; ');
+    const cookie = world.backend
+      .browserCookies(user)
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
     const toProvider = await fetch(connectUrl, { headers: { cookie }, redirect: 'manual' });
     const authorize = new URL(toProvider.headers.get('location')!);
     const consent = await pat.client.json<{ redirect: string }>('POST', '/oauth/authorize', Object.fromEntries(authorize.searchParams));

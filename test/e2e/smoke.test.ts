@@ -11,8 +11,13 @@ import { runOAuthFlow } from './smoke_oauth.js';
 const APP_ID = 'e2e-smoke';
 const JWT_SECRET = 'e2e-jwt-secret';
 const MANIFEST = {
-  app_id: APP_ID, version: 'v1.0.0', display_name: 'E2E Smoke', homepage_url: 'https://example.test/e2e',
-  icon: 'icon.png', requested_permissions: ['act_as_bot', 'act_as_user', 'remote_oauth2'], requested_locations: ['/command'],
+  app_id: APP_ID,
+  version: 'v1.0.0',
+  display_name: 'E2E Smoke',
+  homepage_url: 'https://example.test/e2e',
+  icon: 'icon.png',
+  requested_permissions: ['act_as_bot', 'act_as_user', 'remote_oauth2'],
+  requested_locations: ['/command'],
 };
 const USER_AGENT_KEYS = ['location', 'channel_id', 'team_id', 'post_id', 'root_post_id', 'user_id', 'user_agent', 'track_as_submit'];
 
@@ -24,7 +29,10 @@ describe('real Mattermost + Apps plugin', { timeout: 20 * 60_000 }, () => {
   async function callAs(s: Session, path: string, expand: Record<string, string>, values: Record<string, unknown> = {}) {
     const seen = w.app.calls(path).length;
     const response = await appsCall(s.client, {
-      path, expand, values, raw_command: `/${APP_ID} hello`,
+      path,
+      expand,
+      values,
+      raw_command: `/${APP_ID} hello`,
       context: { app_id: APP_ID, location: '/command', channel_id: w.channelId, team_id: w.team.id, user_agent: 'webapp', track_as_submit: true },
     });
     const got = w.app.calls(path)[seen];
@@ -36,7 +44,9 @@ describe('real Mattermost + Apps plugin', { timeout: 20 * 60_000 }, () => {
     w = await setupWorld(MANIFEST, JWT_SECRET);
     w.app.onCall('/hello', () => ({ type: 'ok', text: 'hello' }));
   });
-  after(async () => { await w?.teardown(); });
+  after(async () => {
+    await w?.teardown();
+  });
 
   it('installs: POST /ping first with an all-empty context, then the icon, then /bindings', async () => {
     const [ping] = w.app.calls('/ping');
@@ -62,8 +72,12 @@ describe('real Mattermost + Apps plugin', { timeout: 20 * 60_000 }, () => {
   });
 
   it('forwards a user call with the user-agent context stripped and expands applied', async () => {
-    const { response, got, ctx } = await callAs(w.alice, '/hello',
-      { acting_user: 'summary', acting_user_access_token: 'all', channel: 'id', team: 'id' }, { message: 'hi', n: 2 ** 53 + 1 });
+    const { response, got, ctx } = await callAs(
+      w.alice,
+      '/hello',
+      { acting_user: 'summary', acting_user_access_token: 'all', channel: 'id', team: 'id' },
+      { message: 'hi', n: 2 ** 53 + 1 },
+    );
     console.log('[e2e] context received by the App:', JSON.stringify(got.body));
     assert.equal(got.body.path, '/hello');
     assert.equal(got.body.raw_command, `/${APP_ID} hello`);
@@ -135,6 +149,9 @@ describe('real Mattermost + Apps plugin', { timeout: 20 * 60_000 }, () => {
     assert.equal(r.state.length, 47);
     assert.ok(r.state.endsWith(`.${w.alice.user.id}`));
     const posts = await directPosts(w.alice.client, w.alice.user.id, r.botUserId);
-    assert.ok(posts.some((p) => p.user_id === r.botUserId && p.message.includes('connected')), 'the bot DM arrived');
+    assert.ok(
+      posts.some((p) => p.user_id === r.botUserId && p.message.includes('connected')),
+      'the bot DM arrived',
+    );
   });
 });

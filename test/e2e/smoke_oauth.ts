@@ -17,35 +17,59 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
   const completeUrl: string = before.oauth2.complete_url;
 
   const client = await createOAuthApp(w.providerAdmin.client, {
-    name: 'E2E smoke', homepage: 'https://example.test/e2e', callback_urls: [`${completeUrl}?provider=smoke`], is_trusted: true,
+    name: 'E2E smoke',
+    homepage: 'https://example.test/e2e',
+    callback_urls: [`${completeUrl}?provider=smoke`],
+    is_trusted: true,
   });
   const { ctx: adminCtx } = await callAs(w.admin, '/hello', { acting_user_access_token: 'all' });
-  await new MMClient(w.apps.directUrl, adminCtx.acting_user_access_token).json('POST', `${APPS_API}/oauth2/app`,
-    { client_id: client.id, client_secret: client.client_secret, remote_root_url: w.provider.url, data: { k: 'v' } });
+  await new MMClient(w.apps.directUrl, adminCtx.acting_user_access_token).json('POST', `${APPS_API}/oauth2/app`, {
+    client_id: client.id,
+    client_secret: client.client_secret,
+    remote_root_url: w.provider.url,
+    data: { k: 'v' },
+  });
   const { ctx } = await callAs(w.alice, '/hello', { oauth2_app: 'all' });
   assert.deepEqual(ctx.oauth2, {
-    remote_root_url: w.provider.url, client_id: client.id, client_secret: client.client_secret, data: { k: 'v' },
-    connect_url: before.oauth2.connect_url, complete_url: completeUrl,
+    remote_root_url: w.provider.url,
+    client_id: client.id,
+    client_secret: client.client_secret,
+    data: { k: 'v' },
+    connect_url: before.oauth2.connect_url,
+    complete_url: completeUrl,
   });
 
   let authorizeUrl = '';
   w.app.onCall('/oauth2/connect', (body) => {
     const u = new URL('/oauth/authorize', body.context.oauth2.remote_root_url);
-    u.search = new URLSearchParams({ response_type: 'code', client_id: body.context.oauth2.client_id,
+    u.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: body.context.oauth2.client_id,
       // A query on complete_url, as the App sends it: the plugin must pass it through into the complete call's values.
-      redirect_uri: `${body.context.oauth2.complete_url}?provider=smoke`, state: body.values.state }).toString();
+      redirect_uri: `${body.context.oauth2.complete_url}?provider=smoke`,
+      state: body.values.state,
+    }).toString();
     authorizeUrl = u.href;
     return { type: 'ok', data: authorizeUrl };
   });
   w.app.onCall('/oauth2/complete', async (body) => {
     const c = body.context;
     // Server-to-server: the provider's 127.0.0.1 address, whatever its SiteURL says.
-    const res = await fetch(`${w.provider.directUrl}/oauth/access_token`, { method: 'POST', body: new URLSearchParams({
-      grant_type: 'authorization_code', code: body.values.code, redirect_uri: `${c.oauth2.complete_url}?provider=smoke`,
-      client_id: c.oauth2.client_id, client_secret: c.oauth2.client_secret }) });
+    const res = await fetch(`${w.provider.directUrl}/oauth/access_token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: body.values.code,
+        redirect_uri: `${c.oauth2.complete_url}?provider=smoke`,
+        client_id: c.oauth2.client_id,
+        client_secret: c.oauth2.client_secret,
+      }),
+    });
     if (!res.ok) throw new Error(`token exchange ${res.status}: ${await res.text()}`);
     const token = await res.json();
-    log(`provider token response: ${JSON.stringify(Object.fromEntries(Object.entries(token).map(([k, v]) => [k, typeof v === 'string' && v.length > 8 ? '<set>' : v])))}`);
+    log(
+      `provider token response: ${JSON.stringify(Object.fromEntries(Object.entries(token).map(([k, v]) => [k, typeof v === 'string' && v.length > 8 ? '<set>' : v])))}`,
+    );
     await new MMClient(w.apps.directUrl, c.acting_user_access_token).json('POST', `${APPS_API}/oauth2/user`, token);
     const bot = new MMClient(w.apps.directUrl, c.bot_access_token);
     const dm = await bot.json('POST', '/api/v4/channels/direct', [c.bot_user_id, c.acting_user.id]);
@@ -61,7 +85,9 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
     await addLoginCookies(context, w.provider.url, w.providerAlice);
     const page = await context.newPage();
     const navigations: string[] = [];
-    page.on('request', (r) => { if (r.isNavigationRequest()) navigations.push(r.url()); });
+    page.on('request', (r) => {
+      if (r.isNavigationRequest()) navigations.push(r.url());
+    });
     const last = await page.goto(ctx.oauth2.connect_url);
     log(`browser went through: ${navigations.join(' -> ')}`);
     assert.equal(last?.status(), 200);
@@ -80,9 +106,12 @@ export async function runOAuthFlow(w: World, callAs: CallAs): Promise<{ state: s
     assert.equal(completed.searchParams.get('state'), state);
 
     const complete = w.app.calls('/oauth2/complete').at(-1)!.body;
-    console.log('[e2e] /oauth2/complete received:', JSON.stringify({ ...complete, context: { ...complete.context, bot_access_token: '…', acting_user_access_token: '…' } }));
+    console.log(
+      '[e2e] /oauth2/complete received:',
+      JSON.stringify({ ...complete, context: { ...complete.context, bot_access_token: '…', acting_user_access_token: '…' } }),
+    );
     assert.deepEqual(Object.keys(complete.values).sort(), ['code', 'provider', 'state']);
-    assert.equal(complete.values.provider, 'smoke', 'the plugin passes the redirect URI\'s own query through into values');
+    assert.equal(complete.values.provider, 'smoke', "the plugin passes the redirect URI's own query through into values");
     assert.equal(complete.values.state, state);
     assert.equal(complete.values.code, completed.searchParams.get('code'));
     assert.equal(complete.context.oauth2.user, undefined);

@@ -18,7 +18,11 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
   let stub: CommandStub;
   const store = new MemoryInstallationStore();
   const setup = (mode: SetupMode) => runSetup({ adminToken: w.admin.token, mattermostUrl: w.server.directUrl, rootUrl: stub.url, store, mode });
-  const customCommands = (teamId: string) => w.admin.client.json<Array<{ id: string; trigger: string; url: string; method: string; creator_id: string; auto_complete: boolean }>>('GET', `/api/v4/commands?team_id=${teamId}&custom_only=true`);
+  const customCommands = (teamId: string) =>
+    w.admin.client.json<Array<{ id: string; trigger: string; url: string; method: string; creator_id: string; auto_complete: boolean }>>(
+      'GET',
+      `/api/v4/commands?team_id=${teamId}&custom_only=true`,
+    );
 
   before(async () => {
     w = await startStandaloneWorld(await ensureBuilt());
@@ -67,7 +71,12 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     await mm.addToTeam(w.admin.client, gamma.id, w.alice.user.id);
     w.teams.push(gamma);
     const inst = store.installation!;
-    const report = await syncTeams({ client: createMattermostClient(w.server.directUrl, inst.bot_token), store, rootUrl: stub.url, botUserId: inst.bot_user_id });
+    const report = await syncTeams({
+      client: createMattermostClient(w.server.directUrl, inst.bot_token),
+      store,
+      rootUrl: stub.url,
+      botUserId: inst.bot_user_id,
+    });
     assert.deepEqual(report.done, ['created /oauth2 in team "gamma"'], report.format());
     assert.equal((await customCommands(gamma.id)).filter((c) => c.trigger === 'oauth2').length, 1);
   });
@@ -75,7 +84,11 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
   it('when alice runs /oauth2 help in the new team, then the service gets it with a token matching the stored hash', async () => {
     const gamma = w.teams.at(-1)!;
     const channel = await w.alice.client.json<{ id: string }>('GET', `/api/v4/teams/${gamma.id}/channels/name/town-square`);
-    const answer = await w.alice.client.json<{ text: string; response_type: string }>('POST', '/api/v4/commands/execute', { command: '/oauth2 help', channel_id: channel.id, team_id: gamma.id });
+    const answer = await w.alice.client.json<{ text: string; response_type: string }>('POST', '/api/v4/commands/execute', {
+      command: '/oauth2 help',
+      channel_id: channel.id,
+      team_id: gamma.id,
+    });
     assert.equal(answer.text, 'stub got /oauth2 help');
     const seen = stub.requests.at(-1)!;
     assert.equal(seen.accepted, true);
@@ -92,7 +105,11 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     assert.deepEqual(report.problems, [], report.format());
     // The real server counts only people as system admins: with one, the bot cannot be demoted.
     assert.match(report.fine.join('\n'), /Cannot demote last System Admin/);
-    for (const team of w.teams) assert.deepEqual((await customCommands(team.id)).filter((c) => c.trigger === 'oauth2'), []);
+    for (const team of w.teams)
+      assert.deepEqual(
+        (await customCommands(team.id)).filter((c) => c.trigger === 'oauth2'),
+        [],
+      );
     const apps = await w.admin.client.json<Array<{ name: string }>>('GET', '/api/v4/oauth/apps?page=0&per_page=200');
     assert.equal(apps.filter((a) => a.name === SIGNIN_APP_NAME).length, 0);
     const bot = await w.admin.client.json<{ delete_at: number; roles: string }>('GET', `/api/v4/users/username/${BOT_USERNAME}`);

@@ -6,7 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { commandTokenMatches } from '../../src/hosts/standalone/setup/command_token.js';
 import type { InstallationStore } from '../../src/hosts/standalone/ports.js';
 
-export interface StubRequest { path: string; form: URLSearchParams; authorization: string | undefined; accepted: boolean }
+export interface StubRequest {
+  path: string;
+  form: URLSearchParams;
+  authorization: string | undefined;
+  accepted: boolean;
+}
 
 export interface CommandStub {
   url: string;
@@ -18,12 +23,15 @@ export async function startCommandStub(store: InstallationStore): Promise<Comman
   const requests: StubRequest[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk) => { body += chunk; });
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
     req.on('end', () => {
       void (async () => {
         const form = new URLSearchParams(body);
         const stored = await store.commandForTeam(form.get('team_id') ?? '');
-        const accepted = req.method === 'POST' && req.url === '/standalone/command' && !!stored && commandTokenMatches(form.get('token') ?? '', stored.token_hash);
+        const accepted =
+          req.method === 'POST' && req.url === '/standalone/command' && !!stored && commandTokenMatches(form.get('token') ?? '', stored.token_hash);
         requests.push({ path: req.url ?? '', form, authorization: req.headers.authorization, accepted });
         if (!accepted) {
           res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"error":"unauthorized"}');

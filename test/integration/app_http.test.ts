@@ -96,7 +96,11 @@ describe('the App over HTTP', () => {
   });
 
   it('when context.oauth2.complete_url is not a string (fuzz seed 822919), then a clear error and no authorize URL', async () => {
-    const res = await post('/oauth2/connect', { values: { state: 'x.u1' }, context: { acting_user: { id: 'u1' }, oauth2: { complete_url: { nested: 1 } } } }, await jwt());
+    const res = await post(
+      '/oauth2/connect',
+      { values: { state: 'x.u1' }, context: { acting_user: { id: 'u1' }, oauth2: { complete_url: { nested: 1 } } } },
+      await jwt(),
+    );
     assert.equal(res.json.type, 'error');
     assert.match(res.json.text, /context\.oauth2\.complete_url" must be a string/);
   });
@@ -107,7 +111,11 @@ describe('the App over HTTP', () => {
   });
 
   it('when a body claims system_admin but carries no token Mattermost could confirm, then an admin path is refused', async () => {
-    const res = await post('/provider/add', { context: { acting_user: { id: 'u1', roles: 'system_user system_admin' } }, values: { preset: 'oidc' } }, await jwt({ acting_user_id: 'u1' }));
+    const res = await post(
+      '/provider/add',
+      { context: { acting_user: { id: 'u1', roles: 'system_user system_admin' } }, values: { preset: 'oidc' } },
+      await jwt({ acting_user_id: 'u1' }),
+    );
     assert.equal(res.json.type, 'error');
     assert.match(res.json.text, /did not receive your access token/);
   });

@@ -36,9 +36,23 @@ describe('npm start', () => {
     const { child, exited, output } = await startMain({ PORT: String(port), APP_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
     try {
       assert.match(output(), /"listening"/);
-      const providers = { v: 1, providers: [{ id: 'gh', display_name: 'GitHub', preset: 'github', client_id: 'c', auth: 'none', scopes: [], created_at: 0, updated_at: 0 }] };
-      const body = { context: { mattermost_site_url: mm, acting_user: { id: 'u1' }, acting_user_access_token: 't', oauth2: { data: providers, user: { v: 1, connections: { gh: { label: 'me', sub: '1', since: 1 } }, flows: [] } } } };
-      const inFlight = fetch(`http://127.0.0.1:${port}/status`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const providers = {
+        v: 1,
+        providers: [{ id: 'gh', display_name: 'GitHub', preset: 'github', client_id: 'c', auth: 'none', scopes: [], created_at: 0, updated_at: 0 }],
+      };
+      const body = {
+        context: {
+          mattermost_site_url: mm,
+          acting_user: { id: 'u1' },
+          acting_user_access_token: 't',
+          oauth2: { data: providers, user: { v: 1, connections: { gh: { label: 'me', sub: '1', since: 1 } }, flows: [] } },
+        },
+      };
+      const inFlight = fetch(`http://127.0.0.1:${port}/status`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
       await new Promise((r) => setTimeout(r, 300));
       const sentAt = Date.now();
       child.kill('SIGTERM');

@@ -13,7 +13,12 @@ import type { FakeUser } from '../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../support/standalone/world.js';
 import { hashValue, randomValue } from '../../src/hosts/standalone/secrets.js';
 
-interface Visit { status: number; text: string; urls: string[]; headers: Record<string, string> }
+interface Visit {
+  status: number;
+  text: string;
+  urls: string[];
+  headers: Record<string, string>;
+}
 
 describe('standalone connect flow in Chromium', () => {
   let world: StandaloneWorld;
@@ -26,7 +31,15 @@ describe('standalone connect flow in Chromium', () => {
     world = await startStandaloneWorld();
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
     await world.addProvider(
-      { id: 'test-oidc', display_name: 'Test OIDC', preset: 'oidc', issuer: op.issuer, client_id: op.clients.post.client_id, auth: 'client_secret_post', scopes: ['openid', 'profile', 'email'] },
+      {
+        id: 'test-oidc',
+        display_name: 'Test OIDC',
+        preset: 'oidc',
+        issuer: op.issuer,
+        client_id: op.clients.post.client_id,
+        auth: 'client_secret_post',
+        scopes: ['openid', 'profile', 'email'],
+      },
       op.clients.post.client_secret,
     );
     browser = await launchBrowser();
@@ -57,8 +70,12 @@ describe('standalone connect flow in Chromium', () => {
     const page = await context.newPage();
     const urls: string[] = [];
     let last = { status: 0, headers: {} as Record<string, string> };
-    page.on('request', (r) => { if (r.isNavigationRequest()) urls.push(r.url()); });
-    page.on('response', (r) => { if (r.request().isNavigationRequest() && r.url().startsWith(world.rootUrl)) last = { status: r.status(), headers: r.headers() }; });
+    page.on('request', (r) => {
+      if (r.isNavigationRequest()) urls.push(r.url());
+    });
+    page.on('response', (r) => {
+      if (r.request().isNavigationRequest() && r.url().startsWith(world.rootUrl)) last = { status: r.status(), headers: r.headers() };
+    });
     await page.goto(url);
     await passProviderPages(page, login, op.issuer);
     await page.waitForLoadState('domcontentloaded');
@@ -77,7 +94,10 @@ describe('standalone connect flow in Chromium', () => {
       assert.equal(done.headers['cache-control'], 'no-store');
       assert.equal(done.headers['referrer-policy'], 'no-referrer');
       assert.match(done.headers['content-security-policy'] ?? '', /default-src 'none'/);
-      assert.ok(done.urls.some((u) => u.startsWith(`${world.mm.url}/oauth/authorize?`) && u.includes('code_challenge_method=S256')), 'signed in with Mattermost, PKCE S256');
+      assert.ok(
+        done.urls.some((u) => u.startsWith(`${world.mm.url}/oauth/authorize?`) && u.includes('code_challenge_method=S256')),
+        'signed in with Mattermost, PKCE S256',
+      );
 
       const row = await world.stores.connections.get(alice.id, 'test-oidc');
       assert.equal(row?.connection.sub, 'alice-op');
@@ -98,7 +118,11 @@ describe('standalone connect flow in Chromium', () => {
       const signinCallback = done.urls.find((u) => u.startsWith(`${world.rootUrl}/standalone/signin/callback?`));
       const complete = done.urls.find((u) => u.startsWith(`${world.rootUrl}/standalone/complete/test-oidc?`));
       assert.ok(signinCallback && complete);
-      for (const [url, reason] of [[done.urls[0], /link has expired or was already used/], [signinCallback, /sign-in has expired or was already used/], [complete, /attempt has expired or was already used/]] as const) {
+      for (const [url, reason] of [
+        [done.urls[0], /link has expired or was already used/],
+        [signinCallback, /sign-in has expired or was already used/],
+        [complete, /attempt has expired or was already used/],
+      ] as const) {
         const replay = await visit(context, url ?? '');
         assert.match(replay.text, reason, replay.text);
         assert.match(replay.text, /Nothing was stored/);
@@ -165,7 +189,14 @@ describe('standalone connect flow in Chromium', () => {
     const state = randomValue();
     const now = Date.now();
     await world.stores.sessions.create({ id_hash: hashValue(cookie), user_id: sessionUser.id, created_at: now, expires_at: now + 60_000 });
-    await world.stores.oneTime.put({ key_hash: hashValue(state), purpose: 'flow', user_id: user.id, provider_id: 'test-oidc', data: JSON.stringify({ s: hashValue(cookie) }), expires_at: now + 60_000 });
+    await world.stores.oneTime.put({
+      key_hash: hashValue(state),
+      purpose: 'flow',
+      user_id: user.id,
+      provider_id: 'test-oidc',
+      data: JSON.stringify({ s: hashValue(cookie) }),
+      expires_at: now + 60_000,
+    });
     return { state, cookie: `oauth2_connect_session=${cookie}` };
   }
 

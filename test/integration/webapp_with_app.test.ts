@@ -44,7 +44,7 @@ describe('the webapp panel with the App behind the fake Apps plugin', () => {
     assert.ok(await page.getByRole('button', { name: 'Add a provider' }).isVisible());
   });
 
-  test('when the admin fills the App\'s own provider form, then the provider is registered and listed', async () => {
+  test("when the admin fills the App's own provider form, then the provider is registered and listed", async () => {
     await page.getByRole('button', { name: 'Add a provider' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.locator('#oauth2c-field-preset').selectOption('oidc');

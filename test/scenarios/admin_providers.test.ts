@@ -37,7 +37,7 @@ describe(`admins manage providers (${process.env.SCENARIO_BACKEND ?? 'fake'} bac
     assert.ok(labels.includes('GitHub Enterprise Server URL'), JSON.stringify(labels));
   });
 
-  it('when an admin switches Provider type github -> oidc -> mattermost, then each type\'s own values show, the typed client id stays, and the saved provider has the chosen type\'s settings', async () => {
+  it("when an admin switches Provider type github -> oidc -> mattermost, then each type's own values show, the typed client id stays, and the saved provider has the chosen type's settings", async () => {
     const typed = await typeCommand(world.backend, world.backend.admin, '/oauth2 provider add');
     const modal = openModal(world.backend, world.backend.admin, (typed as { form: Form }).form);
     const shown = (name: string) => modal.shown(name) ?? '';
@@ -65,10 +65,18 @@ describe(`admins manage providers (${process.env.SCENARIO_BACKEND ?? 'fake'} bac
     await modal.set('preset', 'oidc');
     expectPreset('oidc', { issuer: '' });
     const client = world.provider.clients.basic;
-    await modal.fill({ id: 'switched', display_name: 'Switched IdP', issuer: world.provider.issuer, client_id: client.client_id, client_secret: client.client_secret! });
+    await modal.fill({
+      id: 'switched',
+      display_name: 'Switched IdP',
+      issuer: world.provider.issuer,
+      client_id: client.client_id,
+      client_secret: client.client_secret!,
+    });
     const saved = await modal.submit();
     assert.equal(saved.type, 'ok', textOf(saved));
-    const listed = textOf(await admin(['provider', 'list'])).split('\n').find((l) => l.includes('`switched`'));
+    const listed = textOf(await admin(['provider', 'list']))
+      .split('\n')
+      .find((l) => l.includes('`switched`'));
     assert.match(listed ?? '', /oidc, http.*secret set \(client_secret_basic\); scopes `openid profile email offline_access`/);
     assert.equal((await admin(['provider', 'remove'], { provider: 'switched', confirm: true })).type, 'ok');
   });
@@ -94,14 +102,21 @@ describe(`admins manage providers (${process.env.SCENARIO_BACKEND ?? 'fake'} bac
   });
 
   it('when an admin registers a provider by dynamic registration, then users connect with the new client', async () => {
-    const answer = await admin(['provider', 'register'], { preset: 'oidc', id: 'dyn', display_name: 'Dynamic IdP', issuer: world.provider.issuer, auth: 'client_secret_basic', scopes: 'openid profile email' });
+    const answer = await admin(['provider', 'register'], {
+      preset: 'oidc',
+      id: 'dyn',
+      display_name: 'Dynamic IdP',
+      issuer: world.provider.issuer,
+      auth: 'client_secret_basic',
+      scopes: 'openid profile email',
+    });
     assert.equal(answer.type, 'ok', textOf(answer));
     assert.equal(world.provider.counters.registration, 1);
     assert.equal((await (await connectUntilRedirect(world, erin, 'erin-dyn', 'dyn')).complete()).status, 200);
     assert.match(await asErin(['status']), /\(`dyn`\): connected as \*\*erin-dyn\*\*/);
   });
 
-  it('when the webapp asks for the panel, then it gets each provider with the user\'s state', async () => {
+  it("when the webapp asks for the panel, then it gets each provider with the user's state", async () => {
     const answer = await world.backend.call(erin, { path: '/panel', expand: ADMIN_EXPAND });
     const data = (answer as { data: PanelData }).data;
     assert.equal(data.is_admin, false);

@@ -17,7 +17,10 @@ export function findCommand(bindings: Binding[], words: string[]): Binding | und
 
 export class CommandNotOffered extends Error {}
 
-export const callAs = (backend: Backend, user: ScenarioUser): CallFn => (call, values, extras = {}) => backend.call(user, { ...call, values, ...extras } as never);
+export const callAs =
+  (backend: Backend, user: ScenarioUser): CallFn =>
+  (call, values, extras = {}) =>
+    backend.call(user, { ...call, values, ...extras } as never);
 
 /** Types `command` (e.g. "/oauth2 provider remove idp --confirm") as `user`. */
 export async function typeCommand(backend: Backend, user: ScenarioUser, command: string): Promise<Outcome> {
@@ -49,7 +52,8 @@ export async function runCommand(backend: Backend, user: ScenarioUser, words: st
   const outcome = await typeCommand(backend, user, ['/oauth2', ...words, ...flags].join(' '));
   if (outcome.kind === 'parser_error') return { type: 'error', text: `(webapp parser) ${outcome.error}` };
   if (outcome.kind === 'answer') {
-    if (Object.keys(modalValues).length > 0) throw new Error(`/oauth2 ${words.join(' ')} opened no modal for ${Object.keys(modalValues).join(', ')}: ${JSON.stringify(outcome.response)}`);
+    if (Object.keys(modalValues).length > 0)
+      throw new Error(`/oauth2 ${words.join(' ')} opened no modal for ${Object.keys(modalValues).join(', ')}: ${JSON.stringify(outcome.response)}`);
     return outcome.response;
   }
   if (Object.keys(modalValues).length === 0) return { type: 'form', form: outcome.form };

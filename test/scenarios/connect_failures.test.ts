@@ -14,10 +14,22 @@ describe(`connect failures (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`,
   before(async () => {
     world = await startWorld();
     carol = await world.backend.createUser(`carol${Date.now() % 100000}`);
-    { const r = await registerTestProvider(world); assert.equal(r.type, 'ok', textOf(r)); }
-    { const r = await registerTestProvider(world, 'pub', world.provider.clients.public); assert.equal(r.type, 'ok', textOf(r)); }
-    { const r = await registerTestProvider(world, 'post', world.provider.clients.post); assert.equal(r.type, 'ok', textOf(r)); }
-    { const r = await registerTestProvider(world, 'wrong', { ...world.provider.clients.basic, client_secret: 'not-the-secret-at-all' }); assert.equal(r.type, 'ok', textOf(r)); }
+    {
+      const r = await registerTestProvider(world);
+      assert.equal(r.type, 'ok', textOf(r));
+    }
+    {
+      const r = await registerTestProvider(world, 'pub', world.provider.clients.public);
+      assert.equal(r.type, 'ok', textOf(r));
+    }
+    {
+      const r = await registerTestProvider(world, 'post', world.provider.clients.post);
+      assert.equal(r.type, 'ok', textOf(r));
+    }
+    {
+      const r = await registerTestProvider(world, 'wrong', { ...world.provider.clients.basic, client_secret: 'not-the-secret-at-all' });
+      assert.equal(r.type, 'ok', textOf(r));
+    }
   });
   after(() => world?.close());
 
@@ -54,7 +66,7 @@ describe(`connect failures (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`,
     assert.match(await status(), /\(`idp`\): not connected/);
   });
 
-  it('when the redirect comes back through another provider\'s redirect URI (mix-up without iss), then it is refused before any token request', async () => {
+  it("when the redirect comes back through another provider's redirect URI (mix-up without iss), then it is refused before any token request", async () => {
     const flow = await connectUntilRedirect(world, carol, 'carol', 'post');
     const swapped = new URL(flow.completeUrl);
     assert.equal(swapped.searchParams.get('provider'), 'post', 'the redirect URI names its provider');

@@ -19,7 +19,11 @@ describe(`users' journey (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, (
 
   it('when a non-admin tries to manage providers, then no binding is offered and a direct call is refused', async () => {
     await assert.rejects(runCommand(world.backend, alice, ['provider', 'add'], {}), CommandNotOffered);
-    const direct = await world.backend.call(alice, { path: '/provider/add', expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all' }, values: { preset: { label: 'OIDC', value: 'oidc' }, id: 'evil' } });
+    const direct = await world.backend.call(alice, {
+      path: '/provider/add',
+      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all' },
+      values: { preset: { label: 'OIDC', value: 'oidc' }, id: 'evil' },
+    });
     assert.equal(direct.type, 'error');
     assert.match(textOf(direct), /Only system admins/);
   });
@@ -33,7 +37,15 @@ describe(`users' journey (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, (
   });
 
   it('when an admin registers a provider whose issuer does not answer, then the form says so and nothing is saved', async () => {
-    const answer = await runCommand(world.backend, world.backend.admin, ['provider', 'add'], { preset: 'oidc', id: 'broken', display_name: 'Nope', issuer: 'http://127.0.0.1:9/nope', client_id: 'x', client_secret: 'y', auth: 'client_secret_basic' });
+    const answer = await runCommand(world.backend, world.backend.admin, ['provider', 'add'], {
+      preset: 'oidc',
+      id: 'broken',
+      display_name: 'Nope',
+      issuer: 'http://127.0.0.1:9/nope',
+      client_id: 'x',
+      client_secret: 'y',
+      auth: 'client_secret_basic',
+    });
     assert.equal(answer.type, 'error');
     const listed = await runCommand(world.backend, alice, ['providers']);
     assert.doesNotMatch(textOf(listed), /Nope/);
@@ -68,11 +80,19 @@ describe(`users' journey (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, (
     }
   });
 
-  it('when a second user tries to use or remove the first user\'s connection, then they are told they are not connected', async () => {
+  it("when a second user tries to use or remove the first user's connection, then they are told they are not connected", async () => {
     assert.match(textOf(await runCommand(world.backend, bob, ['status'])), /not connected/);
-    const who = await world.backend.call(bob, { path: '/whoami', expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' }, values: { provider: { label: 'x', value: PROVIDER_ID }, user_id: alice.id } });
+    const who = await world.backend.call(bob, {
+      path: '/whoami',
+      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
+      values: { provider: { label: 'x', value: PROVIDER_ID }, user_id: alice.id },
+    });
     assert.match(textOf(who), /not connected/);
-    const off = await world.backend.call(bob, { path: '/disconnect', expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' }, values: { provider: { label: 'x', value: PROVIDER_ID } } });
+    const off = await world.backend.call(bob, {
+      path: '/disconnect',
+      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
+      values: { provider: { label: 'x', value: PROVIDER_ID } },
+    });
     assert.match(textOf(off), /not connected/);
     const complete = await world.backend.call(bob, { path: '/oauth2/complete', values: { state: 'x', code: 'y' } });
     assert.equal(complete.type, 'error');
@@ -99,7 +119,10 @@ describe(`a token revoked at the provider (${process.env.SCENARIO_BACKEND ?? 'fa
   before(async () => {
     w = await startWorld();
     dave = await w.backend.createUser(`dave${Date.now() % 100000}`);
-    { const r = await registerTestProvider(w); assert.equal(r.type, 'ok', textOf(r)); }
+    {
+      const r = await registerTestProvider(w);
+      assert.equal(r.type, 'ok', textOf(r));
+    }
     assert.match((await connectUser(w, dave, 'dave-at-idp')).text, /Completed connecting/);
   });
   after(() => w?.close());

@@ -17,11 +17,24 @@ let mallory: ScenarioUser;
 let leakedSecret: string;
 const decoy = { hits: 0, server: undefined as Server | undefined, url: '' };
 
-const ADMIN_VALUES = { preset: { label: 'OpenID Connect', value: 'oidc' }, id: 'evil', display_name: 'Evil', client_id: 'c', client_secret: 's'.repeat(20), issuer: 'https://evil.example' };
+const ADMIN_VALUES = {
+  preset: { label: 'OpenID Connect', value: 'oidc' },
+  id: 'evil',
+  display_name: 'Evil',
+  client_id: 'c',
+  client_secret: 's'.repeat(20),
+  issuer: 'https://evil.example',
+};
 const adminPaths = [CallPath.providerList, CallPath.providerAdd, CallPath.providerTest, CallPath.providerRemove, CallPath.report];
 
 function forgedBody(path: string, who: { id: string; username: string }, token: string, siteUrl = world.backend.siteUrl) {
-  const context = { app_id: '', mattermost_site_url: siteUrl, acting_user: { id: who.id, username: who.username, roles: 'system_user system_admin' }, acting_user_access_token: token, oauth2: {} };
+  const context = {
+    app_id: '',
+    mattermost_site_url: siteUrl,
+    acting_user: { id: who.id, username: who.username, roles: 'system_user system_admin' },
+    acting_user_access_token: token,
+    oauth2: {},
+  };
   return { path, expand: CALL_EXPAND, values: ADMIN_VALUES, state: { provider: 'idp' }, context };
 }
 const providerListText = async () => textOf(await world.backend.call(world.backend.admin, { path: CallPath.providerList, expand: CALL_EXPAND }));
@@ -44,7 +57,9 @@ describe(`forged authority is refused (${process.env.SCENARIO_BACKEND ?? 'fake'}
   });
 
   it('when a normal user asks the Apps plugin for the App, then the answer carries the JWT secret (the exposure these refusals assume)', async () => {
-    const res = await fetch(`${world.backend.siteUrl}/plugins/com.mattermost.apps/api/v1/apps/${APP_ID}`, { headers: { authorization: `Bearer ${mallory.token}` } });
+    const res = await fetch(`${world.backend.siteUrl}/plugins/com.mattermost.apps/api/v1/apps/${APP_ID}`, {
+      headers: { authorization: `Bearer ${mallory.token}` },
+    });
     assert.equal(res.status, 200);
     leakedSecret = ((await res.json()) as { secret?: string }).secret ?? '';
     assert.equal(leakedSecret, world.app.config.jwtSecret);
@@ -72,7 +87,13 @@ describe(`forged authority is refused (${process.env.SCENARIO_BACKEND ?? 'fake'}
 
   it('when a signed call names another Mattermost site URL, then it is refused and that site receives nothing', async () => {
     for (const path of [CallPath.providerAdd, CallPath.connect]) {
-      const answer = await signedCall(world.app.url, leakedSecret, path, forgedBody(path, world.backend.admin, mallory.token, decoy.url), world.backend.admin.id);
+      const answer = await signedCall(
+        world.app.url,
+        leakedSecret,
+        path,
+        forgedBody(path, world.backend.admin, mallory.token, decoy.url),
+        world.backend.admin.id,
+      );
       assert.match(answer.json?.text ?? '', /another Mattermost server than the one the App is configured for/);
     }
     assert.equal(decoy.hits, 0);

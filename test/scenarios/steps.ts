@@ -51,7 +51,11 @@ export interface RawFlow {
   complete(url?: string): Promise<{ status: number; text: string }>;
 }
 
-const cookieHeader = (world: World, user: ScenarioUser) => world.backend.browserCookies(user).map((c) => `${c.name}=${c.value}`).join('; ');
+const cookieHeader = (world: World, user: ScenarioUser) =>
+  world.backend
+    .browserCookies(user)
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
 
 /**
  * The connect flow without a browser, stopping before complete_url so a test

@@ -33,11 +33,17 @@ describe(`typed /oauth2 commands (${process.env.SCENARIO_BACKEND ?? 'fake'} back
   after(() => world?.close());
 
   it('when an admin types provider add and provider register, then each opens its form with a submit and the redirect URI', async () => {
-    for (const [command, title] of [['/oauth2 provider add', /Add/], ['/oauth2 provider register', /dynamic registration/]] as const) {
+    for (const [command, title] of [
+      ['/oauth2 provider add', /Add/],
+      ['/oauth2 provider register', /dynamic registration/],
+    ] as const) {
       const form = formOf(await asAdmin(command));
       assert.match(form.title ?? '', title);
       assert.ok(form.submit?.path, `${command}: the form has a submit`);
-      assert.ok(form.fields?.some((f) => f.type === 'markdown' && f.description?.includes(world.completeUrl)), command);
+      assert.ok(
+        form.fields?.some((f) => f.type === 'markdown' && f.description?.includes(world.completeUrl)),
+        command,
+      );
     }
   });
 

@@ -82,7 +82,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
     await removeLeftoverProviders(backend);
     const completeUrl = `${backend.siteUrl}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete`;
-    const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }) });
+    const provider = await startOidcProvider({
+      redirectUris: providerRedirects(completeUrl),
+      ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+    });
     cleanups.push(() => provider.close());
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());

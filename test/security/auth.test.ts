@@ -17,8 +17,14 @@ const ADMIN_EXPAND = EXPAND as Record<string, string>;
 const pluginBody = (path: string, user: ScenarioUser, values: Record<string, unknown>, state?: unknown) => body(world, path, user, values, state);
 
 const ADMIN_VALUES: Record<string, unknown> = {
-  preset: { label: 'OpenID Connect', value: 'oidc' }, id: 'evil', display_name: 'Evil', client_id: 'c', client_secret: 's'.repeat(20),
-  auth: { label: 'post', value: 'client_secret_post' }, provider: { label: 'Test IdP', value: 'idp' }, confirm: true,
+  preset: { label: 'OpenID Connect', value: 'oidc' },
+  id: 'evil',
+  display_name: 'Evil',
+  client_id: 'c',
+  client_secret: 's'.repeat(20),
+  auth: { label: 'post', value: 'client_secret_post' },
+  provider: { label: 'Test IdP', value: 'idp' },
+  confirm: true,
 };
 
 const callLines = () => world.app.logs.filter((l) => l.includes('"msg":"call"')).length;
@@ -37,7 +43,13 @@ describe('authentication and authorization', () => {
 
   it('when a call is signed correctly, then the same body stores (the control for the refusals below)', async () => {
     const writes = world.proxy.writes();
-    const answer = await signedCall(world.app.url, world.app.config.jwtSecret!, CallPath.connect, pluginBody(CallPath.connect, alice, { provider: 'idp' }), alice.id);
+    const answer = await signedCall(
+      world.app.url,
+      world.app.config.jwtSecret!,
+      CallPath.connect,
+      pluginBody(CallPath.connect, alice, { provider: 'idp' }),
+      alice.id,
+    );
     assert.equal(answer.json.type, 'ok');
     assert.ok(world.proxy.writes() > writes);
   });
@@ -47,20 +59,35 @@ describe('authentication and authorization', () => {
     let refused = 0;
     for (const path of ALL_PATHS) {
       for (const fault of JWT_FAULTS) {
-        const answer = await signedCall(world.app.url, world.app.config.jwtSecret!, path, pluginBody(path, alice, { provider: 'idp', ...ADMIN_VALUES }), alice.id, fault);
+        const answer = await signedCall(
+          world.app.url,
+          world.app.config.jwtSecret!,
+          path,
+          pluginBody(path, alice, { provider: 'idp', ...ADMIN_VALUES }),
+          alice.id,
+          fault,
+        );
         assert.equal(answer.status, 401, `${path} with ${fault}`);
         assert.equal(answer.json.type, 'error');
         refused += 1;
       }
     }
     assert.deepEqual([world.proxy.writes(), callLines(), world.proxy.requests.length], [writes, lines, requests]);
-    console.log(`[security] auth: ${refused} calls with a broken JWT (${ALL_PATHS.length} paths x ${JWT_FAULTS.length} faults): all 401, 0 requests to Mattermost`);
+    console.log(
+      `[security] auth: ${refused} calls with a broken JWT (${ALL_PATHS.length} paths x ${JWT_FAULTS.length} faults): all 401, 0 requests to Mattermost`,
+    );
   });
 
   it('when a non-admin calls every admin path directly or through the plugin, then each is refused and nothing is stored', async () => {
     const [writes, providers] = [world.proxy.writes(), JSON.stringify(world.backend.fake.state.oauth2App)];
     for (const path of ADMIN_PATHS) {
-      const direct = await signedCall(world.app.url, world.app.config.jwtSecret!, path, pluginBody(path, mallory, ADMIN_VALUES, { provider: 'idp' }), mallory.id);
+      const direct = await signedCall(
+        world.app.url,
+        world.app.config.jwtSecret!,
+        path,
+        pluginBody(path, mallory, ADMIN_VALUES, { provider: 'idp' }),
+        mallory.id,
+      );
       assert.equal(direct.status, 200);
       assert.match(direct.json.text ?? '', /Only system admins/, path);
       const viaPlugin = await world.backend.call(mallory, { path, expand: ADMIN_EXPAND, values: ADMIN_VALUES, state: { provider: 'idp' } });
@@ -79,12 +106,27 @@ describe('authentication and authorization', () => {
     const state = { user_id: id, acting_user: { id }, acting_user_id: id, provider: 'idp' };
     const fakeUrl = `${world.backend.siteUrl}/plugins/com.mattermost.apps/api/v1/call`;
     const answers: string[] = [];
-    for (const path of [CallPath.whoami, CallPath.status, CallPath.panel, CallPath.connect, CallPath.providers, CallPath.providerLookup, CallPath.help, CallPath.disconnect]) {
+    for (const path of [
+      CallPath.whoami,
+      CallPath.status,
+      CallPath.panel,
+      CallPath.connect,
+      CallPath.providers,
+      CallPath.providerLookup,
+      CallPath.help,
+      CallPath.disconnect,
+    ]) {
       // The plugin ignores the client's context and expands the acting user's own.
       const res = await fetch(fakeUrl, {
         method: 'POST',
         headers: { authorization: `Bearer ${mallory.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ path, expand: ADMIN_EXPAND, values, state, context: { app_id: 'oauth2-connect', acting_user: { id }, acting_user_access_token: aliceTokens.access_token } }),
+        body: JSON.stringify({
+          path,
+          expand: ADMIN_EXPAND,
+          values,
+          state,
+          context: { app_id: 'oauth2-connect', acting_user: { id }, acting_user_access_token: aliceTokens.access_token },
+        }),
       });
       answers.push(await res.text());
     }
@@ -95,7 +137,7 @@ describe('authentication and authorization', () => {
     }
     assert.equal(world.storedRaw(alice, 'idp'), aliceRaw, "alice's token is untouched");
     assert.equal(JSON.stringify(summaryOf(world, alice)), aliceSummary, "alice's summary is untouched");
-    assert.equal(world.storedRaw(mallory, 'idp'), undefined, 'the disconnect removed only mallory\'s token');
+    assert.equal(world.storedRaw(mallory, 'idp'), undefined, "the disconnect removed only mallory's token");
     assert.match(await say(world, alice, ['whoami'], { provider: 'idp' }), /you are \*\*alice-at-idp\*\*/);
   });
 });

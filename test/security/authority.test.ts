@@ -17,18 +17,28 @@ let mallory: ScenarioUser;
 let attacker: { url: string; hits: number; server: Server };
 
 const ADMIN_VALUES: Record<string, unknown> = {
-  preset: { label: 'OpenID Connect', value: 'oidc' }, id: 'evil', display_name: 'Evil', client_id: 'c', client_secret: 's'.repeat(20),
-  auth: { label: 'post', value: 'client_secret_post' }, provider: { label: 'Test IdP', value: 'idp' }, confirm: true,
+  preset: { label: 'OpenID Connect', value: 'oidc' },
+  id: 'evil',
+  display_name: 'Evil',
+  client_id: 'c',
+  client_secret: 's'.repeat(20),
+  auth: { label: 'post', value: 'client_secret_post' },
+  provider: { label: 'Test IdP', value: 'idp' },
+  confirm: true,
 };
 const sign = (path: string, body: unknown, actingUserId?: string) => signedCall(world.app.url, world.app.config.jwtSecret!, path, body, actingUserId);
 const providersStored = () => JSON.stringify(world.backend.fake.state.oauth2App);
 
 async function startAttackerSite() {
-  const site = { url: '', hits: 0, server: createServer((_req, res) => {
-    site.hits += 1;
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ id: admin.id, roles: 'system_user system_admin', changed: true }));
-  }) };
+  const site = {
+    url: '',
+    hits: 0,
+    server: createServer((_req, res) => {
+      site.hits += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: admin.id, roles: 'system_user system_admin', changed: true }));
+    }),
+  };
   await new Promise<void>((resolve) => site.server.listen(0, '127.0.0.1', resolve));
   site.url = `http://127.0.0.1:${(site.server.address() as AddressInfo).port}`;
   return site;

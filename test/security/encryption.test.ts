@@ -67,7 +67,10 @@ describe('encryption at rest', () => {
     assert.doesNotMatch(status, /not connected/);
     assert.equal(world.storedRaw(erin, 'idp'), rawBefore, 'the sealed token is untouched');
     assert.ok(summaryOf(world, erin)?.connections?.idp, 'the connection summary is untouched');
-    assert.ok(world.app.logs.some((l) => l.includes('"outcome":"key_error"')), 'the admin finds key_error in the log');
+    assert.ok(
+      world.app.logs.some((l) => l.includes('"outcome":"key_error"')),
+      'the admin finds key_error in the log',
+    );
 
     await world.restartApp({ APP_ENCRYPTION_KEY: secondKey, APP_ENCRYPTION_KEY_ID: 'k2', APP_PREVIOUS_ENCRYPTION_KEYS: `k1:${firstKey}` });
     assert.match(await say(world, erin, ['whoami'], { provider: 'idp' }), /you are \*\*erin\*\*/);

@@ -71,7 +71,17 @@ describe('fuzzing every call route over HTTP', () => {
   });
 
   it('when 11,000 random, mutated and hostile calls arrive, then each gets 200 and a valid call response (401 for a broken JWT), refused ones store nothing, and memory stays bounded', async () => {
-    const targets: Targets = { siteUrl: site.url, issuers: [op.issuer, site.url, 'http://127.0.0.1:1'], sealedSecret: app.deps.sealer.seal(op.clients.basic.client_secret!, { kind: 'client_secret', provider_id: 'idp', origin: new URL(op.issuer).origin, scope: APP_ID }), clientId: 'client-basic' };
+    const targets: Targets = {
+      siteUrl: site.url,
+      issuers: [op.issuer, site.url, 'http://127.0.0.1:1'],
+      sealedSecret: app.deps.sealer.seal(op.clients.basic.client_secret!, {
+        kind: 'client_secret',
+        provider_id: 'idp',
+        origin: new URL(op.issuer).origin,
+        scope: APP_ID,
+      }),
+      clientId: 'client-basic',
+    };
     const arbitraries = { any: anyInput(targets), refused: refusedInput(targets), jwt: jwtInput(targets) };
     const crashes = watchCrashes();
     const protoBefore = prototypeKeys();
@@ -105,7 +115,9 @@ describe('fuzzing every call route over HTTP', () => {
     console.log(`[security] fuzz: ${total} calls in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s); heap ${heapBefore} MB -> ${heapAfter} MB`);
     console.log(`[security] fuzz inputs: ${JSON.stringify(counts)}`);
     console.log(`[security] fuzz answers (class, HTTP status, type): ${JSON.stringify(outcomes)}`);
-    console.log(`[security] fuzz outbound: ${outbound.counts.sent} sent to 127.0.0.1, ${outbound.counts.blocked} blocked (other hosts); at the site ${site.reads} reads, ${site.writes} writes ${JSON.stringify(site.writesByKind)}; provider ${JSON.stringify(op.counters)}`);
+    console.log(
+      `[security] fuzz outbound: ${outbound.counts.sent} sent to 127.0.0.1, ${outbound.counts.blocked} blocked (other hosts); at the site ${site.reads} reads, ${site.writes} writes ${JSON.stringify(site.writesByKind)}; provider ${JSON.stringify(op.counters)}`,
+    );
     const kinds = new Map<string, number>();
     for (const p of problems) kinds.set(p.split(' <- ')[0]!, (kinds.get(p.split(' <- ')[0]!) ?? 0) + 1);
     assert.deepEqual([...kinds], [], `${problems.length} bad answers, e.g. ${problems.slice(0, 3).join('\n')}`);

@@ -70,8 +70,25 @@ describe('a malicious provider and open-redirect attempts', () => {
   });
 
   it('when an admin sets authorize parameters that would override redirect_uri, state, PKCE or nonce, then the provider is refused', async () => {
-    for (const params of [`redirect_uri=${EVIL}`, 'state=x', 'code_challenge=x', 'code_challenge_method=plain', 'nonce=x', 'response_type=token', 'client_id=other']) {
-      const answer = await command(world, world.backend.admin, ['provider', 'add'], { preset: 'oidc', id: 'evil', display_name: 'Evil', issuer: world.provider.issuer, client_id: 'c', client_secret: 'a-secret-of-sorts', auth: 'client_secret_basic', params });
+    for (const params of [
+      `redirect_uri=${EVIL}`,
+      'state=x',
+      'code_challenge=x',
+      'code_challenge_method=plain',
+      'nonce=x',
+      'response_type=token',
+      'client_id=other',
+    ]) {
+      const answer = await command(world, world.backend.admin, ['provider', 'add'], {
+        preset: 'oidc',
+        id: 'evil',
+        display_name: 'Evil',
+        issuer: world.provider.issuer,
+        client_id: 'c',
+        client_secret: 'a-secret-of-sorts',
+        auth: 'client_secret_basic',
+        params,
+      });
       assert.equal(answer.type, 'error', params);
       assert.match(textOf(answer), /params/);
     }
@@ -80,8 +97,15 @@ describe('a malicious provider and open-redirect attempts', () => {
   it("when an admin's authorization endpoint carries redirect_uri and state in its query, then the App's values replace them", async () => {
     const endpoint = `${world.provider.issuer}/auth?redirect_uri=${encodeURIComponent(EVIL)}&state=attacker&response_type=token`;
     const added = await command(world, world.backend.admin, ['provider', 'add'], {
-      preset: 'oauth2', id: 'manual', display_name: 'Manual', endpoints_authorization_endpoint: endpoint, endpoints_token_endpoint: `${world.provider.issuer}/token`,
-      client_id: 'client-basic', client_secret: world.provider.clients.basic.client_secret, auth: 'client_secret_basic', scopes: 'profile',
+      preset: 'oauth2',
+      id: 'manual',
+      display_name: 'Manual',
+      endpoints_authorization_endpoint: endpoint,
+      endpoints_token_endpoint: `${world.provider.issuer}/token`,
+      client_id: 'client-basic',
+      client_secret: world.provider.clients.basic.client_secret,
+      auth: 'client_secret_basic',
+      scopes: 'profile',
     });
     assert.equal(added.type, 'ok', textOf(added));
     const user = await world.backend.createUser('hank');

@@ -70,7 +70,9 @@ describe('OAuth attacks through the real flow', () => {
     const carol = await world.backend.createUser('carol');
     const first = await flowTo(world, carol, 'carol');
     const secondFlow = await flowTo(world, carol, 'carol');
-    const swapped = await secondFlow.complete(withParams(secondFlow.completeUrl, { ...paramsOf(secondFlow.completeUrl), code: paramsOf(first.completeUrl).code! }));
+    const swapped = await secondFlow.complete(
+      withParams(secondFlow.completeUrl, { ...paramsOf(secondFlow.completeUrl), code: paramsOf(first.completeUrl).code! }),
+    );
     assert.equal(swapped.status, 500, 'the verifier derived from the second state does not match the first challenge');
     const third = await flowTo(world, carol, 'carol');
     const tampered = await third.complete(withParams(third.completeUrl, { ...paramsOf(third.completeUrl), code: `${paramsOf(third.completeUrl).code}x` }));
@@ -85,9 +87,17 @@ describe('OAuth attacks through the real flow', () => {
     const other = await flowTo(world, dave, 'dave', 'idp2', second);
     assert.ok(paramsOf(other.completeUrl).code && paramsOf(honest.completeUrl).code);
     const exchanges = codes();
-    for (const [code, iss, flow] of [[honest, honest, other], [other, other, honest]] as const) {
+    for (const [code, iss, flow] of [
+      [honest, honest, other],
+      [other, other, honest],
+    ] as const) {
       // The flow's own redirect URI (provider=<id>), so that the iss check is what refuses.
-      const mixed = { code: paramsOf(code.completeUrl).code!, iss: paramsOf(iss.completeUrl).iss!, state: paramsOf(flow.completeUrl).state!, provider: paramsOf(flow.completeUrl).provider! };
+      const mixed = {
+        code: paramsOf(code.completeUrl).code!,
+        iss: paramsOf(iss.completeUrl).iss!,
+        state: paramsOf(flow.completeUrl).state!,
+        provider: paramsOf(flow.completeUrl).provider!,
+      };
       const answer = await flow.complete(withParams(flow.completeUrl, mixed));
       assert.equal(answer.status, 500, `${JSON.stringify(mixed)} ${answer.text}`);
       assert.match(answer.text, /security check|issuer/i);

@@ -30,7 +30,15 @@ export async function startApp(env: Record<string, string> = {}, overrides: Serv
   const port = await freePort();
   const jwtSecret = env.APP_JWT_SECRET ?? randomBytes(32).toString('base64url');
   const key = randomBytes(32).toString('base64');
-  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', APP_JWT_SECRET: jwtSecret, APP_ENCRYPTION_KEY: key, APP_LOG_LEVEL: 'debug', APP_ALLOW_PRIVATE_NETWORK: 'true', ...env });
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_JWT_SECRET: jwtSecret,
+    APP_ENCRYPTION_KEY: key,
+    APP_LOG_LEVEL: 'debug',
+    APP_ALLOW_PRIVATE_NETWORK: 'true',
+    ...env,
+  });
   const logger = createMemoryLogger({ secrets: [jwtSecret, key] });
   const { app, deps } = createService(config, { logger, ...overrides });
   const server: Server = createServer(app);

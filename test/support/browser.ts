@@ -6,7 +6,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
@@ -50,7 +58,13 @@ export async function passProviderPages(page: Page, login: string, providerOrigi
 }
 
 /** Opens connect_url with the user's Mattermost cookies and goes through the provider's pages. */
-export async function connectInBrowser(browser: Browser, cookies: Array<{ name: string; value: string; url: string }>, connectUrl: string, login: string, providerOrigin: string): Promise<FlowResult> {
+export async function connectInBrowser(
+  browser: Browser,
+  cookies: Array<{ name: string; value: string; url: string }>,
+  connectUrl: string,
+  login: string,
+  providerOrigin: string,
+): Promise<FlowResult> {
   const context = await browser.newContext();
   try {
     await context.addCookies(cookies);

@@ -1,8 +1,18 @@
 /** The routes of the fake Mattermost REST server (see fake_mattermost_rest.ts). */
 import { FakeHttpError, newId, type FakeMattermostState, type FakeUser } from './fake_mattermost_state.js';
 
-interface Call { caller: FakeUser; params: string[]; query: URLSearchParams; body: any }
-interface Route { method: string; path: RegExp; status?: number; handle(call: Call): unknown }
+interface Call {
+  caller: FakeUser;
+  params: string[];
+  query: URLSearchParams;
+  body: any;
+}
+interface Route {
+  method: string;
+  path: RegExp;
+  status?: number;
+  handle(call: Call): unknown;
+}
 
 const ID = '([a-z0-9]{26})';
 const OK = { status: 'OK' };
@@ -33,102 +43,204 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
     { method: 'GET', path: /^\/api\/v4\/users\/me$/, handle: (c) => c.caller },
     { method: 'GET', path: /^\/api\/v4\/users\/username\/([^/]+)$/, handle: (c) => found([...s.users.values()].find((u) => u.username === c.params[0])) },
     { method: 'GET', path: new RegExp(`^/api/v4/users/${ID}$`), handle: (c) => user(c.params[0]) },
-    { method: 'PUT', path: new RegExp(`^/api/v4/users/${ID}/roles$`), handle: (c) => {
-      admin(c);
-      const target = user(c.params[0]);
-      const isAdmin = (u: FakeUser) => u.roles.split(' ').includes('system_admin');
-      // As the real server (app/user.go UpdateUserRolesWithUser): the count ignores bots and deactivated users.
-      const people = [...s.users.values()].filter((u) => !u.is_bot && u.delete_at === 0 && isAdmin(u)).length;
-      if (isAdmin(target) && !c.body.roles.split(' ').includes('system_admin') && people <= 1) throw new FakeHttpError(400, 'app.user.update.lastAdmin.app_error');
-      target.roles = c.body.roles;
-      return OK;
-    } },
-    { method: 'POST', path: new RegExp(`^/api/v4/users/${ID}/tokens$`), handle: (c) => {
-      admin(c);
-      const token = s.tokenFor(user(c.params[0]).id, c.body.description);
-      return { ...s.tokens.get(token) };
-    } },
-    { method: 'GET', path: new RegExp(`^/api/v4/users/${ID}/tokens$`), handle: (c) => {
-      admin(c);
-      return [...s.tokens.values()].filter((t) => t.user_id === c.params[0]).map(({ token: _hidden, ...rest }) => rest);
-    } },
-    { method: 'POST', path: /^\/api\/v4\/users\/tokens\/revoke$/, handle: (c) => {
-      admin(c);
-      const entry = found([...s.tokens.entries()].find(([, t]) => t.id === c.body.token_id));
-      s.tokens.delete(entry[0]);
-      return OK;
-    } },
-    { method: 'GET', path: /^\/api\/v4\/config$/, handle: (c) => { admin(c); return { ServiceSettings: { ...s.service } }; } },
+    {
+      method: 'PUT',
+      path: new RegExp(`^/api/v4/users/${ID}/roles$`),
+      handle: (c) => {
+        admin(c);
+        const target = user(c.params[0]);
+        const isAdmin = (u: FakeUser) => u.roles.split(' ').includes('system_admin');
+        // As the real server (app/user.go UpdateUserRolesWithUser): the count ignores bots and deactivated users.
+        const people = [...s.users.values()].filter((u) => !u.is_bot && u.delete_at === 0 && isAdmin(u)).length;
+        if (isAdmin(target) && !c.body.roles.split(' ').includes('system_admin') && people <= 1)
+          throw new FakeHttpError(400, 'app.user.update.lastAdmin.app_error');
+        target.roles = c.body.roles;
+        return OK;
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/v4/users/${ID}/tokens$`),
+      handle: (c) => {
+        admin(c);
+        const token = s.tokenFor(user(c.params[0]).id, c.body.description);
+        return { ...s.tokens.get(token) };
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v4/users/${ID}/tokens$`),
+      handle: (c) => {
+        admin(c);
+        return [...s.tokens.values()].filter((t) => t.user_id === c.params[0]).map(({ token: _hidden, ...rest }) => rest);
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/v4\/users\/tokens\/revoke$/,
+      handle: (c) => {
+        admin(c);
+        const entry = found([...s.tokens.entries()].find(([, t]) => t.id === c.body.token_id));
+        s.tokens.delete(entry[0]);
+        return OK;
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v4\/config$/,
+      handle: (c) => {
+        admin(c);
+        return { ServiceSettings: { ...s.service } };
+      },
+    },
     { method: 'GET', path: /^\/api\/v4\/roles\/name\/([a-z_]+)$/, handle: (c) => found(s.roles.get(c.params[0]!)) },
-    { method: 'POST', path: /^\/api\/v4\/bots$/, status: 201, handle: (c) => {
-      admin(c);
-      if (s.service.EnableBotAccountCreation !== true) throw new FakeHttpError(403, 'api.bot.create_disabled');
-      if ([...s.users.values()].some((u) => u.username === c.body.username)) throw new FakeHttpError(400, 'app.user.save.username_exists.app_error');
-      const u = s.addUser(c.body.username, 'system_user', true);
-      Object.assign(u, { display_name: c.body.display_name, description: c.body.description });
-      return bot(u);
-    } },
+    {
+      method: 'POST',
+      path: /^\/api\/v4\/bots$/,
+      status: 201,
+      handle: (c) => {
+        admin(c);
+        if (s.service.EnableBotAccountCreation !== true) throw new FakeHttpError(403, 'api.bot.create_disabled');
+        if ([...s.users.values()].some((u) => u.username === c.body.username)) throw new FakeHttpError(400, 'app.user.save.username_exists.app_error');
+        const u = s.addUser(c.body.username, 'system_user', true);
+        Object.assign(u, { display_name: c.body.display_name, description: c.body.description });
+        return bot(u);
+      },
+    },
     { method: 'GET', path: new RegExp(`^/api/v4/bots/${ID}$`), handle: (c) => bot(user(c.params[0])) },
-    { method: 'PUT', path: new RegExp(`^/api/v4/bots/${ID}$`), handle: (c) => { admin(c); return bot(Object.assign(user(c.params[0]), c.body)); } },
-    { method: 'POST', path: new RegExp(`^/api/v4/bots/${ID}/(enable|disable)$`), handle: (c) => {
-      admin(c);
-      const u = user(c.params[0]);
-      u.delete_at = c.params[1] === 'disable' ? Date.now() : 0;
-      return bot(u);
-    } },
-    { method: 'GET', path: /^\/api\/v4\/oauth\/apps$/, handle: (c) => { oauthAllowed(c); return [...s.oauthApps.values()]; } },
-    { method: 'GET', path: new RegExp(`^/api/v4/oauth/apps/${ID}$`), handle: (c) => { oauthAllowed(c); return found(s.oauthApps.get(c.params[0]!)); } },
-    { method: 'POST', path: /^\/api\/v4\/oauth\/apps$/, status: 201, handle: (c) => {
-      oauthAllowed(c);
-      if (s.service.EnableOAuthServiceProvider !== true) throw new FakeHttpError(501, 'api.oauth.register_oauth_app.turn_off.app_error');
-      const app = { ...c.body, id: newId(), client_secret: newId(), creator_id: c.caller.id };
-      s.oauthApps.set(app.id, app);
-      return app;
-    } },
-    { method: 'PUT', path: new RegExp(`^/api/v4/oauth/apps/${ID}$`), handle: (c) => {
-      oauthAllowed(c);
-      const old = found(s.oauthApps.get(c.params[0]!));
-      const app = { ...old, ...c.body, id: old.id, client_secret: old.client_secret, creator_id: old.creator_id };
-      s.oauthApps.set(app.id, app);
-      return app;
-    } },
-    { method: 'POST', path: new RegExp(`^/api/v4/oauth/apps/${ID}/regen_secret$`), handle: (c) => {
-      oauthAllowed(c);
-      const app = found(s.oauthApps.get(c.params[0]!));
-      app.client_secret = newId();
-      return app;
-    } },
-    { method: 'DELETE', path: new RegExp(`^/api/v4/oauth/apps/${ID}$`), handle: (c) => { oauthAllowed(c); found(s.oauthApps.get(c.params[0]!)); s.oauthApps.delete(c.params[0]!); return OK; } },
-    { method: 'GET', path: /^\/api\/v4\/teams$/, handle: (c) => {
-      admin(c);
-      const per = Number(c.query.get('per_page') ?? 60);
-      const page = Number(c.query.get('page') ?? 0);
-      return [...s.teams.values()].filter((t) => t.delete_at === 0).slice(page * per, (page + 1) * per);
-    } },
-    { method: 'GET', path: /^\/api\/v4\/commands$/, handle: (c) => {
-      commandsOn();
-      admin(c);
-      const teamId = c.query.get('team_id');
-      if (!teamId || c.query.get('custom_only') !== 'true') throw new FakeHttpError(400, 'fake.only_custom_listing');
-      return s.liveCommands(teamId);
-    } },
-    { method: 'POST', path: /^\/api\/v4\/commands$/, status: 201, handle: (c) => {
-      commandsOn();
-      admin(c);
-      found(s.teams.get(c.body.team_id));
-      if (s.liveCommands(c.body.team_id).some((x) => x.trigger === c.body.trigger)) throw new FakeHttpError(400, 'api.command.duplicate_trigger.app_error');
-      const command = { ...c.body, id: newId(), token: newId(), creator_id: c.caller.id, delete_at: 0 };
-      s.commands.set(command.id, command);
-      return command;
-    } },
-    { method: 'PUT', path: new RegExp(`^/api/v4/commands/${ID}$`), handle: (c) => {
-      commandsOn();
-      admin(c);
-      const old = live(c.params[0]);
-      const next = { ...old, ...c.body, token: old.token, creator_id: old.creator_id, team_id: old.team_id };
-      s.commands.set(old.id, next);
-      return next;
-    } },
-    { method: 'DELETE', path: new RegExp(`^/api/v4/commands/${ID}$`), handle: (c) => { commandsOn(); admin(c); live(c.params[0]).delete_at = Date.now(); return OK; } },
+    {
+      method: 'PUT',
+      path: new RegExp(`^/api/v4/bots/${ID}$`),
+      handle: (c) => {
+        admin(c);
+        return bot(Object.assign(user(c.params[0]), c.body));
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/v4/bots/${ID}/(enable|disable)$`),
+      handle: (c) => {
+        admin(c);
+        const u = user(c.params[0]);
+        u.delete_at = c.params[1] === 'disable' ? Date.now() : 0;
+        return bot(u);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v4\/oauth\/apps$/,
+      handle: (c) => {
+        oauthAllowed(c);
+        return [...s.oauthApps.values()];
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/v4/oauth/apps/${ID}$`),
+      handle: (c) => {
+        oauthAllowed(c);
+        return found(s.oauthApps.get(c.params[0]!));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/v4\/oauth\/apps$/,
+      status: 201,
+      handle: (c) => {
+        oauthAllowed(c);
+        if (s.service.EnableOAuthServiceProvider !== true) throw new FakeHttpError(501, 'api.oauth.register_oauth_app.turn_off.app_error');
+        const app = { ...c.body, id: newId(), client_secret: newId(), creator_id: c.caller.id };
+        s.oauthApps.set(app.id, app);
+        return app;
+      },
+    },
+    {
+      method: 'PUT',
+      path: new RegExp(`^/api/v4/oauth/apps/${ID}$`),
+      handle: (c) => {
+        oauthAllowed(c);
+        const old = found(s.oauthApps.get(c.params[0]!));
+        const app = { ...old, ...c.body, id: old.id, client_secret: old.client_secret, creator_id: old.creator_id };
+        s.oauthApps.set(app.id, app);
+        return app;
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/v4/oauth/apps/${ID}/regen_secret$`),
+      handle: (c) => {
+        oauthAllowed(c);
+        const app = found(s.oauthApps.get(c.params[0]!));
+        app.client_secret = newId();
+        return app;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: new RegExp(`^/api/v4/oauth/apps/${ID}$`),
+      handle: (c) => {
+        oauthAllowed(c);
+        found(s.oauthApps.get(c.params[0]!));
+        s.oauthApps.delete(c.params[0]!);
+        return OK;
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v4\/teams$/,
+      handle: (c) => {
+        admin(c);
+        const per = Number(c.query.get('per_page') ?? 60);
+        const page = Number(c.query.get('page') ?? 0);
+        return [...s.teams.values()].filter((t) => t.delete_at === 0).slice(page * per, (page + 1) * per);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/v4\/commands$/,
+      handle: (c) => {
+        commandsOn();
+        admin(c);
+        const teamId = c.query.get('team_id');
+        if (!teamId || c.query.get('custom_only') !== 'true') throw new FakeHttpError(400, 'fake.only_custom_listing');
+        return s.liveCommands(teamId);
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/v4\/commands$/,
+      status: 201,
+      handle: (c) => {
+        commandsOn();
+        admin(c);
+        found(s.teams.get(c.body.team_id));
+        if (s.liveCommands(c.body.team_id).some((x) => x.trigger === c.body.trigger)) throw new FakeHttpError(400, 'api.command.duplicate_trigger.app_error');
+        const command = { ...c.body, id: newId(), token: newId(), creator_id: c.caller.id, delete_at: 0 };
+        s.commands.set(command.id, command);
+        return command;
+      },
+    },
+    {
+      method: 'PUT',
+      path: new RegExp(`^/api/v4/commands/${ID}$`),
+      handle: (c) => {
+        commandsOn();
+        admin(c);
+        const old = live(c.params[0]);
+        const next = { ...old, ...c.body, token: old.token, creator_id: old.creator_id, team_id: old.team_id };
+        s.commands.set(old.id, next);
+        return next;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: new RegExp(`^/api/v4/commands/${ID}$`),
+      handle: (c) => {
+        commandsOn();
+        admin(c);
+        live(c.params[0]).delete_at = Date.now();
+        return OK;
+      },
+    },
   ];
 }

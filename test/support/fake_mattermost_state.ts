@@ -1,10 +1,41 @@
 /** The state of the fake Mattermost REST server: users, tokens, teams, commands, OAuth apps, config. */
 import { randomBytes } from 'node:crypto';
 
-export interface FakeUser { id: string; username: string; roles: string; is_bot: boolean; delete_at: number; display_name?: string; description?: string }
-export interface FakeToken { id: string; token: string; user_id: string; description: string; is_active: boolean }
-export interface FakeCommand { id: string; token: string; team_id: string; trigger: string; creator_id: string; delete_at: number; [k: string]: unknown }
-export interface FakeOAuthApp { id: string; client_secret: string; name: string; callback_urls: string[]; homepage: string; is_trusted: boolean; creator_id: string; [k: string]: unknown }
+export interface FakeUser {
+  id: string;
+  username: string;
+  roles: string;
+  is_bot: boolean;
+  delete_at: number;
+  display_name?: string;
+  description?: string;
+}
+export interface FakeToken {
+  id: string;
+  token: string;
+  user_id: string;
+  description: string;
+  is_active: boolean;
+}
+export interface FakeCommand {
+  id: string;
+  token: string;
+  team_id: string;
+  trigger: string;
+  creator_id: string;
+  delete_at: number;
+  [k: string]: unknown;
+}
+export interface FakeOAuthApp {
+  id: string;
+  client_secret: string;
+  name: string;
+  callback_urls: string[];
+  homepage: string;
+  is_trusted: boolean;
+  creator_id: string;
+  [k: string]: unknown;
+}
 
 export const newId = (): string => randomBytes(13).toString('hex').slice(0, 26);
 
@@ -18,7 +49,11 @@ export class FakeMattermostState {
     ['system_admin', { id: newId(), name: 'system_admin', permissions: ['manage_system', 'manage_oauth'] }],
   ]);
   service: Record<string, unknown> = {
-    SiteURL: '', EnableCommands: true, EnableBotAccountCreation: true, EnableOAuthServiceProvider: true, AllowedUntrustedInternalConnections: '127.0.0.1',
+    SiteURL: '',
+    EnableCommands: true,
+    EnableBotAccountCreation: true,
+    EnableOAuthServiceProvider: true,
+    AllowedUntrustedInternalConnections: '127.0.0.1',
   };
   /** Every request as "METHOD /path", for asserting what a run changed. */
   readonly calls: string[] = [];
@@ -52,7 +87,10 @@ export class FakeMattermostState {
 }
 
 export class FakeHttpError extends Error {
-  constructor(readonly status: number, readonly id: string) {
+  constructor(
+    readonly status: number,
+    readonly id: string,
+  ) {
     super(id);
   }
 }

@@ -97,7 +97,16 @@ async function loadProviderClass(): Promise<ProviderConstructor> {
 }
 
 const zeroCounters = (): ProviderCounters => ({
-  discovery: 0, authorization: 0, token: 0, code: 0, refresh: 0, userinfo: 0, revocation: 0, registration: 0, jwks: 0, par: 0,
+  discovery: 0,
+  authorization: 0,
+  token: 0,
+  code: 0,
+  refresh: 0,
+  userinfo: 0,
+  revocation: 0,
+  registration: 0,
+  jwks: 0,
+  par: 0,
 });
 
 const PATH_COUNTER: Record<string, keyof ProviderCounters> = {
@@ -138,10 +147,11 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     authorize: (url, authorizeOptions) => driveAuthorization(issuer, url, authorizeOptions ?? {}),
     resetCounters: () => Object.assign(counters, zeroCounters()),
     revokeAccount: (accountId) => storage.revokeAccount(accountId),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -165,9 +175,7 @@ async function signingKeys(): Promise<{ keys: jose.JWK[] }> {
   return { keys: [{ ...(await jose.exportJWK(privateKey)), kid: 'test-rs256', alg: 'RS256', use: 'sig' }] };
 }
 
-async function configuration(
-  options: OidcProviderOptions, clients: StartedOidcProvider['clients'], redirectUris: string[],
-): Promise<Record<string, unknown>> {
+async function configuration(options: OidcProviderOptions, clients: StartedOidcProvider['clients'], redirectUris: string[]): Promise<Record<string, unknown>> {
   return {
     clients: Object.values(clients).map((client) => ({
       ...client,
@@ -183,8 +191,13 @@ async function configuration(
     pkce: { required: () => true },
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: options.accessTokenTtlSeconds ?? 3600, AuthorizationCode: 60, IdToken: 3600,
-      Interaction: 3600, Session: 86400, Grant: 86400, RefreshToken: 86400,
+      AccessToken: options.accessTokenTtlSeconds ?? 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 86400,
+      Grant: 86400,
+      RefreshToken: 86400,
     },
     features: {
       devInteractions: { enabled: true },

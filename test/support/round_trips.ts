@@ -95,7 +95,11 @@ const cookie = (user: ScenarioUser) => `MMAUTHTOKEN=${user.token}; MMUSERID=${us
 /** The /oauth2 connect command, then the browser opening connect_url: the provider's authorize URL. */
 async function connect(h: Harness, user: ScenarioUser): Promise<string> {
   // The submit of the connect command's form (a connected user is offered disconnect instead, so not through bindings).
-  const answer = await h.backend.call(user, { path: CallPath.connect, expand: { ...CALL_EXPAND }, values: { provider: { label: 'Test IdP', value: PROVIDER } } });
+  const answer = await h.backend.call(user, {
+    path: CallPath.connect,
+    expand: { ...CALL_EXPAND },
+    values: { provider: { label: 'Test IdP', value: PROVIDER } },
+  });
   assert.equal(answer.type, 'ok', textOf(answer));
   const connectUrl = (answer as { data?: { connect_url?: string } }).data?.connect_url;
   assert.ok(connectUrl, 'the connect answer carries connect_url');
@@ -137,9 +141,15 @@ async function start(): Promise<Harness> {
   const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), accessTokenTtlSeconds: TOKEN_TTL_S });
   const client = provider.clients.basic;
   const added = await runCommand(backend, backend.admin, ['provider', 'add'], {
-    preset: 'oidc', id: PROVIDER, display_name: 'Test IdP', issuer: provider.issuer, client_id: client.client_id,
-    client_secret: client.client_secret ?? '', auth: client.token_endpoint_auth_method,
-    scopes: 'openid profile email offline_access', params: 'prompt=consent',
+    preset: 'oidc',
+    id: PROVIDER,
+    display_name: 'Test IdP',
+    issuer: provider.issuer,
+    client_id: client.client_id,
+    client_secret: client.client_secret ?? '',
+    auth: client.token_endpoint_auth_method,
+    scopes: 'openid profile email offline_access',
+    params: 'prompt=consent',
   });
   assert.equal(added.type, 'ok', textOf(added));
   return { backend, app, provider, clock, completeUrl };

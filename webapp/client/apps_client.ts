@@ -21,12 +21,7 @@ export const Messages = {
   badResponse: 'The Apps plugin sent an answer this panel cannot read.',
 } as const;
 
-export function buildCallRequest(
-  origin: CallOrigin,
-  call: AppCall,
-  values: FormValues = {},
-  selectedField?: string,
-): CallRequest {
+export function buildCallRequest(origin: CallOrigin, call: AppCall, values: FormValues = {}, selectedField?: string): CallRequest {
   return {
     path: call.path,
     expand: call.expand ?? {},
@@ -91,11 +86,6 @@ export async function postCall(request: CallRequest, siteURL: string): Promise<C
   }
 }
 
-export function callApp(
-  origin: CallOrigin,
-  call: AppCall,
-  values?: FormValues,
-  selectedField?: string,
-): Promise<CallResponse> {
+export function callApp(origin: CallOrigin, call: AppCall, values?: FormValues, selectedField?: string): Promise<CallResponse> {
   return postCall(buildCallRequest(origin, call, values, selectedField), origin.siteURL);
 }

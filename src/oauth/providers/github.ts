@@ -40,9 +40,7 @@ async function shimGitHubTokenResponse(response: Response): Promise<Response> {
 export const githubPreset: ProviderPreset = {
   name: 'github',
   label: 'GitHub',
-  fields: [
-    { key: 'base_url', label: 'GitHub Enterprise Server URL', required: false, default: GITHUB_COM, help: 'Leave empty for github.com.' },
-  ],
+  fields: [{ key: 'base_url', label: 'GitHub Enterprise Server URL', required: false, default: GITHUB_COM, help: 'Leave empty for github.com.' }],
   defaults: { scopes: ['read:user'], token_endpoint_auth_method: 'client_secret_post', extra_authorize_params: {} },
   metadataSource(config) {
     const base = webBase(config);

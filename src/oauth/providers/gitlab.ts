@@ -11,9 +11,7 @@ const GITLAB_COM = 'https://gitlab.com';
 export const gitlabPreset: ProviderPreset = {
   name: 'gitlab',
   label: 'GitLab',
-  fields: [
-    { key: 'base_url', label: 'GitLab URL', required: false, default: GITLAB_COM, help: 'The address of a self-hosted GitLab; empty for gitlab.com.' },
-  ],
+  fields: [{ key: 'base_url', label: 'GitLab URL', required: false, default: GITLAB_COM, help: 'The address of a self-hosted GitLab; empty for gitlab.com.' }],
   defaults: { scopes: ['openid', 'profile', 'email'], token_endpoint_auth_method: 'client_secret_basic', extra_authorize_params: {} },
   metadataSource(config) {
     return { kind: 'discovery', issuer: requireBaseUrl(config, GITLAB_COM), algorithm: 'oidc' };

@@ -39,9 +39,7 @@ async function revokeByLogout(input: CustomRevocationInput): Promise<RevocationR
 export const mattermostPreset: ProviderPreset = {
   name: 'mattermost',
   label: 'Mattermost',
-  fields: [
-    { key: 'base_url', label: 'Mattermost site URL', required: true, help: 'The SiteURL of the Mattermost server (v11.2 or later).' },
-  ],
+  fields: [{ key: 'base_url', label: 'Mattermost site URL', required: true, help: 'The SiteURL of the Mattermost server (v11.2 or later).' }],
   defaults: { scopes: [], token_endpoint_auth_method: 'client_secret_post', extra_authorize_params: {} },
   metadataSource(config) {
     const base = requireBaseUrl(config);

@@ -26,16 +26,13 @@ function tenantOf(config: ProviderConfig): string {
 
 const multiTenantIssuer: IssuerTemplate = {
   accepts: (discovered) => TEMPLATE_ISSUER.test(discovered),
-  idTokenIssuer: (discovered, claims) =>
-    typeof claims.tid === 'string' ? discovered.replace('{tenantid}', claims.tid) : discovered,
+  idTokenIssuer: (discovered, claims) => (typeof claims.tid === 'string' ? discovered.replace('{tenantid}', claims.tid) : discovered),
 };
 
 export const microsoftPreset: ProviderPreset = {
   name: 'microsoft',
   label: 'Microsoft Entra ID',
-  fields: [
-    { key: 'tenant', label: 'Tenant', required: true, default: 'common', help: 'common, organizations, consumers, or your tenant id.' },
-  ],
+  fields: [{ key: 'tenant', label: 'Tenant', required: true, default: 'common', help: 'common, organizations, consumers, or your tenant id.' }],
   defaults: {
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_method: 'client_secret_post',

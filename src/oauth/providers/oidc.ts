@@ -9,9 +9,7 @@ import { type ProviderPreset, missingField } from './preset.js';
 export const oidcPreset: ProviderPreset = {
   name: 'oidc',
   label: 'OpenID Connect',
-  fields: [
-    { key: 'issuer', label: 'Issuer URL', required: true, help: 'The issuer; its /.well-known/openid-configuration is read.' },
-  ],
+  fields: [{ key: 'issuer', label: 'Issuer URL', required: true, help: 'The issuer; its /.well-known/openid-configuration is read.' }],
   defaults: {
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_method: 'client_secret_basic',

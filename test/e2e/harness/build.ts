@@ -55,18 +55,30 @@ async function buildServer(): Promise<{ serverBinary: string; serverPath: string
   const serverBinary = join(dir, 'bin', 'mattermost');
   mkdirSync(join(dir, 'bin'), { recursive: true });
   if (!existsSync(serverBinary)) {
-    writeFileSync(join(dir, 'go.mod'), [
-      'module oauth2connect.e2e/mmbuild', '', 'go 1.24.11', '',
-      `require ${MM_SERVER_MODULE} ${MM_SERVER_VERSION}`, '',
-      `replace github.com/mattermost/mattermost/server/public => github.com/mattermost/mattermost/server/public ${MM_PUBLIC_VERSION}`,
-      // server/v8's own go.mod has this replace; replaces in dependencies are ignored
-      'replace github.com/olekukonko/tablewriter => github.com/olekukonko/tablewriter v0.0.5', '',
-    ].join('\n'));
-    log(`building mattermost server ${MM_REPORTED_VERSION} (${MM_SERVER_MODULE}@${MM_SERVER_VERSION}) (cold build, about 3 minutes on 2 cores plus module downloads)…`);
+    writeFileSync(
+      join(dir, 'go.mod'),
+      [
+        'module oauth2connect.e2e/mmbuild',
+        '',
+        'go 1.24.11',
+        '',
+        `require ${MM_SERVER_MODULE} ${MM_SERVER_VERSION}`,
+        '',
+        `replace github.com/mattermost/mattermost/server/public => github.com/mattermost/mattermost/server/public ${MM_PUBLIC_VERSION}`,
+        // server/v8's own go.mod has this replace; replaces in dependencies are ignored
+        'replace github.com/olekukonko/tablewriter => github.com/olekukonko/tablewriter v0.0.5',
+        '',
+      ].join('\n'),
+    );
+    log(
+      `building mattermost server ${MM_REPORTED_VERSION} (${MM_SERVER_MODULE}@${MM_SERVER_VERSION}) (cold build, about 3 minutes on 2 cores plus module downloads)…`,
+    );
     const started = Date.now();
-    await runLogged('building mattermost server', 'go',
-      ['build', '-v', '-trimpath', '-o', `${serverBinary}.tmp`, `${MM_SERVER_MODULE}/cmd/mattermost`],
-      { cwd: dir, env: goEnv(), logFile: join(dir, 'build.log') });
+    await runLogged('building mattermost server', 'go', ['build', '-v', '-trimpath', '-o', `${serverBinary}.tmp`, `${MM_SERVER_MODULE}/cmd/mattermost`], {
+      cwd: dir,
+      env: goEnv(),
+      logFile: join(dir, 'build.log'),
+    });
     renameSync(`${serverBinary}.tmp`, serverBinary);
     log(`mattermost server built in ${Math.round((Date.now() - started) / 60000)} min`);
   }
@@ -83,17 +95,18 @@ async function buildAppsPlugin(): Promise<string> {
   const bundle = join(dir, `com.mattermost.apps-${APPS_PLUGIN_VERSION.slice(1)}.tar.gz`);
   if (existsSync(bundle)) return bundle;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'go.mod'),
-    `module oauth2connect.e2e/appsbuild\n\ngo 1.19\n\nrequire ${APPS_PLUGIN_MODULE} ${APPS_PLUGIN_VERSION}\n`);
+  writeFileSync(join(dir, 'go.mod'), `module oauth2connect.e2e/appsbuild\n\ngo 1.19\n\nrequire ${APPS_PLUGIN_MODULE} ${APPS_PLUGIN_VERSION}\n`);
   const src = moduleDir(APPS_PLUGIN_MODULE, APPS_PLUGIN_VERSION, dir);
   cpSync(join(src, 'go.sum'), join(dir, 'go.sum'));
   chmodSync(join(dir, 'go.sum'), 0o644);
   const binary = join(dir, 'plugin-linux-amd64');
   if (!existsSync(binary)) {
     log(`building Apps plugin ${APPS_PLUGIN_VERSION} (cold build, about 1 minute)…`);
-    await runLogged('building Apps plugin', 'go',
-      ['build', '-v', '-trimpath', '-o', `${binary}.tmp`, `${APPS_PLUGIN_MODULE}/server`],
-      { cwd: dir, env: goEnv({ GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0' }), logFile: join(dir, 'build.log') });
+    await runLogged('building Apps plugin', 'go', ['build', '-v', '-trimpath', '-o', `${binary}.tmp`, `${APPS_PLUGIN_MODULE}/server`], {
+      cwd: dir,
+      env: goEnv({ GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0' }),
+      logFile: join(dir, 'build.log'),
+    });
     renameSync(`${binary}.tmp`, binary);
   }
   // Bundle layout the server expects: com.mattermost.apps/{plugin.json,assets,server/dist/...}
@@ -119,7 +132,9 @@ export async function ensureBuilt(): Promise<Built> {
   const { serverBinary, serverPath } = await buildServer();
   const appsPluginBundle = await buildAppsPlugin();
   return {
-    serverBinary, serverPath, appsPluginBundle,
+    serverBinary,
+    serverPath,
+    appsPluginBundle,
     versions: {
       serverModule: `${MM_SERVER_MODULE}@${MM_SERVER_VERSION}`,
       publicModule: `github.com/mattermost/mattermost/server/public@${MM_PUBLIC_VERSION}`,

@@ -55,7 +55,17 @@ export async function setupWorld(manifest: Record<string, unknown>, jwtSecret: s
     log(`world ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     const started = app;
     return {
-      built, apps, provider, admin, alice, providerAdmin, providerAlice, team, channelId: channel.id, app: started, installResponse,
+      built,
+      apps,
+      provider,
+      admin,
+      alice,
+      providerAdmin,
+      providerAlice,
+      team,
+      channelId: channel.id,
+      app: started,
+      installResponse,
       async teardown() {
         await started.close();
         await servers.stop();

@@ -8,7 +8,12 @@ import { log } from './run.js';
 export const APPS_PLUGIN_ID = 'com.mattermost.apps';
 export const APPS_API = `/plugins/${APPS_PLUGIN_ID}/api/v1`;
 
-export interface User { id: string; username: string; roles: string; [k: string]: unknown }
+export interface User {
+  id: string;
+  username: string;
+  roles: string;
+  [k: string]: unknown;
+}
 export interface Session {
   token: string;
   user: User;
@@ -18,13 +23,20 @@ export interface Session {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly body: string, what: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
     super(`${what} -> HTTP ${status}: ${body.slice(0, 500)}`);
   }
 }
 
 export class MMClient {
-  constructor(readonly url: string, readonly token?: string) {}
+  constructor(
+    readonly url: string,
+    readonly token?: string,
+  ) {}
 
   withToken(token: string): MMClient {
     return new MMClient(this.url, token);
@@ -146,7 +158,10 @@ export async function ensureRolePermission(admin: MMClient, roleName: string, pe
   return true;
 }
 
-export async function createOAuthApp(admin: MMClient, app: { name: string; callback_urls: string[]; homepage: string; is_trusted?: boolean }): Promise<{ id: string; client_secret: string }> {
+export async function createOAuthApp(
+  admin: MMClient,
+  app: { name: string; callback_urls: string[]; homepage: string; is_trusted?: boolean },
+): Promise<{ id: string; client_secret: string }> {
   // On the pinned master build, manage_oauth is a deprecated permission that no
   // role gets on a fresh database, yet POST /oauth/apps still requires it.
   await ensureRolePermission(admin, 'system_admin', 'manage_oauth');

@@ -37,10 +37,13 @@ export async function runLogged(
   await new Promise<void>((resolve) => out.once('open', () => resolve()));
   const started = Date.now();
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, out] });
-  const ticker = setInterval(() => {
-    const lines = existsSync(opts.logFile) ? readFileSync(opts.logFile, 'utf8').split('\n').length : 0;
-    log(`still ${what}… ${Math.round((Date.now() - started) / 1000)}s (${lines} log lines, ${opts.logFile})`);
-  }, (opts.tickSeconds ?? 30) * 1000);
+  const ticker = setInterval(
+    () => {
+      const lines = existsSync(opts.logFile) ? readFileSync(opts.logFile, 'utf8').split('\n').length : 0;
+      log(`still ${what}… ${Math.round((Date.now() - started) / 1000)}s (${lines} log lines, ${opts.logFile})`);
+    },
+    (opts.tickSeconds ?? 30) * 1000,
+  );
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);

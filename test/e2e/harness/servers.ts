@@ -59,7 +59,9 @@ async function waitForPing(url: string, child: ChildProcess, logFile: string, ti
     try {
       const res = await fetch(`${url}/api/v4/system/ping`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() - started > timeoutMs) throw new Error(`no ping answer after ${timeoutMs / 1000}s`);
     if (Date.now() - lastTick > 10_000) {
       lastTick = Date.now();
@@ -75,7 +77,9 @@ async function waitForPing(url: string, child: ChildProcess, logFile: string, ti
  * cookies across ports, so two servers need two host names to keep two logins.
  */
 export async function startMattermost(
-  built: Built, name: string, opts: { provider?: boolean; host?: string; standalone?: boolean } = {},
+  built: Built,
+  name: string,
+  opts: { provider?: boolean; host?: string; standalone?: boolean } = {},
 ): Promise<MattermostServer> {
   const port = await freePort();
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
@@ -93,7 +97,9 @@ export async function startMattermost(
     const started = Date.now();
     const out = openSync(outFile, 'a');
     child = spawn(built.serverBinary, ['server'], {
-      cwd: dir, env: environment(url, port, database, dir, !!opts.provider, !!opts.standalone), stdio: ['ignore', out, out],
+      cwd: dir,
+      env: environment(url, port, database, dir, !!opts.provider, !!opts.standalone),
+      stdio: ['ignore', out, out],
     });
     log(`${name}: mattermost pid ${child.pid} on ${url}, db ${database}, dir ${dir}`);
     step = 'waiting for /api/v4/system/ping';
@@ -106,7 +112,14 @@ export async function startMattermost(
   }
   const proc = child;
   return {
-    name, url, directUrl: `http://127.0.0.1:${port}`, port, database, dir, logFile, pid: proc.pid!,
+    name,
+    url,
+    directUrl: `http://127.0.0.1:${port}`,
+    port,
+    database,
+    dir,
+    logFile,
+    pid: proc.pid!,
     async stop() {
       const t = Date.now();
       if (proc.exitCode === null && proc.signalCode === null) {
@@ -133,5 +146,11 @@ export async function startServers(built: Built): Promise<{ apps: MattermostServ
     await apps.stop();
     throw err;
   }
-  return { apps, provider, stop: async () => { await Promise.allSettled([apps.stop(), provider.stop()]); } };
+  return {
+    apps,
+    provider,
+    stop: async () => {
+      await Promise.allSettled([apps.stop(), provider.stop()]);
+    },
+  };
 }

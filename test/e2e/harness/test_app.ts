@@ -15,8 +15,7 @@ export type CallHandler = (body: any, req: Recorded) => unknown | Promise<unknow
 export type GetHandler = (url: URL) => { status: number; headers?: Record<string, string>; body?: string };
 
 // 1x1 transparent PNG: the plugin downloads the icon at install and sets it as the bot's picture.
-const ICON = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const ICON = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 export interface TestApp {
   rootUrl: string;
@@ -43,7 +42,11 @@ export async function startTestApp(manifestExtra: Record<string, unknown>): Prom
     const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://app');
     let body: any = text;
-    try { body = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
     const rec: Recorded = { method: req.method ?? '', path: url.pathname, url: req.url ?? '', headers: req.headers, body };
     requests.push(rec);
     try {
@@ -62,8 +65,7 @@ export async function startTestApp(manifestExtra: Record<string, unknown>): Prom
       }
     } catch (err) {
       // Failures of test handlers go back as a call error, as the protocol wants.
-      res.writeHead(200, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ type: 'error', text: String((err as Error).stack ?? err) }));
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'error', text: String((err as Error).stack ?? err) }));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,9 +80,10 @@ export async function startTestApp(manifestExtra: Record<string, unknown>): Prom
     calls: (path) => requests.filter((r) => r.path === path),
     onCall: (path, handler) => callHandlers.set(path, handler),
     onGet: (path, handler) => getHandlers.set(path, handler),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -13,7 +13,8 @@ import { onEachBackend, testSealer } from '../../support/standalone_db.js';
 
 const NOW = 1_780_000_000_000;
 const sealer = testSealer();
-const repoOn = (database: StandaloneDatabase) => new SqlConnectionRepository(database.db, sealer, { ...(database.lockDb && { lockDb: database.lockDb }), now: () => NOW });
+const repoOn = (database: StandaloneDatabase) =>
+  new SqlConnectionRepository(database.db, sealer, { ...(database.lockDb && { lockDb: database.lockDb }), now: () => NOW });
 
 function row(user: string, provider: string, extra: Partial<ConnectionRow> = {}): ConnectionRow {
   return {
@@ -45,7 +46,11 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     again.tokens.access_token = 'at-second';
     await repo.save(again);
     assert.deepEqual(await repo.get('u1', 'gitlab'), again);
-    const count = await database().db.selectFrom('connections').where('user_id', '=', 'u1').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const count = await database()
+      .db.selectFrom('connections')
+      .where('user_id', '=', 'u1')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 2);
   });
 
@@ -69,7 +74,10 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     await repo.save(row('mallory', 'gitlab'));
     const alice = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'alice').executeTakeFirstOrThrow();
     await database().db.updateTable('connections').set({ tokens: alice.tokens }).where('user_id', '=', 'mallory').execute();
-    await assert.rejects(repo.get('mallory', 'gitlab'), (error: Error) => error instanceof StoredSecretError && /mallory to gitlab/.test(error.message) && !/at-alice/.test(error.message));
+    await assert.rejects(
+      repo.get('mallory', 'gitlab'),
+      (error: Error) => error instanceof StoredSecretError && /mallory to gitlab/.test(error.message) && !/at-alice/.test(error.message),
+    );
     await database().db.updateTable('connections').set({ origin: 'https://evil.example' }).where('user_id', '=', 'alice').execute();
     await assert.rejects(repo.get('alice', 'gitlab'), StoredSecretError);
   });
@@ -127,7 +135,10 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     assert.equal(other, 'ran');
     release();
     await held;
-    await assert.rejects(repo.withLock('a', 'p', async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      repo.withLock('a', 'p', async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await repo.withLock('a', 'p', async () => 'again'), 'again');
   });
 
@@ -141,7 +152,10 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     assert.deepEqual((await rotated.get('rot', 'gitlab'))?.tokens, row('rot', 'gitlab').tokens);
     const sealedAfter = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'rot').executeTakeFirstOrThrow();
     assert.match(sealedAfter.tokens, /^v1\.new\./);
-    assert.deepEqual((await new SqlConnectionRepository(database().db, testSealer([{ id: 'other', key: randomBytes(32) }])).get('rot', 'gitlab').catch((e: Error) => e.name)), 'StoredSecretError');
+    assert.deepEqual(
+      await new SqlConnectionRepository(database().db, testSealer([{ id: 'other', key: randomBytes(32) }])).get('rot', 'gitlab').catch((e: Error) => e.name),
+      'StoredSecretError',
+    );
   });
 
   if (backend === 'postgres') {

@@ -58,7 +58,10 @@ describe('healthz when PostgreSQL is down', () => {
 
   it('when the database port is closed, then /healthz answers 503 quickly with the reason and no password', async () => {
     const port = await closedPort();
-    const database = await openDatabase({ kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 }, { migrate: false, connectionTimeoutMs: 1000 });
+    const database = await openDatabase(
+      { kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 },
+      { migrate: false, connectionTimeoutMs: 1000 },
+    );
     const http = await serve({ hosts: ['standalone'], storage: database });
     try {
       const started = Date.now();
@@ -78,7 +81,10 @@ describe('healthz when PostgreSQL is down', () => {
 
   it('when the start-up cannot reach PostgreSQL, then opening fails with a clear error that shows no password', async () => {
     const port = await closedPort();
-    await assert.rejects(openDatabase({ kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 }, { connectionTimeoutMs: 1000 }), (error: Error) => /could not be brought up to date/.test(error.message) && !/pw-very-secret/.test(error.message));
+    await assert.rejects(
+      openDatabase({ kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 }, { connectionTimeoutMs: 1000 }),
+      (error: Error) => /could not be brought up to date/.test(error.message) && !/pw-very-secret/.test(error.message),
+    );
   });
 
   describe('through a proxy that goes down and comes back', () => {
@@ -91,7 +97,10 @@ describe('healthz when PostgreSQL is down', () => {
       const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(target.port) });
       await proxy.start();
       const logger = createMemoryLogger();
-      const database = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${proxy.port}${target.pathname}`, poolMax: 3 }, { logger, connectionTimeoutMs: 1000 });
+      const database = await openDatabase(
+        { kind: 'postgres', url: `postgres://postgres@127.0.0.1:${proxy.port}${target.pathname}`, poolMax: 3 },
+        { logger, connectionTimeoutMs: 1000 },
+      );
       const http = await serve({ hosts: ['standalone'], storage: database, timeoutMs: 1500 });
       try {
         assert.equal((await http.get()).status, 200);
@@ -110,7 +119,10 @@ describe('healthz when PostgreSQL is down', () => {
         for (let attempt = 0; attempt < 10 && status !== 200; attempt++) status = (await http.get()).status;
         assert.equal(status, 200);
         assert.deepEqual(await database.db.selectFrom('sessions').selectAll().execute(), []);
-        assert.ok(logger.lines.some((line) => /database connection lost/.test(line)), 'the lost connection was logged');
+        assert.ok(
+          logger.lines.some((line) => /database connection lost/.test(line)),
+          'the lost connection was logged',
+        );
       } finally {
         await http.close();
         await proxy.stop();

@@ -10,14 +10,20 @@ const TABLES = ['connections', 'installation', 'one_time', 'providers', 'session
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+  return tables
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
 }
 
 onEachBackend('migrations', ({ backend, scratch, database }) => {
   it('when the database was empty, then opening it creates every table and records each migration once', async () => {
     assert.deepEqual(await tableNames(database().db), TABLES);
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database().db);
-    assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(MIGRATIONS));
+    assert.deepEqual(
+      applied.rows.map((r) => r.name),
+      Object.keys(MIGRATIONS),
+    );
   });
 
   it('when the migrations run again (a restart), then nothing changes and nothing fails', async () => {
@@ -49,7 +55,10 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         assert.equal(replicas.length, 3);
         for (const replica of replicas) assert.deepEqual(await tableNames(replica.db), TABLES);
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(replicas[0]!.db);
-        assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(MIGRATIONS));
+        assert.deepEqual(
+          applied.rows.map((r) => r.name),
+          Object.keys(MIGRATIONS),
+        );
       } finally {
         await fresh.dispose();
       }

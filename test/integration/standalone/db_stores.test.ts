@@ -11,7 +11,19 @@ import { onEachBackend, testSealer } from '../../support/standalone_db.js';
 const NOW = 1_780_000_000_000;
 
 function provider(id: string, extra: Partial<StoredProvider> = {}): StoredProvider {
-  return { id, display_name: id.toUpperCase(), preset: 'oidc', issuer: `https://${id}.example`, client_id: `cid-${id}`, sealed_secret: 'v1.k.iv.data', auth: 'client_secret_basic', scopes: ['openid'], created_at: NOW, updated_at: NOW, ...extra };
+  return {
+    id,
+    display_name: id.toUpperCase(),
+    preset: 'oidc',
+    issuer: `https://${id}.example`,
+    client_id: `cid-${id}`,
+    sealed_secret: 'v1.k.iv.data',
+    auth: 'client_secret_basic',
+    scopes: ['openid'],
+    created_at: NOW,
+    updated_at: NOW,
+    ...extra,
+  };
 }
 
 onEachBackend('providers', ({ database }) => {
@@ -19,8 +31,14 @@ onEachBackend('providers', ({ database }) => {
     const repo = new SqlProviderRepository(database().db);
     await repo.save(provider('gitlab', { params: { prompt: 'consent' }, endpoints: { token_endpoint: 'https://gitlab.example/t' } }));
     await repo.save(provider('acme'));
-    assert.deepEqual((await repo.list()).map((p) => p.id), ['acme', 'gitlab']);
-    assert.deepEqual(await repo.get('gitlab'), provider('gitlab', { params: { prompt: 'consent' }, endpoints: { token_endpoint: 'https://gitlab.example/t' } }));
+    assert.deepEqual(
+      (await repo.list()).map((p) => p.id),
+      ['acme', 'gitlab'],
+    );
+    assert.deepEqual(
+      await repo.get('gitlab'),
+      provider('gitlab', { params: { prompt: 'consent' }, endpoints: { token_endpoint: 'https://gitlab.example/t' } }),
+    );
     assert.equal(await repo.get('nope'), undefined);
   });
 
@@ -31,12 +49,23 @@ onEachBackend('providers', ({ database }) => {
     assert.equal((await repo.list()).length, 2);
     assert.equal(await repo.remove('acme'), true);
     assert.equal(await repo.remove('acme'), false);
-    assert.deepEqual((await repo.list()).map((p) => p.id), ['gitlab']);
+    assert.deepEqual(
+      (await repo.list()).map((p) => p.id),
+      ['gitlab'],
+    );
   });
 });
 
 onEachBackend('installation', ({ database }) => {
-  const installation = { mattermost_url: 'https://mm.example', bot_user_id: 'bot1', bot_username: 'oauth2', bot_token: 'bot-token-plain-1234', oauth_client_id: 'client1', oauth_client_secret: 'client-secret-plain-5678', updated_at: NOW };
+  const installation = {
+    mattermost_url: 'https://mm.example',
+    bot_user_id: 'bot1',
+    bot_username: 'oauth2',
+    bot_token: 'bot-token-plain-1234',
+    oauth_client_id: 'client1',
+    oauth_client_secret: 'client-secret-plain-5678',
+    updated_at: NOW,
+  };
 
   it('when setup saves the installation, then it reads back whole, with the secrets sealed at rest', async () => {
     const store = new SqlInstallationStore(database().db, testSealer());
@@ -56,7 +85,10 @@ onEachBackend('installation', ({ database }) => {
     await store.saveInstallation(installation);
     const raw = await database().db.selectFrom('installation').selectAll().executeTakeFirstOrThrow();
     await database().db.updateTable('installation').set({ bot_token: raw.oauth_client_secret, oauth_client_secret: raw.bot_token }).execute();
-    await assert.rejects(store.getInstallation(), (error: Error) => error instanceof StoredSecretError && /bot token/.test(error.message) && !/plain/.test(error.message));
+    await assert.rejects(
+      store.getInstallation(),
+      (error: Error) => error instanceof StoredSecretError && /bot token/.test(error.message) && !/plain/.test(error.message),
+    );
     await store.saveInstallation(installation);
   });
 
@@ -66,7 +98,10 @@ onEachBackend('installation', ({ database }) => {
     await store.saveCommand({ team_id: 't1', command_id: 'c1', token_hash: 'h1', updated_at: NOW });
     await store.saveCommand({ team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
     assert.deepEqual(await store.commandForTeam('t1'), { team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
-    assert.deepEqual((await store.listCommands()).map((c) => c.team_id), ['t1', 't2']);
+    assert.deepEqual(
+      (await store.listCommands()).map((c) => c.team_id),
+      ['t1', 't2'],
+    );
     await store.deleteCommand('t2');
     assert.equal(await store.commandForTeam('t2'), undefined);
     await store.deleteInstallation();
@@ -98,7 +133,14 @@ onEachBackend('sessions', ({ database }) => {
 });
 
 onEachBackend('one-time records', ({ database }) => {
-  const record = (key: string, extra = {}) => ({ key_hash: key, purpose: 'link' as const, user_id: 'u1', provider_id: 'gitlab', expires_at: NOW + 600_000, ...extra });
+  const record = (key: string, extra = {}) => ({
+    key_hash: key,
+    purpose: 'link' as const,
+    user_id: 'u1',
+    provider_id: 'gitlab',
+    expires_at: NOW + 600_000,
+    ...extra,
+  });
 
   it('when a record is taken, then it comes back whole once, and a second take finds nothing', async () => {
     const store = new SqlOneTimeStore(database().db);

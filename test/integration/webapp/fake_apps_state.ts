@@ -19,12 +19,23 @@ export class FakeApp {
   providers: PanelProvider[] = [
     { id: 'github', display_name: 'GitHub', preset: 'github', connected: false },
     {
-      id: 'gitlab', display_name: 'GitLab', preset: 'gitlab', connected: true, account_label: 'jane.doe',
-      connected_at: Date.now() - 30 * 24 * HOUR, expires_at: Date.now() + 2 * HOUR,
+      id: 'gitlab',
+      display_name: 'GitLab',
+      preset: 'gitlab',
+      connected: true,
+      account_label: 'jane.doe',
+      connected_at: Date.now() - 30 * 24 * HOUR,
+      expires_at: Date.now() + 2 * HOUR,
     },
     {
-      id: 'google', display_name: 'Google', preset: 'google', connected: true, account_label: 'jane@example.com',
-      connected_at: Date.now() - 90 * 24 * HOUR, broken: true, broken_reason: 'Google revoked the refresh token',
+      id: 'google',
+      display_name: 'Google',
+      preset: 'google',
+      connected: true,
+      account_label: 'jane@example.com',
+      connected_at: Date.now() - 90 * 24 * HOUR,
+      broken: true,
+      broken_reason: 'Google revoked the refresh token',
     },
   ];
 
@@ -77,8 +88,12 @@ export class FakeApp {
     if (!provider) return null;
     const labels: Record<string, string> = { github: 'octocat', google: 'jane@example.com' };
     Object.assign(provider, {
-      connected: true, broken: false, broken_reason: undefined, account_label: labels[provider.id] ?? 'user',
-      connected_at: Date.now(), expires_at: Date.now() + 8 * HOUR,
+      connected: true,
+      broken: false,
+      broken_reason: undefined,
+      account_label: labels[provider.id] ?? 'user',
+      connected_at: Date.now(),
+      expires_at: Date.now() + 8 * HOUR,
     });
     return provider.display_name;
   }
@@ -90,8 +105,16 @@ function addForm() {
     submit: { path: '/provider/add', expand: { acting_user: 'summary', acting_user_access_token: 'all' } },
     source: { path: '/provider/add/form', expand: { acting_user: 'summary' } },
     fields: [
-      { name: 'preset', type: 'static_select', modal_label: 'Preset', is_required: true,
-        options: [{ label: 'Generic OIDC', value: 'oidc' }, { label: 'GitHub', value: 'github' }] },
+      {
+        name: 'preset',
+        type: 'static_select',
+        modal_label: 'Preset',
+        is_required: true,
+        options: [
+          { label: 'Generic OIDC', value: 'oidc' },
+          { label: 'GitHub', value: 'github' },
+        ],
+      },
       { name: 'display_name', type: 'text', modal_label: 'Display name', is_required: true },
       { name: 'client_id', type: 'text', modal_label: 'Client ID', is_required: true },
       { name: 'client_secret', type: 'text', subtype: 'password', modal_label: 'Client secret', is_required: true },

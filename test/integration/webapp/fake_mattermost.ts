@@ -27,7 +27,8 @@ export interface FakeMattermost {
 }
 
 // What the Apps plugin shows after a successful connect (protocol §5.6).
-const COMPLETE_PAGE = '<!doctype html><title>Connected</title>' +
+const COMPLETE_PAGE =
+  '<!doctype html><title>Connected</title>' +
   '<p>Completed connecting your account. Please close this window.</p><script>setTimeout(() => window.close(), 300)</script>';
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
@@ -73,9 +74,10 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.app = new FakeApp(`${fake.url}${CONNECT_PATH}`);
-  fake.close = () => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return fake;
 }

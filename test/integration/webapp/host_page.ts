@@ -92,7 +92,9 @@ export const VENDOR_SCRIPTS: Record<string, string> = {
 };
 
 export function hostPage(): string {
-  const vendor = Object.keys(VENDOR_SCRIPTS).map((name) => `<script src="/vendor/${name}"></script>`).join('\n');
+  const vendor = Object.keys(VENDOR_SCRIPTS)
+    .map((name) => `<script src="/vendor/${name}"></script>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host webapp</title><style>${THEME}</style></head>
 <body><div id="root"></div>

@@ -32,8 +32,15 @@ describe('webapp panel in Chromium', { skip }, () => {
     fake = await startFakeMattermost();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
     await context.addCookies([{ name: 'MMCSRF', value: CSRF_TOKEN, url: fake.url }]);
@@ -48,8 +55,7 @@ describe('webapp panel in Chromium', { skip }, () => {
   });
 
   test('when the bundle loads, then it registers its reducer, sidebar, App Bar button, settings and refresh handler', async () => {
-    const names = await page.evaluate(() =>
-      (window as unknown as { __registrations: Array<{ name: string; args: unknown[] }> }).__registrations);
+    const names = await page.evaluate(() => (window as unknown as { __registrations: Array<{ name: string; args: unknown[] }> }).__registrations);
     const byName = Object.fromEntries(names.map((r) => [r.name, r.args]));
     assert.deepEqual(byName.registerPlugin, ['com.github.oauth2-connect.webapp']);
     assert.ok(byName.registerReducer);
@@ -72,7 +78,11 @@ describe('webapp panel in Chromium', { skip }, () => {
     const load = callsTo('/panel').at(-1)!;
     assert.deepEqual(load.expand, { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' });
     assert.deepEqual(load.context, {
-      app_id: 'oauth2-connect', location: '/channel_header', channel_id: 'channel1', team_id: 'team1', user_agent: 'webapp',
+      app_id: 'oauth2-connect',
+      location: '/channel_header',
+      channel_id: 'channel1',
+      team_id: 'team1',
+      user_agent: 'webapp',
     });
     assert.equal(load.csrf, CSRF_TOKEN);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -109,8 +119,7 @@ describe('webapp panel in Chromium', { skip }, () => {
   test('when the Apps plugin sends refresh_bindings, then the panel reloads', async () => {
     fake.app.providers[1]!.connected = true;
     fake.app.providers[1]!.account_label = 'jd-elsewhere';
-    await page.evaluate(() => (window as unknown as { __emitWebSocket(e: string): void })
-      .__emitWebSocket('custom_com.mattermost.apps_refresh_bindings'));
+    await page.evaluate(() => (window as unknown as { __emitWebSocket(e: string): void }).__emitWebSocket('custom_com.mattermost.apps_refresh_bindings'));
     await waitForRow('gitlab', /Connected as jd-elsewhere/);
   });
 
@@ -127,7 +136,10 @@ describe('webapp panel in Chromium', { skip }, () => {
     await waitForRow('keycloak', /Not connected/);
     const add = callsTo('/provider/add').at(-1)!;
     assert.deepEqual(add.values, {
-      preset: { label: 'Generic OIDC', value: 'oidc' }, display_name: 'Keycloak', client_id: 'mm-client', client_secret: 'very-secret',
+      preset: { label: 'Generic OIDC', value: 'oidc' },
+      display_name: 'Keycloak',
+      client_id: 'mm-client',
+      client_secret: 'very-secret',
     });
     await page.screenshot({ path: join(ARTIFACTS, 'webapp-panel-after.png') });
     assert.equal(errors.length, 0, `page errors: ${errors.join('; ')}`);

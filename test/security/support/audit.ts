@@ -72,6 +72,10 @@ export class SecretAudit {
     const lines = this.apps.reduce((n, a) => n + a.logs.length, 0);
     const leaks = this.leaks();
     console.log(`[security] ${label}: ${lines} log lines scanned for ${this.secrets.size} secrets: ${leaks.length} leaks`);
-    assert.deepEqual(leaks.map((l) => l.slice(0, 300)), [], 'no log line contains a secret');
+    assert.deepEqual(
+      leaks.map((l) => l.slice(0, 300)),
+      [],
+      'no log line contains a secret',
+    );
   }
 }

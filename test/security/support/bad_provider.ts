@@ -50,19 +50,24 @@ export async function startBadProvider(slowMs = 3000): Promise<BadProvider> {
       const own = URL.canParse(q.get('redirect_uri') ?? '') ? Object.fromEntries(new URL(q.get('redirect_uri')!).searchParams) : {};
       return { ...own, code, state: q.get('state') ?? '', iss: issuer };
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   async function idToken(sub: string, nonce: string): Promise<string> {
     const f = p.faults.idToken;
     const now = Math.floor(Date.now() / 1000);
     const claims = {
-      iss: f === 'wrong_iss' ? 'https://evil.example.com' : issuer, sub: f === 'wrong_sub' ? `${sub}-other` : sub,
-      aud: f === 'wrong_aud' ? 'another-client' : p.client.client_id, nonce: f === 'wrong_nonce' ? 'not-the-nonce' : nonce,
-      iat: now, exp: f === 'expired' ? now - 600 : now + 600, preferred_username: sub,
+      iss: f === 'wrong_iss' ? 'https://evil.example.com' : issuer,
+      sub: f === 'wrong_sub' ? `${sub}-other` : sub,
+      aud: f === 'wrong_aud' ? 'another-client' : p.client.client_id,
+      nonce: f === 'wrong_nonce' ? 'not-the-nonce' : nonce,
+      iat: now,
+      exp: f === 'expired' ? now - 600 : now + 600,
+      preferred_username: sub,
     };
     if (f === 'alg_none') return new jose.UnsecuredJWT(claims).encode();
     return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k' }).sign(f === 'other_key' ? other.privateKey : privateKey);
@@ -70,10 +75,10 @@ export async function startBadProvider(slowMs = 3000): Promise<BadProvider> {
 
   /** Applies an endpoint fault; true when the answer was already written (or dropped). */
   async function faulted(fault: EndpointFault, res: ServerResponse): Promise<boolean> {
-    if (fault === 'down') return res.destroy(), true;
+    if (fault === 'down') return (res.destroy(), true);
     if (fault === 'slow') await new Promise((r) => setTimeout(r, slowMs));
-    if (fault === '5xx') return res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>'), true;
-    if (fault === 'malformed') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token": "abc", '), true;
+    if (fault === '5xx') return (res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>'), true);
+    if (fault === 'malformed') return (res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token": "abc", '), true);
     return false;
   }
 
@@ -108,9 +113,17 @@ export async function startBadProvider(slowMs = 3000): Promise<BadProvider> {
       p.counters.discovery += 1;
       if (await faulted(p.faults.discovery, res)) return;
       return void json(200, {
-        issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, userinfo_endpoint: `${issuer}/userinfo`, jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
-        code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true, token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        userinfo_endpoint: `${issuer}/userinfo`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       });
     }
     if (path === '/jwks') return void json(200, { keys: [jwk] });

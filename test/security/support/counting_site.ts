@@ -19,7 +19,17 @@ export interface CountingSite {
 }
 
 const kindOf = (path: string) =>
-  path.includes('/kv/') ? 'kv' : path.includes('/oauth2/app') ? 'oauth2/app' : path.includes('/oauth2/user') ? 'oauth2/user' : path.includes('/posts') ? 'posts' : path.includes('/channels') ? 'channels' : 'other';
+  path.includes('/kv/')
+    ? 'kv'
+    : path.includes('/oauth2/app')
+      ? 'oauth2/app'
+      : path.includes('/oauth2/user')
+        ? 'oauth2/user'
+        : path.includes('/posts')
+          ? 'posts'
+          : path.includes('/channels')
+            ? 'channels'
+            : 'other';
 
 export async function startCountingSite(seal: (plaintext: string) => string, now: () => number): Promise<CountingSite> {
   let turn = 0;
@@ -28,7 +38,12 @@ export async function startCountingSite(seal: (plaintext: string) => string, now
     if (turn % 4 === 0) return '{}';
     if (turn % 4 === 1) return JSON.stringify({ v: 1, s: 'v1.k1.not-base64.garbage' });
     const expiresAt = turn % 4 === 2 ? now() - 1000 : now() + 3_600_000;
-    const tokens = { access_token: randomBytes(16).toString('hex'), refresh_token: randomBytes(16).toString('hex'), token_type: 'bearer', expires_at: expiresAt };
+    const tokens = {
+      access_token: randomBytes(16).toString('hex'),
+      refresh_token: randomBytes(16).toString('hex'),
+      token_type: 'bearer',
+      expires_at: expiresAt,
+    };
     return JSON.stringify({ v: 1, s: seal(JSON.stringify(tokens)) });
   };
 
@@ -37,10 +52,11 @@ export async function startCountingSite(seal: (plaintext: string) => string, now
     reads: 0,
     writes: 0,
     writesByKind: {},
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {

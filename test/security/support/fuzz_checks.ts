@@ -71,7 +71,6 @@ export function problemWith(input: FuzzInput, answer: RawAnswer, secrets: Secret
   return undefined;
 }
 
-
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 

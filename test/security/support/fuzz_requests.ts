@@ -38,24 +38,53 @@ const remembered = () => {
 };
 const freshToken = fc.constant(null).map(remembered);
 
-const MUTATED_PATHS = ['/status/', '/STATUS', '/status%00', '/provider/add/../add', '/%E2%80%AEstatus', '/__proto__', '/constructor', '/toString', '/oauth2//complete', '/', '/status?x=1', '/%zz', `/${'a'.repeat(3000)}`];
+const MUTATED_PATHS = [
+  '/status/',
+  '/STATUS',
+  '/status%00',
+  '/provider/add/../add',
+  '/%E2%80%AEstatus',
+  '/__proto__',
+  '/constructor',
+  '/toString',
+  '/oauth2//complete',
+  '/',
+  '/status?x=1',
+  '/%zz',
+  `/${'a'.repeat(3000)}`,
+];
 const anyPath = fc.oneof({ arbitrary: fc.constantFrom(...ALL_PATHS), weight: 9 }, { arbitrary: fc.constantFrom(...MUTATED_PATHS), weight: 1 });
 const ADMIN_ROLES = ['system_user system_admin', 'system_admin'];
 const USER_ROLES = ['system_user', '', 'system_user team_admin', 'system_adminx', 'SYSTEM_ADMIN', 'system_user,system_admin', 'not_system_admin'];
 
-const user = (roles: fc.Arbitrary<string>) => fc.record({ id: fc.oneof({ arbitrary: fc.constantFrom('uadmin', 'uuser', 'uother'), weight: 4 }, { arbitrary: shortStr, weight: 1 }), username: str, roles, locale: fc.constant('en') });
+const user = (roles: fc.Arbitrary<string>) =>
+  fc.record({
+    id: fc.oneof({ arbitrary: fc.constantFrom('uadmin', 'uuser', 'uother'), weight: 4 }, { arbitrary: shortStr, weight: 1 }),
+    username: str,
+    roles,
+    locale: fc.constant('en'),
+  });
 
 function context(t: Targets, actingUser: fc.Arbitrary<unknown>) {
   return fc.record(
     {
       app_id: fc.constant(''),
-      mattermost_site_url: fc.oneof({ arbitrary: fc.constant(t.siteUrl), weight: 12 }, { arbitrary: fc.constantFrom('not a url', 'http://127.0.0.1:1', 'https://mm.example.com'), weight: 1 }),
+      mattermost_site_url: fc.oneof(
+        { arbitrary: fc.constant(t.siteUrl), weight: 12 },
+        { arbitrary: fc.constantFrom('not a url', 'http://127.0.0.1:1', 'https://mm.example.com'), weight: 1 },
+      ),
       bot_user_id: fc.constantFrom('ubot', ''),
       bot_access_token: freshToken,
       acting_user: actingUser,
       acting_user_access_token: freshToken,
       oauth2: fc.record(
-        { data: providersDoc(t), user: userSummary, connect_url: fc.constant(`${t.siteUrl}/connect`), complete_url: fc.oneof(fc.constant(`${t.siteUrl}/complete`), str), client_id: str },
+        {
+          data: providersDoc(t),
+          user: userSummary,
+          connect_url: fc.constant(`${t.siteUrl}/connect`),
+          complete_url: fc.oneof(fc.constant(`${t.siteUrl}/complete`), str),
+          client_id: str,
+        },
         { requiredKeys: ['data', 'user', 'connect_url', 'complete_url'] },
       ),
     },
@@ -85,18 +114,51 @@ const input = (cls: FuzzClass, why: string, path: string, body: Body | string, j
   const ctx = typeof body === 'string' ? undefined : body.context;
   const id = ctx?.acting_user?.id;
   const complete = ctx?.oauth2?.complete_url;
-  return { cls, why, path, body: typeof body === 'string' ? body : JSON.stringify(body), jwt, actingUserId: typeof id === 'string' && id !== '' && id.length <= 64 ? id : undefined, completeUrl: typeof complete === 'string' ? complete : undefined };
+  return {
+    cls,
+    why,
+    path,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    jwt,
+    actingUserId: typeof id === 'string' && id !== '' && id.length <= 64 ? id : undefined,
+    completeUrl: typeof complete === 'string' ? complete : undefined,
+  };
 };
 
 const rawBodies = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{"context":', '{"values":{"a":}', '', 'null', '[]', '"x"', `{"values":${'['.repeat(20000)}${']'.repeat(20000)}}`, `{"values":{"x":"${'a'.repeat(300_000)}"}}`),
+  fc.constantFrom(
+    '{"context":',
+    '{"values":{"a":}',
+    '',
+    'null',
+    '[]',
+    '"x"',
+    `{"values":${'['.repeat(20000)}${']'.repeat(20000)}}`,
+    `{"values":{"x":"${'a'.repeat(300_000)}"}}`,
+  ),
 );
 
 export function anyInput(t: Targets): fc.Arbitrary<FuzzInput> {
   const structured = fc
-    .tuple(anyPath, context(t, fc.oneof(user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES)), json)), values, json, fc.record({ raw_command: str, query: str, selected_field: str, expand: fc.oneof(fc.constant({ acting_user: 'summary', oauth2_app: 'all' }), fc.dictionary(key, str, { maxKeys: 3 }), json) }, { requiredKeys: [] }), fc.boolean(), fc.string({ minLength: 20, maxLength: 20 }))
+    .tuple(
+      anyPath,
+      context(t, fc.oneof(user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES)), json)),
+      values,
+      json,
+      fc.record(
+        {
+          raw_command: str,
+          query: str,
+          selected_field: str,
+          expand: fc.oneof(fc.constant({ acting_user: 'summary', oauth2_app: 'all' }), fc.dictionary(key, str, { maxKeys: 3 }), json),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.boolean(),
+      fc.string({ minLength: 20, maxLength: 20 }),
+    )
     .map(([path, ctx, vals, state, extra, wire, salt]) => {
       const body: Body = { path, context: ctx, values: vals, state, ...extra };
       return input('any', 'structured', path, wire ? wireFlow(path, body, salt) : body);
@@ -107,19 +169,53 @@ export function anyInput(t: Targets): fc.Arbitrary<FuzzInput> {
 }
 
 export function jwtInput(t: Targets): fc.Arbitrary<FuzzInput> {
-  return fc.tuple(anyInput(t), fc.constantFrom(...JWT_FAULTS)).map(([i, fault]) => ({ ...i, cls: 'jwt' as const, why: `jwt ${fault}`, jwt: fault }))
+  return fc
+    .tuple(anyInput(t), fc.constantFrom(...JWT_FAULTS))
+    .map(([i, fault]) => ({ ...i, cls: 'jwt' as const, why: `jwt ${fault}`, jwt: fault }))
     .filter((i) => i.jwt !== 'other_user' || i.actingUserId !== undefined);
 }
 
 export function refusedInput(t: Targets): fc.Arbitrary<FuzzInput> {
-  const nonAdmin = fc.tuple(fc.constantFrom(...ADMIN_PATHS), context(t, user(fc.constantFrom(...USER_ROLES))), values).map(([path, ctx, vals]) => input('refused', 'non-admin on an admin path', path, { context: ctx, values: vals }));
-  const noUser = fc.tuple(fc.constantFrom(...USER_PATHS, ...ADMIN_PATHS), context(t, fc.constantFrom(null, {}, { id: '' }, { id: 7 }, 'uuser', [])), values).map(([path, ctx, vals]) => input('refused', 'no acting user', path, { context: ctx, values: vals }));
-  const badShape = fc.tuple(anyPath, context(t, user(fc.constantFrom(...ADMIN_ROLES))), fc.constantFrom<[string, unknown]>(['values', 'x'], ['values', [1]], ['values', { a: { nested: true } }], ['values', { a: [1, 2] }], ['context', []], ['expand', 'all'], ['raw_command', 5], ['query', {}]))
+  const nonAdmin = fc
+    .tuple(fc.constantFrom(...ADMIN_PATHS), context(t, user(fc.constantFrom(...USER_ROLES))), values)
+    .map(([path, ctx, vals]) => input('refused', 'non-admin on an admin path', path, { context: ctx, values: vals }));
+  const noUser = fc
+    .tuple(fc.constantFrom(...USER_PATHS, ...ADMIN_PATHS), context(t, fc.constantFrom(null, {}, { id: '' }, { id: 7 }, 'uuser', [])), values)
+    .map(([path, ctx, vals]) => input('refused', 'no acting user', path, { context: ctx, values: vals }));
+  const badShape = fc
+    .tuple(
+      anyPath,
+      context(t, user(fc.constantFrom(...ADMIN_ROLES))),
+      fc.constantFrom<[string, unknown]>(
+        ['values', 'x'],
+        ['values', [1]],
+        ['values', { a: { nested: true } }],
+        ['values', { a: [1, 2] }],
+        ['context', []],
+        ['expand', 'all'],
+        ['raw_command', 5],
+        ['query', {}],
+      ),
+    )
     .map(([path, ctx, [field, bad]]) => input('refused', `malformed ${field}`, path, { context: field === 'context' ? bad : ctx, [field]: bad }));
-  const otherState = fc.tuple(context(t, user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES))), str).map(([ctx, salt]) =>
-    input('refused', "another user's state", CallPath.oauth2Connect, { context: { ...ctx, oauth2: { ...ctx.oauth2, user: { v: 1, connections: {}, flows: [], pending: { p: 'idp', at: Date.now() } } } }, values: { state: `${salt}.not-${String((ctx.acting_user as { id?: unknown })?.id)}` } }));
-  const noFlow = fc.tuple(context(t, user(fc.constantFrom(...USER_ROLES))), fc.string({ minLength: 1, maxLength: 30 })).map(([ctx, salt]) =>
-    input('refused', 'completion without its flow', CallPath.oauth2Complete, { context: ctx, values: { state: `${salt}.${String((ctx.acting_user as { id?: unknown }).id)}`, code: token() } }));
-  const rawBad = fc.tuple(anyPath, fc.constantFrom('{"context":', '[]', '"x"', 'null', '42', `{"values":{"x":"${'a'.repeat(300_000)}"}}`)).map(([path, body]) => input('refused', 'not a call body', path, body));
+  const otherState = fc
+    .tuple(context(t, user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES))), str)
+    .map(([ctx, salt]) =>
+      input('refused', "another user's state", CallPath.oauth2Connect, {
+        context: { ...ctx, oauth2: { ...ctx.oauth2, user: { v: 1, connections: {}, flows: [], pending: { p: 'idp', at: Date.now() } } } },
+        values: { state: `${salt}.not-${String((ctx.acting_user as { id?: unknown })?.id)}` },
+      }),
+    );
+  const noFlow = fc
+    .tuple(context(t, user(fc.constantFrom(...USER_ROLES))), fc.string({ minLength: 1, maxLength: 30 }))
+    .map(([ctx, salt]) =>
+      input('refused', 'completion without its flow', CallPath.oauth2Complete, {
+        context: ctx,
+        values: { state: `${salt}.${String((ctx.acting_user as { id?: unknown }).id)}`, code: token() },
+      }),
+    );
+  const rawBad = fc
+    .tuple(anyPath, fc.constantFrom('{"context":', '[]', '"x"', 'null', '42', `{"values":{"x":"${'a'.repeat(300_000)}"}}`))
+    .map(([path, body]) => input('refused', 'not a call body', path, body));
   return fc.oneof(nonAdmin, noUser, badShape, otherState, noFlow, rawBad);
 }

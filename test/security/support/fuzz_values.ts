@@ -9,16 +9,66 @@ import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
 
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const HOSTILE = [
-  '', ' ', '\u0000', '%00', '../../etc/passwd', '<script>alert(1)</script>', 'javascript:alert(1)', 'https://evil.example.com/cb',
-  '${jndi:ldap://x}', '{{7*7}}', '\u202e\u0644\u0639\u0628', '🦄🔥'.repeat(50), 'a\nb\r\nc', 'Bearer x', 'null', 'true', '1e400', '-0',
+  '',
+  ' ',
+  '\u0000',
+  '%00',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  'javascript:alert(1)',
+  'https://evil.example.com/cb',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '\u202e\u0644\u0639\u0628',
+  '🦄🔥'.repeat(50),
+  'a\nb\r\nc',
+  'Bearer x',
+  'null',
+  'true',
+  '1e400',
+  '-0',
 ];
 export const VALUE_NAMES = [
-  'provider', 'state', 'code', 'iss', 'error', 'error_description', 'redirect_uri', 'preset', 'id', 'display_name', 'issuer', 'base_url',
-  'tenant', 'client_id', 'client_secret', 'auth', 'scopes', 'params', 'confirm', 'endpoints_authorization_endpoint', 'endpoints_token_endpoint',
-  'user_id', 'acting_user', 'navigate_to_url', 'connect_url', 'complete_url',
+  'provider',
+  'state',
+  'code',
+  'iss',
+  'error',
+  'error_description',
+  'redirect_uri',
+  'preset',
+  'id',
+  'display_name',
+  'issuer',
+  'base_url',
+  'tenant',
+  'client_id',
+  'client_secret',
+  'auth',
+  'scopes',
+  'params',
+  'confirm',
+  'endpoints_authorization_endpoint',
+  'endpoints_token_endpoint',
+  'user_id',
+  'acting_user',
+  'navigate_to_url',
+  'connect_url',
+  'complete_url',
 ];
-export const ADMIN_PATHS: string[] = Object.entries(CallPath).filter(([k]) => k.startsWith('provider') && k !== 'providerLookup' && k !== 'providers').map(([, v]) => v).concat(CallPath.report);
-export const USER_PATHS: string[] = [CallPath.connect, CallPath.disconnect, CallPath.status, CallPath.whoami, CallPath.panel, CallPath.oauth2Connect, CallPath.oauth2Complete];
+export const ADMIN_PATHS: string[] = Object.entries(CallPath)
+  .filter(([k]) => k.startsWith('provider') && k !== 'providerLookup' && k !== 'providers')
+  .map(([, v]) => v)
+  .concat(CallPath.report);
+export const USER_PATHS: string[] = [
+  CallPath.connect,
+  CallPath.disconnect,
+  CallPath.status,
+  CallPath.whoami,
+  CallPath.panel,
+  CallPath.oauth2Connect,
+  CallPath.oauth2Complete,
+];
 export const ALL_PATHS: string[] = Object.values(CallPath);
 export const PRESETS = ['github', 'gitlab', 'google', 'microsoft', 'mattermost', 'oidc', 'oauth2'];
 
@@ -30,7 +80,11 @@ export const deep: fc.Arbitrary<unknown> = fc.tuple(fc.integer({ min: 20, max: 2
 });
 
 /** Short strings: ids and keys (a Mattermost id is 26 characters; the JWT carries the acting user's). */
-export const shortStr: fc.Arbitrary<string> = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(...HOSTILE.slice(0, 12), ...PROTO_KEYS));
+export const shortStr: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constantFrom(...HOSTILE.slice(0, 12), ...PROTO_KEYS),
+);
 
 export const str: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ maxLength: 40 }), weight: 4 },
@@ -44,7 +98,10 @@ export const key: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...VALUE_NAMES
 /** Any JSON, shallow or deep, with prototype keys among the object keys. */
 export const json: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
-  { arbitrary: fc.array(fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }).map((e) => Object.fromEntries(e)), weight: 2 },
+  {
+    arbitrary: fc.array(fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }).map((e) => Object.fromEntries(e)),
+    weight: 2,
+  },
   { arbitrary: str, weight: 2 },
   { arbitrary: deep, weight: 1 },
 );
@@ -94,16 +151,25 @@ export const providerRecord = (t: Targets) =>
   );
 
 export const providersDoc = (t: Targets) =>
-  fc.oneof({ arbitrary: fc.record({ v: fc.constant(1), providers: fc.array(providerRecord(t), { maxLength: 4 }) }), weight: 6 }, { arbitrary: json, weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.record({ v: fc.constant(1), providers: fc.array(providerRecord(t), { maxLength: 4 }) }), weight: 6 },
+    { arbitrary: json, weight: 1 },
+  );
 
-const connection = fc.record({ label: str, sub: str, since: fc.oneof(fc.integer(), fc.constant(Date.now())), broken: str }, { requiredKeys: ['label', 'sub', 'since'] });
+const connection = fc.record(
+  { label: str, sub: str, since: fc.oneof(fc.integer(), fc.constant(Date.now())), broken: str },
+  { requiredKeys: ['label', 'sub', 'since'] },
+);
 export const userSummary = fc.oneof(
   {
     arbitrary: fc.record(
       {
         v: fc.oneof(fc.constant(1), json),
         connections: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom('idp', 'gh', 'x-1'), key), connection, { maxKeys: 3 }), json),
-        flows: fc.oneof(fc.array(fc.record({ h: str, p: fc.constantFrom('idp', 'gh'), at: fc.oneof(fc.constant(Date.now()), fc.integer()) }), { maxLength: 6 }), json),
+        flows: fc.oneof(
+          fc.array(fc.record({ h: str, p: fc.constantFrom('idp', 'gh'), at: fc.oneof(fc.constant(Date.now()), fc.integer()) }), { maxLength: 6 }),
+          json,
+        ),
         pending: fc.oneof(fc.record({ p: fc.constantFrom('idp', 'gh', 'x-1'), at: fc.constant(Date.now()) }), json),
         dm: fc.oneof(fc.constant('dmchannel'), json),
       },

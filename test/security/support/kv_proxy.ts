@@ -53,10 +53,11 @@ export async function startKvProxy(target: () => string): Promise<KvProxy> {
     fault: undefined,
     faultsInjected: 0,
     writes: () => proxy.requests.filter((r) => isWrite(r.method) && !r.faulted).length,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -71,7 +72,9 @@ export async function startKvProxy(target: () => string): Promise<KvProxy> {
     if (fault?.kind === 'status') return void res.writeHead((record.status = fault.status ?? 503), { 'content-type': 'text/plain' }).end('service unavailable');
     if (fault?.kind === 'too_large') return void res.writeHead((record.status = 500), { 'content-type': 'text/plain' }).end('size limit of 8Kb exceeded');
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k)),
+    ) as Record<string, string>;
     const answer = await fetch(target() + (req.url ?? '/'), { method, headers, ...(body.length > 0 && { body: new Uint8Array(body) }) });
     record.status = answer.status;
     const contentType = answer.headers.get('content-type');

@@ -23,13 +23,19 @@ export const APP_ID = 'oauth2-connect';
 export function tokenCollector(audit: SecretAudit) {
   return async (url: URL, response: Response) => {
     if (!url.pathname.endsWith('/token') || !response.ok) return;
-    const body = (await response.clone().json().catch(() => ({}))) as Record<string, unknown>;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => ({}))) as Record<string, unknown>;
     for (const name of ['access_token', 'refresh_token', 'id_token']) if (typeof body[name] === 'string') audit.add(body[name]);
   };
 }
 
 /** fetch that only reaches the loopback interface, and counts what it sent. */
-export function loopbackFetch(counts = { sent: 0, blocked: 0 }, observe?: (url: URL, response: Response) => Promise<void>): typeof fetch & { counts: typeof counts } {
+export function loopbackFetch(
+  counts = { sent: 0, blocked: 0 },
+  observe?: (url: URL, response: Response) => Promise<void>,
+): typeof fetch & { counts: typeof counts } {
   const guarded = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {

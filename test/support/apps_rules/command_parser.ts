@@ -58,7 +58,8 @@ function readValue(s: Scan): string {
   let out = '';
   for (;;) {
     const c = s.text[s.i];
-    if (c === undefined) throw new ParseError(quote === '"' ? 'Matching double quote expected before end of input.' : 'Matching tick quote expected before end of input.');
+    if (c === undefined)
+      throw new ParseError(quote === '"' ? 'Matching double quote expected before end of input.' : 'Matching tick quote expected before end of input.');
     s.i++;
     if (c === quote) break;
     if (c === '\\' && quote === '"') {

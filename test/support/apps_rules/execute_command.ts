@@ -25,10 +25,7 @@ export interface CallExtras {
 export type CallFn = (call: Call, values: Record<string, unknown>, extras?: CallExtras) => Promise<CallResponse>;
 
 /** What typing the command leads to: a parser error, a call answer, or an opened modal. */
-export type Outcome =
-  | { kind: 'parser_error'; error: string }
-  | { kind: 'answer'; response: CallResponse }
-  | { kind: 'modal'; form: Form };
+export type Outcome = { kind: 'parser_error'; error: string } | { kind: 'answer'; response: CallResponse } | { kind: 'modal'; form: Form };
 
 function defaultValue(field: Field): string | undefined {
   if (!field.value) return undefined;

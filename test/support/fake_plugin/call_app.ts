@@ -72,7 +72,14 @@ export interface CallExtras {
 }
 
 /** Sends one call to the App and decodes its answer the way upstream.Call does. */
-export async function callApp(state: FakeState, siteUrl: string, call: CallSpec, actingUserId: string | undefined, extras: CallExtras = {}, contextOverride?: Record<string, unknown>): Promise<any> {
+export async function callApp(
+  state: FakeState,
+  siteUrl: string,
+  call: CallSpec,
+  actingUserId: string | undefined,
+  extras: CallExtras = {},
+  contextOverride?: Record<string, unknown>,
+): Promise<any> {
   const app = state.app!;
   const path = posix.normalize(call.path);
   let context: Record<string, unknown>;

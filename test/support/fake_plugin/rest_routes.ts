@@ -73,7 +73,8 @@ function oauth2Routes(state: FakeState, router: Router): void {
     const s = appSession(state, req, res);
     if (!s) return;
     const user = state.users.get(s.userId);
-    if (s.isBot || !user?.roles.split(' ').includes('system_admin')) return void res.status(401).type('text/plain').send('access to this operation is limited to users with permission: manage_system: unauthorized');
+    if (s.isBot || !user?.roles.split(' ').includes('system_admin'))
+      return void res.status(401).type('text/plain').send('access to this operation is limited to users with permission: manage_system: unauthorized');
     const body = jsonBody(req, res);
     if (body === undefined) return;
     state.oauth2App = JSON.parse(body);
@@ -118,7 +119,12 @@ function mattermostRoutes(state: FakeState, router: Router): void {
   router.post('/api/v4/users/ids', (req, res) => {
     if (!appSession(state, req, res)) return;
     const ids = JSON.parse(req.body.toString('utf8')) as string[];
-    res.json(ids.map((id) => state.users.get(id)).filter(Boolean).map((u) => ({ id: u!.id, username: u!.username })));
+    res.json(
+      ids
+        .map((id) => state.users.get(id))
+        .filter(Boolean)
+        .map((u) => ({ id: u!.id, username: u!.username })),
+    );
   });
   router.post('/api/v4/posts', (req, res) => {
     const s = appSession(state, req, res);

@@ -48,7 +48,12 @@ function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): 
     if (typeof body.path !== 'string' || !body.path.startsWith('/')) return void res.json({ type: 'error', text: 'call path must start with /' });
     if (forbiddenPaths(state.app!.manifest).includes(body.path)) return void res.status(403).type('text/plain').send(`forbidden call path ${body.path}`);
     const { values, raw_command, selected_field, query } = body;
-    const answer = await callApp(state, siteUrl(), { path: body.path, expand: body.expand, state: body.state }, userId, { values, raw_command, selected_field, query });
+    const answer = await callApp(state, siteUrl(), { path: body.path, expand: body.expand, state: body.state }, userId, {
+      values,
+      raw_command,
+      selected_field,
+      query,
+    });
     // callAppImpl cleans a form in any call response.
     if (answer.form) answer.form = cleanForm(answer.form);
     res.json({ ...answer, app_metadata: { bot_user_id: state.app!.botUserId, bot_username: state.app!.manifest.app_id } });
@@ -77,7 +82,11 @@ function oauth2Endpoints(state: FakeState, siteUrl: () => string, router: Router
     state.states.set(oauthState, { userId, expiresAt: state.now() + STATE_TTL_MS });
     const call = state.app!.manifest.get_oauth2_connect_url ?? { path: '/oauth2/connect' };
     const answer = await callApp(state, siteUrl(), call, userId || undefined, { values: { state: oauthState } });
-    if ((answer.type !== 'ok' && answer.type !== '') || typeof answer.data !== 'string') return void res.status(500).type('text/plain').send(answer.text ?? 'unexpected data type, expected string (connect URL)');
+    if ((answer.type !== 'ok' && answer.type !== '') || typeof answer.data !== 'string')
+      return void res
+        .status(500)
+        .type('text/plain')
+        .send(answer.text ?? 'unexpected data type, expected string (connect URL)');
     res.redirect(307, answer.data);
   });
   router.get(`${PLUGIN}/apps/:appId/oauth2/remote/complete`, async (req: Request, res: Response) => {
@@ -87,11 +96,16 @@ function oauth2Endpoints(state: FakeState, siteUrl: () => string, router: Router
     const userId = sessionUser(state, req) ?? '';
     const entry = state.states.get(values.state);
     state.states.delete(values.state);
-    if (!entry || entry.userId !== userId || values.state.split('.')[1] !== userId || entry.expiresAt < state.now()) return void res.status(403).type('text/plain').send('invalid oauth2 state');
+    if (!entry || entry.userId !== userId || values.state.split('.')[1] !== userId || entry.expiresAt < state.now())
+      return void res.status(403).type('text/plain').send('invalid oauth2 state');
     const call = state.app!.manifest.on_oauth2_complete ?? { path: '/oauth2/complete' };
     const answer = await callApp(state, siteUrl(), call, userId, { values });
     if (answer.type === 'error') return void res.status(500).type('text/plain').send(answer.text);
-    res.type('text/html').send('<!DOCTYPE html><html><head><script>window.close();</script></head><body><p>Completed connecting your account. Please close this window.</p></body></html>');
+    res
+      .type('text/html')
+      .send(
+        '<!DOCTYPE html><html><head><script>window.close();</script></head><body><p>Completed connecting your account. Please close this window.</p></body></html>',
+      );
   });
   router.get(`${PLUGIN}/apps/:appId/static/:name`, async (req, res) => {
     if (!sessionUser(state, req)) return void res.status(401).end();

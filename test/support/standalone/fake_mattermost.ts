@@ -11,7 +11,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface FakeUser { id: string; username: string; roles: string }
+export interface FakeUser {
+  id: string;
+  username: string;
+  roles: string;
+}
 
 export const mmId = (): string => randomBytes(16).toString('hex').slice(0, 26);
 
@@ -42,7 +46,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 const cookieOf = (req: IncomingMessage, name: string) =>
-  (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === name)?.[1];
+  (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === name)?.[1];
 
 export async function startFakeMattermost(callback: string): Promise<FakeMattermost> {
   const codes = new Map<string, { user: string; challenge: string; redirect: string }>();
@@ -53,21 +60,34 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const botUserId = mmId();
   const fake: FakeMattermost = {
-    url, users: new Map(), client: { id: mmId(), secret: mmId(), callback }, botToken: mmId(), botUserId,
-    posts: [], dialogs: [], hooks: [], logouts: 0, tokensIssued: 0,
+    url,
+    users: new Map(),
+    client: { id: mmId(), secret: mmId(), callback },
+    botToken: mmId(),
+    botUserId,
+    posts: [],
+    dialogs: [],
+    hooks: [],
+    logouts: 0,
+    tokensIssued: 0,
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
       return user;
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   fake.users.set(botUserId, { id: botUserId, username: 'oauth2-connect', roles: 'system_user' });
 
   function authorize(req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
     const user = cookieOf(req, 'MMAUTHTOKEN');
     if (!user || !fake.users.has(user)) return send(res, 401, { message: 'not signed in' });
-    if (q.get('client_id') !== fake.client.id || q.get('redirect_uri') !== fake.client.callback) return send(res, 400, { message: 'bad client or redirect_uri' });
+    if (q.get('client_id') !== fake.client.id || q.get('redirect_uri') !== fake.client.callback)
+      return send(res, 400, { message: 'bad client or redirect_uri' });
     if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return send(res, 400, { message: 'PKCE required' });
     const code = randomBytes(26).toString('hex');
     codes.set(code, { user, challenge: q.get('code_challenge') ?? '', redirect: fake.client.callback });
@@ -80,9 +100,13 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
   function accessToken(res: ServerResponse, form: URLSearchParams): void {
     const grant = codes.get(form.get('code') ?? '');
     codes.delete(form.get('code') ?? '');
-    if (form.get('client_id') !== fake.client.id || form.get('client_secret') !== fake.client.secret) return send(res, 401, { id: 'api.oauth.get_access_token.credentials.app_error', status_code: 401 });
-    const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
-    if (!grant || grant.redirect !== form.get('redirect_uri') || grant.challenge !== challenge) return send(res, 400, { id: 'api.oauth.get_access_token.expired_code.app_error', status_code: 400 });
+    if (form.get('client_id') !== fake.client.id || form.get('client_secret') !== fake.client.secret)
+      return send(res, 401, { id: 'api.oauth.get_access_token.credentials.app_error', status_code: 401 });
+    const challenge = createHash('sha256')
+      .update(form.get('code_verifier') ?? '')
+      .digest('base64url');
+    if (!grant || grant.redirect !== form.get('redirect_uri') || grant.challenge !== challenge)
+      return send(res, 400, { id: 'api.oauth.get_access_token.expired_code.app_error', status_code: 400 });
     const token = mmId();
     tokens.set(token, grant.user);
     fake.tokensIssued += 1;
@@ -96,7 +120,15 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     const path = target.pathname;
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (path === '/.well-known/oauth-authorization-server') {
-      return send(res, 200, { issuer: url, authorization_endpoint: `${url}/oauth/authorize`, token_endpoint: `${url}/oauth/access_token`, response_types_supported: ['code'], grant_types_supported: ['authorization_code', 'refresh_token'], token_endpoint_auth_methods_supported: ['client_secret_post'], code_challenge_methods_supported: ['S256'] });
+      return send(res, 200, {
+        issuer: url,
+        authorization_endpoint: `${url}/oauth/authorize`,
+        token_endpoint: `${url}/oauth/access_token`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_methods_supported: ['client_secret_post'],
+        code_challenge_methods_supported: ['S256'],
+      });
     }
     if (path === '/oauth/authorize') return authorize(req, res, target.searchParams);
     if (path === '/oauth/access_token' && req.method === 'POST') return accessToken(res, new URLSearchParams(body));

@@ -5,17 +5,34 @@
  * assert what was stored.
  */
 import type { ConnectionRepository, ConnectionRow, ProviderRepository, ProviderUsers } from '../../../src/core/ports.js';
-import type { BrowserSession, Installation, InstallationStore, OneTimePurpose, OneTimeRecord, OneTimeStore, SessionStore, TeamCommand } from '../../../src/hosts/standalone/ports.js';
+import type {
+  BrowserSession,
+  Installation,
+  InstallationStore,
+  OneTimePurpose,
+  OneTimeRecord,
+  OneTimeStore,
+  SessionStore,
+  TeamCommand,
+} from '../../../src/hosts/standalone/ports.js';
 import type { TokenSet } from '../../../src/oauth/types.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import type { Connection } from '../../../src/hosts/apps/store/user_state.js';
 
 export class MemoryProviders implements ProviderRepository {
   readonly rows = new Map<string, StoredProvider>();
-  async list() { return [...this.rows.values()]; }
-  async get(id: string) { return this.rows.get(id); }
-  async save(provider: StoredProvider) { this.rows.set(provider.id, provider); }
-  async remove(id: string) { return this.rows.delete(id); }
+  async list() {
+    return [...this.rows.values()];
+  }
+  async get(id: string) {
+    return this.rows.get(id);
+  }
+  async save(provider: StoredProvider) {
+    this.rows.set(provider.id, provider);
+  }
+  async remove(id: string) {
+    return this.rows.delete(id);
+  }
 }
 
 export class MemoryConnections implements ConnectionRepository {
@@ -24,8 +41,12 @@ export class MemoryConnections implements ConnectionRepository {
   async summaries(userId: string): Promise<Record<string, Connection>> {
     return Object.fromEntries([...this.rows.values()].filter((r) => r.user_id === userId).map((r) => [r.provider_id, r.connection]));
   }
-  async get(userId: string, providerId: string) { return this.rows.get(this.key(userId, providerId)); }
-  async save(row: ConnectionRow) { this.rows.set(this.key(row.user_id, row.provider_id), structuredClone(row)); }
+  async get(userId: string, providerId: string) {
+    return this.rows.get(this.key(userId, providerId));
+  }
+  async save(row: ConnectionRow) {
+    this.rows.set(this.key(row.user_id, row.provider_id), structuredClone(row));
+  }
   async saveTokens(userId: string, providerId: string, tokens: TokenSet) {
     const row = this.rows.get(this.key(userId, providerId));
     if (!row) return false;
@@ -36,7 +57,9 @@ export class MemoryConnections implements ConnectionRepository {
     const row = this.rows.get(this.key(userId, providerId));
     if (row) row.connection = { ...row.connection, broken: reason };
   }
-  async delete(userId: string, providerId: string) { return this.rows.delete(this.key(userId, providerId)); }
+  async delete(userId: string, providerId: string) {
+    return this.rows.delete(this.key(userId, providerId));
+  }
   async report() {
     const out: Record<string, ProviderUsers> = {};
     for (const r of this.rows.values()) {
@@ -45,29 +68,49 @@ export class MemoryConnections implements ConnectionRepository {
     }
     return out;
   }
-  async withLock<T>(_userId: string, _providerId: string, fn: () => Promise<T>) { return fn(); }
+  async withLock<T>(_userId: string, _providerId: string, fn: () => Promise<T>) {
+    return fn();
+  }
 }
 
 export class MemoryInstallation implements InstallationStore {
   installation: Installation | undefined;
   readonly commands = new Map<string, TeamCommand>();
-  async getInstallation() { return this.installation; }
-  async saveInstallation(installation: Installation) { this.installation = installation; }
-  async deleteInstallation() { this.installation = undefined; }
-  async listCommands() { return [...this.commands.values()]; }
-  async commandForTeam(teamId: string) { return this.commands.get(teamId); }
-  async saveCommand(command: TeamCommand) { this.commands.set(command.team_id, command); }
-  async deleteCommand(teamId: string) { this.commands.delete(teamId); }
+  async getInstallation() {
+    return this.installation;
+  }
+  async saveInstallation(installation: Installation) {
+    this.installation = installation;
+  }
+  async deleteInstallation() {
+    this.installation = undefined;
+  }
+  async listCommands() {
+    return [...this.commands.values()];
+  }
+  async commandForTeam(teamId: string) {
+    return this.commands.get(teamId);
+  }
+  async saveCommand(command: TeamCommand) {
+    this.commands.set(command.team_id, command);
+  }
+  async deleteCommand(teamId: string) {
+    this.commands.delete(teamId);
+  }
 }
 
 export class MemorySessions implements SessionStore {
   readonly rows = new Map<string, BrowserSession>();
-  async create(session: BrowserSession) { this.rows.set(session.id_hash, session); }
+  async create(session: BrowserSession) {
+    this.rows.set(session.id_hash, session);
+  }
   async get(idHash: string, now: number) {
     const s = this.rows.get(idHash);
     return s && s.expires_at > now ? s : undefined;
   }
-  async delete(idHash: string) { this.rows.delete(idHash); }
+  async delete(idHash: string) {
+    this.rows.delete(idHash);
+  }
   async prune(now: number) {
     let n = 0;
     for (const [k, s] of this.rows) if (s.expires_at <= now && this.rows.delete(k)) n++;
@@ -77,7 +120,9 @@ export class MemorySessions implements SessionStore {
 
 export class MemoryOneTime implements OneTimeStore {
   readonly rows = new Map<string, OneTimeRecord>();
-  async put(record: OneTimeRecord) { this.rows.set(record.key_hash, record); }
+  async put(record: OneTimeRecord) {
+    this.rows.set(record.key_hash, record);
+  }
   async take(keyHash: string, purpose: OneTimePurpose, now: number) {
     const r = this.rows.get(keyHash);
     if (!r || r.purpose !== purpose) return undefined;
@@ -100,5 +145,11 @@ export interface MemoryStores {
 }
 
 export function createMemoryStores(): MemoryStores {
-  return { providers: new MemoryProviders(), connections: new MemoryConnections(), installation: new MemoryInstallation(), sessions: new MemorySessions(), oneTime: new MemoryOneTime() };
+  return {
+    providers: new MemoryProviders(),
+    connections: new MemoryConnections(),
+    installation: new MemoryInstallation(),
+    sessions: new MemorySessions(),
+    oneTime: new MemoryOneTime(),
+  };
 }

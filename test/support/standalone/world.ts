@@ -51,7 +51,10 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
   const sealer = createTestSealer(key);
   const deps: StandaloneDeps = {
     settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000 },
-    logger, now, sealer, dialogKey,
+    logger,
+    now,
+    sealer,
+    dialogKey,
     engine: createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000 }),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
@@ -64,8 +67,13 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
   app.use('/standalone', createStandaloneRouter(deps));
   mounted.app = app;
   await stores.installation.saveInstallation({
-    mattermost_url: mm.url, bot_user_id: mm.botUserId, bot_username: 'oauth2-connect', bot_token: mm.botToken,
-    oauth_client_id: mm.client.id, oauth_client_secret: mm.client.secret, updated_at: now(),
+    mattermost_url: mm.url,
+    bot_user_id: mm.botUserId,
+    bot_username: 'oauth2-connect',
+    bot_token: mm.botToken,
+    oauth_client_id: mm.client.id,
+    oauth_client_secret: mm.client.secret,
+    updated_at: now(),
   });
   const teamId = mmId();
   const commandToken = mmId();
@@ -73,7 +81,14 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
   const channelId = mmId();
 
   return {
-    rootUrl, mm, stores, deps, logs: logger.lines, teamId, commandToken, clock,
+    rootUrl,
+    mm,
+    stores,
+    deps,
+    logs: logger.lines,
+    teamId,
+    commandToken,
+    clock,
     async addProvider(provider, secret) {
       const bare = { ...provider, created_at: now(), updated_at: now() };
       const config = { id: provider.id } as Parameters<typeof testClientSecretBinding>[0];
@@ -81,15 +96,28 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
     },
     command(user, text, overrides = {}) {
       const fields: Record<string, string | undefined> = {
-        token: commandToken, team_id: teamId, team_domain: 'team', channel_id: channelId, channel_name: 'town-square',
-        user_id: user.id, user_name: user.username, command: '/oauth2', text, trigger_id: `trigger-${mmId()}`,
-        response_url: `${mm.url}/hooks/commands/${mmId()}`, ...overrides,
+        token: commandToken,
+        team_id: teamId,
+        team_domain: 'team',
+        channel_id: channelId,
+        channel_name: 'town-square',
+        user_id: user.id,
+        user_name: user.username,
+        command: '/oauth2',
+        text,
+        trigger_id: `trigger-${mmId()}`,
+        response_url: `${mm.url}/hooks/commands/${mmId()}`,
+        ...overrides,
       };
       const form = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
       return fetch(`${rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
     },
     async submitDialog(body) {
-      const response = await fetch(`${rootUrl}/standalone/dialog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${rootUrl}/standalone/dialog`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (response.status !== 200) throw new Error(`dialog answered HTTP ${response.status}`);
       return (await response.json()) as Record<string, unknown>;
     },

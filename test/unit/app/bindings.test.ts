@@ -23,7 +23,10 @@ describe('bindings', () => {
     assert.equal(base.label, 'oauth2');
     assert.deepEqual(labels(base), ['connect', 'status', 'providers', 'help']);
     const connect = base.bindings!.find((b) => b.label === 'connect')!;
-    assert.deepEqual(connect.form!.fields![0]!.options!.map((o) => o.value), ['github', 'corp']);
+    assert.deepEqual(
+      connect.form!.fields![0]!.options!.map((o) => o.value),
+      ['github', 'corp'],
+    );
   });
 
   it('when a user is connected to one provider, then connect offers the other and disconnect/whoami the connected one', () => {
@@ -36,7 +39,10 @@ describe('bindings', () => {
 
   it('when a connection is broken, then it is offered for connect again', () => {
     const base = commands({ isAdmin: false, providers, connections: { github: { broken: 'revoked' }, corp: {} } });
-    assert.deepEqual(base.bindings!.find((b) => b.label === 'connect')!.form!.fields![0]!.options!.map((o) => o.value), ['github']);
+    assert.deepEqual(
+      base.bindings!.find((b) => b.label === 'connect')!.form!.fields![0]!.options!.map((o) => o.value),
+      ['github'],
+    );
   });
 
   it('when there is exactly one candidate, then the provider argument is optional and preset', () => {
@@ -70,7 +76,11 @@ describe('bindings', () => {
 describe('provider options', () => {
   it('when two providers share a display name, then their labels are told apart by id (the plugin drops repeated labels)', async () => {
     const { providerOptions } = await import('../../../src/hosts/apps/protocol/provider_options.js');
-    const labels = providerOptions([{ id: 'a', display_name: 'Corp' }, { id: 'b', display_name: 'corp' }, { id: 'c', display_name: 'Other' }]).map((o) => o.label);
+    const labels = providerOptions([
+      { id: 'a', display_name: 'Corp' },
+      { id: 'b', display_name: 'corp' },
+      { id: 'c', display_name: 'Other' },
+    ]).map((o) => o.label);
     assert.deepEqual(labels, ['Corp (a)', 'corp (b)', 'Other']);
     assert.equal(new Set(labels).size, labels.length);
   });

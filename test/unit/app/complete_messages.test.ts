@@ -26,8 +26,16 @@ function setup(error: OAuthError) {
     path: '/oauth2/complete',
     values: { state, code: 'c0de', provider: 'gh' },
     context: {
-      mattermost_site_url: 'http://mm.test', bot_user_id: 'bot', bot_access_token: 'bt', acting_user: { id: 'u1' }, acting_user_access_token: 'ut',
-      oauth2: { complete_url: COMPLETE, data: { v: 1, providers: [provider] }, user: { v: 1, connections: {}, flows: [{ h: stateHash(state), p: 'gh', at: Date.now() }], dm: 'dm1' } },
+      mattermost_site_url: 'http://mm.test',
+      bot_user_id: 'bot',
+      bot_access_token: 'bt',
+      acting_user: { id: 'u1' },
+      acting_user_access_token: 'ut',
+      oauth2: {
+        complete_url: COMPLETE,
+        data: { v: 1, providers: [provider] },
+        user: { v: 1, connections: {}, flows: [{ h: stateHash(state), p: 'gh', at: Date.now() }], dm: 'dm1' },
+      },
     },
   };
   return { deps, req, posts };

@@ -10,7 +10,8 @@ import { withDevelopmentKey } from '../../../src/development_key.js';
 const key = randomBytes(32).toString('base64');
 const secret = randomBytes(32).toString('base64');
 const dataDir = () => mkdtempSync(join(tmpdir(), 'cfg-'));
-const isConfigError = (variable: string, message: RegExp) => (err: unknown) => err instanceof ConfigError && err.variable === variable && message.test(err.message);
+const isConfigError = (variable: string, message: RegExp) => (err: unknown) =>
+  err instanceof ConfigError && err.variable === variable && message.test(err.message);
 
 describe('config', () => {
   it('when nothing is configured, then it loads 127.0.0.1:4000 with loud warnings and writes no file', () => {
@@ -25,7 +26,10 @@ describe('config', () => {
     assert.equal(config.developmentKeyFile, join(dir, 'encryption.key'));
     assert.equal(existsSync(join(dir, 'encryption.key')), false, 'loading the configuration writes nothing');
     assert.deepEqual(config.encryptionKeys, []);
-    assert.deepEqual(config.warnings.map((w) => w.split(' ')[0]), ['APP_MATTERMOST_URL', 'APP_JWT_SECRET', 'APP_ENCRYPTION_KEY']);
+    assert.deepEqual(
+      config.warnings.map((w) => w.split(' ')[0]),
+      ['APP_MATTERMOST_URL', 'APP_JWT_SECRET', 'APP_ENCRYPTION_KEY'],
+    );
     assert.ok(Object.isFrozen(config));
   });
 
@@ -58,7 +62,10 @@ describe('config', () => {
     assert.equal(config.rootUrl, 'https://app.example.com');
     assert.equal(config.mattermostUrl, 'https://mm.example.com');
     assert.equal(config.currentKeyId, 'k2');
-    assert.deepEqual(config.encryptionKeys.map((k) => k.id), ['k2', 'k1']);
+    assert.deepEqual(
+      config.encryptionKeys.map((k) => k.id),
+      ['k2', 'k1'],
+    );
     assert.equal(config.httpTimeoutMs, 2500);
     assert.equal(config.allowPrivateNetwork, true);
     assert.equal(config.developmentKeyFile, undefined);
@@ -100,7 +107,10 @@ describe('config', () => {
 
   for (const host of ['0.0.0.0', '10.1.2.3', '::', 'app.example.com']) {
     it(`when HOST=${host} (not loopback) without APP_MATTERMOST_URL, then it stops asking for the Site URL`, () => {
-      assert.throws(() => loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: secret }), isConfigError('APP_MATTERMOST_URL', /Mattermost Site URL/));
+      assert.throws(
+        () => loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: secret }),
+        isConfigError('APP_MATTERMOST_URL', /Mattermost Site URL/),
+      );
     });
 
     it(`when HOST=${host} (not loopback) without APP_JWT_SECRET, then it stops unless unauthenticated calls are allowed`, () => {
@@ -115,15 +125,27 @@ describe('config', () => {
   for (const host of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost', 'LOCALHOST', '0:0:0:0:0:0:0:1']) {
     it(`when HOST=${host} (loopback) with neither APP_MATTERMOST_URL nor APP_JWT_SECRET, then it only warns`, () => {
       const config = loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key });
-      assert.deepEqual(config.warnings.map((w) => w.split(' ')[0]), ['APP_MATTERMOST_URL', 'APP_JWT_SECRET']);
+      assert.deepEqual(
+        config.warnings.map((w) => w.split(' ')[0]),
+        ['APP_MATTERMOST_URL', 'APP_JWT_SECRET'],
+      );
     });
   }
 
   it('when a bad key or secret is rejected, then the message does not echo it', () => {
     const secretish = Buffer.from('not-32-bytes-but-secret').toString('base64');
-    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: secretish }), (err: Error) => !err.message.includes(secretish));
-    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_PREVIOUS_ENCRYPTION_KEYS: `old:${secretish}` }), (err: Error) => !err.message.includes(secretish));
-    assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'short-secret-value' }), (err: Error) => !err.message.includes('short-secret-value'));
+    assert.throws(
+      () => loadConfig({ APP_ENCRYPTION_KEY: secretish }),
+      (err: Error) => !err.message.includes(secretish),
+    );
+    assert.throws(
+      () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_PREVIOUS_ENCRYPTION_KEYS: `old:${secretish}` }),
+      (err: Error) => !err.message.includes(secretish),
+    );
+    assert.throws(
+      () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'short-secret-value' }),
+      (err: Error) => !err.message.includes('short-secret-value'),
+    );
   });
 
   it('when APP_TEAM_SYNC_SECONDS is unset, then team sync runs every 5 minutes; a value below 10 s is refused by name', () => {

@@ -6,7 +6,12 @@ type Seen = { url: string; method: string; auth: string | null; body?: string };
 function client(answer: (seen: Seen) => Response | Promise<Response>) {
   const seen: Seen[] = [];
   const fakeFetch = (async (url: string, init: RequestInit) => {
-    const s: Seen = { url, method: String(init.method), auth: new Headers(init.headers).get('authorization'), ...(typeof init.body === 'string' && { body: init.body }) };
+    const s: Seen = {
+      url,
+      method: String(init.method),
+      auth: new Headers(init.headers).get('authorization'),
+      ...(typeof init.body === 'string' && { body: init.body }),
+    };
     seen.push(s);
     return answer(s);
   }) as unknown as typeof fetch;

@@ -7,8 +7,14 @@ const provider = { id: 'gh', display_name: 'GitHub', preset: 'github', client_id
 
 describe('stored records', () => {
   it('when a provider record has a field of the wrong type, then that provider is left out and the others kept', () => {
-    const data = { v: 1, providers: [provider, { ...provider, id: 'bad-issuer', issuer: 42 }, { ...provider, id: 'bad-scopes', scopes: [1] }, { ...provider, id: 'BAD' }] };
-    assert.deepEqual(readProviders(data).map((p) => p.id), ['gh']);
+    const data = {
+      v: 1,
+      providers: [provider, { ...provider, id: 'bad-issuer', issuer: 42 }, { ...provider, id: 'bad-scopes', scopes: [1] }, { ...provider, id: 'BAD' }],
+    };
+    assert.deepEqual(
+      readProviders(data).map((p) => p.id),
+      ['gh'],
+    );
   });
 
   it('when a provider record carries fields this version does not know, then they are kept', () => {

@@ -37,7 +37,12 @@ describe('token cipher', () => {
     const cipher = createTokenCipher({ keys: [k1], currentKeyId: 'k1' });
     const [version, kid, tag, iv, data] = cipher.seal(SECRET, SLOT).split('.') as [string, string, string, string, string];
     const flip = (text: string) => `${text[0] === 'A' ? 'B' : 'A'}${text.slice(1)}`;
-    for (const tampered of [[version, kid, tag, flip(iv), data], [version, kid, tag, iv, flip(data)], [version, kid, tag, iv, data.slice(0, -4)], [version, kid, flip(tag), iv, data]]) {
+    for (const tampered of [
+      [version, kid, tag, flip(iv), data],
+      [version, kid, tag, iv, flip(data)],
+      [version, kid, tag, iv, data.slice(0, -4)],
+      [version, kid, flip(tag), iv, data],
+    ]) {
       assert.equal(thrownBy(() => cipher.open(tampered.join('.'), SLOT)).reason, 'decrypt_failed');
     }
   });

@@ -50,7 +50,10 @@ export interface FlowOptions {
 
 /** authorize URL → provider login and consent → complete(). */
 export async function runFlow(
-  engine: OAuthEngine, op: StartedOidcProvider, config: ProviderConfig, options: FlowOptions = {},
+  engine: OAuthEngine,
+  op: StartedOidcProvider,
+  config: ProviderConfig,
+  options: FlowOptions = {},
 ): Promise<CompletedAuthorization> {
   const state = randomBytes(16).toString('base64url');
   const { code_verifier, nonce } = deriveFlowSecrets(FLOW_KEY, state);

@@ -24,7 +24,12 @@ function appError(status: number, id: string) {
 }
 
 function exchange(engine: ReturnType<typeof engineWith>['engine'], config = mm.config) {
-  return engine.complete(config, { params: { code: 'code-52-chars', state: 's' }, redirect_uri: 'https://app/cb', expected_state: 's', code_verifier: 'v'.repeat(43) });
+  return engine.complete(config, {
+    params: { code: 'code-52-chars', state: 's' },
+    redirect_uri: 'https://app/cb',
+    expected_state: 's',
+    code_verifier: 'v'.repeat(43),
+  });
 }
 
 describe('mattermost preset', () => {
@@ -44,7 +49,14 @@ describe('mattermost preset', () => {
 
   it('when a confidential client exchanges its code, then the secret is posted in the body (client_secret_post)', async () => {
     const { engine, stub } = engineWith({
-      [mm.tokenRoute]: json(200, { access_token: 'a'.repeat(26), token_type: 'bearer', expires_in: 60, scope: '', refresh_token: 'r'.repeat(26), id_token: '' }),
+      [mm.tokenRoute]: json(200, {
+        access_token: 'a'.repeat(26),
+        token_type: 'bearer',
+        expires_in: 60,
+        scope: '',
+        refresh_token: 'r'.repeat(26),
+        id_token: '',
+      }),
       [mm.accountRoute]: json(200, mm.accountBody),
     });
     const done = await exchange(engine);
@@ -81,8 +93,16 @@ describe('mattermost preset', () => {
 
   it('when the access token has expired at disconnect, then a refresh gives a live one to log out with', async () => {
     const { engine, stub } = engineWith({
-      [LOGOUT]: (request) => (request.headers.get('authorization') === 'Bearer fresh-access' ? json(200, { status: 'OK' }) : appError(401, 'api.context.session_expired.app_error')),
-      [mm.tokenRoute]: json(200, { access_token: 'fresh-access', token_type: 'bearer', expires_in: 60, refresh_token: 'fresh-refresh', scope: '', id_token: '' }),
+      [LOGOUT]: (request) =>
+        request.headers.get('authorization') === 'Bearer fresh-access' ? json(200, { status: 'OK' }) : appError(401, 'api.context.session_expired.app_error'),
+      [mm.tokenRoute]: json(200, {
+        access_token: 'fresh-access',
+        token_type: 'bearer',
+        expires_in: 60,
+        refresh_token: 'fresh-refresh',
+        scope: '',
+        id_token: '',
+      }),
     });
     assert.deepEqual(await engine.revoke(mm.config, TOKENS), { supported: true, revoked: true });
     assert.equal(stub.to(LOGOUT).length, 2);
@@ -98,25 +118,42 @@ describe('mattermost preset', () => {
   it('when a client registers, then the answer without client_secret_expires_at is accepted', async () => {
     const { engine, stub } = engineWith({
       'POST https://mm.example.com/api/v4/oauth/apps/register': json(201, {
-        client_id: 'k'.repeat(26), client_secret: 'p'.repeat(26), redirect_uris: ['https://app/cb'], token_endpoint_auth_method: 'client_secret_post',
-        grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'user', client_name: 'OAuth2 Connect',
+        client_id: 'k'.repeat(26),
+        client_secret: 'p'.repeat(26),
+        redirect_uris: ['https://app/cb'],
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        scope: 'user',
+        client_name: 'OAuth2 Connect',
       }),
     });
-    const registered = await engine.register(mm.config, { redirect_uris: ['https://app/cb'], client_name: 'OAuth2 Connect', token_endpoint_auth_method: 'client_secret_post' });
+    const registered = await engine.register(mm.config, {
+      redirect_uris: ['https://app/cb'],
+      client_name: 'OAuth2 Connect',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
     assert.deepEqual(registered, { client_id: 'k'.repeat(26), client_secret: 'p'.repeat(26), token_endpoint_auth_method: 'client_secret_post' });
     assert.equal(JSON.parse(stub.requests.at(-1)!.body).client_name, 'OAuth2 Connect');
   });
 
   it('when DCR is disabled, then register() fails with a clear provider error', async () => {
-    const { engine } = engineWith({ 'POST https://mm.example.com/api/v4/oauth/apps/register': json(400, { error: 'unsupported_operation', error_description: 'DCR is disabled' }) });
-    await assert.rejects(engine.register(mm.config, { redirect_uris: ['https://app/cb'], client_name: 'x', token_endpoint_auth_method: 'none' }), (err: { code?: string; adminDetail?: string }) =>
-      err.code === 'provider_error' && /unsupported_operation/.test(err.adminDetail ?? ''));
+    const { engine } = engineWith({
+      'POST https://mm.example.com/api/v4/oauth/apps/register': json(400, { error: 'unsupported_operation', error_description: 'DCR is disabled' }),
+    });
+    await assert.rejects(
+      engine.register(mm.config, { redirect_uris: ['https://app/cb'], client_name: 'x', token_endpoint_auth_method: 'none' }),
+      (err: { code?: string; adminDetail?: string }) => err.code === 'provider_error' && /unsupported_operation/.test(err.adminDetail ?? ''),
+    );
   });
 
   it('when a public client is tested, then the auth method check passes although the metadata lists only client_secret_post', async () => {
     const { engine } = engineWith({});
     const checks = await engine.check(PUBLIC);
-    assert.deepEqual(checks.filter((c) => !c.ok), []);
+    assert.deepEqual(
+      checks.filter((c) => !c.ok),
+      [],
+    );
     assert.match(checks.find((c) => c.name === 'auth_method')!.detail, /although/);
   });
 
@@ -129,8 +166,13 @@ describe('mattermost preset', () => {
   });
 
   it('when the provider is disabled (501 on the metadata), then the test reports the metadata as unreachable', async () => {
-    const { engine } = engineWith({ 'GET https://mm.example.com/.well-known/oauth-authorization-server': json(501, { id: 'api.oauth.disabled', status_code: 501 }) });
+    const { engine } = engineWith({
+      'GET https://mm.example.com/.well-known/oauth-authorization-server': json(501, { id: 'api.oauth.disabled', status_code: 501 }),
+    });
     const checks = await engine.check(mm.config);
-    assert.deepEqual(checks.map((c) => [c.name, c.ok]), [['metadata', false]]);
+    assert.deepEqual(
+      checks.map((c) => [c.name, c.ok]),
+      [['metadata', false]],
+    );
   });
 });

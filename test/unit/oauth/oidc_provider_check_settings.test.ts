@@ -33,16 +33,23 @@ describe('provider test: settings against the metadata', () => {
   it('when the provider sends iss, then the test says so; when it is used as plain OAuth2 without it, then the test says mix-ups rest on the redirect URI', async () => {
     const oidc = await engineFor().check(configFor(op, op.clients.basic));
     assert.match(byName(oidc, 'iss')!.detail, /sends iss/);
-    const plain = await engineFor().check(configFor(op, op.clients.basic, {
-      preset: 'oauth2', issuer: undefined, scopes: ['profile'],
-      endpoints: { authorization_endpoint: `${op.issuer}/auth`, token_endpoint: `${op.issuer}/token` },
-    }));
+    const plain = await engineFor().check(
+      configFor(op, op.clients.basic, {
+        preset: 'oauth2',
+        issuer: undefined,
+        scopes: ['profile'],
+        endpoints: { authorization_endpoint: `${op.issuer}/auth`, token_endpoint: `${op.issuer}/token` },
+      }),
+    );
     assert.match(byName(plain, 'iss')!.detail, /sends no iss.*redirect URI/);
   });
 
   it('when the settings match the metadata, then every check passes', async () => {
     const checks = await engineFor().check(configFor(op, op.clients.basic));
-    assert.deepEqual(checks.filter((c) => !c.ok), []);
+    assert.deepEqual(
+      checks.filter((c) => !c.ok),
+      [],
+    );
     assert.equal(byName(checks, 'code_flow')?.ok, true);
   });
 });

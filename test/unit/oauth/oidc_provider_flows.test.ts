@@ -33,9 +33,14 @@ describe('engine against oidc-provider: authorization code flows', () => {
   });
 
   it('when the authorization URL is built, then it carries PKCE S256, the nonce, the exact redirect_uri and the state', async () => {
-    const url = new URL(await engineFor().authorizationUrl(configFor(op, op.clients.basic), {
-      state: 'state-as-given', redirect_uri: 'http://127.0.0.1:9/callback?x=1', code_verifier: 'v'.repeat(43), nonce: 'n-1',
-    }));
+    const url = new URL(
+      await engineFor().authorizationUrl(configFor(op, op.clients.basic), {
+        state: 'state-as-given',
+        redirect_uri: 'http://127.0.0.1:9/callback?x=1',
+        code_verifier: 'v'.repeat(43),
+        nonce: 'n-1',
+      }),
+    );
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     assert.equal(url.searchParams.get('code_challenge'), createHash('sha256').update('v'.repeat(43)).digest('base64url'));
     assert.equal(url.searchParams.get('redirect_uri'), 'http://127.0.0.1:9/callback?x=1');
@@ -54,10 +59,7 @@ describe('engine against oidc-provider: authorization code flows', () => {
   });
 
   it('when the iss parameter is missing although advertised, then complete() fails with security', async () => {
-    await assert.rejects(
-      runFlow(engineFor(), op, configFor(op, op.clients.basic), { tamper: ({ iss: _iss, ...rest }) => rest }),
-      isOAuthErrorWith('security'),
-    );
+    await assert.rejects(runFlow(engineFor(), op, configFor(op, op.clients.basic), { tamper: ({ iss: _iss, ...rest }) => rest }), isOAuthErrorWith('security'));
   });
 
   it('when the state differs from the expected one, then complete() fails with security', async () => {

@@ -63,17 +63,21 @@ describe('engine against oidc-provider: tokens, discovery, registration', () => 
     let stored: TokenSet = { ...tokens, expires_at: Date.now() - 1000 };
     op.resetCounters();
     const flights = singleFlight();
-    const results = await Promise.allSettled(Array.from({ length: 100 }, () => getFreshToken({
-      key: 'alice:op',
-      load: async () => stored,
-      save: async (next) => {
-        stored = next;
-      },
-      refresh: (current) => engine.refresh(config, current),
-      now: Date.now,
-      marginMs: 60_000,
-      flights,
-    })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () =>
+        getFreshToken({
+          key: 'alice:op',
+          load: async () => stored,
+          save: async (next) => {
+            stored = next;
+          },
+          refresh: (current) => engine.refresh(config, current),
+          now: Date.now,
+          marginMs: 60_000,
+          flights,
+        }),
+      ),
+    );
     assert.equal(op.counters.refresh, 1);
     assert.ok(results.every((r) => r.status === 'fulfilled' && r.value.access_token === stored.access_token));
     assert.notEqual(stored.access_token, tokens.access_token);
@@ -83,18 +87,27 @@ describe('engine against oidc-provider: tokens, discovery, registration', () => 
     const engine = engineFor();
     const base = configFor(op, op.clients.basic);
     const registered = await engine.register(base, {
-      redirect_uris: [REDIRECT_URI], client_name: 'oauth2-connect test', token_endpoint_auth_method: 'client_secret_post',
+      redirect_uris: [REDIRECT_URI],
+      client_name: 'oauth2-connect test',
+      token_endpoint_auth_method: 'client_secret_post',
     });
     assert.ok(registered.client_id && registered.client_secret);
     assert.equal(registered.token_endpoint_auth_method, 'client_secret_post');
-    const config = { ...base, client_id: registered.client_id, client_secret: registered.client_secret, token_endpoint_auth_method: registered.token_endpoint_auth_method };
+    const config = {
+      ...base,
+      client_id: registered.client_id,
+      client_secret: registered.client_secret,
+      token_endpoint_auth_method: registered.token_endpoint_auth_method,
+    };
     const done = await runFlow(engine, op, config);
     assert.equal(done.account.sub, 'alice');
   });
 
   it('when a public client registers dynamically, then it gets no secret', async () => {
     const registered = await engineFor().register(configFor(op, op.clients.basic), {
-      redirect_uris: [REDIRECT_URI], client_name: 'public test', token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      client_name: 'public test',
+      token_endpoint_auth_method: 'none',
     });
     assert.equal(registered.client_secret, undefined);
     assert.equal(registered.token_endpoint_auth_method, 'none');
@@ -102,15 +115,27 @@ describe('engine against oidc-provider: tokens, discovery, registration', () => 
 
   it('when the provider is tested, then every check passes', async () => {
     const checks = await engineFor().check(configFor(op, op.clients.basic));
-    assert.deepEqual(checks.filter((c) => !c.ok), []);
-    assert.deepEqual(checks.map((c) => c.name), ['metadata', 'issuer', 'endpoints', 'pkce', 'auth_method', 'scopes', 'code_flow', 'iss', 'openid']);
+    assert.deepEqual(
+      checks.filter((c) => !c.ok),
+      [],
+    );
+    assert.deepEqual(
+      checks.map((c) => c.name),
+      ['metadata', 'issuer', 'endpoints', 'pkce', 'auth_method', 'scopes', 'code_flow', 'iss', 'openid'],
+    );
   });
 
   it('when the configured issuer differs from the one in the metadata, then resolve fails and the test reports it', async () => {
     const config = configFor(op, op.clients.basic, { issuer: `${op.issuer}/` + 'other' });
     await assert.rejects(engineFor().resolve(config), isOAuthErrorWith('config'));
     const checks = await engineFor().check({ ...config, issuer: op.issuer.replace('127.0.0.1', 'localhost') });
-    assert.deepEqual(checks.map((c) => [c.name, c.ok]), [['metadata', true], ['issuer', false]]);
+    assert.deepEqual(
+      checks.map((c) => [c.name, c.ok]),
+      [
+        ['metadata', true],
+        ['issuer', false],
+      ],
+    );
   });
 });
 

@@ -24,8 +24,14 @@ export const SIGNER = await idTokenSigner();
 
 function config(preset: PresetName, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   return {
-    id: preset, display_name: preset, preset, client_id: `${preset}-client`, client_secret: CLIENT_SECRET,
-    token_endpoint_auth_method: 'client_secret_post', scopes: [], ...extra,
+    id: preset,
+    display_name: preset,
+    preset,
+    client_id: `${preset}-client`,
+    client_secret: CLIENT_SECRET,
+    token_endpoint_auth_method: 'client_secret_post',
+    scopes: [],
+    ...extra,
   };
 }
 
@@ -71,7 +77,10 @@ export const FIXTURES: PresetFixture[] = [
     name: 'gitlab',
     config: config('gitlab', { base_url: 'https://gitlab.example.com', token_endpoint_auth_method: 'client_secret_basic' }),
     routes: {
-      'GET https://gitlab.example.com/.well-known/openid-configuration': json(200, oidcMetadata('https://gitlab.example.com', 'https://gitlab.example.com/oauth')),
+      'GET https://gitlab.example.com/.well-known/openid-configuration': json(
+        200,
+        oidcMetadata('https://gitlab.example.com', 'https://gitlab.example.com/oauth'),
+      ),
       'GET https://gitlab.example.com/oauth/jwks': json(200, SIGNER.jwks),
     },
     tokenRoute: 'POST https://gitlab.example.com/oauth/token',
@@ -85,7 +94,10 @@ export const FIXTURES: PresetFixture[] = [
     name: 'google',
     config: config('google'),
     routes: {
-      'GET https://accounts.google.com/.well-known/openid-configuration': json(200, oidcMetadata('https://accounts.google.com', 'https://oauth2.googleapis.com')),
+      'GET https://accounts.google.com/.well-known/openid-configuration': json(
+        200,
+        oidcMetadata('https://accounts.google.com', 'https://oauth2.googleapis.com'),
+      ),
       'GET https://oauth2.googleapis.com/jwks': json(200, SIGNER.jwks),
     },
     tokenRoute: 'POST https://oauth2.googleapis.com/token',
@@ -99,10 +111,13 @@ export const FIXTURES: PresetFixture[] = [
     name: 'microsoft',
     config: config('microsoft', { tenant: 'common' }),
     routes: {
-      'GET https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration': json(200, oidcMetadata(
-        'https://login.microsoftonline.com/{tenantid}/v2.0', 'https://login.microsoftonline.com/common/oauth2/v2.0',
-        { userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo', code_challenge_methods_supported: undefined },
-      )),
+      'GET https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration': json(
+        200,
+        oidcMetadata('https://login.microsoftonline.com/{tenantid}/v2.0', 'https://login.microsoftonline.com/common/oauth2/v2.0', {
+          userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
+          code_challenge_methods_supported: undefined,
+        }),
+      ),
       'GET https://login.microsoftonline.com/common/oauth2/v2.0/jwks': json(200, SIGNER.jwks),
     },
     tokenRoute: 'POST https://login.microsoftonline.com/common/oauth2/v2.0/token',
@@ -123,7 +138,11 @@ export const FIXTURES: PresetFixture[] = [
   {
     name: 'oauth2',
     config: config('oauth2', {
-      endpoints: { authorization_endpoint: 'https://auth.example.net/authorize', token_endpoint: 'https://auth.example.net/token', userinfo_endpoint: 'https://api.example.net/me' },
+      endpoints: {
+        authorization_endpoint: 'https://auth.example.net/authorize',
+        token_endpoint: 'https://auth.example.net/token',
+        userinfo_endpoint: 'https://api.example.net/me',
+      },
     }),
     routes: {},
     tokenRoute: 'POST https://auth.example.net/token',

@@ -35,7 +35,9 @@ for (const fixture of FIXTURES) {
   describe(`${fixture.name} preset, the flow`, () => {
     it('when the authorization URL is built, then it has PKCE S256, the state, the exact redirect URI and the preset defaults', async () => {
       const { engine } = engineWith(fixture.routes);
-      const url = new URL(await engine.authorizationUrl(fixture.config, { state: 'state-1', redirect_uri: REDIRECT, code_verifier: VERIFIER, nonce: 'nonce-1' }));
+      const url = new URL(
+        await engine.authorizationUrl(fixture.config, { state: 'state-1', redirect_uri: REDIRECT, code_verifier: VERIFIER, nonce: 'nonce-1' }),
+      );
       assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
       assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
       assert.equal(url.searchParams.get('state'), 'state-1');
@@ -46,14 +48,21 @@ for (const fixture of FIXTURES) {
     });
 
     it('when the code is exchanged, then the tokens and the account come back and the request carries the verifier', async () => {
-      const { engine, stub } = engineWith({ ...fixture.routes, [fixture.tokenRoute]: await tokenAnswer(fixture), [fixture.accountRoute]: json(200, fixture.accountBody) });
+      const { engine, stub } = engineWith({
+        ...fixture.routes,
+        [fixture.tokenRoute]: await tokenAnswer(fixture),
+        [fixture.accountRoute]: json(200, fixture.accountBody),
+      });
       const done = await complete(engine, fixture);
       assert.deepEqual({ sub: done.account.sub, label: done.account.label }, fixture.expectedAccount);
       assert.equal(done.tokens.access_token, 'access-1');
       assert.equal(done.tokens.refresh_token, 'refresh-1');
       assert.equal(done.tokens.expires_at, 1_800_000_000_000 + 3_600_000);
       const body = new URLSearchParams(stub.to(fixture.tokenRoute)[0]!.body);
-      assert.deepEqual([body.get('grant_type'), body.get('code'), body.get('code_verifier'), body.get('redirect_uri')], ['authorization_code', CODE, VERIFIER, REDIRECT]);
+      assert.deepEqual(
+        [body.get('grant_type'), body.get('code'), body.get('code_verifier'), body.get('redirect_uri')],
+        ['authorization_code', CODE, VERIFIER, REDIRECT],
+      );
       assert.equal(stub.to(fixture.accountRoute)[0]!.headers.get('authorization'), 'Bearer access-1');
     });
 
@@ -65,23 +74,37 @@ for (const fixture of FIXTURES) {
 
     it('when the redirect carries another error, then complete() fails with provider_error naming it', async () => {
       const { engine } = engineWith(fixture.routes);
-      await assert.rejects(complete(engine, fixture, { error: 'server_error', error_description: 'down', state: 'state-1' }), (err: { code?: string; userMessage?: string }) =>
-        err.code === 'provider_error' && /server_error/.test(err.userMessage ?? ''));
+      await assert.rejects(
+        complete(engine, fixture, { error: 'server_error', error_description: 'down', state: 'state-1' }),
+        (err: { code?: string; userMessage?: string }) => err.code === 'provider_error' && /server_error/.test(err.userMessage ?? ''),
+      );
     });
 
     it('when the account endpoint refuses the token, then complete() fails with invalid_grant without leaking it', async () => {
-      const { engine } = engineWith({ ...fixture.routes, [fixture.tokenRoute]: await tokenAnswer(fixture), [fixture.accountRoute]: json(401, { message: 'bad token' }) });
+      const { engine } = engineWith({
+        ...fixture.routes,
+        [fixture.tokenRoute]: await tokenAnswer(fixture),
+        [fixture.accountRoute]: json(401, { message: 'bad token' }),
+      });
       await assert.rejects(complete(engine, fixture), isOAuthErrorWith('invalid_grant', ['access-1', CODE, VERIFIER, CLIENT_SECRET]));
     });
 
     if (fixture.idTokenIssuer) {
       it('when the id_token names another issuer, then complete() fails with security', async () => {
-        const { engine } = engineWith({ ...fixture.routes, [fixture.tokenRoute]: await tokenAnswer(fixture, { iss: 'https://evil.example' }), [fixture.accountRoute]: json(200, fixture.accountBody) });
+        const { engine } = engineWith({
+          ...fixture.routes,
+          [fixture.tokenRoute]: await tokenAnswer(fixture, { iss: 'https://evil.example' }),
+          [fixture.accountRoute]: json(200, fixture.accountBody),
+        });
         await assert.rejects(complete(engine, fixture), isOAuthErrorWith('security'));
       });
 
       it('when userinfo names another subject than the id_token, then complete() fails with security', async () => {
-        const { engine } = engineWith({ ...fixture.routes, [fixture.tokenRoute]: await tokenAnswer(fixture), [fixture.accountRoute]: json(200, { ...fixture.accountBody, sub: 'someone-else' }) });
+        const { engine } = engineWith({
+          ...fixture.routes,
+          [fixture.tokenRoute]: await tokenAnswer(fixture),
+          [fixture.accountRoute]: json(200, { ...fixture.accountBody, sub: 'someone-else' }),
+        });
         await assert.rejects(complete(engine, fixture), isOAuthErrorWith('security'));
       });
 

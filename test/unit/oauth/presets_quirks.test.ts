@@ -11,7 +11,9 @@ import { json } from './stub_fetch.js';
 
 describe('preset registry', () => {
   it('when every preset is listed, then each has a label, defaults and a known auth method', () => {
-    const names = listPresets().map((p) => p.name).sort();
+    const names = listPresets()
+      .map((p) => p.name)
+      .sort();
     assert.deepEqual(names, ['github', 'gitlab', 'google', 'mattermost', 'microsoft', 'oauth2', 'oidc']);
     for (const preset of listPresets()) {
       assert.ok(preset.label);
@@ -20,9 +22,18 @@ describe('preset registry', () => {
   });
 
   it('when a preset needs a field, then it declares it for the admin form', () => {
-    assert.deepEqual(getPreset('microsoft').fields.map((f) => [f.key, f.required]), [['tenant', true]]);
-    assert.deepEqual(getPreset('mattermost').fields.map((f) => [f.key, f.required]), [['base_url', true]]);
-    assert.deepEqual(getPreset('oidc').fields.map((f) => [f.key, f.required]), [['issuer', true]]);
+    assert.deepEqual(
+      getPreset('microsoft').fields.map((f) => [f.key, f.required]),
+      [['tenant', true]],
+    );
+    assert.deepEqual(
+      getPreset('mattermost').fields.map((f) => [f.key, f.required]),
+      [['base_url', true]],
+    );
+    assert.deepEqual(
+      getPreset('oidc').fields.map((f) => [f.key, f.required]),
+      [['issuer', true]],
+    );
     assert.equal(getPreset('gitlab').fields[0]?.default, 'https://gitlab.com');
   });
 
@@ -33,7 +44,10 @@ describe('preset registry', () => {
   it('when a required field is missing, then resolve fails with config naming it and makes no request', async () => {
     const { engine, stub } = engineWith({});
     const { base_url: _b, ...noBase } = fixture('mattermost').config;
-    await assert.rejects(engine.resolve(noBase), (err: { code?: string; adminDetail?: string }) => err.code === 'config' && /base_url/.test(err.adminDetail ?? ''));
+    await assert.rejects(
+      engine.resolve(noBase),
+      (err: { code?: string; adminDetail?: string }) => err.code === 'config' && /base_url/.test(err.adminDetail ?? ''),
+    );
     await assert.rejects(engine.resolve({ ...fixture('microsoft').config, tenant: 'evil/../x' }), isOAuthErrorWith('config'));
     assert.equal(stub.requests.length, 0);
   });
@@ -54,21 +68,31 @@ describe('microsoft preset', () => {
   it('when the tenant is common, then the {tenantid} issuer of the metadata is accepted', async () => {
     const { engine } = engineWith(microsoft.routes);
     assert.equal((await engine.resolve(microsoft.config)).issuer, 'https://login.microsoftonline.com/{tenantid}/v2.0');
-    const url = new URL(await engine.authorizationUrl(microsoft.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }));
+    const url = new URL(
+      await engine.authorizationUrl(microsoft.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }),
+    );
     assert.match(url.searchParams.get('scope') ?? '', /offline_access/);
   });
 
   it('when a single tenant is configured and the metadata names another issuer, then resolve fails with security', async () => {
     const tenant = '11111111-2222-3333-4444-555555555555';
     const { engine } = engineWith({
-      [`GET https://login.microsoftonline.com/${tenant}/v2.0/.well-known/openid-configuration`]: json(200, { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', authorization_endpoint: 'https://x/a', token_endpoint: 'https://x/t' }),
+      [`GET https://login.microsoftonline.com/${tenant}/v2.0/.well-known/openid-configuration`]: json(200, {
+        issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+        authorization_endpoint: 'https://x/a',
+        token_endpoint: 'https://x/t',
+      }),
     });
     await assert.rejects(engine.resolve({ ...microsoft.config, tenant }), isOAuthErrorWith('security'));
   });
 
   it('when the multi-tenant metadata names an issuer outside Microsoft login, then resolve fails with security', async () => {
     const { engine } = engineWith({
-      'GET https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration': json(200, { issuer: 'https://evil.example/{tenantid}/v2.0', authorization_endpoint: 'https://x/a', token_endpoint: 'https://x/t' }),
+      'GET https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration': json(200, {
+        issuer: 'https://evil.example/{tenantid}/v2.0',
+        authorization_endpoint: 'https://x/a',
+        token_endpoint: 'https://x/t',
+      }),
     });
     await assert.rejects(engine.resolve(microsoft.config), isOAuthErrorWith('security'));
   });
@@ -78,7 +102,11 @@ describe('oauth2 preset', () => {
   it('when an issuer is given, then RFC 8414 discovery is used', async () => {
     const issuer = 'https://as.example.org/tenant-a';
     const { engine, stub } = engineWith({
-      'GET https://as.example.org/.well-known/oauth-authorization-server/tenant-a': json(200, { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token` }),
+      'GET https://as.example.org/.well-known/oauth-authorization-server/tenant-a': json(200, {
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+      }),
     });
     const resolved = await engine.resolve({ ...fixture('oauth2').config, endpoints: undefined, issuer });
     assert.equal(resolved.endpoints.token_endpoint, `${issuer}/token`);
@@ -87,7 +115,10 @@ describe('oauth2 preset', () => {
   });
 
   it('when an endpoint is plain http on a public host, then the call is refused with config and nothing is sent', async () => {
-    const config = { ...fixture('oauth2').config, endpoints: { authorization_endpoint: 'http://auth.example.net/a', token_endpoint: 'http://auth.example.net/t' } };
+    const config = {
+      ...fixture('oauth2').config,
+      endpoints: { authorization_endpoint: 'http://auth.example.net/a', token_endpoint: 'http://auth.example.net/t' },
+    };
     const { engine, stub } = engineWith({});
     await assert.rejects(engine.refresh(config, TOKENS), isOAuthErrorWith('config'));
     assert.equal(stub.requests.length, 0);

@@ -11,10 +11,22 @@ import { json, stubFetch } from './stub_fetch.js';
 
 describe('github preset', () => {
   const github = fixture('github');
-  for (const [githubError, code] of [['bad_verification_code', 'invalid_grant'], ['incorrect_client_credentials', 'invalid_client'], ['redirect_uri_mismatch', 'redirect_uri_mismatch']] as const) {
+  for (const [githubError, code] of [
+    ['bad_verification_code', 'invalid_grant'],
+    ['incorrect_client_credentials', 'invalid_client'],
+    ['redirect_uri_mismatch', 'redirect_uri_mismatch'],
+  ] as const) {
     it(`when the code exchange answers 200 with error=${githubError}, then it fails with ${code}`, async () => {
-      const { engine } = engineWith({ [github.tokenRoute]: json(200, { error: githubError, error_description: 'see the docs', error_uri: 'https://docs.github.com' }) });
-      await assert.rejects(exchange(github.config, engine), isOAuthErrorWith(code, ['c', 'v'.repeat(43)].filter((s) => s.length > 3)));
+      const { engine } = engineWith({
+        [github.tokenRoute]: json(200, { error: githubError, error_description: 'see the docs', error_uri: 'https://docs.github.com' }),
+      });
+      await assert.rejects(
+        exchange(github.config, engine),
+        isOAuthErrorWith(
+          code,
+          ['c', 'v'.repeat(43)].filter((s) => s.length > 3),
+        ),
+      );
     });
   }
 
@@ -48,7 +60,9 @@ describe('google preset', () => {
   const google = fixture('google');
   it('when the authorization URL is built, then it asks for offline access with consent', async () => {
     const { engine } = engineWith(google.routes);
-    const url = new URL(await engine.authorizationUrl(google.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }));
+    const url = new URL(
+      await engine.authorizationUrl(google.config, { state: 's', redirect_uri: 'https://app/cb', code_verifier: 'v'.repeat(43), nonce: 'n' }),
+    );
     assert.equal(url.searchParams.get('access_type'), 'offline');
     assert.equal(url.searchParams.get('prompt'), 'consent');
     assert.equal(url.searchParams.get('scope'), 'openid email profile');
@@ -67,7 +81,13 @@ describe('google preset', () => {
     const { engine, stub } = engineWith({ ...google.routes, [google.revocationRoute!]: new Response(null, { status: 200 }) });
     assert.deepEqual(await engine.revoke(google.config, TOKENS), { supported: true, revoked: true });
     const sent = stub.to(google.revocationRoute!).map((r) => new URLSearchParams(r.body));
-    assert.deepEqual(sent.map((b) => [b.get('token'), b.get('token_type_hint')]), [['refresh-1', 'refresh_token'], ['access-1', 'access_token']]);
+    assert.deepEqual(
+      sent.map((b) => [b.get('token'), b.get('token_type_hint')]),
+      [
+        ['refresh-1', 'refresh_token'],
+        ['access-1', 'access_token'],
+      ],
+    );
   });
 
   it('when the revocation endpoint fails, then revoke() reports it without throwing or leaking the tokens', async () => {
@@ -84,7 +104,13 @@ describe('google preset', () => {
       [google.tokenRoute]: json(200, { access_token: 'a', token_type: 'Bearer', id_token: idToken }),
       [google.accountRoute]: json(200, google.accountBody),
     });
-    const done = await engine.complete(google.config, { params: { code: 'c', state: 's' }, redirect_uri: 'https://app/cb', expected_state: 's', code_verifier: 'v'.repeat(43), nonce: 'n' });
+    const done = await engine.complete(google.config, {
+      params: { code: 'c', state: 's' },
+      redirect_uri: 'https://app/cb',
+      expected_state: 's',
+      code_verifier: 'v'.repeat(43),
+      nonce: 'n',
+    });
     assert.equal(done.account.sub, 'user-1');
   });
 
@@ -97,4 +123,3 @@ describe('google preset', () => {
     assert.ok(Date.now() - started < 900);
   });
 });
-

@@ -10,7 +10,13 @@ import { CLIENT_SECRET, FIXTURES } from './preset_fixtures.js';
 import { type StubAnswer, html, json, stubFetch } from './stub_fetch.js';
 
 const NOW = 1_800_000_000_000;
-const OLD: TokenSet = { access_token: 'old-access-token-123', refresh_token: 'old-refresh-token-456', token_type: 'bearer', obtained_at: NOW - 1, expires_at: NOW - 1 };
+const OLD: TokenSet = {
+  access_token: 'old-access-token-123',
+  refresh_token: 'old-refresh-token-456',
+  token_type: 'bearer',
+  obtained_at: NOW - 1,
+  expires_at: NOW - 1,
+};
 
 interface Scenario {
   when: string;
@@ -58,7 +64,12 @@ for (const fixture of FIXTURES) {
           await assert.rejects(refreshing, isOAuthErrorWith(expected, [OLD.refresh_token, OLD.access_token, CLIENT_SECRET]));
         } else {
           assert.deepEqual(await refreshing, {
-            access_token: 'new-access', token_type: 'bearer', refresh_token: 'new-refresh', scope: 'read', obtained_at: NOW, expires_at: NOW + 7_200_000,
+            access_token: 'new-access',
+            token_type: 'bearer',
+            refresh_token: 'new-refresh',
+            scope: 'read',
+            obtained_at: NOW,
+            expires_at: NOW + 7_200_000,
           });
         }
         const [request] = stub.to(fixture.tokenRoute);
@@ -120,7 +131,10 @@ describe('client authentication at the token endpoint', () => {
   it('when a confidential method has no secret, then it fails with config before any request', async () => {
     const stub = stubFetch({ [fixture.tokenRoute]: answer() });
     const { client_secret: _s, ...noSecret } = fixture.config;
-    await assert.rejects(createOAuthEngine({ fetch: stub.fetch, now: () => NOW, httpTimeoutMs: 1000, discoveryTtlMs: 1 }).refresh(noSecret, OLD), isOAuthErrorWith('config'));
+    await assert.rejects(
+      createOAuthEngine({ fetch: stub.fetch, now: () => NOW, httpTimeoutMs: 1000, discoveryTtlMs: 1 }).refresh(noSecret, OLD),
+      isOAuthErrorWith('config'),
+    );
     assert.equal(stub.requests.length, 0);
   });
 });

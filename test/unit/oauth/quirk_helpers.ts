@@ -13,5 +13,10 @@ export function engineWith(routes: Record<string, StubRoute>) {
 }
 
 export function exchange(config: ProviderConfig, engine: ReturnType<typeof engineWith>['engine']) {
-  return engine.complete(config, { params: { code: 'c', state: 's' }, redirect_uri: 'https://app.example/cb', expected_state: 's', code_verifier: 'v'.repeat(43) });
+  return engine.complete(config, {
+    params: { code: 'c', state: 's' },
+    redirect_uri: 'https://app.example/cb',
+    expected_state: 's',
+    code_verifier: 'v'.repeat(43),
+  });
 }

@@ -54,10 +54,14 @@ async function copyOf(answer: Response): Promise<Response> {
 function hangUntilAborted(signal: AbortSignal | null | undefined): Promise<Response> {
   return new Promise((_resolve, reject) => {
     const keepAlive = setTimeout(() => reject(new Error('stubFetch: hung request was never aborted')), 10_000);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(keepAlive);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(keepAlive);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -76,10 +80,6 @@ export async function idTokenSigner() {
   const { privateKey, publicKey } = await jose.generateKeyPair('RS256');
   const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
   const sign = (claims: Record<string, unknown>) =>
-    new jose.SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
   return { jwks, sign };
 }

@@ -61,7 +61,10 @@ describe('singleFlight', () => {
     const flights = singleFlight();
     const failing = async () => Promise.reject(new Error('boom'));
     const results = await Promise.allSettled([flights.run('a', failing), flights.run('a', failing)]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(await flights.run('a', async () => 'ok'), 'ok');
   });
 });

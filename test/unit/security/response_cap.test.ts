@@ -39,8 +39,15 @@ describe('answers are capped at 1 MiB', () => {
   it('when a provider streams an endless body, then the read stops at the cap with a clear provider error, and the stream is closed', async () => {
     const http = { fetch: globalThis.fetch, timeoutMs: 20_000, allowPrivateNetwork: true };
     const closed = streamsClosed;
-    await assert.rejects(providerSend(http, `${base}/endless`), (err: unknown) => err instanceof OAuthError && err.code === 'provider_error' && /larger than the limit \(the answer is larger than 1 MiB\)/.test(err.adminDetail ?? ''));
-    await assert.rejects(providerSend(http, `${base}/declared`), (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''));
+    await assert.rejects(
+      providerSend(http, `${base}/endless`),
+      (err: unknown) =>
+        err instanceof OAuthError && err.code === 'provider_error' && /larger than the limit \(the answer is larger than 1 MiB\)/.test(err.adminDetail ?? ''),
+    );
+    await assert.rejects(
+      providerSend(http, `${base}/declared`),
+      (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(streamsClosed - closed, 2, 'the App hung up on both');
   });
@@ -52,6 +59,9 @@ describe('answers are capped at 1 MiB', () => {
   });
 
   it('when Mattermost streams an endless body, then the driver stops at the cap with a clear error', async () => {
-    await assert.rejects(mattermostSend({ siteUrl: base, token: 't', timeoutMs: 20_000 }, { method: 'GET', path: '/api/v4/users/me' }), (err: unknown) => err instanceof MattermostApiError && /larger than 1 MiB/.test(err.message));
+    await assert.rejects(
+      mattermostSend({ siteUrl: base, token: 't', timeoutMs: 20_000 }, { method: 'GET', path: '/api/v4/users/me' }),
+      (err: unknown) => err instanceof MattermostApiError && /larger than 1 MiB/.test(err.message),
+    );
   });
 });

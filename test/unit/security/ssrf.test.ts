@@ -28,7 +28,24 @@ describe('SSRF guard on provider requests', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.100.100.200', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00:ec2::254', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe']) {
+  for (const address of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '100.100.100.200',
+    '0.0.0.0',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fd00:ec2::254',
+    'fe80::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:a9fe:a9fe',
+  ]) {
     it(`when an address is ${address}, then it is private`, () => assert.equal(isPrivateAddress(address), true));
   }
   for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700:4700::1111']) {
@@ -48,9 +65,15 @@ describe('SSRF guard on provider requests', () => {
     // The machine's own name: not a literal, so only the connect-time lookup can catch it.
     const name = hostname();
     const resolved = await lookup(name, { all: true });
-    assert.ok(resolved.every((a) => isPrivateAddress(a.address)), `${name} resolves to ${JSON.stringify(resolved)} here`);
+    assert.ok(
+      resolved.every((a) => isPrivateAddress(a.address)),
+      `${name} resolves to ${JSON.stringify(resolved)} here`,
+    );
     const before = connections;
-    await assert.rejects(send(guarded, `https://${name}:${port}/x`), refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set APP_ALLOW_PRIVATE_NETWORK=true if this is intended`)));
+    await assert.rejects(
+      send(guarded, `https://${name}:${port}/x`),
+      refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set APP_ALLOW_PRIVATE_NETWORK=true if this is intended`)),
+    );
     assert.equal(connections, before, 'no connection was made');
   });
 

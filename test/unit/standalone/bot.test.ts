@@ -11,7 +11,15 @@ describe('the standalone bot facade (Client4 with the bot token)', () => {
   const installation = new MemoryInstallation();
   before(async () => {
     mm = await startFakeMattermost('http://127.0.0.1:9/cb');
-    await installation.saveInstallation({ mattermost_url: mm.url, bot_user_id: mm.botUserId, bot_username: 'bot', bot_token: mm.botToken, oauth_client_id: 'c', oauth_client_secret: 's', updated_at: 0 });
+    await installation.saveInstallation({
+      mattermost_url: mm.url,
+      bot_user_id: mm.botUserId,
+      bot_username: 'bot',
+      bot_token: mm.botToken,
+      oauth_client_id: 'c',
+      oauth_client_secret: 's',
+      updated_at: 0,
+    });
   });
   after(() => mm.close());
   const bot = () => createMattermostBot({ siteUrl: mm.url, installation, timeoutMs: 2000 });
@@ -36,7 +44,11 @@ describe('the standalone bot facade (Client4 with the bot token)', () => {
 
   it('then openDialog posts trigger, url and dialog to actions/dialogs/open', async () => {
     await bot().openDialog('trig', 'http://svc/standalone/dialog', { title: 'T', elements: [{ name: 'a', display_name: 'A', type: 'text' }] });
-    assert.deepEqual(mm.dialogs.at(-1), { trigger_id: 'trig', url: 'http://svc/standalone/dialog', dialog: { title: 'T', elements: [{ name: 'a', display_name: 'A', type: 'text' }] } });
+    assert.deepEqual(mm.dialogs.at(-1), {
+      trigger_id: 'trig',
+      url: 'http://svc/standalone/dialog',
+      dialog: { title: 'T', elements: [{ name: 'a', display_name: 'A', type: 'text' }] },
+    });
   });
 
   it('when setup has not run, then a clear NotInstalledError', async () => {

@@ -6,7 +6,14 @@ import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
-const PROVIDER = { display_name: 'Test <OIDC>', preset: 'oidc' as const, issuer: 'http://127.0.0.1:9', client_id: 'c', auth: 'client_secret_post' as const, scopes: ['openid'] };
+const PROVIDER = {
+  display_name: 'Test <OIDC>',
+  preset: 'oidc' as const,
+  issuer: 'http://127.0.0.1:9',
+  client_id: 'c',
+  auth: 'client_secret_post' as const,
+  scopes: ['openid'],
+};
 
 describe('standalone POST /command', () => {
   let world: StandaloneWorld;
@@ -122,7 +129,12 @@ describe('standalone subcommand table', () => {
     const world = await startStandaloneWorld();
     try {
       const tables = createStandaloneTables();
-      registerSubcommand(tables.subcommands, 'status', { help: '`/oauth2 status`', handler: async () => { throw new Error('db exploded at /secret/path'); } });
+      registerSubcommand(tables.subcommands, 'status', {
+        help: '`/oauth2 status`',
+        handler: async () => {
+          throw new Error('db exploded at /secret/path');
+        },
+      });
       const { createStandaloneRouter } = await import('../../../src/hosts/standalone/http/router.js');
       const express = (await import('express')).default;
       const app = express();
@@ -131,7 +143,14 @@ describe('standalone subcommand table', () => {
       await new Promise((r) => server.once('listening', r));
       const port = (server.address() as { port: number }).port;
       const user = world.mm.addUser('carol');
-      const form = new URLSearchParams({ token: world.commandToken, team_id: world.teamId, channel_id: mmId(), user_id: user.id, command: '/oauth2', text: 'status' });
+      const form = new URLSearchParams({
+        token: world.commandToken,
+        team_id: world.teamId,
+        channel_id: mmId(),
+        user_id: user.id,
+        command: '/oauth2',
+        text: 'status',
+      });
       const response = await fetch(`http://127.0.0.1:${port}/standalone/command`, { method: 'POST', body: form });
       server.close();
       assert.equal(response.status, 200);

@@ -46,11 +46,18 @@ describe('config: standalone hosts and storage', () => {
   });
 
   it('when APP_DB_POOL_MAX is out of 1-100 or not a number, then a ConfigError names it', () => {
-    for (const value of ['0', '101', 'ten', '-3']) assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_POOL_MAX: value }).variable, 'APP_DB_POOL_MAX');
+    for (const value of ['0', '101', 'ten', '-3'])
+      assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_POOL_MAX: value }).variable, 'APP_DB_POOL_MAX');
   });
 
   it('when DATABASE_URL is malformed or not PostgreSQL, then the error names it and never shows the password', () => {
-    const cases = ['mysql://root:hunter2secret@db/x', 'postgres://root:hunter2secret@/x', 'postgres://root:hunter2secret@db', 'postgres://root:hunter2secret@db:99999999/x', 'not a url hunter2secret'];
+    const cases = [
+      'mysql://root:hunter2secret@db/x',
+      'postgres://root:hunter2secret@/x',
+      'postgres://root:hunter2secret@db',
+      'postgres://root:hunter2secret@db:99999999/x',
+      'not a url hunter2secret',
+    ];
     for (const value of cases) {
       const error = refusal({ DATABASE_URL: value });
       assert.equal(error.variable, 'DATABASE_URL', value);

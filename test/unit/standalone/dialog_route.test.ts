@@ -7,7 +7,14 @@ import { createStandaloneRouter, createStandaloneTables } from '../../../src/hos
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
-const PROVIDER = { display_name: 'Test OIDC', preset: 'oidc' as const, issuer: 'http://127.0.0.1:9', client_id: 'c', auth: 'client_secret_post' as const, scopes: ['openid'] };
+const PROVIDER = {
+  display_name: 'Test OIDC',
+  preset: 'oidc' as const,
+  issuer: 'http://127.0.0.1:9',
+  client_id: 'c',
+  auth: 'client_secret_post' as const,
+  scopes: ['openid'],
+};
 
 describe('standalone POST /dialog', () => {
   let world: StandaloneWorld;
@@ -15,8 +22,15 @@ describe('standalone POST /dialog', () => {
   let bob: FakeUser;
   let state: string;
   const submission = (overrides: Record<string, unknown> = {}) => ({
-    type: 'dialog_submission', callback_id: 'connect.choose', state, user_id: alice.id, channel_id: '', team_id: world.teamId,
-    submission: { provider: 'two' }, cancelled: false, ...overrides,
+    type: 'dialog_submission',
+    callback_id: 'connect.choose',
+    state,
+    user_id: alice.id,
+    channel_id: '',
+    team_id: world.teamId,
+    submission: { provider: 'two' },
+    cancelled: false,
+    ...overrides,
   });
 
   before(async () => {
@@ -49,7 +63,11 @@ describe('standalone POST /dialog', () => {
     ['a forged state', () => submission({ state: 'v1.eyJ4Ijp9.AAAA' }), /not one the service opened/],
     ['a state with a changed MAC', () => submission({ state: state.slice(0, -2) + 'xx' }), /not one the service opened/],
     ['another user', () => submission({ user_id: bob.id }), /opened for another user/],
-    ['another purpose than its state', () => submission({ state: signDialogState(world.deps.dialogKey, { user_id: alice.id, purpose: 'other', target: '' }, Date.now()) }), /does not match its action/],
+    [
+      'another purpose than its state',
+      () => submission({ state: signDialogState(world.deps.dialogKey, { user_id: alice.id, purpose: 'other', target: '' }, Date.now()) }),
+      /does not match its action/,
+    ],
     ['an unknown callback_id', () => submission({ callback_id: 'provider.nuke' }), /not one the service opened/],
     ['a malformed body', () => ({ callback_id: 'connect.choose', state }), /malformed/],
   ];
@@ -74,7 +92,9 @@ describe('standalone POST /dialog', () => {
 
   it('when no provider is chosen or it is gone, then a field error keeps the dialog open', async () => {
     assert.deepEqual(await world.submitDialog(submission({ submission: {} })), { errors: { provider: 'Choose a provider.' } });
-    assert.deepEqual(await world.submitDialog(submission({ submission: { provider: 'gone' } })), { errors: { provider: 'This provider is not registered (any more).' } });
+    assert.deepEqual(await world.submitDialog(submission({ submission: { provider: 'gone' } })), {
+      errors: { provider: 'This provider is not registered (any more).' },
+    });
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
@@ -95,7 +115,13 @@ describe('standalone POST /dialog', () => {
   it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission', async () => {
     const tables = createStandaloneTables();
     let ran = 0;
-    tables.dialogs.set('provider.remove', { admin: true, handle: async () => { ran += 1; return {}; } });
+    tables.dialogs.set('provider.remove', {
+      admin: true,
+      handle: async () => {
+        ran += 1;
+        return {};
+      },
+    });
     const app = express().use('/standalone', createStandaloneRouter(world.deps, tables));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -103,7 +129,10 @@ describe('standalone POST /dialog', () => {
       const submit = async (user: FakeUser) => {
         const adminState = signDialogState(world.deps.dialogKey, { user_id: user.id, purpose: 'provider.remove', target: 'one' }, Date.now());
         const body = { callback_id: 'provider.remove', state: adminState, user_id: user.id, submission: {} };
-        const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/standalone/dialog`, { method: 'POST', body: JSON.stringify(body) });
+        const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/standalone/dialog`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+        });
         return (await response.json()) as Record<string, unknown>;
       };
       assert.deepEqual(await submit(alice), { error: 'Only system admins can do this.' });

@@ -23,7 +23,13 @@ describe('dialog state HMAC', () => {
     assert.equal(check.ok && check.state.target, 'github');
   });
 
-  for (const [index, name, value] of [[0, 'user', 'v'.repeat(26)], [1, 'purpose', 'provider.remove'], [2, 'target', 'gitlab'], [3, 'expiry', NOW + 10 ** 9], [4, 'nonce', 'other']] as const) {
+  for (const [index, name, value] of [
+    [0, 'user', 'v'.repeat(26)],
+    [1, 'purpose', 'provider.remove'],
+    [2, 'target', 'gitlab'],
+    [3, 'expiry', NOW + 10 ** 9],
+    [4, 'nonce', 'other'],
+  ] as const) {
     it(`when the ${name} is changed, then the signature no longer verifies`, () => {
       const check = verifyDialogState(key, tamper(signDialogState(key, input, NOW), index, value), expected, NOW);
       assert.deepEqual(check, { ok: false, reason: 'This dialog is not one the service opened.' });

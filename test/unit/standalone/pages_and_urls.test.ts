@@ -48,7 +48,18 @@ describe('respondLater', () => {
     it(`when the response_url is ${url}, then it is refused and nothing is sent`, async () => {
       assert.equal(isTrustedResponseUrl(mm, url), false);
       let calls = 0;
-      const sent = await respondLater({ fetch: (async () => { calls++; return new Response('ok'); }) as typeof fetch, logger: createMemoryLogger(), settings: { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 1000 } }, url, { text: 'hi' });
+      const sent = await respondLater(
+        {
+          fetch: (async () => {
+            calls++;
+            return new Response('ok');
+          }) as typeof fetch,
+          logger: createMemoryLogger(),
+          settings: { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 1000 },
+        },
+        url,
+        { text: 'hi' },
+      );
       assert.equal(sent, false);
       assert.equal(calls, 0);
     });
@@ -56,11 +67,15 @@ describe('respondLater', () => {
 
   it('when the URL is trusted, then the answer is posted as JSON, and a slow Mattermost is cut off', async () => {
     const seen: Array<{ url: string; body: string }> = [];
-    const ok = (async (url: string, init: RequestInit) => { seen.push({ url, body: String(init.body) }); return new Response('ok'); }) as unknown as typeof fetch;
+    const ok = (async (url: string, init: RequestInit) => {
+      seen.push({ url, body: String(init.body) });
+      return new Response('ok');
+    }) as unknown as typeof fetch;
     const settings = { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 50 };
     assert.equal(await respondLater({ fetch: ok, logger: createMemoryLogger(), settings }, hook, { response_type: 'ephemeral', text: 'done' }), true);
     assert.deepEqual(JSON.parse(seen[0]?.body ?? ''), { response_type: 'ephemeral', text: 'done' });
-    const slow = ((_url: string, init: RequestInit) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as unknown as typeof fetch;
+    const slow = ((_url: string, init: RequestInit) =>
+      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as unknown as typeof fetch;
     const started = Date.now();
     assert.equal(await respondLater({ fetch: slow, logger: createMemoryLogger(), settings }, hook, { text: 'late' }), false);
     assert.ok(Date.now() - started < 2000);
@@ -71,6 +86,10 @@ describe('standaloneSettings', () => {
   it('when APP_MATTERMOST_URL is missing, then a clear error names it; otherwise trailing slashes are dropped', async () => {
     const { standaloneSettings } = await import('../../../src/hosts/standalone/deps.js');
     assert.throws(() => standaloneSettings({ rootUrl: 'http://svc', mattermostUrl: undefined, httpTimeoutMs: 1 }), /APP_MATTERMOST_URL/);
-    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5 }), { rootUrl: 'http://svc', mattermostUrl: 'https://mm', httpTimeoutMs: 5 });
+    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5 }), {
+      rootUrl: 'http://svc',
+      mattermostUrl: 'https://mm',
+      httpTimeoutMs: 5,
+    });
   });
 });

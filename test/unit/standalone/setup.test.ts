@@ -5,7 +5,9 @@ import { BOT_USERNAME } from '../../../src/hosts/standalone/setup/names.js';
 import { ROOT, secretsOf, setupWorld, type SetupWorld } from './setup_helpers.js';
 
 let w: SetupWorld;
-beforeEach(async () => { w = await setupWorld(); });
+beforeEach(async () => {
+  w = await setupWorld();
+});
 afterEach(() => w.close());
 
 const bot = () => [...w.mm.state.users.values()].find((u) => u.username === BOT_USERNAME);
@@ -34,8 +36,13 @@ describe('npm run setup (fake Mattermost)', () => {
       assert.equal(command.url, `${ROOT}/standalone/command`);
       assert.equal(command.method, 'P');
       assert.equal(command.auto_complete, true);
-      assert.equal(command.creator_id, b.id, 'commands are the bot\'s, so team sync can manage them');
-      assert.deepEqual(await w.store.commandForTeam(team), { team_id: team, command_id: command.id, token_hash: hashCommandToken(command.token), updated_at: w.store.commands.get(team)!.updated_at });
+      assert.equal(command.creator_id, b.id, "commands are the bot's, so team sync can manage them");
+      assert.deepEqual(await w.store.commandForTeam(team), {
+        team_id: team,
+        command_id: command.id,
+        token_hash: hashCommandToken(command.token),
+        updated_at: w.store.commands.get(team)!.updated_at,
+      });
     }
     assertNoSecret(report.format());
   });
@@ -51,7 +58,7 @@ describe('npm run setup (fake Mattermost)', () => {
     assert.equal(JSON.stringify({ i: w.store.installation, c: [...w.store.commands] }), before);
   });
 
-  it('when the admin token is not a system admin\'s, then it says so and creates nothing', async () => {
+  it("when the admin token is not a system admin's, then it says so and creates nothing", async () => {
     const person = w.mm.state.addUser('someone');
     w.adminToken = w.mm.state.tokenFor(person.id);
     const report = await w.run();
@@ -94,13 +101,22 @@ describe('npm run setup (fake Mattermost)', () => {
 
   it('when the installation record is lost entirely, then setup finds the app by name and callback and adopts the commands', async () => {
     await w.run();
-    const commandIds = w.mm.state.liveCommands().map((c) => c.id).sort();
+    const commandIds = w.mm.state
+      .liveCommands()
+      .map((c) => c.id)
+      .sort();
     const oldTokens = [...w.mm.state.tokens.values()].filter((t) => t.user_id === bot()!.id).map((t) => t.id);
     w.store.installation = undefined;
     w.store.commands.clear();
     await w.run();
     assert.equal(w.mm.state.oauthApps.size, 1);
-    assert.deepEqual(w.mm.state.liveCommands().map((c) => c.id).sort(), commandIds);
+    assert.deepEqual(
+      w.mm.state
+        .liveCommands()
+        .map((c) => c.id)
+        .sort(),
+      commandIds,
+    );
     assert.equal(w.store.commands.size, 2);
     const live = [...w.mm.state.tokens.values()].filter((t) => t.user_id === bot()!.id);
     assert.equal(live.length, 1, 'the lost token was revoked');
@@ -119,7 +135,15 @@ describe('npm run setup (fake Mattermost)', () => {
 
   it('when a team already has an /oauth2 made by someone else, then setup reports it and leaves it alone', async () => {
     const admin = [...w.mm.state.users.values()].find((u) => u.username === 'admin')!;
-    w.mm.state.commands.set('x'.repeat(26), { id: 'x'.repeat(26), token: 'other-token', team_id: w.teams[0]!, trigger: 'oauth2', creator_id: admin.id, delete_at: 0, url: 'https://elsewhere.test' });
+    w.mm.state.commands.set('x'.repeat(26), {
+      id: 'x'.repeat(26),
+      token: 'other-token',
+      team_id: w.teams[0]!,
+      trigger: 'oauth2',
+      creator_id: admin.id,
+      delete_at: 0,
+      url: 'https://elsewhere.test',
+    });
     const report = await w.run();
     assert.match(report.problems[0]!.what, /team "red" already has a \/oauth2 command not made by setup/);
     assert.equal(w.mm.state.commands.get('x'.repeat(26))!.url, 'https://elsewhere.test');

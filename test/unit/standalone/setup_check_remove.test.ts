@@ -5,13 +5,22 @@ import { runSetupCli } from '../../../src/hosts/standalone/setup/setup_cli.js';
 import { secretsOf, setupWorld, ROOT, type SetupWorld } from './setup_helpers.js';
 
 let w: SetupWorld;
-beforeEach(async () => { w = await setupWorld(); });
+beforeEach(async () => {
+  w = await setupWorld();
+});
 afterEach(() => w.close());
 
 async function cli(args: string[], env: Record<string, string> = {}, askToken = async (): Promise<string | undefined> => undefined) {
   const out: string[] = [];
   const code = await runSetupCli(args, {
-    env: { APP_MATTERMOST_URL: w.mm.url, APP_ROOT_URL: ROOT, APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_JWT_SECRET: 'x', MM_ADMIN_TOKEN: w.adminToken, ...env },
+    env: {
+      APP_MATTERMOST_URL: w.mm.url,
+      APP_ROOT_URL: ROOT,
+      APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      APP_JWT_SECRET: 'x',
+      MM_ADMIN_TOKEN: w.adminToken,
+      ...env,
+    },
     openStore: async () => ({ store: w.store, close: async () => undefined }),
     askToken,
     print: (t) => out.push(t),

@@ -22,7 +22,10 @@ export async function setupWorld(): Promise<SetupWorld> {
   const teams = [mm.state.addTeam('red'), mm.state.addTeam('blue')];
   const store = new MemoryInstallationStore();
   const world: SetupWorld = {
-    mm, store, adminToken, teams,
+    mm,
+    store,
+    adminToken,
+    teams,
     run: (mode = 'apply', rootUrl = ROOT) => runSetup({ adminToken: world.adminToken, mattermostUrl: mm.url, rootUrl, store, mode }),
     close: () => mm.close(),
   };

@@ -35,7 +35,12 @@ describe('team sync with the bot token (fake Mattermost)', () => {
     assert.deepEqual(report.done, ['recreated the deleted /oauth2 in team "red"']);
     const [fresh] = w.mm.state.liveCommands(w.teams[0]);
     assert.notEqual(fresh!.id, old!.id);
-    assert.deepEqual(await w.store.commandForTeam(w.teams[0]!), { team_id: w.teams[0], command_id: fresh!.id, token_hash: hashCommandToken(fresh!.token), updated_at: w.store.commands.get(w.teams[0]!)!.updated_at });
+    assert.deepEqual(await w.store.commandForTeam(w.teams[0]!), {
+      team_id: w.teams[0],
+      command_id: fresh!.id,
+      token_hash: hashCommandToken(fresh!.token),
+      updated_at: w.store.commands.get(w.teams[0]!)!.updated_at,
+    });
   });
 
   it('when an admin regenerated the token, then sync stores the new hash (the old token stops matching)', async () => {
@@ -48,7 +53,10 @@ describe('team sync with the bot token (fake Mattermost)', () => {
   it('when a team is archived, then its record is forgotten', async () => {
     w.mm.state.teams.get(w.teams[1]!)!.delete_at = Date.now();
     await syncAsBot();
-    assert.deepEqual((await w.store.listCommands()).map((c) => c.team_id), [w.teams[0]]);
+    assert.deepEqual(
+      (await w.store.listCommands()).map((c) => c.team_id),
+      [w.teams[0]],
+    );
   });
 
   it('when nothing changed, then sync makes no write', async () => {
@@ -61,7 +69,10 @@ describe('team sync with the bot token (fake Mattermost)', () => {
   it('when the loop starts, then it syncs at once and logs what it did without secrets; a failing run is logged and retried', async () => {
     const green = w.mm.state.addTeam('green');
     const lines: string[] = [];
-    const logger = { info: (m: string, f?: object) => lines.push(m + JSON.stringify(f ?? {})), warn: (m: string, f?: object) => lines.push(m + JSON.stringify(f ?? {})) };
+    const logger = {
+      info: (m: string, f?: object) => lines.push(m + JSON.stringify(f ?? {})),
+      warn: (m: string, f?: object) => lines.push(m + JSON.stringify(f ?? {})),
+    };
     const loop = startTeamSync({ store: w.store, mattermostUrl: w.mm.url, rootUrl: ROOT, intervalMs: 60_000, logger });
     try {
       await loop.runNow();

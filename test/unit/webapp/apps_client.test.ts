@@ -44,7 +44,11 @@ describe('callApp', () => {
     assert.equal(call?.url, `${SITE_URL}/plugins/com.mattermost.apps/api/v1/call`);
     assert.equal(call?.init.credentials, 'include');
     assert.deepEqual(call?.body, {
-      path: '/x', expand: { acting_user: 'summary' }, state: { s: 1 }, values: { a: 'b' }, selected_field: 'a',
+      path: '/x',
+      expand: { acting_user: 'summary' },
+      state: { s: 1 },
+      values: { a: 'b' },
+      selected_field: 'a',
       context: { app_id: 'oauth2-connect', location: '/channel_header', channel_id: 'c1', team_id: 't1', user_agent: 'webapp' },
     });
   });

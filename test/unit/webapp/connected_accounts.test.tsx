@@ -88,9 +88,16 @@ describe('ConnectedAccounts panel', () => {
   });
 
   test('when Connect is clicked, then a window opens at once and is sent to the connect URL', async () => {
-    const endpoint = fakeCallEndpoint((body) => body.path === '/connect'
-      ? { json: { type: 'ok', data: { connect_url: `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`, provider: 'gitlab' } } }
-      : { json: { type: 'ok', data: panelData() } });
+    const endpoint = fakeCallEndpoint((body) =>
+      body.path === '/connect'
+        ? {
+            json: {
+              type: 'ok',
+              data: { connect_url: `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`, provider: 'gitlab' },
+            },
+          }
+        : { json: { type: 'ok', data: panelData() } },
+    );
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
     assert.equal(opened.length, 1, 'the window opens inside the click, before the call returns');
@@ -100,7 +107,10 @@ describe('ConnectedAccounts panel', () => {
     const connect = endpoint.calls.find((c) => c.body.path === '/connect')!;
     assert.deepEqual(connect.body.values, { provider: { label: 'GitLab', value: 'gitlab' } });
     assert.deepEqual(connect.body.expand, {
-      acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all',
+      acting_user: 'summary',
+      acting_user_access_token: 'all',
+      oauth2_app: 'all',
+      oauth2_user: 'all',
     });
     await screen.findByText('Finish signing in to GitLab in the new window.');
 
@@ -110,9 +120,9 @@ describe('ConnectedAccounts panel', () => {
   });
 
   test('when the connect call fails, then the window closes and the error shows', async () => {
-    fakeCallEndpoint((body) => body.path === '/connect'
-      ? { json: { type: 'error', text: 'GitLab is not configured.' } }
-      : { json: { type: 'ok', data: panelData() } });
+    fakeCallEndpoint((body) =>
+      body.path === '/connect' ? { json: { type: 'error', text: 'GitLab is not configured.' } } : { json: { type: 'ok', data: panelData() } },
+    );
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
     assert.ok((await screen.findByRole('alert')).textContent?.includes('GitLab is not configured.'));
@@ -121,9 +131,16 @@ describe('ConnectedAccounts panel', () => {
 
   test('when the browser blocks the window, then it offers the sign-in link', async () => {
     popup = null;
-    fakeCallEndpoint((body) => body.path === '/connect'
-      ? { json: { type: 'ok', data: { connect_url: `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`, provider: 'gitlab' } } }
-      : { json: { type: 'ok', data: panelData() } });
+    fakeCallEndpoint((body) =>
+      body.path === '/connect'
+        ? {
+            json: {
+              type: 'ok',
+              data: { connect_url: `${SITE_URL}/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/connect`, provider: 'gitlab' },
+            },
+          }
+        : { json: { type: 'ok', data: panelData() } },
+    );
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
     const link = await screen.findByRole('link', { name: 'Open the sign-in page' });

@@ -15,8 +15,7 @@ import type { CallRequest } from '../../../webapp/wire_types.js';
 
 export const SITE_URL = 'https://mm.example.com';
 
-const thunk: Middleware = (api) => (next) => (action) =>
-  typeof action === 'function' ? action(api.dispatch, api.getState) : next(action);
+const thunk: Middleware = (api) => (next) => (action) => (typeof action === 'function' ? action(api.dispatch, api.getState) : next(action));
 
 export function makeStore(): Store<HostState> & { dispatch: AppDispatch } {
   const entities = {
@@ -61,13 +60,23 @@ export function panelData(overrides: Partial<PanelData> = {}): PanelData {
     is_admin: false,
     providers: [
       {
-        id: 'github', display_name: 'GitHub', preset: 'github', connected: true,
-        account_label: 'octocat', connected_at: now - 48 * HOUR, expires_at: now + 2 * HOUR,
+        id: 'github',
+        display_name: 'GitHub',
+        preset: 'github',
+        connected: true,
+        account_label: 'octocat',
+        connected_at: now - 48 * HOUR,
+        expires_at: now + 2 * HOUR,
       },
       { id: 'gitlab', display_name: 'GitLab', preset: 'gitlab', connected: false },
       {
-        id: 'google', display_name: 'Google', preset: 'google', connected: true, account_label: 'jane@example.com',
-        broken: true, broken_reason: 'the refresh token was revoked',
+        id: 'google',
+        display_name: 'Google',
+        preset: 'google',
+        connected: true,
+        account_label: 'jane@example.com',
+        broken: true,
+        broken_reason: 'the refresh token was revoked',
       },
     ],
     ...overrides,

@@ -16,20 +16,24 @@ const TOGGLE = { type: 'TOGGLE_RHS_PLUGIN', id: 'rhs1' };
 
 function fakeRegistry(modern: boolean) {
   const calls: Record<string, unknown[][]> = {};
-  const record = (name: string) => (...args: unknown[]) => {
-    (calls[name] ??= []).push(args);
-    return name === 'registerRightHandSidebarComponent' ? { id: 'rhs1', toggleRHSPlugin: TOGGLE } : 'id';
-  };
+  const record =
+    (name: string) =>
+    (...args: unknown[]) => {
+      (calls[name] ??= []).push(args);
+      return name === 'registerRightHandSidebarComponent' ? { id: 'rhs1', toggleRHSPlugin: TOGGLE } : 'id';
+    };
   const registry = {
     registerReducer: record('registerReducer'),
     registerWebSocketEventHandler: record('registerWebSocketEventHandler'),
     registerRightHandSidebarComponent: record('registerRightHandSidebarComponent'),
     registerChannelHeaderButtonAction: record('registerChannelHeaderButtonAction'),
-    ...(modern ? {
-      registerAppBarComponent: record('registerAppBarComponent'),
-      registerUserSettings: record('registerUserSettings'),
-      registerReconnectHandler: record('registerReconnectHandler'),
-    } : {}),
+    ...(modern
+      ? {
+          registerAppBarComponent: record('registerAppBarComponent'),
+          registerUserSettings: record('registerUserSettings'),
+          registerReconnectHandler: record('registerReconnectHandler'),
+        }
+      : {}),
   } as unknown as PluginRegistry;
   return { registry, calls };
 }
@@ -53,7 +57,10 @@ describe('Plugin.initialize', () => {
     assert.equal(calls.registerChannelHeaderButtonAction, undefined);
     const settings = calls.registerUserSettings![0]![0] as UserSettingsRegistration;
     assert.equal(settings.id, PLUGIN_ID);
-    assert.deepEqual(settings.sections.map((s) => [s.title, s.component as ComponentType]), [['Connected accounts', ConnectedAccounts]]);
+    assert.deepEqual(
+      settings.sections.map((s) => [s.title, s.component as ComponentType]),
+      [['Connected accounts', ConnectedAccounts]],
+    );
   });
 
   test('when the host lacks the App Bar and user settings, then a channel header button opens the panel', () => {

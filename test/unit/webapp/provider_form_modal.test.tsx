@@ -17,8 +17,18 @@ function addForm(preset?: string): AppForm {
     submit: SUBMIT,
     source: SOURCE,
     fields: [
-      { name: 'preset', type: 'static_select', modal_label: 'Preset', is_required: true, refresh: true, value: presetOption ?? null,
-        options: [{ label: 'GitHub', value: 'github' }, { label: 'Generic OIDC', value: 'oidc' }] },
+      {
+        name: 'preset',
+        type: 'static_select',
+        modal_label: 'Preset',
+        is_required: true,
+        refresh: true,
+        value: presetOption ?? null,
+        options: [
+          { label: 'GitHub', value: 'github' },
+          { label: 'Generic OIDC', value: 'oidc' },
+        ],
+      },
       { name: 'help', type: 'markdown', description: 'Use the **redirect URI** shown below.' },
       { name: 'client_id', type: 'text', modal_label: 'Client ID', is_required: true },
       { name: 'client_secret', type: 'text', subtype: 'password', modal_label: 'Client secret', is_required: true },
@@ -80,7 +90,10 @@ describe('Add a provider modal', () => {
     await openForm();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     assert.equal((await screen.findAllByText('This field is required.')).length, 3);
-    assert.equal(endpoint.calls.some((c) => c.body.path === '/provider/add'), false);
+    assert.equal(
+      endpoint.calls.some((c) => c.body.path === '/provider/add'),
+      false,
+    );
   });
 
   test('when submitted, then values go to form.submit; field errors show; success closes and reloads', async () => {
@@ -99,7 +112,10 @@ describe('Add a provider modal', () => {
     const submit = endpoint.calls.find((c) => c.body.path === '/provider/add')!;
     assert.deepEqual(submit.body.expand, SUBMIT.expand);
     assert.deepEqual(submit.body.values, {
-      preset: { label: 'GitHub', value: 'github' }, client_id: 'cid', client_secret: 's3cret', pkce: true,
+      preset: { label: 'GitHub', value: 'github' },
+      client_id: 'cid',
+      client_secret: 's3cret',
+      pkce: true,
     });
 
     const panelLoads = endpoint.paths().filter((p) => p === '/panel').length;

@@ -44,7 +44,7 @@ function expectPresetValues(name: string) {
 }
 
 describe('Add a provider modal, switching the provider type', () => {
-  test('when the admin switches github -> oidc -> mattermost, then each field shows the new type\'s value', async () => {
+  test("when the admin switches github -> oidc -> mattermost, then each field shows the new type's value", async () => {
     const endpoint = appEndpoint();
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Add a provider' }));
@@ -71,6 +71,9 @@ describe('Add a provider modal, switching the provider type', () => {
     const refreshes = endpoint.calls.filter((c) => c.body.path === CallPath.providerAddForm && c.body.selected_field === 'preset');
     assert.equal(refreshes.length, 3);
     // Each refresh names the type the form showed, so the App can tell a real switch.
-    assert.deepEqual(refreshes.map((c) => (c.body.state as { preset?: string }).preset), [listPresets()[0]!.name, 'github', 'oidc']);
+    assert.deepEqual(
+      refreshes.map((c) => (c.body.state as { preset?: string }).preset),
+      [listPresets()[0]!.name, 'github', 'oidc'],
+    );
   });
 });

@@ -5,9 +5,7 @@ import { loadPanel } from '../../../webapp/actions.js';
 import { ActionTypes } from '../../../webapp/action_types.js';
 import { STATE_KEY } from '../../../webapp/manifest.js';
 import { initialPanelState, panelReducer, type PanelState } from '../../../webapp/reducer.js';
-import {
-  getCallOrigin, getPanelState, type HostState,
-} from '../../../webapp/selectors.js';
+import { getCallOrigin, getPanelState, type HostState } from '../../../webapp/selectors.js';
 import { fakeCallEndpoint, makeStore, panelData } from './helpers.js';
 
 const data = { providers: [{ id: 'github', display_name: 'GitHub', preset: 'github', connected: false }], is_admin: true };

@@ -31,9 +31,8 @@ beforeEach(() => {
   }) as typeof window.open;
 });
 
-const answerConnect = (answer: unknown) => fakeCallEndpoint((body) => body.path === '/connect'
-  ? { json: answer }
-  : { json: { type: 'ok', data: panelData({ is_admin: true }) } });
+const answerConnect = (answer: unknown) =>
+  fakeCallEndpoint((body) => (body.path === '/connect' ? { json: answer } : { json: { type: 'ok', data: panelData({ is_admin: true }) } }));
 
 describe('URLs from App answers', () => {
   for (const url of HOSTILE) {
@@ -57,7 +56,7 @@ describe('URLs from App answers', () => {
     assert.equal(screen.queryByRole('link'), null);
   });
 
-  test('when the connect URL is the plugin\'s on this site (with a query), then the window goes there', async () => {
+  test("when the connect URL is the plugin's on this site (with a query), then the window goes there", async () => {
     answerConnect({ type: 'ok', data: { connect_url: `${CONNECT_URL}?provider=gitlab`, provider: 'gitlab' } });
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
@@ -77,7 +76,12 @@ describe('URLs from App answers', () => {
     fakeCallEndpoint((body) => {
       if (body.path === '/panel') return { json: { type: 'ok', data: panelData({ is_admin: true }) } };
       if (body.path === '/provider/add/form') {
-        return { json: { type: 'form', form: { title: 'Add', submit: { path: '/provider/add' }, fields: [{ name: 'client_id', type: 'text', modal_label: 'Client ID' }] } } };
+        return {
+          json: {
+            type: 'form',
+            form: { title: 'Add', submit: { path: '/provider/add' }, fields: [{ name: 'client_id', type: 'text', modal_label: 'Client ID' }] },
+          },
+        };
       }
       return { json: { type: 'navigate', navigate_to_url: 'javascript:alert(document.domain)' } };
     });

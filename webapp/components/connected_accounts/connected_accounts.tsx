@@ -5,9 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
-import {
-  connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch,
-} from '../../actions.js';
+import { connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch } from '../../actions.js';
 import { openBlankPopup } from '../../popup.js';
 import { getPanelState, type HostState } from '../../selectors.js';
 import { CLASS, PANEL_CSS } from '../../styles.js';
@@ -50,16 +48,22 @@ export function ConnectedAccounts() {
     <section className={`${CLASS}-panel`} aria-labelledby={`${CLASS}-title`} aria-busy={panel.status === 'loading'}>
       <style>{PANEL_CSS}</style>
       {/* The sidebar and the settings section show this title already; screen readers still need it. */}
-      <h2 id={`${CLASS}-title`} className={`${CLASS}-sr-only`}>Connected accounts</h2>
+      <h2 id={`${CLASS}-title`} className={`${CLASS}-sr-only`}>
+        Connected accounts
+      </h2>
       {panel.notice && <NoticeBar notice={panel.notice} onDismiss={() => dispatch(dismissNotice())} />}
       {panel.status === 'error' && (
         <div className={`${CLASS}-notice ${CLASS}-notice-error`} role="alert">
           <p>{panel.error}</p>
-          <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={reload}>Try again</button>
+          <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={reload}>
+            Try again
+          </button>
         </div>
       )}
       {!panel.data && panel.status !== 'error' && (
-        <p className={`${CLASS}-muted`} role="status">Loading your connected accounts…</p>
+        <p className={`${CLASS}-muted`} role="status">
+          Loading your connected accounts…
+        </p>
       )}
       {panel.data && providers.length === 0 && <p className={`${CLASS}-muted`}>{EMPTY_TEXT}</p>}
       {providers.length > 0 && (

@@ -15,7 +15,9 @@ export function NoticeBar({ notice, onDismiss }: { notice: Notice; onDismiss: ()
         {link && (
           <>
             {' '}
-            <a href={link} target="_blank" rel="noopener noreferrer">Open the sign-in page</a>
+            <a href={link} target="_blank" rel="noopener noreferrer">
+              Open the sign-in page
+            </a>
           </>
         )}
       </p>

@@ -24,7 +24,10 @@ export function FormField({ field, value, error, disabled, onChange }: FormField
   const id = `${CLASS}-field-${field.name}`;
   const describedBy = [field.description && `${id}-help`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   const common = {
-    id, disabled: disabled || field.readonly === true, 'aria-invalid': !!error, 'aria-describedby': describedBy,
+    id,
+    disabled: disabled || field.readonly === true,
+    'aria-invalid': !!error,
+    'aria-describedby': describedBy,
     required: field.is_required === true,
   };
   let control;
@@ -35,16 +38,29 @@ export function FormField({ field, value, error, disabled, onChange }: FormField
     control = (
       <select {...common} value={selected} onChange={(e) => onChange(field.options?.find((o) => o.value === e.target.value) ?? null)}>
         <option value="">{field.hint || 'Choose…'}</option>
-        {(field.options ?? []).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {(field.options ?? []).map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     );
   } else {
-    const text = typeof value === 'string' ? value : (value as SelectOption | null)?.value ?? '';
+    const text = typeof value === 'string' ? value : ((value as SelectOption | null)?.value ?? '');
     const set = (next: string) => onChange(field.type === 'text' ? next : next ? { label: next, value: next } : null);
-    control = field.subtype === 'textarea'
-      ? <textarea {...common} rows={4} value={text} placeholder={field.hint} onChange={(e) => set(e.target.value)} />
-      : <input {...common} type={INPUT_TYPES[field.subtype ?? ''] ?? 'text'} value={text} placeholder={field.hint}
-          autoComplete={field.subtype === 'password' ? 'new-password' : 'off'} onChange={(e) => set(e.target.value)} />;
+    control =
+      field.subtype === 'textarea' ? (
+        <textarea {...common} rows={4} value={text} placeholder={field.hint} onChange={(e) => set(e.target.value)} />
+      ) : (
+        <input
+          {...common}
+          type={INPUT_TYPES[field.subtype ?? ''] ?? 'text'}
+          value={text}
+          placeholder={field.hint}
+          autoComplete={field.subtype === 'password' ? 'new-password' : 'off'}
+          onChange={(e) => set(e.target.value)}
+        />
+      );
   }
   return (
     <div className={`${CLASS}-field`}>
@@ -53,8 +69,16 @@ export function FormField({ field, value, error, disabled, onChange }: FormField
         {field.is_required && <span aria-hidden="true"> *</span>}
       </label>
       {control}
-      {field.description && <span id={`${id}-help`} className={`${CLASS}-help`}>{field.description}</span>}
-      {error && <span id={`${id}-error`} className={`${CLASS}-field-error`}>{error}</span>}
+      {field.description && (
+        <span id={`${id}-help`} className={`${CLASS}-help`}>
+          {field.description}
+        </span>
+      )}
+      {error && (
+        <span id={`${id}-error`} className={`${CLASS}-field-error`}>
+          {error}
+        </span>
+      )}
     </div>
   );
 }

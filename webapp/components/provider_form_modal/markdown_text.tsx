@@ -23,5 +23,9 @@ function hostRendering(text: string): ReactNode | undefined {
 export function MarkdownText({ text, className }: { text: string; className?: string }) {
   const rendered = hostRendering(text);
   if (rendered !== undefined) return <div className={className}>{rendered}</div>;
-  return <div className={className} style={{ whiteSpace: 'pre-wrap' }}>{text}</div>;
+  return (
+    <div className={className} style={{ whiteSpace: 'pre-wrap' }}>
+      {text}
+    </div>
+  );
 }

@@ -44,20 +44,27 @@ export function ProviderFormModal({ onClose }: { onClose: (notice?: Notice) => v
             void submit();
           }}
         >
-          {form && visibleFields(form).map((field) => (
-            <FormField
-              key={field.name}
-              field={field}
-              value={state.values[field.name]}
-              error={state.fieldErrors[field.name] || undefined}
-              disabled={state.busy}
-              onChange={(value) => setValue(field.name, value)}
-            />
-          ))}
+          {form &&
+            visibleFields(form).map((field) => (
+              <FormField
+                key={field.name}
+                field={field}
+                value={state.values[field.name]}
+                error={state.fieldErrors[field.name] || undefined}
+                disabled={state.busy}
+                onChange={(value) => setValue(field.name, value)}
+              />
+            ))}
           {form?.footer && <MarkdownText className={`${CLASS}-help`} text={form.footer} />}
-          {state.formError && <p className={`${CLASS}-field-error`} role="alert">{state.formError}</p>}
+          {state.formError && (
+            <p className={`${CLASS}-field-error`} role="alert">
+              {state.formError}
+            </p>
+          )}
           <div className={`${CLASS}-modal-buttons`}>
-            <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={() => onClose()}>Cancel</button>
+            <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={() => onClose()}>
+              Cancel
+            </button>
             {form?.submit && (
               <button type="submit" className={`${CLASS}-btn`} disabled={state.busy}>
                 {state.busy ? 'Saving…' : 'Save'}

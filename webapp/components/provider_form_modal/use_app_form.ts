@@ -29,22 +29,25 @@ export function useAppForm(onDone: (notice?: Notice) => void, formCall: AppCall 
   const store = useStore<HostState>();
   const [state, setState] = useState<AppFormState>(START);
   const call = useCallback(
-    (target: AppCall, values?: FormValues, selectedField?: string) =>
-      callApp(getCallOrigin(store.getState()), target, values, selectedField),
+    (target: AppCall, values?: FormValues, selectedField?: string) => callApp(getCallOrigin(store.getState()), target, values, selectedField),
     [store],
   );
 
   // A form request answers only `form` or `error` (protocol §3).
   const takeForm = (res: CallResponse, previous?: FormValues) => {
-    setState((s) => res.type === 'form'
-      ? { form: res.form, values: initialValues(res.form, previous), fieldErrors: {}, formError: null, busy: false }
-      : { ...s, busy: false, formError: errorText(res, 'The app did not send a form.') });
+    setState((s) =>
+      res.type === 'form'
+        ? { form: res.form, values: initialValues(res.form, previous), fieldErrors: {}, formError: null, busy: false }
+        : { ...s, busy: false, formError: errorText(res, 'The app did not send a form.') },
+    );
   };
 
   useEffect(() => {
     let live = true;
     void call(formCall).then((res) => live && takeForm(res));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [call, formCall]);
 
   const setValue = (name: string, value: FieldValue) => {
@@ -78,7 +81,10 @@ export function useAppForm(onDone: (notice?: Notice) => void, formCall: AppCall 
       setState((s) => ({ ...s, busy: false, formError: 'The app sent a link this page does not open.' }));
     } else {
       setState((s) => ({
-        ...s, busy: false, formError: res.text || 'The app refused the form.', fieldErrors: res.data?.errors ?? {},
+        ...s,
+        busy: false,
+        formError: res.text || 'The app refused the form.',
+        fieldErrors: res.data?.errors ?? {},
       }));
     }
   };

@@ -26,19 +26,11 @@ export function ProviderRow({ provider, pending, now, onConnect, onDisconnect }:
           <span className={`${CLASS}-dot ${CLASS}-dot-${state.replace('_', '-')}`} aria-hidden="true" />
           {name}
         </div>
-        <div className={`${CLASS}-state${state === 'broken' ? ` ${CLASS}-state-broken` : ''}`}>
-          {describeConnection(provider, now)}
-        </div>
+        <div className={`${CLASS}-state${state === 'broken' ? ` ${CLASS}-state-broken` : ''}`}>{describeConnection(provider, now)}</div>
       </div>
       <div className={`${CLASS}-actions`}>
         {state !== 'connected' && (
-          <button
-            type="button"
-            className={`${CLASS}-btn`}
-            aria-label={`${connectVerb} ${name}`}
-            disabled={busy}
-            onClick={() => onConnect(provider)}
-          >
+          <button type="button" className={`${CLASS}-btn`} aria-label={`${connectVerb} ${name}`} disabled={busy} onClick={() => onConnect(provider)}>
             {pending === 'connect' ? 'Connecting…' : connectVerb}
           </button>
         )}

@@ -16,7 +16,8 @@ export const connect: Handler = async (req, deps) => {
   const connectable = providersOf(req).filter((p) => !state.connections[p.id] || state.connections[p.id]?.broken);
   const provider = chosenProvider(req, connectable, 'connect');
   const connectUrl = req.context.oauth2?.connect_url;
-  if (!connectUrl) throw new UserFacingError('The App did not receive its connect URL: it needs the remote_oauth2 permission. Ask a system admin to reinstall it.');
+  if (!connectUrl)
+    throw new UserFacingError('The App did not receive its connect URL: it needs the remote_oauth2 permission. Ask a system admin to reinstall it.');
   await userClient(req, deps).storeOAuth2User({ ...state, pending: { p: provider.id, at: deps.now() } });
   const existing = state.connections[provider.id];
   const verb = existing ? 'Reconnect' : 'Connect';

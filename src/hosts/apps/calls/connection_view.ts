@@ -31,7 +31,14 @@ export async function connectionView(req: CallRequest, deps: Deps): Promise<Pane
         unreadable = isWrongBinding(err) ? NOT_HERE : 'the App cannot read the stored token (ask a system admin to check the encryption key)';
       }
       const broken = c.broken ?? unreadable;
-      return { ...base, connected: true, account_label: c.label, connected_at: c.since, ...(expiresAt !== undefined && { expires_at: expiresAt }), ...(broken && { broken: true, broken_reason: broken }) };
+      return {
+        ...base,
+        connected: true,
+        account_label: c.label,
+        connected_at: c.since,
+        ...(expiresAt !== undefined && { expires_at: expiresAt }),
+        ...(broken && { broken: true, broken_reason: broken }),
+      };
     }),
   );
 }

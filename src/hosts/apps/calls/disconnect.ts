@@ -21,7 +21,8 @@ async function revokeAtProvider(deps: Deps, stored: StoredProvider, store: Token
     const tokens = await store.load(stored.id, slot);
     if (!tokens) return 'No token was stored.';
     const result = await deps.engine.revoke(openProvider(stored, deps), tokens);
-    if (!result.supported) return `${md(stored.display_name)} offers no way to revoke tokens; the token was deleted here. You can also remove the App's access in your ${md(stored.display_name)} account settings.`;
+    if (!result.supported)
+      return `${md(stored.display_name)} offers no way to revoke tokens; the token was deleted here. You can also remove the App's access in your ${md(stored.display_name)} account settings.`;
     if (result.revoked) return `The token was revoked at ${md(stored.display_name)}.`;
     deps.logger.warn('revocation failed', { provider: stored.id, detail: result.detail });
     return `Revoking at ${md(stored.display_name)} did not succeed (${md(result.detail ?? 'unknown reason')}); the token was deleted here anyway.`;

@@ -23,7 +23,8 @@ export interface MappedError {
 
 function mattermostText(err: MattermostApiError): string {
   if (err.status === 0) return `The App could not reach Mattermost (${err.body}). Try again in a moment.`;
-  if (err.status === 401 || err.status === 403) return 'Mattermost refused the App\'s request: the App may lack a permission, or your session expired. Try again, or ask a system admin to check the App\'s installation.';
+  if (err.status === 401 || err.status === 403)
+    return "Mattermost refused the App's request: the App may lack a permission, or your session expired. Try again, or ask a system admin to check the App's installation.";
   if (err.status === 500 && /size limit/i.test(err.body)) return 'Mattermost refused to store the data: it is over the 8 KiB limit of the Apps plugin.';
   return `Mattermost could not complete the request (HTTP ${err.status}). Try again in a moment; if it persists, ask a system admin to check the App's log.`;
 }
@@ -41,16 +42,25 @@ export function mapError(err: unknown): MappedError {
     return { response: error(text), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
   }
   if (err instanceof MattermostApiError) {
-    return { response: error(mattermostText(err)), code: 'mattermost_error', log: { status: err.status, method: err.method, api_path: err.path, reason: err.body } };
+    return {
+      response: error(mattermostText(err)),
+      code: 'mattermost_error',
+      log: { status: err.status, method: err.method, api_path: err.path, reason: err.body },
+    };
   }
   if (err instanceof DriverInputError) {
     return { response: error(`The App could not store the data: ${err.message}.`), code: 'driver_input', log: { reason: err.message } };
   }
   if (err instanceof TokenCipherError && err.reason === 'wrong_binding') {
-    return { response: error(`${WRONG_BINDING_MESSAGE} Reconnect, or (for a provider's client secret) re-enter it with \`/oauth2 provider edit\`.`), code: 'wrong_binding', log: { reason: err.message } };
+    return {
+      response: error(`${WRONG_BINDING_MESSAGE} Reconnect, or (for a provider's client secret) re-enter it with \`/oauth2 provider edit\`.`),
+      code: 'wrong_binding',
+      log: { reason: err.message },
+    };
   }
   if (err instanceof Error && err.name === 'TokenCipherError') {
-    const text = 'The App cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.';
+    const text =
+      'The App cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.';
     return { response: error(text), code: 'key_error', log: { reason: err.message } };
   }
   const ref = randomBytes(4).toString('hex');

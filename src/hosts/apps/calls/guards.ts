@@ -22,7 +22,8 @@ export const requireAdmin =
     try {
       me = await userRest(req, deps).me();
     } catch (err) {
-      if (err instanceof MattermostApiError && (err.status === 401 || err.status === 403)) throw new UserFacingError(`${NOT_ADMIN} (Mattermost did not accept the acting user's token.)`);
+      if (err instanceof MattermostApiError && (err.status === 401 || err.status === 403))
+        throw new UserFacingError(`${NOT_ADMIN} (Mattermost did not accept the acting user's token.)`);
       throw err;
     }
     if (me.id !== user.id || !me.roles.split(/\s+/).includes('system_admin')) throw new UserFacingError(NOT_ADMIN);

@@ -16,7 +16,7 @@ const USER_HELP = [
   '- `/oauth2 connect [provider]`: connect your account at a provider',
   '- `/oauth2 status`: your connected accounts',
   '- `/oauth2 whoami <provider>`: who you are at a provider',
-  '- `/oauth2 disconnect <provider>`: disconnect and revoke the App\'s access',
+  "- `/oauth2 disconnect <provider>`: disconnect and revoke the App's access",
   '- `/oauth2 providers`: the registered providers',
 ];
 const ADMIN_HELP = [

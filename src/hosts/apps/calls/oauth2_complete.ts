@@ -52,16 +52,25 @@ function checkSameAccount(summary: UserState, stored: StoredProvider, done: Comp
   }
 }
 
-async function exchangeAndStore(req: CallRequest, deps: Deps, summary: UserState, stored: StoredProvider, state: string, tokens: TokenStore): Promise<UserState> {
+async function exchangeAndStore(
+  req: CallRequest,
+  deps: Deps,
+  summary: UserState,
+  stored: StoredProvider,
+  state: string,
+  tokens: TokenStore,
+): Promise<UserState> {
   const completeUrl = req.context.oauth2?.complete_url;
   if (!completeUrl) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
   const redirectUri = providerRedirectUri(completeUrl, stored.id);
   const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== PROVIDER_PARAM));
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const done = await deps.engine.complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce }).catch((err: unknown) => {
-    if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
-    throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
-  });
+  const done = await deps.engine
+    .complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce })
+    .catch((err: unknown) => {
+      if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
+      throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
+    });
   checkSameAccount(summary, stored, done);
   await tokens.save(stored.id, done.tokens, tokenSlot(actingUser(req).id, stored));
   const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
@@ -89,7 +98,9 @@ export const oauth2Complete: Handler = async (req, deps) => {
   } catch (err) {
     // The flow is used up whatever happened; a new token without its summary entry is not kept.
     if (tokenSaved && stored) await tokens.delete(stored.id).catch(() => undefined);
-    await userClient(req, deps).storeOAuth2User(rest).catch(() => undefined);
+    await userClient(req, deps)
+      .storeOAuth2User(rest)
+      .catch(() => undefined);
     const mapped = mapError(err).response;
     const reason = mapped.type === 'error' ? mapped.text : 'an unexpected error';
     await sendDm(req, deps, rest, `Connecting your ${md(stored?.display_name ?? provider)} account failed: ${reason}`);

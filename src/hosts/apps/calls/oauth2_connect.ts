@@ -41,14 +41,20 @@ export const oauth2Connect: Handler = async (req, deps) => {
   const state = pluginState(req, user.id);
   const summary = userStateOf(req);
   const now = deps.now();
-  if (!summary.pending || now - summary.pending.at > FLOW_TTL_MS) throw new UserFacingError(`This connect link has expired or was not started from Mattermost. ${START_AGAIN}`);
+  if (!summary.pending || now - summary.pending.at > FLOW_TTL_MS)
+    throw new UserFacingError(`This connect link has expired or was not started from Mattermost. ${START_AGAIN}`);
   const stored = findProvider(req.context.oauth2?.data, summary.pending.p);
   if (!stored) throw new UserFacingError(`The provider \`${summary.pending.p}\` is no longer registered. ${START_AGAIN}`);
   const redirectUri = req.context.oauth2?.complete_url;
   if (!redirectUri) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
 
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), { state, redirect_uri: providerRedirectUri(redirectUri, stored.id), code_verifier, nonce });
+  const url = await deps.engine.authorizationUrl(openProvider(stored, deps), {
+    state,
+    redirect_uri: providerRedirectUri(redirectUri, stored.id),
+    code_verifier,
+    nonce,
+  });
   const flows = [...liveFlows(summary.flows, now).filter((f) => f.p !== stored.id), { h: stateHash(state), p: stored.id, at: now }];
   const dm = await dmChannel(req, deps, summary).catch(() => undefined);
   await userClient(req, deps).storeOAuth2User({ ...summary, flows, ...(dm && { dm }) });

@@ -23,7 +23,8 @@ export function chosenProvider(req: CallRequest, candidates: StoredProvider[], v
     throw new UserFacingError(`Which provider? Choose one of ${names(candidates)}.`, { provider: 'Choose a provider' });
   }
   const found = all.find((p) => p.id === id);
-  if (!found) throw new UserFacingError(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${names(all)}.`, { provider: 'Not a registered provider' });
+  if (!found)
+    throw new UserFacingError(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${names(all)}.`, { provider: 'Not a registered provider' });
   return found;
 }
 

@@ -11,7 +11,12 @@ function line(p: PanelProvider, now: number): string {
   if (!p.connected) return `- ${name}: not connected. Connect with \`/oauth2 connect ${p.id}\`.`;
   const since = p.connected_at ? ` since ${formatTime(p.connected_at)}` : '';
   if (p.broken) return `- ${name}: :warning: needs reconnecting (${md(p.broken_reason ?? 'broken')}). Reconnect with \`/oauth2 connect ${p.id}\`.`;
-  const expiry = p.expires_at === undefined ? 'token without expiry' : p.expires_at > now ? `token expires ${relative(p.expires_at, now)} (refreshed automatically when possible)` : `token expired ${relative(p.expires_at, now)}; it is refreshed on next use`;
+  const expiry =
+    p.expires_at === undefined
+      ? 'token without expiry'
+      : p.expires_at > now
+        ? `token expires ${relative(p.expires_at, now)} (refreshed automatically when possible)`
+        : `token expired ${relative(p.expires_at, now)}; it is refreshed on next use`;
   return `- ${name}: connected as **${md(p.account_label ?? '')}**${since}; ${expiry}.`;
 }
 

@@ -19,7 +19,8 @@ import { TokenCipherError } from '../../../oauth/crypto.js';
 
 const BROKEN = 'the provider no longer accepts the stored token (it was revoked or expired)';
 /** A token sealed for another slot: most often the provider was moved to another address since the user connected. */
-export const NOT_HERE = 'the stored token does not belong here (the provider moved to another address since you connected, or the stored data was copied from elsewhere)';
+export const NOT_HERE =
+  'the stored token does not belong here (the provider moved to another address since you connected, or the stored data was copied from elsewhere)';
 
 export const isWrongBinding = (err: unknown): boolean => err instanceof TokenCipherError && err.reason === 'wrong_binding';
 
@@ -48,7 +49,13 @@ export interface TokenOptions {
 }
 
 /** A usable token for the acting user at this provider, or a clear UserFacingError. */
-export async function usableTokens(req: CallRequest, deps: Deps, stored: StoredProvider, config = openProvider(stored, deps), options: TokenOptions = {}): Promise<TokenSet> {
+export async function usableTokens(
+  req: CallRequest,
+  deps: Deps,
+  stored: StoredProvider,
+  config = openProvider(stored, deps),
+  options: TokenOptions = {},
+): Promise<TokenSet> {
   const user = actingUser(req);
   // A broken connection is never used to call the provider: only a reconnect replaces it.
   const broken = userStateOf(req).connections[stored.id]?.broken;

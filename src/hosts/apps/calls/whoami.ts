@@ -40,8 +40,11 @@ export const whoami: Handler = async (req, deps) => {
   const summary = userStateOf(req);
   const connected = providersOf(req).filter((p) => summary.connections[p.id]);
   const stored = chosenProvider(req, connected, 'ask');
-  if (!summary.connections[stored.id]) throw new UserFacingError(`You are not connected to ${md(stored.display_name)}. Connect with \`/oauth2 connect ${stored.id}\`.`);
+  if (!summary.connections[stored.id])
+    throw new UserFacingError(`You are not connected to ${md(stored.display_name)}. Connect with \`/oauth2 connect ${stored.id}\`.`);
   const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps));
-  const details = SHOWN.filter((k) => typeof account.profile[k] === 'string' || typeof account.profile[k] === 'number').map((k) => `- ${k}: ${md(String(account.profile[k]))}`);
+  const details = SHOWN.filter((k) => typeof account.profile[k] === 'string' || typeof account.profile[k] === 'number').map(
+    (k) => `- ${k}: ${md(String(account.profile[k]))}`,
+  );
   return ok([`At ${md(stored.display_name)} you are **${md(account.label)}** (id \`${md(account.sub)}\`).`, ...details].join('\n'));
 };

@@ -46,6 +46,12 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
     }
     res.status(200).json(response);
     const level = outcome === 'internal_error' ? 'error' : 'info';
-    deps.logger[level]('call', { path: safePath(path), user_id: userId, duration_ms: Math.round((performance.now() - started) * 100) / 100, outcome, ...extra });
+    deps.logger[level]('call', {
+      path: safePath(path),
+      user_id: userId,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      outcome,
+      ...extra,
+    });
   };
 }

@@ -5,7 +5,6 @@ import { ICON } from './manifest.js';
 import { providerOptions } from './provider_options.js';
 import { CALL_EXPAND } from './expand.js';
 
-
 type ProviderList = ReadonlyArray<{ id: string; display_name: string }>;
 
 function providerSelect(providers: ProviderList): Field {
@@ -48,7 +47,12 @@ export function providerAdminBinding(providers: ProviderList): Binding[] {
   const sub: Binding[] = [
     formCommand('add', CallPath.providerAddForm, 'Register a provider with its client id and secret'),
     formCommand('register', CallPath.providerRegisterForm, 'Register a provider by dynamic client registration (RFC 7591)'),
-    { location: 'list', label: 'list', description: 'List the registered providers and their settings', submit: { path: CallPath.providerList, expand: CALL_EXPAND } },
+    {
+      location: 'list',
+      label: 'list',
+      description: 'List the registered providers and their settings',
+      submit: { path: CallPath.providerList, expand: CALL_EXPAND },
+    },
   ];
   if (providers.length > 0) {
     sub.push(
@@ -60,13 +64,30 @@ export function providerAdminBinding(providers: ProviderList): Binding[] {
         form: { title: 'Edit a provider', icon: ICON, submit: { path: CallPath.providerEditForm, expand: CALL_EXPAND }, fields: [providerSelect(providers)] },
       },
       onProvider('remove', CallPath.providerRemove, 'Remove a provider (its users must reconnect if it comes back)', providers, [
-        { name: 'confirm', type: 'bool', label: 'confirm', modal_label: 'Yes, remove it', description: 'Users connected to it will no longer be able to use their tokens.' },
+        {
+          name: 'confirm',
+          type: 'bool',
+          label: 'confirm',
+          modal_label: 'Yes, remove it',
+          description: 'Users connected to it will no longer be able to use their tokens.',
+        },
       ]),
-      onProvider('test', CallPath.providerTest, 'Check a provider\'s discovery and metadata', providers),
+      onProvider('test', CallPath.providerTest, "Check a provider's discovery and metadata", providers),
     );
   }
   return [
-    { location: 'provider', label: 'provider', description: 'Manage OAuth2 providers (system admins)', hint: '[add|edit|remove|test|register|list]', bindings: sub },
-    { location: 'report', label: 'report', description: 'Connected and broken users per provider (system admins)', submit: { path: CallPath.report, expand: CALL_EXPAND } },
+    {
+      location: 'provider',
+      label: 'provider',
+      description: 'Manage OAuth2 providers (system admins)',
+      hint: '[add|edit|remove|test|register|list]',
+      bindings: sub,
+    },
+    {
+      location: 'report',
+      label: 'report',
+      description: 'Connected and broken users per provider (system admins)',
+      submit: { path: CallPath.report, expand: CALL_EXPAND },
+    },
   ];
 }

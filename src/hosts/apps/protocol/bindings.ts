@@ -20,7 +20,6 @@ export interface BindingInput {
 
 export const BASE_COMMAND = 'oauth2';
 
-
 export const submitCall = (path: string, expand: Expand = CALL_EXPAND): Call => ({ path, expand });
 
 function providerField(name: string, list: ReadonlyArray<{ id: string; display_name: string }>, required: boolean, description: string): Field {
@@ -38,7 +37,13 @@ function providerField(name: string, list: ReadonlyArray<{ id: string; display_n
   };
 }
 
-function providerCommand(label: string, path: string, description: string, list: ReadonlyArray<{ id: string; display_name: string }>, required: boolean): Binding {
+function providerCommand(
+  label: string,
+  path: string,
+  description: string,
+  list: ReadonlyArray<{ id: string; display_name: string }>,
+  required: boolean,
+): Binding {
   return {
     location: label,
     label,
@@ -83,7 +88,16 @@ export function computeBindings(input: BindingInput): Binding[] {
   return [
     {
       location: '/command',
-      bindings: [{ location: BASE_COMMAND, label: BASE_COMMAND, icon: ICON, description: 'Connect your accounts at OAuth2 providers', hint: '[command]', bindings: subcommands }],
+      bindings: [
+        {
+          location: BASE_COMMAND,
+          label: BASE_COMMAND,
+          icon: ICON,
+          description: 'Connect your accounts at OAuth2 providers',
+          hint: '[command]',
+          bindings: subcommands,
+        },
+      ],
     },
     {
       location: '/channel_header',

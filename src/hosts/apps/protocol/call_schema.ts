@@ -39,7 +39,8 @@ export function describeCallBodyIssue(issue: z.core.$ZodIssue): string {
   const [first, second] = issue.path;
   if (first === 'values' && typeof second === 'string') return `value "${second.slice(0, 40)}" has an unexpected type`;
   const name = issue.path.join('.');
-  if (first === 'context' && issue.path.length === 3 && issue.path[1] === 'acting_user' && issue.path[2] !== 'roles') return '"context.acting_user" must be a user';
+  if (first === 'context' && issue.path.length === 3 && issue.path[1] === 'acting_user' && issue.path[2] !== 'roles')
+    return '"context.acting_user" must be a user';
   if (issue.code === 'invalid_type' && issue.expected === 'string') return `"${name}" must be a string`;
   if (name === 'context.acting_user') return '"context.acting_user" must be a user';
   return `"${name}" must be an object`;

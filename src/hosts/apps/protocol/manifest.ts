@@ -11,7 +11,10 @@ const call = z.object({ path: z.string().startsWith('/'), expand: z.record(z.str
 const ManifestFile = z.looseObject({
   app_id: z.string().regex(/^[a-z0-9-]{3,32}$/),
   /** At most 10 characters (AppVersion.Validate). */
-  version: z.string().regex(/^v\d+\.\d+\.\d+$/).max(10),
+  version: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+$/)
+    .max(10),
   display_name: z.string().min(1),
   icon: z.string().min(1),
   requested_permissions: z.array(z.string()),

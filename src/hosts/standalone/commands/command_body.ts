@@ -41,6 +41,9 @@ export function parseCommandBody(body: unknown): { request: CommandRequest } | {
     return { problem: `The command request is malformed (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).` };
   }
   const { token: _token, ...fields } = parsed.data;
-  const words = fields.text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = fields.text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   return { request: { ...fields, subcommand: (words[0] ?? '').toLowerCase(), args: words.slice(1) } };
 }

@@ -23,7 +23,9 @@ export interface BoundSealer {
 export class StoredSecretError extends Error {
   constructor(where: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`The stored secret of ${where} does not open for this row (copied from another row, altered, or sealed with a key that is not configured): ${reason}`);
+    super(
+      `The stored secret of ${where} does not open for this row (copied from another row, altered, or sealed with a key that is not configured): ${reason}`,
+    );
     this.name = 'StoredSecretError';
   }
 }

@@ -111,7 +111,12 @@ export class SqlConnectionRepository implements ConnectionRepository {
   }
 
   async markBroken(userId: string, providerId: string, reason: string): Promise<void> {
-    await this.db.updateTable('connections').set({ broken: reason, updated_at: this.now() }).where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+    await this.db
+      .updateTable('connections')
+      .set({ broken: reason, updated_at: this.now() })
+      .where('user_id', '=', userId)
+      .where('provider_id', '=', providerId)
+      .execute();
   }
 
   async delete(userId: string, providerId: string): Promise<boolean> {

@@ -21,7 +21,10 @@ export async function checkDatabase(db: Kysely<Database>, timeoutMs = DEFAULT_TI
     .execute(db)
     .then((): DatabaseHealth => ({ ok: true, latency_ms: Math.round(performance.now() - started) }))
     // The driver's message (e.g. ECONNREFUSED 127.0.0.1:5432) holds no password.
-    .catch((error: unknown): DatabaseHealth => ({ ok: false, reason: `the database is unreachable: ${error instanceof Error ? error.message : String(error)}` }));
+    .catch((error: unknown): DatabaseHealth => ({
+      ok: false,
+      reason: `the database is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    }));
   try {
     return await Promise.race([probe, timeout]);
   } finally {

@@ -23,12 +23,14 @@ export async function openChooseProvider(deps: StandaloneDeps, triggerId: string
     dialog: {
       title: 'Connect an account',
       submit_label: 'Connect',
-      elements: [{
-        name: 'provider',
-        display_name: 'Provider',
-        type: 'select',
-        options: providers.slice(0, 100).map((p) => ({ text: p.display_name.slice(0, 64), value: p.id })),
-      }],
+      elements: [
+        {
+          name: 'provider',
+          display_name: 'Provider',
+          type: 'select',
+          options: providers.slice(0, 100).map((p) => ({ text: p.display_name.slice(0, 64), value: p.id })),
+        },
+      ],
     },
   });
 }

@@ -37,7 +37,8 @@ function decode(payload: string): DialogState | undefined {
     const fields: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (!Array.isArray(fields) || fields.length !== 5) return undefined;
     const [user_id, purpose, target, expires_at, nonce] = fields as unknown[];
-    if (typeof user_id !== 'string' || typeof purpose !== 'string' || typeof target !== 'string' || typeof expires_at !== 'number' || typeof nonce !== 'string') return undefined;
+    if (typeof user_id !== 'string' || typeof purpose !== 'string' || typeof target !== 'string' || typeof expires_at !== 'number' || typeof nonce !== 'string')
+      return undefined;
     return { user_id, purpose, target, expires_at, nonce };
   } catch {
     return undefined;

@@ -44,8 +44,8 @@ function failed(deps: StandaloneDeps, res: Response, route: string, err: unknown
   sendPage(res, 500, failurePage('Something went wrong on the service.'));
 }
 
-const guarded = (deps: StandaloneDeps, route: string, work: (req: Request, res: Response) => Promise<void>) =>
-  (req: Request, res: Response) => work(req, res).catch((err: unknown) => failed(deps, res, route, err));
+const guarded = (deps: StandaloneDeps, route: string, work: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
+  work(req, res).catch((err: unknown) => failed(deps, res, route, err));
 
 async function openLink(deps: StandaloneDeps, req: Request, res: Response): Promise<void> {
   const value = typeof req.query.l === 'string' ? req.query.l : '';
@@ -80,8 +80,17 @@ async function complete(deps: StandaloneDeps, req: Request, res: Response): Prom
 
 export function browserRoutes(deps: StandaloneDeps): Router {
   const router = Router();
-  router.get('/connect', guarded(deps, 'connect', (req, res) => openLink(deps, req, res)));
-  router.get('/signin/callback', guarded(deps, 'signin', (req, res) => signinCallback(deps, req, res)));
-  router.get('/complete/:provider', guarded(deps, 'complete', (req, res) => complete(deps, req, res)));
+  router.get(
+    '/connect',
+    guarded(deps, 'connect', (req, res) => openLink(deps, req, res)),
+  );
+  router.get(
+    '/signin/callback',
+    guarded(deps, 'signin', (req, res) => signinCallback(deps, req, res)),
+  );
+  router.get(
+    '/complete/:provider',
+    guarded(deps, 'complete', (req, res) => complete(deps, req, res)),
+  );
   return router;
 }

@@ -28,11 +28,17 @@ export async function checkAdmin(ctx: SetupContext): Promise<string | undefined>
     me = await ctx.admin.getMe();
   } catch (err) {
     if (statusOf(err) !== 401) throw err; // a network failure is reported as such by the caller
-    ctx.report.problem('the admin token was refused by Mattermost (GET /api/v4/users/me failed)', `check MM_ADMIN_TOKEN and that ${ctx.mattermostUrl} is the Mattermost URL`);
+    ctx.report.problem(
+      'the admin token was refused by Mattermost (GET /api/v4/users/me failed)',
+      `check MM_ADMIN_TOKEN and that ${ctx.mattermostUrl} is the Mattermost URL`,
+    );
     return undefined;
   }
   if (!me.roles.split(' ').includes('system_admin')) {
-    ctx.report.problem(`the token given belongs to @${me.username}, who is not a system admin`, 'run setup with a personal access token of a system admin (System Console > Users)');
+    ctx.report.problem(
+      `the token given belongs to @${me.username}, who is not a system admin`,
+      'run setup with a personal access token of a system admin (System Console > Users)',
+    );
     return undefined;
   }
   ctx.report.ok(`admin token of @${me.username} (system admin)`);
@@ -44,7 +50,10 @@ export async function checkSettings(ctx: SetupContext): Promise<void> {
   const service = config.ServiceSettings ?? {};
   const siteUrl = service.SiteURL?.replace(/\/+$/, '');
   if (!siteUrl) {
-    ctx.report.problem('ServiceSettings.SiteURL is empty: every custom slash command fails with 400', `set SiteURL (${envName('SiteURL')}) to ${ctx.mattermostUrl}`);
+    ctx.report.problem(
+      'ServiceSettings.SiteURL is empty: every custom slash command fails with 400',
+      `set SiteURL (${envName('SiteURL')}) to ${ctx.mattermostUrl}`,
+    );
   } else if (siteUrl !== ctx.mattermostUrl) {
     ctx.report.ok(`SiteURL is ${siteUrl}; the service calls ${ctx.mattermostUrl} (APP_MATTERMOST_URL)`);
   }

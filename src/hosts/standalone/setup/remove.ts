@@ -38,7 +38,9 @@ async function dropAdminRole(ctx: SetupContext, botUserId: string): Promise<void
     ctx.report.did(`took the system_admin role from the bot @${BOT_USERNAME}`);
   } catch (err) {
     if ((err as { server_error_id?: string }).server_error_id !== 'app.user.update.lastAdmin.app_error') throw err;
-    ctx.report.ok(`Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts only active people, not bots); the bot is disabled and has no token`);
+    ctx.report.ok(
+      `Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts only active people, not bots); the bot is disabled and has no token`,
+    );
   }
 }
 

@@ -78,13 +78,24 @@ async function installObjects(ctx: SetupContext): Promise<void> {
 }
 
 async function saveInstallation(
-  ctx: SetupContext, stored: Installation | undefined, botUserId: string, botToken: string, clientId: string, clientSecret: string,
+  ctx: SetupContext,
+  stored: Installation | undefined,
+  botUserId: string,
+  botToken: string,
+  clientId: string,
+  clientSecret: string,
 ): Promise<void> {
   const next: Installation = {
-    mattermost_url: ctx.mattermostUrl, bot_user_id: botUserId, bot_username: BOT_USERNAME, bot_token: botToken,
-    oauth_client_id: clientId, oauth_client_secret: clientSecret, updated_at: ctx.now(),
+    mattermost_url: ctx.mattermostUrl,
+    bot_user_id: botUserId,
+    bot_username: BOT_USERNAME,
+    bot_token: botToken,
+    oauth_client_id: clientId,
+    oauth_client_secret: clientSecret,
+    updated_at: ctx.now(),
   };
-  const same = stored && (['mattermost_url', 'bot_user_id', 'bot_token', 'oauth_client_id', 'oauth_client_secret'] as const).every((k) => stored[k] === next[k]);
+  const same =
+    stored && (['mattermost_url', 'bot_user_id', 'bot_token', 'oauth_client_id', 'oauth_client_secret'] as const).every((k) => stored[k] === next[k]);
   if (same) return;
   await ctx.store.saveInstallation(next);
   ctx.report.did('saved the installation (bot token and OAuth client secret, sealed by the store)');

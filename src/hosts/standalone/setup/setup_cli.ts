@@ -61,7 +61,7 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
   }
   const adminToken = deps.env.MM_ADMIN_TOKEN?.trim() || (await deps.askToken())?.trim();
   if (!adminToken) {
-    deps.print('No admin token: set MM_ADMIN_TOKEN to a system admin\'s personal access token, or run setup in a terminal to be asked for it.');
+    deps.print("No admin token: set MM_ADMIN_TOKEN to a system admin's personal access token, or run setup in a terminal to be asked for it.");
     return 2;
   }
   deps.print(`OAuth2 Connect setup (${mode}) against ${config.mattermostUrl}, service at ${config.rootUrl}`);
@@ -73,10 +73,23 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
     return 2;
   }
   try {
-    const report = await runSetup({ adminToken, mattermostUrl: config.mattermostUrl, rootUrl: config.rootUrl, store: opened.store, mode, makeClient: deps.makeClient });
+    const report = await runSetup({
+      adminToken,
+      mattermostUrl: config.mattermostUrl,
+      rootUrl: config.rootUrl,
+      store: opened.store,
+      mode,
+      makeClient: deps.makeClient,
+    });
     deps.print(report.format());
     const nothingChanged = mode === 'apply' && report.done.length === 0;
-    deps.print(report.healthy ? (nothingChanged ? 'Everything was already in place.' : 'Done.') : `${report.problems.length} problem(s) found${mode === 'apply' && nothingChanged ? '; nothing was changed' : ''}.`);
+    deps.print(
+      report.healthy
+        ? nothingChanged
+          ? 'Everything was already in place.'
+          : 'Done.'
+        : `${report.problems.length} problem(s) found${mode === 'apply' && nothingChanged ? '; nothing was changed' : ''}.`,
+    );
     return report.healthy ? 0 : 1;
   } catch (err) {
     deps.print(`Setup stopped: ${describeFailure(err, config.mattermostUrl)}`);

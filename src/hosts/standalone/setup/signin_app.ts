@@ -50,7 +50,9 @@ export async function ensureSigninApp(ctx: SetupContext, stored: Installation | 
   if (!app) {
     if (!ctx.apply) return void ctx.report.problem(`the OAuth app "${SIGNIN_APP_NAME}" for Sign in with Mattermost does not exist`, RUN_SETUP);
     const made = await ctx.admin.createOAuthApp({ ...wanted(ctx), is_public: false });
-    ctx.report.did(`created the trusted OAuth app "${SIGNIN_APP_NAME}" (client id ${made.id}, secret ${secretHint(made.client_secret)}), callback ${ctx.urls.signinCallback}`);
+    ctx.report.did(
+      `created the trusted OAuth app "${SIGNIN_APP_NAME}" (client id ${made.id}, secret ${secretHint(made.client_secret)}), callback ${ctx.urls.signinCallback}`,
+    );
     return { clientId: made.id, clientSecret: made.client_secret };
   }
   const wrong = differences(ctx, app);

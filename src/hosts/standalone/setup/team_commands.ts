@@ -2,7 +2,10 @@
 import type { Command } from '@mattermost/types/integrations';
 import { COMMAND_DESCRIPTION, COMMAND_DISPLAY_NAME, COMMAND_HINT, COMMAND_TRIGGER } from './names.js';
 
-export type CommandFields = Pick<Command, 'trigger' | 'method' | 'url' | 'auto_complete' | 'auto_complete_desc' | 'auto_complete_hint' | 'display_name' | 'description'>;
+export type CommandFields = Pick<
+  Command,
+  'trigger' | 'method' | 'url' | 'auto_complete' | 'auto_complete_desc' | 'auto_complete_hint' | 'display_name' | 'description'
+>;
 
 export function wantedCommand(commandUrl: string): CommandFields {
   return {

@@ -38,7 +38,10 @@ export async function listAllTeams(client: MattermostRestClient): Promise<Team[]
 
 export async function syncTeams(options: TeamSyncOptions): Promise<SetupReport> {
   const sync: Sync = {
-    apply: true, report: new SetupReport(), now: Date.now, ...options,
+    apply: true,
+    report: new SetupReport(),
+    now: Date.now,
+    ...options,
     want: wantedCommand(serviceUrls(options.rootUrl).command),
   };
   const teams = await listAllTeams(sync.client);
@@ -55,7 +58,10 @@ async function syncTeam(sync: Sync, team: Team, retried = false): Promise<void> 
   if (ours) return keepCommand(sync, ours, stored, where);
   const squatter = commands.find((c) => c.trigger === COMMAND_TRIGGER);
   if (squatter) {
-    return sync.report.problem(`${where} already has a /${COMMAND_TRIGGER} command not made by setup (id ${squatter.id})`, `delete that command (Integrations > Slash Commands in ${where}), then run npm run setup`);
+    return sync.report.problem(
+      `${where} already has a /${COMMAND_TRIGGER} command not made by setup (id ${squatter.id})`,
+      `delete that command (Integrations > Slash Commands in ${where}), then run npm run setup`,
+    );
   }
   const what = stored ? 'recreated the deleted' : 'created';
   if (!sync.apply) return sync.report.problem(`${where} has no /${COMMAND_TRIGGER} command`, 'run npm run setup (or start the service: it syncs teams)');

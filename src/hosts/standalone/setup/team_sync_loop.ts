@@ -52,7 +52,9 @@ export function startTeamSync(options: TeamSyncLoopOptions): TeamSyncLoop {
         options.logger.warn('team sync failed; retrying at the next interval', { status, error: (err as Error).message });
         return undefined;
       })
-      .finally(() => { running = undefined; });
+      .finally(() => {
+        running = undefined;
+      });
     return running;
   }
 

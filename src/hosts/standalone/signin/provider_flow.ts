@@ -47,22 +47,36 @@ export interface CompletedConnect {
 
 /** The provider's redirect: flow record, session, provider, then the engine's checks and the exchange. */
 export async function completeProviderFlow(
-  deps: StandaloneDeps, pathProvider: string, params: Record<string, string>, session: BrowserSession | undefined,
+  deps: StandaloneDeps,
+  pathProvider: string,
+  params: Record<string, string>,
+  session: BrowserSession | undefined,
 ): Promise<CompletedConnect> {
   const state = params.state;
   if (!state || state.length > 256) {
-    throw new Refusal(params.error === 'access_denied' ? `You declined the access at the provider. ${START_AGAIN}` : `The provider's answer carries no valid state. ${START_AGAIN}`);
+    throw new Refusal(
+      params.error === 'access_denied'
+        ? `You declined the access at the provider. ${START_AGAIN}`
+        : `The provider's answer carries no valid state. ${START_AGAIN}`,
+    );
   }
   const flow = await deps.oneTime.take(hashValue(state), 'flow', deps.now());
   if (!flow) throw new Refusal(`This connection attempt has expired or was already used. ${START_AGAIN}`);
-  if (flow.provider_id !== pathProvider) throw new Refusal(`The answer came back for another provider than the one this connection was started with. ${START_AGAIN}`, 403);
+  if (flow.provider_id !== pathProvider)
+    throw new Refusal(`The answer came back for another provider than the one this connection was started with. ${START_AGAIN}`, 403);
   if (!session || session.user_id !== flow.user_id || !sameText(session.id_hash, sessionHashOf(flow.data))) {
     throw new Refusal(`This connection was started in another browser session. ${START_AGAIN}`, 403);
   }
   const stored = await registeredProvider(deps, flow.provider_id);
   const config = openProvider(stored, deps);
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const done = await deps.engine.complete(config, { params, redirect_uri: completeUrl(deps.settings.rootUrl, stored.id), expected_state: state, code_verifier, nonce });
+  const done = await deps.engine.complete(config, {
+    params,
+    redirect_uri: completeUrl(deps.settings.rootUrl, stored.id),
+    expected_state: state,
+    code_verifier,
+    nonce,
+  });
   const existing = (await deps.connections.summaries(flow.user_id))[stored.id];
   if (existing && existing.sub !== done.account.sub) {
     throw new Refusal(

@@ -23,14 +23,19 @@ export async function checkDiscovery(deps: Deps, config: ProviderConfig): Promis
   } catch (err) {
     if (!isOAuthError(err)) throw err;
     const field = config.preset === 'oidc' ? 'issuer' : config.base_url !== undefined ? 'base_url' : 'preset';
-    throw new UserFacingError(`The provider's metadata could not be used: ${err.userMessage}${err.adminDetail ? ` (${err.adminDetail})` : ''}`, { [field]: err.userMessage });
+    throw new UserFacingError(`The provider's metadata could not be used: ${err.userMessage}${err.adminDetail ? ` (${err.adminDetail})` : ''}`, {
+      [field]: err.userMessage,
+    });
   }
 }
 
 /** Display names are unique: users pick providers by them. */
 export function checkDisplayName(req: CallRequest, config: ProviderConfig): void {
   const clash = providersOf(req).find((p) => p.id !== config.id && p.display_name.toLowerCase() === config.display_name.toLowerCase());
-  if (clash) throw new UserFacingError(`The display name "${md(config.display_name)}" is already used by \`${clash.id}\`.`, { display_name: 'Already used by another provider' });
+  if (clash)
+    throw new UserFacingError(`The display name "${md(config.display_name)}" is already used by \`${clash.id}\`.`, {
+      display_name: 'Already used by another provider',
+    });
 }
 
 /** The saved client secret is never sent to another origin: moving the provider means typing it again. */
@@ -43,7 +48,8 @@ function refuseSecretMove(req: CallRequest, before: ProviderConfig, after: Provi
     return; // An unusable URL is reported by the discovery check that follows.
   }
   if (!moved) return;
-  const message = 'The issuer or token endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
+  const message =
+    'The issuer or token endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
   throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
 }
 
@@ -52,7 +58,10 @@ export const providerAddForm: Handler = async (req) => form(providerForm(req, 'a
 export const providerAdd: Handler = async (req, deps) => {
   const config = readProviderInput(req);
   const existing = providersOf(req);
-  if (existing.some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, { id: 'Already in use' });
+  if (existing.some((p) => p.id === config.id))
+    throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, {
+      id: 'Already in use',
+    });
   checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   await saveProviders(req, deps, [...existing, toStored(config, deps)]);
@@ -76,12 +85,17 @@ export const providerEdit: Handler = async (req, deps) => {
   const stored = editedProvider(req);
   const before = openProvider(stored, deps);
   const config = readProviderInput(req, { keepSecret: before.client_secret, fixedId: stored.id });
-  if (config.preset !== stored.preset) throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+  if (config.preset !== stored.preset)
+    throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
   refuseSecretMove(req, before, config);
   checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const updated = toStored(config, deps, stored);
-  await saveProviders(req, deps, providersOf(req).map((p) => (p.id === stored.id ? updated : p)));
+  await saveProviders(
+    req,
+    deps,
+    providersOf(req).map((p) => (p.id === stored.id ? updated : p)),
+  );
   return okRefresh(`Updated **${md(config.display_name)}**.`);
 };
 
@@ -89,9 +103,16 @@ export const providerRemove: Handler = async (req, deps) => {
   const all = providersOf(req);
   const stored = chosenProvider(req, all, 'remove');
   if (bool(req.values, 'confirm') !== true) {
-    throw new UserFacingError(`Removing **${md(stored.display_name)}** makes its users' tokens unusable. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`, { confirm: 'Tick to confirm' });
+    throw new UserFacingError(
+      `Removing **${md(stored.display_name)}** makes its users' tokens unusable. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`,
+      { confirm: 'Tick to confirm' },
+    );
   }
-  await saveProviders(req, deps, all.filter((p) => p.id !== stored.id));
+  await saveProviders(
+    req,
+    deps,
+    all.filter((p) => p.id !== stored.id),
+  );
   await deps.reportIndex.clear(botClient(req, deps), stored.id).catch((err) => deps.logger.warn('report index clear failed', { error: err }));
   return okRefresh(`Removed **${md(stored.display_name)}**. Its users can no longer use their tokens; if it is added again they must reconnect.`);
 };

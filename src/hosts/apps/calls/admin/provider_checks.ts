@@ -20,7 +20,11 @@ export const providerTest: Handler = async (req, deps) => {
   const lines = checks.map((c) => `- ${c.ok ? ':white_check_mark:' : ':x:'} ${md(c.name)}: ${md(c.detail)}`);
   const completeUrl = req.context.oauth2?.complete_url;
   const register = completeUrl ? [`The redirect URI registered at the provider must be exactly \`${providerRedirectUri(completeUrl, stored.id)}\`.`] : [];
-  return ok([`#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`, ...lines, ...register].join('\n'));
+  return ok(
+    [`#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`, ...lines, ...register].join(
+      '\n',
+    ),
+  );
 };
 
 /** The last 4 characters at most: enough to tell two ids apart, never a whole secret. */
@@ -43,7 +47,8 @@ export const providerRegister: Handler = async (req, deps) => {
   const config = readProviderInput(req, { registering: true });
   const redirect = req.context.oauth2?.complete_url;
   if (!redirect) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
-  if (providersOf(req).some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists.`, { id: 'Already in use' });
+  if (providersOf(req).some((p) => p.id === config.id))
+    throw new UserFacingError(`A provider named \`${config.id}\` already exists.`, { id: 'Already in use' });
   checkDisplayName(req, config);
   await checkDiscovery(deps, config);
   const client = await deps.engine.register(config, {
@@ -52,16 +57,28 @@ export const providerRegister: Handler = async (req, deps) => {
     token_endpoint_auth_method: config.token_endpoint_auth_method,
     scopes: config.scopes,
   });
-  const registered = { ...config, client_id: client.client_id, token_endpoint_auth_method: client.token_endpoint_auth_method, ...(client.client_secret && { client_secret: client.client_secret }) };
+  const registered = {
+    ...config,
+    client_id: client.client_id,
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    ...(client.client_secret && { client_secret: client.client_secret }),
+  };
   await saveProviders(req, deps, [...providersOf(req), toStored(registered, deps, undefined, true)]);
-  return okRefresh(`Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${client.client_secret ? 'confidential' : 'public'}). Users connect with \`/oauth2 connect ${config.id}\`.`);
+  return okRefresh(
+    `Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${client.client_secret ? 'confidential' : 'public'}). Users connect with \`/oauth2 connect ${config.id}\`.`,
+  );
 };
 
 /** At most this many usernames are listed per provider and state; the counts are always whole. */
 const NAMES_SHOWN = 20;
 
 const names = (ids: string[], usernames: Map<string, string>) =>
-  ids.length === 0 ? '' : `${ids.slice(0, NAMES_SHOWN).map((id) => `@${usernames.get(id) ?? id}`).join(', ')}${ids.length > NAMES_SHOWN ? `, and ${ids.length - NAMES_SHOWN} more` : ''}`;
+  ids.length === 0
+    ? ''
+    : `${ids
+        .slice(0, NAMES_SHOWN)
+        .map((id) => `@${usernames.get(id) ?? id}`)
+        .join(', ')}${ids.length > NAMES_SHOWN ? `, and ${ids.length - NAMES_SHOWN} more` : ''}`;
 
 export const report: Handler = async (req, deps) => {
   const list = providersOf(req);
@@ -70,6 +87,12 @@ export const report: Handler = async (req, deps) => {
   const reports = await Promise.all(list.map(async (p) => ({ p, r: await deps.reportIndex.read(bot, p.id) })));
   const shown = reports.flatMap(({ r }) => [...r.connected.slice(0, NAMES_SHOWN), ...r.broken.slice(0, NAMES_SHOWN)]);
   const usernames = await userRest(req, deps).usernames([...new Set(shown)]);
-  const lines = reports.map(({ p, r }) => `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} | ${names(r.connected, usernames)} | ${names(r.broken, usernames)} |`);
-  return ok(['#### Connections per provider', '| Provider | Connected | Broken | Connected users | Broken users |', '| --- | --- | --- | --- | --- |', ...lines].join('\n'));
+  const lines = reports.map(
+    ({ p, r }) => `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} | ${names(r.connected, usernames)} | ${names(r.broken, usernames)} |`,
+  );
+  return ok(
+    ['#### Connections per provider', '| Provider | Connected | Broken | Connected users | Broken users |', '| --- | --- | --- | --- | --- |', ...lines].join(
+      '\n',
+    ),
+  );
 };

@@ -23,7 +23,13 @@ const AUTH_OPTIONS = [
   { label: 'Public client, PKCE only (none)', value: 'none' },
 ];
 
-const textField = (name: string, modal_label: string, extra: Partial<Field> = {}): Field => ({ name, type: 'text', label: name.replace(/_/g, '-'), modal_label, ...extra });
+const textField = (name: string, modal_label: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  type: 'text',
+  label: name.replace(/_/g, '-'),
+  modal_label,
+  ...extra,
+});
 
 /** The value an admin already typed (refresh), else the stored one (edit). Secrets are never echoed. */
 function current(req: CallRequest, stored: StoredProvider | undefined, name: string): string | undefined {
@@ -53,15 +59,41 @@ function clientFields(req: CallRequest, preset: PresetName, stored: StoredProvid
   const fields: Field[] = [];
   if (mode !== 'register') {
     fields.push(textField('client_id', 'Client ID', { is_required: true, value: current(req, stored, 'client_id') ?? '' }));
-    fields.push(textField('client_secret', 'Client secret', { subtype: 'password', description: stored ? 'Leave empty to keep the current secret.' : 'Leave empty for a public client (PKCE only).' }));
+    fields.push(
+      textField('client_secret', 'Client secret', {
+        subtype: 'password',
+        description: stored ? 'Leave empty to keep the current secret.' : 'Leave empty for a public client (PKCE only).',
+      }),
+    );
   }
-  fields.push({ name: 'auth', type: 'static_select', label: 'auth', modal_label: 'Client authentication', options: AUTH_OPTIONS, value: AUTH_OPTIONS.find((o) => o.value === auth) ?? AUTH_OPTIONS[0]! });
-  fields.push(textField('scopes', 'Scopes', { description: 'Separated by spaces.', value: current(req, stored, 'scopes') ?? (stored?.scopes ?? defaults.scopes).join(' ') }));
-  fields.push(textField('params', 'Extra authorize parameters', { description: 'Optional, as a=b&c=d.', value: current(req, stored, 'params') ?? new URLSearchParams(stored?.params ?? {}).toString() }));
+  fields.push({
+    name: 'auth',
+    type: 'static_select',
+    label: 'auth',
+    modal_label: 'Client authentication',
+    options: AUTH_OPTIONS,
+    value: AUTH_OPTIONS.find((o) => o.value === auth) ?? AUTH_OPTIONS[0]!,
+  });
+  fields.push(
+    textField('scopes', 'Scopes', {
+      description: 'Separated by spaces.',
+      value: current(req, stored, 'scopes') ?? (stored?.scopes ?? defaults.scopes).join(' '),
+    }),
+  );
+  fields.push(
+    textField('params', 'Extra authorize parameters', {
+      description: 'Optional, as a=b&c=d.',
+      value: current(req, stored, 'params') ?? new URLSearchParams(stored?.params ?? {}).toString(),
+    }),
+  );
   return fields;
 }
 
-const TITLES: Record<FormMode, string> = { add: 'Add an OAuth2 provider', edit: 'Edit an OAuth2 provider', register: 'Register at a provider (dynamic registration)' };
+const TITLES: Record<FormMode, string> = {
+  add: 'Add an OAuth2 provider',
+  edit: 'Edit an OAuth2 provider',
+  register: 'Register at a provider (dynamic registration)',
+};
 
 /** Values that mean the same whatever the provider type; every other field follows the preset. */
 const PRESET_INDEPENDENT = ['preset', 'client_id', 'client_secret'];
@@ -88,9 +120,28 @@ export function providerForm(request: CallRequest, mode: FormMode, submitPath: s
   const id = stored?.id ?? current(req, stored, 'id') ?? preset;
   const redirect = completeUrl ? providerRedirectUri(completeUrl, id) : '(unknown: the App needs the remote_oauth2 permission)';
   const fields: Field[] = [
-    { name: 'redirect', type: 'markdown', description: `Register this exact redirect URI at the provider (it ends with the short name, \`${id}\` here):\n\`${redirect}\`` },
-    { name: 'preset', type: 'static_select', label: 'preset', modal_label: 'Provider type', is_required: true, refresh: true, readonly: mode === 'edit', options: presets.map((p) => ({ label: p.label, value: p.name })), value: { label: getPreset(preset).label, value: preset } },
-    textField('id', 'Short name (used in commands)', { is_required: true, readonly: mode === 'edit', description: 'Lower-case letters, digits and -, e.g. github.', value: current(req, stored, 'id') ?? (mode === 'edit' ? '' : preset) }),
+    {
+      name: 'redirect',
+      type: 'markdown',
+      description: `Register this exact redirect URI at the provider (it ends with the short name, \`${id}\` here):\n\`${redirect}\``,
+    },
+    {
+      name: 'preset',
+      type: 'static_select',
+      label: 'preset',
+      modal_label: 'Provider type',
+      is_required: true,
+      refresh: true,
+      readonly: mode === 'edit',
+      options: presets.map((p) => ({ label: p.label, value: p.name })),
+      value: { label: getPreset(preset).label, value: preset },
+    },
+    textField('id', 'Short name (used in commands)', {
+      is_required: true,
+      readonly: mode === 'edit',
+      description: 'Lower-case letters, digits and -, e.g. github.',
+      value: current(req, stored, 'id') ?? (mode === 'edit' ? '' : preset),
+    }),
     textField('display_name', 'Display name', { is_required: true, value: current(req, stored, 'display_name') ?? getPreset(preset).label }),
     ...presetFields(req, preset, stored),
     ...clientFields(req, preset, stored, mode),

@@ -54,7 +54,9 @@ export async function saveProviders(req: CallRequest, deps: Deps, providers: Sto
   const body = { ...CLIENT_SLOT, data: doc };
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > MAX_VALUE_BYTES) {
-    throw new UserFacingError(`The provider list would take ${bytes} bytes, over the Apps plugin's ${MAX_VALUE_BYTES}-byte limit. Remove a provider or shorten its settings.`);
+    throw new UserFacingError(
+      `The provider list would take ${bytes} bytes, over the Apps plugin's ${MAX_VALUE_BYTES}-byte limit. Remove a provider or shorten its settings.`,
+    );
   }
   await userClient(req, deps).storeOAuth2App(body);
 }
