@@ -198,22 +198,18 @@ export function refusedInput(t: Targets): fc.Arbitrary<FuzzInput> {
       ),
     )
     .map(([path, ctx, [field, bad]]) => input('refused', `malformed ${field}`, path, { context: field === 'context' ? bad : ctx, [field]: bad }));
-  const otherState = fc
-    .tuple(context(t, user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES))), str)
-    .map(([ctx, salt]) =>
-      input('refused', "another user's state", CallPath.oauth2Connect, {
-        context: { ...ctx, oauth2: { ...ctx.oauth2, user: { v: 1, connections: {}, flows: [], pending: { p: 'idp', at: Date.now() } } } },
-        values: { state: `${salt}.not-${String((ctx.acting_user as { id?: unknown })?.id)}` },
-      }),
-    );
-  const noFlow = fc
-    .tuple(context(t, user(fc.constantFrom(...USER_ROLES))), fc.string({ minLength: 1, maxLength: 30 }))
-    .map(([ctx, salt]) =>
-      input('refused', 'completion without its flow', CallPath.oauth2Complete, {
-        context: ctx,
-        values: { state: `${salt}.${String((ctx.acting_user as { id?: unknown }).id)}`, code: token() },
-      }),
-    );
+  const otherState = fc.tuple(context(t, user(fc.constantFrom(...ADMIN_ROLES, ...USER_ROLES))), str).map(([ctx, salt]) =>
+    input('refused', "another user's state", CallPath.oauth2Connect, {
+      context: { ...ctx, oauth2: { ...ctx.oauth2, user: { v: 1, connections: {}, flows: [], pending: { p: 'idp', at: Date.now() } } } },
+      values: { state: `${salt}.not-${String((ctx.acting_user as { id?: unknown })?.id)}` },
+    }),
+  );
+  const noFlow = fc.tuple(context(t, user(fc.constantFrom(...USER_ROLES))), fc.string({ minLength: 1, maxLength: 30 })).map(([ctx, salt]) =>
+    input('refused', 'completion without its flow', CallPath.oauth2Complete, {
+      context: ctx,
+      values: { state: `${salt}.${String((ctx.acting_user as { id?: unknown }).id)}`, code: token() },
+    }),
+  );
   const rawBad = fc
     .tuple(anyPath, fc.constantFrom('{"context":', '[]', '"x"', 'null', '42', `{"values":{"x":"${'a'.repeat(300_000)}"}}`))
     .map(([path, body]) => input('refused', 'not a call body', path, body));
