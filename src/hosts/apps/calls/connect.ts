@@ -8,7 +8,7 @@ import type { ConnectData } from '../protocol/panel_types.js';
 import type { Handler } from './deps.js';
 import { providersOf, userClient, userStateOf } from './context.js';
 import { chosenProvider } from './provider_access.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 
 export const connect: Handler = async (req, deps) => {

@@ -5,7 +5,7 @@ import { MattermostRestClient } from '../../../mattermost/rest_client.js';
 import { readProviders, type StoredProvider } from '../../../core/provider_records.js';
 import { readUserState, type UserState } from '../store/user_state.js';
 import type { Deps } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 
 export function actingUser(req: CallRequest): ExpandedUser {
   const user = req.context.acting_user;

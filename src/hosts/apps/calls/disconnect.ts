@@ -8,7 +8,7 @@ import type { StoredProvider } from '../../../core/provider_records.js';
 import type { TokenStore } from '../store/token_store.js';
 import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 import { chosenProvider, openProvider } from './provider_access.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallResponse } from '../protocol/types.js';
 import { error } from '../protocol/responses.js';
 import { InputError } from '../protocol/values.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { DriverInputError, MattermostApiError } from '../../../mattermost/errors.js';
 import { OAuthError } from '../../../oauth/errors.js';
 import { TokenCipherError, WRONG_BINDING_MESSAGE } from '../../../oauth/crypto.js';

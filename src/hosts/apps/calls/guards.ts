@@ -1,7 +1,7 @@
 /** Guards wrap handlers (as the Apps plugin's goapp does): a handler only runs when its guard passes. */
 import type { Handler } from './deps.js';
 import { actingUser, isSystemAdmin, userRest } from './context.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { MattermostApiError } from '../../../mattermost/errors.js';
 
 const NOT_ADMIN = 'Only system admins can manage OAuth2 providers.';

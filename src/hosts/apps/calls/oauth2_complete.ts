@@ -14,7 +14,7 @@ import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
 import type { CompletedAuthorization } from '../../../oauth/types.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 import { sendDm } from './notify.js';
 import { pluginState, stateHash } from './oauth2_connect.js';

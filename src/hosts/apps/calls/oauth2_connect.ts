@@ -14,7 +14,7 @@ import type { Handler } from './deps.js';
 import { actingUser, userClient, userStateOf } from './context.js';
 import { dmChannel } from './notify.js';
 import { openProvider } from './provider_access.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { providerRedirectUri } from './redirect_uri.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);

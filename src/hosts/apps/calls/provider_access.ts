@@ -5,7 +5,7 @@ import type { ProviderConfig } from '../../../oauth/types.js';
 import { toProviderConfig, type StoredProvider } from '../../../core/provider_records.js';
 import { providersOf } from './context.js';
 import type { Deps } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { clientSecretSlot } from './seal_slots.js';
 
 export const NO_PROVIDERS = 'No OAuth2 providers are registered yet. A system admin can add one with `/oauth2 provider add`.';

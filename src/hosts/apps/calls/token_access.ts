@@ -11,7 +11,7 @@ import type { TokenSet } from '../../../oauth/types.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { actingUser, botClient, userClient, userStateOf } from './context.js';
 import type { Deps } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 import { openProvider } from './provider_access.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';

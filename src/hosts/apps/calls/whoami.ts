@@ -11,7 +11,7 @@ import type { AccountInfo, ProviderConfig } from '../../../oauth/types.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { providersOf, userStateOf } from './context.js';
 import type { Deps, Handler } from './deps.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 import { chosenProvider, openProvider } from './provider_access.js';
 import { markBroken, reconnectPrompt, usableTokens } from './token_access.js';

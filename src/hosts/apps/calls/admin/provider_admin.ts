@@ -9,7 +9,7 @@ import { isOAuthError } from '../../../../oauth/errors.js';
 import type { StoredProvider } from '../../../../core/provider_records.js';
 import { botClient, providersOf } from '../context.js';
 import type { Deps, Handler } from '../deps.js';
-import { UserFacingError } from '../errors.js';
+import { UserFacingError } from '../../../../core/errors.js';
 import { md } from '../../../../core/format.js';
 import { chosenProvider, openProvider } from '../provider_access.js';
 import { providerForm } from './provider_form.js';

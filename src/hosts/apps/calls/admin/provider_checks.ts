@@ -4,7 +4,7 @@ import { CallPath } from '../../protocol/paths.js';
 import type { StoredProvider } from '../../../../core/provider_records.js';
 import { botClient, providersOf, userRest } from '../context.js';
 import type { Handler } from '../deps.js';
-import { UserFacingError } from '../errors.js';
+import { UserFacingError } from '../../../../core/errors.js';
 import { md } from '../../../../core/format.js';
 import { chosenProvider, NO_PROVIDERS, openProvider } from '../provider_access.js';
 import { providerForm } from './provider_form.js';

@@ -7,7 +7,7 @@ import { select, text } from '../../protocol/values.js';
 import { getPreset } from '../../../../oauth/providers/index.js';
 import type { ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../../../../oauth/types.js';
 import { PROVIDER_ID } from '../../../../core/provider_records.js';
-import { UserFacingError } from '../errors.js';
+import { UserFacingError } from '../../../../core/errors.js';
 import { isPreset } from './provider_form.js';
 import { trimTrailingSlashes } from '../../../../util/trim_slashes.js';
 

@@ -9,7 +9,7 @@ import type { ProviderConfig } from '../../../../oauth/types.js';
 import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../../../core/provider_records.js';
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
-import { UserFacingError } from '../errors.js';
+import { UserFacingError } from '../../../../core/errors.js';
 import { clientSecretSlot } from '../seal_slots.js';
 
 /** oauth2/app has one client slot; ours holds a placeholder and the providers live in `data`. */

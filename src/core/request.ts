@@ -1,0 +1,64 @@
+/**
+ * What a core operation gets: who is asking (as Mattermost says, checked by
+ * the host), their input, the host's storage, and what only the host knows
+ * (its links, its bot). Operations answer a CoreAnswer or throw a
+ * UserFacingError (./errors.ts); each host renders both in its own protocol.
+ */
+import type { Config } from '../config.js';
+import type { Logger } from '../log/logger.js';
+import type { OAuthEngine } from '../oauth/types.js';
+import type { FormSpec } from './form_spec.js';
+import type { ConnectionRepository, ProviderRepository } from './ports.js';
+import type { SecretSealer } from './secret_sealer.js';
+
+export interface CoreUser {
+  id: string;
+  /** As Mattermost says (the host asked it or verified it), never as a request claims. */
+  isAdmin: boolean;
+}
+
+/** Command arguments or form values, normalised by the host to strings and booleans. */
+export type CoreValues = Record<string, string | boolean | undefined>;
+
+/** What only the host knows how to do. */
+export interface HostLinks {
+  /** Markdown telling the user how to (re)connect to this provider: a link or a command. */
+  connectHint(providerId: string): Promise<string>;
+  /** The exact redirect URI to register at this provider; undefined when the host cannot know it. */
+  redirectUri(providerId: string): string | undefined;
+  /** A direct message from the bot; best effort, never throws. */
+  notify(userId: string, message: string): Promise<void>;
+  /** Usernames by user id, for the admin report (unknown ids are left out). */
+  usernames(ids: string[]): Promise<Map<string, string>>;
+  /** The scope every sealed value of this host is bound to (e.g. the App id). */
+  sealScope: string;
+}
+
+export interface CoreRequest {
+  user: CoreUser;
+  values: CoreValues;
+  providers: ProviderRepository;
+  connections: ConnectionRepository;
+  host: HostLinks;
+}
+
+export interface CoreDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  engine: OAuthEngine;
+  sealer: SecretSealer;
+  now(): number;
+}
+
+export interface CoreAnswer {
+  /** Markdown for the user. */
+  text?: string;
+  /** Structured data for a client (the webapp panel). */
+  data?: unknown;
+  /** A form to show (the host renders it as an Apps form or an interactive dialog). */
+  form?: FormSpec;
+  /** Something the user's commands or panel show has changed. */
+  refresh?: boolean;
+}
+
+export type CoreOperation = (req: CoreRequest, deps: CoreDeps) => Promise<CoreAnswer>;
