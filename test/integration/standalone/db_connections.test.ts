@@ -148,10 +148,10 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     await before.save(row('rot', 'gitlab'));
     const rotated = new SqlConnectionRepository(database().db, testSealer([{ id: 'new', key: randomBytes(32) }, oldKey]));
     const sealedBefore = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'rot').executeTakeFirstOrThrow();
-    assert.match(sealedBefore.tokens, /^v1\.old\./);
+    assert.match(sealedBefore.tokens, /^v2\.old\./);
     assert.deepEqual((await rotated.get('rot', 'gitlab'))?.tokens, row('rot', 'gitlab').tokens);
     const sealedAfter = await database().db.selectFrom('connections').select('tokens').where('user_id', '=', 'rot').executeTakeFirstOrThrow();
-    assert.match(sealedAfter.tokens, /^v1\.new\./);
+    assert.match(sealedAfter.tokens, /^v2\.new\./);
     assert.deepEqual(
       await new SqlConnectionRepository(database().db, testSealer([{ id: 'other', key: randomBytes(32) }])).get('rot', 'gitlab').catch((e: Error) => e.name),
       'StoredSecretError',

@@ -74,8 +74,15 @@ describe('respondLater', () => {
     const settings = { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 50 };
     assert.equal(await respondLater({ fetch: ok, logger: createMemoryLogger(), settings }, hook, { response_type: 'ephemeral', text: 'done' }), true);
     assert.deepEqual(JSON.parse(seen[0]?.body ?? ''), { response_type: 'ephemeral', text: 'done' });
+    // A real slow server holds a socket open, which keeps the process alive; this stand-in holds a timer (AbortSignal.timeout's own timer is unref'd).
     const slow = ((_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as unknown as typeof fetch;
+      new Promise((_resolve, reject) => {
+        const hold = setTimeout(() => undefined, 10_000);
+        init.signal?.addEventListener('abort', () => {
+          clearTimeout(hold);
+          reject(init.signal?.reason);
+        });
+      })) as unknown as typeof fetch;
     const started = Date.now();
     assert.equal(await respondLater({ fetch: slow, logger: createMemoryLogger(), settings }, hook, { text: 'late' }), false);
     assert.ok(Date.now() - started < 2000);
