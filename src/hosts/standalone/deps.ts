@@ -39,7 +39,10 @@ export interface StandaloneDeps {
   settings: StandaloneSettings;
   logger: Logger;
   now(): number;
+  /** The engine for remote providers: outbound requests guarded against private addresses unless APP_ALLOW_PRIVATE_NETWORK. */
   engine: OAuthEngine;
+  /** The engine for Sign in with Mattermost: the configured Mattermost is configuration, not a target to guard (it often lives on a private network). */
+  mattermostEngine: OAuthEngine;
   sealer: BoundSealer;
   /** The PKCE verifier and nonce of a flow, derived from its single-use state (nothing stored). */
   flowSecrets(state: string): { code_verifier: string; nonce: string };

@@ -45,7 +45,7 @@ export async function startSignin(deps: StandaloneDeps, link: OneTimeRecord): Pr
     expires_at: deps.now() + SIGNIN_TTL_MS,
   });
   const { code_verifier } = deps.flowSecrets(state);
-  const url = await deps.engine.authorizationUrl(config, { state, redirect_uri: signinCallbackUrl(deps.settings.rootUrl), code_verifier });
+  const url = await deps.mattermostEngine.authorizationUrl(config, { state, redirect_uri: signinCallbackUrl(deps.settings.rootUrl), code_verifier });
   return { url, binder };
 }
 
@@ -76,9 +76,14 @@ export async function finishSignin(deps: StandaloneDeps, params: Record<string, 
   }
   const config = await mattermostSigninConfig(deps);
   const { code_verifier } = deps.flowSecrets(state);
-  const done = await deps.engine.complete(config, { params, redirect_uri: signinCallbackUrl(deps.settings.rootUrl), expected_state: state, code_verifier });
+  const done = await deps.mattermostEngine.complete(config, {
+    params,
+    redirect_uri: signinCallbackUrl(deps.settings.rootUrl),
+    expected_state: state,
+    code_verifier,
+  });
   // The token served its purpose (/users/me): logging it out deletes it at Mattermost.
-  void deps.engine.revoke(config, done.tokens).catch(() => undefined);
+  void deps.mattermostEngine.revoke(config, done.tokens).catch(() => undefined);
   if (done.account.sub !== record.user_id) {
     deps.logger.warn('connect link opened by another Mattermost user', { link_user_id: record.user_id, signed_in_user_id: done.account.sub });
     throw new Refusal(
