@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CallPath } from '../../src/hosts/apps/protocol/paths.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { startBadProvider, type BadProvider, type IdTokenFault } from './support/bad_provider.js';
-import { asOidcProvider, callAppAs, command, flowTo, register, say, summaryOf, textOf } from './support/flows.js';
+import { asOidcProvider, callAppAs, command, flowTo, forgedCommand, register, say, summaryOf, textOf } from './support/flows.js';
 import { providerRedirectUri } from '../../src/hosts/apps/calls/redirect_uri.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
@@ -14,7 +14,7 @@ const EVIL = 'https://evil.example.com/cb';
 const FAULTS: IdTokenFault[] = ['wrong_nonce', 'wrong_aud', 'wrong_iss', 'other_key', 'alg_none', 'expired', 'wrong_sub'];
 
 const connectUrl = async (user: ScenarioUser, provider: string) => {
-  const answer = await command(world, user, ['connect'], { provider, redirect_uri: EVIL, connect_url: EVIL, navigate_to_url: EVIL });
+  const answer = await forgedCommand(world, user, ['connect'], { provider, redirect_uri: EVIL, connect_url: EVIL, navigate_to_url: EVIL });
   return (answer as { data?: { connect_url?: string } }).data?.connect_url ?? '';
 };
 
@@ -56,7 +56,7 @@ describe('a malicious provider and open-redirect attempts', () => {
 
   it('when connect values try to set the redirect, then the answer links only to the plugin connect_url and the authorize URL redirects only to complete_url', async () => {
     const user = await world.backend.createUser('gina');
-    const answer = await command(world, user, ['connect'], { provider: 'idp', redirect_uri: EVIL, connect_url: EVIL, navigate_to_url: EVIL });
+    const answer = await forgedCommand(world, user, ['connect'], { provider: 'idp', redirect_uri: EVIL, connect_url: EVIL, navigate_to_url: EVIL });
     assert.equal(answer.type, 'ok');
     assert.ok(!JSON.stringify(answer).includes('evil.example.com'));
     const res = await fetch(await connectUrl(user, 'idp'), { headers: { cookie: `MMAUTHTOKEN=${user.token}` }, redirect: 'manual' });

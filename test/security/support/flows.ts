@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { CallResponse } from '../../../src/hosts/apps/protocol/types.js';
 import type { ScenarioUser } from '../../scenarios/backend.js';
-import { runCommand, textOf } from '../../scenarios/commands.js';
+import { findCommand, runCommand, textOf } from '../../scenarios/commands.js';
 import { connectUntilRedirect, PROVIDER_ID, registerTestProvider, type RawFlow } from '../../scenarios/steps.js';
 import { CALL_EXPAND } from '../../../src/hosts/apps/protocol/expand.js';
 import { buildContext } from '../../support/fake_plugin/call_app.js';
@@ -42,6 +42,17 @@ export async function connect(world: SecurityWorld, user: ScenarioUser, login: s
 
 export async function command(world: SecurityWorld, user: ScenarioUser, words: string[], values: Record<string, unknown> = {}): Promise<CallResponse> {
   return runCommand(world.backend, user, words, values);
+}
+
+/**
+ * The command's call with values the parser would never send (extra fields): what an
+ * attacker posts to the plugin's call endpoint directly, past the webapp.
+ */
+export async function forgedCommand(world: SecurityWorld, user: ScenarioUser, words: string[], values: Record<string, unknown>): Promise<CallResponse> {
+  const binding = findCommand(await world.backend.bindings(user), words);
+  const submit = binding?.submit ?? binding?.form?.submit;
+  if (!submit) throw new Error(`/oauth2 ${words.join(' ')} has no submit call`);
+  return world.backend.call(user, { ...submit, values } as never);
 }
 
 export async function say(world: SecurityWorld, user: ScenarioUser, words: string[], values: Record<string, unknown> = {}): Promise<string> {
