@@ -87,18 +87,19 @@ export async function microBench(iterations = 20_000): Promise<MicroRow[]> {
   const authorize = () => engine.authorizationUrl(PROVIDER, inputs[n++ & 1023]!);
   const cipher = createTokenCipher({ keys: [{ id: 'k1', key: randomBytes(32) }], currentKeyId: 'k1' });
   const plaintext = JSON.stringify(TOKENS);
-  const sealed = cipher.seal(plaintext);
+  const binding = { kind: 'token', provider_id: 'github', user_id: 'u7k3mfq9zbdn8xw1ceyr4tjahs', origin: ISSUER } as const;
+  const sealed = cipher.seal(plaintext, binding);
   const secret = randomBytes(24).toString('base64url');
   const verify = createJwtVerifier(secret);
   const header = `Bearer ${await new SignJWT({ acting_user_id: 'u7k3mfq9zbdn8xw1ceyr4tjahs' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setExpirationTime('1h').sign(Buffer.from(secret))}`;
   if (!(await authorize()).startsWith(`${ISSUER}/authorize?`)) throw new Error('no authorize URL');
-  if (cipher.open(sealed).plaintext !== plaintext) throw new Error('the cipher does not round-trip');
-  if ((await verify(header)).actingUserId === undefined) throw new Error('the JWT does not verify');
+  if (cipher.open(sealed, binding).plaintext !== plaintext) throw new Error('the cipher does not round-trip');
+  if (verify(header).actingUserId === undefined) throw new Error('the JWT does not verify');
   return [
     await time('authorize URL (engine.authorizationUrl, cached metadata, PKCE S256 + nonce)', iterations, authorize),
     await time('flow secrets (deriveFlowSecrets: verifier + nonce, 2 HMACs)', iterations, () => deriveFlowSecrets(flowKey, 'state-abc.u7k3mfq9')),
-    await time(`encrypt a token set (AES-256-GCM, ${plaintext.length} bytes)`, iterations, () => cipher.seal(plaintext)),
-    await time('decrypt a token set', iterations, () => cipher.open(sealed)),
+    await time(`encrypt a token set (AES-256-GCM, ${plaintext.length} bytes)`, iterations, () => cipher.seal(plaintext, binding)),
+    await time('decrypt a token set', iterations, () => cipher.open(sealed, binding)),
     await time('verify the incoming JWT (createJwtVerifier, HS256)', iterations, () => verify(header)),
   ];
 }

@@ -19,10 +19,11 @@ interface Profile {
 
 /** The first matching rule, from the sampled frame up its stack, names the part. */
 const PARTS: Array<[RegExp, string]> = [
-  [/jose|crypto\/(webcrypto|mac|util|keys|webidl)|js_transferable/, 'JWT check (jose + WebCrypto)'],
+  [/jose|hosts\/apps\/http\/jwt|crypto\/(webcrypto|mac|util|keys|webidl|hash)|js_transferable/, 'JWT check (HS256, node:crypto)'],
   [/src\/log\/|dist\/log\//, 'logger'],
-  [/(src|dist)\/(apps|calls)\//, 'handler (bindings, status)'],
-  [/(src|dist)\/http\/parse_call/, 'call parsing'],
+  [/zod\//, 'zod (call parsing, stored records)'],
+  [/(src|dist)\/hosts\/apps\/(calls|protocol|store)\/|(src|dist)\/core\//, 'handler (bindings, status)'],
+  [/(src|dist)\/hosts\/apps\/http\/(parse_call|caller_checks|call_route)/, 'call parsing and caller checks'],
   [/body-parser|raw-body|iconv-lite|type-is|content-type/, 'body reading and JSON.parse (express.json)'],
   [/express\/lib\/response\.js stringify/, 'answer JSON.stringify'],
 ];

@@ -86,6 +86,20 @@ function httpTable(http: HttpReport): void {
   }
 }
 
+/** The issue-15 yardstick: the App's server CPU per /bindings request over the express+json floor's, same run. */
+export const CPU_RATIO_BUDGET = 1.3;
+const cpuRatio = (http: HttpReport, c: number) => row(http, 'bindings', c, 'app').cpuUs / row(http, 'bindings', c, 'express-json').cpuUs;
+
+function cpuRatioLines(http: HttpReport): void {
+  say('App CPU per /bindings request / express+json floor CPU per request (server process, process.cpuUsage, same run):');
+  for (const c of CONCURRENCY) {
+    const [o, j] = [row(http, 'bindings', c, 'app'), row(http, 'bindings', c, 'express-json')];
+    say(
+      `  c=${String(c).padEnd(3)} ${fixed(cpuRatio(http, c))}  (${fixed(o.cpuUs, 0)} µs / ${fixed(j.cpuUs, 0)} µs; per round ${o.rounds.map((r, i) => fixed(r.cpuUs / j.rounds[i]!.cpuUs)).join(', ')})`,
+    );
+  }
+}
+
 function roundTripTable(trips: RoundTrips): void {
   say(
     `${'operation'.padEnd(18)}  ${'plugin+MM'.padStart(9)}  ${'reads'.padStart(5)}  ${'writes'.padStart(6)}  ${'MM REST'.padStart(7)}  ${'backgr.'.padStart(7)}  provider`,
@@ -107,6 +121,16 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
   for (const c of CONCURRENCY.filter((n) => n > 1)) {
     const ratio = row(http, 'bindings', c, 'app').rps / row(http, 'bindings', c, 'express').rps;
     list.push({ name: `bindings throughput vs bare express, c=${c}`, budget: '>= 85%', value: `${fixed(100 * ratio, 0)}%`, met: ratio >= 0.85, hard: false });
+  }
+  for (const c of CONCURRENCY) {
+    const ratio = cpuRatio(http, c);
+    list.push({
+      name: `bindings CPU per request vs express+json, c=${c}`,
+      budget: `<= ${CPU_RATIO_BUDGET}x`,
+      value: `${fixed(ratio)}x`,
+      met: ratio <= CPU_RATIO_BUDGET,
+      hard: false,
+    });
   }
   for (const endpoint of ['bindings', 'status'] as const) {
     const p99 = row(http, endpoint, 1, 'app').p99;
@@ -188,6 +212,7 @@ async function main(): Promise<number> {
     `HTTP, medians of ${rounds} rounds (request ${http.requestBytes.bindings} B, answer ${http.responseBytes.bindings} B for bindings; /status of a user with no connection)`,
   );
   httpTable(http);
+  cpuRatioLines(http);
   say();
   say('Round trips per operation (App -> Apps plugin/Mattermost, and -> provider); background = report index, not awaited');
   roundTripTable(trips);

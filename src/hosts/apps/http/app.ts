@@ -38,16 +38,16 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
       res.locals.caller = {} satisfies VerifiedCaller;
       return next();
     }
-    verify(req.get(JWT_HEADER)).then(
-      (caller) => {
-        res.locals.caller = caller;
-        next();
-      },
-      (err: Error) => {
-        refusedLog('call refused', { path: req.path.slice(0, 200), outcome: 'unauthorized', reason: err.message });
-        res.status(401).json(error('Unauthorized: the call is not signed by the Apps plugin.'));
-      },
-    );
+    let caller: VerifiedCaller;
+    try {
+      caller = verify(req.get(JWT_HEADER));
+    } catch (err) {
+      refusedLog('call refused', { path: req.path.slice(0, 200), outcome: 'unauthorized', reason: err instanceof Error ? err.message : 'invalid JWT' });
+      res.status(401).json(error('Unauthorized: the call is not signed by the Apps plugin.'));
+      return;
+    }
+    res.locals.caller = caller;
+    next();
   });
   app.post('/{*path}', express.json({ limit: deps.config.bodyLimitBytes, strict: false, type: () => true }));
   app.post('/{*path}', callRoute(deps, routes, refusedLog));
