@@ -10,13 +10,9 @@ import { storedOrigin } from '../../../core/seal_slots.js';
 import type { TokenSet } from '../../../oauth/types.js';
 import type { CallRequest } from '../protocol/types.js';
 import type { UserState } from '../store/user_state.js';
-import { KeyedMutex } from '../../../core/keyed_mutex.js';
 import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
 import type { Deps } from './deps.js';
 import { tokenSlot, userTokenStore } from './seal_slots.js';
-
-/** The Apps host runs in one process: the in-process lock is the single flight of today. */
-const locks = new KeyedMutex();
 
 export interface AppsConnections extends ConnectionRepository {
   /** The summary as this call last wrote it (oauth2_complete replaces flows before saving). */
@@ -107,7 +103,8 @@ export function appsConnections(req: CallRequest, deps: Deps, initial: UserState
       const entries = await Promise.all(providersOf(req).map(async (p) => [p.id, await deps.reportIndex.read(bot, p.id)] as const));
       return Object.fromEntries(entries);
     },
-    withLock: (userId, providerId, fn) => locks.run(`${userId}:${providerId}`, fn),
+    /** The Apps host runs in one process: the engine's in-process single flight (getFreshToken) is its lock, as before the core. */
+    withLock: (_userId, _providerId, fn) => fn(),
   };
   return repo;
 }
