@@ -13,7 +13,7 @@ import { createMattermostBot } from '../../../src/mattermost/bot.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
-import { createStandaloneRouter } from '../../../src/hosts/standalone/http/router.js';
+import { createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { createTestSealer, testClientSecretBinding, testProviderOrigin } from './bound_sealer.js';
@@ -35,7 +35,7 @@ export interface StandaloneWorld {
   close(): Promise<void>;
 }
 
-export async function startStandaloneWorld(): Promise<StandaloneWorld> {
+export async function startStandaloneWorld(options: { tables?: StandaloneTables } = {}): Promise<StandaloneWorld> {
   // The server listens first (its URL goes into deps); the express app is attached once built.
   const mounted: { app?: express.Express } = {};
   const server: Server = createServer((req, res) => mounted.app?.(req, res));
@@ -66,7 +66,7 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
     fetch,
   };
   const app = express();
-  app.use('/standalone', createStandaloneRouter(deps));
+  app.use('/standalone', createStandaloneRouter(deps, options.tables));
   mounted.app = app;
   await stores.installation.saveInstallation({
     mattermost_url: mm.url,
