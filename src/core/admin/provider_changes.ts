@@ -2,13 +2,13 @@
 import { UserFacingError } from '../errors.js';
 import { md } from '../format.js';
 import type { StoredProvider } from '../provider_records.js';
-import type { CoreAnswer, CoreDeps, CoreRequest } from '../request.js';
+import type { CoreAnswer, CoreRequest } from '../request.js';
 import { requireAdminUser } from './admin_guard.js';
 import { checkDiscovery, checkDisplayName, refuseSecretMove } from './provider_checks.js';
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { namedProvider } from './provider_lookup.js';
-import { openStoredProvider, toStored } from './provider_secrets.js';
+import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
 import { bool } from './values.js';
 
 export async function providerAddForm(req: CoreRequest, refresh?: FormRefresh): Promise<CoreAnswer> {
@@ -16,7 +16,7 @@ export async function providerAddForm(req: CoreRequest, refresh?: FormRefresh): 
   return { form: providerFormSpec({ values: req.values, host: req.host, mode: 'add', ...(refresh && { refresh }) }) };
 }
 
-export async function addProvider(req: CoreRequest, deps: CoreDeps): Promise<CoreAnswer> {
+export async function addProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const config = readProviderInput(req.values);
   const existing = await req.providers.list();
@@ -26,7 +26,7 @@ export async function addProvider(req: CoreRequest, deps: CoreDeps): Promise<Cor
     });
   checkDisplayName(existing, config);
   await checkDiscovery(deps, config);
-  await req.providers.save(toStored(config, deps, req.host.sealScope));
+  await req.providers.save(toStored(config, deps, req));
   return { text: `Registered **${md(config.display_name)}**. Users connect with \`/oauth2 connect ${config.id}\`.`, refresh: true };
 }
 
@@ -41,18 +41,18 @@ export async function providerEditForm(req: CoreRequest, refresh?: FormRefresh):
   return { form: providerFormSpec({ values: req.values, host: req.host, mode: 'edit', stored, ...(refresh && { refresh }) }) };
 }
 
-export async function editProvider(req: CoreRequest, deps: CoreDeps): Promise<CoreAnswer> {
+export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const all = await req.providers.list();
   const stored = namedProvider(req.values, all, 'edit');
-  const before = openStoredProvider(stored, deps, req.host.sealScope);
+  const before = openStoredProvider(stored, deps, req);
   const config = readProviderInput(req.values, { ...(before.client_secret !== undefined && { keepSecret: before.client_secret }), fixedId: stored.id });
   if (config.preset !== stored.preset)
     throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
   refuseSecretMove(req.values, before, config);
   checkDisplayName(all, config);
   await checkDiscovery(deps, config);
-  await req.providers.save(toStored(config, deps, req.host.sealScope, stored));
+  await req.providers.save(toStored(config, deps, req, stored));
   return { text: `Updated **${md(config.display_name)}**.`, refresh: true };
 }
 

@@ -2,18 +2,18 @@
 import { UserFacingError } from '../errors.js';
 import { md } from '../format.js';
 import type { StoredProvider } from '../provider_records.js';
-import type { CoreAnswer, CoreDeps, CoreRequest } from '../request.js';
+import type { CoreAnswer, CoreRequest } from '../request.js';
 import { requireAdminUser } from './admin_guard.js';
 import { checkDiscovery, checkDisplayName } from './provider_checks.js';
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { NO_PROVIDERS, namedProvider } from './provider_lookup.js';
-import { openStoredProvider, toStored } from './provider_secrets.js';
+import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
 
-export async function testProvider(req: CoreRequest, deps: CoreDeps): Promise<CoreAnswer> {
+export async function testProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const stored = namedProvider(req.values, await req.providers.list(), 'test');
-  const checks = await deps.engine.check(openStoredProvider(stored, deps, req.host.sealScope));
+  const checks = await deps.engine.check(openStoredProvider(stored, deps, req));
   const failed = checks.filter((c) => !c.ok).length;
   const lines = checks.map((c) => `- ${c.ok ? ':white_check_mark:' : ':x:'} ${md(c.name)}: ${md(c.detail)}`);
   const redirect = req.host.redirectUri(stored.id);
@@ -43,7 +43,7 @@ export async function providerRegisterForm(req: CoreRequest, refresh?: FormRefre
 }
 
 /** RFC 7591 dynamic registration, with the host's exact redirect URI for this provider. */
-export async function registerProvider(req: CoreRequest, deps: CoreDeps): Promise<CoreAnswer> {
+export async function registerProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const config = readProviderInput(req.values, { registering: true });
   const redirect = req.host.redirectUri(config.id);
@@ -64,7 +64,7 @@ export async function registerProvider(req: CoreRequest, deps: CoreDeps): Promis
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     ...(client.client_secret && { client_secret: client.client_secret }),
   };
-  await req.providers.save(toStored(registered, deps, req.host.sealScope, undefined, true));
+  await req.providers.save(toStored(registered, deps, req, undefined, true));
   const kind = client.client_secret ? 'confidential' : 'public';
   return {
     text: `Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${kind}). Users connect with \`/oauth2 connect ${config.id}\`.`,

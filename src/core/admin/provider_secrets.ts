@@ -7,17 +7,26 @@ import type { SealBinding } from '../../oauth/seal_binding.js';
 import { providerOrigin } from '../../oauth/provider_origin.js';
 import type { ProviderConfig } from '../../oauth/types.js';
 import { type StoredProvider, toProviderConfig } from '../provider_records.js';
-import type { CoreDeps } from '../request.js';
+import type { CoreDeps, CoreRequest } from '../request.js';
+
+/** What the admin operations use of CoreDeps; a host may name its own client-secret binding (else the core's, with its seal scope). */
+export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now'> & { clientSecretBinding?: (config: ProviderConfig) => SealBinding };
 
 export function clientSecretBinding(config: ProviderConfig, scope: string): SealBinding {
   return { kind: 'client_secret', provider_id: config.id, origin: providerOrigin(config), scope };
 }
 
 /** The engine's config with the client secret opened (a key problem surfaces as the sealer's error). */
-export function openStoredProvider(stored: StoredProvider, deps: Pick<CoreDeps, 'sealer' | 'logger'>, scope: string): ProviderConfig {
+/** The binding a host's client secrets are sealed with. */
+export const secretBindingOf =
+  (deps: AdminDeps, req: Pick<CoreRequest, 'host'>) =>
+  (config: ProviderConfig): SealBinding =>
+    deps.clientSecretBinding ? deps.clientSecretBinding(config) : clientSecretBinding(config, req.host.sealScope);
+
+export function openStoredProvider(stored: StoredProvider, deps: AdminDeps, req: Pick<CoreRequest, 'host'>): ProviderConfig {
   const bare = toProviderConfig(stored, undefined);
   if (stored.sealed_secret === undefined) return bare;
-  const secret = deps.sealer.open(stored.sealed_secret, clientSecretBinding(bare, scope)).plaintext;
+  const secret = deps.sealer.open(stored.sealed_secret, secretBindingOf(deps, req)(bare)).plaintext;
   deps.logger.addSecrets(secret);
   return toProviderConfig(stored, secret);
 }
@@ -25,8 +34,8 @@ export function openStoredProvider(stored: StoredProvider, deps: Pick<CoreDeps, 
 /** The record to store: the secret sealed, timestamps kept across edits. */
 export function toStored(
   config: ProviderConfig,
-  deps: Pick<CoreDeps, 'sealer' | 'logger' | 'now'>,
-  scope: string,
+  deps: AdminDeps,
+  req: Pick<CoreRequest, 'host'>,
   previous?: StoredProvider,
   registered = false,
 ): StoredProvider {
@@ -41,7 +50,7 @@ export function toStored(
     ...(config.tenant && { tenant: config.tenant }),
     ...(config.endpoints && { endpoints: config.endpoints }),
     client_id: config.client_id,
-    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret, clientSecretBinding(config, scope)) }),
+    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret, secretBindingOf(deps, req)(config)) }),
     auth: config.token_endpoint_auth_method,
     scopes: config.scopes,
     ...(config.extra_authorize_params && { params: config.extra_authorize_params }),
