@@ -15,7 +15,7 @@ export function splitWords(text: string): string[] {
 export interface TypedArgs {
   positional: string[];
   values: CoreValues;
-  /** True when at least one --flag was given. */
+  /** True when a --flag other than --preset was given (--preset alone only chooses the dialog's type). */
   typed: boolean;
 }
 
@@ -29,8 +29,8 @@ export function parseTypedArgs(words: string[]): TypedArgs {
       positional.push(word);
       continue;
     }
-    typed = true;
     const name = word.slice(2).replace(/-/g, '_').toLowerCase();
+    if (name !== 'preset') typed = true;
     const next = words[i + 1];
     if (next === undefined || next.startsWith('--')) values[name] = true;
     else {
