@@ -93,7 +93,7 @@ describe('core admin operations', () => {
   it('when providers are listed, then client ids show their last 4 characters and no secret appears', async () => {
     const { providers, deps, request } = setup();
     await providers.save(toStored(OIDC, deps, request({})));
-    const { text } = await listProviders(request({}), deps);
+    const { text } = await listProviders(request({}));
     assert.match(text ?? '', /client `…6789`/);
     assert.ok(!text?.includes('sekret') && !text?.includes('client-123'));
     const stored = await providers.get('idp');
@@ -103,9 +103,9 @@ describe('core admin operations', () => {
   it('when a provider is removed, then only with confirm', async () => {
     const { providers, deps, request } = setup();
     await providers.save(toStored(OIDC, deps, request({})));
-    await assert.rejects(removeProvider(request({ provider: 'idp' }), deps), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
+    await assert.rejects(removeProvider(request({ provider: 'idp' })), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
     assert.equal(providers.rows.size, 1);
-    assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }), deps)).text ?? '', /^Removed \*\*IdP\*\*/);
+    assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }))).text ?? '', /^Removed \*\*IdP\*\*/);
     assert.equal(providers.rows.size, 0);
   });
 
@@ -113,7 +113,7 @@ describe('core admin operations', () => {
     const { providers, connections, deps, request } = setup();
     await providers.save(toStored(OIDC, deps, request({})));
     connections.report = async () => ({ idp: { connected: ['a', 'b'], broken: ['c'] } });
-    const { text } = await connectionReport(request({}), deps);
+    const { text } = await connectionReport(request({}));
     assert.match(text ?? '', /\| IdP \| 2 \| 1 \| @name-a, @name-b \| @name-c \|/);
   });
 
