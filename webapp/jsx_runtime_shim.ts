@@ -11,4 +11,14 @@ export function jsx(type: ElementType, props: Record<string, unknown>, key?: str
   return createElement(type, key === undefined ? props : { ...props, key });
 }
 
-export const jsxs = jsx;
+/**
+ * Static children (several JSX children written side by side): passed to
+ * createElement as arguments, as React's own runtime treats them, so React does
+ * not ask them for keys (in props.children they count as a list and every
+ * development build warns "Each child in a list should have a unique key").
+ */
+export function jsxs(type: ElementType, props: Record<string, unknown>, key?: string | number) {
+  const { children, ...rest } = props;
+  const config = key === undefined ? rest : { ...rest, key };
+  return Array.isArray(children) ? createElement(type, config, ...(children as unknown[])) : createElement(type, config, children);
+}
