@@ -2,7 +2,7 @@
 // React's own jsx-runtime reads React internals that change between majors
 // (React 19 removed ReactCurrentOwner), and the host, not us, picks the React
 // version; createElement is public API in every version. Tests use the real one.
-import { createElement, Fragment, type ElementType } from 'react';
+import { createElement, Fragment, type ElementType, type ReactNode } from 'react';
 
 export { Fragment };
 
@@ -20,5 +20,5 @@ export function jsx(type: ElementType, props: Record<string, unknown>, key?: str
 export function jsxs(type: ElementType, props: Record<string, unknown>, key?: string | number) {
   const { children, ...rest } = props;
   const config = key === undefined ? rest : { ...rest, key };
-  return Array.isArray(children) ? createElement(type, config, ...(children as unknown[])) : createElement(type, config, children);
+  return Array.isArray(children) ? createElement(type, config, ...(children as ReactNode[])) : createElement(type, config, children as ReactNode);
 }
