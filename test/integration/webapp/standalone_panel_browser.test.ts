@@ -102,6 +102,8 @@ function suite(under: ReactUnderTest, version: string) {
     const popupOpened = page.waitForEvent('popup');
     await row('test-oidc').getByRole('button', { name: 'Connect Test OIDC' }).click();
     const popup = await popupOpened;
+    // The window opens blank; the link arrives when __connect answers, then Sign in with Mattermost leads to the provider.
+    await popup.waitForURL((url) => url.href.startsWith(op.issuer), { timeout: 15_000 });
     await passProviderPages(popup, 'alice-op', op.issuer);
     await popup.getByText('You can close this window').waitFor({ timeout: 15_000 });
     await popup.close();
