@@ -93,9 +93,7 @@ export const VENDOR_SCRIPTS: Record<string, string> = {
 
 /** `vendor`: the script names under /vendor/, in load order (React first). */
 export function hostPage(vendor: string[] = Object.keys(VENDOR_SCRIPTS)): string {
-  const scripts = vendor
-    .map((name) => `<script src="/vendor/${name}"></script>`)
-    .join('\n');
+  const scripts = vendor.map((name) => `<script src="/vendor/${name}"></script>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host webapp</title><style>${THEME}</style></head>
 <body><div id="root"></div>

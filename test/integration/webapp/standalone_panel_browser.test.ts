@@ -95,7 +95,15 @@ function suite(under: ReactUnderTest, version: string) {
 
   test('when alice connects in the popup, then she signs in at the provider and the row shows her account', async () => {
     await world.addProvider(
-      { id: 'test-oidc', display_name: 'Test OIDC', preset: 'oidc', issuer: op.issuer, client_id: op.clients.post.client_id, auth: 'client_secret_post', scopes: ['openid', 'profile', 'email'] },
+      {
+        id: 'test-oidc',
+        display_name: 'Test OIDC',
+        preset: 'oidc',
+        issuer: op.issuer,
+        client_id: op.clients.post.client_id,
+        auth: 'client_secret_post',
+        scopes: ['openid', 'profile', 'email'],
+      },
       op.clients.post.client_secret,
     );
     await openPanel();
@@ -107,7 +115,9 @@ function suite(under: ReactUnderTest, version: string) {
     await passProviderPages(popup, 'alice-op', op.issuer);
     await popup.getByText('You can close this window').waitFor({ timeout: 15_000 });
     await popup.close();
-    await page.waitForFunction(() => /Connected as alice-op/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /Connected as alice-op/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''), null, {
+      timeout: 10_000,
+    });
     assert.ok(standIn.commands.includes('/oauth2 __connect test-oidc'));
     assert.equal((await world.stores.connections.get(alice.id, 'test-oidc'))?.connection.sub, 'alice-op');
     await shot('connected');

@@ -43,7 +43,10 @@ const cookie = (req: IncomingMessage, name: string) =>
     .find(([k]) => k === name)?.[1];
 
 async function execute(world: StandaloneWorld, user: FakeUser, command: string, serviceDown: boolean): Promise<{ status: number; body: string }> {
-  const fail = (detail: string) => ({ status: 500, body: JSON.stringify({ id: 'api.command.execute_command.failed.app_error', message: 'Command with a trigger of oauth2 failed.', detailed_error: detail }) });
+  const fail = (detail: string) => ({
+    status: 500,
+    body: JSON.stringify({ id: 'api.command.execute_command.failed.app_error', message: 'Command with a trigger of oauth2 failed.', detailed_error: detail }),
+  });
   const text = command.replace(/^\/oauth2\s*/, '');
   let answer: Response;
   try {
@@ -68,11 +71,13 @@ export async function startStandIn(world: StandaloneWorld, reactScript: string):
     if (req.method === 'GET' && path === '/vendor/react-all.js') return send(res, 200, 'text/javascript', reactScript);
     const file = VENDOR_SCRIPTS[path.slice('/vendor/'.length)];
     if (req.method === 'GET' && path.startsWith('/vendor/') && file) return send(res, 200, 'text/javascript', readFileSync(join(ROOT, 'node_modules', file)));
-    if (req.method === 'GET' && path === '/static/plugins/com.github.oauth2-connect.webapp/main.js') return send(res, 200, 'text/javascript', readFileSync(BUNDLE));
+    if (req.method === 'GET' && path === '/static/plugins/com.github.oauth2-connect.webapp/main.js')
+      return send(res, 200, 'text/javascript', readFileSync(BUNDLE));
     if (req.method === 'POST' && path === '/api/v4/commands/execute') {
       const user = world.mm.users.get(cookie(req, 'MMAUTHTOKEN') ?? '');
       if (!user) return send(res, 401, 'application/json', '{"id":"api.context.session_expired.app_error","status_code":401}');
-      if (req.headers['x-csrf-token'] !== CSRF || req.headers['x-requested-with'] !== 'XMLHttpRequest') return send(res, 401, 'application/json', '{"message":"bad csrf"}');
+      if (req.headers['x-csrf-token'] !== CSRF || req.headers['x-requested-with'] !== 'XMLHttpRequest')
+        return send(res, 401, 'application/json', '{"message":"bad csrf"}');
       const body = JSON.parse(await readBody(req)) as { command: string };
       commands.push(body.command);
       if (!body.command.startsWith('/oauth2')) return send(res, 404, 'application/json', '{"id":"api.command.execute_command.not_found.app_error"}');
