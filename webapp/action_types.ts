@@ -1,6 +1,7 @@
 // Redux action types, prefixed with the plugin id so they cannot collide with
 // the host's or another plugin's in the shared store.
 import type { PanelData } from '../src/hosts/apps/protocol/panel_types.js';
+import type { HostKind } from './client/host.js';
 import { PLUGIN_ID } from './manifest.js';
 
 const prefixed = <T extends string>(name: T) => `${PLUGIN_ID}/${name}` as const;
@@ -29,8 +30,8 @@ export interface Notice {
 export type PanelAction =
   | { type: typeof ActionTypes.PANEL_LOAD_STARTED }
   | { type: typeof ActionTypes.PANEL_RELOAD_QUEUED }
-  | { type: typeof ActionTypes.PANEL_LOADED; data: PanelData }
-  | { type: typeof ActionTypes.PANEL_LOAD_FAILED; error: string }
+  | { type: typeof ActionTypes.PANEL_LOADED; data: PanelData; host: HostKind }
+  | { type: typeof ActionTypes.PANEL_LOAD_FAILED; error: string; host: HostKind | null }
   | { type: typeof ActionTypes.PROVIDER_ACTION_STARTED; providerId: string; kind: ProviderActionKind }
   | { type: typeof ActionTypes.PROVIDER_ACTION_FINISHED; providerId: string; notice?: Notice }
   | { type: typeof ActionTypes.NOTICE_SHOWN; notice: Notice }

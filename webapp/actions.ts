@@ -2,12 +2,12 @@
 // and records its outcome in the plugin's slice.
 import type { AnyAction, Dispatch } from 'redux';
 import type { ConnectData, PanelData, PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
-import { connectCall, disconnectCall, panelCall, providerValues } from './app_calls.js';
 import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
-import { callApp } from './client/apps_client.js';
+import { runCommand } from './client/command_client.js';
+import { loadPanelFrom, providerActionOn, type HostKind } from './client/host.js';
 import { APP_ID } from './manifest.js';
 import { sendPopupTo, whenPopupCloses } from './popup.js';
-import { pluginConnectUrl } from './safe_url.js';
+import { pluginConnectUrl, standaloneConnectUrl } from './safe_url.js';
 import { getCallOrigin, getPanelState, type HostState } from './selectors.js';
 import type { CallResponse } from './wire_types.js';
 
@@ -27,11 +27,11 @@ export function loadPanel(): Thunk {
       return;
     }
     dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_STARTED });
-    const res = await callApp(getCallOrigin(getState()), panelCall);
-    if (res.type === 'ok' && isPanelData(res.data)) {
-      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOADED, data: res.data });
+    const { host, response: res } = await loadPanelFrom(getCallOrigin(getState()), getPanelState(getState()).host);
+    if (host && res.type === 'ok' && isPanelData(res.data)) {
+      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOADED, data: res.data, host });
     } else {
-      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_FAILED, error: failureText(res, 'load your connected accounts') });
+      dispatch<PanelAction>({ type: ActionTypes.PANEL_LOAD_FAILED, error: failureText(res, 'load your connected accounts'), host });
     }
     if (getPanelState(getState()).reloadQueued) await dispatch(loadPanel());
   };
@@ -52,9 +52,10 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
   return async (dispatch, getState) => {
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'connect' });
     const origin = getCallOrigin(getState());
-    const res = await callApp(origin, connectCall, providerValues(provider));
+    const host = getPanelState(getState()).host;
+    const res = await providerActionOn(origin, host, 'connect', provider);
     const sent = connectUrlOf(res);
-    const url = pluginConnectUrl(sent, origin.siteURL);
+    const url = safeConnectUrl(host, sent, origin.siteURL);
     let notice: Notice;
     if (!url) {
       popup?.close();
@@ -81,7 +82,7 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
 export function disconnectProvider(provider: PanelProvider): Thunk {
   return async (dispatch, getState) => {
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'disconnect' });
-    const res = await callApp(getCallOrigin(getState()), disconnectCall, providerValues(provider));
+    const res = await providerActionOn(getCallOrigin(getState()), getPanelState(getState()).host, 'disconnect', provider);
     const notice: Notice =
       res.type === 'ok'
         ? { kind: 'info', text: res.text || `Disconnected from ${provider.display_name}.` }
@@ -89,6 +90,30 @@ export function disconnectProvider(provider: PanelProvider): Thunk {
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
     if (res.type === 'ok') await dispatch(loadPanel());
   };
+}
+
+/** The host's own answer carries the dialog; Mattermost's webapp opens it only in the tab whose trigger id it holds. */
+export const RECEIVED_DIALOG_TRIGGER_ID = 'RECEIVED_DIALOG_TRIGGER_ID';
+
+/**
+ * "Add a provider" on the standalone host: runs `/oauth2 provider add`, which
+ * opens Mattermost's interactive dialog. Mattermost's own executeCommand action
+ * records the answer's trigger id, and the dialog shows only in the tab that
+ * holds it (core-integrations §1.8), so this does the same.
+ */
+export function addProviderThroughCommand(): Thunk {
+  return async (dispatch, getState) => {
+    const outcome = await runCommand(getCallOrigin(getState()), 'provider add');
+    if (outcome.kind === 'answer' && outcome.triggerId) dispatch({ type: RECEIVED_DIALOG_TRIGGER_ID, data: outcome.triggerId });
+    if (outcome.kind === 'failed') dispatch(showNotice({ kind: 'error', text: outcome.text }));
+    if (outcome.kind === 'absent')
+      dispatch(showNotice({ kind: 'error', text: 'The /oauth2 command is not set up on this team: ask a system admin to run the setup again.' }));
+  };
+}
+
+/** The Apps plugin's connect URL on this site, or the standalone service's one-time link. */
+function safeConnectUrl(host: HostKind | null, sent: string | null, siteURL: string): string | null {
+  return host === 'standalone' ? standaloneConnectUrl(sent) : pluginConnectUrl(sent, siteURL);
 }
 
 function isPanelData(data: unknown): data is PanelData {

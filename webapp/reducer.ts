@@ -1,6 +1,7 @@
 // The plugin's slice of the host store, registered with registry.registerReducer
 // and found under state['plugins-<plugin id>'].
 import type { PanelData } from '../src/hosts/apps/protocol/panel_types.js';
+import type { HostKind } from './client/host.js';
 import { ActionTypes, type Notice, type PanelAction, type ProviderActionKind } from './action_types.js';
 
 export interface PanelState {
@@ -13,6 +14,8 @@ export interface PanelState {
   /** Provider id → the action running for it, to disable its buttons. */
   pending: Record<string, ProviderActionKind>;
   notice: Notice | null;
+  /** The host that answered the last load (Apps plugin or standalone service); null until one did. */
+  host: HostKind | null;
 }
 
 export const initialPanelState: PanelState = {
@@ -22,6 +25,7 @@ export const initialPanelState: PanelState = {
   reloadQueued: false,
   pending: {},
   notice: null,
+  host: null,
 };
 
 export function panelReducer(state: PanelState = initialPanelState, action: PanelAction): PanelState {
@@ -31,9 +35,9 @@ export function panelReducer(state: PanelState = initialPanelState, action: Pane
     case ActionTypes.PANEL_RELOAD_QUEUED:
       return { ...state, reloadQueued: true };
     case ActionTypes.PANEL_LOADED:
-      return { ...state, status: 'loaded', data: action.data, error: null };
+      return { ...state, status: 'loaded', data: action.data, error: null, host: action.host };
     case ActionTypes.PANEL_LOAD_FAILED:
-      return { ...state, status: 'error', error: action.error };
+      return { ...state, status: 'error', error: action.error, host: action.host };
     case ActionTypes.PROVIDER_ACTION_STARTED:
       return { ...state, pending: { ...state.pending, [action.providerId]: action.kind }, notice: null };
     case ActionTypes.PROVIDER_ACTION_FINISHED: {

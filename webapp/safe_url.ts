@@ -40,3 +40,14 @@ export function pluginConnectUrl(raw: unknown, siteURL: string): string | null {
   const expected = `${withoutTrailingSlashes(site.pathname)}/plugins/${APPS_PLUGIN_ID}/apps/${APP_ID}/oauth2/remote/connect`;
   return url.pathname === expected ? (raw as string) : null;
 }
+
+/**
+ * The standalone service's one-time connect link (<service root>/standalone/connect?l=…).
+ * The service's origin is its own, not this site's; the path, the query and
+ * http(s) are still required, so nothing else can be loaded into the window.
+ */
+export function standaloneConnectUrl(raw: unknown): string | null {
+  const url = webUrl(raw) === null ? null : parse(raw);
+  if (!url || url.hash || !url.searchParams.get('l')) return null;
+  return url.pathname.endsWith('/standalone/connect') ? (raw as string) : null;
+}

@@ -91,14 +91,13 @@ export const VENDOR_SCRIPTS: Record<string, string> = {
   'react-redux.js': 'react-redux/dist/react-redux.min.js',
 };
 
-export function hostPage(): string {
-  const vendor = Object.keys(VENDOR_SCRIPTS)
-    .map((name) => `<script src="/vendor/${name}"></script>`)
-    .join('\n');
+/** `vendor`: the script names under /vendor/, in load order (React first). */
+export function hostPage(vendor: string[] = Object.keys(VENDOR_SCRIPTS)): string {
+  const scripts = vendor.map((name) => `<script src="/vendor/${name}"></script>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host webapp</title><style>${THEME}</style></head>
 <body><div id="root"></div>
-${vendor}
+${scripts}
 <script>${HOST_SCRIPT}</script>
 <script src="/static/plugins/com.github.oauth2-connect.webapp/main.js"></script>
 </body></html>`;

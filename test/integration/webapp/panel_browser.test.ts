@@ -66,10 +66,10 @@ describe('webapp panel in Chromium', { skip }, () => {
     assert.equal(byName.registerChannelHeaderButtonAction, undefined, 'the App Bar is used where the host has one');
   });
 
-  test('when the Apps plugin is disabled, then the panel says so; once enabled, Try again loads it', async () => {
+  test('when the Apps plugin is disabled (and no /oauth2 command answers), then the panel says OAuth2 Connect is not set up; once enabled, Try again loads it', async () => {
     fake.appsPluginEnabled = false;
     await page.getByRole('button', { name: 'Connected accounts' }).click();
-    await page.getByRole('alert').filter({ hasText: 'not installed or the Apps plugin is disabled' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'OAuth2 Connect is not set up on this server' }).waitFor();
     fake.appsPluginEnabled = true;
     await page.getByRole('button', { name: 'Try again' }).click();
     await waitForRow('google', /Needs reconnecting: Google revoked the refresh token/);

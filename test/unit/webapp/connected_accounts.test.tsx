@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { EMPTY_TEXT } from '../../../webapp/components/connected_accounts/connected_accounts.js';
-import { Messages } from '../../../webapp/client/apps_client.js';
+import { NOT_SET_UP } from '../../../webapp/client/host.js';
 import { FakePopup, fakeCallEndpoint, panelData, renderPanel, SITE_URL } from './helpers.js';
 
 let opened: unknown[][];
@@ -47,11 +47,15 @@ describe('ConnectedAccounts panel', () => {
     await screen.findByText(EMPTY_TEXT);
   });
 
-  test('when the Apps plugin is missing (HTTP 404), then it says the app is not installed', async () => {
-    fakeCallEndpoint(() => ({ status: 404, text: '404 page not found' }));
+  test('when neither the Apps plugin (HTTP 404) nor the /oauth2 command (HTTP 404) answers, then it says OAuth2 Connect is not set up', async () => {
+    const endpoint = fakeCallEndpoint(() => ({ status: 404, text: '404 page not found' }));
     renderPanel();
     const alert = await screen.findByRole('alert');
-    assert.ok(alert.textContent?.includes(Messages.notInstalled));
+    assert.ok(alert.textContent?.includes(NOT_SET_UP));
+    assert.deepEqual(
+      endpoint.calls.map((c) => c.url),
+      [`${SITE_URL}/plugins/com.mattermost.apps/api/v1/call`, `${SITE_URL}/api/v4/commands/execute`],
+    );
     assert.ok(screen.getByRole('button', { name: 'Try again' }));
   });
 

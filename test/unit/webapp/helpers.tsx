@@ -17,7 +17,8 @@ export const SITE_URL = 'https://mm.example.com';
 
 const thunk: Middleware = (api) => (next) => (action) => (typeof action === 'function' ? action(api.dispatch, api.getState) : next(action));
 
-export function makeStore(): Store<HostState> & { dispatch: AppDispatch } {
+/** `seen` collects every plain action dispatched (the host's own types included). */
+export function makeStore(seen: AnyAction[] = []): Store<HostState> & { dispatch: AppDispatch } {
   const entities = {
     general: { config: { SiteURL: SITE_URL } },
     channels: { currentChannelId: 'channel1' },
@@ -27,7 +28,8 @@ export function makeStore(): Store<HostState> & { dispatch: AppDispatch } {
     entities,
     [STATE_KEY]: panelReducer(state?.[STATE_KEY], action as never),
   });
-  return createStore(reducer, applyMiddleware(thunk)) as never;
+  const record: Middleware = () => (next) => (action) => (seen.push(action as AnyAction), next(action));
+  return createStore(reducer, applyMiddleware(thunk, record)) as never;
 }
 
 export interface RecordedCall {

@@ -21,9 +21,9 @@ describe('panelReducer', () => {
   test('when a load starts, succeeds and a reload fails, then the data from the success is kept', () => {
     let s = panelReducer(undefined, { type: ActionTypes.PANEL_LOAD_STARTED });
     assert.equal(s.status, 'loading');
-    s = panelReducer(s, { type: ActionTypes.PANEL_LOADED, data });
-    assert.deepEqual([s.status, s.data, s.error], ['loaded', data, null]);
-    s = panelReducer(s, { type: ActionTypes.PANEL_LOAD_FAILED, error: 'nope' });
+    s = panelReducer(s, { type: ActionTypes.PANEL_LOADED, data, host: 'apps' });
+    assert.deepEqual([s.status, s.data, s.error, s.host], ['loaded', data, null, 'apps']);
+    s = panelReducer(s, { type: ActionTypes.PANEL_LOAD_FAILED, error: 'nope', host: 'apps' });
     assert.deepEqual([s.status, s.data, s.error], ['error', data, 'nope']);
   });
 

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
 import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
-import { connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch } from '../../actions.js';
+import { addProviderThroughCommand, connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch } from '../../actions.js';
 import { openBlankPopup } from '../../popup.js';
 import { getPanelState, type HostState } from '../../selectors.js';
 import { CLASS, PANEL_CSS } from '../../styles.js';
@@ -42,6 +42,8 @@ export function ConnectedAccounts() {
     void dispatch(connectProvider(provider, popup));
   };
   const onDisconnect = (provider: PanelProvider) => void dispatch(disconnectProvider(provider));
+  // The standalone host has no Apps form: its command opens Mattermost's own dialog.
+  const onAddProvider = () => (panel.host === 'standalone' ? void dispatch(addProviderThroughCommand()) : setFormOpen(true));
 
   const providers = panel.data?.providers ?? [];
   return (
@@ -82,7 +84,7 @@ export function ConnectedAccounts() {
       )}
       {panel.data?.is_admin && (
         <div className={`${CLASS}-footer`}>
-          <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={() => setFormOpen(true)}>
+          <button type="button" className={`${CLASS}-btn ${CLASS}-btn-secondary`} onClick={onAddProvider}>
             Add a provider
           </button>
         </div>

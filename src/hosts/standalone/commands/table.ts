@@ -4,11 +4,12 @@
  * report) with `registerSubcommand` before the router is made.
  */
 import type { StandaloneDeps } from '../deps.js';
+import { panelSubcommands } from '../panel/panel_commands.js';
 import { connectSubcommand } from './connect.js';
 import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand, type SubcommandTable } from './types.js';
 
 function helpText(table: SubcommandTable): string {
-  const lines = [...table.values()].map((s) => `- ${s.help}`);
+  const lines = [...table.values()].filter((s) => !s.hidden).map((s) => `- ${s.help}`);
   return ['**OAuth2 Connect**: connect your Mattermost account to OAuth2 providers.', ...lines].join('\n');
 }
 
@@ -17,17 +18,18 @@ const helpSubcommand = (table: SubcommandTable): Subcommand => ({
   handler: async () => ephemeral(helpText(table)),
 });
 
-/** A table with help and connect. */
+/** A table with help, connect and the webapp panel's hidden subcommands. */
 export function createSubcommandTable(): SubcommandTable {
   const table: SubcommandTable = new Map();
   table.set('connect', connectSubcommand);
   table.set('help', helpSubcommand(table));
+  for (const [name, subcommand] of Object.entries(panelSubcommands)) table.set(name, subcommand);
   return table;
 }
 
 /** Adds (or replaces) a subcommand; names are lower case words. */
 export function registerSubcommand(table: SubcommandTable, name: string, subcommand: Subcommand): void {
-  if (!/^[a-z][a-z-]{0,31}$/.test(name)) throw new Error(`invalid subcommand name "${name}"`);
+  if (!/^[a-z][a-z-]{0,31}$/.test(name) && !(subcommand.hidden && /^__[a-z]{1,30}$/.test(name))) throw new Error(`invalid subcommand name "${name}"`);
   table.set(name, subcommand);
 }
 
@@ -35,7 +37,10 @@ export async function dispatch(table: SubcommandTable, request: CommandRequest, 
   const name = request.subcommand || 'help';
   const subcommand = table.get(name);
   if (!subcommand) {
-    const known = [...table.keys()].map((k) => `\`${k}\``).join(', ');
+    const known = [...table.entries()]
+      .filter(([, s]) => !s.hidden)
+      .map(([k]) => `\`${k}\``)
+      .join(', ');
     return ephemeral(`Unknown subcommand \`${name.slice(0, 32).replace(/`/g, '')}\`. Available: ${known}. Try \`/oauth2 help\`.`);
   }
   return subcommand.handler(request, deps);

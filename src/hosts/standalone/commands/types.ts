@@ -39,6 +39,8 @@ export interface Subcommand {
   handler: SubcommandHandler;
   /** One line for `help`, e.g. "`connect [provider]`: connect your account at a provider". */
   help: string;
+  /** Left out of help and of the unknown-subcommand list (the webapp panel's `__…` subcommands). */
+  hidden?: boolean;
 }
 
 /** Subcommands by name (lower case). The lead registers the core's with `register`. */

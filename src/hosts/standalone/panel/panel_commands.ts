@@ -1,0 +1,64 @@
+/**
+ * Hidden subcommands for the webapp plugin's "Connected accounts" panel, run
+ * through `POST /api/v4/commands/execute` with the user's own session: Mattermost
+ * checks the session and sends the team's command token, so the user id is
+ * Mattermost's word and nothing the browser says is trusted, no secret lives in
+ * the browser and no CORS is needed. Each answers an ephemeral CommandResponse
+ * with EMPTY text (Mattermost posts nothing, core-integrations §1.6) and the
+ * result in props[PANEL_PROP], shaped as an Apps call response ({type, text,
+ * data}) so the plugin handles one shape for both hosts. Not listed in help.
+ */
+import { isOAuthError } from '../../../oauth/errors.js';
+import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
+import { Refusal } from '../errors.js';
+import { createConnectLink } from '../signin/links.js';
+import { registeredProvider } from '../providers.js';
+import { disconnectUser } from './disconnect.js';
+import { panelView } from './panel_view.js';
+
+/** The props key of the answer; the webapp plugin reads the same key. */
+export const PANEL_PROP = 'oauth2_connect';
+
+export type PanelAnswer = { type: 'ok'; text?: string; data?: unknown } | { type: 'error'; text: string };
+
+export const panelResponse = (answer: PanelAnswer): CommandResponse => ({ response_type: 'ephemeral', text: '', props: { [PANEL_PROP]: answer } });
+
+/** Errors stay in props too: a text would be posted in the channel as an ephemeral message. */
+function hidden(run: SubcommandHandler): Subcommand {
+  const handler: SubcommandHandler = async (request, deps) => {
+    try {
+      return await run(request, deps);
+    } catch (err) {
+      if (err instanceof Refusal) return panelResponse({ type: 'error', text: err.message });
+      if (isOAuthError(err)) return panelResponse({ type: 'error', text: err.userMessage });
+      deps.logger.error('panel command failed', { subcommand: request.subcommand, error: err });
+      return panelResponse({ type: 'error', text: 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.' });
+    }
+  };
+  return { handler, help: '', hidden: true };
+}
+
+function providerArg(args: string[]): string {
+  const id = args[0]?.toLowerCase();
+  if (!id) throw new Refusal('Which provider? The panel sent no provider id.');
+  return id;
+}
+
+export const panelSubcommands: Record<string, Subcommand> = {
+  __panel: hidden(async (request, deps) => {
+    const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
+      deps.logger.warn('admin check failed', { error: err });
+      return false;
+    });
+    return panelResponse({ type: 'ok', data: await panelView(deps, request.user_id, isAdmin) });
+  }),
+  __connect: hidden(async (request, deps) => {
+    const stored = await registeredProvider(deps, providerArg(request.args));
+    const link = await createConnectLink(deps, request.user_id, stored.id);
+    return panelResponse({ type: 'ok', data: { connect_url: link, provider: stored.id } });
+  }),
+  __disconnect: hidden(async (request, deps) => {
+    const text = await disconnectUser(deps, request.user_id, providerArg(request.args));
+    return panelResponse({ type: 'ok', text });
+  }),
+};

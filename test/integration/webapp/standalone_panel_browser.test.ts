@@ -1,0 +1,157 @@
+// The BUILT plugin bundle in Chromium, in a host page standing in for Mattermost
+// v12 (no Apps plugin), against the real standalone service (in process) and a
+// real OpenID provider: empty state, connect in the popup, disconnect, the
+// service down, an expired Mattermost session. Runs once per React under test:
+// React 18 (the dev dependency) and React 19 when the npm aliases react-19 and
+// react-dom-19 are installed (React 19 ships no UMD build; see react_vendor.ts).
+// The page's console must stay free of errors and of React's warnings.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, CHROMIUM, passProviderPages } from '../../support/browser.js';
+import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
+import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
+import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
+import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { ensureBundle, ROOT } from './build_bundle.js';
+import { buildReactVendor, installedVersion, type ReactUnderTest } from './react_vendor.js';
+import { CSRF, startStandIn, type StandIn } from './standalone_stand_in.js';
+import { existsSync } from 'node:fs';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const REACTS: ReactUnderTest[] = [
+  { react: 'react', reactDom: 'react-dom' },
+  { react: 'react-19', reactDom: 'react-dom-19' },
+];
+
+for (const under of REACTS) {
+  const version = installedVersion(under.react);
+  const skip = !existsSync(CHROMIUM)
+    ? `${CHROMIUM} is missing`
+    : !version || !installedVersion(under.reactDom)
+      ? `${under.react} / ${under.reactDom} are not installed (add them as npm aliases, see webapp/README.md)`
+      : false;
+  describe(`webapp panel on the standalone host, React ${version ?? under.react}`, { skip }, () => suite(under, version ?? ''));
+}
+
+function suite(under: ReactUnderTest, version: string) {
+  const tag = `react${version.split('.')[0]}`;
+  let world: StandaloneWorld;
+  let op: StartedOidcProvider;
+  let standIn: StandIn;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let alice: FakeUser;
+  const consoleProblems: string[] = [];
+
+  const openPanel = async () => {
+    // The App Bar button toggles the sidebar: close it if open, then open it (a fresh mount loads).
+    const button = page.getByRole('button', { name: 'Connected accounts' });
+    if (await page.locator('#rhs').count()) await button.click();
+    await button.click();
+  };
+  const row = (id: string) => page.locator(`[data-provider="${id}"]`);
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `webapp-standalone-${tag}-${name}.png`) });
+
+  before(async () => {
+    ensureBundle();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    world = await startStandaloneWorld();
+    world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
+    op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
+    alice = world.mm.addUser('alice');
+    standIn = await startStandIn(world, await buildReactVendor(under));
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
+    // Cookies are per host, not per port: the session reaches the stand-in and the service's Sign in with Mattermost alike.
+    await context.addCookies([
+      { name: 'MMAUTHTOKEN', value: alice.id, url: standIn.url },
+      { name: 'MMCSRF', value: CSRF, url: standIn.url },
+    ]);
+    page = await context.newPage();
+    page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    await page.goto(standIn.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await standIn?.close();
+    await op?.close();
+    await world?.close();
+  });
+
+  test('when no provider is registered, then the panel (found through /oauth2 __panel) shows the empty state', async () => {
+    await openPanel();
+    await page.getByText('No providers are registered yet.').waitFor();
+    assert.deepEqual(standIn.commands, ['/oauth2 __panel']);
+    await shot('empty');
+  });
+
+  test('when alice connects in the popup, then she signs in at the provider and the row shows her account', async () => {
+    await world.addProvider(
+      {
+        id: 'test-oidc',
+        display_name: 'Test OIDC',
+        preset: 'oidc',
+        issuer: op.issuer,
+        client_id: op.clients.post.client_id,
+        auth: 'client_secret_post',
+        scopes: ['openid', 'profile', 'email'],
+      },
+      op.clients.post.client_secret,
+    );
+    await openPanel();
+    const popupOpened = page.waitForEvent('popup');
+    await row('test-oidc').getByRole('button', { name: 'Connect Test OIDC' }).click();
+    const popup = await popupOpened;
+    // The window opens blank; the link arrives when __connect answers, then Sign in with Mattermost leads to the provider.
+    await popup.waitForURL((url) => url.href.startsWith(op.issuer), { timeout: 15_000 });
+    await passProviderPages(popup, 'alice-op', op.issuer);
+    await popup.getByText('You can close this window').waitFor({ timeout: 15_000 });
+    await popup.close();
+    await page.waitForFunction(() => /Connected as alice-op/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''), null, {
+      timeout: 10_000,
+    });
+    assert.ok(standIn.commands.includes('/oauth2 __connect test-oidc'));
+    assert.equal((await world.stores.connections.get(alice.id, 'test-oidc'))?.connection.sub, 'alice-op');
+    await shot('connected');
+  });
+
+  test('when alice disconnects, then the token is revoked at the provider and the row says Not connected', async () => {
+    op.resetCounters();
+    await row('test-oidc').getByRole('button', { name: 'Disconnect Test OIDC' }).click();
+    await page.getByText(/Disconnected your Test OIDC account\. The token was revoked at Test OIDC\./).waitFor();
+    await page.waitForFunction(() => /Not connected/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''));
+    assert.ok(op.counters.revocation >= 1);
+    assert.equal(await world.stores.connections.get(alice.id, 'test-oidc'), undefined);
+  });
+
+  test('when the service is down, then the panel says so and Try again recovers once it is back', async () => {
+    standIn.serviceDown = true;
+    await openPanel();
+    await page.getByRole('alert').filter({ hasText: 'The OAuth2 Connect service did not answer' }).waitFor();
+    await shot('service-down');
+    standIn.serviceDown = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await row('test-oidc').waitFor();
+  });
+
+  test('when the Mattermost session has expired, then the panel asks to sign in again', async () => {
+    await context.clearCookies({ name: 'MMAUTHTOKEN' });
+    await openPanel();
+    await page.getByRole('alert').filter({ hasText: 'Your Mattermost session has expired' }).waitFor();
+    await shot('session-expired');
+  });
+
+  test('when the tests are done, then the page logged no error and React no warning', () => {
+    // The failed requests of the two tests above are logged by Chromium as resource errors; only they are expected.
+    const unexpected = consoleProblems.filter((line) => !/Failed to load resource: the server responded with a status of (401|404|500)/.test(line));
+    assert.deepEqual(unexpected, []);
+  });
+}
