@@ -12,7 +12,7 @@ import { callRoute } from './call_route.js';
 import { error } from '../protocol/responses.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
 
-const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
+const STATIC_DIR = fileURLToPath(new URL('../../../../static/', import.meta.url));
 
 export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>): express.Express {
   const app = express();

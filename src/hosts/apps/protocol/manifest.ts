@@ -26,7 +26,7 @@ const ManifestFile = z.looseObject({
 });
 export type ManifestFile = z.output<typeof ManifestFile>;
 
-const MANIFEST_FILE = new URL('../../manifest.json', import.meta.url);
+const MANIFEST_FILE = new URL('../../../../manifest.json', import.meta.url);
 
 function readManifestFile(): ManifestFile {
   const result = ManifestFile.safeParse(JSON.parse(readFileSync(MANIFEST_FILE, 'utf8')));
