@@ -11,7 +11,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
@@ -90,7 +90,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : {}),
         ...extraEnv,
       };
-      if (scratch.settings.kind === 'sqlite') env.APP_DATA_DIR = join(scratch.settings.file, '..', '..');
+      if (scratch.settings.kind === 'sqlite') env.APP_DATA_DIR = dirname(scratch.settings.file);
       const service = await startService(loadConfig(env), { logger: createMemoryLogger() });
       const http = await listen(service);
       return { service, ...http, close: async () => (http.server.close(), await service.close()) };
