@@ -15,8 +15,11 @@ export interface SealingKeys {
   currentKeyId: string;
 }
 
+/** Idempotent: a binding the core already scoped to this host (core/seal_slots with STANDALONE_SEAL_SCOPE) is left as it is. */
 function scoped(binding: SealBinding): SealBinding {
-  return { ...binding, scope: binding.scope ? `${STANDALONE_SEAL_SCOPE} ${binding.scope}` : STANDALONE_SEAL_SCOPE };
+  const scope = binding.scope;
+  if (!scope) return { ...binding, scope: STANDALONE_SEAL_SCOPE };
+  return scope.startsWith(STANDALONE_SEAL_SCOPE) ? binding : { ...binding, scope: `${STANDALONE_SEAL_SCOPE} ${scope}` };
 }
 
 export function createStandaloneSealer(keys: SealingKeys): BoundSealer {
