@@ -17,7 +17,7 @@ async function cli(args: string[], env: Record<string, string> = {}, askToken = 
       APP_MATTERMOST_URL: w.mm.url,
       APP_ROOT_URL: ROOT,
       APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      APP_JWT_SECRET: 'x',
+      APP_JWT_SECRET: 'x'.repeat(32),
       MM_ADMIN_TOKEN: w.adminToken,
       ...env,
     },
