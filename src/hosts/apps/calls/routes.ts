@@ -12,8 +12,18 @@ import { oauth2Connect } from './oauth2_connect.js';
 import { panel } from './panel.js';
 import { status } from './status.js';
 import { whoami } from './whoami.js';
-import { providerAdd, providerAddForm, providerEdit, providerEditForm, providerRemove } from './admin/provider_admin.js';
-import { providerList, providerRegister, providerRegisterForm, providerTest, report } from './admin/provider_checks.js';
+import {
+  providerAdd,
+  providerAddForm,
+  providerEdit,
+  providerEditForm,
+  providerList,
+  providerRegister,
+  providerRegisterForm,
+  providerRemove,
+  providerTest,
+  report,
+} from './admin/provider_handlers.js';
 
 const table: Record<CallPathValue, Handler> = {
   [CallPath.ping]: async () => ok(),

@@ -8,15 +8,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
-import { verifyDialogState } from './state.js';
-import type { DialogResponse, DialogTable } from './types.js';
+import { signDialogState, verifyDialogState } from './state.js';
+import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
 
 export const DIALOG_BODY_LIMIT = 64 * 1024;
 
 const ID = z.string().regex(/^[a-z0-9]{26}$/);
 const VALUE = z.union([z.string().max(8192), z.number(), z.boolean(), z.null(), z.array(z.string().max(1024)).max(100)]);
 const schema = z.object({
-  type: z.literal('dialog_submission').optional(),
+  type: z.enum(['dialog_submission', 'refresh']).optional(),
   callback_id: z.string().min(1).max(300),
   state: z.string().min(1).max(2048),
   user_id: ID,
@@ -41,7 +41,16 @@ async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: 
   }
   if (input.cancelled) return {};
   if (purpose.admin && !(await deps.bot.isSystemAdmin(input.user_id))) return { error: 'Only system admins can do this.' };
+  if (input.type === 'refresh') return refreshed(deps, purpose, { ...input, state: check.state });
   return purpose.handle({ ...input, state: check.state }, deps);
+}
+
+/** A field refresh: the purpose's dialog again, under a newly signed state for the same user and purpose. */
+async function refreshed(deps: StandaloneDeps, purpose: DialogPurpose, submission: DialogSubmission): Promise<DialogResponse> {
+  if (!purpose.refresh) return { error: 'This dialog cannot be refreshed.' };
+  const { dialog, target } = await purpose.refresh(submission, deps);
+  const state = signDialogState(deps.dialogKey, { user_id: submission.user_id, purpose: submission.callback_id, target }, deps.now());
+  return { type: 'form', form: { ...dialog, callback_id: submission.callback_id, state } };
 }
 
 function mapDialogError(deps: StandaloneDeps, err: unknown): DialogResponse {

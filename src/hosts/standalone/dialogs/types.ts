@@ -16,6 +16,7 @@
  *    for field errors (the dialog stays open) or Refusal(message) for a general
  *    error; any other error becomes a generic text and a log line.
  */
+import type { DialogSpec } from '../../../mattermost/bot.js';
 import type { StandaloneDeps } from '../deps.js';
 import type { DialogState } from './state.js';
 
@@ -32,7 +33,7 @@ export interface DialogSubmission {
 }
 
 /** What the dialog protocol accepts back (core-integrations §2.4): {} closes it. */
-export type DialogResponse = Record<string, never> | { errors: Record<string, string> } | { error: string };
+export type DialogResponse = Record<string, never> | { errors: Record<string, string> } | { error: string } | { type: 'form'; form: DialogSpec };
 
 export type DialogHandler = (submission: DialogSubmission, deps: StandaloneDeps) => Promise<DialogResponse>;
 
@@ -40,6 +41,12 @@ export interface DialogPurpose {
   /** True for the provider admin dialogs: isSystemAdmin is re-read at submission. */
   admin: boolean;
   handle: DialogHandler;
+  /**
+   * Field refresh (v11.1+, `refresh` elements and `source_url`): the dialog
+   * built again from the values so far; the route signs a new state for the
+   * same user, purpose and the returned target.
+   */
+  refresh?: (submission: DialogSubmission, deps: StandaloneDeps) => Promise<{ dialog: Omit<DialogSpec, 'callback_id' | 'state'>; target: string }>;
 }
 
 /** Dialog purposes by name (the dialog's callback_id). */

@@ -5,6 +5,7 @@
  * (they answer every POST with the Apps JWT check).
  */
 import express from 'express';
+import { registerAdminCommands } from '../admin/register.js';
 import { createSubcommandTable } from '../commands/table.js';
 import type { SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -19,9 +20,11 @@ export interface StandaloneTables {
   dialogs: DialogTable;
 }
 
-/** The tables with this module's subcommands (help, connect) and dialog (connect.choose); add the core's to them. */
+/** The tables with help, connect (and its dialog) and the admins' provider commands and dialogs; add the core's others to them. */
 export function createStandaloneTables(): StandaloneTables {
-  return { subcommands: createSubcommandTable(), dialogs: new Map([[CHOOSE_PROVIDER, chooseProvider]]) };
+  const tables: StandaloneTables = { subcommands: createSubcommandTable(), dialogs: new Map([[CHOOSE_PROVIDER, chooseProvider]]) };
+  registerAdminCommands(tables);
+  return tables;
 }
 
 /** app.use('/standalone', createStandaloneRouter(deps)) */

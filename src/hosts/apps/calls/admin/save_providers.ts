@@ -5,7 +5,6 @@
  */
 import type { CallRequest } from '../../protocol/types.js';
 import { MAX_VALUE_BYTES } from '../../../../mattermost/apps_client.js';
-import type { ProviderConfig } from '../../../../oauth/types.js';
 import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../../../core/provider_records.js';
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
@@ -14,28 +13,6 @@ import { clientSecretSlot } from '../seal_slots.js';
 
 /** oauth2/app has one client slot; ours holds a placeholder and the providers live in `data`. */
 const CLIENT_SLOT = { client_id: 'oauth2-connect', client_secret: '' };
-
-export function toStored(config: ProviderConfig, deps: Deps, previous?: StoredProvider, registered = false): StoredProvider {
-  const now = deps.now();
-  deps.logger.addSecrets(config.client_secret);
-  return {
-    id: config.id,
-    display_name: config.display_name,
-    preset: config.preset,
-    ...(config.issuer && { issuer: config.issuer }),
-    ...(config.base_url && { base_url: config.base_url }),
-    ...(config.tenant && { tenant: config.tenant }),
-    ...(config.endpoints && { endpoints: config.endpoints }),
-    client_id: config.client_id,
-    ...(config.client_secret && { sealed_secret: deps.sealer.seal(config.client_secret, clientSecretSlot(config)) }),
-    auth: config.token_endpoint_auth_method,
-    scopes: config.scopes,
-    ...(config.extra_authorize_params && { params: config.extra_authorize_params }),
-    ...((registered || previous?.registered) && { registered: true }),
-    created_at: previous?.created_at ?? now,
-    updated_at: now,
-  };
-}
 
 /** A secret sealed with an older key or the older unbound format is re-sealed whenever the list is written. */
 function resealed(p: StoredProvider, deps: Deps): StoredProvider {

@@ -2,14 +2,14 @@
  * Reading and validating the admin's provider form into a provider config.
  * Every problem is reported on its field; nothing is saved until all pass.
  */
-import type { CallRequest } from '../../protocol/types.js';
-import { select, text } from '../../protocol/values.js';
-import { getPreset } from '../../../../oauth/providers/index.js';
-import type { ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../../../../oauth/types.js';
-import { PROVIDER_ID } from '../../../../core/provider_records.js';
-import { UserFacingError } from '../../../../core/errors.js';
-import { isPreset } from './provider_form.js';
-import { trimTrailingSlashes } from '../../../../util/trim_slashes.js';
+import { getPreset } from '../../oauth/providers/index.js';
+import type { ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../../oauth/types.js';
+import { PROVIDER_ID } from '../provider_records.js';
+import { UserFacingError } from '../errors.js';
+import type { CoreValues } from '../request.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
+import { isPreset } from './presets.js';
+import { text } from './values.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -48,20 +48,20 @@ export interface InputOptions {
 }
 
 /** The form's values as a provider config. */
-export function readProviderInput(req: CallRequest, { keepSecret, fixedId, registering = false }: InputOptions = {}): ProviderConfig {
+export function readProviderInput(values: CoreValues, { keepSecret, fixedId, registering = false }: InputOptions = {}): ProviderConfig {
   const errors: Record<string, string> = {};
-  const preset = select(req.values, 'preset');
+  const preset = text(values, 'preset');
   if (!isPreset(preset)) throw new UserFacingError('Choose a provider type.', { preset: 'Choose a provider type' });
-  const id = fixedId ?? (text(req.values, 'id') ?? '').toLowerCase();
+  const id = fixedId ?? (text(values, 'id') ?? '').toLowerCase();
   if (!PROVIDER_ID.test(id)) errors.id = 'Use 1-32 lower-case letters, digits and -, starting with a letter or digit';
-  const displayName = text(req.values, 'display_name') ?? '';
+  const displayName = text(values, 'display_name') ?? '';
   if (displayName.length === 0 || displayName.length > 64) errors.display_name = 'Give a display name of 1-64 characters';
 
   const config: ProviderConfig = { id, display_name: displayName, preset, client_id: '', token_endpoint_auth_method: 'client_secret_post', scopes: [] };
   const endpoints: Partial<ProviderEndpoints> = {};
   for (const field of getPreset(preset).fields) {
     const name = field.key.replace('.', '_');
-    const value = text(req.values, name) ?? field.default;
+    const value = text(values, name) ?? field.default;
     if (!value) {
       if (field.required) errors[name] = `${field.label} is required`;
       continue;
@@ -73,20 +73,20 @@ export function readProviderInput(req: CallRequest, { keepSecret, fixedId, regis
   }
   if (Object.keys(endpoints).length > 0) config.endpoints = endpoints;
 
-  config.client_id = text(req.values, 'client_id') ?? '';
+  config.client_id = text(values, 'client_id') ?? '';
   if (!registering && !config.client_id) errors.client_id = 'The client ID is required';
-  const secret = text(req.values, 'client_secret') ?? keepSecret;
-  const auth = (select(req.values, 'auth') ?? (secret ? getPreset(preset).defaults.token_endpoint_auth_method : 'none')) as TokenEndpointAuthMethod;
+  const secret = text(values, 'client_secret') ?? keepSecret;
+  const auth = (text(values, 'auth') ?? (secret ? getPreset(preset).defaults.token_endpoint_auth_method : 'none')) as TokenEndpointAuthMethod;
   if (!AUTH_METHODS.includes(auth)) errors.auth = 'Choose a client authentication method';
   if (auth !== 'none' && !secret && !registering) errors.client_secret = 'A confidential client needs its client secret';
-  if (auth === 'none' && text(req.values, 'client_secret')) errors.client_secret = 'A public client (none) has no secret: leave it empty';
+  if (auth === 'none' && text(values, 'client_secret')) errors.client_secret = 'A public client (none) has no secret: leave it empty';
   config.token_endpoint_auth_method = auth;
   if (secret && auth !== 'none') config.client_secret = secret;
 
-  const scopes = (text(req.values, 'scopes') ?? getPreset(preset).defaults.scopes.join(' ')).split(/\s+/).filter(Boolean);
+  const scopes = (text(values, 'scopes') ?? getPreset(preset).defaults.scopes.join(' ')).split(/\s+/).filter(Boolean);
   if (scopes.some((s) => !SCOPE_TOKEN.test(s))) errors.scopes = 'Scopes are words without quotes or backslashes, separated by spaces';
   config.scopes = scopes;
-  const params = parseParams(text(req.values, 'params'), errors);
+  const params = parseParams(text(values, 'params'), errors);
   if (params) config.extra_authorize_params = params;
 
   const problems = Object.keys(errors);

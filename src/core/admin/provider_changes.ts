@@ -1,0 +1,70 @@
+/** `provider add|edit|remove`: the forms and the changes, for system admins only. */
+import { UserFacingError } from '../errors.js';
+import { md } from '../format.js';
+import type { StoredProvider } from '../provider_records.js';
+import type { CoreAnswer, CoreRequest } from '../request.js';
+import { requireAdminUser } from './admin_guard.js';
+import { checkDiscovery, checkDisplayName, refuseSecretMove } from './provider_checks.js';
+import { type FormRefresh, providerFormSpec } from './provider_form.js';
+import { readProviderInput } from './provider_input.js';
+import { namedProvider } from './provider_lookup.js';
+import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
+import { bool } from './values.js';
+
+export async function providerAddForm(req: CoreRequest, refresh?: FormRefresh): Promise<CoreAnswer> {
+  requireAdminUser(req);
+  return { form: providerFormSpec({ values: req.values, host: req.host, mode: 'add', ...(refresh && { refresh }) }) };
+}
+
+export async function addProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
+  requireAdminUser(req);
+  const config = readProviderInput(req.values);
+  const existing = await req.providers.list();
+  if (existing.some((p) => p.id === config.id))
+    throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, {
+      id: 'Already in use',
+    });
+  checkDisplayName(existing, config);
+  await checkDiscovery(deps, config);
+  await req.providers.save(toStored(config, deps, req));
+  return { text: `Registered **${md(config.display_name)}**. Users connect with \`/oauth2 connect ${config.id}\`.`, refresh: true };
+}
+
+/** The provider being edited: values.provider (the host puts the form's target there). */
+async function editedProvider(req: CoreRequest): Promise<StoredProvider> {
+  return namedProvider(req.values, await req.providers.list(), 'edit');
+}
+
+export async function providerEditForm(req: CoreRequest, refresh?: FormRefresh): Promise<CoreAnswer> {
+  requireAdminUser(req);
+  const stored = await editedProvider(req);
+  return { form: providerFormSpec({ values: req.values, host: req.host, mode: 'edit', stored, ...(refresh && { refresh }) }) };
+}
+
+export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
+  requireAdminUser(req);
+  const all = await req.providers.list();
+  const stored = namedProvider(req.values, all, 'edit');
+  const before = openStoredProvider(stored, deps, req);
+  const config = readProviderInput(req.values, { ...(before.client_secret !== undefined && { keepSecret: before.client_secret }), fixedId: stored.id });
+  if (config.preset !== stored.preset)
+    throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+  refuseSecretMove(req.values, before, config);
+  checkDisplayName(all, config);
+  await checkDiscovery(deps, config);
+  await req.providers.save(toStored(config, deps, req, stored));
+  return { text: `Updated **${md(config.display_name)}**.`, refresh: true };
+}
+
+export async function removeProvider(req: CoreRequest): Promise<CoreAnswer> {
+  requireAdminUser(req);
+  const stored = namedProvider(req.values, await req.providers.list(), 'remove');
+  if (bool(req.values, 'confirm') !== true) {
+    throw new UserFacingError(
+      `Removing **${md(stored.display_name)}** makes its users' tokens unusable. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`,
+      { confirm: 'Tick to confirm' },
+    );
+  }
+  await req.providers.remove(stored.id);
+  return { text: `Removed **${md(stored.display_name)}**. Its users can no longer use their tokens; if it is added again they must reconnect.`, refresh: true };
+}
