@@ -77,21 +77,15 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
         });
         assert.deepEqual(report.problems, [], report.format());
         op = await startOidcProvider({ redirectUris: [`${root}/standalone/complete/${PROVIDER}`] });
-        // The admin's `/oauth2 provider add` is not on this branch yet: the provider is stored through the repository.
-        const bare = {
-          id: PROVIDER,
-          display_name: 'Test IdP',
-          preset: 'oidc' as const,
-          issuer: op.issuer,
-          client_id: op.clients.post.client_id,
-          auth: 'client_secret_post' as const,
-          scopes: ['openid', 'profile', 'email'],
-          created_at: Date.now(),
-          updated_at: Date.now(),
-        };
-        const sealer = service.standalone!.deps!.sealer;
-        const sealed = sealer.seal(op.clients.post.client_secret!, standaloneClientSecretBinding(toProviderConfig(bare, undefined)));
-        await service.standalone!.repositories.providers.save({ ...bare, sealed_secret: sealed });
+        if (SUBCOMMANDS.has('provider')) {
+          // The admin registers it with typed arguments, as typed in Mattermost (POST /api/v4/commands/execute).
+          const args = `--preset oidc --id ${PROVIDER} --display_name "Test IdP" --issuer ${op.issuer} --client_id ${op.clients.post.client_id} --client_secret ${op.clients.post.client_secret} --auth client_secret_post`;
+          const answer = await execute(w.admin, `provider add ${args}`);
+          assert.match(answer.text, /Registered \*\*Test IdP\*\*/, answer.text);
+        } else {
+          // Without the admin's `/oauth2 provider add` on this branch the provider is stored through the repository.
+          await storeProviderDirectly();
+        }
       });
       after(async () => {
         if (service?.standalone) {
@@ -109,6 +103,23 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
         await service?.close();
         await scratch?.dispose();
       });
+
+      async function storeProviderDirectly(): Promise<void> {
+        const bare = {
+          id: PROVIDER,
+          display_name: 'Test IdP',
+          preset: 'oidc' as const,
+          issuer: op.issuer,
+          client_id: op.clients.post.client_id,
+          auth: 'client_secret_post' as const,
+          scopes: ['openid', 'profile', 'email'],
+          created_at: Date.now(),
+          updated_at: Date.now(),
+        };
+        const sealer = service.standalone!.deps!.sealer;
+        const sealed = sealer.seal(op.clients.post.client_secret!, standaloneClientSecretBinding(toProviderConfig(bare, undefined)));
+        await service.standalone!.repositories.providers.save({ ...bare, sealed_secret: sealed });
+      }
 
       const connectionOf = (userId: string) => service.standalone!.repositories.connections.get(userId, PROVIDER);
 
@@ -142,6 +153,18 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
           await context.close();
         }
       }
+
+      it(
+        'when a non-admin runs /oauth2 provider add, then it is refused and the provider is unchanged',
+        { skip: !SUBCOMMANDS.has('provider') && 'no provider subcommand on this branch' },
+        async () => {
+          const before = await service.standalone!.repositories.providers.get(PROVIDER);
+          const answer = await execute(bob, `provider add --preset oidc --id evil --issuer ${op.issuer} --client_id x --client_secret y`);
+          assert.doesNotMatch(answer.text, /Registered/, answer.text);
+          assert.equal(await service.standalone!.repositories.providers.get('evil'), undefined);
+          assert.deepEqual(await service.standalone!.repositories.providers.get(PROVIDER), before);
+        },
+      );
 
       it('when a command comes with no token or a wrong one, then the service answers 401 and nothing is stored', async () => {
         const form = {
