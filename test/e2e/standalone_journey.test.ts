@@ -16,6 +16,7 @@ import { startService, type RunningService } from '../../src/service.js';
 import { runSetup } from '../../src/hosts/standalone/setup/setup.js';
 import { createStandaloneTables } from '../../src/hosts/standalone/http/router.js';
 import { standaloneClientSecretBinding } from '../../src/hosts/standalone/service/sealer.js';
+import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
 import { toProviderConfig } from '../../src/core/provider_records.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { passProviderPages } from '../support/browser.js';
@@ -197,6 +198,30 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
         });
         const body = (await res.json()) as { error?: string };
         assert.ok(body.error, JSON.stringify(body));
+        assert.equal(await connectionOf(w.alice.user.id), undefined);
+      });
+
+      it("when a dialog submission carries alice's real state but bob's user id, or an expired state, then it is refused and nothing is stored", async () => {
+        const deps = service.standalone!.deps!;
+        const submit = (userId: string, state: string) =>
+          fetch(`${root}/standalone/dialog`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              type: 'dialog_submission',
+              callback_id: 'connect.choose',
+              state,
+              user_id: userId,
+              team_id: w.teams[0]!.id,
+              channel_id: 'c'.repeat(26),
+              submission: { provider: PROVIDER },
+            }),
+          }).then((r) => r.json() as Promise<{ error?: string; text?: string }>);
+        const alices = signDialogState(deps.dialogKey, { user_id: w.alice.user.id, purpose: 'connect.choose', target: '' }, Date.now());
+        assert.ok((await submit(bob.user.id, alices)).error, 'another user');
+        const expired = signDialogState(deps.dialogKey, { user_id: w.alice.user.id, purpose: 'connect.choose', target: '' }, Date.now() - 60 * 60_000);
+        assert.ok((await submit(w.alice.user.id, expired)).error, 'expired');
+        assert.equal(await connectionOf(bob.user.id), undefined);
         assert.equal(await connectionOf(w.alice.user.id), undefined);
       });
 
