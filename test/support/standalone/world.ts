@@ -55,7 +55,8 @@ export async function startStandaloneWorld(): Promise<StandaloneWorld> {
     now,
     sealer,
     dialogKey,
-    engine: createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000 }),
+    // The test provider and the fake Mattermost listen on 127.0.0.1.
+    engine: createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true }),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
     bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
