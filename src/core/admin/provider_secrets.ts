@@ -4,7 +4,7 @@
  * means typing the secret again.
  */
 import type { SealBinding } from '../../oauth/seal_binding.js';
-import { providerOrigin } from '../../oauth/provider_origin.js';
+import { clientSecretSlot } from '../seal_slots.js';
 import type { ProviderConfig } from '../../oauth/types.js';
 import { type StoredProvider, toProviderConfig } from '../provider_records.js';
 import type { CoreDeps, CoreRequest } from '../request.js';
@@ -12,9 +12,8 @@ import type { CoreDeps, CoreRequest } from '../request.js';
 /** What the admin operations use of CoreDeps; a host may name its own client-secret binding (else the core's, with its seal scope). */
 export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now'> & { clientSecretBinding?: (config: ProviderConfig) => SealBinding };
 
-export function clientSecretBinding(config: ProviderConfig, scope: string): SealBinding {
-  return { kind: 'client_secret', provider_id: config.id, origin: providerOrigin(config), scope };
-}
+/** The core's binding (src/core/seal_slots.ts), kept under this name for the admin operations' callers. */
+export const clientSecretBinding = clientSecretSlot;
 
 /** The engine's config with the client secret opened (a key problem surfaces as the sealer's error). */
 /** The binding a host's client secrets are sealed with. */

@@ -163,3 +163,34 @@ describe('standalone /oauth2 provider (admins)', () => {
     assert.deepEqual([...world.stores.providers.rows.keys()], ['kept']);
   });
 });
+
+describe('standalone provider dialog refresh', () => {
+  it('when the preset changes in the add dialog, then the form comes back for the new preset under a new state for the same user', async () => {
+    const world = await startStandaloneWorld();
+    try {
+      const admin = world.mm.addUser('root', 'system_user system_admin');
+      await world.command(admin, 'provider add --preset oidc');
+      const state = String(world.mm.dialogs[0]?.dialog.state);
+      const answer = (await world.submitDialog({
+        type: 'refresh',
+        callback_id: 'provider.add',
+        state,
+        user_id: admin.id,
+        submission: { preset: 'gitlab', id: 'oidc', issuer: 'https://x' },
+      })) as {
+        type: string;
+        form: { callback_id: string; state: string; elements: Array<{ name: string; default?: string }> };
+      };
+      assert.equal(answer.type, 'form');
+      assert.equal(answer.form.callback_id, 'provider.add');
+      assert.equal(answer.form.elements.find((e) => e.name === 'preset')?.default, 'gitlab');
+      assert.equal(answer.form.elements.find((e) => e.name === 'id')?.default, 'gitlab');
+      assert.ok(!answer.form.elements.some((e) => e.name === 'issuer'));
+      const bob = world.mm.addUser('bob', 'system_user system_admin');
+      const stolen = await world.submitDialog({ type: 'refresh', callback_id: 'provider.add', state: answer.form.state, user_id: bob.id, submission: {} });
+      assert.deepEqual(stolen, { error: 'This dialog was opened for another user.' });
+    } finally {
+      await world.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 // The admin's "Add a provider" modal against the App's real provider form
-// (src/calls/admin/provider_form.ts answers each form call): switching
+// (src/core/admin/provider_form.ts rendered by the Apps host answers each form call): switching
 // "Provider type" shows the new type's values, not the previous type's.
 import './setup.js';
 import assert from 'node:assert/strict';
@@ -9,7 +9,11 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { CallPath } from '../../../src/hosts/apps/protocol/paths.js';
 import { form } from '../../../src/hosts/apps/protocol/responses.js';
 import type { CallRequest as AppCallRequest } from '../../../src/hosts/apps/protocol/types.js';
-import { providerForm } from '../../../src/hosts/apps/calls/admin/provider_form.js';
+import { providerFormSpec } from '../../../src/core/admin/provider_form.js';
+import { coreValues } from '../../../src/hosts/apps/calls/admin/apps_core.js';
+import { appsForm } from '../../../src/hosts/apps/calls/admin/apps_form.js';
+import { refreshOf } from '../../../src/hosts/apps/calls/admin/provider_handlers.js';
+import { providerRedirectUri } from '../../../src/hosts/apps/calls/redirect_uri.js';
 import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
 import type { CallRequest } from '../../../webapp/wire_types.js';
 import { fakeCallEndpoint, panelData, renderPanel, SITE_URL } from './helpers.js';
@@ -21,7 +25,9 @@ function appEndpoint() {
     if (body.path === CallPath.panel) return { json: { type: 'ok', data: panelData({ is_admin: true }) } };
     if (body.path !== CallPath.providerAddForm) return { json: { type: 'error', text: `unexpected ${body.path}` } };
     const req = { ...body, context: { oauth2: { complete_url: COMPLETE_URL } } } as unknown as AppCallRequest;
-    return { json: form(providerForm(req, 'add', CallPath.providerAdd, CallPath.providerAddForm)) };
+    const host = { redirectUri: (id: string) => providerRedirectUri(COMPLETE_URL, id) };
+    const spec = providerFormSpec({ values: coreValues(req), host, mode: 'add', refresh: refreshOf(req) });
+    return { json: form(appsForm(spec, CallPath.providerAdd, CallPath.providerAddForm)) };
   });
 }
 

@@ -31,7 +31,8 @@ function targetValues(req: CallRequest): Record<string, string> {
   return typeof provider === 'string' ? { provider } : {};
 }
 
-function refreshOf(req: CallRequest): FormRefresh {
+/** A source call's refresh: which field changed, and the preset the form showed (kept in the source state). */
+export function refreshOf(req: CallRequest): FormRefresh {
   const shown = stateOf(req).preset;
   return { ...(req.selected_field !== undefined && { changed: req.selected_field }), ...(typeof shown === 'string' && { shownPreset: shown }) };
 }

@@ -1,0 +1,54 @@
+/**
+ * One view of the user's connections, shared by `status` and the webapp
+ * panel: providers, connections, and each connected token's expiry (one read
+ * per connected provider).
+ */
+import type { Connection } from './record_schemas.js';
+import type { StoredProvider } from './provider_records.js';
+import type { CoreDeps, CoreRequest } from './request.js';
+import { NOT_HERE, isWrongBinding } from './token_use.js';
+
+/** One provider's line (the webapp panel's PanelProvider). */
+export interface ConnectionView {
+  id: string;
+  display_name: string;
+  preset: string;
+  connected: boolean;
+  account_label?: string;
+  connected_at?: number;
+  expires_at?: number;
+  broken?: boolean;
+  broken_reason?: string;
+}
+
+async function tokenExpiry(req: CoreRequest, deps: CoreDeps, p: StoredProvider): Promise<{ expiresAt?: number; unreadable?: string }> {
+  try {
+    const expiresAt = (await req.connections.get(req.user.id, p.id))?.tokens.expires_at;
+    return expiresAt === undefined ? {} : { expiresAt };
+  } catch (err) {
+    // Only a key problem is shown on the provider's line; storage being unreachable fails the call with its own message.
+    if (!(err instanceof Error && err.name === 'TokenCipherError')) throw err;
+    deps.logger.warn('token unreadable', { provider: p.id, error: err });
+    return { unreadable: isWrongBinding(err) ? NOT_HERE : 'the App cannot read the stored token (ask a system admin to check the encryption key)' };
+  }
+}
+
+async function viewOf(req: CoreRequest, deps: CoreDeps, p: StoredProvider, c: Connection | undefined): Promise<ConnectionView> {
+  const base = { id: p.id, display_name: p.display_name, preset: p.preset };
+  if (!c) return { ...base, connected: false };
+  const { expiresAt, unreadable } = await tokenExpiry(req, deps, p);
+  const broken = c.broken ?? unreadable;
+  return {
+    ...base,
+    connected: true,
+    account_label: c.label,
+    connected_at: c.since,
+    ...(expiresAt !== undefined && { expires_at: expiresAt }),
+    ...(broken && { broken: true, broken_reason: broken }),
+  };
+}
+
+export async function connectionView(req: CoreRequest, deps: CoreDeps): Promise<ConnectionView[]> {
+  const [providers, connections] = await Promise.all([req.providers.list(), req.connections.summaries(req.user.id)]);
+  return Promise.all(providers.map((p) => viewOf(req, deps, p, connections[p.id])));
+}

@@ -1,0 +1,52 @@
+/** Finding the provider a request names, and opening its sealed client secret. */
+import type { Logger } from '../log/logger.js';
+import type { ProviderConfig } from '../oauth/types.js';
+import { UserFacingError } from './errors.js';
+import { toProviderConfig, type StoredProvider } from './provider_records.js';
+import type { CoreValues } from './request.js';
+import { clientSecretSlot } from './seal_slots.js';
+import type { SecretSealer } from './secret_sealer.js';
+
+export const NO_PROVIDERS = 'No OAuth2 providers are registered yet. A system admin can add one with `/oauth2 provider add`.';
+
+export const providerNames = (list: StoredProvider[]): string => list.map((p) => `\`${p.id}\``).join(', ');
+
+/** The provider id the values name (lower-cased), if any. */
+export function namedProvider(values: CoreValues): string | undefined {
+  const raw = values.provider;
+  return typeof raw === 'string' && raw.trim() !== '' ? raw.trim().toLowerCase() : undefined;
+}
+
+/**
+ * The provider named by values.provider among all registered ones, or the only
+ * candidate when none is named. `verb` completes "There is no provider to …".
+ */
+export function chosenProvider(all: StoredProvider[], values: CoreValues, candidates: StoredProvider[], verb: string): StoredProvider {
+  if (all.length === 0) throw new UserFacingError(NO_PROVIDERS);
+  const id = namedProvider(values);
+  if (id === undefined) {
+    if (candidates.length === 1 && candidates[0]) return candidates[0];
+    if (candidates.length === 0) throw new UserFacingError(`There is no provider to ${verb}.`);
+    throw new UserFacingError(`Which provider? Choose one of ${providerNames(candidates)}.`, { provider: 'Choose a provider' });
+  }
+  const found = all.find((p) => p.id === id);
+  if (!found)
+    throw new UserFacingError(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${providerNames(all)}.`, {
+      provider: 'Not a registered provider',
+    });
+  return found;
+}
+
+export interface OpenDeps {
+  sealer: SecretSealer;
+  logger: Pick<Logger, 'addSecrets'>;
+}
+
+/** The engine's config with the client secret opened (a key problem surfaces as TokenCipherError). */
+export function openProvider(stored: StoredProvider, deps: OpenDeps, sealScope: string): ProviderConfig {
+  if (stored.sealed_secret === undefined) return toProviderConfig(stored, undefined);
+  const slot = clientSecretSlot(toProviderConfig(stored, undefined), sealScope);
+  const secret = deps.sealer.open(stored.sealed_secret, slot).plaintext;
+  deps.logger.addSecrets(secret);
+  return toProviderConfig(stored, secret);
+}

@@ -1,0 +1,24 @@
+/**
+ * The slot each sealed value belongs to (see oauth/seal_binding.ts): a
+ * provider's client secret, or one user's token at one provider and origin.
+ * `scope` is the host's HostLinks.sealScope (the App id for the Apps host), so
+ * a value sealed by one host never opens in another.
+ */
+import type { SealBinding } from '../oauth/crypto.js';
+import { providerOrigin } from '../oauth/provider_origin.js';
+import type { ProviderConfig } from '../oauth/types.js';
+import { type StoredProvider, toProviderConfig } from './provider_records.js';
+
+/** A client secret is bound to its provider and origin too: moving the provider means typing the secret again. */
+export function clientSecretSlot(config: ProviderConfig, scope: string): SealBinding {
+  return { kind: 'client_secret', provider_id: config.id, origin: providerOrigin(config), scope };
+}
+
+export function tokenSlot(userId: string, stored: StoredProvider, scope: string): SealBinding {
+  return { kind: 'token', provider_id: stored.id, user_id: userId, origin: storedOrigin(stored), scope };
+}
+
+/** The issuer, or the token endpoint's origin, that issues this provider's tokens today. */
+export function storedOrigin(stored: StoredProvider): string {
+  return providerOrigin(toProviderConfig(stored, undefined));
+}

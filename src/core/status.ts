@@ -1,0 +1,29 @@
+/** `status`: every provider, connected as whom, since when, token expiry, broken. */
+import { formatTime, md, relative } from './format.js';
+import { connectionView, type ConnectionView } from './connection_view.js';
+import { NO_PROVIDERS } from './providers.js';
+import type { CoreOperation } from './request.js';
+
+function line(p: ConnectionView, now: number): string {
+  const name = `**${md(p.display_name)}** (\`${p.id}\`)`;
+  if (!p.connected) return `- ${name}: not connected. Connect with \`/oauth2 connect ${p.id}\`.`;
+  const since = p.connected_at ? ` since ${formatTime(p.connected_at)}` : '';
+  if (p.broken) return `- ${name}: :warning: needs reconnecting (${md(p.broken_reason ?? 'broken')}). Reconnect with \`/oauth2 connect ${p.id}\`.`;
+  const expiry =
+    p.expires_at === undefined
+      ? 'token without expiry'
+      : p.expires_at > now
+        ? `token expires ${relative(p.expires_at, now)} (refreshed automatically when possible)`
+        : `token expired ${relative(p.expires_at, now)}; it is refreshed on next use`;
+  return `- ${name}: connected as **${md(p.account_label ?? '')}**${since}; ${expiry}.`;
+}
+
+export function statusText(view: ConnectionView[], now: number): string {
+  if (view.length === 0) return NO_PROVIDERS;
+  return ['#### Your connected accounts', ...view.map((p) => line(p, now))].join('\n');
+}
+
+export const status: CoreOperation = async (req, deps) => ({ text: statusText(await connectionView(req, deps), deps.now()) });
+
+/** The webapp panel's data: the same view, as data. */
+export const connectionsData: CoreOperation = async (req, deps) => ({ data: await connectionView(req, deps) });

@@ -1,0 +1,80 @@
+/**
+ * Using a stored token: read it inside the connection's lock (one read when
+ * valid), refresh it before it expires, and when the provider refuses it for
+ * good, mark the connection broken and prompt the user to reconnect. A broken
+ * connection is never used to call the provider: only a reconnect replaces it.
+ */
+import { TokenCipherError } from '../oauth/crypto.js';
+import { isOAuthError } from '../oauth/errors.js';
+import { getFreshToken } from '../oauth/token_manager.js';
+import type { ProviderConfig, TokenSet } from '../oauth/types.js';
+import { UserFacingError } from './errors.js';
+import { md } from './format.js';
+import type { StoredProvider } from './provider_records.js';
+import { openProvider } from './providers.js';
+import type { CoreDeps, CoreRequest } from './request.js';
+
+const BROKEN = 'the provider no longer accepts the stored token (it was revoked or expired)';
+/** A token sealed for another slot: most often the provider was moved to another address since the user connected. */
+export const NOT_HERE =
+  'the stored token does not belong here (the provider moved to another address since you connected, or the stored data was copied from elsewhere)';
+
+export const isWrongBinding = (err: unknown): boolean => err instanceof TokenCipherError && err.reason === 'wrong_binding';
+
+export const notConnected = (stored: StoredProvider): string =>
+  `You are not connected to ${md(stored.display_name)}. Connect with \`/oauth2 connect ${stored.id}\`.`;
+
+export async function reconnectPrompt(req: CoreRequest, stored: StoredProvider, reason: string): Promise<string> {
+  return `Your ${md(stored.display_name)} connection no longer works: ${reason}. ${await req.host.connectHint(stored.id)}.`;
+}
+
+/** Marks the connection broken and answers the reconnect prompt to throw. */
+export async function breakConnection(req: CoreRequest, stored: StoredProvider, reason: string): Promise<UserFacingError> {
+  await req.connections.markBroken(req.user.id, stored.id, reason);
+  return new UserFacingError(await reconnectPrompt(req, stored, reason));
+}
+
+export interface TokenOptions {
+  /** Refresh even if the token looks valid (the provider just refused it). */
+  force?: boolean;
+}
+
+/** A usable token for the user at this provider, or a clear UserFacingError. */
+export async function usableTokens(
+  req: CoreRequest,
+  deps: CoreDeps,
+  stored: StoredProvider,
+  config: ProviderConfig = openProvider(stored, deps, req.host.sealScope),
+  options: TokenOptions = {},
+): Promise<TokenSet> {
+  const userId = req.user.id;
+  const broken = (await req.connections.summaries(userId))[stored.id]?.broken;
+  if (broken) throw new UserFacingError(await reconnectPrompt(req, stored, broken));
+  try {
+    // The row is re-read inside the lock: another caller may have refreshed (or broken) it meanwhile.
+    return await req.connections.withLock(userId, stored.id, async () => {
+      const row = await req.connections.get(userId, stored.id);
+      if (!row) throw new UserFacingError(notConnected(stored));
+      if (row.connection.broken) throw new UserFacingError(await reconnectPrompt(req, stored, row.connection.broken));
+      let current = row.tokens;
+      deps.logger.addSecrets(current.access_token, current.refresh_token, current.id_token);
+      return getFreshToken({
+        key: `${userId}:${stored.id}`,
+        load: async () => current,
+        save: async (tokens) => {
+          deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+          await req.connections.saveTokens(userId, stored.id, tokens);
+          current = tokens;
+        },
+        refresh: (tokens) => deps.engine.refresh(config, tokens),
+        now: deps.now,
+        marginMs: deps.config.refreshMarginMs,
+        force: options.force ?? false,
+      });
+    });
+  } catch (err) {
+    const reason = isWrongBinding(err) ? NOT_HERE : isOAuthError(err, 'invalid_grant') ? BROKEN : undefined;
+    if (!reason) throw err;
+    throw await breakConnection(req, stored, reason);
+  }
+}

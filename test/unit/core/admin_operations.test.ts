@@ -1,0 +1,135 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { addProvider, editProvider, providerAddForm, removeProvider } from '../../../src/core/admin/provider_changes.js';
+import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from '../../../src/core/admin/provider_reports.js';
+import { type AdminDeps, clientSecretBinding, toStored } from '../../../src/core/admin/provider_secrets.js';
+import { UserFacingError } from '../../../src/core/errors.js';
+import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
+import { createMemoryLogger } from '../../../src/log/logger.js';
+import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createTestSealer } from '../../support/standalone/bound_sealer.js';
+import { MemoryConnections, MemoryProviders } from '../../support/standalone/memory_stores.js';
+
+const SCOPE = 'test-scope';
+
+function setup() {
+  const providers = new MemoryProviders();
+  const connections = new MemoryConnections();
+  const deps: AdminDeps = {
+    engine: createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 1000, discoveryTtlMs: 1000 }),
+    sealer: createTestSealer(randomBytes(32)),
+    logger: createMemoryLogger(),
+    now: () => 1_800_000_000_000,
+  };
+  const request = (values: CoreValues, isAdmin = true): CoreRequest => ({
+    user: { id: 'u1', isAdmin },
+    values,
+    providers,
+    connections,
+    host: {
+      connectHint: async (id) => `/oauth2 connect ${id}`,
+      redirectUri: (id) => `https://svc.example/complete/${id}`,
+      notify: async () => undefined,
+      usernames: async (ids) => new Map(ids.map((id) => [id, `name-${id}`])),
+      sealScope: SCOPE,
+    },
+  });
+  return { providers, connections, deps, request };
+}
+
+const OIDC = {
+  id: 'idp',
+  display_name: 'IdP',
+  preset: 'oidc' as const,
+  issuer: 'https://idp.example',
+  client_id: 'client-123456789',
+  token_endpoint_auth_method: 'client_secret_post' as const,
+  client_secret: 'sekret-value-1',
+  scopes: ['openid'],
+};
+
+describe('core admin operations', () => {
+  it('when the user is not an admin, then every operation refuses and nothing changes', async () => {
+    const { providers, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    const before = JSON.stringify([...providers.rows.values()]);
+    const values = { preset: 'oidc', id: 'x', display_name: 'X', issuer: 'https://x.example', client_id: 'c', auth: 'none', provider: 'idp', confirm: true };
+    const ops = [
+      addProvider,
+      editProvider,
+      removeProvider,
+      testProvider,
+      listProviders,
+      registerProvider,
+      connectionReport,
+      providerAddForm,
+      providerRegisterForm,
+    ];
+    for (const op of ops) {
+      await assert.rejects(
+        op(request(values, false), deps),
+        (err: Error) => err instanceof UserFacingError && err.message === 'Only system admins can manage OAuth2 providers.',
+      );
+    }
+    assert.equal(JSON.stringify([...providers.rows.values()]), before);
+  });
+
+  it('when the issuer moves to another origin without the secret, then the secret is asked again and nothing changes', async () => {
+    const { providers, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    const values = {
+      provider: 'idp',
+      preset: 'oidc',
+      display_name: 'IdP',
+      issuer: 'https://elsewhere.example',
+      client_id: OIDC.client_id,
+      auth: 'client_secret_post',
+    };
+    await assert.rejects(editProvider(request(values), deps), (err: UserFacingError) => err.fieldErrors?.client_secret === 'Enter the client secret again');
+    assert.equal((await providers.get('idp'))?.issuer, 'https://idp.example');
+  });
+
+  it('when providers are listed, then client ids show their last 4 characters and no secret appears', async () => {
+    const { providers, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    const { text } = await listProviders(request({}));
+    assert.match(text ?? '', /client `…6789`/);
+    assert.ok(!text?.includes('sekret') && !text?.includes('client-123'));
+    const stored = await providers.get('idp');
+    assert.equal(deps.sealer.open(stored!.sealed_secret!, clientSecretBinding(OIDC, SCOPE)).plaintext, 'sekret-value-1');
+  });
+
+  it('when a provider is removed, then only with confirm', async () => {
+    const { providers, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    await assert.rejects(removeProvider(request({ provider: 'idp' })), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
+    assert.equal(providers.rows.size, 1);
+    assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }))).text ?? '', /^Removed \*\*IdP\*\*/);
+    assert.equal(providers.rows.size, 0);
+  });
+
+  it('when the report is asked, then it counts from connections.report() with the host usernames', async () => {
+    const { providers, connections, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    connections.report = async () => ({ idp: { connected: ['a', 'b'], broken: ['c'] } });
+    const { text } = await connectionReport(request({}));
+    assert.match(text ?? '', /\| IdP \| 2 \| 1 \| @name-a, @name-b \| @name-c \|/);
+  });
+
+  it('when the preset changes in the form, then preset-dependent values reset and the redirect URI is the host one', async () => {
+    const { deps, request } = setup();
+    const typed = { preset: 'gitlab', id: 'myoidc', display_name: 'Mine', issuer: 'https://idp.example', scopes: 'openid', client_id: 'keep' };
+    const { form } = await providerAddForm(request(typed), { changed: 'preset', shownPreset: 'oidc' });
+    const value = (name: string) => form?.fields.find((f) => f.name === name)?.value;
+    assert.equal(value('id'), 'gitlab');
+    assert.equal(value('client_id'), 'keep');
+    assert.notEqual(value('display_name'), 'Mine');
+    assert.match(form?.fields[0]?.help ?? '', /`https:\/\/svc\.example\/complete\/gitlab`/);
+    assert.equal(form?.fields.find((f) => f.name === 'client_secret')?.type, 'password');
+    assert.equal(form?.fields.find((f) => f.name === 'client_secret')?.value, undefined);
+    const same = await providerAddForm(request({ ...typed, preset: 'oidc' }), { changed: 'preset', shownPreset: 'oidc' });
+    assert.equal(same.form?.fields.find((f) => f.name === 'id')?.value, 'myoidc');
+    void deps;
+  });
+});
