@@ -56,15 +56,20 @@ export async function usableTokens(
       const row = await req.connections.get(userId, stored.id);
       if (!row) throw new UserFacingError(notConnected(stored));
       if (row.connection.broken) throw new UserFacingError(await reconnectPrompt(req, stored, row.connection.broken));
-      let current = row.tokens;
-      deps.logger.addSecrets(current.access_token, current.refresh_token, current.id_token);
+      let first: TokenSet | undefined = row.tokens;
       return getFreshToken({
         key: `${userId}:${stored.id}`,
-        load: async () => current,
+        // The engine re-reads before refreshing: a refresh that just finished elsewhere is reused, not repeated.
+        load: async () => {
+          const tokens = first ?? (await req.connections.get(userId, stored.id))?.tokens;
+          first = undefined;
+          if (!tokens) throw new UserFacingError(notConnected(stored));
+          deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+          return tokens;
+        },
         save: async (tokens) => {
           deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
           await req.connections.saveTokens(userId, stored.id, tokens);
-          current = tokens;
         },
         refresh: (tokens) => deps.engine.refresh(config, tokens),
         now: deps.now,

@@ -9,10 +9,10 @@
 import { ok } from '../protocol/responses.js';
 import type { CallRequest } from '../protocol/types.js';
 import { findProvider, type StoredProvider } from '../../../core/provider_records.js';
-import type { TokenStore } from '../store/token_store.js';
 import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
-import type { CompletedAuthorization } from '../../../oauth/types.js';
-import { actingUser, botClient, userClient, userStateOf } from './context.js';
+import { completeConnection } from '../../../core/complete_connection.js';
+import { actingUser, userClient, userStateOf } from './context.js';
+import { coreRequest } from './core_request.js';
 import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
@@ -20,7 +20,6 @@ import { sendDm } from './notify.js';
 import { pluginState, stateHash } from './oauth2_connect.js';
 import { openProvider } from './provider_access.js';
 import { mapError } from './error_mapper.js';
-import { tokenSlot, userTokenStore } from './seal_slots.js';
 import { PROVIDER_PARAM, providerRedirectUri } from './redirect_uri.js';
 import { isOAuthError } from '../../../oauth/errors.js';
 
@@ -42,40 +41,19 @@ function checkRedirectProvider(req: CallRequest, stored: StoredProvider): void {
   );
 }
 
-function checkSameAccount(summary: UserState, stored: StoredProvider, done: CompletedAuthorization): void {
-  const existing = summary.connections[stored.id];
-  if (existing && existing.sub !== done.account.sub) {
-    throw new UserFacingError(
-      `You signed in to ${md(stored.display_name)} as **${md(done.account.label)}**, but this Mattermost account is connected as **${md(existing.label)}**. ` +
-        `Nothing was changed. To switch accounts, run \`/oauth2 disconnect ${stored.id}\` first.`,
-    );
-  }
-}
-
-async function exchangeAndStore(
-  req: CallRequest,
-  deps: Deps,
-  summary: UserState,
-  stored: StoredProvider,
-  state: string,
-  tokens: TokenStore,
-): Promise<UserState> {
+/** The engine's checks and the exchange; then the core checks the account, saves the connection and notifies. */
+async function exchangeAndSave(req: CallRequest, deps: Deps, rest: UserState, stored: StoredProvider, state: string): Promise<void> {
   const completeUrl = req.context.oauth2?.complete_url;
   if (!completeUrl) throw new UserFacingError('The App did not receive its redirect URI (complete_url).');
   const redirectUri = providerRedirectUri(completeUrl, stored.id);
   const params = Object.fromEntries(Object.entries(req.values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== PROVIDER_PARAM));
   const { code_verifier, nonce } = deps.flowSecrets(state);
-  const done = await deps.engine
-    .complete(openProvider(stored, deps), { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce })
-    .catch((err: unknown) => {
-      if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
-      throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
-    });
-  checkSameAccount(summary, stored, done);
-  await tokens.save(stored.id, done.tokens, tokenSlot(actingUser(req).id, stored));
-  const connection = { label: done.account.label, sub: done.account.sub, since: deps.now() };
-  const { pending: _pending, ...rest } = summary;
-  return { ...rest, connections: { ...summary.connections, [stored.id]: connection } };
+  const config = openProvider(stored, deps);
+  const done = await deps.engine.complete(config, { params, redirect_uri: redirectUri, expected_state: state, code_verifier, nonce }).catch((err: unknown) => {
+    if (!isOAuthError(err, 'redirect_uri_mismatch')) throw err;
+    throw new UserFacingError(`${err.userMessage} The redirect URI to register at ${md(stored.display_name)} is ${redirectUri}`);
+  });
+  await completeConnection(coreRequest(req, deps, rest), deps, stored, config, done);
 }
 
 export const oauth2Complete: Handler = async (req, deps) => {
@@ -84,20 +62,13 @@ export const oauth2Complete: Handler = async (req, deps) => {
   const summary = userStateOf(req);
   const { provider, rest } = takeFlow(summary, state, deps.now());
   const stored = findProvider(req.context.oauth2?.data, provider);
-  const tokens = userTokenStore(req, deps);
-  let tokenSaved = false;
   try {
     if (!stored) throw new UserFacingError(`The provider \`${provider}\` was removed while you were connecting.`);
     checkRedirectProvider(req, stored);
-    const updated = await exchangeAndStore(req, deps, rest, stored, state, tokens);
-    tokenSaved = !summary.connections[stored.id];
-    await userClient(req, deps).storeOAuth2User(updated);
-    deps.reportIndex.record(botClient(req, deps), stored.id, user.id, 'connected');
-    await sendDm(req, deps, updated, `You connected your ${md(stored.display_name)} account **${md(updated.connections[stored.id]?.label ?? '')}**.`);
+    await exchangeAndSave(req, deps, rest, stored, state);
     return ok(`Connected to ${stored.display_name}.`);
   } catch (err) {
-    // The flow is used up whatever happened; a new token without its summary entry is not kept.
-    if (tokenSaved && stored) await tokens.delete(stored.id).catch(() => undefined);
+    // The flow is used up whatever happened (the repository already dropped a new token whose summary write failed).
     await userClient(req, deps)
       .storeOAuth2User(rest)
       .catch(() => undefined);

@@ -3,7 +3,9 @@
  * nonce, state = a 'flow' record bound to the user, the provider and the
  * browser session) and its callback at /standalone/complete/<provider id>.
  */
-import { md } from '../../../core/format.js';
+import { completeConnection } from '../../../core/complete_connection.js';
+import { UserFacingError } from '../../../core/errors.js';
+import { standaloneCoreRequest } from '../commands/core_commands.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
@@ -77,23 +79,11 @@ export async function completeProviderFlow(
     code_verifier,
     nonce,
   });
-  const existing = (await deps.connections.summaries(flow.user_id))[stored.id];
-  if (existing && existing.sub !== done.account.sub) {
-    throw new Refusal(
-      `You signed in to ${stored.display_name} as ${done.account.label}, but this Mattermost account is connected as ${existing.label}. ` +
-        `Nothing was changed. To switch accounts, run /oauth2 disconnect ${stored.id} first.`,
-      409,
-    );
-  }
-  const connection: Connection = {
-    label: done.account.label,
-    sub: done.account.sub,
-    since: deps.now(),
-    ...(done.tokens.expires_at !== undefined && { expires_at: done.tokens.expires_at }),
-  };
-  await deps.connections.save({ user_id: flow.user_id, provider_id: stored.id, connection, tokens: done.tokens, origin: deps.providerOrigin(config) });
-  await deps.bot
-    .dm(flow.user_id, `You connected your ${md(stored.display_name)} account **${md(connection.label)}**.`)
-    .catch((err: unknown) => deps.logger.warn('direct message failed', { user_id: flow.user_id, error: err }));
+  const request = standaloneCoreRequest(deps, flow.user_id, false, {});
+  const connection = await completeConnection(request, deps, stored, config, done).catch((err: unknown) => {
+    // The page is plain text: the core's Markdown emphasis is dropped.
+    if (err instanceof UserFacingError) throw new Refusal(err.message.replace(/\*\*|`/g, ''), 409);
+    throw err;
+  });
   return { providerName: stored.display_name, connection, userId: flow.user_id };
 }
