@@ -15,6 +15,7 @@ import { createMemoryLogger } from '../../src/log/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { runSetup } from '../../src/hosts/standalone/setup/setup.js';
 import { createStandaloneTables } from '../../src/hosts/standalone/http/router.js';
+import { registerUserSubcommands } from '../../src/hosts/standalone/commands/core_commands.js';
 import { standaloneClientSecretBinding } from '../../src/hosts/standalone/service/sealer.js';
 import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
 import { toProviderConfig } from '../../src/core/provider_records.js';
@@ -27,8 +28,9 @@ import * as mm from './harness/mm_api.js';
 import { startStandaloneWorld, type StandaloneWorld } from './harness/standalone_world.js';
 
 const PROVIDER = 'idp';
-/** Subcommands wired into the standalone host so far; a step whose subcommand is missing is skipped and says so. */
+/** Subcommands wired into the standalone host so far (as the service wires them); a step whose subcommand is missing is skipped and says so. */
 const SUBCOMMANDS = createStandaloneTables().subcommands;
+registerUserSubcommands(SUBCOMMANDS, loadConfig({}));
 
 describe('the standalone journey against a real Mattermost (no Apps plugin)', { timeout: 15 * 60_000 }, () => {
   let w: StandaloneWorld;
@@ -242,16 +244,32 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
         assert.equal(await connectionOf(bob.user.id), undefined);
       });
 
-      for (const sub of ['status', 'whoami', 'disconnect']) {
-        it(
-          `/oauth2 ${sub} through the real server`,
-          { skip: SUBCOMMANDS.has(sub) ? false : `/oauth2 ${sub} is not wired into the standalone host on this branch` },
-          async () => {
-            const answer = await execute(w.alice, sub === 'status' ? 'status' : `${sub} ${PROVIDER}`);
-            assert.ok(answer.text.length > 0);
-          },
-        );
-      }
+      const need = (sub: string) => ({ skip: SUBCOMMANDS.has(sub) ? false : `/oauth2 ${sub} is not wired into the standalone host on this branch` });
+
+      it('when alice runs /oauth2 status and whoami, then they show her account at the provider', need('whoami'), async () => {
+        const status = await execute(w.alice, 'status');
+        assert.match(status.text, /Test IdP/, status.text);
+        assert.match(status.text, /alice-op/, status.text);
+        const whoami = await execute(w.alice, `whoami ${PROVIDER}`);
+        assert.match(whoami.text, /alice-op/, whoami.text);
+        assert.ok(op.counters.userinfo >= 1);
+      });
+
+      it("when bob runs disconnect, then alice's connection stays", need('disconnect'), async () => {
+        const answer = await execute(bob, `disconnect ${PROVIDER}`);
+        assert.doesNotMatch(answer.text, /^Disconnected/, answer.text);
+        assert.ok(await connectionOf(w.alice.user.id));
+        const status = await execute(bob, 'status');
+        assert.doesNotMatch(status.text, /alice-op/, status.text);
+      });
+
+      it('when alice disconnects, then the token is revoked at the provider and the row is deleted', need('disconnect'), async () => {
+        const revocations = op.counters.revocation;
+        const answer = await execute(w.alice, `disconnect ${PROVIDER}`);
+        assert.ok(answer.text.length > 0);
+        assert.equal(await connectionOf(w.alice.user.id), undefined);
+        assert.ok(op.counters.revocation > revocations, `revocation requests: ${op.counters.revocation}`);
+      });
     });
   }
 });

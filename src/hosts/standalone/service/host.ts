@@ -13,7 +13,8 @@ import { providerOrigin } from '../../../oauth/provider_origin.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
-import { createStandaloneRouter } from '../http/router.js';
+import { createStandaloneRouter, createStandaloneTables } from '../http/router.js';
+import { registerUserSubcommands } from '../commands/core_commands.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
@@ -79,7 +80,9 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps), database, repositories, deps, close };
+  const tables = createStandaloneTables();
+  registerUserSubcommands(tables.subcommands, config);
+  return { router: createStandaloneRouter(deps, tables), database, repositories, deps, close };
 }
 
 /** Expired sessions and one-time records are useless; removing them keeps the tables small. */
