@@ -7,9 +7,9 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { withDevelopmentKey } from './development_key.js';
-import { createService } from './service.js';
+import { startService } from './service.js';
 
-function start(): void {
+async function start(): Promise<void> {
   let config;
   try {
     config = withDevelopmentKey(loadConfig());
@@ -17,7 +17,14 @@ function start(): void {
     console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, deps } = createService(config);
+  let service;
+  try {
+    service = await startService(config);
+  } catch (err) {
+    console.error(`Could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const { app, deps } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -26,6 +33,8 @@ function start(): void {
       url: `http://${config.host}:${port}`,
       manifest: `${config.rootUrl}/manifest.json`,
       use_jwt: config.jwtSecret !== undefined,
+      hosts: config.standalone.hosts,
+      health: `${config.rootUrl}/healthz`,
     });
   });
   server.on('error', (err) => {
@@ -45,7 +54,7 @@ function start(): void {
     }, config.shutdownTimeoutMs);
     force.unref();
     server.close(() => {
-      void deps.reportIndex.flush().finally(() => process.exit(0));
+      void Promise.allSettled([deps.reportIndex.flush(), service.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
@@ -53,4 +62,4 @@ function start(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-start();
+void start();

@@ -11,6 +11,9 @@ import { createLogger, type Logger } from './log/logger.js';
 import { createOAuthEngine } from './oauth/engine.js';
 import { createTokenCipher, deriveFlowSecrets } from './oauth/crypto.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
+import express from 'express';
+import { healthRouter } from './hosts/standalone/db/health.js';
+import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
 
 export interface ServiceOverrides {
   fetch?: typeof fetch;
@@ -49,4 +52,38 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
 export function createService(config: Readonly<Config>, overrides: ServiceOverrides = {}) {
   const deps = createDeps(config, overrides);
   return { deps, app: createHttpApp(deps, routes) };
+}
+
+export interface RunningService {
+  app: express.Express;
+  deps: Deps;
+  /** Present when config.standalone.hosts names it. */
+  standalone?: StandaloneHost;
+  /** Stops the standalone host's loops and closes its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service: GET /healthz, the standalone host under /standalone
+ * (before the Apps host, whose JWT check answers every POST), then the Apps
+ * host; each only when config.standalone.hosts names it.
+ */
+export async function startService(config: Readonly<Config>, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  const deps = createDeps(config, overrides);
+  const hosts = config.standalone.hosts;
+  const standalone = hosts.includes('standalone')
+    ? await startStandaloneHost({ config, logger: deps.logger, engine: deps.engine, now: deps.now, fetch: deps.fetch })
+    : undefined;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(healthRouter({ hosts, ...(standalone && { storage: standalone.database }) }));
+  if (standalone) {
+    app.use('/standalone', standalone.router);
+    app.use('/standalone', (_req, res) => {
+      res.status(404).json({ text: 'Not found.' });
+    });
+  }
+  if (hosts.includes('apps')) app.use(createHttpApp(deps, routes));
+  return { app, deps, ...(standalone && { standalone }), close: async () => standalone?.close() };
 }

@@ -8,9 +8,10 @@ import type { AdminDeps } from '../../../core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues, HostLinks } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
+import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
 
-/** The seal scope of this host's values (the Apps host's is its App id). */
-export const STANDALONE_SEAL_SCOPE = 'standalone';
+/** The seal scope of this host's values (the Apps host's is its App id); one definition, the service's sealer's. */
+export { STANDALONE_SEAL_SCOPE };
 
 function standaloneLinks(deps: StandaloneDeps): HostLinks {
   return {

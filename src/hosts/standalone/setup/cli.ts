@@ -1,14 +1,11 @@
 /**
- * Entry of `npm run setup`. The lead wires the SQL installation store here
- * (openStore): that is the only line that changes when the store lands.
+ * Entry of `npm run setup`: the installation is stored in the service's own
+ * SQL database (the same file or DATABASE_URL and the same sealing key as
+ * `npm start`), so the running service reads what setup wrote.
  */
 import { createInterface } from 'node:readline';
-import type { Config } from '../../../config.js';
-import { runSetupCli, type OpenedStore } from './setup_cli.js';
-
-async function openStore(_config: Readonly<Config>): Promise<OpenedStore> {
-  throw new Error('the SQL installation store is not wired into setup yet (src/hosts/standalone/setup/cli.ts openStore)');
-}
+import { openSetupStore as openStore } from '../service/setup_store.js';
+import { runSetupCli } from './setup_cli.js';
 
 /** Reads one line without echoing it, when stdin is a terminal. */
 function askToken(): Promise<string | undefined> {

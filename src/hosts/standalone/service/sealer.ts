@@ -1,0 +1,36 @@
+/**
+ * The standalone host's sealer: the project's bound cipher (src/oauth/crypto.ts)
+ * with every binding scoped to this host, so a value sealed by the Apps host
+ * never opens here and the other way round, even under the same key.
+ */
+import { createTokenCipher } from '../../../oauth/crypto.js';
+import { providerOrigin } from '../../../oauth/provider_origin.js';
+import type { ProviderConfig } from '../../../oauth/types.js';
+import type { BoundSealer, SealBinding } from '../deps.js';
+
+export const STANDALONE_SEAL_SCOPE = 'oauth2-connect/standalone';
+
+export interface SealingKeys {
+  encryptionKeys: Array<{ id: string; key: Buffer }>;
+  currentKeyId: string;
+}
+
+/** Idempotent: a binding the core already scoped to this host (core/seal_slots with STANDALONE_SEAL_SCOPE) is left as it is. */
+function scoped(binding: SealBinding): SealBinding {
+  const scope = binding.scope;
+  if (!scope) return { ...binding, scope: STANDALONE_SEAL_SCOPE };
+  return scope.startsWith(STANDALONE_SEAL_SCOPE) ? binding : { ...binding, scope: `${STANDALONE_SEAL_SCOPE} ${scope}` };
+}
+
+export function createStandaloneSealer(keys: SealingKeys): BoundSealer {
+  const cipher = createTokenCipher({ keys: keys.encryptionKeys, currentKeyId: keys.currentKeyId });
+  return {
+    seal: (plaintext, binding) => cipher.seal(plaintext, scoped(binding)),
+    open: (sealed, binding) => cipher.open(sealed, scoped(binding)),
+  };
+}
+
+/** A provider's client secret is bound to its provider and origin: moving the provider means typing the secret again. */
+export function standaloneClientSecretBinding(config: ProviderConfig): SealBinding {
+  return { kind: 'client_secret', provider_id: config.id, origin: providerOrigin(config) };
+}

@@ -1,0 +1,16 @@
+/**
+ * The installation store of `npm run setup`: the service's own SQL database
+ * (the same file or DATABASE_URL, the same sealing key and scope as
+ * `npm start`), so the running service reads what setup wrote.
+ */
+import type { Config } from '../../../config.js';
+import { withDevelopmentKey } from '../../../development_key.js';
+import { openDatabase, SqlInstallationStore } from '../db/index.js';
+import type { OpenedStore } from '../setup/setup_cli.js';
+import { createStandaloneSealer } from './sealer.js';
+
+export async function openSetupStore(config: Readonly<Config>): Promise<OpenedStore> {
+  const keyed = withDevelopmentKey(config);
+  const database = await openDatabase(keyed.standalone.database);
+  return { store: new SqlInstallationStore(database.db, createStandaloneSealer(keyed)), close: () => database.close() };
+}

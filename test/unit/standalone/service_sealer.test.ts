@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createTokenCipher } from '../../../src/oauth/crypto.js';
+import { createStandaloneSealer, STANDALONE_SEAL_SCOPE } from '../../../src/hosts/standalone/service/sealer.js';
+import { commandTokenValid } from '../../../src/hosts/standalone/commands/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+
+const keys = { encryptionKeys: [{ id: 'k', key: randomBytes(32) }], currentKeyId: 'k' };
+const token = { kind: 'token' as const, user_id: 'u1', provider_id: 'p1', origin: 'https://idp.example' };
+
+describe('the standalone sealer', () => {
+  it('when a value sealed by the standalone host is opened with the same binding, then it opens', () => {
+    const sealer = createStandaloneSealer(keys);
+    assert.equal(sealer.open(sealer.seal('secret', token), token).plaintext, 'secret');
+  });
+
+  it('when a value sealed with the bare cipher (another host) is opened here, then it does not open, and the other way round', () => {
+    const bare = createTokenCipher({ keys: keys.encryptionKeys, currentKeyId: 'k' });
+    const sealer = createStandaloneSealer(keys);
+    assert.throws(() => sealer.open(bare.seal('secret', token), token));
+    assert.throws(() => bare.open(sealer.seal('secret', token), token));
+    assert.throws(() => sealer.open(bare.seal('secret', { ...token, scope: 'com.github.oauth2-connect' }), { ...token, scope: 'com.github.oauth2-connect' }));
+  });
+
+  it('when the core already scoped a binding to this host, then it seals and opens the same as the unscoped binding', () => {
+    const sealer = createStandaloneSealer(keys);
+    assert.equal(sealer.open(sealer.seal('s', token), { ...token, scope: STANDALONE_SEAL_SCOPE }).plaintext, 's');
+  });
+
+  it("when a setting's scope differs, then the value does not open", () => {
+    const sealer = createStandaloneSealer(keys);
+    assert.throws(() => sealer.open(sealer.seal('bot', { kind: 'setting', scope: 'bot_token' }), { kind: 'setting', scope: 'oauth_client_secret' }));
+  });
+});
+
+describe('the command token check uses setup’s hash', () => {
+  const store = (hash: string) => ({
+    commandForTeam: async (teamId: string) => (teamId === 't' ? { team_id: 't', command_id: 'c', token_hash: hash, updated_at: 0 } : undefined),
+  });
+
+  it('accepts the token whose hash setup stored, refuses any other token or team', async () => {
+    const installation = store(hashCommandToken('right'));
+    assert.equal(await commandTokenValid(installation, 't', 'right'), true);
+    assert.equal(await commandTokenValid(installation, 't', 'wrong'), false);
+    assert.equal(await commandTokenValid(installation, 'other', 'right'), false);
+  });
+});
