@@ -4,7 +4,7 @@
 // with the user's session; the answers are the service's props.
 import './setup.js';
 import assert from 'node:assert/strict';
-import { beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { AnyAction } from 'redux';
 import { Messages } from '../../../webapp/client/apps_client.js';
@@ -20,6 +20,8 @@ beforeEach(() => {
   window.open = (() => popup) as unknown as typeof window.open;
   document.cookie = 'MMCSRF=csrf-token-1';
 });
+// The panel watches a sign-in window until it closes (at most 15 minutes): close it, or its timer keeps this process alive.
+afterEach(() => popup.close());
 
 /** Mattermost's execute reply for a service answer: the processed CommandResponse, props kept. */
 const executed = (answer: unknown, extra: Record<string, unknown> = {}): Answer => ({
