@@ -9,22 +9,10 @@ import type { ConnectionRepository, ProviderRepository } from '../../core/ports.
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from '../../mattermost/bot.js';
 import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
+import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 
-/** Where a sealed value belongs (the shape of src/oauth/seal_binding.ts on the oauthseal branch). */
-export interface SealBinding {
-  kind: 'token' | 'client_secret' | 'setting';
-  provider_id?: string;
-  user_id?: string;
-  origin?: string;
-  scope?: string;
-}
-
-/** The sealer bound to the slot of each value: a value opens only with the binding it was sealed with. */
-export interface BoundSealer {
-  seal(plaintext: string, binding: SealBinding): string;
-  open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
-}
+export type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 
 export interface StandaloneSettings {
   /** APP_ROOT_URL without a trailing slash: links, the dialog URL and redirect URIs are built on it. */

@@ -8,23 +8,17 @@ import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
 import { help, providersList, STANDALONE_WORDING } from '../../../core/info.js';
-import { clientSecretSlot } from '../../../core/seal_slots.js';
 import type { CoreDeps, CoreOperation, CoreRequest, HostLinks } from '../../../core/request.js';
 import { status } from '../../../core/status.js';
 import { whoami } from '../../../core/whoami.js';
-import type { SealBinding } from '../../../oauth/crypto.js';
-import type { ProviderConfig } from '../../../oauth/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
 import { createConnectLink } from '../signin/links.js';
 import { registerSubcommand } from './table.js';
 import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
 
-/** Every value this host seals is bound to this scope, so nothing sealed by the Apps host opens here. */
-export const STANDALONE_SEAL_SCOPE = 'oauth2-connect/standalone';
-
-/** The binding for StandaloneDeps.clientSecretBinding, the same as the core's openProvider uses here. */
-export const standaloneClientSecretBinding = (config: ProviderConfig): SealBinding => clientSecretSlot(config, STANDALONE_SEAL_SCOPE);
+import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
+export { STANDALONE_SEAL_SCOPE, standaloneClientSecretBinding } from '../service/sealer.js';
 
 export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
   return {

@@ -1,23 +1,13 @@
 /**
- * The sealing this host codes against: a value is sealed bound to the row it
- * belongs to, so a value copied into another row (another user, provider,
- * origin, or setting) does not open. This is the shape of the shared
- * SecretSealer once it takes a binding (src/calls/deps.ts); the lead wires
- * the real one.
+ * The sealing the SQL stores use: the project's bound sealer (src/core/secret_sealer.ts,
+ * src/oauth/seal_binding.ts). A value is sealed bound to the row it belongs to, so a
+ * value copied into another row (another user, provider, origin or setting) does not open.
  */
-export interface SealBinding {
-  kind: 'token' | 'client_secret' | 'setting';
-  provider_id?: string;
-  user_id?: string;
-  origin?: string;
-  scope?: string;
-}
+import type { SecretSealer } from '../../../core/secret_sealer.js';
+import type { SealBinding } from '../../../oauth/seal_binding.js';
 
-export interface BoundSealer {
-  seal(plaintext: string, binding: SealBinding): string;
-  /** Throws when the value was sealed for another binding or altered; stale = re-seal with the current key. */
-  open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
-}
+export type { SealBinding };
+export type BoundSealer = SecretSealer;
 
 /** A stored secret that does not open for its row: names the row, never the value. */
 export class StoredSecretError extends Error {

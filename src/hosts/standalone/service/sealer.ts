@@ -4,7 +4,7 @@
  * never opens here and the other way round, even under the same key.
  */
 import { createTokenCipher } from '../../../oauth/crypto.js';
-import { providerOrigin } from '../../../oauth/provider_origin.js';
+import { clientSecretSlot } from '../../../core/seal_slots.js';
 import type { ProviderConfig } from '../../../oauth/types.js';
 import type { BoundSealer, SealBinding } from '../deps.js';
 
@@ -30,7 +30,5 @@ export function createStandaloneSealer(keys: SealingKeys): BoundSealer {
   };
 }
 
-/** A provider's client secret is bound to its provider and origin: moving the provider means typing the secret again. */
-export function standaloneClientSecretBinding(config: ProviderConfig): SealBinding {
-  return { kind: 'client_secret', provider_id: config.id, origin: providerOrigin(config) };
-}
+/** A provider's client secret is bound to its provider and origin (moving the provider means typing the secret again): the core's slot, in this host's scope. */
+export const standaloneClientSecretBinding = (config: ProviderConfig): SealBinding => clientSecretSlot(config, STANDALONE_SEAL_SCOPE);
