@@ -3,23 +3,14 @@
  * panel: providers, connections, and each connected token's expiry (one read
  * per connected provider).
  */
+import type { PanelProvider } from './panel_provider.js';
 import type { Connection } from './record_schemas.js';
 import type { StoredProvider } from './provider_records.js';
 import type { CoreDeps, CoreRequest } from './request.js';
 import { NOT_HERE, isWrongBinding } from './token_use.js';
 
 /** One provider's line (the webapp panel's PanelProvider). */
-export interface ConnectionView {
-  id: string;
-  display_name: string;
-  preset: string;
-  connected: boolean;
-  account_label?: string;
-  connected_at?: number;
-  expires_at?: number;
-  broken?: boolean;
-  broken_reason?: string;
-}
+export type ConnectionView = PanelProvider;
 
 async function tokenExpiry(req: CoreRequest, deps: CoreDeps, p: StoredProvider): Promise<{ expiresAt?: number; unreadable?: string }> {
   try {

@@ -2,22 +2,13 @@
  * The "Connected accounts" panel's data on the standalone host: every
  * registered provider with the user's connection, read from the repositories
  * (no token is opened: the summary carries the expiry). The same shape as the
- * Apps host's PanelData, so the webapp plugin renders either; the type is
- * repeated here because one host does not import the other.
+ * Apps host's PanelData (one PanelProvider type in the core), so the webapp
+ * plugin renders either.
  */
+import type { PanelProvider } from '../../../core/panel_provider.js';
 import type { ConnectionRepository, ProviderRepository } from '../../../core/ports.js';
 
-export interface PanelProviderView {
-  id: string;
-  display_name: string;
-  preset: string;
-  connected: boolean;
-  account_label?: string;
-  connected_at?: number;
-  expires_at?: number;
-  broken?: boolean;
-  broken_reason?: string;
-}
+export type PanelProviderView = PanelProvider;
 
 export interface PanelView {
   providers: PanelProviderView[];

@@ -1,0 +1,20 @@
+/**
+ * One provider's line in the webapp's "Connected accounts" panel (and in
+ * `status`), whichever host serves it. Types only, so the webapp can import it.
+ */
+export interface PanelProvider {
+  id: string;
+  display_name: string;
+  preset: string;
+  connected: boolean;
+  /** The account at the provider, e.g. "octocat" or "jane@example.com". */
+  account_label?: string;
+  /** Epoch ms of the connection. */
+  connected_at?: number;
+  /** Epoch ms when the access token expires; absent when unknown or not connected. */
+  expires_at?: number;
+  /** The stored token can no longer be used: the user must reconnect. */
+  broken?: boolean;
+  /** Why it is broken, in words for the user. */
+  broken_reason?: string;
+}
