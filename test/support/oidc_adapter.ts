@@ -5,7 +5,17 @@
  */
 type Payload = Record<string, unknown> & { accountId?: string; grantId?: string; uid?: string; userCode?: string; consumed?: number };
 
-export function createTestAdapter() {
+export interface TestAdapterOptions {
+  /**
+   * A rotated refresh token stays usable this long after its first use, as Okta's
+   * "grace period for token rotation" and Auth0's "reuse interval" allow (0 = oidc-provider's
+   * own strict rule: any reuse revokes the whole grant).
+   */
+  refreshReuseGraceMs?: number;
+}
+
+export function createTestAdapter(options: TestAdapterOptions = {}) {
+  const grace = options.refreshReuseGraceMs ?? 0;
   const store = new Map<string, { payload: Payload; expiresAt: number }>();
   const live = (key: string): Payload | undefined => {
     const entry = store.get(key);
@@ -34,7 +44,13 @@ export function createTestAdapter() {
       store.set(this.key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY });
     }
     async find(id: string) {
-      return live(this.key(id));
+      const payload = live(this.key(id));
+      // Within the grace period a consumed refresh token is shown as unused: oidc-provider rotates it again instead of revoking the grant.
+      if (this.model === 'RefreshToken' && payload?.consumed !== undefined && Date.now() - payload.consumed * 1000 < grace) {
+        const { consumed: _consumed, ...unused } = payload;
+        return unused;
+      }
+      return payload;
     }
     async findByUid(uid: string) {
       return findWhere(this.model, (p) => p.uid === uid);
@@ -44,7 +60,8 @@ export function createTestAdapter() {
     }
     async consume(id: string) {
       const payload = live(this.key(id));
-      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+      // The first use starts the grace period; a reuse within it does not extend it.
+      if (payload) payload.consumed ??= Math.floor(Date.now() / 1000);
     }
     async destroy(id: string) {
       store.delete(this.key(id));

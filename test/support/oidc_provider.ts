@@ -11,7 +11,10 @@
  * Features: discovery (OIDC and RFC 8414 paths), devInteractions (a real browser can
  * sign in with any login and password, then consent), PKCE required for every client,
  * RFC 9207 iss in responses, userinfo, RFC 7009 revocation, open RFC 7591 registration,
- * rotating refresh tokens (offline_access with prompt=consent), optional PAR requirement.
+ * rotating refresh tokens (offline_access with prompt=consent; a reuse revokes the grant unless
+ * refreshReuseGraceSeconds allows it for a while, as Okta and Auth0 can), optional PAR requirement.
+ * It records the access tokens userinfo saw and every token it issued, and can hold refresh
+ * answers back after rotating (to kill a client in the window before it saves the new tokens).
  * `authorize()` drives the same devInteractions forms with fetch and a cookie jar,
  * so unit tests need no browser.
  */
@@ -34,6 +37,23 @@ export interface OidcProviderOptions {
   accessTokenTtlSeconds?: number;
   /** RFC 9126 require_pushed_authorization_requests (default false). */
   requirePushedAuthorizationRequests?: boolean;
+  /** How long a rotated refresh token stays usable (see TestAdapterOptions; default 0: a reuse revokes the grant). */
+  refreshReuseGraceSeconds?: number;
+}
+
+/** A token the provider issued, in order. */
+export interface IssuedTokens {
+  grant: 'authorization_code' | 'refresh_token';
+  access_token: string;
+  refresh_token?: string;
+}
+
+/** Refresh answers held back after the provider rotated the token (the window in which a client can die before saving). */
+export interface RefreshHold {
+  /** Refresh answers waiting now. */
+  readonly held: number;
+  /** Sends every held answer (and stops holding). */
+  release(): void;
 }
 
 /** Requests the provider received, by kind. `token` counts every token request; `refresh` and `code` split it by grant. */
@@ -66,6 +86,14 @@ export interface StartedOidcProvider {
   /** Follows an authorization URL through login and consent; resolves with the redirect's query parameters. */
   authorize(authorizationUrl: string, options?: AuthorizeOptions): Promise<Record<string, string>>;
   resetCounters(): void;
+  /** Access tokens seen by userinfo (the bearer of each request), in order. */
+  userinfoTokens: string[];
+  /** Every token response, in order. */
+  issued: IssuedTokens[];
+  /** Lifetime of the access tokens issued from now on. */
+  setAccessTokenTtl(seconds: number): void;
+  /** From now on, each refresh is done (the old refresh token consumed, the new one stored) but its answer waits for release(). */
+  holdRefreshAnswers(): RefreshHold;
   /** Revokes every grant, token and session of an account, as the user would in the provider's settings. */
   revokeAccount(accountId: string): number;
   close(): Promise<void>;
@@ -79,6 +107,9 @@ export function accountClaims(id: string): Record<string, unknown> {
 interface KoaContextLike {
   path: string;
   method: string;
+  status: number;
+  body?: unknown;
+  get(header: string): string;
   oidc?: { params?: Record<string, unknown>; body?: Record<string, unknown> };
 }
 
@@ -129,14 +160,28 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const clients = testClients();
   const redirectUris = options.redirectUris ?? ['http://127.0.0.1:9/callback'];
   const Provider = await loadProviderClass();
-  const storage = createTestAdapter();
-  const provider = new Provider(issuer, { ...(await configuration(options, clients, redirectUris)), adapter: storage.Adapter });
+  const storage = createTestAdapter({ refreshReuseGraceMs: (options.refreshReuseGraceSeconds ?? 0) * 1000 });
+  const ttl = { accessToken: options.accessTokenTtlSeconds ?? 3600 };
+  const provider = new Provider(issuer, { ...(await configuration(options, clients, redirectUris, ttl)), adapter: storage.Adapter });
   const counters = zeroCounters();
+  const userinfoTokens: string[] = [];
+  const issued: IssuedTokens[] = [];
+  let hold: { held: number; gate: Promise<void>; open: () => void } | undefined;
   provider.use(async (ctx, next) => {
     const counter = PATH_COUNTER[ctx.path];
     if (counter && !(counter === 'authorization' && ctx.method !== 'GET')) counters[counter] += 1;
+    if (ctx.path === '/me') userinfoTokens.push(ctx.get('authorization').replace(/^Bearer /i, ''));
     await next();
-    if (ctx.path === '/token') countTokenRequest(counters, ctx);
+    if (ctx.path !== '/token') return;
+    const grant = countTokenRequest(counters, ctx);
+    const body = ctx.body as Partial<IssuedTokens> | undefined;
+    if (ctx.status !== 200 || !body?.access_token || (grant !== 'authorization_code' && grant !== 'refresh_token')) return;
+    issued.push({ grant, access_token: body.access_token, ...(body.refresh_token && { refresh_token: body.refresh_token }) });
+    const current = hold;
+    if (grant === 'refresh_token' && current) {
+      current.held += 1;
+      await current.gate;
+    }
   });
   handler = provider.callback();
   return {
@@ -144,6 +189,24 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     url: issuer,
     clients,
     counters,
+    userinfoTokens,
+    issued,
+    setAccessTokenTtl: (seconds) => void (ttl.accessToken = seconds),
+    holdRefreshAnswers() {
+      let open = () => {};
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const current = { held: 0, gate, open };
+      hold = current;
+      return {
+        get held() {
+          return current.held;
+        },
+        release() {
+          if (hold === current) hold = undefined;
+          current.open();
+        },
+      };
+    },
     authorize: (url, authorizeOptions) => driveAuthorization(issuer, url, authorizeOptions ?? {}),
     resetCounters: () => Object.assign(counters, zeroCounters()),
     revokeAccount: (accountId) => storage.revokeAccount(accountId),
@@ -155,11 +218,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   };
 }
 
-function countTokenRequest(counters: ProviderCounters, ctx: KoaContextLike): void {
+function countTokenRequest(counters: ProviderCounters, ctx: KoaContextLike): unknown {
   counters.token += 1;
   const grantType = ctx.oidc?.params?.grant_type ?? ctx.oidc?.body?.grant_type;
   if (grantType === 'refresh_token') counters.refresh += 1;
   if (grantType === 'authorization_code') counters.code += 1;
+  return grantType;
 }
 
 function testClients(): StartedOidcProvider['clients'] {
@@ -175,7 +239,12 @@ async function signingKeys(): Promise<{ keys: jose.JWK[] }> {
   return { keys: [{ ...(await jose.exportJWK(privateKey)), kid: 'test-rs256', alg: 'RS256', use: 'sig' }] };
 }
 
-async function configuration(options: OidcProviderOptions, clients: StartedOidcProvider['clients'], redirectUris: string[]): Promise<Record<string, unknown>> {
+async function configuration(
+  options: OidcProviderOptions,
+  clients: StartedOidcProvider['clients'],
+  redirectUris: string[],
+  ttl: { accessToken: number },
+): Promise<Record<string, unknown>> {
   return {
     clients: Object.values(clients).map((client) => ({
       ...client,
@@ -191,7 +260,8 @@ async function configuration(options: OidcProviderOptions, clients: StartedOidcP
     pkce: { required: () => true },
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: options.accessTokenTtlSeconds ?? 3600,
+      // Read at each issue, so a test can shorten or lengthen the tokens issued from then on.
+      AccessToken: () => ttl.accessToken,
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 3600,

@@ -1,0 +1,181 @@
+/**
+ * N replicas of the built service (dist/main.js) on one PostgreSQL database of
+ * their own, behind a round-robin proxy, with the fake Mattermost and a real
+ * oidc-provider (rotating refresh tokens). The installation, the team's
+ * command token and the provider are seeded through the repositories, as
+ * `npm run setup` and `/oauth2 provider add` would store them; everything a
+ * user does then goes through HTTP and the service's own code paths.
+ */
+import { randomBytes } from 'node:crypto';
+import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
+import { createStandaloneSealer, standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
+import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
+import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
+import { createScratch, type Scratch } from '../standalone_db.js';
+import { connectOverHttp, type ConnectResult } from './connect_over_http.js';
+import { freePort, ReplicaProcess } from './replica_process.js';
+import { RoundRobinProxy } from './round_robin_proxy.js';
+
+export const PROVIDER_ID = 'test-oidc';
+
+export interface ClusterOptions {
+  replicas: number;
+  provider?: Omit<OidcProviderOptions, 'redirectUris'>;
+  /** APP_DB_POOL_MAX of each replica (each has a queries pool and a locks pool of this size). */
+  poolMax?: number;
+  /** Extra environment for every replica. */
+  env?: Record<string, string>;
+}
+
+export interface CommandAnswer {
+  status: number;
+  text: string;
+}
+
+export interface Cluster {
+  /** The proxy: the address Mattermost and the browsers use (APP_ROOT_URL). */
+  url: string;
+  proxy: RoundRobinProxy;
+  replicas: ReplicaProcess[];
+  op: StartedOidcProvider;
+  mm: FakeMattermost;
+  /** The test's own view of the database (same keys as the replicas). */
+  database: StandaloneDatabase;
+  repositories: StandaloneRepositories;
+  admin: FakeUser;
+  /** Posts `/oauth2 <text>` as Mattermost would, to the proxy or to one replica's URL. */
+  command(user: FakeUser, text: string, base?: string): Promise<CommandAnswer>;
+  /** The whole connect flow over HTTP for `user`, signing in at the provider as `login`. */
+  connect(user: FakeUser, login: string): Promise<ConnectResult>;
+  close(): Promise<void>;
+}
+
+async function seed(repositories: StandaloneRepositories, mm: FakeMattermost, op: StartedOidcProvider, sealer: ReturnType<typeof createStandaloneSealer>) {
+  const now = Date.now();
+  await repositories.installation.saveInstallation({
+    mattermost_url: mm.url,
+    bot_user_id: mm.botUserId,
+    bot_username: 'oauth2-connect',
+    bot_token: mm.botToken,
+    oauth_client_id: mm.client.id,
+    oauth_client_secret: mm.client.secret,
+    updated_at: now,
+  });
+  const teamId = mmId();
+  const commandToken = mmId();
+  await repositories.installation.saveCommand({ team_id: teamId, command_id: mmId(), token_hash: hashCommandToken(commandToken), updated_at: now });
+  const bare: StoredProvider = {
+    id: PROVIDER_ID,
+    display_name: 'Test OIDC',
+    preset: 'oidc',
+    issuer: op.issuer,
+    client_id: op.clients.post.client_id,
+    auth: 'client_secret_post',
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    created_at: now,
+    updated_at: now,
+  };
+  const secret = op.clients.post.client_secret ?? '';
+  await repositories.providers.save({ ...bare, sealed_secret: sealer.seal(secret, standaloneClientSecretBinding(toProviderConfig(bare, undefined))) });
+  return { teamId, commandToken };
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const scratch: Scratch = await createScratch('postgres');
+    cleanups.push(() => scratch.dispose());
+    if (scratch.settings.kind !== 'postgres') throw new Error('replicas need PostgreSQL');
+    const ports = await Promise.all(Array.from({ length: options.replicas }, () => freePort()));
+    const proxy = new RoundRobinProxy(ports);
+    await proxy.start();
+    cleanups.push(() => proxy.close());
+    const mm = await startFakeMattermost(`${proxy.url}/standalone/signin/callback`);
+    cleanups.push(() => mm.close());
+    const op = await startOidcProvider({ ...options.provider, redirectUris: [`${proxy.url}/standalone/complete/${PROVIDER_ID}`] });
+    cleanups.push(() => op.close());
+
+    const key = randomBytes(32);
+    const sealer = createStandaloneSealer({ encryptionKeys: [{ id: 'k1', key }], currentKeyId: 'k1' });
+    const database = await scratch.open({ migrate: true });
+    const repositories = createRepositories(database, sealer);
+    const { teamId, commandToken } = await seed(repositories, mm, op, sealer);
+
+    const env: Record<string, string> = {
+      APP_HOSTS: 'standalone',
+      DATABASE_URL: scratch.settings.url,
+      APP_DB_POOL_MAX: String(options.poolMax ?? 10),
+      APP_ENCRYPTION_KEY: key.toString('base64'),
+      APP_ENCRYPTION_KEY_ID: 'k1',
+      APP_MATTERMOST_URL: mm.url,
+      APP_ROOT_URL: proxy.url,
+      APP_ALLOW_PRIVATE_NETWORK: 'true',
+      APP_LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const replicas = ports.map((port, i) => new ReplicaProcess(`replica ${i}`, port, env));
+    cleanups.push(() => Promise.all(replicas.map((r) => r.kill())));
+    // One at a time: each runs the (idempotent) migrations at start.
+    for (const replica of replicas) await replica.start();
+
+    const admin = mm.addUser('admin', 'system_user system_admin');
+    const channelId = mmId();
+    const command = async (user: FakeUser, text: string, base = proxy.url): Promise<CommandAnswer> => {
+      const form = new URLSearchParams({
+        token: commandToken,
+        team_id: teamId,
+        team_domain: 'team',
+        channel_id: channelId,
+        channel_name: 'town-square',
+        user_id: user.id,
+        user_name: user.username,
+        command: '/oauth2',
+        text,
+        trigger_id: `trigger-${mmId()}`,
+        response_url: `${mm.url}/hooks/commands/${mmId()}`,
+      });
+      const res = await fetch(`${base}/standalone/command`, { method: 'POST', body: form });
+      const body = await res.text();
+      let text_ = body;
+      try {
+        text_ = (JSON.parse(body) as { text?: string }).text ?? body;
+      } catch {
+        // A proxy error is plain text: keep it as it is.
+      }
+      return { status: res.status, text: text_ };
+    };
+    return {
+      url: proxy.url,
+      proxy,
+      replicas,
+      op,
+      mm,
+      database,
+      repositories,
+      admin,
+      command,
+      connect: (user, login) =>
+        connectOverHttp(
+          {
+            command: (u, t) => command(u, t),
+            mmUrl: mm.url,
+            issuer: op.issuer,
+            completeUrl: `${proxy.url}/standalone/complete/${PROVIDER_ID}`,
+            authorize: op.authorize,
+          },
+          user,
+          login,
+          PROVIDER_ID,
+        ),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
