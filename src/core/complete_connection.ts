@@ -26,15 +26,19 @@ export async function completeConnection(
   done: CompletedAuthorization,
 ): Promise<Connection> {
   const userId = req.user.id;
-  const existing = (await req.connections.summaries(userId))[stored.id];
-  if (existing && existing.sub !== done.account.sub) throw new UserFacingError(differentAccount(stored, done, existing));
   const connection: Connection = {
     label: done.account.label,
     sub: done.account.sub,
     since: deps.now(),
     ...(done.tokens.expires_at !== undefined && { expires_at: done.tokens.expires_at }),
   };
-  await req.connections.save({ user_id: userId, provider_id: stored.id, connection, tokens: done.tokens, origin: providerOrigin(config) });
+  // Check and save under the connection's lock: two completes (or a complete and a disconnect) of one
+  // user at the same instant, on two replicas, then run one after the other and the check sees the first.
+  await req.connections.withLock(userId, stored.id, async () => {
+    const existing = (await req.connections.summaries(userId))[stored.id];
+    if (existing && existing.sub !== done.account.sub) throw new UserFacingError(differentAccount(stored, done, existing));
+    await req.connections.save({ user_id: userId, provider_id: stored.id, connection, tokens: done.tokens, origin: providerOrigin(config) });
+  });
   await req.host.notify(userId, `You connected your ${md(stored.display_name)} account **${md(connection.label)}**.`);
   return connection;
 }

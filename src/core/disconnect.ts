@@ -45,7 +45,12 @@ export const disconnect: CoreOperation = async (req, deps) => {
     'disconnect',
   );
   if (!connections[stored.id]) throw new UserFacingError(`You are not connected to ${md(stored.display_name)}.`);
-  const revocation = await revokeAtOrigin(req, deps, stored);
-  await req.connections.delete(req.user.id, stored.id);
+  // Under the connection's lock: a refresh or a complete of this user on another replica waits, so the
+  // token revoked is the one deleted (not one rotated or replaced meanwhile).
+  const revocation = await req.connections.withLock(req.user.id, stored.id, async () => {
+    const said = await revokeAtOrigin(req, deps, stored);
+    await req.connections.delete(req.user.id, stored.id);
+    return said;
+  });
   return { text: `Disconnected your ${md(stored.display_name)} account. ${revocation}`, refresh: true };
 };
