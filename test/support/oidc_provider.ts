@@ -44,6 +44,8 @@ export interface OidcProviderOptions {
 /** A token the provider issued, in order. */
 export interface IssuedTokens {
   grant: 'authorization_code' | 'refresh_token';
+  /** The account the tokens are for. */
+  account: string;
   access_token: string;
   refresh_token?: string;
 }
@@ -110,7 +112,7 @@ interface KoaContextLike {
   status: number;
   body?: unknown;
   get(header: string): string;
-  oidc?: { params?: Record<string, unknown>; body?: Record<string, unknown> };
+  oidc?: { params?: Record<string, unknown>; body?: Record<string, unknown>; account?: { accountId: string } };
 }
 
 interface OidcProviderInstance {
@@ -176,7 +178,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     const grant = countTokenRequest(counters, ctx);
     const body = ctx.body as Partial<IssuedTokens> | undefined;
     if (ctx.status !== 200 || !body?.access_token || (grant !== 'authorization_code' && grant !== 'refresh_token')) return;
-    issued.push({ grant, access_token: body.access_token, ...(body.refresh_token && { refresh_token: body.refresh_token }) });
+    issued.push({
+      grant,
+      account: ctx.oidc?.account?.accountId ?? '',
+      access_token: body.access_token,
+      ...(body.refresh_token && { refresh_token: body.refresh_token }),
+    });
     const current = hold;
     if (grant === 'refresh_token' && current) {
       current.held += 1;

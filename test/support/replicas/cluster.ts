@@ -14,7 +14,7 @@ import { toProviderConfig, type StoredProvider } from '../../../src/core/provide
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
 import { createScratch, type Scratch } from '../standalone_db.js';
-import { connectOverHttp, type ConnectResult } from './connect_over_http.js';
+import { connectOverHttp, startConnectOverHttp, type ConnectResult, type ConnectWorld, type PendingComplete } from './connect_over_http.js';
 import { freePort, ReplicaProcess } from './replica_process.js';
 import { RoundRobinProxy } from './round_robin_proxy.js';
 
@@ -49,6 +49,8 @@ export interface Cluster {
   command(user: FakeUser, text: string, base?: string): Promise<CommandAnswer>;
   /** The whole connect flow over HTTP for `user`, signing in at the provider as `login`. */
   connect(user: FakeUser, login: string): Promise<ConnectResult>;
+  /** The connect flow up to the provider's redirect back; complete() it later, at the proxy or at one replica. */
+  startConnect(user: FakeUser, login: string): Promise<PendingComplete>;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       }
       return { status: res.status, text: text_ };
     };
+    const browsing: ConnectWorld = {
+      command: (user, text) => command(user, text),
+      mmUrl: mm.url,
+      issuer: op.issuer,
+      completeUrl: `${proxy.url}/standalone/complete/${PROVIDER_ID}`,
+      authorize: op.authorize,
+    };
     return {
       url: proxy.url,
       proxy,
@@ -159,19 +168,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       repositories,
       admin,
       command,
-      connect: (user, login) =>
-        connectOverHttp(
-          {
-            command: (u, t) => command(u, t),
-            mmUrl: mm.url,
-            issuer: op.issuer,
-            completeUrl: `${proxy.url}/standalone/complete/${PROVIDER_ID}`,
-            authorize: op.authorize,
-          },
-          user,
-          login,
-          PROVIDER_ID,
-        ),
+      connect: (user, login) => connectOverHttp(browsing, user, login, PROVIDER_ID),
+      startConnect: (user, login) => startConnectOverHttp(browsing, user, login, PROVIDER_ID),
       close,
     };
   } catch (error) {

@@ -31,8 +31,10 @@ export class RoundRobinProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     // Buffered, so a request refused at connect time can go to the next replica unchanged.
+    const first = this.next++;
     for (let tries = 0; tries < this.ports.length; tries += 1) {
-      const index = this.next++ % this.ports.length;
+      // Each replica once per request, whatever the concurrent requests take meanwhile.
+      const index = (first + tries) % this.ports.length;
       const outcome = await this.forward(index, req, body, res);
       if (outcome !== 'refused') return;
     }
@@ -52,8 +54,8 @@ export class RoundRobinProxy {
         },
       );
       upstream.on('error', (error: NodeJS.ErrnoException) => {
-        // A kept-alive socket the replica closed (or died with) before this request: nothing reached it either.
-        if (error.code === 'ECONNREFUSED' || (upstream.reusedSocket && error.code === 'ECONNRESET' && !res.headersSent)) return resolve('refused');
+        // Only a refused connection is retried: a reset may come from a replica that died while serving it.
+        if (error.code === 'ECONNREFUSED') return resolve('refused');
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`replica ${index} failed: ${error.code ?? error.message}`);
         else res.destroy();
         resolve('done');
