@@ -10,7 +10,17 @@ import { integer, setting } from './config_fields.js';
 export type HostName = 'apps' | 'standalone';
 
 /** Where the standalone host keeps its data. */
-export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolMax: number };
+export type DatabaseSettings = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PostgresLimits);
+
+/** How much of PostgreSQL one process may take, and how long it waits before giving a clear error. */
+export interface PostgresLimits {
+  /** Connections per pool (each process has two: queries and locks). */
+  poolMax: number;
+  /** Longest wait for a connection (pool full, or the server slow to accept), ms. */
+  connectTimeoutMs?: number;
+  /** Longest statement, including a wait for a lock, ms. */
+  statementTimeoutMs?: number;
+}
 
 export interface StandaloneSettings {
   hosts: HostName[];
@@ -60,6 +70,8 @@ export const standalone = z
     APP_HOSTS: setting<HostName[]>(hostList, ['apps', 'standalone']),
     DATABASE_URL: setting(databaseUrl, ''),
     APP_DB_POOL_MAX: setting(integer(1, 100), 10),
+    APP_DB_CONNECT_TIMEOUT_MS: setting(integer(100, 120_000), 5000),
+    APP_DB_STATEMENT_TIMEOUT_MS: setting(integer(100, 600_000), 30_000),
     APP_DATA_DIR: setting(z.string(), '.data'),
     APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
   })
@@ -68,7 +80,13 @@ export const standalone = z
     standalone: {
       hosts: env.APP_HOSTS,
       database: env.DATABASE_URL
-        ? { kind: 'postgres' as const, url: env.DATABASE_URL, poolMax: env.APP_DB_POOL_MAX }
+        ? {
+            kind: 'postgres' as const,
+            url: env.DATABASE_URL,
+            poolMax: env.APP_DB_POOL_MAX,
+            connectTimeoutMs: env.APP_DB_CONNECT_TIMEOUT_MS,
+            statementTimeoutMs: env.APP_DB_STATEMENT_TIMEOUT_MS,
+          }
         : { kind: 'sqlite' as const, file: join(resolve(env.APP_DATA_DIR), 'oauth2-connect.sqlite') },
     } satisfies StandaloneSettings,
     /** How often team sync puts /oauth2 into teams created since (APP_TEAM_SYNC_SECONDS). */

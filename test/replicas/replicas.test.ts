@@ -229,9 +229,10 @@ describe(`${REPLICAS} replicas of the standalone host on one PostgreSQL database
         const dave = cluster.mm.addUser(`dave${round}`);
         assert.match((await cluster.connect(dave, login(dave))).text, /Connected to Test OIDC/);
         const pending = await cluster.startConnect(dave, login(dave));
+        // The disconnect starts a little later each round, to meet the complete at a different step.
         const [page, gone] = await Promise.all([
           pending.complete(cluster.replicas[1]!.url),
-          cluster.command(dave, `disconnect ${PROVIDER_ID}`, cluster.replicas[2]!.url),
+          new Promise((resolve) => setTimeout(resolve, round * 15)).then(() => cluster.command(dave, `disconnect ${PROVIDER_ID}`, cluster.replicas[2]!.url)),
         ]);
         assert.match(page.text, /Connected to Test OIDC/, page.text);
         assert.match(gone.text, /Disconnected your Test OIDC account|You are not connected/, gone.text);

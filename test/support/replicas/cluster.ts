@@ -118,6 +118,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       APP_ROOT_URL: proxy.url,
       APP_ALLOW_PRIVATE_NETWORK: 'true',
       APP_LOG_LEVEL: 'info',
+      // The provider, the fake Mattermost and the proxy share the test's one event loop, which 200
+      // flows at once keep busy on a shared machine: give them time rather than count a slow answer as a failure.
+      APP_HTTP_TIMEOUT_MS: '30000',
       ...options.env,
     };
     const replicas = ports.map((port, i) => new ReplicaProcess(`replica ${i}`, port, env));

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 export class RoundRobinProxy {
   private server: Server | undefined;
   private next = 0;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  // Idle sockets close after 2 s, before the replicas' own 5 s keep-alive timeout: otherwise a request
+  // sent on a socket the replica is closing at that instant fails with ECONNRESET (not the replica's fault).
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128, timeout: 2000 });
   /** Requests each backend answered, by index. */
   readonly served: number[];
   url = '';

@@ -38,16 +38,32 @@ describe('config: standalone hosts and storage', () => {
     assert.equal(refusal({ APP_HOSTS: ' , ' }).variable, 'APP_HOSTS');
   });
 
-  it('when DATABASE_URL is a postgres URL, then PostgreSQL is used with the pool size (default 10)', () => {
+  it('when DATABASE_URL is a postgres URL, then PostgreSQL is used with the pool size and timeouts (defaults 10, 5 s, 30 s)', () => {
     const url = 'postgresql://svc:pw@db.internal:5432/oauth2';
-    assert.deepEqual(loadConfig({ ...base(), DATABASE_URL: url }).standalone.database, { kind: 'postgres', url, poolMax: 10 });
-    const sized = loadConfig({ ...base(), DATABASE_URL: 'postgres://db/oauth2', APP_DB_POOL_MAX: '25' }).standalone.database;
-    assert.equal(sized.kind === 'postgres' && sized.poolMax, 25);
+    assert.deepEqual(loadConfig({ ...base(), DATABASE_URL: url }).standalone.database, {
+      kind: 'postgres',
+      url,
+      poolMax: 10,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 30_000,
+    });
+    const sized = loadConfig({
+      ...base(),
+      DATABASE_URL: 'postgres://db/oauth2',
+      APP_DB_POOL_MAX: '25',
+      APP_DB_CONNECT_TIMEOUT_MS: '1500',
+      APP_DB_STATEMENT_TIMEOUT_MS: '8000',
+    }).standalone.database;
+    assert.deepEqual(sized.kind === 'postgres' && [sized.poolMax, sized.connectTimeoutMs, sized.statementTimeoutMs], [25, 1500, 8000]);
   });
 
-  it('when APP_DB_POOL_MAX is out of 1-100 or not a number, then a ConfigError names it', () => {
+  it('when APP_DB_POOL_MAX or a database timeout is out of range or not a number, then a ConfigError names it', () => {
     for (const value of ['0', '101', 'ten', '-3'])
       assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_POOL_MAX: value }).variable, 'APP_DB_POOL_MAX');
+    for (const value of ['99', '120001', '5s'])
+      assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_CONNECT_TIMEOUT_MS: value }).variable, 'APP_DB_CONNECT_TIMEOUT_MS');
+    for (const value of ['99', '600001', 'soon'])
+      assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_STATEMENT_TIMEOUT_MS: value }).variable, 'APP_DB_STATEMENT_TIMEOUT_MS');
   });
 
   it('when DATABASE_URL is malformed or not PostgreSQL, then the error names it and never shows the password', () => {

@@ -36,9 +36,9 @@ export interface OpenOptions {
   logger?: Logger;
   /** Apply the migrations (default true). */
   migrate?: boolean;
-  /** PostgreSQL: time to get a connection (default 5 s). */
+  /** PostgreSQL: time to get a connection (default: the settings' connectTimeoutMs, else 5 s). */
   connectionTimeoutMs?: number;
-  /** PostgreSQL: longest statement, including a wait for a lock (default 30 s). */
+  /** PostgreSQL: longest statement, including a wait for a lock (default: the settings' statementTimeoutMs, else 30 s). */
   statementTimeoutMs?: number;
 }
 
@@ -77,23 +77,38 @@ function openSqlite(file: string): StandaloneDatabase {
   };
 }
 
-function createPool(settings: { url: string; poolMax: number }, options: OpenOptions, role: string): pg.Pool {
+type PostgresSettings = Extract<DatabaseSettings, { kind: 'postgres' }>;
+
+function createPool(settings: PostgresSettings, options: OpenOptions, role: string): pg.Pool {
+  const statementTimeoutMs = options.statementTimeoutMs ?? settings.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: settings.url,
     max: settings.poolMax,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
-    idle_in_transaction_session_timeout: (options.statementTimeoutMs ?? 30_000) * 2,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? settings.connectTimeoutMs ?? 5000,
+    // The server cancels a statement past this (a slow query, a long lock wait) with a clear error.
+    statement_timeout: statementTimeoutMs,
+    idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+    // Notices a peer that vanished without closing (a cut network) instead of waiting on it for hours.
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
     application_name: `oauth2-connect ${role}`,
   });
   // An idle connection that the server drops emits 'error' on the pool: without
   // a listener that would crash the process. The next query opens a new one.
   pool.on('error', (error) => options.logger?.warn('database connection lost', { role, error: error.message }));
+  // A connection checked out by Kysely has no pool listener: if the database goes away between its
+  // queries (or just as it is handed out), its 'error' would be uncaught and end the process. The
+  // query in flight still fails with the error, and the pool discards the dead connection on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      // Alone means checked out; an idle connection's loss is logged by the pool listener above.
+      if (client.listenerCount('error') === 1) options.logger?.warn('database connection lost while in use', { role, error: error.message });
+    });
+  });
   return pool;
 }
 
-function openPostgres(settings: { url: string; poolMax: number }, options: OpenOptions): StandaloneDatabase {
+function openPostgres(settings: PostgresSettings, options: OpenOptions): StandaloneDatabase {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'queries') }) });
   const lockDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'locks') }) });
   return {

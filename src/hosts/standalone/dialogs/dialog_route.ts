@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { signDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
 
@@ -55,6 +56,10 @@ async function refreshed(deps: StandaloneDeps, purpose: DialogPurpose, submissio
 
 function mapDialogError(deps: StandaloneDeps, err: unknown): DialogResponse {
   if (err instanceof Refusal) return err.fieldErrors ? { errors: err.fieldErrors } : { error: err.message };
+  if (isDatabaseUnavailable(err)) {
+    deps.logger.warn('dialog failed: database unavailable', { error: (err as Error).message });
+    return { error: DATABASE_UNAVAILABLE };
+  }
   deps.logger.error('dialog failed', { error: err });
   return { error: 'Something went wrong on the service. Nothing was changed.' };
 }

@@ -8,6 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { isOAuthError } from '../../../oauth/errors.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import type { BrowserSession } from '../ports.js';
 import { hashValue, RANDOM_VALUE, randomValue } from '../secrets.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, SIGNIN_COOKIE, clearSigninCookie, readCookie, setSessionCookie, setSigninCookie } from '../signin/cookies.js';
@@ -39,6 +40,10 @@ function failed(deps: StandaloneDeps, res: Response, route: string, err: unknown
   if (isOAuthError(err)) {
     deps.logger.warn('connect failed', { route, code: err.code, detail: err.adminDetail });
     return sendPage(res, 502, failurePage(err.userMessage));
+  }
+  if (isDatabaseUnavailable(err)) {
+    deps.logger.warn('connect failed: database unavailable', { route, error: (err as Error).message });
+    return sendPage(res, 503, failurePage(DATABASE_UNAVAILABLE));
   }
   deps.logger.error('connect failed', { route, error: err });
   sendPage(res, 500, failurePage('Something went wrong on the service.'));

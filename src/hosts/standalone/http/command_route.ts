@@ -12,12 +12,17 @@ import { ephemeral, type CommandResponse, type SubcommandTable } from '../comman
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import { isOAuthError } from '../../../oauth/errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
 function mapCommandError(deps: StandaloneDeps, err: unknown, subcommand: string): CommandResponse {
   if (err instanceof Refusal) return ephemeral(err.message);
   if (isOAuthError(err)) return ephemeral(err.userMessage);
+  if (isDatabaseUnavailable(err)) {
+    deps.logger.warn('command failed: database unavailable', { subcommand, error: (err as Error).message });
+    return ephemeral(DATABASE_UNAVAILABLE);
+  }
   deps.logger.error('command failed', { subcommand, error: err });
   return ephemeral('Something went wrong on the service. Try again, or ask an admin to look at its log.');
 }
@@ -43,8 +48,11 @@ export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): expr
   const body = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 200, type: () => true });
   router.post('/command', body, (req: Request, res: Response) => {
     handleCommand(deps, table, req, res).catch((err: unknown) => {
-      deps.logger.error('command route failed', { error: err });
-      if (!res.headersSent) res.status(200).json(ephemeral('Something went wrong on the service.'));
+      // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
+      const unavailable = isDatabaseUnavailable(err);
+      if (unavailable) deps.logger.warn('command refused: database unavailable', { error: (err as Error).message });
+      else deps.logger.error('command route failed', { error: err });
+      if (!res.headersSent) res.status(200).json(ephemeral(unavailable ? DATABASE_UNAVAILABLE : 'Something went wrong on the service.'));
     });
   });
   router.use('/command', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {

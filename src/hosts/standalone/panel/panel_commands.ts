@@ -11,6 +11,7 @@
 import { isOAuthError } from '../../../oauth/errors.js';
 import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
 import { Refusal } from '../errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { createConnectLink } from '../signin/links.js';
 import { registeredProvider } from '../providers.js';
 import { disconnectUser } from './disconnect.js';
@@ -31,6 +32,7 @@ function hidden(run: SubcommandHandler): Subcommand {
     } catch (err) {
       if (err instanceof Refusal) return panelResponse({ type: 'error', text: err.message });
       if (isOAuthError(err)) return panelResponse({ type: 'error', text: err.userMessage });
+      if (isDatabaseUnavailable(err)) return panelResponse({ type: 'error', text: DATABASE_UNAVAILABLE });
       deps.logger.error('panel command failed', { subcommand: request.subcommand, error: err });
       return panelResponse({ type: 'error', text: 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.' });
     }
