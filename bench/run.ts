@@ -6,6 +6,8 @@
  *   3. the OAuth engine's own cost per operation
  *   4. memory: RSS and heap after a warm-up and after 100,000 calls (leak check)
  *   5. the webapp bundle size
+ *   6. the standalone host on PostgreSQL: /oauth2 status with 1 and 3 replicas
+ *      against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
  * Prints a table, writes bench/results.json. Exit code 1 when the leak check
  * or a round-trip budget fails; the timing budgets are reported, and fail the
  * run only with BENCH_STRICT=1 (they move with whatever else the machine runs).
@@ -23,6 +25,7 @@ import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
 import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
+import { replicasBench, replicasTable } from './replicas.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -206,6 +209,8 @@ async function main(): Promise<number> {
   );
   say('memory: 100,000 calls...');
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
+  say('standalone host on PostgreSQL: 1 and 3 replicas, and the admin report at 10,000 users...');
+  const replicas = await replicasBench({ rounds, durationS, warmupS: 1 }, (line) => say(line));
 
   say();
   say(
@@ -225,6 +230,9 @@ async function main(): Promise<number> {
   );
   say(`Webapp bundle: ${fixed(bundle.minifiedBytes / 1024, 1)} KB minified, ${fixed(bundle.gzipBytes / 1024, 1)} KB gzip`);
   say();
+  say(`Standalone /oauth2 status on PostgreSQL (token check, providers, the user's connections), medians of ${rounds} rounds; floor = bare express, same run`);
+  replicasTable(replicas, say);
+  say();
   const checks = budgets(http, trips, memory, bundle);
   say('Budgets');
   for (const b of checks) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
@@ -241,6 +249,7 @@ async function main(): Promise<number> {
     roundTrips: trips,
     engineMicroseconds: micro,
     memory,
+    standaloneReplicas: replicas,
     webapp: bundle,
     budgets: checks,
     seconds: Math.round((Date.now() - started) / 1000),

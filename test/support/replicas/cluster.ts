@@ -7,6 +7,9 @@
  * user does then goes through HTTP and the service's own code paths.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
 import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
@@ -27,6 +30,8 @@ export interface ClusterOptions {
   poolMax?: number;
   /** Extra environment for every replica. */
   env?: Record<string, string>;
+  /** Extra node flags for every replica (e.g. --cpu-prof). */
+  nodeFlags?: string[];
 }
 
 export interface CommandAnswer {
@@ -45,6 +50,8 @@ export interface Cluster {
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
   admin: FakeUser;
+  /** The form body Mattermost posts for `/oauth2 <text>` by `user` (for a load generator). */
+  commandForm(user: FakeUser, text: string): string;
   /** Posts `/oauth2 <text>` as Mattermost would, to the proxy or to one replica's URL. */
   command(user: FakeUser, text: string, base?: string): Promise<CommandAnswer>;
   /** The whole connect flow over HTTP for `user`, signing in at the provider as `login`. */
@@ -123,15 +130,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       APP_HTTP_TIMEOUT_MS: '30000',
       ...options.env,
     };
-    const replicas = ports.map((port, i) => new ReplicaProcess(`replica ${i}`, port, env));
+    const logDir = mkdtempSync(join(tmpdir(), 'replicas-'));
+    cleanups.push(async () => rmSync(logDir, { recursive: true, force: true }));
+    const replicas = ports.map((port, i) => new ReplicaProcess(`replica ${i}`, port, env, logDir, options.nodeFlags));
     cleanups.push(() => Promise.all(replicas.map((r) => r.kill())));
     // One at a time: each runs the (idempotent) migrations at start.
     for (const replica of replicas) await replica.start();
 
     const admin = mm.addUser('admin', 'system_user system_admin');
     const channelId = mmId();
-    const command = async (user: FakeUser, text: string, base = proxy.url): Promise<CommandAnswer> => {
-      const form = new URLSearchParams({
+    const commandForm = (user: FakeUser, text: string): string =>
+      new URLSearchParams({
         token: commandToken,
         team_id: teamId,
         team_domain: 'team',
@@ -143,8 +152,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         text,
         trigger_id: `trigger-${mmId()}`,
         response_url: `${mm.url}/hooks/commands/${mmId()}`,
+      }).toString();
+    const command = async (user: FakeUser, text: string, base = proxy.url): Promise<CommandAnswer> => {
+      const res = await fetch(`${base}/standalone/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: commandForm(user, text),
       });
-      const res = await fetch(`${base}/standalone/command`, { method: 'POST', body: form });
       const body = await res.text();
       let text_ = body;
       try {
@@ -170,6 +184,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       database,
       repositories,
       admin,
+      commandForm,
       command,
       connect: (user, login) => connectOverHttp(browsing, user, login, PROVIDER_ID),
       startConnect: (user, login) => startConnectOverHttp(browsing, user, login, PROVIDER_ID),
