@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, PROVIDER_ID, type Cluster, type CommandAnswer } from '../support/replicas/cluster.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
+import type { RefreshHold } from '../support/oidc_provider.js';
 
 const REPLICAS = 3;
 const USERS = 200;
@@ -51,11 +52,15 @@ describe(`${REPLICAS} replicas of the standalone host on one PostgreSQL database
     progress('stopped; database dropped');
   });
 
+  /** Refresh answers held back by the running test; released on failure so no request is left waiting. */
+  let holding: RefreshHold | undefined;
+
   /** On failure, the replicas' last log lines say why. */
   const explained = async (fn: () => Promise<void>) => {
     try {
       await fn();
     } catch (error) {
+      holding?.release();
       for (const r of cluster.replicas) progress(`${r.name} (running: ${r.running}) last lines:\n${r.tail(15)}`);
       throw error;
     }
@@ -129,24 +134,36 @@ describe(`${REPLICAS} replicas of the standalone host on one PostgreSQL database
 
   it('when a replica is SIGKILLed while refreshes are under way, then no token is lost: every user’s next whoami works, and the others keep serving', () =>
     explained(async () => {
-      cluster.op.setAccessTokenTtl(LONG_TTL_S);
       const [killed] = cluster.replicas;
-      const hold = cluster.op.holdRefreshAnswers();
+      // One user first on the replica to be killed (it takes the lock and refreshes), then on another
+      // replica, which waits for that lock: the lock must go with the killed process's connection.
+      cluster.op.setAccessTokenTtl(EXPIRING_TTL_S);
+      const waiter = cluster.mm.addUser('waiter');
+      assert.match((await cluster.connect(waiter, login(waiter))).text, /Connected to Test OIDC/);
+      cluster.op.setAccessTokenTtl(LONG_TTL_S);
+      const hold = (holding = cluster.op.holdRefreshAnswers());
+      // Settled at once into a value: a rejection waiting to be awaited would count as unhandled.
+      const onKilled = cluster.command(waiter, `whoami ${PROVIDER_ID}`, killed!.url).then(
+        () => 'answered',
+        () => 'cut',
+      );
+      await waitUntil('the first refresh is held', () => hold.held === 1);
+      const waiting = cluster.command(waiter, `whoami ${PROVIDER_ID}`, cluster.replicas[1]!.url);
       const served = [...cluster.proxy.served];
       progress(`${victims().length} whoami with expiring tokens; the provider rotates and holds its answers...`);
       const calls = victims().map((user) => cluster.command(user, `whoami ${PROVIDER_ID}`));
-      // Wait until the held refreshes stop growing: every replica is then waiting for the provider's answer.
-      let last = -1;
+      // Wait until the held refreshes stop growing (unchanged for 500 ms): every replica then waits for the provider.
+      let last = { held: hold.held, at: Date.now() };
       await waitUntil('the refreshes are all at the provider', () => {
-        const steady = hold.held > 0 && hold.held === last;
-        last = hold.held;
-        return steady;
+        if (hold.held !== last.held) last = { held: hold.held, at: Date.now() };
+        return hold.held > 1 && Date.now() - last.at >= 500;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
       progress(`${hold.held} refreshes rotated at the provider, answers held; SIGKILL ${killed!.name}`);
       await killed!.kill();
       hold.release();
       const answers = await Promise.all(calls);
+      assert.equal(await onKilled, 'cut', 'the request on the killed replica died with it');
+      assert.ok(whoamiOk(await waiting, login(waiter)), 'the replica waiting for the killed one’s lock got it and refreshed');
       const failed = answers.filter((a) => a.status !== 200);
       const wrong = answers.filter((a, i) => a.status === 200 && !whoamiOk(a, login(victims()[i]!)));
       progress(
@@ -179,7 +196,7 @@ describe(`${REPLICAS} replicas of the standalone host on one PostgreSQL database
         [],
         'every user’s next whoami works (through the two replicas left)',
       );
-      assert.deepEqual(await cluster.repositories.connections.counts(), { [PROVIDER_ID]: { connected: USERS + 1, broken: 0 } }, 'no connection broken');
+      assert.deepEqual(await cluster.repositories.connections.counts(), { [PROVIDER_ID]: { connected: USERS + 2, broken: 0 } }, 'no connection broken');
       for (const replica of cluster.replicas.slice(1)) assert.equal((await fetch(`${replica.url}/healthz`)).status, 200);
     }));
 
@@ -200,7 +217,7 @@ describe(`${REPLICAS} replicas of the standalone host on one PostgreSQL database
         assert.equal((await cluster.repositories.connections.get(user.id, PROVIDER_ID))?.tokens.refresh_token, latest?.refresh_token);
       }
       const report = await cluster.command(cluster.admin, 'report', restarted!.url);
-      assert.match(report.text, new RegExp(`\\| Test OIDC \\| ${USERS + 1} \\| 0 \\|`));
+      assert.match(report.text, new RegExp(`\\| Test OIDC \\| ${USERS + 2} \\| 0 \\|`));
       const served = cluster.proxy.served[0]!;
       await Promise.all(Array.from({ length: 9 }, () => fetch(`${cluster.url}/healthz`)));
       assert.ok(cluster.proxy.served[0]! > served, 'the proxy sends it requests again');

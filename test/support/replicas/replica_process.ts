@@ -67,6 +67,8 @@ export class ReplicaProcess {
 
   /** Starts the process and resolves once it logs "listening". */
   async start(): Promise<void> {
+    // A second process would lose the handle of the first, which then outlives the test.
+    if (this.running) throw new Error(`${this.name} is already running`);
     this.logOffset = this.log().length;
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, HOST: '127.0.0.1', PORT: String(this.port) };
     const out = openSync(this.logFile, 'a');
