@@ -15,6 +15,8 @@ import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { loadConfig } from '../../../src/config.js';
+import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, installedVersion, type ReactUnderTest } from './react_vendor.js';
 import { CSRF, startStandIn, type StandIn } from './standalone_stand_in.js';
@@ -59,7 +61,7 @@ function suite(under: ReactUnderTest, version: string) {
   before(async () => {
     ensureBundle();
     mkdirSync(ARTIFACTS, { recursive: true });
-    world = await startStandaloneWorld();
+    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
     alice = world.mm.addUser('alice');

@@ -3,6 +3,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { loadConfig } from '../../../src/config.js';
+import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { type FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -37,12 +39,12 @@ describe('standalone hidden panel subcommands', () => {
       user_id: alice.id,
       provider_id: 'idp',
       connection: { label: 'alice@idp', sub: 'alice', since: 1_700_000_000_000, expires_at: 1_800_000_000_000 },
-      tokens: { access_token: 'at-alice', token_type: 'Bearer', obtained_at: 1_700_000_000_000 },
+      tokens: { access_token: 'at-alice', token_type: 'Bearer', obtained_at: 1_700_000_000_000, expires_at: 1_800_000_000_000 },
       origin: idp.issuer,
     });
 
   before(async () => {
-    world = await startStandaloneWorld();
+    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
     idp = await startOidcProvider();
     // The test provider is plain http on 127.0.0.1, as APP_ALLOW_PRIVATE_NETWORK=true allows.
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
