@@ -9,27 +9,23 @@
 // provider), the service down, an expired Mattermost session; the console
 // stays free of errors and of React warnings. Screenshots in test-artifacts/.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, request as forward, type Server } from 'node:http';
+import { createServer, request as forward } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.js';
-import { createMemoryLogger } from '../../src/log/logger.js';
-import { startService, type RunningService } from '../../src/service.js';
-import { runSetup } from '../../src/hosts/standalone/setup/setup.js';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
-import { createScratch, type Scratch } from '../support/standalone_db.js';
 import { ensureBundle, ROOT } from '../integration/webapp/build_bundle.js';
 import { hostAssets } from '../integration/webapp/host_assets.js';
 import type { HostPlace } from '../integration/webapp/host_page.js';
+import { openPanelPage, type PanelPage } from '../integration/webapp/panel_page.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from '../integration/webapp/react_vendor.js';
 import { ensureBuilt } from './harness/build.js';
 import { addLoginCookies, launchBrowser } from './harness/browser.js';
 import * as mm from './harness/mm_api.js';
+import { startStandaloneService, type StandaloneService } from './harness/standalone_service.js';
 import { startStandaloneWorld, type StandaloneWorld } from './harness/standalone_world.js';
 
 const PROVIDER = 'idp';
@@ -67,11 +63,7 @@ async function startHostProxy(target: string, reactScript: string, place: HostPl
 
 describe('the webapp panel on a real Mattermost with the standalone service', { timeout: 10 * 60_000 }, () => {
   let w: StandaloneWorld;
-  let scratch: Scratch;
-  let service: RunningService;
-  let http: Server;
-  let port: number;
-  let root: string;
+  let running: StandaloneService;
   let op: StartedOidcProvider;
   let browser: Browser;
   let place: HostPlace;
@@ -82,12 +74,6 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
       channel_id: place.channelId,
       team_id: place.teamId,
     });
-  const listen = () => new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      http.closeAllConnections();
-      http.close(() => resolve());
-    });
 
   before(async () => {
     ensureBundle();
@@ -96,33 +82,15 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
     const team = w.teams[0]!;
     const channel = await w.alice.client.json<{ id: string }>('GET', `/api/v4/teams/${team.id}/channels/name/town-square`);
     place = { teamId: team.id, channelId: channel.id };
-    scratch = await createScratch('sqlite');
-    http = createServer((req, res) => service?.app(req, res));
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    port = (http.address() as AddressInfo).port;
-    root = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = {
-      APP_ROOT_URL: root,
-      APP_MATTERMOST_URL: w.server.url,
-      APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      APP_ALLOW_PRIVATE_NETWORK: 'true',
-      APP_HOSTS: 'standalone',
-      ...(scratch.settings.kind === 'sqlite' && { APP_DATA_DIR: dirname(scratch.settings.file) }),
-    };
-    service = await startService(loadConfig(env), { logger: createMemoryLogger() });
-    const store = service.standalone!.repositories.installation;
-    const report = await runSetup({ adminToken: w.admin.token, mattermostUrl: w.server.url, rootUrl: root, store, mode: 'apply' });
-    assert.deepEqual(report.problems, [], report.format());
-    op = await startOidcProvider({ redirectUris: [`${root}/standalone/complete/${PROVIDER}`] });
+    running = await startStandaloneService(w, 'sqlite');
+    op = await startOidcProvider({ redirectUris: [`${running.root}/standalone/complete/${PROVIDER}`] });
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
     await op?.close();
-    if (http?.listening) await stopListening();
-    await service?.close();
-    await scratch?.dispose();
+    await running?.close();
     await w?.stop();
   });
 
@@ -132,27 +100,10 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
     let proxy: HostProxy;
     let alice: mm.Session;
     let context: BrowserContext;
-    let page: Page;
-    const consoleProblems: string[] = [];
+    let ui: PanelPage;
 
-    const openPanel = async () => {
-      const button = page.getByRole('button', { name: 'Connected accounts' });
-      if (await page.locator('#rhs').count()) await button.click();
-      await button.click();
-    };
-    const row = () => page.locator(`[data-provider="${PROVIDER}"]`);
-    const rowSays = (pattern: RegExp) =>
-      page.waitForFunction(
-        ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
-        [`[data-provider="${PROVIDER}"]`, pattern.source] as const,
-        { timeout: 15_000 },
-      );
-    const shot = async (name: string) => {
-      const path = join(ARTIFACTS, `e2e-standalone-panel-react${under.major}-${name}.png`);
-      await page.screenshot({ path });
-      console.log(`screenshot: ${path}`);
-    };
-    const connection = () => service.standalone!.repositories.connections.get(alice.user.id, PROVIDER);
+    const shot = (name: string) => ui.shot(ARTIFACTS, `e2e-standalone-panel-react${under.major}-${name}`);
+    const connection = () => running.service.standalone!.repositories.connections.get(alice.user.id, PROVIDER);
 
     before(async () => {
       proxy = await startHostProxy(w.server.directUrl, await buildReactVendor(under), place);
@@ -161,43 +112,36 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
       context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
       // Cookies belong to the host, not the port: the proxy (the page's origin) and the server's own /oauth/authorize both get them.
       await addLoginCookies(context, proxy.url, alice);
-      page = await context.newPage();
-      page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
-      });
-      await page.goto(proxy.url);
-      assert.equal(await page.evaluate(() => Number((window as unknown as { React: { version: string } }).React.version.split('.')[0])), under.major);
+      ui = await openPanelPage(context, proxy.url, under.major);
     });
 
     after(async () => {
       await context?.close();
       await proxy?.close();
       // The next React starts from an empty list again.
-      if (service?.standalone && (await service.standalone.repositories.providers.get(PROVIDER)))
-        await execute(w.admin, `provider remove ${PROVIDER} --confirm`);
+      if (await running?.service.standalone?.repositories.providers.get(PROVIDER)) await execute(w.admin, `provider remove ${PROVIDER} --confirm`);
     });
 
     test('when no provider is registered, then the panel (the Apps plugin absent: 404) shows the empty state through /oauth2 __panel', async () => {
-      await openPanel();
-      await page.getByText('No providers are registered yet.').waitFor({ timeout: 15_000 });
+      await ui.openPanel();
+      await ui.page.getByText('No providers are registered yet.').waitFor({ timeout: 15_000 });
       await shot('empty');
     });
 
     test('when alice connects in the popup, then she signs in with Mattermost and at the provider, the window closes and the row shows her account', async () => {
       const args = `--preset oidc --id ${PROVIDER} --display_name "Test IdP" --issuer ${op.issuer} --client_id ${op.clients.post.client_id} --client_secret ${op.clients.post.client_secret} --auth client_secret_post`;
       assert.match((await execute(w.admin, `provider add ${args}`)).text, /Registered \*\*Test IdP\*\*/);
-      await openPanel();
-      await rowSays(/Not connected/);
-      const popupOpened = page.waitForEvent('popup');
-      await row().getByRole('button', { name: 'Connect Test IdP' }).click();
+      await ui.openPanel();
+      await ui.rowSays(PROVIDER, /Not connected/);
+      const popupOpened = ui.page.waitForEvent('popup');
+      await ui.row(PROVIDER).getByRole('button', { name: 'Connect Test IdP' }).click();
       const popup = await popupOpened;
       await popup.waitForURL((url) => url.href.startsWith(op.issuer), { timeout: 20_000 });
       await passProviderPages(popup, 'alice-op', op.issuer);
       await popup.getByText('Connected as alice-op.').waitFor({ timeout: 15_000 });
       // Nobody closes the window: the success page does, and the panel reads the list again.
       await popup.waitForEvent('close', { timeout: 10_000 });
-      await rowSays(/Connected as alice-op/);
+      await ui.rowSays(PROVIDER, /Connected as alice-op/);
       assert.equal((await connection())?.connection.sub, 'alice-op');
       await shot('connected');
     });
@@ -205,9 +149,9 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
     test('when alice disconnects, then the token is revoked at the provider and the row says Not connected', async () => {
       op.resetCounters();
       const sent = (await connection())?.tokens.refresh_token ? 2 : 1;
-      await row().getByRole('button', { name: 'Disconnect Test IdP' }).click();
-      await page.getByText(/Disconnected your Test IdP account\. The token was revoked at Test IdP\./).waitFor({ timeout: 15_000 });
-      await rowSays(/Not connected/);
+      await ui.row(PROVIDER).getByRole('button', { name: 'Disconnect Test IdP' }).click();
+      await ui.page.getByText(/Disconnected your Test IdP account\. The token was revoked at Test IdP\./).waitFor({ timeout: 15_000 });
+      await ui.rowSays(PROVIDER, /Not connected/);
       // One revocation request per token held: the refresh token, then the access token (RFC 7009).
       assert.equal(op.counters.revocation, sent);
       assert.equal(await connection(), undefined);
@@ -215,29 +159,27 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
     });
 
     test('when the service is down, then Mattermost answers 500 and the panel says so; Try again recovers once it is back', async () => {
-      await stopListening();
+      await running.stopListening();
       try {
-        await openPanel();
-        await page.getByRole('alert').filter({ hasText: 'The OAuth2 Connect service did not answer' }).waitFor({ timeout: 20_000 });
+        await ui.openPanel();
+        await ui.page.getByRole('alert').filter({ hasText: 'The OAuth2 Connect service did not answer' }).waitFor({ timeout: 20_000 });
         await shot('service-down');
       } finally {
-        await listen();
+        await running.listen();
       }
-      await page.getByRole('button', { name: 'Try again' }).click();
-      await rowSays(/Not connected/);
+      await ui.page.getByRole('button', { name: 'Try again' }).click();
+      await ui.rowSays(PROVIDER, /Not connected/);
     });
 
     test('when the Mattermost session has ended, then the panel asks to sign in again', async () => {
       await alice.client.json('POST', '/api/v4/users/logout');
-      await openPanel();
-      await page.getByRole('alert').filter({ hasText: 'Your Mattermost session has expired' }).waitFor({ timeout: 15_000 });
+      await ui.openPanel();
+      await ui.page.getByRole('alert').filter({ hasText: 'Your Mattermost session has expired' }).waitFor({ timeout: 15_000 });
       await shot('session-expired');
     });
 
     test('when the runs are done, then the page logged no error and React no warning', () => {
-      // Chromium logs the refused requests (the absent Apps plugin's 404, the 500 and 401 above) as resource errors; only they are expected.
-      const unexpected = consoleProblems.filter((line) => !/Failed to load resource: the server responded with a status of (401|404|500)/.test(line));
-      assert.deepEqual(unexpected, []);
+      assert.deepEqual(ui.unexpectedConsole(), []);
     });
   }
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, passProviderPages } from '../../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
@@ -19,6 +19,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from './react_vendor.js';
+import { openPanelPage, type PanelPage } from './panel_page.js';
 import { CSRF, startStandIn, type StandIn } from './standalone_stand_in.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -28,24 +29,15 @@ for (const under of [REACT_18, REACT_19]) {
 }
 
 function suite(under: ReactUnderTest) {
-  const tag = `react${under.major}`;
   let world: StandaloneWorld;
   let op: StartedOidcProvider;
   let standIn: StandIn;
   let browser: Browser;
   let context: BrowserContext;
-  let page: Page;
+  let ui: PanelPage;
   let alice: FakeUser;
-  const consoleProblems: string[] = [];
 
-  const openPanel = async () => {
-    // The App Bar button toggles the sidebar: close it if open, then open it (a fresh mount loads).
-    const button = page.getByRole('button', { name: 'Connected accounts' });
-    if (await page.locator('#rhs').count()) await button.click();
-    await button.click();
-  };
-  const row = (id: string) => page.locator(`[data-provider="${id}"]`);
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `webapp-standalone-${tag}-${name}.png`) });
+  const shot = (name: string) => ui.shot(ARTIFACTS, `webapp-standalone-react${under.major}-${name}`);
 
   before(async () => {
     ensureBundle();
@@ -62,14 +54,7 @@ function suite(under: ReactUnderTest) {
       { name: 'MMAUTHTOKEN', value: alice.id, url: standIn.url },
       { name: 'MMCSRF', value: CSRF, url: standIn.url },
     ]);
-    page = await context.newPage();
-    page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    await page.goto(standIn.url);
-    // The page really runs the React under test (the host's React is what the plugin gets).
-    assert.equal(await page.evaluate(() => Number((window as unknown as { React: { version: string } }).React.version.split('.')[0])), under.major);
+    ui = await openPanelPage(context, standIn.url, under.major);
   });
 
   after(async () => {
@@ -80,13 +65,13 @@ function suite(under: ReactUnderTest) {
   });
 
   test('when no provider is registered, then the panel (found through /oauth2 __panel) shows the empty state', async () => {
-    await openPanel();
-    await page.getByText('No providers are registered yet.').waitFor();
+    await ui.openPanel();
+    await ui.page.getByText('No providers are registered yet.').waitFor();
     assert.deepEqual(standIn.commands, ['/oauth2 __panel']);
     await shot('empty');
   });
 
-  test('when alice connects in the popup, then she signs in at the provider and the row shows her account', async () => {
+  test('when alice connects in the popup, then she signs in at the provider, the window closes itself and the row shows her account', async () => {
     await world.addProvider(
       {
         id: 'test-oidc',
@@ -99,9 +84,9 @@ function suite(under: ReactUnderTest) {
       },
       op.clients.post.client_secret,
     );
-    await openPanel();
-    const popupOpened = page.waitForEvent('popup');
-    await row('test-oidc').getByRole('button', { name: 'Connect Test OIDC' }).click();
+    await ui.openPanel();
+    const popupOpened = ui.page.waitForEvent('popup');
+    await ui.row('test-oidc').getByRole('button', { name: 'Connect Test OIDC' }).click();
     const popup = await popupOpened;
     // The window opens blank; the link arrives when __connect answers, then Sign in with Mattermost leads to the provider.
     await popup.waitForURL((url) => url.href.startsWith(op.issuer), { timeout: 15_000 });
@@ -109,9 +94,7 @@ function suite(under: ReactUnderTest) {
     await popup.getByText('You can close this window').waitFor({ timeout: 15_000 });
     // Nobody closes the window here: the success page closes itself and the panel re-reads the list.
     await popup.waitForEvent('close', { timeout: 10_000 });
-    await page.waitForFunction(() => /Connected as alice-op/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''), null, {
-      timeout: 10_000,
-    });
+    await ui.rowSays('test-oidc', /Connected as alice-op/);
     assert.ok(standIn.commands.includes('/oauth2 __connect test-oidc'));
     assert.equal((await world.stores.connections.get(alice.id, 'test-oidc'))?.connection.sub, 'alice-op');
     await shot('connected');
@@ -119,33 +102,33 @@ function suite(under: ReactUnderTest) {
 
   test('when alice disconnects, then the token is revoked at the provider and the row says Not connected', async () => {
     op.resetCounters();
-    await row('test-oidc').getByRole('button', { name: 'Disconnect Test OIDC' }).click();
-    await page.getByText(/Disconnected your Test OIDC account\. The token was revoked at Test OIDC\./).waitFor();
-    await page.waitForFunction(() => /Not connected/.test(document.querySelector('[data-provider="test-oidc"]')?.textContent ?? ''));
-    assert.ok(op.counters.revocation >= 1);
+    const sent = (await world.stores.connections.get(alice.id, 'test-oidc'))?.tokens.refresh_token ? 2 : 1;
+    await ui.row('test-oidc').getByRole('button', { name: 'Disconnect Test OIDC' }).click();
+    await ui.page.getByText(/Disconnected your Test OIDC account\. The token was revoked at Test OIDC\./).waitFor();
+    await ui.rowSays('test-oidc', /Not connected/);
+    // One revocation request per token held (RFC 7009).
+    assert.equal(op.counters.revocation, sent);
     assert.equal(await world.stores.connections.get(alice.id, 'test-oidc'), undefined);
   });
 
   test('when the service is down, then the panel says so and Try again recovers once it is back', async () => {
     standIn.serviceDown = true;
-    await openPanel();
-    await page.getByRole('alert').filter({ hasText: 'The OAuth2 Connect service did not answer' }).waitFor();
+    await ui.openPanel();
+    await ui.page.getByRole('alert').filter({ hasText: 'The OAuth2 Connect service did not answer' }).waitFor();
     await shot('service-down');
     standIn.serviceDown = false;
-    await page.getByRole('button', { name: 'Try again' }).click();
-    await row('test-oidc').waitFor();
+    await ui.page.getByRole('button', { name: 'Try again' }).click();
+    await ui.row('test-oidc').waitFor();
   });
 
   test('when the Mattermost session has expired, then the panel asks to sign in again', async () => {
     await context.clearCookies({ name: 'MMAUTHTOKEN' });
-    await openPanel();
-    await page.getByRole('alert').filter({ hasText: 'Your Mattermost session has expired' }).waitFor();
+    await ui.openPanel();
+    await ui.page.getByRole('alert').filter({ hasText: 'Your Mattermost session has expired' }).waitFor();
     await shot('session-expired');
   });
 
   test('when the tests are done, then the page logged no error and React no warning', () => {
-    // The failed requests of the two tests above are logged by Chromium as resource errors; only they are expected.
-    const unexpected = consoleProblems.filter((line) => !/Failed to load resource: the server responded with a status of (401|404|500)/.test(line));
-    assert.deepEqual(unexpected, []);
+    assert.deepEqual(ui.unexpectedConsole(), []);
   });
 }
