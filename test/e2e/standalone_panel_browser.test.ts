@@ -178,6 +178,29 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
       await shot('session-expired');
     });
 
+    test("when an admin clicks Add a provider, then /oauth2 provider add runs and Mattermost's trigger id reaches the host (which opens the service's dialog with it)", async () => {
+      const admin = await mm.login(w.server.directUrl, 'admin');
+      const adminContext = await browser.newContext({ viewport: { width: 1100, height: 640 } });
+      try {
+        await addLoginCookies(adminContext, proxy.url, admin);
+        const adminUi = await openPanelPage(adminContext, proxy.url, under.major);
+        await adminUi.openPanel();
+        await adminUi.page.getByRole('button', { name: 'Add a provider' }).click();
+        const trigger = await adminUi.page.waitForFunction(
+          () =>
+            (window as unknown as { __actions: Array<{ type: string; data?: unknown }> }).__actions.find((a) => a.type === 'RECEIVED_DIALOG_TRIGGER_ID')?.data,
+          null,
+          { timeout: 15_000 },
+        );
+        // Mattermost's client trigger id: the webapp opens an interactive dialog only for the trigger id it holds.
+        assert.match(String(await trigger.jsonValue()), /^[a-z0-9]{26}$/);
+        assert.deepEqual(adminUi.unexpectedConsole(), []);
+        await adminUi.shot(ARTIFACTS, `e2e-standalone-panel-react${under.major}-admin`);
+      } finally {
+        await adminContext.close();
+      }
+    });
+
     test('when the runs are done, then the page logged no error and React no warning', () => {
       assert.deepEqual(ui.unexpectedConsole(), []);
     });

@@ -37,7 +37,10 @@ const HOST_SCRIPT = `
     for (const key of Object.keys(pluginReducers)) next[key] = pluginReducers[key](state[key], action);
     return next;
   }
-  const thunk = (api) => (next) => (action) => typeof action === 'function' ? action(api.dispatch, api.getState) : next(action);
+  // Plain actions are recorded (window.__actions), e.g. the dialog trigger id a plugin hands to the host.
+  const actions = [];
+  window.__actions = actions;
+  const thunk = (api) => (next) => (action) => typeof action === 'function' ? action(api.dispatch, api.getState) : (actions.push(action), next(action));
   const store = Redux.createStore(rootReducer, Redux.applyMiddleware(thunk));
 
   const registrations = [];
