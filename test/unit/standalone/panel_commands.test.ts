@@ -127,6 +127,18 @@ describe('standalone hidden panel subcommands', () => {
     assert.equal(idp.counters.revocation, 0);
   });
 
+  it('when a browser page asks the service directly (from any origin, the Mattermost site too), then it grants no cross-origin access: the panel only reaches it through Mattermost', async () => {
+    for (const origin of [world.mm.url, 'https://evil.example']) {
+      const preflight = await fetch(`${world.rootUrl}/standalone/command`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      assert.equal(preflight.headers.get('access-control-allow-origin'), null, origin);
+    }
+    const answer = await world.command(alice, '__panel');
+    assert.equal(answer.headers.get('access-control-allow-origin'), null);
+  });
+
   it('when help runs, or an unknown subcommand, then the hidden subcommands are not listed', async () => {
     for (const text of ['help', 'nonsense']) {
       const body = await run(alice, text);
