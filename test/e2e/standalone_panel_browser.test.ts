@@ -6,8 +6,9 @@
 // so the user's MMAUTHTOKEN and MMCSRF cookies and X-Requested-With reach it as
 // from the real webapp. Covered: the empty state, connect in the popup (the
 // panel updates when the flow completes), disconnect (revocation seen at the
-// provider), the service down, an expired Mattermost session; the console
-// stays free of errors and of React warnings. Screenshots in test-artifacts/.
+// provider), the service down, an expired Mattermost session, an admin's "Add a
+// provider"; the console stays free of errors and of React warnings.
+// Screenshots in test-artifacts/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createServer, request as forward } from 'node:http';
@@ -36,7 +37,11 @@ interface HostProxy {
   close(): Promise<void>;
 }
 
-/** The host page and its scripts at /, everything else forwarded to the real server as it came. */
+/**
+ * The host page and its scripts at /, everything else forwarded to the real
+ * server as it came but for Host (cookies, CSRF header, X-Requested-With and
+ * Origin untouched: the server sees the page's own requests).
+ */
 async function startHostProxy(target: string, reactScript: string, place: HostPlace): Promise<HostProxy> {
   const assets = hostAssets(reactScript, place);
   const upstream = new URL(target);
