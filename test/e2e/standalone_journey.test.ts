@@ -4,16 +4,10 @@
 // through Sign in with Mattermost and oidc-provider, a link opened by another
 // user, forged commands and dialog submissions.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
-import { createMemoryLogger } from '../../src/log/logger.js';
-import { startService, type RunningService } from '../../src/service.js';
-import { runSetup } from '../../src/hosts/standalone/setup/setup.js';
+import type { RunningService } from '../../src/service.js';
 import { createStandaloneTables } from '../../src/hosts/standalone/http/router.js';
 import { registerUserSubcommands } from '../../src/hosts/standalone/commands/core_commands.js';
 import { standaloneClientSecretBinding } from '../../src/hosts/standalone/service/sealer.js';
@@ -21,10 +15,10 @@ import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
 import { toProviderConfig } from '../../src/core/provider_records.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { passProviderPages } from '../support/browser.js';
-import { createScratch, type Scratch } from '../support/standalone_db.js';
 import { ensureBuilt } from './harness/build.js';
 import { addLoginCookies, launchBrowser } from './harness/browser.js';
 import * as mm from './harness/mm_api.js';
+import { startStandaloneService, type StandaloneService } from './harness/standalone_service.js';
 import { startStandaloneWorld, type StandaloneWorld } from './harness/standalone_world.js';
 
 const PROVIDER = 'idp';
@@ -51,34 +45,14 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
 
   for (const backend of ['sqlite', 'postgres'] as const) {
     describe(`on ${backend}`, () => {
-      let scratch: Scratch;
+      let running: StandaloneService;
       let service: RunningService;
-      let http: Server;
       let root: string;
       let op: StartedOidcProvider;
 
       before(async () => {
-        scratch = await createScratch(backend);
-        http = createServer((req, res) => service?.app(req, res));
-        await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-        root = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-        const env: Record<string, string> = {
-          APP_ROOT_URL: root,
-          APP_MATTERMOST_URL: w.server.url,
-          APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-          APP_ALLOW_PRIVATE_NETWORK: 'true',
-          APP_HOSTS: 'standalone',
-          ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
-        };
-        service = await startService(loadConfig(env), { logger: createMemoryLogger() });
-        const report = await runSetup({
-          adminToken: w.admin.token,
-          mattermostUrl: w.server.url,
-          rootUrl: root,
-          store: service.standalone!.repositories.installation,
-          mode: 'apply',
-        });
-        assert.deepEqual(report.problems, [], report.format());
+        running = await startStandaloneService(w, backend);
+        ({ service, root } = running);
         op = await startOidcProvider({ redirectUris: [`${root}/standalone/complete/${PROVIDER}`] });
         if (SUBCOMMANDS.has('provider')) {
           // The admin registers it with typed arguments, as typed in Mattermost (POST /api/v4/commands/execute).
@@ -91,20 +65,8 @@ describe('the standalone journey against a real Mattermost (no Apps plugin)', { 
         }
       });
       after(async () => {
-        if (service?.standalone) {
-          await runSetup({
-            adminToken: w.admin.token,
-            mattermostUrl: w.server.url,
-            rootUrl: root,
-            store: service.standalone.repositories.installation,
-            mode: 'remove',
-          }).catch(() => undefined);
-        }
         await op?.close();
-        http?.closeAllConnections();
-        await new Promise((resolve) => http?.close(resolve));
-        await service?.close();
-        await scratch?.dispose();
+        await running?.close();
       });
 
       async function storeProviderDirectly(): Promise<void> {
