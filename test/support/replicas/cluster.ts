@@ -10,13 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
 import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
 import { createScratch, type Scratch } from '../standalone_db.js';
+import { installForFake, slashCommandForm } from '../standalone/slash_command.js';
 import { connectOverHttp, startConnectOverHttp, type ConnectResult, type ConnectWorld, type PendingComplete } from './connect_over_http.js';
 import { freePort, ReplicaProcess } from './replica_process.js';
 import { RoundRobinProxy } from './round_robin_proxy.js';
@@ -63,18 +63,7 @@ export interface Cluster {
 
 async function seed(repositories: StandaloneRepositories, mm: FakeMattermost, op: StartedOidcProvider, sealer: ReturnType<typeof createStandaloneSealer>) {
   const now = Date.now();
-  await repositories.installation.saveInstallation({
-    mattermost_url: mm.url,
-    bot_user_id: mm.botUserId,
-    bot_username: 'oauth2-connect',
-    bot_token: mm.botToken,
-    oauth_client_id: mm.client.id,
-    oauth_client_secret: mm.client.secret,
-    updated_at: now,
-  });
-  const teamId = mmId();
-  const commandToken = mmId();
-  await repositories.installation.saveCommand({ team_id: teamId, command_id: mmId(), token_hash: hashCommandToken(commandToken), updated_at: now });
+  const { teamId, commandToken } = await installForFake(repositories.installation, mm, now);
   const bare: StoredProvider = {
     id: PROVIDER_ID,
     display_name: 'Test OIDC',
@@ -140,19 +129,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const admin = mm.addUser('admin', 'system_user system_admin');
     const channelId = mmId();
     const commandForm = (user: FakeUser, text: string): string =>
-      new URLSearchParams({
-        token: commandToken,
-        team_id: teamId,
-        team_domain: 'team',
-        channel_id: channelId,
-        channel_name: 'town-square',
-        user_id: user.id,
-        user_name: user.username,
-        command: '/oauth2',
-        text,
-        trigger_id: `trigger-${mmId()}`,
-        response_url: `${mm.url}/hooks/commands/${mmId()}`,
-      }).toString();
+      slashCommandForm({ commandToken, teamId, channelId, mattermostUrl: mm.url }, user, text).toString();
     const command = async (user: FakeUser, text: string, base = proxy.url): Promise<CommandAnswer> => {
       const res = await fetch(`${base}/standalone/command`, {
         method: 'POST',

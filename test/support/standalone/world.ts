@@ -14,7 +14,6 @@ import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
 import { createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
-import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { providerOrigin } from '../../../src/oauth/provider_origin.js';
 import { toProviderConfig } from '../../../src/core/provider_records.js';
@@ -22,6 +21,7 @@ import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/ser
 import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
+import { installForFake, slashCommandForm } from './slash_command.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -72,18 +72,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps, options.tables));
   mounted.app = app;
-  await stores.installation.saveInstallation({
-    mattermost_url: mm.url,
-    bot_user_id: mm.botUserId,
-    bot_username: 'oauth2-connect',
-    bot_token: mm.botToken,
-    oauth_client_id: mm.client.id,
-    oauth_client_secret: mm.client.secret,
-    updated_at: now(),
-  });
-  const teamId = mmId();
-  const commandToken = mmId();
-  await stores.installation.saveCommand({ team_id: teamId, command_id: mmId(), token_hash: hashValue(commandToken), updated_at: now() });
+  const { teamId, commandToken } = await installForFake(stores.installation, mm, now());
   const channelId = mmId();
 
   return {
@@ -101,21 +90,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
       await stores.providers.save(sealed === undefined ? bare : { ...bare, sealed_secret: sealed });
     },
     command(user, text, overrides = {}) {
-      const fields: Record<string, string | undefined> = {
-        token: commandToken,
-        team_id: teamId,
-        team_domain: 'team',
-        channel_id: channelId,
-        channel_name: 'town-square',
-        user_id: user.id,
-        user_name: user.username,
-        command: '/oauth2',
-        text,
-        trigger_id: `trigger-${mmId()}`,
-        response_url: `${mm.url}/hooks/commands/${mmId()}`,
-        ...overrides,
-      };
-      const form = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+      const form = slashCommandForm({ commandToken, teamId, channelId, mattermostUrl: mm.url }, user, text, overrides);
       return fetch(`${rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
     },
     async submitDialog(body) {
