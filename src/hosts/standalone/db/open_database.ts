@@ -88,8 +88,10 @@ function createPool(settings: PostgresSettings, options: OpenOptions, role: stri
     // The server cancels a statement past this (a slow query, a long lock wait) with a clear error.
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
-    // Notices a peer that vanished without closing (a cut network) instead of waiting on it for hours.
+    // TCP keepalive from 10 s of silence (the kernel's default is 2 hours): a server cut off without
+    // closing (a network partition) is then noticed after the kernel's probes fail, in minutes.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: `oauth2-connect ${role}`,
   });
