@@ -129,10 +129,12 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
 
   it('when withLock is held for one pair, then another pair is not blocked, and an error in fn releases the lock', async () => {
     const repo = repoOn(database());
-    let release!: () => void;
+    let release: (() => void) | undefined;
     const held = repo.withLock('a', 'p', () => new Promise<void>((resolve) => (release = resolve)));
     const other = await Promise.race([repo.withLock('b', 'p', async () => 'ran'), sleep(3000).then(() => 'blocked')]);
     assert.equal(other, 'ran');
+    // On PostgreSQL fn starts once the lock transaction has begun, which may come after the other pair's whole turn.
+    while (!release) await sleep(5);
     release();
     await held;
     await assert.rejects(
@@ -141,6 +143,21 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     );
     assert.equal(await repo.withLock('a', 'p', async () => 'again'), 'again');
   });
+
+  if (backend === 'postgres')
+    it('when a lock holder waits on the provider longer than twice the statement timeout, then its lock transaction is not ended (lockHoldMs)', async () => {
+      const short = await scratch().open({ migrate: false, statementTimeoutMs: 500, lockHoldMs: 3000 });
+      const repo = repoOn(short);
+      await repo.save(row('slow', 'gitlab'));
+      // 1.5 s between statements is past 2 x 500 ms: without lockHoldMs the server would end the lock's session.
+      const answer = await repo.withLock('slow', 'gitlab', async () => {
+        await sleep(1500);
+        await repo.saveTokens('slow', 'gitlab', { ...row('slow', 'gitlab').tokens, access_token: 'after-a-slow-provider' });
+        return 'committed';
+      });
+      assert.equal(answer, 'committed');
+      assert.equal((await repo.get('slow', 'gitlab'))?.tokens.access_token, 'after-a-slow-provider');
+    });
 
   it('when the encryption key rotates, then get opens tokens sealed with the old key and re-seals them with the new one', async () => {
     const oldKey = { id: 'old', key: randomBytes(32) };

@@ -40,6 +40,12 @@ export interface OpenOptions {
   connectionTimeoutMs?: number;
   /** PostgreSQL: longest statement, including a wait for a lock (default: the settings' statementTimeoutMs, else 30 s). */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: how long a (user, provider) lock holder may work between its statements
+   * (a refresh: discovery and the token request). The server ends a lock transaction idle
+   * for longer, which would release the lock in the middle of a refresh.
+   */
+  lockHoldMs?: number;
 }
 
 export async function openDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<StandaloneDatabase> {
@@ -81,13 +87,16 @@ type PostgresSettings = Extract<DatabaseSettings, { kind: 'postgres' }>;
 
 function createPool(settings: PostgresSettings, options: OpenOptions, role: string): pg.Pool {
   const statementTimeoutMs = options.statementTimeoutMs ?? settings.statementTimeoutMs ?? 30_000;
+  // The locks pool's transactions wait on the provider, not on the database: a short statement
+  // timeout must not end them (the lock would go while the refresh is under way).
+  const idleInTransactionMs = Math.max(statementTimeoutMs * 2, role === 'locks' ? (options.lockHoldMs ?? 0) + 5000 : 0);
   const pool = new pg.Pool({
     connectionString: settings.url,
     max: settings.poolMax,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? settings.connectTimeoutMs ?? 5000,
     // The server cancels a statement past this (a slow query, a long lock wait) with a clear error.
     statement_timeout: statementTimeoutMs,
-    idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+    idle_in_transaction_session_timeout: idleInTransactionMs,
     // TCP keepalive from 10 s of silence (the kernel's default is 2 hours): a server cut off without
     // closing (a network partition) is then noticed after the kernel's probes fail, in minutes.
     keepAlive: true,

@@ -41,7 +41,8 @@ export interface StandaloneHost {
 /** Opens the database (migrations applied); the caller closes the host at shutdown. */
 export async function startStandaloneHost(options: StandaloneHostOptions): Promise<StandaloneHost> {
   const { config, logger, now } = options;
-  const database = await openDatabase(config.standalone.database, { logger });
+  // A refresh under the lock makes at most two provider requests (discovery, token), each bounded by the HTTP timeout.
+  const database = await openDatabase(config.standalone.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs });
   const sealer = createStandaloneSealer(config);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
