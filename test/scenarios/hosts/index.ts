@@ -33,7 +33,7 @@ export function chosenHosts(): HostName[] {
 async function startStandalone(options: HostOptions = {}): Promise<ScenarioHost> {
   if (backend() === 'real') {
     const { RealStandaloneMattermost } = await import('./standalone_real.js');
-    return StandaloneHost.start((root) => RealStandaloneMattermost.start(root), options);
+    return StandaloneHost.start(() => RealStandaloneMattermost.start(), options);
   }
   const { FakeStandaloneMattermost } = await import('./standalone_fake.js');
   return StandaloneHost.start((root) => FakeStandaloneMattermost.start(root), options);
