@@ -36,6 +36,9 @@ export interface StandaloneMattermost {
   /** The Site URL (what the service and browsers use). */
   readonly url: string;
   readonly admin: Person;
+  /** The team and channel commands are typed in. */
+  readonly teamId: string;
+  readonly channelId: string;
   /** Secrets of this Mattermost's side (bot token, OAuth client secret) that no log line may hold. */
   readonly secrets: string[];
   /** What `npm run setup` leaves behind: the bot, the trusted OAuth app, /oauth2 in the teams. */
@@ -157,7 +160,7 @@ export class StandaloneHost implements ScenarioHost {
     return this.mm.createUser(`${prefix}${Date.now() % 100000}`);
   }
 
-  private dialogForm(user: Person, opened: OpenedDialog): DialogForm {
+  dialogForm(user: Person, opened: OpenedDialog): DialogForm {
     return new DialogForm(opened, {
       submit: (url, body) => this.mm.submitDialog(user, url, body),
       directMessages: () => this.mm.directMessages(user),

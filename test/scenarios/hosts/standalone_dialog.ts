@@ -58,7 +58,8 @@ export class DialogForm implements OpenForm {
   private values: Record<string, string | boolean | undefined> = {};
 
   constructor(
-    private opened: OpenedDialog,
+    /** The dialog as Mattermost delivered it: its url, callback_id and signed state. */
+    public opened: OpenedDialog,
     private readonly transport: DialogTransport,
   ) {
     this.reset(opened.dialog);
@@ -92,7 +93,8 @@ export class DialogForm implements OpenForm {
     return Object.fromEntries(Object.entries(this.values).filter((e): e is [string, string | boolean] => e[1] !== undefined && e[1] !== ''));
   }
 
-  private body(type: DialogSubmission['type']): DialogSubmission {
+  /** The submission the webapp would send now. */
+  body(type: DialogSubmission['type'] = 'dialog_submission'): DialogSubmission {
     const { callback_id, state } = this.opened.dialog;
     return { type, callback_id, state, submission: this.submission(), cancelled: false };
   }

@@ -94,6 +94,12 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
   get url() {
     return this.info.siteUrl;
   }
+  get teamId() {
+    return this.info.teamIds[0]!;
+  }
+  get channelId() {
+    return this.info.channelId;
+  }
   get admin(): Person {
     return this.members.get(this.adminSession.user.id)!.person;
   }
@@ -138,8 +144,8 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
     const { session, inbox } = this.member(user);
     const answer = await session.client.json<{ text?: string; trigger_id?: string }>('POST', '/api/v4/commands/execute', {
       command: `/oauth2 ${text}`,
-      channel_id: this.info.channelId,
-      team_id: this.info.teamIds[0],
+      channel_id: this.channelId,
+      team_id: this.teamId,
     });
     const dialog = answer.trigger_id && !answer.text ? await inbox.take(answer.trigger_id) : undefined;
     return { text: answer.text ?? '', ...(dialog && { dialog: { url: dialog.url, dialog: dialog.dialog } }) };
@@ -149,8 +155,8 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
     const answer = await this.member(user).session.client.json<DialogAnswer | undefined>('POST', '/api/v4/actions/dialogs/submit', {
       ...body,
       url,
-      channel_id: this.info.channelId,
-      team_id: this.info.teamIds[0],
+      channel_id: this.channelId,
+      team_id: this.teamId,
     });
     return answer ?? {};
   }
