@@ -1,11 +1,13 @@
 /**
  * The Apps host's own protocol in a user's journey (the host-neutral journey
  * is connect_flow.test.ts): what the bindings offer before and after a
- * connection, and calls a client sends itself, bypassing the bindings, for
+ * connection, the webapp panel's call, and calls a client sends itself, bypassing the bindings, for
  * admin paths and for another user's connection.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { CALL_EXPAND } from '../../src/hosts/apps/protocol/expand.js';
+import type { PanelData } from '../../src/hosts/apps/protocol/panel_types.js';
 import type { ScenarioUser } from './backend.js';
 import { findCommand, runCommand, textOf } from './commands.js';
 import { connectUser, PROVIDER_ID, registerTestProvider } from './steps.js';
@@ -52,6 +54,16 @@ describe(`Apps calls around a connection (${process.env.SCENARIO_BACKEND ?? 'fak
     const complete = await world.backend.call(bob, { path: '/oauth2/complete', values: { state: 'x', code: 'y' } });
     assert.equal(complete.type, 'error');
     assert.match(textOf(await runCommand(world.backend, alice, ['whoami'], { provider: PROVIDER_ID })), /alice-at-idp/);
+  });
+
+  it("when the webapp asks for the panel, then it gets each provider with the user's state", async () => {
+    const answer = await world.backend.call(alice, { path: '/panel', expand: { ...CALL_EXPAND } });
+    const data = (answer as { data: PanelData }).data;
+    assert.equal(data.is_admin, false);
+    const idp = data.providers.find((p) => p.id === PROVIDER_ID)!;
+    assert.equal(idp.connected, true);
+    assert.equal(idp.account_label, 'alice-at-idp');
+    assert.ok(idp.expires_at! > Date.now());
   });
 
   it('when a connection is broken, then connect is offered again', async () => {

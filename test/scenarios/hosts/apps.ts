@@ -25,7 +25,8 @@ function modalForm(modal: AppsModal): OpenForm {
         .map((f) => f.description ?? '')
         .join('\n');
     },
-    shown: (name) => (modal.field(name) ? (modal.shown(name) as string | boolean | undefined) : undefined),
+    // An empty field shows nothing, whether the modal holds null or ''.
+    shown: (name) => (modal.field(name) ? ((modal.shown(name) as string | boolean | null) ?? '') : undefined),
     isSecret: (name) => modal.field(name)?.subtype === 'password',
     fill: (values) => modal.fill(values),
     submit: async () => toAnswer(await modal.submit(), () => modal),

@@ -65,11 +65,10 @@ export class DialogForm implements OpenForm {
     this.reset(opened.dialog);
   }
 
+  /** A new dialog (after a refresh) shows its own defaults: the service carries typed values over into them. */
   private reset(dialog: OpenedDialog['dialog']): void {
-    const kept = this.values;
     this.opened = { ...this.opened, dialog };
-    this.values = {};
-    for (const e of dialog.elements ?? []) this.values[e.name] = kept[e.name] ?? initial(e);
+    this.values = Object.fromEntries((dialog.elements ?? []).map((e) => [e.name, initial(e)]));
   }
 
   private element(name: string): DialogElement | undefined {
