@@ -42,6 +42,14 @@ export interface BrowserOutcome {
   text: string;
 }
 
+/** A connect flow driven without a browser, stopped before the provider's redirect comes back. */
+export interface RawFlow {
+  /** The provider's redirect back to the host, as the browser would follow it. */
+  completeUrl: string;
+  /** Follows a redirect back (completeUrl unless given) with the user's cookies: the host's last page. */
+  complete(url?: string): Promise<BrowserOutcome>;
+}
+
 export interface ScenarioHost {
   readonly name: 'apps' | 'standalone';
   readonly backend: 'fake' | 'real';
@@ -66,6 +74,11 @@ export interface ScenarioHost {
   connectLink(user: Person, provider: string): Promise<string>;
   /** Opens a link in Chromium signed in to Mattermost as `user`, passing the provider's pages as `login`. */
   openInBrowser(user: Person, url: string, login: string): Promise<BrowserOutcome>;
+  /**
+   * The connect flow without a browser, up to the provider's redirect back, so
+   * a scenario can tamper with it or move the clock; `deny` refuses consent.
+   */
+  startFlow(user: Person, provider: string, login: string, deny?: boolean): Promise<RawFlow>;
   /** Messages the service's bot sent the user, oldest first. */
   directMessages(user: Person): Promise<string[]>;
   /** The exact redirect URI an admin registers at the provider for `providerId`. */

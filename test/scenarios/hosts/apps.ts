@@ -10,8 +10,8 @@ import type { CallResponse, Form } from '../../../src/hosts/apps/protocol/types.
 import type { AppsModal } from '../../support/apps_rules/apps_modal.js';
 import type { ScenarioUser } from '../backend.js';
 import { CommandNotOffered, openModal, runCommand } from '../commands.js';
-import type { Answer, OpenForm, Person, ScenarioHost } from '../host.js';
-import { startConnect } from '../steps.js';
+import type { Answer, OpenForm, Person, RawFlow, ScenarioHost } from '../host.js';
+import { connectUntilRedirect, startConnect } from '../steps.js';
 import { startWorld, type World, type WorldOptions } from '../world.js';
 
 const COMPLETED = /Completed connecting your account/;
@@ -103,6 +103,17 @@ export class AppsHost implements ScenarioHost {
   async openInBrowser(user: Person, url: string, login: string) {
     const result = await connectInBrowser(this.world.browser, this.world.backend.browserCookies(this.as(user)), url, login, this.provider.issuer);
     return { completed: COMPLETED.test(result.text), text: result.text };
+  }
+
+  async startFlow(user: Person, provider: string, login: string, deny = false): Promise<RawFlow> {
+    const flow = await connectUntilRedirect(this.world, this.as(user), login, provider, deny);
+    return {
+      completeUrl: flow.completeUrl,
+      complete: async (url) => {
+        const { status, text } = await flow.complete(url);
+        return { completed: status === 200 && COMPLETED.test(text), text };
+      },
+    };
   }
 
   directMessages(user: Person): Promise<string[]> {

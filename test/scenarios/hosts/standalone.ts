@@ -21,7 +21,8 @@ import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_
 import { TEST_PROVIDER_IDS } from '../../support/redirects.js';
 import { createScratch, type BackendName } from '../../support/standalone_db.js';
 import type { BrowserCookie } from '../backend.js';
-import type { Answer, Person, ScenarioHost } from '../host.js';
+import type { Answer, Person, RawFlow, ScenarioHost } from '../host.js';
+import { standaloneFlow } from './standalone_flow.js';
 import { DialogForm, type DialogAnswer, type DialogSubmission, type OpenedDialog } from './standalone_dialog.js';
 
 /** What a command answered: its ephemeral text, and the dialog it opened for the user, if any. */
@@ -191,6 +192,19 @@ export class StandaloneHost implements ScenarioHost {
   async openInBrowser(user: Person, url: string, login: string) {
     const result = await connectInBrowser(this.browser, this.mm.browserCookies(user), url, login, this.provider.issuer);
     return { completed: COMPLETED.test(result.text), text: result.text };
+  }
+
+  async startFlow(user: Person, provider: string, login: string, deny = false): Promise<RawFlow> {
+    const link = await this.connectLink(user, provider);
+    return standaloneFlow({
+      link,
+      cookies: this.mm.browserCookies(user),
+      provider: this.provider,
+      redirectUri: this.redirectUri(provider),
+      login,
+      deny,
+      completed: COMPLETED,
+    });
   }
 
   directMessages(user: Person): Promise<string[]> {
