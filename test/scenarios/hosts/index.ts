@@ -55,3 +55,8 @@ export function scenarioHosts(only: HostName[] = ['apps', 'standalone']): HostCh
     .filter((name) => only.includes(name))
     .map((name) => ({ name, ...CHOICES[name] }));
 }
+
+/** Declares an Apps-protocol-only suite when SCENARIO_HOSTS includes the apps host (its files use the Apps Backend directly). */
+export function onAppsHost(declare: () => void): void {
+  if (chosenHosts().includes('apps')) declare();
+}
