@@ -23,7 +23,19 @@ class DialogInbox {
   private readonly opened: OpenedDialog[] = [];
   private waiters: Array<() => void> = [];
 
+  private seq = 1;
+  private readonly replies = new Map<number, () => void>();
+
   private constructor(private readonly socket: WebSocket) {}
+
+  /** A request on the socket and its reply: events queued before it have arrived by then. */
+  async sync(): Promise<void> {
+    const seq = ++this.seq;
+    await new Promise<void>((resolve) => {
+      this.replies.set(seq, resolve);
+      this.socket.send(JSON.stringify({ seq, action: 'get_statuses' }));
+    });
+  }
 
   static async connect(siteUrl: string, token: string): Promise<DialogInbox> {
     const socket = new WebSocket(`${siteUrl.replace(/^http/, 'ws')}/api/v4/websocket`);
@@ -33,6 +45,10 @@ class DialogInbox {
       socket.addEventListener('message', (event) => {
         const message = JSON.parse(String(event.data)) as { event?: string; seq_reply?: number; status?: string; data?: { dialog?: string } };
         if (message.seq_reply === 1) return message.status === 'OK' ? resolve() : reject(new Error(`websocket authentication: ${JSON.stringify(message)}`));
+        if (message.seq_reply !== undefined) {
+          inbox.replies.get(message.seq_reply)?.();
+          inbox.replies.delete(message.seq_reply);
+        }
         if (message.event === 'open_dialog' && message.data?.dialog) inbox.receive(JSON.parse(message.data.dialog) as OpenedDialog);
       });
       socket.addEventListener('open', () => socket.send(JSON.stringify({ seq: 1, action: 'authentication_challenge', data: { token } })), { once: true });
@@ -147,7 +163,11 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
       channel_id: this.channelId,
       team_id: this.teamId,
     });
-    const dialog = answer.trigger_id && !answer.text ? await inbox.take(answer.trigger_id) : undefined;
+    // The service opens a dialog before it answers, so its open_dialog event was queued to the socket before the answer
+    // came: one more request on the socket orders after it. An empty answer means a dialog is expected; a text answer
+    // may come with one ("The dialog opened with what you typed").
+    if (answer.text) await inbox.sync();
+    const dialog = answer.trigger_id ? await inbox.take(answer.trigger_id, answer.text ? 0 : 5000) : undefined;
     return { text: answer.text ?? '', ...(dialog && { dialog: { url: dialog.url, dialog: dialog.dialog } }) };
   }
 
