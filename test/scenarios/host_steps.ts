@@ -1,23 +1,28 @@
 /** Steps host-neutral scenarios share: an admin registers the test provider through the form, a user connects in Chromium. */
 import assert from 'node:assert/strict';
-import type { TestClient } from '../support/oidc_provider.js';
+import type { StartedOidcProvider, TestClient } from '../support/oidc_provider.js';
 import type { Answer, BrowserOutcome, Person, ScenarioHost } from './host.js';
 
 export const PROVIDER_ID = 'idp';
 
-/** `/oauth2 provider add`, the form filled and saved, as the admin. */
-export function addProvider(host: ScenarioHost, id = PROVIDER_ID, client: TestClient = host.provider.clients.basic): Promise<Answer> {
-  return host.command(host.admin, ['provider', 'add'], {
+/** What an admin enters to register the test provider `id` with one of its clients. */
+export function testProviderValues(provider: StartedOidcProvider, id = PROVIDER_ID, client: TestClient = provider.clients.basic): Record<string, string> {
+  return {
     preset: 'oidc',
     id,
     display_name: id === PROVIDER_ID ? 'Test IdP' : `IdP ${id}`,
-    issuer: host.provider.issuer,
+    issuer: provider.issuer,
     client_id: client.client_id,
     client_secret: client.client_secret ?? '',
     auth: client.token_endpoint_auth_method,
     scopes: 'openid profile email offline_access',
     params: 'prompt=consent',
-  });
+  };
+}
+
+/** `/oauth2 provider add`, the form filled and saved, as the admin. */
+export function addProvider(host: ScenarioHost, id = PROVIDER_ID, client?: TestClient): Promise<Answer> {
+  return host.command(host.admin, ['provider', 'add'], testProviderValues(host.provider, id, client));
 }
 
 /** addProvider, which must succeed. */
