@@ -10,9 +10,8 @@ import { scenarioStorage, StandaloneHost, type StandaloneHostOptions } from './s
 
 export type HostName = 'apps' | 'standalone';
 
-export interface HostOptions extends StandaloneHostOptions {
-  accessTokenTtlSeconds?: number;
-}
+/** What either host's start takes (the provider's access-token lifetime). */
+export type HostOptions = StandaloneHostOptions;
 
 export interface HostChoice {
   name: HostName;
