@@ -94,6 +94,8 @@ describe('standalone connect flow in Chromium', () => {
       assert.equal(done.headers['cache-control'], 'no-store');
       assert.equal(done.headers['referrer-policy'], 'no-referrer');
       assert.match(done.headers['content-security-policy'] ?? '', /default-src 'none'/);
+      // The page's one script (closing the window) runs by its hash alone: nothing inline or fetched besides.
+      assert.match(done.headers['content-security-policy'] ?? '', /; script-src 'sha256-[A-Za-z0-9+/]{43}='$/);
       assert.ok(
         done.urls.some((u) => u.startsWith(`${world.mm.url}/oauth/authorize?`) && u.includes('code_challenge_method=S256')),
         'signed in with Mattermost, PKCE S256',

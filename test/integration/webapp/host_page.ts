@@ -24,8 +24,8 @@ const HOST_SCRIPT = `
   const pluginReducers = {};
   const initialEntities = {
     general: { config: { SiteURL: window.location.origin } },
-    channels: { currentChannelId: 'channel1' },
-    teams: { currentTeamId: 'team1' },
+    channels: { currentChannelId: window.__HOST_PLACE__.channelId },
+    teams: { currentTeamId: window.__HOST_PLACE__.teamId },
   };
   function views(state = { rhsPlugin: null }, action) {
     if (action.type === 'TOGGLE_RHS_PLUGIN') return { rhsPlugin: state.rhsPlugin ? null : action.id };
@@ -37,7 +37,10 @@ const HOST_SCRIPT = `
     for (const key of Object.keys(pluginReducers)) next[key] = pluginReducers[key](state[key], action);
     return next;
   }
-  const thunk = (api) => (next) => (action) => typeof action === 'function' ? action(api.dispatch, api.getState) : next(action);
+  // Plain actions are recorded (window.__actions), e.g. the dialog trigger id a plugin hands to the host.
+  const actions = [];
+  window.__actions = actions;
+  const thunk = (api) => (next) => (action) => typeof action === 'function' ? action(api.dispatch, api.getState) : (actions.push(action), next(action));
   const store = Redux.createStore(rootReducer, Redux.applyMiddleware(thunk));
 
   const registrations = [];
@@ -91,13 +94,20 @@ export const VENDOR_SCRIPTS: Record<string, string> = {
   'react-redux.js': 'react-redux/dist/react-redux.min.js',
 };
 
+/** The team and channel the user is in (real ids when a real server answers the page's calls). */
+export interface HostPlace {
+  teamId: string;
+  channelId: string;
+}
+
 /** `vendor`: the script names under /vendor/, in load order (React first). */
-export function hostPage(vendor: string[] = Object.keys(VENDOR_SCRIPTS)): string {
+export function hostPage(vendor: string[] = Object.keys(VENDOR_SCRIPTS), place: HostPlace = { teamId: 'team1', channelId: 'channel1' }): string {
   const scripts = vendor.map((name) => `<script src="/vendor/${name}"></script>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host webapp</title><style>${THEME}</style></head>
 <body><div id="root"></div>
 ${scripts}
+<script>window.__HOST_PLACE__ = ${JSON.stringify(place)};</script>
 <script>${HOST_SCRIPT}</script>
 <script src="/static/plugins/com.github.oauth2-connect.webapp/main.js"></script>
 </body></html>`;

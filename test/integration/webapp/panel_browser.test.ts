@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../../support/browser.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { CSRF_TOKEN, startFakeMattermost, type FakeMattermost } from './fake_mattermost.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: apt-get install -y chromium`;
 
@@ -30,18 +30,7 @@ describe('webapp panel in Chromium', { skip }, () => {
   before(async () => {
     ensureBundle();
     fake = await startFakeMattermost();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
     await context.addCookies([{ name: 'MMCSRF', value: CSRF_TOKEN, url: fake.url }]);
     page = await context.newPage();

@@ -5,14 +5,11 @@
 // session cookie and CSRF header checked, the service called with the team's
 // command token and the session's user, its CommandResponse returned with the
 // client trigger id; a failing service gives 500 and no JSON.
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import type { StandaloneWorld } from '../../support/standalone/world.js';
-import { BUNDLE, ROOT } from './build_bundle.js';
-import { hostPage, VENDOR_SCRIPTS } from './host_page.js';
+import { hostAssets, sendText as send } from './host_assets.js';
 
 export const CSRF = 'csrf-token-for-standalone-test';
 
@@ -23,11 +20,6 @@ export interface StandIn {
   /** When true the service does not answer, and Mattermost gives the page a 500. */
   serviceDown: boolean;
   close(): Promise<void>;
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -63,16 +55,11 @@ async function execute(world: StandaloneWorld, user: FakeUser, command: string, 
 export async function startStandIn(world: StandaloneWorld, reactScript: string): Promise<StandIn> {
   const commands: string[] = [];
   const standIn = { commands, serviceDown: false } as StandIn;
-  const vendor = ['react-all.js', 'redux.js', 'react-redux.js'];
+  const assets = hostAssets(reactScript);
   const server: Server = createServer((req, res) => void handle(req, res).catch((err: unknown) => send(res, 500, 'text/plain', String(err))));
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (assets(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html', hostPage(vendor));
-    if (req.method === 'GET' && path === '/vendor/react-all.js') return send(res, 200, 'text/javascript', reactScript);
-    const file = VENDOR_SCRIPTS[path.slice('/vendor/'.length)];
-    if (req.method === 'GET' && path.startsWith('/vendor/') && file) return send(res, 200, 'text/javascript', readFileSync(join(ROOT, 'node_modules', file)));
-    if (req.method === 'GET' && path === '/static/plugins/com.github.oauth2-connect.webapp/main.js')
-      return send(res, 200, 'text/javascript', readFileSync(BUNDLE));
     if (req.method === 'POST' && path === '/api/v4/commands/execute') {
       const user = world.mm.users.get(cookie(req, 'MMAUTHTOKEN') ?? '');
       if (!user) return send(res, 401, 'application/json', '{"id":"api.context.session_expired.app_error","status_code":401}');

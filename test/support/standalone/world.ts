@@ -16,7 +16,10 @@ import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalo
 import { createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
-import { createTestSealer, testClientSecretBinding, testProviderOrigin } from './bound_sealer.js';
+import { providerOrigin } from '../../../src/oauth/provider_origin.js';
+import { toProviderConfig } from '../../../src/core/provider_records.js';
+import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
 
@@ -61,8 +64,9 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
     bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
-    clientSecretBinding: testClientSecretBinding,
-    providerOrigin: testProviderOrigin,
+    // The service's own binding and origin, so the core's operations (panel, disconnect) open what the host sealed.
+    clientSecretBinding: standaloneClientSecretBinding,
+    providerOrigin,
     fetch,
   };
   const app = express();
@@ -93,8 +97,8 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     clock,
     async addProvider(provider, secret) {
       const bare = { ...provider, created_at: now(), updated_at: now() };
-      const config = { id: provider.id } as Parameters<typeof testClientSecretBinding>[0];
-      await stores.providers.save(secret === undefined ? bare : { ...bare, sealed_secret: sealer.seal(secret, testClientSecretBinding(config)) });
+      const sealed = secret === undefined ? undefined : sealer.seal(secret, standaloneClientSecretBinding(toProviderConfig(bare, undefined)));
+      await stores.providers.save(sealed === undefined ? bare : { ...bare, sealed_secret: sealed });
     },
     command(user, text, overrides = {}) {
       const fields: Record<string, string | undefined> = {

@@ -3,6 +3,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { loadConfig } from '../../../src/config.js';
+import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { type FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -37,12 +39,12 @@ describe('standalone hidden panel subcommands', () => {
       user_id: alice.id,
       provider_id: 'idp',
       connection: { label: 'alice@idp', sub: 'alice', since: 1_700_000_000_000, expires_at: 1_800_000_000_000 },
-      tokens: { access_token: 'at-alice', token_type: 'Bearer', obtained_at: 1_700_000_000_000 },
+      tokens: { access_token: 'at-alice', token_type: 'Bearer', obtained_at: 1_700_000_000_000, expires_at: 1_800_000_000_000 },
       origin: idp.issuer,
     });
 
   before(async () => {
-    world = await startStandaloneWorld();
+    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
     idp = await startOidcProvider();
     // The test provider is plain http on 127.0.0.1, as APP_ALLOW_PRIVATE_NETWORK=true allows.
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
@@ -123,6 +125,18 @@ describe('standalone hidden panel subcommands', () => {
     const answer = answerOf(await run(alice, '__disconnect idp'));
     assert.deepEqual(answer, { type: 'error', text: 'You are not connected to Test IdP.' });
     assert.equal(idp.counters.revocation, 0);
+  });
+
+  it('when a browser page asks the service directly (from any origin, the Mattermost site too), then it grants no cross-origin access: the panel only reaches it through Mattermost', async () => {
+    for (const origin of [world.mm.url, 'https://evil.example']) {
+      const preflight = await fetch(`${world.rootUrl}/standalone/command`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      assert.equal(preflight.headers.get('access-control-allow-origin'), null, origin);
+    }
+    const answer = await world.command(alice, '__panel');
+    assert.equal(answer.headers.get('access-control-allow-origin'), null);
   });
 
   it('when help runs, or an unknown subcommand, then the hidden subcommands are not listed', async () => {

@@ -74,6 +74,25 @@ describe('ConnectedAccounts on the standalone host', () => {
     assert.ok(commandsOf(endpoint).includes('/oauth2 __connect gitlab'));
   });
 
+  test("when the sign-in window closes itself after the flow (as the service's success page does), then __panel runs again and the row shows the account", async () => {
+    let connected = false;
+    const endpoint = standaloneServer((text) => {
+      if (text.startsWith('__connect')) return executed({ type: 'ok', data: { connect_url: LINK, provider: 'gitlab' } });
+      const data = panelData();
+      data.providers[1]!.connected = connected;
+      if (connected) data.providers[1]!.account_label = 'jane-gl';
+      return executed({ type: 'ok', data });
+    });
+    renderPanel();
+    fireEvent.click(await screen.findByRole('button', { name: 'Connect GitLab' }));
+    await waitFor(() => assert.equal(popup.location.href, LINK));
+    // The flow completes at the provider; the success page closes the window. No focus event: the window's closing alone reloads.
+    connected = true;
+    popup.closed = true;
+    await screen.findByText(/Connected as jane-gl/, undefined, { timeout: 2000 });
+    assert.ok(commandsOf(endpoint).includes('/oauth2 __connect gitlab'));
+  });
+
   test('when the service sends a link that is not its connect page, then the window is closed and nothing opens', async () => {
     standaloneServer((text) =>
       text === '__panel'

@@ -6,36 +6,21 @@
  */
 import type { AdminDeps } from '../../../core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues, HostLinks } from '../../../core/request.js';
+import { standaloneHostLinks } from '../commands/core_request.js';
 import type { StandaloneDeps } from '../deps.js';
-import { completeUrl } from '../providers.js';
 import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
 
 /** The seal scope of this host's values (the Apps host's is its App id); one definition, the service's sealer's. */
 export { STANDALONE_SEAL_SCOPE };
 
-function standaloneLinks(deps: StandaloneDeps): HostLinks {
-  return {
-    connectHint: async (id) => `\`/oauth2 connect ${id}\``,
-    redirectUri: (id) => completeUrl(deps.settings.rootUrl, id),
-    notify: (userId, message) => deps.bot.dm(userId, message).catch((err: unknown) => deps.logger.warn('bot message failed', { error: err })),
-    usernames: async (ids) => {
-      const found = await Promise.all(
-        ids.map((id) =>
-          deps.bot.getUser(id).then(
-            (u) => [id, u.username] as const,
-            () => undefined,
-          ),
-        ),
-      );
-      return new Map(found.filter((e): e is readonly [string, string] => e !== undefined));
-    },
-    sealScope: STANDALONE_SEAL_SCOPE,
-  };
+/** The user operations' links, but admins are pointed at the command rather than handed a one-time link for themselves. */
+function standaloneLinks(deps: StandaloneDeps, userId: string): HostLinks {
+  return { ...standaloneHostLinks(deps, userId), connectHint: async (id) => `\`/oauth2 connect ${id}\`` };
 }
 
 /** isAdmin: what Mattermost answered just now (bot.isSystemAdmin), never what a request claims. */
 export function adminRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreValues): CoreRequest {
-  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneLinks(deps) };
+  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneLinks(deps, userId) };
 }
 
 /** The core seals client secrets with the binding the rest of this host opens them with. */

@@ -2,59 +2,22 @@
  * The core's user operations as standalone subcommands: status, whoami,
  * disconnect, providers, help. The command token was checked, so user_id is
  * Mattermost's word; admin rights are read from Mattermost (bot) only where
- * an operation shows them (help).
+ * an operation shows them (help). The webapp panel's hidden subcommands
+ * (panel/panel_commands.ts) run the same operations and are registered here too.
  */
 import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
-import { md } from '../../../core/format.js';
 import { help, providersList, STANDALONE_WORDING } from '../../../core/info.js';
-import type { CoreDeps, CoreOperation, CoreRequest, HostLinks } from '../../../core/request.js';
+import type { CoreDeps, CoreOperation } from '../../../core/request.js';
 import { status } from '../../../core/status.js';
 import { whoami } from '../../../core/whoami.js';
-import type { StandaloneDeps } from '../deps.js';
-import { completeUrl } from '../providers.js';
-import { createConnectLink } from '../signin/links.js';
+import { panelSubcommands } from '../panel/panel_commands.js';
+import { standaloneCoreDeps, standaloneCoreRequest } from './core_request.js';
 import { registerSubcommand } from './table.js';
 import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
 
-import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
 export { STANDALONE_SEAL_SCOPE, standaloneClientSecretBinding } from '../service/sealer.js';
-
-export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
-  return {
-    sealScope: STANDALONE_SEAL_SCOPE,
-    async connectHint(providerId) {
-      const stored = await deps.providers.get(providerId);
-      const link = await createConnectLink(deps, userId, providerId);
-      return `[Reconnect your ${md(stored?.display_name ?? providerId)} account](${link})`;
-    },
-    redirectUri: (providerId) => completeUrl(deps.settings.rootUrl, providerId),
-    notify: (to, message) => deps.bot.dm(to, message).catch((err: unknown) => deps.logger.warn('direct message failed', { user_id: to, error: err })),
-    async usernames(ids) {
-      const found = await Promise.all(
-        ids.map((id) =>
-          deps.bot.getUser(id).then(
-            (u) => [id, u.username] as const,
-            () => undefined,
-          ),
-        ),
-      );
-      return new Map(found.filter((e): e is readonly [string, string] => e !== undefined));
-    },
-  };
-}
-
-export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreRequest['values']): CoreRequest {
-  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneHostLinks(deps, userId) };
-}
-
-export const standaloneCoreDeps = (deps: StandaloneDeps, config: CoreDeps['config']): CoreDeps => ({
-  config,
-  logger: deps.logger,
-  engine: deps.engine,
-  sealer: deps.sealer,
-  now: deps.now,
-});
+export { standaloneCoreDeps, standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
 
 interface CoreSubcommand {
   help: string;
@@ -80,7 +43,7 @@ function asSubcommand(spec: CoreSubcommand, config: CoreDeps['config']): Subcomm
   };
 }
 
-/** Registers status, whoami, disconnect, providers and help (replacing the table's own help). */
+/** Registers status, whoami, disconnect, providers and help (replacing the table's own help), and the panel's hidden subcommands. */
 export function registerUserSubcommands(table: SubcommandTable, config: CoreDeps['config']): void {
   const specs: Record<string, CoreSubcommand> = {
     status: { help: '`/oauth2 status`: your connected accounts', operation: status },
@@ -90,4 +53,6 @@ export function registerUserSubcommands(table: SubcommandTable, config: CoreDeps
     help: { help: '`/oauth2 help`: this list', operation: help(STANDALONE_WORDING), needsAdmin: true },
   };
   for (const [name, spec] of Object.entries(specs)) registerSubcommand(table, name, asSubcommand(spec, config));
+  // The webapp panel's hidden subcommands run the same core operations.
+  for (const [name, subcommand] of Object.entries(panelSubcommands(config))) registerSubcommand(table, name, subcommand);
 }

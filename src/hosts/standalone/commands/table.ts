@@ -4,7 +4,6 @@
  * report) with `registerSubcommand` before the router is made.
  */
 import type { StandaloneDeps } from '../deps.js';
-import { panelSubcommands } from '../panel/panel_commands.js';
 import { connectSubcommand } from './connect.js';
 import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand, type SubcommandTable } from './types.js';
 
@@ -18,12 +17,11 @@ const helpSubcommand = (table: SubcommandTable): Subcommand => ({
   handler: async () => ephemeral(helpText(table)),
 });
 
-/** A table with help, connect and the webapp panel's hidden subcommands. */
+/** A table with help and connect (the core's user subcommands and the panel's are added by registerUserSubcommands). */
 export function createSubcommandTable(): SubcommandTable {
   const table: SubcommandTable = new Map();
   table.set('connect', connectSubcommand);
   table.set('help', helpSubcommand(table));
-  for (const [name, subcommand] of Object.entries(panelSubcommands)) table.set(name, subcommand);
   return table;
 }
 

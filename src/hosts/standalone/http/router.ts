@@ -5,7 +5,9 @@
  * (they answer every POST with the Apps JWT check).
  */
 import express from 'express';
+import type { Config } from '../../../config.js';
 import { registerAdminCommands } from '../admin/register.js';
+import { registerUserSubcommands } from '../commands/core_commands.js';
 import { createSubcommandTable } from '../commands/table.js';
 import type { SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -24,6 +26,13 @@ export interface StandaloneTables {
 export function createStandaloneTables(): StandaloneTables {
   const tables: StandaloneTables = { subcommands: createSubcommandTable(), dialogs: new Map([[CHOOSE_PROVIDER, chooseProvider]]) };
   registerAdminCommands(tables);
+  return tables;
+}
+
+/** Every table the service serves: the above plus the core's user subcommands and the webapp panel's hidden ones. */
+export function createServiceTables(config: Readonly<Config>): StandaloneTables {
+  const tables = createStandaloneTables();
+  registerUserSubcommands(tables.subcommands, config);
   return tables;
 }
 

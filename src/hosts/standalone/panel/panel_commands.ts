@@ -7,19 +7,33 @@
  * with EMPTY text (Mattermost posts nothing, core-integrations §1.6) and the
  * result in props[PANEL_PROP], shaped as an Apps call response ({type, text,
  * data}) so the plugin handles one shape for both hosts. Not listed in help.
+ *
+ * The panel's list and disconnect are the core's operations (the same the Apps
+ * host's panel and `/oauth2 status` / `disconnect` run); only the connect link
+ * is this host's own (Sign in with Mattermost, then the provider).
  */
+import { connectionView } from '../../../core/connection_view.js';
+import { disconnect } from '../../../core/disconnect.js';
+import { UserFacingError } from '../../../core/errors.js';
+import type { PanelProvider } from '../../../core/panel_provider.js';
+import type { CoreDeps } from '../../../core/request.js';
 import { isOAuthError } from '../../../oauth/errors.js';
+import { standaloneCoreDeps, standaloneCoreRequest } from '../commands/core_request.js';
 import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
 import { Refusal } from '../errors.js';
 import { createConnectLink } from '../signin/links.js';
 import { registeredProvider } from '../providers.js';
-import { disconnectUser } from './disconnect.js';
-import { panelView } from './panel_view.js';
 
 /** The props key of the answer; the webapp plugin reads the same key. */
 export const PANEL_PROP = 'oauth2_connect';
 
 export type PanelAnswer = { type: 'ok'; text?: string; data?: unknown } | { type: 'error'; text: string };
+
+/** The `data` of `__panel`: the Apps host's PanelData without its connect_url. */
+export interface PanelView {
+  providers: PanelProvider[];
+  is_admin: boolean;
+}
 
 export const panelResponse = (answer: PanelAnswer): CommandResponse => ({ response_type: 'ephemeral', text: '', props: { [PANEL_PROP]: answer } });
 
@@ -29,7 +43,7 @@ function hidden(run: SubcommandHandler): Subcommand {
     try {
       return await run(request, deps);
     } catch (err) {
-      if (err instanceof Refusal) return panelResponse({ type: 'error', text: err.message });
+      if (err instanceof Refusal || err instanceof UserFacingError) return panelResponse({ type: 'error', text: err.message });
       if (isOAuthError(err)) return panelResponse({ type: 'error', text: err.userMessage });
       deps.logger.error('panel command failed', { subcommand: request.subcommand, error: err });
       return panelResponse({ type: 'error', text: 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.' });
@@ -44,21 +58,27 @@ function providerArg(args: string[]): string {
   return id;
 }
 
-export const panelSubcommands: Record<string, Subcommand> = {
-  __panel: hidden(async (request, deps) => {
-    const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
-      deps.logger.warn('admin check failed', { error: err });
-      return false;
-    });
-    return panelResponse({ type: 'ok', data: await panelView(deps, request.user_id, isAdmin) });
-  }),
-  __connect: hidden(async (request, deps) => {
-    const stored = await registeredProvider(deps, providerArg(request.args));
-    const link = await createConnectLink(deps, request.user_id, stored.id);
-    return panelResponse({ type: 'ok', data: { connect_url: link, provider: stored.id } });
-  }),
-  __disconnect: hidden(async (request, deps) => {
-    const text = await disconnectUser(deps, request.user_id, providerArg(request.args));
-    return panelResponse({ type: 'ok', text });
-  }),
-};
+/** `__panel`, `__connect <id>`, `__disconnect <id>`; registered with the core's user subcommands (they need the configuration). */
+export function panelSubcommands(config: CoreDeps['config']): Record<string, Subcommand> {
+  return {
+    __panel: hidden(async (request, deps) => {
+      const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
+        deps.logger.warn('admin check failed', { error: err });
+        return false;
+      });
+      const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), standaloneCoreDeps(deps, config));
+      const view: PanelView = { providers, is_admin: isAdmin };
+      return panelResponse({ type: 'ok', data: view });
+    }),
+    __connect: hidden(async (request, deps) => {
+      const stored = await registeredProvider(deps, providerArg(request.args));
+      const link = await createConnectLink(deps, request.user_id, stored.id);
+      return panelResponse({ type: 'ok', data: { connect_url: link, provider: stored.id } });
+    }),
+    __disconnect: hidden(async (request, deps) => {
+      const values = { provider: providerArg(request.args) };
+      const answer = await disconnect(standaloneCoreRequest(deps, request.user_id, false, values), standaloneCoreDeps(deps, config));
+      return panelResponse({ type: 'ok', ...(answer.text !== undefined && { text: answer.text }) });
+    }),
+  };
+}

@@ -13,8 +13,7 @@ import { providerOrigin } from '../../../oauth/provider_origin.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
-import { createStandaloneRouter, createStandaloneTables } from '../http/router.js';
-import { registerUserSubcommands } from '../commands/core_commands.js';
+import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { createOAuthEngine } from '../../../oauth/engine.js';
@@ -90,9 +89,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  const tables = createStandaloneTables();
-  registerUserSubcommands(tables.subcommands, config);
-  return { router: createStandaloneRouter(deps, tables), database, repositories, deps, close };
+  return { router: createStandaloneRouter(deps, createServiceTables(config)), database, repositories, deps, close };
 }
 
 /** Expired sessions and one-time records are useless; removing them keeps the tables small. */

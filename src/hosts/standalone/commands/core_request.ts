@@ -1,0 +1,47 @@
+/**
+ * The core's request and dependencies as the standalone host builds them: the
+ * user as Mattermost's command token vouched for, this host's links (its
+ * one-time connect links, its redirect URIs, its bot) and its seal scope.
+ */
+import { md } from '../../../core/format.js';
+import type { CoreDeps, CoreRequest, HostLinks } from '../../../core/request.js';
+import type { StandaloneDeps } from '../deps.js';
+import { completeUrl } from '../providers.js';
+import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
+import { createConnectLink } from '../signin/links.js';
+
+export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
+  return {
+    sealScope: STANDALONE_SEAL_SCOPE,
+    async connectHint(providerId) {
+      const stored = await deps.providers.get(providerId);
+      const link = await createConnectLink(deps, userId, providerId);
+      return `[Reconnect your ${md(stored?.display_name ?? providerId)} account](${link})`;
+    },
+    redirectUri: (providerId) => completeUrl(deps.settings.rootUrl, providerId),
+    notify: (to, message) => deps.bot.dm(to, message).catch((err: unknown) => deps.logger.warn('direct message failed', { user_id: to, error: err })),
+    async usernames(ids) {
+      const found = await Promise.all(
+        ids.map((id) =>
+          deps.bot.getUser(id).then(
+            (u) => [id, u.username] as const,
+            () => undefined,
+          ),
+        ),
+      );
+      return new Map(found.filter((e): e is readonly [string, string] => e !== undefined));
+    },
+  };
+}
+
+export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreRequest['values']): CoreRequest {
+  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneHostLinks(deps, userId) };
+}
+
+export const standaloneCoreDeps = (deps: StandaloneDeps, config: CoreDeps['config']): CoreDeps => ({
+  config,
+  logger: deps.logger,
+  engine: deps.engine,
+  sealer: deps.sealer,
+  now: deps.now,
+});
