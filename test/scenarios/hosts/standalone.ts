@@ -7,19 +7,14 @@
  * and dialogs travel as that Mattermost carries them.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../../src/config.js';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { startService, type RunningService } from '../../../src/service.js';
+import type { RunningService } from '../../../src/service.js';
 import { completeUrl } from '../../../src/hosts/standalone/providers.js';
 import { connectInBrowser, launchBrowser } from '../../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { TEST_PROVIDER_IDS } from '../../support/redirects.js';
-import { createScratch, type BackendName } from '../../support/standalone_db.js';
+import type { BackendName } from '../../support/standalone_db.js';
+import { startListeningService } from '../../support/standalone_service.js';
 import type { BrowserCookie } from '../backend.js';
 import type { Answer, Person, RawFlow, ScenarioHost } from '../host.js';
 import { standaloneFlow } from './standalone_flow.js';
@@ -97,33 +92,22 @@ export class StandaloneHost implements ScenarioHost {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     };
     try {
-      const scratch = await createScratch(scenarioStorage());
-      cleanups.push(() => scratch.dispose());
-      // The listener comes first: its URL is the service's root, which Mattermost's OAuth app must know.
-      const holder: { service?: RunningService } = {};
-      const http: Server = createServer((req, res) => holder.service?.app(req, res));
-      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-      cleanups.push(async () => {
-        http.closeAllConnections();
-        await new Promise((resolve) => http.close(resolve));
-      });
-      const rootUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-      const mm = await mattermost(rootUrl);
-      cleanups.push(() => mm.close());
-      const encryptionKey = randomBytes(32).toString('base64');
-      const env: Record<string, string> = {
-        APP_ROOT_URL: rootUrl,
-        APP_MATTERMOST_URL: mm.url,
-        APP_ENCRYPTION_KEY: encryptionKey,
-        APP_ALLOW_PRIVATE_NETWORK: 'true',
-        APP_HOSTS: 'standalone',
-        ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
-      };
-      const logger = createMemoryLogger();
       const clock = { offsetMs: 0 };
-      const service = await startService(loadConfig(env), { logger, now: () => Date.now() + clock.offsetMs });
-      holder.service = service;
-      cleanups.push(() => service.close());
+      const holder: { mm?: StandaloneMattermost } = {};
+      const running = await startListeningService({
+        storage: scenarioStorage(),
+        mattermostUrl: async (root) => (holder.mm = await mattermost(root)).url,
+        now: () => Date.now() + clock.offsetMs,
+      }).catch(async (err: unknown) => {
+        await holder.mm?.close();
+        throw err;
+      });
+      const mm = holder.mm!;
+      const { service, root: rootUrl } = running;
+      cleanups.push(
+        () => mm.close(),
+        () => running.close(),
+      );
       await mm.install(service, rootUrl);
       cleanups.push(() => mm.uninstall(service, rootUrl));
       const provider = await startOidcProvider({
@@ -133,7 +117,7 @@ export class StandaloneHost implements ScenarioHost {
       cleanups.push(() => provider.close());
       const browser = await launchBrowser();
       cleanups.push(() => browser.close());
-      return new StandaloneHost(mm, service, rootUrl, provider, browser, logger.lines, [encryptionKey], cleanups, clock);
+      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, [running.encryptionKey], cleanups, clock);
     } catch (err) {
       await close();
       throw err;
