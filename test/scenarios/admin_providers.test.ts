@@ -118,15 +118,11 @@ for (const choice of scenarioHosts()) {
       assert.doesNotMatch(await say(host, erin, ['status']), /`idp`/);
     });
 
-    it(
-      'when the removed provider is registered again, then the old connection needs a reconnect',
-      // Found by running this scenario on the standalone host: its connections outlive the provider's removal and
-      // count as connected after a re-registration (the Apps host marks them broken: since < provider.created_at).
-      { todo: choice.name === 'standalone' ? 'standalone host: a connection from before a re-registration still counts as connected' : undefined },
-      async () => {
-        await registerTestProvider(host);
-        assert.match(await say(host, erin, ['status']), /\(`idp`\): :warning: needs reconnecting \(the provider was registered again/);
-      },
-    );
+    it('when the removed provider is registered again, then the old connection is not used: the user must reconnect', async () => {
+      await registerTestProvider(host);
+      // The Apps host keeps the connection and marks it broken; the standalone host removed it with the provider.
+      assert.match(await say(host, erin, ['status']), /\(`idp`\): (not connected|:warning: needs reconnecting \(the provider was registered again)/);
+      assert.doesNotMatch(await say(host, erin, ['whoami'], { provider: PROVIDER_ID }), /you are \*\*erin\*\*/);
+    });
   });
 }
