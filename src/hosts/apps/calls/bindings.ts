@@ -6,5 +6,6 @@ import { isSystemAdmin, providersOf, userStateOf } from './context.js';
 
 export const bindings: Handler = async (req) => {
   if (!req.context.acting_user?.id) return bindingsResponse([]);
-  return bindingsResponse(computeBindings({ isAdmin: isSystemAdmin(req), providers: providersOf(req), connections: userStateOf(req).connections }));
+  const providers = providersOf(req);
+  return bindingsResponse(computeBindings({ isAdmin: isSystemAdmin(req), providers, connections: userStateOf(req, providers).connections }));
 };

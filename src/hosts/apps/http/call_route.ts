@@ -44,7 +44,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
       outcome = mapped.code;
       extra = mapped.log;
     }
-    res.status(200).json(response);
+    res.json(response); // 200, the default
     const level = outcome === 'internal_error' ? 'error' : 'info';
     deps.logger[level]('call', {
       path: safePath(path),
