@@ -6,6 +6,8 @@
  *   3. the OAuth engine's own cost per operation
  *   4. memory: RSS and heap after a warm-up and after 100,000 calls (leak check)
  *   5. the webapp bundle size
+ *   6. the standalone host: /oauth2 status through the whole service on SQLite
+ *      and on PostgreSQL, against bare express (bench/standalone.ts)
  * Prints a table, writes bench/results.json. Exit code 1 when the leak check
  * or a round-trip budget fails; the timing budgets are reported, and fail the
  * run only with BENCH_STRICT=1 (they move with whatever else the machine runs).
@@ -23,6 +25,7 @@ import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
 import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
+import { standaloneBench, standaloneTable } from './standalone.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -204,6 +207,8 @@ async function main(): Promise<number> {
     { rounds, durationS, warmupS: 1, env, secret, ...(process.env.BENCH_CPU_PROF === '1' && { appNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }) },
     (line) => say(line),
   );
+  say('standalone command path: SQLite, PostgreSQL, bare express...');
+  const standalone = await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
   say('memory: 100,000 calls...');
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
 
@@ -213,6 +218,8 @@ async function main(): Promise<number> {
   );
   httpTable(http);
   cpuRatioLines(http);
+  say();
+  standaloneTable(standalone, say);
   say();
   say('Round trips per operation (App -> Apps plugin/Mattermost, and -> provider); background = report index, not awaited');
   roundTripTable(trips);
@@ -238,6 +245,7 @@ async function main(): Promise<number> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     options: { rounds, durationS, warmupS: 1, concurrency: CONCURRENCY, loadGenerator: 'autocannon (latencies from its response events, exact)' },
     http,
+    standalone,
     roundTrips: trips,
     engineMicroseconds: micro,
     memory,
