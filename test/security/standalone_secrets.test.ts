@@ -14,13 +14,9 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
-import { startStandaloneWorld, type StandaloneWorld } from '../support/standalone/world.js';
+import type { StandaloneWorld } from '../support/standalone/world.js';
+import { startServiceWorld } from './support/standalone_service_world.js';
 import { standaloneKeys } from '../../src/hosts/standalone/deps.js';
-import { loadConfig } from '../../src/config.js';
-import { registerUserSubcommands } from '../../src/hosts/standalone/commands/core_commands.js';
-import { createStandaloneTables } from '../../src/hosts/standalone/http/router.js';
-import { createStandaloneSealer, standaloneClientSecretBinding } from '../../src/hosts/standalone/service/sealer.js';
-import { providerOrigin } from '../../src/oauth/provider_origin.js';
 import { SecretAudit } from './support/audit.js';
 
 const PROVIDER = 'idp';
@@ -36,14 +32,7 @@ describe('standalone host: no secret in a log line, an answer, a page or a post'
   const surfaces: Array<{ where: string; text: string }> = [];
 
   before(async () => {
-    // The subcommands the service registers (src/hosts/standalone/service/host.ts).
-    const tables = createStandaloneTables();
-    registerUserSubcommands(tables.subcommands, loadConfig({}));
-    world = await startStandaloneWorld({ tables });
-    // The service's sealer and bindings (host.ts), not the world's test ones: whoami and disconnect open the client secret with the core's binding.
-    world.deps.sealer = createStandaloneSealer({ encryptionKeys: [{ id: 'k1', key: world.encryptionKey }], currentKeyId: 'k1' });
-    world.deps.clientSecretBinding = standaloneClientSecretBinding;
-    world.deps.providerOrigin = providerOrigin;
+    world = await startServiceWorld();
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/${PROVIDER}`] });
     browser = await launchBrowser();
     admin = world.mm.addUser('root', 'system_user system_admin');
