@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { CallBody, isCallBody } from '../../../src/hosts/apps/protocol/call_schema.js';
 import { parseCallRequest } from '../../../src/hosts/apps/http/parse_call.js';
 import { anyInput } from '../../security/support/fuzz_requests.js';
-import { formValue, str } from '../../security/support/fuzz_values.js';
+import { formValue, providerRecord, str } from '../../security/support/fuzz_values.js';
+import { passesProviderRecord, ProviderRecord } from '../../../src/core/record_schemas.js';
 
 /** A field that is usually of the right kind, and sometimes any other JSON or absent. */
 const json = fc.jsonValue({ maxDepth: 3 });
@@ -85,7 +86,7 @@ const zodAnswer = (body: unknown) => {
   }
 };
 
-describe('the hand-written call body check (the /bindings hot path) against the zod schema', () => {
+describe('the hand-written checks of the /bindings hot path against their zod schemas', () => {
   it('when a body passes the fast check, then zod accepts it too and returns an equal value; the bench bodies take the fast path', () => {
     const seen = { fast: 0, zodOnly: 0, refused: 0 };
     fc.assert(
@@ -127,5 +128,26 @@ describe('the hand-written call body check (the /bindings hot path) against the 
     assert.equal(isCallBody(body), false);
     const request = parseCallRequest(body, '/p');
     assert.deepEqual(Object.keys(request.values!), ['provider']);
+  });
+
+  it('when a provider record passes the fast check, then ProviderRecord accepts it too', () => {
+    const targets = { siteUrl: 'http://127.0.0.1:1', issuers: ['http://127.0.0.1:2'], sealedSecret: 'v1.k1.AAAA.BBBB', clientId: 'c' };
+    const records = fc
+      .oneof(providerRecord(targets), json)
+      .map((r) => JSON.parse(JSON.stringify(r) ?? 'null') as unknown)
+      .filter((r) => depth(r) < 40);
+    const seen = { fast: 0, zodOnly: 0, refused: 0 };
+    fc.assert(
+      fc.property(records, (record) => {
+        const zod = ProviderRecord.safeParse(structuredClone(record)).success;
+        if (passesProviderRecord(record)) {
+          seen.fast += 1;
+          assert.equal(zod, true);
+        } else if (zod) seen.zodOnly += 1;
+        else seen.refused += 1;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(seen.fast > 300 && seen.refused > 300, JSON.stringify(seen));
   });
 });

@@ -14,3 +14,18 @@ export const form = (f: Form): CallResponse => ({ type: 'form', form: f });
 
 /** The bindings call answers ok with the array of top-level bindings in data. */
 export const bindingsResponse = (data: unknown[]): CallResponse => ({ type: 'ok', data });
+
+/*
+ * Answers serialized once and shared between calls (the bindings of every user
+ * in the same state): callRoute sends the stored text instead of serializing
+ * the object again. Such an answer is frozen, since calls share it.
+ */
+const serialized = new WeakMap<CallResponse, string>();
+
+export function preserialized(response: CallResponse): CallResponse {
+  serialized.set(response, JSON.stringify(response));
+  return Object.freeze(response);
+}
+
+/** The JSON of a preserialized answer; undefined for any other. */
+export const serializedText = (response: CallResponse): string | undefined => serialized.get(response);
