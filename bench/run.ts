@@ -13,7 +13,8 @@
  * run only with BENCH_STRICT=1 (they move with whatever else the machine runs).
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
- * throughput runs write a .cpuprofile into bench/profiles/).
+ * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http
+ * or BENCH_ONLY=standalone (that part alone, its table, no budgets, no results.json).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -187,11 +188,29 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
   return list;
 }
 
+/** BENCH_ONLY: one part and its table, e.g. to rerun the bindings rows at full length. */
+async function onlyPart(part: string, env: Record<string, string>, secret: string): Promise<number> {
+  build();
+  if (part === 'http') {
+    const http = await httpBench({ rounds, durationS, warmupS: 1, env, secret }, (line) => say(line));
+    say(`HTTP, medians of ${rounds} rounds`);
+    httpTable(http);
+    cpuRatioLines(http);
+  } else if (part === 'standalone') {
+    standaloneTable(
+      await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line)),
+      say,
+    );
+  } else throw new Error(`BENCH_ONLY=${part}: http or standalone`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const secret = randomBytes(32).toString('base64url');
   const env = { BENCH_JWT_SECRET: secret, BENCH_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   say(`oauth2-connect bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${rounds} rounds of ${durationS} s per run`);
+  if (process.env.BENCH_ONLY) return onlyPart(process.env.BENCH_ONLY, env, secret);
   say('building the App (dist/) and the webapp bundle...');
   build();
   const bundle = webappSize(ROOT);
