@@ -102,6 +102,16 @@ describe('provider options', () => {
       { isAdmin: false, providers: [providers[0]!, { id: 'corp', display_name: 'Corp' }], connections: {} },
       { isAdmin: false, providers, connections: { corp: {} } },
       { isAdmin: false, providers, connections: { corp: { broken: 'revoked' } } },
+      // A name that spells the key of two providers is still one provider.
+      {
+        isAdmin: false,
+        providers: [
+          { id: 'a', display_name: 'b' },
+          { id: 'c', display_name: 'd' },
+        ],
+        connections: {},
+      },
+      { isAdmin: false, providers: [{ id: 'a', display_name: 'b\n01:c1:d' }], connections: {} },
     ];
     const answers = states.map(renderedBindings);
     assert.equal(new Set(answers).size, states.length);

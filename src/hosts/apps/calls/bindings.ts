@@ -19,8 +19,12 @@ const connectionMark = (c: { broken?: string } | undefined) => (!c ? 0 : c.broke
 
 /** The answer for `input`, shared by every call in the same state. */
 export function renderedBindings(input: BindingInput): CallResponse {
-  // Exactly what computeBindings reads, so two inputs with one key get one answer.
-  const key = JSON.stringify([input.isAdmin, input.providers.map((p) => [p.id, p.display_name, connectionMark(input.connections[p.id])])]);
+  // Exactly what computeBindings reads, so two inputs with one key get one answer; each
+  // name is length-prefixed, so no name can end one provider's part and begin another's.
+  let key = input.isAdmin ? 'admin' : 'user';
+  for (const p of input.providers) {
+    key += `\n${connectionMark(input.connections[p.id])}${p.id.length}:${p.id}${p.display_name.length}:${p.display_name}`;
+  }
   let answer = rendered.get(key);
   if (!answer) {
     answer = preserialized(bindingsResponse(computeBindings(input)));
