@@ -17,8 +17,7 @@
  */
 import express from 'express';
 import { createServer } from 'node:http';
-
-const log = { lines: 0, bytes: 0 };
+import { countLine, stats } from './server_stats.mjs';
 
 async function appListener() {
   const { loadConfig } = await import('../dist/config.js');
@@ -40,10 +39,7 @@ async function appListener() {
   const logger = createLogger({
     level: config.logLevel,
     secrets: [secret, ...config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64'))],
-    write: (/** @type {string} */ line) => {
-      log.lines += 1;
-      log.bytes += line.length;
-    },
+    write: countLine,
   });
   return createService(config, { logger }).app;
 }
@@ -80,15 +76,6 @@ function nodeListener(responses) {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
     res.end(body);
   };
-}
-
-/** @param {boolean} collect */
-function stats(collect) {
-  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
-  if (collect) for (let i = 0; i < 3; i += 1) gc?.();
-  const m = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  return { type: 'stats', cpuUs: cpu.user + cpu.system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, logLines: log.lines, logBytes: log.bytes };
 }
 
 const variant = process.argv[2];

@@ -11,8 +11,7 @@
  * BENCH_DATA_DIR (SQLite). IPC as bench/server.mjs, with the seed in 'start'.
  */
 import { createServer } from 'node:http';
-
-const log = { lines: 0, bytes: 0 };
+import { countLine, stats } from './server_stats.mjs';
 
 /** @param {{ teamId: string; commandToken: string; userId: string }} seed */
 async function standaloneListener(seed) {
@@ -36,10 +35,7 @@ async function standaloneListener(seed) {
   const logger = createLogger({
     level: config.logLevel,
     secrets: config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64')),
-    write: (/** @type {string} */ line) => {
-      log.lines += 1;
-      log.bytes += line.length;
-    },
+    write: countLine,
   });
   const service = await startService(config, { logger });
   const repos = service.standalone?.repositories;
@@ -64,15 +60,6 @@ async function standaloneListener(seed) {
     origin: 'https://github.com',
   });
   return service;
-}
-
-/** @param {boolean} collect */
-function stats(collect) {
-  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
-  if (collect) for (let i = 0; i < 3; i += 1) gc?.();
-  const m = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  return { type: 'stats', cpuUs: cpu.user + cpu.system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, logLines: log.lines, logBytes: log.bytes };
 }
 
 /** @type {import('node:http').Server | undefined} */

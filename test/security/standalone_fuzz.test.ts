@@ -217,6 +217,23 @@ async function sendBrowser(input: BrowserInput): Promise<Answer> {
   return answerOf(res);
 }
 
+/** What `check` found wrong with one input's answer (and the state after it), given the state before. */
+type Check<T> = (input: T, before: string) => Promise<string[]>;
+
+/** Sends every input; fails on any problem or any uncaught exception, and prints the tally. */
+async function fuzz<T>(label: string, inputs: T[], check: Check<T>, tally: Record<string, number>): Promise<void> {
+  const crashes = watchCrashes();
+  const problems: string[] = [];
+  for (const input of inputs) for (const p of await check(input, snapshot())) problems.push(`${p} <- ${JSON.stringify(input).slice(0, 200)}`);
+  crashes.stop();
+  console.log(`[security] standalone ${label}: ${JSON.stringify(tally)}`);
+  assert.deepEqual(problems.slice(0, 5), [], `${problems.length} problems`);
+  assert.equal(crashes.count, 0, 'no uncaught exception or unhandled rejection');
+}
+
+const count = (tally: Record<string, number>, key: string) => (tally[key] = (tally[key] ?? 0) + 1);
+const listed = (...found: Array<string | false | undefined>) => found.filter((p): p is string => typeof p === 'string');
+
 describe('fuzzing the standalone host over HTTP', () => {
   before(async () => {
     world = await startServiceWorld();
@@ -226,50 +243,49 @@ describe('fuzzing the standalone host over HTTP', () => {
       { id: 'idp', display_name: 'IdP', preset: 'oidc', issuer: 'http://127.0.0.1:1', client_id: 'c', auth: 'client_secret_post', scopes: ['openid'] },
       'the-client-secret-of-idp',
     );
+    console.log(`[security] standalone fuzz seed ${seed} (FUZZ_SEED=${seed} replays it)`);
   });
   after(async () => world?.close());
 
   it(`when ${RUNS} odd commands arrive, then each gets 200/400/401/413 JSON, and one without the right token changes nothing`, async () => {
-    const crashes = watchCrashes();
-    const problems: string[] = [];
     const outcomes: Record<string, number> = {};
-    console.log(`[security] standalone fuzz seed ${seed} (FUZZ_SEED=${seed} replays it)`);
-    for (const input of fc.sample(commandInput, { numRuns: RUNS, seed })) {
-      const before = snapshot();
-      const { answer, refusedForToken } = await sendCommand(input);
-      outcomes[`${input.token} ${answer.status}`] = (outcomes[`${input.token} ${answer.status}`] ?? 0) + 1;
-      const p = problem(answer, [200, 400, 401, 413], 'json');
-      if (p) problems.push(`${p} <- ${JSON.stringify(input).slice(0, 200)}`);
-      if (refusedForToken && answer.status === 200) problems.push(`ran without the right token <- ${JSON.stringify(input).slice(0, 200)}`);
-      if (answer.status !== 200 && snapshot() !== before) problems.push(`a refused command changed state <- ${JSON.stringify(input).slice(0, 200)}`);
-    }
-    crashes.stop();
-    console.log(`[security] standalone command fuzz answers (token, status): ${JSON.stringify(outcomes)}`);
-    assert.deepEqual(problems.slice(0, 5), [], `${problems.length} problems`);
-    assert.equal(crashes.count, 0, 'no uncaught exception or unhandled rejection');
-    assert.ok((outcomes['none 401'] ?? 0) > 0 && Object.keys(outcomes).some((k) => k.startsWith('right 200')), JSON.stringify(outcomes));
+    await fuzz(
+      'command fuzz answers (token, status)',
+      fc.sample(commandInput, { numRuns: RUNS, seed }),
+      async (input, before) => {
+        const { answer, refusedForToken } = await sendCommand(input);
+        count(outcomes, `${input.token} ${answer.status}`);
+        return listed(
+          problem(answer, [200, 400, 401, 413], 'json'),
+          refusedForToken && answer.status === 200 && 'ran without the right token',
+          answer.status !== 200 && snapshot() !== before && 'a refused command changed state',
+        );
+      },
+      outcomes,
+    );
+    assert.ok((outcomes['none 401'] ?? 0) > 0 && (outcomes['right 200'] ?? 0) > 0, JSON.stringify(outcomes));
   });
 
   it(`when ${RUNS} malformed or forged dialog submissions arrive, then each is refused with a clear text and nothing changes`, async () => {
-    const crashes = watchCrashes();
-    const problems: string[] = [];
     const kinds: Record<string, number> = {};
-    for (const input of fc.sample(dialogInput, { numRuns: RUNS, seed: seed + 1 })) {
-      const before = snapshot();
-      const answer = await sendDialog(input);
-      const p = problem(answer, [200], 'json');
-      if (p) problems.push(`${p} <- ${JSON.stringify(input).slice(0, 200)}`);
-      if (snapshot() !== before) problems.push(`a forged submission changed state <- ${JSON.stringify(input).slice(0, 200)}`);
-      const body = p ? {} : (JSON.parse(answer.text) as { error?: unknown; errors?: unknown });
-      // Refused: a dialog-level error text, or field errors; `{}` would mean it was accepted (a cancel is acknowledged with {} and does nothing).
-      const refused = typeof body.error === 'string' || (typeof body.errors === 'object' && body.errors !== null);
-      kinds[refused ? 'refused' : 'empty'] = (kinds[refused ? 'refused' : 'empty'] ?? 0) + 1;
-      if (!refused && !input.cancelled) problems.push(`accepted: ${answer.text.slice(0, 100)} <- ${JSON.stringify(input).slice(0, 200)}`);
-    }
-    crashes.stop();
-    console.log(`[security] standalone dialog fuzz: ${JSON.stringify(kinds)}`);
-    assert.deepEqual(problems.slice(0, 5), [], `${problems.length} problems`);
-    assert.equal(crashes.count, 0, 'no uncaught exception or unhandled rejection');
+    await fuzz(
+      'dialog fuzz',
+      fc.sample(dialogInput, { numRuns: RUNS, seed: seed + 1 }),
+      async (input, before) => {
+        const answer = await sendDialog(input);
+        const p = problem(answer, [200], 'json');
+        const body = p ? {} : (JSON.parse(answer.text) as { error?: unknown; errors?: unknown });
+        // Refused: a dialog-level error text, or field errors; `{}` would mean it was accepted (a cancel is acknowledged with {} and does nothing).
+        const refused = typeof body.error === 'string' || (typeof body.errors === 'object' && body.errors !== null);
+        count(kinds, refused ? 'refused' : 'empty');
+        return listed(
+          p,
+          snapshot() !== before && 'a forged submission changed state',
+          !refused && !input.cancelled && `accepted: ${answer.text.slice(0, 100)}`,
+        );
+      },
+      kinds,
+    );
   });
 
   it('when a browser path cannot be decoded, then a 400 page says so, without a stack', async () => {
@@ -279,22 +295,19 @@ describe('fuzzing the standalone host over HTTP', () => {
   });
 
   it(`when ${RUNS} junk browser requests arrive, then each gets a page (400/403/404/410) or a redirect, never a 500, and nothing is stored`, async () => {
-    const crashes = watchCrashes();
-    const problems: string[] = [];
     const statuses: Record<string, number> = {};
-    for (const input of fc.sample(browserInput, { numRuns: RUNS, seed: seed + 2 })) {
-      const before = snapshot();
-      const answer = await sendBrowser(input);
-      statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-      // 431: node's own limit on the request line and headers (16 KiB) answers before the service sees the URL.
-      const kind = answer.status === 404 && !/<html/i.test(answer.text) ? 'json' : 'page';
-      const p = answer.status === 431 && answer.text === '' ? undefined : problem(answer, [400, 403, 404, 410], kind);
-      if (p) problems.push(`${p} <- ${JSON.stringify(input).slice(0, 200)}`);
-      if (snapshot() !== before) problems.push(`a junk browser request changed state <- ${JSON.stringify(input).slice(0, 200)}`);
-    }
-    crashes.stop();
-    console.log(`[security] standalone browser fuzz statuses: ${JSON.stringify(statuses)}`);
-    assert.deepEqual(problems.slice(0, 5), [], `${problems.length} problems`);
-    assert.equal(crashes.count, 0, 'no uncaught exception or unhandled rejection');
+    await fuzz(
+      'browser fuzz statuses',
+      fc.sample(browserInput, { numRuns: RUNS, seed: seed + 2 }),
+      async (input, before) => {
+        const answer = await sendBrowser(input);
+        count(statuses, String(answer.status));
+        // 431: node's own limit on the request line and headers (16 KiB) answers before the service sees the URL.
+        const kind = answer.status === 404 && !/<html/i.test(answer.text) ? 'json' : 'page';
+        const p = answer.status === 431 && answer.text === '' ? undefined : problem(answer, [400, 403, 404, 410], kind);
+        return listed(p, snapshot() !== before && 'a junk browser request changed state');
+      },
+      statuses,
+    );
   });
 });
