@@ -8,10 +8,9 @@
  * what setup and a connect would have stored: the team's command token hash,
  * one provider, and the user's connection with sealed tokens.
  * Env: BENCH_ENCRYPTION_KEY, and BENCH_DATABASE_URL (PostgreSQL) or
- * BENCH_DATA_DIR (SQLite). IPC as bench/server.mjs, with the seed in 'start'.
+ * BENCH_DATA_DIR (SQLite). IPC: bench/server_ipc.mjs, with the seed in 'start'.
  */
-import { createServer } from 'node:http';
-import { countLine, stats } from './server_stats.mjs';
+import { countLine, serveOverIpc } from './server_ipc.mjs';
 
 /** @param {{ teamId: string; commandToken: string; userId: string }} seed */
 async function standaloneListener(seed) {
@@ -62,25 +61,12 @@ async function standaloneListener(seed) {
   return service;
 }
 
-/** @type {import('node:http').Server | undefined} */
-let server;
-/** @type {{ close(): Promise<void> } | undefined} */
+/** @type {{ app: import('node:http').RequestListener; close(): Promise<void> } | undefined} */
 let service;
-const send = (/** @type {object} */ message) => process.send?.(message);
-
-process.on('message', async (/** @type {any} */ message) => {
-  if (message.type === 'start') {
-    service = await standaloneListener(message.seed);
-    const s = createServer(/** @type {any} */ (service).app);
-    server = s;
-    s.listen(0, '127.0.0.1', () => send({ type: 'listening', port: /** @type {import('node:net').AddressInfo} */ (s.address()).port }));
-  } else if (message.type === 'stats') {
-    send(stats(message.gc));
-  } else {
-    server?.closeAllConnections();
-    server?.close();
-    await service?.close();
-    process.exit(0);
-  }
-});
-process.on('disconnect', () => void service?.close().finally(() => process.exit(0)));
+serveOverIpc(
+  async (message) => {
+    service = /** @type {any} */ (await standaloneListener(message.seed));
+    return /** @type {any} */ (service).app;
+  },
+  async () => service?.close(),
+);
