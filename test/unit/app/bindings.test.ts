@@ -91,7 +91,7 @@ describe('provider options', () => {
     const first = renderedBindings({ isAdmin: false, providers: providers.map((p) => ({ ...p })), connections: { github: { broken: '' } } });
     const second = renderedBindings({ isAdmin: false, providers, connections: { github: {}, unknown: { broken: 'x' } } });
     assert.equal(first, second);
-    assert.ok(Object.isFrozen(first));
+    assert.ok(Object.isFrozen(first) && Object.isFrozen((first as { data: Binding[] }).data[0]!.bindings![0]!.bindings), 'frozen all the way down');
     assert.equal(serializedText(first), JSON.stringify(bindingsResponse(computeBindings({ isAdmin: false, providers, connections: { github: {} } }))));
   });
 
