@@ -8,7 +8,7 @@
  */
 import { dirname } from 'node:path';
 import { createScratch, type BackendName, type Scratch } from '../test/support/standalone_db.js';
-import { CONCURRENCY } from './http_bench.js';
+import { CONCURRENCY, warmupFor } from './http_bench.js';
 import { median, runLoad, type LoadResult } from './load.js';
 import { startServer, type ServerProcess, type StandaloneSeed } from './servers.js';
 
@@ -84,7 +84,7 @@ async function benchBackend(backend: BackendName, scratch: Scratch, options: Sta
     const results = new Map<string, Measured[]>();
     for (let round = 0; round < options.rounds; round += 1) {
       for (const server of round % 2 ? [floor, service] : [service, floor]) {
-        await runLoad({ url: server.url + PATH, body: STATUS_FORM, headers: HEADERS, connections: 16, duration: options.warmupS });
+        await runLoad({ url: server.url + PATH, body: STATUS_FORM, headers: HEADERS, connections: 16, duration: warmupFor(round, options.warmupS) });
         for (const connections of CONCURRENCY) {
           const key = `${connections}|${server.variant}`;
           results.set(key, [...(results.get(key) ?? []), await measure(server, connections, options.durationS)]);
