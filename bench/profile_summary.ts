@@ -21,11 +21,13 @@ interface Profile {
 const PARTS: Array<[RegExp, string]> = [
   [/jose|hosts\/apps\/http\/jwt|crypto\/(webcrypto|mac|util|keys|webidl|hash)|js_transferable/, 'JWT check (HS256, node:crypto)'],
   [/src\/log\/|dist\/log\//, 'logger'],
+  [/express\/lib\/response\.js stringify/, 'answer JSON.stringify'],
   [/zod\//, 'zod (call parsing, stored records)'],
   [/(src|dist)\/hosts\/apps\/(calls|protocol|store)\/|(src|dist)\/core\//, 'handler (bindings, status)'],
+  // Before call_route, which writes the answer: its res.json/send and node's writing are the floor's too.
+  [/express\/lib\/response\.js|_http_outgoing|_http_server (writeHead|_implicitHeader)/, 'answer writing (res.json/send, headers)'],
   [/(src|dist)\/hosts\/apps\/http\/(parse_call|caller_checks|call_route)/, 'call parsing and caller checks'],
   [/body-parser|raw-body|iconv-lite|type-is|content-type/, 'body reading and JSON.parse (express.json)'],
-  [/express\/lib\/response\.js stringify/, 'answer JSON.stringify'],
 ];
 const LEAF: Record<string, string> = {
   '(garbage collector)': 'GC',

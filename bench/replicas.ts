@@ -15,7 +15,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { startCluster, PROVIDER_ID, type Cluster } from '../test/support/replicas/cluster.js';
 import { startProxyProcess, type ProxyProcess } from '../test/support/replicas/proxy_process.js';
 import { median, runLoad, type LoadResult } from './load.js';
@@ -235,13 +234,4 @@ export function replicasTable(report: ReplicasReport, say: (line?: string) => vo
   say(
     `Admin report, ${r.users.toLocaleString('en')} users x ${r.providers} providers (${r.connections.toLocaleString('en')} connections, seeded in ${fixed(r.seedS, 1)} s), median of ${r.runs}: database scan ${fixed(r.scanMs, 0)} ms, whole /oauth2 report command ${fixed(r.commandMs, 0)} ms`,
   );
-}
-
-/** `node --import tsx bench/replicas.ts`: this part alone (after `npm run build`), with BENCH_QUICK=1 for 1 round of 1 s. */
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const quick = process.env.BENCH_QUICK === '1';
-  const say = (line = '') => process.stdout.write(`${line}\n`);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
-  const durationS = Number(process.env.BENCH_DURATION ?? (quick ? 1 : 3));
-  replicasTable(await replicasBench({ rounds, durationS, warmupS: 1 }, say), say);
 }

@@ -6,14 +6,17 @@
  *   3. the OAuth engine's own cost per operation
  *   4. memory: RSS and heap after a warm-up and after 100,000 calls (leak check)
  *   5. the webapp bundle size
- *   6. the standalone host on PostgreSQL: /oauth2 status with 1 and 3 replicas
- *      against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
+ *   6. the standalone host: /oauth2 status through the whole service on SQLite
+ *      and on PostgreSQL, against bare express (bench/standalone.ts)
+ *   7. the standalone host on PostgreSQL with 1 and 3 replicas (behind a round-robin
+ *      proxy) against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
  * Prints a table, writes bench/results.json. Exit code 1 when the leak check
  * or a round-trip budget fails; the timing budgets are reported, and fail the
  * run only with BENCH_STRICT=1 (they move with whatever else the machine runs).
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
- * throughput runs write a .cpuprofile into bench/profiles/).
+ * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
+ * standalone or replicas (that part alone, its table, no budgets, no results.json).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +28,7 @@ import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
 import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
+import { standaloneBench, standaloneTable } from './standalone.js';
 import { replicasBench, replicasTable } from './replicas.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -187,11 +191,31 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
   return list;
 }
 
+/** BENCH_ONLY: one part and its table, e.g. to rerun the bindings rows at full length. */
+async function onlyPart(part: string, env: Record<string, string>, secret: string): Promise<number> {
+  build();
+  if (part === 'http') {
+    const http = await httpBench({ rounds, durationS, warmupS: 1, env, secret }, (line) => say(line));
+    say(`HTTP, medians of ${rounds} rounds`);
+    httpTable(http);
+    cpuRatioLines(http);
+  } else if (part === 'standalone') {
+    standaloneTable(
+      await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line)),
+      say,
+    );
+  } else if (part === 'replicas') {
+    replicasTable(await replicasBench({ rounds, durationS, warmupS: 1 }, (line) => say(line)), say);
+  } else throw new Error(`BENCH_ONLY=${part}: http, standalone or replicas`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const secret = randomBytes(32).toString('base64url');
   const env = { BENCH_JWT_SECRET: secret, BENCH_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   say(`oauth2-connect bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${rounds} rounds of ${durationS} s per run`);
+  if (process.env.BENCH_ONLY) return onlyPart(process.env.BENCH_ONLY, env, secret);
   say('building the App (dist/) and the webapp bundle...');
   build();
   const bundle = webappSize(ROOT);
@@ -207,6 +231,8 @@ async function main(): Promise<number> {
     { rounds, durationS, warmupS: 1, env, secret, ...(process.env.BENCH_CPU_PROF === '1' && { appNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }) },
     (line) => say(line),
   );
+  say('standalone command path: SQLite, PostgreSQL, bare express...');
+  const standalone = await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
   say('memory: 100,000 calls...');
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
   say('standalone host on PostgreSQL: 1 and 3 replicas, and the admin report at 10,000 users...');
@@ -218,6 +244,8 @@ async function main(): Promise<number> {
   );
   httpTable(http);
   cpuRatioLines(http);
+  say();
+  standaloneTable(standalone, say);
   say();
   say('Round trips per operation (App -> Apps plugin/Mattermost, and -> provider); background = report index, not awaited');
   roundTripTable(trips);
@@ -246,6 +274,7 @@ async function main(): Promise<number> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     options: { rounds, durationS, warmupS: 1, concurrency: CONCURRENCY, loadGenerator: 'autocannon (latencies from its response events, exact)' },
     http,
+    standalone,
     roundTrips: trips,
     engineMicroseconds: micro,
     memory,

@@ -12,13 +12,10 @@
  *            answer (res.json of the parsed answer); not a budget, a yardstick
  *   node     the machine's floor: a bare node:http server answering it
  * Plain JavaScript, so no TypeScript loader sits in the measured process.
- * IPC: {type:'start', responses} -> {type:'listening', port};
- * {type:'stats', gc} -> {type:'stats', cpuUs, rss, heapUsed, ...}; {type:'stop'} -> exits.
+ * IPC: bench/server_ipc.mjs ({type:'start', responses} starts it).
  */
 import express from 'express';
-import { createServer } from 'node:http';
-
-const log = { lines: 0, bytes: 0 };
+import { countLine, serveOverIpc } from './server_ipc.mjs';
 
 async function appListener() {
   const { loadConfig } = await import('../dist/config.js');
@@ -40,10 +37,7 @@ async function appListener() {
   const logger = createLogger({
     level: config.logLevel,
     secrets: [secret, ...config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64'))],
-    write: (/** @type {string} */ line) => {
-      log.lines += 1;
-      log.bytes += line.length;
-    },
+    write: countLine,
   });
   return createService(config, { logger }).app;
 }
@@ -82,37 +76,7 @@ function nodeListener(responses) {
   };
 }
 
-/** @param {boolean} collect */
-function stats(collect) {
-  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
-  if (collect) for (let i = 0; i < 3; i += 1) gc?.();
-  const m = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  return { type: 'stats', cpuUs: cpu.user + cpu.system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, logLines: log.lines, logBytes: log.bytes };
-}
-
 const variant = process.argv[2];
-/** @type {import('node:http').Server | undefined} */
-let server;
-const send = (/** @type {object} */ message) => process.send?.(message);
-
-process.on('message', async (/** @type {any} */ message) => {
-  if (message.type === 'start') {
-    const listener =
-      variant === 'app'
-        ? await appListener()
-        : variant === 'node'
-          ? nodeListener(message.responses)
-          : expressListener(message.responses, variant === 'express-json');
-    const s = createServer(listener);
-    server = s;
-    s.listen(0, '127.0.0.1', () => send({ type: 'listening', port: /** @type {import('node:net').AddressInfo} */ (s.address()).port }));
-  } else if (message.type === 'stats') {
-    send(stats(message.gc));
-  } else {
-    server?.closeAllConnections();
-    server?.close(() => process.exit(0));
-    if (!server) process.exit(0);
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveOverIpc(async (message) =>
+  variant === 'app' ? appListener() : variant === 'node' ? nodeListener(message.responses) : expressListener(message.responses, variant === 'express-json'),
+);

@@ -1,11 +1,21 @@
-/** Forks bench/server.mjs for a variant (plain node, the App from dist/) and talks to it over IPC. */
+/**
+ * Forks bench/server.mjs for a variant (plain node, the App from dist/), or
+ * bench/standalone_server.mjs for the standalone host, and talks to it over IPC.
+ */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const STANDALONE_SERVER = fileURLToPath(new URL('./standalone_server.mjs', import.meta.url));
 
-export type Variant = 'app' | 'express' | 'express-json' | 'node';
-type ToServer = { type: 'start'; responses: Record<string, string> } | { type: 'stats'; gc: boolean } | { type: 'stop' };
+export type Variant = 'app' | 'express' | 'express-json' | 'node' | 'standalone';
+/** What the standalone server stores before it listens: the team's command token and the user with a connection. */
+export interface StandaloneSeed {
+  teamId: string;
+  commandToken: string;
+  userId: string;
+}
+type ToServer = { type: 'start'; responses: Record<string, string>; seed?: StandaloneSeed } | { type: 'stats'; gc: boolean } | { type: 'stop' };
 export interface ServerStats {
   type: 'stats';
   /** CPU time of the process so far (user + system), microseconds. */
@@ -53,16 +63,18 @@ export interface StartOptions {
   responses: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** The standalone variant only. */
+  seed?: StandaloneSeed;
 }
 
 export async function startServer(variant: Variant, options: StartOptions): Promise<ServerProcess> {
-  const child = fork(SERVER, [variant], {
+  const child = fork(variant === 'standalone' ? STANDALONE_SERVER : SERVER, [variant], {
     execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const listening = next(child, 'listening');
-  child.send({ type: 'start', responses: options.responses } satisfies ToServer);
+  child.send({ type: 'start', responses: options.responses, ...(options.seed && { seed: options.seed }) } satisfies ToServer);
   const { port } = await listening;
   return {
     variant,

@@ -5,7 +5,7 @@
  * App's key; the record is public-safe without the key.
  */
 import type { ProviderConfig, TokenEndpointAuthMethod } from '../oauth/types.js';
-import { PROVIDER_ID, ProviderRecord } from './record_schemas.js';
+import { passesProviderRecord, PROVIDER_ID, ProviderRecord } from './record_schemas.js';
 
 export { PROVIDER_ID };
 
@@ -27,7 +27,7 @@ export interface ProvidersDoc {
 }
 
 function isStoredProvider(p: unknown): p is StoredProvider {
-  return ProviderRecord.safeParse(p).success;
+  return passesProviderRecord(p) || ProviderRecord.safeParse(p).success;
 }
 
 /** Reads the providers from context.oauth2.data; anything malformed is left out, never thrown. */

@@ -24,6 +24,31 @@ export const ProviderRecord = z.looseObject({
   params: z.record(z.string(), z.string()).optional(),
 });
 
+/*
+ * ProviderRecord's rules by hand, for the hot path (every bindings call checks
+ * every provider, and zod copies each record only for readProviders to drop
+ * the copy). True only when ProviderRecord accepts the value; false means
+ * "ask ProviderRecord". test/unit/app/call_body_check.test.ts holds the two together.
+ */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+const PRESET_SET: ReadonlySet<unknown> = new Set(PRESETS);
+const OPTIONAL_TEXT = ['sealed_secret', 'issuer', 'base_url', 'tenant'] as const;
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+export function passesProviderRecord(p: unknown): boolean {
+  return (
+    isPlainObject(p) &&
+    typeof p.id === 'string' &&
+    PROVIDER_ID.test(p.id) &&
+    typeof p.display_name === 'string' &&
+    PRESET_SET.has(p.preset) &&
+    typeof p.client_id === 'string' &&
+    isStringList(p.scopes) &&
+    OPTIONAL_TEXT.every((k) => p[k] === undefined || typeof p[k] === 'string') &&
+    (p.params === undefined || (isPlainObject(p.params) && Object.values(p.params).every((v) => typeof v === 'string')))
+  );
+}
+
 export const Connection = z.looseObject({
   /** The account at the provider, for display. */
   label: z.string(),

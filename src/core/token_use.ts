@@ -7,6 +7,7 @@
 import { TokenCipherError } from '../oauth/crypto.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { getFreshToken } from '../oauth/token_manager.js';
+import { providerOrigin } from '../oauth/provider_origin.js';
 import type { ProviderConfig, TokenSet } from '../oauth/types.js';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
@@ -56,6 +57,10 @@ export async function usableTokens(
       const row = await req.connections.get(userId, stored.id);
       if (!row) throw new UserFacingError(notConnected(stored));
       if (row.connection.broken) throw new UserFacingError(await reconnectPrompt(req, stored, row.connection.broken));
+      // Tokens go only to the origin that issued them: after a provider moved, neither a refresh nor a call may reach the new
+      // origin. (Where tokens are sealed to the provider's current origin they fail to open first; a host that stores the
+      // issuing origin with the row, as the standalone host does, opens them fine, so the comparison is made here.)
+      if (row.origin !== providerOrigin(config)) throw await breakConnection(req, stored, NOT_HERE);
       let first: TokenSet | undefined = row.tokens;
       return getFreshToken({
         key: `${userId}:${stored.id}`,

@@ -58,12 +58,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const fixed = (options.secrets ?? []).filter((s) => s.length >= 8);
   const learned = new Set<string>();
-  const secrets = {
-    *[Symbol.iterator]() {
-      yield* fixed;
-      yield* learned;
-    },
-  };
+  // A plain array, rebuilt when a secret is learned: every string of every line
+  // is scrubbed against it, and a generator per string cost more than the scan.
+  let secrets: string[] = fixed;
   const addSecrets = (...values: (string | undefined)[]) => {
     for (const value of values) {
       if (value === undefined || value.length < 8) continue;
@@ -71,14 +68,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       learned.add(value);
       if (learned.size > MAX_SECRETS) learned.delete(learned.values().next().value as string);
     }
+    secrets = [...fixed, ...learned];
   };
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const log =
     (level: Level) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (ORDER[level] < min) return;
-      const body = redact(fields, secrets) as Record<string, unknown>;
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg: scrub(msg, secrets), ...body }));
+      // One object per line (a line is written per call): the fields are redacted straight into it.
+      const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: scrub(msg, secrets) };
+      for (const k of Object.keys(fields)) line[k] = SECRET_KEY.test(k) ? REDACTED : redact(fields[k], secrets, 1);
+      write(JSON.stringify(line));
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecrets };
 }

@@ -1,8 +1,17 @@
 // `npm run setup` and team sync against a real Mattermost without the Apps
 // plugin: idempotence, the objects it makes, a team created later, and a real
-// `/oauth2 help` reaching the service with a token that matches the stored hash.
+// `/oauth2 help` reaching the service with a token that matches the stored hash;
+// and the `npm run setup` command line itself, spawned as an admin runs it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.js';
+import { openSetupStore } from '../../src/hosts/standalone/service/setup_store.js';
 import { createMattermostClient } from '../../src/mattermost/client4.js';
 import { BOT_USERNAME, SIGNIN_APP_NAME } from '../../src/hosts/standalone/setup/names.js';
 import { runSetup, type SetupMode } from '../../src/hosts/standalone/setup/setup.js';
@@ -120,5 +129,81 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     const res = await w.alice.client.raw('POST', '/api/v4/commands/execute', { command: '/oauth2 help', channel_id: channel.id, team_id: w.teams[0]!.id });
     assert.notEqual(res.status, 200);
     assert.equal(stub.requests.length, requests);
+  });
+
+  describe('the `npm run setup` command line, spawned with the admin token in MM_ADMIN_TOKEN', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'setup-cli-'));
+    const env = () => ({
+      APP_MATTERMOST_URL: w.server.url,
+      APP_ROOT_URL: stub.url,
+      APP_DATA_DIR: dataDir,
+      APP_ENCRYPTION_KEY: encryptionKey,
+      MM_ADMIN_TOKEN: w.admin.token,
+    });
+    const encryptionKey = randomBytes(32).toString('base64');
+    after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    /** `npm run setup [-- args]` in the project folder, as an admin runs it; its exit code and what it printed. */
+    function npmSetup(args: string[]): { status: number | null; output: string } {
+      const run = spawnSync('npm', ['run', '--silent', 'setup', ...(args.length > 0 ? ['--', ...args] : [])], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env() },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    }
+
+    it('when it runs after --remove, then it prints what it created, exits 0, and the objects exist and point at the service', async () => {
+      const run = npmSetup([]);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, new RegExp(`OAuth2 Connect setup \\(apply\\) against ${w.server.url}, service at ${stub.url}`));
+      assert.match(run.output, /done: .*bot/i, run.output);
+      assert.match(run.output, /done: .*OAuth/i, run.output);
+      for (const team of w.teams) assert.match(run.output, new RegExp(`done: created /oauth2 in team "${team.name}"`), run.output);
+      assert.match(run.output, /^Done\.$/m);
+      assert.ok(!run.output.includes(w.admin.token), 'the admin token is never printed');
+
+      const opened = await openSetupStore(loadConfig(env()));
+      const installation = await opened.store.getInstallation().finally(() => opened.close());
+      assert.ok(installation, "the installation is in the service's own database");
+      assert.ok(!run.output.includes(installation.bot_token) && !run.output.includes(installation.oauth_client_secret), 'no secret is printed');
+      const bot = await w.admin.client.json<mm.User & { is_bot: boolean; delete_at: number }>('GET', `/api/v4/users/username/${BOT_USERNAME}`);
+      assert.equal(bot.id, installation.bot_user_id);
+      assert.equal(bot.delete_at, 0, 'the bot is active again');
+      assert.equal((await createMattermostClient(w.server.directUrl, installation.bot_token).getMe()).id, bot.id);
+      const app = await w.admin.client.json<{ is_trusted: boolean; callback_urls: string[] }>('GET', `/api/v4/oauth/apps/${installation.oauth_client_id}`);
+      assert.equal(app.is_trusted, true);
+      assert.deepEqual(app.callback_urls, [`${stub.url}/standalone/signin/callback`]);
+      for (const team of w.teams) {
+        const ours = (await customCommands(team.id)).filter((c) => c.trigger === 'oauth2');
+        assert.deepEqual(
+          ours.map((c) => c.url),
+          [`${stub.url}/standalone/command`],
+          team.name,
+        );
+      }
+    });
+
+    it('when --check runs, then it only reports: exit 0, nothing done, and every object unchanged', async () => {
+      const commands = JSON.stringify(await Promise.all(w.teams.map((t) => customCommands(t.id))));
+      const run = npmSetup(['--check']);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /OAuth2 Connect setup \(check\)/);
+      assert.doesNotMatch(run.output, /done:|PROBLEM/);
+      assert.match(run.output, /ok: /);
+      assert.equal(JSON.stringify(await Promise.all(w.teams.map((t) => customCommands(t.id)))), commands);
+    });
+
+    it('when --check runs without a token, then it says how to give one and exits 2', () => {
+      const run = spawnSync('npm', ['run', '--silent', 'setup', '--', '--check'], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env(), MM_ADMIN_TOKEN: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 2, run.stdout + run.stderr);
+      assert.match(run.stdout, /No admin token: set MM_ADMIN_TOKEN/);
+    });
   });
 });

@@ -1,7 +1,9 @@
 /**
- * What a scenario needs from "a Mattermost server with the Apps plugin",
+ * What the Apps host needs from "a Mattermost server with the Apps plugin",
  * whichever runs it: the in-process fake (default) or a real server
- * (SCENARIO_BACKEND=real, test/e2e). Scenarios only use this interface.
+ * (SCENARIO_BACKEND=real, test/e2e). The Apps-protocol scenarios and the Apps
+ * scenario host (hosts/apps.ts) use only this interface; host-neutral
+ * scenarios use host.ts.
  */
 import type { Binding, CallResponse } from '../../src/hosts/apps/protocol/types.js';
 

@@ -1,144 +1,129 @@
+/**
+ * A user's journey, on every chosen host: an admin registers a provider
+ * through the form, a user connects in Chromium, status, whoami, refresh,
+ * another user cannot use or remove the connection, disconnect with
+ * revocation; and a connection revoked at the provider is reconnected.
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScenarioUser } from './backend.js';
-import { CommandNotOffered, findCommand, runCommand, textOf } from './commands.js';
-import { connectUser, PROVIDER_ID, registerTestProvider } from './steps.js';
-import { startWorld, type World } from './world.js';
+import type { Person, ScenarioHost } from './host.js';
+import { connectUser, PROVIDER_ID, registerTestProvider, say } from './host_steps.js';
+import { scenarioHosts } from './hosts/index.js';
 
-let world: World;
-let alice: ScenarioUser;
-let bob: ScenarioUser;
+for (const choice of scenarioHosts()) {
+  describe(`users' journey (${choice.label})`, () => {
+    let host: ScenarioHost;
+    let alice: Person;
+    let bob: Person;
 
-describe(`users' journey (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, () => {
-  before(async () => {
-    world = await startWorld();
-    alice = await world.backend.createUser(`alice${Date.now() % 100000}`);
-    bob = await world.backend.createUser(`bob${Date.now() % 100000}`);
-  });
-  after(() => world?.close());
-
-  it('when a non-admin tries to manage providers, then no binding is offered and a direct call is refused', async () => {
-    await assert.rejects(runCommand(world.backend, alice, ['provider', 'add'], {}), CommandNotOffered);
-    const direct = await world.backend.call(alice, {
-      path: '/provider/add',
-      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all' },
-      values: { preset: { label: 'OIDC', value: 'oidc' }, id: 'evil' },
+    before(async () => {
+      host = await choice.start();
+      alice = await host.createUser('alice');
+      bob = await host.createUser('bob');
     });
-    assert.equal(direct.type, 'error');
-    assert.match(textOf(direct), /Only system admins/);
-  });
+    after(() => host?.close());
 
-  it('when an admin registers a provider, then discovery is checked and users see it', async () => {
-    const answer = await registerTestProvider(world);
-    assert.equal(answer.type, 'ok', textOf(answer));
-    assert.ok(world.provider.counters.discovery >= 1);
-    const listed = await runCommand(world.backend, alice, ['providers']);
-    assert.match(textOf(listed), /Test IdP/);
-  });
-
-  it('when an admin registers a provider whose issuer does not answer, then the form says so and nothing is saved', async () => {
-    const answer = await runCommand(world.backend, world.backend.admin, ['provider', 'add'], {
-      preset: 'oidc',
-      id: 'broken',
-      display_name: 'Nope',
-      issuer: 'http://127.0.0.1:9/nope',
-      client_id: 'x',
-      client_secret: 'y',
-      auth: 'client_secret_basic',
+    it('when a non-admin tries to add a provider, then it is refused and nothing is registered', async () => {
+      const answer = await host.command(alice, ['provider', 'add']);
+      assert.notEqual(answer.kind, 'form', 'no form opens for a non-admin');
+      assert.doesNotMatch(answer.text, /Registered/);
+      assert.match(await say(host, alice, ['providers']), /No OAuth2 providers are registered/);
     });
-    assert.equal(answer.type, 'error');
-    const listed = await runCommand(world.backend, alice, ['providers']);
-    assert.doesNotMatch(textOf(listed), /Nope/);
-  });
 
-  it('when a user connects in the browser, then the plugin completes, the bot DMs the account, and bindings switch to disconnect', async () => {
-    const result = await connectUser(world, alice, 'alice-at-idp');
-    assert.match(result.text, /Completed connecting your account/);
-    const dms = await world.backend.directMessages(alice);
-    assert.match(dms.at(-1) ?? '', /You connected your Test IdP account \*\*alice-at-idp\*\*/);
-    const bindings = await world.backend.bindings(alice);
-    assert.ok(findCommand(bindings, ['disconnect']));
-  });
-
-  it('when the user asks for status and whoami, then the account is shown', async () => {
-    assert.match(textOf(await runCommand(world.backend, alice, ['status'])), /connected as \*\*alice-at-idp\*\*.*token expires in/);
-    const who = textOf(await runCommand(world.backend, alice, ['whoami'], { provider: PROVIDER_ID }));
-    assert.match(who, /you are \*\*alice-at-idp\*\*/);
-    assert.match(who, /email: alice-at-idp@example\.test/);
-  });
-
-  it('when the token has expired, then it is refreshed once on use and the rotated token keeps working', async () => {
-    const before = world.provider.counters.refresh;
-    world.clock.offsetMs = 2 * 3600 * 1000;
-    try {
-      assert.match(textOf(await runCommand(world.backend, alice, ['whoami'], { provider: PROVIDER_ID })), /alice-at-idp/);
-      assert.equal(world.provider.counters.refresh, before + 1);
-      assert.match(textOf(await runCommand(world.backend, alice, ['whoami'], { provider: PROVIDER_ID })), /alice-at-idp/);
-      assert.equal(world.provider.counters.refresh, before + 1);
-    } finally {
-      world.clock.offsetMs = 0;
-    }
-  });
-
-  it("when a second user tries to use or remove the first user's connection, then they are told they are not connected", async () => {
-    assert.match(textOf(await runCommand(world.backend, bob, ['status'])), /not connected/);
-    const who = await world.backend.call(bob, {
-      path: '/whoami',
-      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
-      values: { provider: { label: 'x', value: PROVIDER_ID }, user_id: alice.id },
+    it('when an admin registers a provider through the form, then discovery is checked and users see it', async () => {
+      await registerTestProvider(host);
+      assert.ok(host.provider.counters.discovery >= 1);
+      assert.match(await say(host, alice, ['providers']), /Test IdP/);
     });
-    assert.match(textOf(who), /not connected/);
-    const off = await world.backend.call(bob, {
-      path: '/disconnect',
-      expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
-      values: { provider: { label: 'x', value: PROVIDER_ID } },
+
+    it('when an admin registers a provider whose issuer does not answer, then the form says so and nothing is saved', async () => {
+      const answer = await host.command(host.admin, ['provider', 'add'], {
+        preset: 'oidc',
+        id: 'broken',
+        display_name: 'Nope',
+        issuer: 'http://127.0.0.1:9/nope',
+        client_id: 'x',
+        client_secret: 'y',
+        auth: 'client_secret_basic',
+      });
+      assert.equal(answer.kind, 'error', answer.text);
+      assert.doesNotMatch(await say(host, alice, ['providers']), /Nope/);
     });
-    assert.match(textOf(off), /not connected/);
-    const complete = await world.backend.call(bob, { path: '/oauth2/complete', values: { state: 'x', code: 'y' } });
-    assert.equal(complete.type, 'error');
-    assert.match(textOf(await runCommand(world.backend, alice, ['whoami'], { provider: PROVIDER_ID })), /alice-at-idp/);
+
+    it('when a user connects in the browser, then the host completes and the bot DMs the account', async () => {
+      const result = await connectUser(host, alice, 'alice-at-idp');
+      assert.ok(result.completed, result.text);
+      const dms = await host.directMessages(alice);
+      assert.match(dms.at(-1) ?? '', /You connected your Test IdP account \*\*alice-at-idp\*\*/);
+    });
+
+    it('when the user asks for status and whoami, then the account is shown', async () => {
+      assert.match(await say(host, alice, ['status']), /connected as \*\*alice-at-idp\*\*.*token expires in/);
+      const who = await say(host, alice, ['whoami'], { provider: PROVIDER_ID });
+      assert.match(who, /you are \*\*alice-at-idp\*\*/);
+      assert.match(who, /email: alice-at-idp@example\.test/);
+    });
+
+    it('when the token has expired, then it is refreshed once on use, and the rotated refresh token works the next time', async () => {
+      const before = host.provider.counters.refresh;
+      try {
+        host.clock.offsetMs = 2 * 3600 * 1000;
+        assert.match(await say(host, alice, ['whoami'], { provider: PROVIDER_ID }), /alice-at-idp/);
+        assert.equal(host.provider.counters.refresh, before + 1);
+        assert.match(await say(host, alice, ['whoami'], { provider: PROVIDER_ID }), /alice-at-idp/);
+        assert.equal(host.provider.counters.refresh, before + 1, 'the refreshed token is used while it lasts');
+        host.clock.offsetMs = 4 * 3600 * 1000;
+        assert.match(await say(host, alice, ['whoami'], { provider: PROVIDER_ID }), /you are \*\*alice-at-idp\*\*/);
+        assert.equal(host.provider.counters.refresh, before + 2, 'the rotated refresh token was accepted');
+      } finally {
+        host.clock.offsetMs = 0;
+      }
+    });
+
+    it("when a second user tries to use or remove the first user's connection, then they get nothing of it and it stays", async () => {
+      assert.match(await say(host, bob, ['status']), /not connected/);
+      // The Apps host does not even offer whoami and disconnect to a user with no connection; the standalone host says "not connected".
+      for (const words of [['whoami'], ['disconnect']]) {
+        const answer = await host.command(bob, words, { provider: PROVIDER_ID });
+        assert.doesNotMatch(answer.text, /alice-at-idp|Disconnected/, answer.text);
+      }
+      assert.match(await say(host, alice, ['whoami'], { provider: PROVIDER_ID }), /you are \*\*alice-at-idp\*\*/);
+    });
+
+    it('when the user disconnects, then the token is revoked at the provider and the connection is gone', async () => {
+      const before = host.provider.counters.revocation;
+      const answer = await say(host, alice, ['disconnect'], { provider: PROVIDER_ID });
+      assert.match(answer, /Disconnected your Test IdP account\. The token was revoked at Test IdP/);
+      assert.ok(host.provider.counters.revocation > before);
+      assert.match(await say(host, alice, ['status']), /not connected/);
+    });
+
+    it('then no log line contains a secret', () => {
+      for (const line of host.logs) for (const s of host.secrets) assert.ok(!line.includes(s), `a log line contains a secret: ${line.slice(0, 120)}`);
+    });
   });
 
-  it('when the user disconnects, then the token is revoked at the provider and the connection is gone', async () => {
-    const before = world.provider.counters.revocation;
-    const answer = await runCommand(world.backend, alice, ['disconnect'], { provider: PROVIDER_ID });
-    assert.match(textOf(answer), /Disconnected your Test IdP account\. The token was revoked at Test IdP/);
-    assert.ok(world.provider.counters.revocation > before);
-    assert.match(textOf(await runCommand(world.backend, alice, ['status'])), /not connected/);
-  });
+  describe(`a token revoked at the provider (${choice.label})`, () => {
+    let host: ScenarioHost;
+    let dave: Person;
+    before(async () => {
+      host = await choice.start();
+      dave = await host.createUser('dave');
+      await registerTestProvider(host);
+      assert.ok((await connectUser(host, dave, 'dave-at-idp')).completed);
+    });
+    after(() => host?.close());
 
-  it('then no log line contains a secret', () => {
-    const secrets = [...world.app.secrets, world.provider.clients.basic.client_secret!];
-    for (const line of world.app.logs) for (const s of secrets) assert.ok(!line.includes(s), `a log line contains a secret: ${line.slice(0, 120)}`);
-  });
-});
+    it('when the user revoked the service at the provider, then whoami marks the connection broken and prompts to reconnect', async () => {
+      assert.ok(host.provider.revokeAccount('dave-at-idp') > 0);
+      assert.match(await say(host, dave, ['whoami'], { provider: PROVIDER_ID }), /connection no longer works.*\[Reconnect your Test IdP account\]\(http/);
+      assert.match(await say(host, dave, ['status']), /needs reconnecting/);
+    });
 
-describe(`a token revoked at the provider (${process.env.SCENARIO_BACKEND ?? 'fake'} backend)`, () => {
-  let w: World;
-  let dave: ScenarioUser;
-  before(async () => {
-    w = await startWorld();
-    dave = await w.backend.createUser(`dave${Date.now() % 100000}`);
-    {
-      const r = await registerTestProvider(w);
-      assert.equal(r.type, 'ok', textOf(r));
-    }
-    assert.match((await connectUser(w, dave, 'dave-at-idp')).text, /Completed connecting/);
+    it('when the user follows a new connect link, then the connection works again', async () => {
+      assert.ok((await connectUser(host, dave, 'dave-at-idp')).completed);
+      assert.match(await say(host, dave, ['status']), /connected as \*\*dave-at-idp\*\*/);
+      assert.match(await say(host, dave, ['whoami'], { provider: PROVIDER_ID }), /dave-at-idp/);
+    });
   });
-  after(() => w?.close());
-
-  it('when the user revoked the App at the provider, then whoami marks the connection broken and prompts to reconnect', async () => {
-    assert.ok(w.provider.revokeAccount('dave-at-idp') > 0);
-    const who = textOf(await runCommand(w.backend, dave, ['whoami'], { provider: PROVIDER_ID }));
-    assert.match(who, /connection no longer works.*\[Reconnect your Test IdP account\]\(http/);
-    assert.match(textOf(await runCommand(w.backend, dave, ['status'])), /needs reconnecting/);
-    assert.ok(findCommand(await w.backend.bindings(dave), ['connect']), 'connect is offered again');
-  });
-
-  it('when the user follows the reconnect link, then the connection works again', async () => {
-    const result = await connectUser(w, dave, 'dave-at-idp');
-    assert.match(result.text, /Completed connecting/);
-    assert.match(textOf(await runCommand(w.backend, dave, ['status'])), /connected as \*\*dave-at-idp\*\*/);
-    assert.match(textOf(await runCommand(w.backend, dave, ['whoami'], { provider: PROVIDER_ID })), /dave-at-idp/);
-  });
-});
+}

@@ -5,21 +5,12 @@ import { connectInBrowser, type FlowResult } from '../support/browser.js';
 import type { ScenarioUser } from './backend.js';
 import { findCommand, runCommand, textOf } from './commands.js';
 import type { World } from './world.js';
+import { PROVIDER_ID, testProviderValues } from './host_steps.js';
 
-export const PROVIDER_ID = 'idp';
+export { PROVIDER_ID };
 
 export async function registerTestProvider(world: World, id = PROVIDER_ID, client = world.provider.clients.basic): Promise<CallResponse> {
-  return runCommand(world.backend, world.backend.admin, ['provider', 'add'], {
-    preset: 'oidc',
-    id,
-    display_name: id === PROVIDER_ID ? 'Test IdP' : `IdP ${id}`,
-    issuer: world.provider.issuer,
-    client_id: client.client_id,
-    client_secret: client.client_secret ?? '',
-    auth: client.token_endpoint_auth_method,
-    scopes: 'openid profile email offline_access',
-    params: 'prompt=consent',
-  });
+  return runCommand(world.backend, world.backend.admin, ['provider', 'add'], testProviderValues(world.provider, id, client));
 }
 
 export async function startConnect(world: World, user: ScenarioUser, provider = PROVIDER_ID): Promise<string> {

@@ -18,6 +18,7 @@ import type { AppRequest } from './fake_plugin/state.js';
 import { FakeBackend } from '../scenarios/backends/fake.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { runCommand, textOf } from '../scenarios/commands.js';
+import { testProviderValues } from '../scenarios/host_steps.js';
 
 const APPS_API = '/plugins/com.mattermost.apps/api/v1';
 const PROVIDER = 'idp';
@@ -139,18 +140,7 @@ async function start(): Promise<Harness> {
   await backend.installApp(`${app.url}/manifest.json`, app.config.jwtSecret!);
   const completeUrl = `${backend.siteUrl}${APPS_API.replace('/api/v1', '')}/apps/oauth2-connect/oauth2/remote/complete`;
   const provider = await startOidcProvider({ redirectUris: providerRedirects(completeUrl), accessTokenTtlSeconds: TOKEN_TTL_S });
-  const client = provider.clients.basic;
-  const added = await runCommand(backend, backend.admin, ['provider', 'add'], {
-    preset: 'oidc',
-    id: PROVIDER,
-    display_name: 'Test IdP',
-    issuer: provider.issuer,
-    client_id: client.client_id,
-    client_secret: client.client_secret ?? '',
-    auth: client.token_endpoint_auth_method,
-    scopes: 'openid profile email offline_access',
-    params: 'prompt=consent',
-  });
+  const added = await runCommand(backend, backend.admin, ['provider', 'add'], testProviderValues(provider, PROVIDER));
   assert.equal(added.type, 'ok', textOf(added));
   return { backend, app, provider, clock, completeUrl };
 }

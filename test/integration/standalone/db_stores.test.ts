@@ -1,5 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { SqlConnectionRepository } from '../../../src/hosts/standalone/db/connection_repository.js';
 import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installation_store.js';
 import { SqlOneTimeStore } from '../../../src/hosts/standalone/db/one_time_store.js';
 import { SqlProviderRepository } from '../../../src/hosts/standalone/db/provider_repository.js';
@@ -42,12 +43,27 @@ onEachBackend('providers', ({ database }) => {
     assert.equal(await repo.get('nope'), undefined);
   });
 
-  it('when a provider is saved again, then it is replaced (upsert), and remove says whether there was one', async () => {
+  it('when a provider is saved again, then it is replaced (upsert), and remove says whether there was one and removes its connections', async () => {
     const repo = new SqlProviderRepository(database().db);
     await repo.save(provider('acme', { display_name: 'Acme 2', updated_at: NOW + 5 }));
     assert.equal((await repo.get('acme'))?.display_name, 'Acme 2');
     assert.equal((await repo.list()).length, 2);
+    const connections = new SqlConnectionRepository(database().db, testSealer(), { now: () => NOW });
+    const tokens = { access_token: 'at', token_type: 'Bearer', obtained_at: NOW };
+    for (const [user, id] of [
+      ['u1', 'acme'],
+      ['u1', 'gitlab'],
+    ])
+      await connections.save({
+        user_id: user!,
+        provider_id: id!,
+        connection: { label: user!, sub: user!, since: NOW },
+        tokens,
+        origin: `https://${id}.example`,
+      });
     assert.equal(await repo.remove('acme'), true);
+    assert.equal(await connections.get('u1', 'acme'), undefined, "the removed provider's connections go with it");
+    assert.ok(await connections.get('u1', 'gitlab'), 'the other provider keeps its connections');
     assert.equal(await repo.remove('acme'), false);
     assert.deepEqual(
       (await repo.list()).map((p) => p.id),

@@ -30,6 +30,8 @@ export interface FakeMattermost {
   hooks: Array<{ path: string; body: unknown }>;
   logouts: number;
   tokensIssued: number;
+  /** Every OAuth access token issued to the service (Sign in with Mattermost), for secret scans. */
+  accessTokens: string[];
   addUser(username: string, roles?: string): FakeUser;
   close(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     hooks: [],
     logouts: 0,
     tokensIssued: 0,
+    accessTokens: [],
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
@@ -110,6 +113,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     const token = mmId();
     tokens.set(token, grant.user);
     fake.tokensIssued += 1;
+    fake.accessTokens.push(token);
     send(res, 200, { access_token: token, token_type: 'bearer', expires_in: 2592000, scope: '', refresh_token: '', id_token: '' });
   }
 

@@ -31,6 +31,8 @@ export interface StandaloneWorld {
   logs: string[];
   teamId: string;
   commandToken: string;
+  /** The key the sealer and the dialog and flow keys come from (for secret scans). */
+  encryptionKey: Buffer;
   clock: { offsetMs: number };
   addProvider(provider: Omit<StoredProvider, 'sealed_secret' | 'created_at' | 'updated_at'>, secret?: string): Promise<void>;
   command(user: FakeUser, text: string, overrides?: Record<string, string | undefined>): Promise<Response>;
@@ -83,6 +85,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     logs: logger.lines,
     teamId,
     commandToken,
+    encryptionKey: key,
     clock,
     async addProvider(provider, secret) {
       const bare = { ...provider, created_at: now(), updated_at: now() };

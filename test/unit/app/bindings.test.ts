@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeBindings, type BindingInput } from '../../../src/hosts/apps/protocol/bindings.js';
 import type { Binding } from '../../../src/hosts/apps/protocol/types.js';
+import { MAX_RENDERED_BINDINGS, renderedBindings } from '../../../src/hosts/apps/calls/bindings.js';
+import { bindingsResponse, serializedText } from '../../../src/hosts/apps/protocol/responses.js';
 
 const providers = [
   { id: 'github', display_name: 'GitHub' },
@@ -83,5 +85,45 @@ describe('provider options', () => {
     ]).map((o) => o.label);
     assert.deepEqual(labels, ['Corp (a)', 'corp (b)', 'Other']);
     assert.equal(new Set(labels).size, labels.length);
+  });
+
+  it('when two calls are in the same state, then they share one answer, serialized once, equal to the computed bindings', () => {
+    const first = renderedBindings({ isAdmin: false, providers: providers.map((p) => ({ ...p })), connections: { github: { broken: '' } } });
+    const second = renderedBindings({ isAdmin: false, providers, connections: { github: {}, unknown: { broken: 'x' } } });
+    assert.equal(first, second);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen((first as { data: Binding[] }).data[0]!.bindings![0]!.bindings), 'frozen all the way down');
+    assert.equal(serializedText(first), JSON.stringify(bindingsResponse(computeBindings({ isAdmin: false, providers, connections: { github: {} } }))));
+  });
+
+  it("when anything the bindings show differs (admin, a name, connected, broken), then the answer is that state's own", () => {
+    const states: BindingInput[] = [
+      { isAdmin: false, providers, connections: {} },
+      { isAdmin: true, providers, connections: {} },
+      { isAdmin: false, providers: [providers[0]!, { id: 'corp', display_name: 'Corp' }], connections: {} },
+      { isAdmin: false, providers, connections: { corp: {} } },
+      { isAdmin: false, providers, connections: { corp: { broken: 'revoked' } } },
+      // A name that spells the key of two providers is still one provider.
+      {
+        isAdmin: false,
+        providers: [
+          { id: 'a', display_name: 'b' },
+          { id: 'c', display_name: 'd' },
+        ],
+        connections: {},
+      },
+      { isAdmin: false, providers: [{ id: 'a', display_name: 'b\n01:c1:d' }], connections: {} },
+    ];
+    const answers = states.map(renderedBindings);
+    assert.equal(new Set(answers).size, states.length);
+    states.forEach((input, i) => assert.equal(serializedText(answers[i]!), JSON.stringify(bindingsResponse(computeBindings(input)))));
+  });
+
+  it('when more states than the bound were seen, then the oldest is rendered again (the cache stays bounded)', () => {
+    const input = (n: number): BindingInput => ({ isAdmin: false, providers: [{ id: `p${n}`, display_name: `P ${n}` }], connections: {} });
+    const oldest = renderedBindings(input(-1));
+    for (let n = 0; n < MAX_RENDERED_BINDINGS; n += 1) renderedBindings(input(n));
+    const again = renderedBindings(input(-1));
+    assert.notEqual(again, oldest);
+    assert.equal(serializedText(again), serializedText(oldest));
   });
 });

@@ -127,6 +127,15 @@ describe('core user operations', () => {
     assert.match((await w.connections.summaries('alice')).idp?.broken ?? '', /no longer accepts/);
   });
 
+  it('when the provider moved since alice connected, then neither whoami nor a refresh reaches the new origin and the connection is marked broken', async () => {
+    const w = world();
+    await connected(w, 'https://old-idp.example.com');
+    await w.connections.saveTokens('alice', 'idp', tokens('old', NOW - 1));
+    await assert.rejects(whoami(w.req(), w.deps), (err: unknown) => err instanceof UserFacingError && /does not belong here.*\[Reconnect\]/.test(err.message));
+    assert.deepEqual(w.calls, [], 'no refresh, no account call');
+    assert.match((await w.connections.summaries('alice')).idp?.broken ?? '', /does not belong here/);
+  });
+
   it('when alice disconnects, then the token is revoked at its origin and the row deleted', async () => {
     const w = world();
     await connected(w);

@@ -48,11 +48,12 @@ export const providersOf = (req: CallRequest): StoredProvider[] => readProviders
 /**
  * The acting user's summary. A connection older than its provider's
  * registration (the provider was removed and added again) is shown broken:
- * its token belongs to the old registration.
+ * its token belongs to the old registration. `providers`: the request's, when
+ * the caller has already read them (each read checks every record).
  */
-export function userStateOf(req: CallRequest): UserState {
+export function userStateOf(req: CallRequest, providers: readonly StoredProvider[] = providersOf(req)): UserState {
   const state = readUserState(req.context.oauth2?.user);
-  for (const provider of providersOf(req)) {
+  for (const provider of providers) {
     const c = state.connections[provider.id];
     if (c && !c.broken && c.since < provider.created_at) c.broken = 'the provider was registered again since you connected';
   }

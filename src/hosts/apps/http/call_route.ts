@@ -5,7 +5,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import type { CallResponse } from '../protocol/types.js';
-import { error } from '../protocol/responses.js';
+import { error, serializedText } from '../protocol/responses.js';
 import type { Deps, Handler } from '../calls/deps.js';
 import { mapError } from '../calls/error_mapper.js';
 import { parseCallRequest } from './parse_call.js';
@@ -44,7 +44,10 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
       outcome = mapped.code;
       extra = mapped.log;
     }
-    res.status(200).json(response);
+    const text = serializedText(response);
+    // 200, the default; the same content type either way.
+    if (text === undefined) res.json(response);
+    else res.type('application/json').send(text);
     const level = outcome === 'internal_error' ? 'error' : 'info';
     deps.logger[level]('call', {
       path: safePath(path),

@@ -73,13 +73,20 @@ function checkClaims(claims: Record<string, unknown>, nowS: number): void {
   if (typeof claims.exp !== 'number' || claims.exp <= nowS) throw invalid('"exp" claim timestamp check failed');
 }
 
-/** Verifies one compact JWS; throws JwtError with a reason that never contains the token or the secret. */
-function verifyToken(key: KeyObject, token: string, nowMs: number): VerifiedCaller {
+/**
+ * Verifies one compact JWS; throws JwtError with a reason that never contains the token or the secret.
+ * `accepted` remembers the last header segment that passed checkHeader (the plugin sends one and the
+ * same): the check depends on the segment's text alone, so an equal segment needs no second decode.
+ */
+function verifyToken(key: KeyObject, token: string, nowMs: number, accepted: { header: string }): VerifiedCaller {
   if (token.length > MAX_TOKEN_CHARS) throw invalid(`longer than ${MAX_TOKEN_CHARS} characters`);
   const segments = COMPACT_JWS.exec(token);
   if (!segments) throw invalid('not a compact JWS of three base64url segments');
   const [, header, payload, signature] = segments as unknown as [string, string, string, string];
-  checkHeader(decodeObject(header, 'protected header'));
+  if (header !== accepted.header) {
+    checkHeader(decodeObject(header, 'protected header'));
+    accepted.header = header;
+  }
   checkSignature(key, `${header}.${payload}`, signature);
   const claims = decodeObject(payload, 'claims set');
   checkClaims(claims, Math.floor(nowMs / 1000));
@@ -93,9 +100,10 @@ function verifyToken(key: KeyObject, token: string, nowMs: number): VerifiedCall
  */
 export function createJwtVerifier(secret: string, nowMs: () => number = Date.now): (header: string | undefined) => VerifiedCaller {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const accepted = { header: '' };
   return (header) => {
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw new JwtError('missing Mattermost-App-Authorization bearer token');
-    return verifyToken(key, match[1], nowMs());
+    return verifyToken(key, match[1], nowMs(), accepted);
   };
 }

@@ -34,6 +34,51 @@ export const CallBody = z.looseObject({
 });
 export type CallBody = z.output<typeof CallBody>;
 
+/*
+ * The same rules as CallBody, hand-written for the hot path (every /bindings
+ * call): zod's loose objects copy every key of the context, the acting user
+ * and the expanded oauth2 record, which cost more than the whole bindings
+ * answer. True only when CallBody would accept `body` and return an equal
+ * value (zod drops own `__proto__` keys, so those go to zod); false sends the
+ * body to CallBody, which answers with the same data or the issue to report.
+ * test/unit/app/call_body_check.test.ts holds the two to each other.
+ */
+type Plain = Record<string, unknown>;
+// JSON.parse only makes Object.prototype objects; anything else is zod's to judge.
+const isPlain = (v: unknown): v is Plain =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, '__proto__');
+const isText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const textFields = (o: Plain, names: readonly string[]) => names.every((n) => isText(o[n]));
+const nullishOr = (v: unknown, check: (o: Plain) => boolean) => v === undefined || v === null || (isPlain(v) && check(v));
+
+const CONTEXT_TEXT = ['mattermost_site_url', 'bot_user_id', 'bot_access_token', 'acting_user_access_token'] as const;
+const OAUTH2_TEXT = ['connect_url', 'complete_url', 'client_id', 'client_secret', 'remote_root_url'] as const;
+const BODY_TEXT = ['raw_command', 'selected_field', 'query'] as const;
+
+const isOption = (v: unknown) => isPlain(v) && typeof v.value === 'string';
+function isValue(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.length <= 100 && v.every(isOption);
+  return isOption(v);
+}
+
+const isContext = (c: Plain) =>
+  textFields(c, CONTEXT_TEXT) &&
+  nullishOr(c.acting_user, (u) => typeof u.id === 'string' && isText(u.roles)) &&
+  nullishOr(c.oauth2, (o) => textFields(o, OAUTH2_TEXT));
+
+/** See above: a sound fast path to CallBody, never a looser one. */
+export function isCallBody(body: unknown): body is CallBody {
+  return (
+    isPlain(body) &&
+    textFields(body, BODY_TEXT) &&
+    nullishOr(body.context, isContext) &&
+    nullishOr(body.values, (values) => Object.values(values).every(isValue)) &&
+    (body.expand === undefined || isPlain(body.expand))
+  );
+}
+
 /** The message of the first problem, naming the field as the client sent it. */
 export function describeCallBodyIssue(issue: z.core.$ZodIssue): string {
   const [first, second] = issue.path;

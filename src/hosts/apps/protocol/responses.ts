@@ -14,3 +14,27 @@ export const form = (f: Form): CallResponse => ({ type: 'form', form: f });
 
 /** The bindings call answers ok with the array of top-level bindings in data. */
 export const bindingsResponse = (data: unknown[]): CallResponse => ({ type: 'ok', data });
+
+/*
+ * Answers serialized once and shared between calls (the bindings of every user
+ * in the same state): callRoute sends the stored text instead of serializing
+ * the object again. Such an answer is deeply frozen, since calls share it.
+ */
+const serialized = new WeakMap<CallResponse, string>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function preserialized(response: CallResponse): CallResponse {
+  serialized.set(response, JSON.stringify(response));
+  // Frozen all the way down: a change to a shared answer would reach every later call in its state.
+  return deepFreeze(response);
+}
+
+/** The JSON of a preserialized answer; undefined for any other. */
+export const serializedText = (response: CallResponse): string | undefined => serialized.get(response);

@@ -44,12 +44,13 @@ export function readUserState(raw: unknown): UserState {
       if (result.success) connections[id] = result.data;
     }
   }
-  const pending = PendingConnect.safeParse(r.pending);
+  // Most summaries have no pending connect: a failed safeParse builds an error, so skip it.
+  const pending = r.pending === undefined ? undefined : PendingConnect.safeParse(r.pending);
   return {
     v: 1,
     connections,
     flows: Array.isArray(r.flows) ? valid(PendingFlow, r.flows) : [],
-    ...(pending.success && { pending: pending.data }),
+    ...(pending?.success && { pending: pending.data }),
     ...(typeof r.dm === 'string' && { dm: r.dm }),
   };
 }

@@ -27,9 +27,12 @@ const schema = z.object({
   response_url: optionalText(1024),
 });
 
+// Built once: zod compiles an object schema on its first parse, which per request cost a third of a status command.
+const TOKEN_FIELDS = z.object({ token: z.string().min(1).max(64), team_id: ID });
+
 /** Only what the token check needs, from an untrusted body. */
 export function tokenFields(body: unknown): { token: string; team_id: string } | undefined {
-  const parsed = z.object({ token: z.string().min(1).max(64), team_id: ID }).safeParse(body);
+  const parsed = TOKEN_FIELDS.safeParse(body);
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -1,4 +1,4 @@
-/** Providers in SQL: the StoredProvider record as JSON, keyed by id. */
+/** Providers in SQL: the StoredProvider record as JSON, keyed by id; removing one removes its connections. */
 import type { Kysely } from 'kysely';
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
@@ -26,8 +26,15 @@ export class SqlProviderRepository implements ProviderRepository {
       .execute();
   }
 
+  /**
+   * Removes the provider and its users' connections, in one transaction: their tokens belong to that
+   * registration, so if it is added again they must reconnect (what the remove answer promises).
+   */
   async remove(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('providers').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('connections').where('provider_id', '=', id).execute();
+      const result = await trx.deleteFrom('providers').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 }

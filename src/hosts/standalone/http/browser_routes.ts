@@ -4,7 +4,7 @@
  * (back from the provider). Every failure is a page with the reason; nothing
  * is stored then.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { isOAuthError } from '../../../oauth/errors.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
@@ -97,5 +97,10 @@ export function browserRoutes(deps: StandaloneDeps): Router {
     '/complete/:provider',
     guarded(deps, 'complete', (req, res) => complete(deps, req, res)),
   );
+  // The router's own errors, e.g. /complete/%E0 (a path it cannot decode): a page, not express's default
+  // answer, which outside NODE_ENV=production shows the stack.
+  router.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    sendPage(res, 400, failurePage('This address is not valid. Open a new link with /oauth2 connect in Mattermost. Nothing was stored.'));
+  });
   return router;
 }

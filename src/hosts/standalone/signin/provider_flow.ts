@@ -5,6 +5,8 @@
  */
 import { completeConnection } from '../../../core/complete_connection.js';
 import { UserFacingError } from '../../../core/errors.js';
+import { md } from '../../../core/format.js';
+import { isOAuthError } from '../../../oauth/errors.js';
 import { standaloneCoreRequest } from '../commands/core_commands.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -69,21 +71,36 @@ export async function completeProviderFlow(
   if (!session || session.user_id !== flow.user_id || !sameText(session.id_hash, sessionHashOf(flow.data))) {
     throw new Refusal(`This connection was started in another browser session. ${START_AGAIN}`, 403);
   }
-  const stored = await registeredProvider(deps, flow.provider_id);
-  const config = openProvider(stored, deps);
-  const { code_verifier, nonce } = deps.flowSecrets(state);
-  const done = await deps.engine.complete(config, {
-    params,
-    redirect_uri: completeUrl(deps.settings.rootUrl, stored.id),
-    expected_state: state,
-    code_verifier,
-    nonce,
-  });
+  // From here the user is known (their own session and flow): a failure is told in a DM too, as on the Apps host.
   const request = standaloneCoreRequest(deps, flow.user_id, false, {});
-  const connection = await completeConnection(request, deps, stored, config, done).catch((err: unknown) => {
-    // The page is plain text: the core's Markdown emphasis is dropped.
-    if (err instanceof UserFacingError) throw new Refusal(err.message.replace(/\*\*|`/g, ''), 409);
+  let name = flow.provider_id;
+  try {
+    const stored = await registeredProvider(deps, flow.provider_id);
+    name = stored.display_name;
+    const config = openProvider(stored, deps);
+    const { code_verifier, nonce } = deps.flowSecrets(state);
+    const done = await deps.engine.complete(config, {
+      params,
+      redirect_uri: completeUrl(deps.settings.rootUrl, stored.id),
+      expected_state: state,
+      code_verifier,
+      nonce,
+    });
+    const connection = await completeConnection(request, deps, stored, config, done).catch((err: unknown) => {
+      // The page is plain text: the core's Markdown emphasis is dropped.
+      if (err instanceof UserFacingError) throw new Refusal(err.message.replace(/\*\*|`/g, ''), 409);
+      throw err;
+    });
+    return { providerName: stored.display_name, connection, userId: flow.user_id };
+  } catch (err) {
+    await request.host.notify(flow.user_id, `Connecting your ${md(name)} account failed: ${failureReason(err)}`);
     throw err;
-  });
-  return { providerName: stored.display_name, connection, userId: flow.user_id };
+  }
+}
+
+/** What the user is told went wrong: the refusal or the provider's error as the page says it; nothing internal. */
+function failureReason(err: unknown): string {
+  if (err instanceof Refusal || err instanceof UserFacingError) return err.message;
+  if (isOAuthError(err)) return err.userMessage;
+  return 'something went wrong on the service.';
 }

@@ -1,0 +1,72 @@
+// @ts-check
+/**
+ * The standalone host as `npm start` runs it (dist/service.js startService,
+ * APP_HOSTS=standalone), in its own plain node process for the command-path
+ * bench (bench/standalone.ts forks it through bench/servers.ts): the command
+ * token check, the SQL reads (SQLite file or PostgreSQL) and the answer. The
+ * logger does all its work; only the write goes nowhere. On start it seeds
+ * what setup and a connect would have stored: the team's command token hash,
+ * one provider, and the user's connection with sealed tokens.
+ * Env: BENCH_ENCRYPTION_KEY, and BENCH_DATABASE_URL (PostgreSQL) or
+ * BENCH_DATA_DIR (SQLite). IPC: bench/server_ipc.mjs, with the seed in 'start'.
+ */
+import { countLine, serveOverIpc } from './server_ipc.mjs';
+
+/** @param {{ teamId: string; commandToken: string; userId: string }} seed */
+async function standaloneListener(seed) {
+  const { loadConfig } = await import('../dist/config.js');
+  const { createLogger } = await import('../dist/log/logger.js');
+  const { startService } = await import('../dist/service.js');
+  const { hashCommandToken } = await import('../dist/hosts/standalone/setup/command_token.js');
+  const key = process.env.BENCH_ENCRYPTION_KEY;
+  if (!key) throw new Error('BENCH_ENCRYPTION_KEY is needed');
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    APP_ROOT_URL: 'http://127.0.0.1:4000',
+    APP_HOSTS: 'standalone',
+    // Nothing listens there: status needs no Mattermost call, and the team sync's failures are only logged.
+    APP_MATTERMOST_URL: 'http://127.0.0.1:9',
+    APP_ENCRYPTION_KEY: key,
+    APP_LOG_LEVEL: 'info',
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { APP_DATA_DIR: process.env.BENCH_DATA_DIR ?? '' }),
+  });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64')),
+    write: countLine,
+  });
+  const service = await startService(config, { logger });
+  const repos = service.standalone?.repositories;
+  if (!repos) throw new Error('the standalone host did not start');
+  const now = Date.now();
+  await repos.installation.saveCommand({ team_id: seed.teamId, command_id: 'bench-command', token_hash: hashCommandToken(seed.commandToken), updated_at: now });
+  await repos.providers.save({
+    id: 'github',
+    display_name: 'GitHub',
+    preset: 'github',
+    client_id: 'bench-client',
+    auth: 'client_secret_basic',
+    scopes: ['read:user'],
+    created_at: now,
+    updated_at: now,
+  });
+  await repos.connections.save({
+    user_id: seed.userId,
+    provider_id: 'github',
+    connection: { label: 'jane-doe', sub: '583231', since: now, expires_at: now + 8 * 3600_000 },
+    tokens: { access_token: 'gho_bench_access', refresh_token: 'ghr_bench_refresh', token_type: 'bearer', expires_at: now + 8 * 3600_000, obtained_at: now },
+    origin: 'https://github.com',
+  });
+  return service;
+}
+
+/** @type {{ app: import('node:http').RequestListener; close(): Promise<void> } | undefined} */
+let service;
+serveOverIpc(
+  async (message) => {
+    service = /** @type {any} */ (await standaloneListener(message.seed));
+    return /** @type {any} */ (service).app;
+  },
+  async () => service?.close(),
+);
