@@ -74,7 +74,8 @@ async function measure(server: ServerProcess, connections: number, durationS: nu
 }
 
 async function benchBackend(backend: BackendName, scratch: Scratch, options: StandaloneOptions, progress: (line: string) => void) {
-  const db = scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
+  const db: Record<string, string> =
+    scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
   const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed: SEED });
   const servers: ServerProcess[] = [service];
   try {
