@@ -5,7 +5,8 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+// Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this closed network refuses.
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -14,6 +15,7 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  '--disable-quic',
 ];
 
 export async function launchBrowser(): Promise<Browser> {

@@ -94,6 +94,18 @@ describe('standalone POST /command', () => {
     assert.match(body.text, /Unknown subcommand `frobnicate`.*`connect`/);
   });
 
+  it('when commands run, then each is logged once with its subcommand name and never its arguments', async () => {
+    const before = world.logs.length;
+    await world.command(alice, 'connect one');
+    await world.command(alice, 'gho_pastedSecretValue123 more');
+    const lines = world.logs.slice(before).filter((l) => l.includes('"command"'));
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0]!, /"subcommand":"connect"/);
+    assert.match(lines[0]!, new RegExp(`"user_id":"${alice.id}"`));
+    assert.match(lines[1]!, /"subcommand":"unknown"/);
+    assert.doesNotMatch(world.logs.slice(before).join('\n'), /pastedSecretValue|connect one/);
+  });
+
   it('when connect names an unknown provider, then the registered ones are listed', async () => {
     const body = (await (await world.command(alice, 'connect nope')).json()) as { text: string };
     assert.match(body.text, /`nope` is not registered\. Registered: `one`/);

@@ -39,9 +39,25 @@ async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, req: 
     res.status(200).json(ephemeral(parsed.problem));
     return;
   }
-  const answer = await dispatch(table, parsed.request, deps).catch((err: unknown) => mapCommandError(deps, err, parsed.request.subcommand));
+  const started = performance.now();
+  let failed = false;
+  const answer = await dispatch(table, parsed.request, deps).catch((err: unknown) => {
+    failed = true;
+    return mapCommandError(deps, err, parsed.request.subcommand);
+  });
   res.status(200).json(answer);
+  // One line per command, as the Apps host logs each call. Only the subcommand's name: its arguments can hold a client secret.
+  deps.logger.info('command', {
+    subcommand: knownSubcommand(table, parsed.request.subcommand),
+    user_id: parsed.request.user_id,
+    team_id: parsed.request.team_id,
+    duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    outcome: failed ? 'failed' : 'answered',
+  });
 }
+
+/** The name as logged: a registered subcommand, '' for none, else 'unknown' (a typo may be a pasted secret). */
+const knownSubcommand = (table: SubcommandTable, name: string): string => (name === '' || table.has(name) ? name : 'unknown');
 
 export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): express.Router {
   const router = express.Router();
