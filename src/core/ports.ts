@@ -49,6 +49,12 @@ export interface ConnectionRepository {
   /** Connected and broken user ids per provider id, for the admin report. */
   report(): Promise<Record<string, ProviderUsers>>;
   /**
+   * Every user's row at a provider, to revoke their tokens when an admin removes it. Optional: a host
+   * that cannot read other users' rows leaves it out (the Apps host: the plugin's oauth2 user store
+   * answers only for the acting user). Rows whose tokens do not open are counted, not returned.
+   */
+  ofProvider?(providerId: string): Promise<{ rows: ConnectionRow[]; unreadable: number }>;
+  /**
    * Runs fn while holding the (user, provider) lock that every process of this
    * installation respects, so one refresh at a time reaches the provider.
    */

@@ -8,6 +8,7 @@ import { checkDiscovery, checkDisplayName, refuseSecretMove } from './provider_c
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { namedProvider } from './provider_lookup.js';
+import { holdTokens, revokeHeldTokens } from './provider_removal.js';
 import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
 import { bool } from './values.js';
 
@@ -56,7 +57,7 @@ export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   return { text: `Updated **${md(config.display_name)}**.`, refresh: true };
 }
 
-export async function removeProvider(req: CoreRequest): Promise<CoreAnswer> {
+export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const stored = namedProvider(req.values, await req.providers.list(), 'remove');
   if (bool(req.values, 'confirm') !== true) {
@@ -65,6 +66,18 @@ export async function removeProvider(req: CoreRequest): Promise<CoreAnswer> {
       { confirm: 'Tick to confirm' },
     );
   }
+  const held = await holdTokens(req, deps, stored);
   await req.providers.remove(stored.id);
-  return { text: `Removed **${md(stored.display_name)}**. Its users can no longer use their tokens; if it is added again they must reconnect.`, refresh: true };
+  const removed = `Removed **${md(stored.display_name)}**.`;
+  if (!held) return { text: `${removed} Its users can no longer use their tokens; if it is added again they must reconnect.`, refresh: true };
+  const users = held.rows.length + held.unreadable;
+  if (users === 0) return { text: `${removed} No user was connected to it.`, refresh: true };
+  // After the answer: thousands of revocations must not hold up the command (Mattermost waits a few seconds).
+  void revokeHeldTokens(req, deps, stored, held)
+    .then((summary) => req.host.notify(req.user.id, summary))
+    .catch((err: unknown) => deps.logger.warn('provider removal: the summary message failed', { provider: stored.id, error: err }));
+  return {
+    text: `${removed} Its ${users} connections were deleted; their tokens are being revoked at the provider, and you will get a direct message when that is done.`,
+    refresh: true,
+  };
 }

@@ -103,9 +103,9 @@ describe('core admin operations', () => {
   it('when a provider is removed, then only with confirm', async () => {
     const { providers, deps, request } = setup();
     await providers.save(toStored(OIDC, deps, request({})));
-    await assert.rejects(removeProvider(request({ provider: 'idp' })), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
+    await assert.rejects(removeProvider(request({ provider: 'idp' }), deps), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
     assert.equal(providers.rows.size, 1);
-    assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }))).text ?? '', /^Removed \*\*IdP\*\*/);
+    assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }), deps)).text ?? '', /^Removed \*\*IdP\*\*/);
     assert.equal(providers.rows.size, 0);
   });
 

@@ -54,7 +54,26 @@ export class SqlConnectionRepository implements ConnectionRepository {
 
   async get(userId: string, providerId: string): Promise<ConnectionRow | undefined> {
     const row = await this.db.selectFrom('connections').selectAll().where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
-    if (!row) return undefined;
+    return row && this.opened(row);
+  }
+
+  /** One query for the provider's rows; each opened in memory (a provider removal must not wait on N queries). */
+  async ofProvider(providerId: string): Promise<{ rows: ConnectionRow[]; unreadable: number }> {
+    const found = await this.db.selectFrom('connections').selectAll().where('provider_id', '=', providerId).orderBy('user_id').execute();
+    const rows: ConnectionRow[] = [];
+    let unreadable = 0;
+    for (const row of found) {
+      try {
+        rows.push(await this.opened(row));
+      } catch {
+        unreadable += 1;
+      }
+    }
+    return { rows, unreadable };
+  }
+
+  private async opened(row: Selectable<ConnectionsTable>): Promise<ConnectionRow> {
+    const { user_id: userId, provider_id: providerId } = row;
     const binding = tokenBinding(userId, providerId, row.origin);
     const opened = openFor(this.sealer, row.tokens, binding, `the connection of user ${userId} to ${providerId}`);
     if (opened.stale) await this.reseal(row.tokens, opened.plaintext, binding);
