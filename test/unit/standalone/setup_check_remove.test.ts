@@ -42,7 +42,10 @@ describe('setup --check and --remove, and the command line (fake Mattermost)', (
   it('when --check runs before setup, then it lists what is missing and exits 1; after setup it exits 0', async () => {
     const before = await cli(['--check']);
     assert.equal(before.code, 1);
+    // One run lists everything missing, not only the first.
     assert.match(before.out, /the bot @oauth2-connect does not exist/);
+    assert.match(before.out, /the OAuth app "[^"]+" for Sign in with Mattermost does not exist/);
+    assert.match(before.out, /team "blue" has no \/oauth2 command/);
     assert.deepEqual(w.mm.state.writes(), []);
     assert.equal((await cli([])).code, 0);
     const after = await cli(['--check']);

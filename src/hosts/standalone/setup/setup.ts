@@ -68,13 +68,16 @@ async function storedInstallation(ctx: SetupContext): Promise<Installation | und
 
 async function installObjects(ctx: SetupContext): Promise<void> {
   const stored = await storedInstallation(ctx);
+  // Applying stops at the first object it could not make (the next ones need it); --check goes on, so
+  // one run lists everything that is missing (without a bot, no team has its command: each is reported).
   const bot = await ensureBot(ctx, stored);
-  if (!bot) return;
+  if (!bot && ctx.apply) return;
   const app = await ensureSigninApp(ctx, stored);
-  if (!app) return;
-  if (ctx.apply && bot.token && app.clientSecret) await saveInstallation(ctx, stored, bot.userId, bot.token, app.clientId, app.clientSecret);
-  const client = ctx.apply && bot.token ? ctx.clientFor(bot.token) : ctx.admin;
-  await syncTeams({ client, store: ctx.store, rootUrl: ctx.urls.root, botUserId: bot.userId, apply: ctx.apply, report: ctx.report, now: ctx.now });
+  if (!app && ctx.apply) return;
+  if (ctx.apply && bot?.token && app?.clientSecret) await saveInstallation(ctx, stored, bot.userId, bot.token, app.clientId, app.clientSecret);
+  const client = ctx.apply && bot?.token ? ctx.clientFor(bot.token) : ctx.admin;
+  const botUserId = bot?.userId ?? '';
+  await syncTeams({ client, store: ctx.store, rootUrl: ctx.urls.root, botUserId, apply: ctx.apply, report: ctx.report, now: ctx.now });
 }
 
 async function saveInstallation(
