@@ -61,10 +61,11 @@ export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise
   requireAdminUser(req);
   const stored = namedProvider(req.values, await req.providers.list(), 'remove');
   if (bool(req.values, 'confirm') !== true) {
-    throw new UserFacingError(
-      `Removing **${md(stored.display_name)}** makes its users' tokens unusable. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`,
-      { confirm: 'Tick to confirm' },
-    );
+    // Hosts that read every user's row revoke the tokens (provider_removal.ts); the others can only leave them unusable.
+    const effect = req.connections.ofProvider ? "deletes its users' connections and revokes their tokens at the provider" : "makes its users' tokens unusable";
+    throw new UserFacingError(`Removing **${md(stored.display_name)}** ${effect}. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`, {
+      confirm: 'Tick to confirm',
+    });
   }
   const held = await holdTokens(req, deps, stored);
   await req.providers.remove(stored.id);

@@ -109,6 +109,20 @@ describe('core admin operations', () => {
     assert.equal(providers.rows.size, 0);
   });
 
+  it('when removal is not confirmed, then the prompt says what removing does on this host', async () => {
+    const { providers, connections, deps, request } = setup();
+    await providers.save(toStored(OIDC, deps, request({})));
+    const prompt = () =>
+      removeProvider(request({ provider: 'idp' }), deps).then(
+        () => assert.fail('removed without confirmation'),
+        (err: UserFacingError) => err.message,
+      );
+    assert.match(await prompt(), /makes its users' tokens unusable/, "a host that cannot read other users' rows");
+    Object.assign(connections, { ofProvider: async () => ({ rows: [], unreadable: 0 }) });
+    assert.match(await prompt(), /deletes its users' connections and revokes their tokens at the provider/);
+    assert.equal(providers.rows.size, 1);
+  });
+
   it('when the report is asked, then it counts from connections.report() with the host usernames', async () => {
     const { providers, connections, deps, request } = setup();
     await providers.save(toStored(OIDC, deps, request({})));

@@ -30,7 +30,7 @@ const FORMS: Record<Exclude<AdminDialogMode, 'remove'>, (req: CoreRequest, refre
 export const dialogPurpose = (mode: AdminDialogMode): string => `provider.${mode}`;
 
 function removeForm(id: string, displayName: string): FormSpec {
-  const help = `Removing ${md(displayName)} makes its users' tokens unusable.`;
+  const help = `Removing ${md(displayName)} deletes its users' connections and revokes their tokens at the provider.`;
   return {
     title: 'Remove a provider',
     purpose: dialogPurpose('remove'),
