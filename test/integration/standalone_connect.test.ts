@@ -10,7 +10,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
-import { startStandaloneWorld, type StandaloneWorld } from '../support/standalone/world.js';
+import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../support/standalone/world.js';
 import { hashValue, randomValue } from '../../src/hosts/standalone/secrets.js';
 
 interface Visit {
@@ -30,18 +30,7 @@ describe('standalone connect flow in Chromium', () => {
   before(async () => {
     world = await startStandaloneWorld();
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
-    await world.addProvider(
-      {
-        id: 'test-oidc',
-        display_name: 'Test OIDC',
-        preset: 'oidc',
-        issuer: op.issuer,
-        client_id: op.clients.post.client_id,
-        auth: 'client_secret_post',
-        scopes: ['openid', 'profile', 'email'],
-      },
-      op.clients.post.client_secret,
-    );
+    await addTestOidcProvider(world, op);
     browser = await launchBrowser();
     alice = world.mm.addUser('alice');
     bob = world.mm.addUser('bob');

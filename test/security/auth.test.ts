@@ -7,6 +7,7 @@ import { ADMIN_PATHS } from './support/fuzz_values.js';
 import { connect, pluginBody as body, register, say, summaryOf } from './support/flows.js';
 import { JWT_FAULTS, signedCall } from './support/signed.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
+import { evilProviderValues } from './support/admin_values.js';
 
 let world: SecurityWorld;
 let alice: ScenarioUser;
@@ -16,16 +17,7 @@ const ADMIN_EXPAND = EXPAND as Record<string, string>;
 
 const pluginBody = (path: string, user: ScenarioUser, values: Record<string, unknown>, state?: unknown) => body(world, path, user, values, state);
 
-const ADMIN_VALUES: Record<string, unknown> = {
-  preset: { label: 'OpenID Connect', value: 'oidc' },
-  id: 'evil',
-  display_name: 'Evil',
-  client_id: 'c',
-  client_secret: 's'.repeat(20),
-  auth: { label: 'post', value: 'client_secret_post' },
-  provider: { label: 'Test IdP', value: 'idp' },
-  confirm: true,
-};
+let ADMIN_VALUES: Record<string, unknown>;
 
 const callLines = () => world.app.logs.filter((l) => l.includes('"msg":"call"')).length;
 
@@ -35,7 +27,7 @@ describe('authentication and authorization', () => {
     alice = await world.backend.createUser('alice');
     mallory = await world.backend.createUser('mallory');
     await register(world);
-    ADMIN_VALUES.issuer = world.provider.issuer;
+    ADMIN_VALUES = evilProviderValues(world.provider.issuer);
     await connect(world, alice, 'alice-at-idp');
     await connect(world, mallory, 'mallory-at-idp');
   });

@@ -9,6 +9,7 @@ import { ADMIN_PATHS } from './support/fuzz_values.js';
 import { pluginBody, register } from './support/flows.js';
 import { signedCall } from './support/signed.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
+import { evilProviderValues } from './support/admin_values.js';
 
 // In Apps plugin v1.2.2 any user can read the JWT secret: these calls are what such a user can sign.
 let world: SecurityWorld;
@@ -16,16 +17,7 @@ let admin: ScenarioUser;
 let mallory: ScenarioUser;
 let attacker: { url: string; hits: number; server: Server };
 
-const ADMIN_VALUES: Record<string, unknown> = {
-  preset: { label: 'OpenID Connect', value: 'oidc' },
-  id: 'evil',
-  display_name: 'Evil',
-  client_id: 'c',
-  client_secret: 's'.repeat(20),
-  auth: { label: 'post', value: 'client_secret_post' },
-  provider: { label: 'Test IdP', value: 'idp' },
-  confirm: true,
-};
+let ADMIN_VALUES: Record<string, unknown>;
 const sign = (path: string, body: unknown, actingUserId?: string) => signedCall(world.app.url, world.app.config.jwtSecret!, path, body, actingUserId);
 const providersStored = () => JSON.stringify(world.backend.fake.state.oauth2App);
 
@@ -50,7 +42,7 @@ describe('authority comes from Mattermost, never from the call body', () => {
     admin = world.backend.admin;
     mallory = await world.backend.createUser('mallory');
     await register(world);
-    ADMIN_VALUES.issuer = world.provider.issuer;
+    ADMIN_VALUES = evilProviderValues(world.provider.issuer);
     attacker = await startAttackerSite();
   });
   after(async () => {

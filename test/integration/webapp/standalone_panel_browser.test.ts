@@ -13,7 +13,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, passProviderPages } from '../../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
-import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
+import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { loadConfig } from '../../../src/config.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
@@ -72,18 +72,7 @@ function suite(under: ReactUnderTest) {
   });
 
   test('when alice connects in the popup, then she signs in at the provider, the window closes itself and the row shows her account', async () => {
-    await world.addProvider(
-      {
-        id: 'test-oidc',
-        display_name: 'Test OIDC',
-        preset: 'oidc',
-        issuer: op.issuer,
-        client_id: op.clients.post.client_id,
-        auth: 'client_secret_post',
-        scopes: ['openid', 'profile', 'email'],
-      },
-      op.clients.post.client_secret,
-    );
+    await addTestOidcProvider(world, op);
     await ui.openPanel();
     const popupOpened = ui.page.waitForEvent('popup');
     await ui.row('test-oidc').getByRole('button', { name: 'Connect Test OIDC' }).click();

@@ -21,6 +21,7 @@ import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/ser
 import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
+import type { StartedOidcProvider } from '../oidc_provider.js';
 import { installForFake, slashCommandForm } from './slash_command.js';
 
 export interface StandaloneWorld {
@@ -38,6 +39,15 @@ export interface StandaloneWorld {
   command(user: FakeUser, text: string, overrides?: Record<string, string | undefined>): Promise<Response>;
   submitDialog(body: Record<string, unknown>): Promise<Record<string, unknown>>;
   close(): Promise<void>;
+}
+
+/** The "Test OIDC" provider on the test OpenID provider's client_secret_post client, as several tests register it. */
+export function addTestOidcProvider(world: Pick<StandaloneWorld, 'addProvider'>, op: StartedOidcProvider, id = 'test-oidc'): Promise<void> {
+  const { client_id, client_secret } = op.clients.post;
+  return world.addProvider(
+    { id, display_name: 'Test OIDC', preset: 'oidc', issuer: op.issuer, client_id, auth: 'client_secret_post', scopes: ['openid', 'profile', 'email'] },
+    client_secret,
+  );
 }
 
 export async function startStandaloneWorld(options: { tables?: StandaloneTables } = {}): Promise<StandaloneWorld> {
