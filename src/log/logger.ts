@@ -58,9 +58,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const fixed = (options.secrets ?? []).filter((s) => s.length >= 8);
   const learned = new Set<string>();
-  // A plain array, rebuilt when a secret is learned: every string of every line
-  // is scrubbed against it, and a generator per string cost more than the scan.
-  let secrets: string[] = fixed;
+  // A plain array, rebuilt at the first line after a secret is learned: every string of every
+  // line is scrubbed against it (a generator per string cost more than the scan), and a
+  // request may learn several secrets before it logs anything.
+  let secrets: string[] | undefined = fixed;
   const addSecrets = (...values: (string | undefined)[]) => {
     for (const value of values) {
       if (value === undefined || value.length < 8) continue;
@@ -68,7 +69,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       learned.add(value);
       if (learned.size > MAX_SECRETS) learned.delete(learned.values().next().value as string);
     }
-    secrets = [...fixed, ...learned];
+    secrets = undefined;
   };
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const log =
@@ -76,8 +77,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (ORDER[level] < min) return;
       // One object per line (a line is written per call): the fields are redacted straight into it.
-      const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: scrub(msg, secrets) };
-      for (const k of Object.keys(fields)) line[k] = SECRET_KEY.test(k) ? REDACTED : redact(fields[k], secrets, 1);
+      const scrubbed = (secrets ??= [...fixed, ...learned]);
+      const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg: scrub(msg, scrubbed) };
+      for (const k of Object.keys(fields)) line[k] = SECRET_KEY.test(k) ? REDACTED : redact(fields[k], scrubbed, 1);
       write(JSON.stringify(line));
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecrets };
