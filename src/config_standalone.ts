@@ -74,6 +74,7 @@ export const standalone = z
     APP_DB_STATEMENT_TIMEOUT_MS: setting(integer(100, 600_000), 30_000),
     APP_DATA_DIR: setting(z.string(), '.data'),
     APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
+    APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 10_000),
   })
   .transform((env) => ({
     /** Which hosts run, and the standalone host's SQL storage. */
@@ -91,4 +92,6 @@ export const standalone = z
     } satisfies StandaloneSettings,
     /** How often team sync puts /oauth2 into teams created since (APP_TEAM_SYNC_SECONDS). */
     teamSyncIntervalMs: env.APP_TEAM_SYNC_SECONDS * 1000,
+    /** How far a command's signed trigger time may be from this service's clock (APP_TRIGGER_WINDOW_MS). */
+    triggerWindowMs: env.APP_TRIGGER_WINDOW_MS,
   }));

@@ -21,6 +21,9 @@ import { ensureBuilt } from './harness/build.js';
 import * as mm from './harness/mm_api.js';
 import { startStandaloneWorld, type StandaloneWorld } from './harness/standalone_world.js';
 import { startCommandStub, type CommandStub } from './standalone_stub.js';
+import { createSigningKeySource } from '../../src/hosts/standalone/trigger/signing_key.js';
+import { checkTrigger } from '../../src/hosts/standalone/trigger/trigger_check.js';
+import { MemoryOneTime } from '../support/standalone/memory_stores.js';
 
 describe('standalone setup against a real Mattermost (no Apps plugin)', { timeout: 10 * 60_000 }, () => {
   let w: StandaloneWorld;
@@ -104,7 +107,13 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     assert.equal(seen.form.get('user_id'), w.alice.user.id);
     assert.equal(seen.form.get('team_id'), gamma.id);
     assert.equal(seen.form.get('text'), 'help');
-    assert.ok(seen.form.get('trigger_id'));
+    // The real server's trigger id verifies under the key its client configuration publishes, for the user who typed.
+    const trigger = seen.form.get('trigger_id') ?? '';
+    const signingKey = createSigningKeySource({ mattermostUrl: w.server.directUrl, fetch, timeoutMs: 5000, now: Date.now, onFailure: assert.fail });
+    const check = { signingKey, oneTime: new MemoryOneTime(), windowMs: 30_000, wallClock: Date.now };
+    assert.equal(await checkTrigger(check, trigger, w.alice.user.id), undefined);
+    assert.equal(await checkTrigger(check, trigger, w.alice.user.id), 'replayed');
+    assert.equal(await checkTrigger({ ...check, oneTime: new MemoryOneTime() }, trigger, w.admin.user.id), 'other_user');
     assert.match(seen.form.get('response_url') ?? '', new RegExp(`^${w.server.url}/hooks/commands/[a-z0-9]{26}$`));
     assert.equal(seen.authorization, `Token ${seen.form.get('token')}`);
   });

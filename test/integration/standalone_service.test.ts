@@ -20,6 +20,7 @@ import { startService, type RunningService } from '../../src/service.js';
 import { hashCommandToken } from '../../src/hosts/standalone/setup/command_token.js';
 import { createScratch, type Scratch } from '../support/standalone_db.js';
 import { TcpProxy } from '../support/tcp_proxy.js';
+import { startFakeMattermost } from '../support/standalone/fake_mattermost.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -79,12 +80,16 @@ describe('npm start with no configuration at all', () => {
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`the standalone host in the service [${backend}]`, () => {
     const scratchReady: Promise<Scratch> = createScratch(backend);
-    after(async () => (await scratchReady).dispose());
+    const mmReady = startFakeMattermost('http://127.0.0.1:9/standalone/signin/callback');
+    after(async () => {
+      await (await scratchReady).dispose();
+      await (await mmReady).close();
+    });
 
     async function start(extraEnv: Record<string, string> = {}) {
       const scratch = await scratchReady;
       const env: Record<string, string> = {
-        APP_MATTERMOST_URL: 'http://127.0.0.1:9',
+        APP_MATTERMOST_URL: (await mmReady).url,
         APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         APP_DATA_DIR: mkdtempSync(join(tmpdir(), 'svc-')),
         ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : {}),
@@ -106,11 +111,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           token_hash: hashCommandToken('right-token'),
           updated_at: 0,
         });
-        const base = { team_id: teamId, user_id: 'b'.repeat(26), user_name: 'alice', command: '/oauth2', text: 'providers', channel_id: 'c'.repeat(26) };
-        assert.equal((await command(url, base)).status, 401);
-        assert.equal((await command(url, { ...base, token: 'wrong-token' })).status, 401);
-        assert.equal((await command(url, { ...base, team_id: 'd'.repeat(26), token: 'right-token' })).status, 401);
-        const ok = await command(url, { ...base, token: 'right-token' });
+        const mm = await mmReady;
+        const user = 'b'.repeat(26);
+        const base = { team_id: teamId, user_id: user, user_name: 'alice', command: '/oauth2', text: 'providers', channel_id: 'c'.repeat(26) };
+        const signed = (fields: Record<string, string>) => ({ ...fields, trigger_id: mm.signer.sign(user) });
+        assert.equal((await command(url, signed(base))).status, 401);
+        assert.equal((await command(url, signed({ ...base, token: 'wrong-token' }))).status, 401);
+        assert.equal((await command(url, signed({ ...base, team_id: 'd'.repeat(26), token: 'right-token' }))).status, 401);
+        assert.equal((await command(url, { ...base, token: 'right-token' })).status, 401, 'the right token without a signed trigger');
+        const ok = await command(url, signed({ ...base, token: 'right-token' }));
         assert.equal(ok.status, 200);
         assert.doesNotMatch(((await ok.json()) as { text: string }).text, /Unauthorized|went wrong/);
         const health = (await (await fetch(`${url}/healthz`)).json()) as { storage: string };

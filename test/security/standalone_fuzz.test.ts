@@ -12,6 +12,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { signTrigger } from '../support/standalone/trigger_signer.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
 import type { StandaloneWorld } from '../support/standalone/world.js';
 import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
@@ -80,8 +82,14 @@ const subcommand = fc.oneof(
   fc.constantFrom('provider add --preset oidc --id x --client_secret s3cr3t', 'provider remove idp', 'provider edit idp', 'provider test idp'),
   str,
 );
+type TriggerKind = 'signed' | 'replayed' | 'for_alice' | 'other_key' | 'old' | 'junk';
 const commandInput = fc.record({
   token: fc.constantFrom<TokenKind>('none', 'wrong', 'other_team', 'right'),
+  /** Mattermost's trigger id: fresh and signed for the user (half the time), or forged in one way. */
+  trigger: fc.oneof(
+    { arbitrary: fc.constant<TriggerKind>('signed'), weight: 5 },
+    { arbitrary: fc.constantFrom<TriggerKind>('replayed', 'for_alice', 'other_key', 'old', 'junk'), weight: 5 },
+  ),
   user: fc.constantFrom('alice', 'stranger', 'odd'),
   text: subcommand,
   /** Fields replaced, dropped or repeated. */
@@ -98,14 +106,28 @@ const commandInput = fc.record({
 });
 type CommandInput = typeof commandInput extends fc.Arbitrary<infer T> ? T : never;
 
+const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+let spentTrigger = '';
+
+function triggerFor(kind: TriggerKind, userId: string): string {
+  if (kind === 'signed') return (spentTrigger = world.mm.signer.sign(userId));
+  if (kind === 'replayed') return spentTrigger || 'never-signed';
+  if (kind === 'for_alice') return world.mm.signer.sign(alice.id);
+  if (kind === 'other_key') return signTrigger(otherKey, userId, Date.now());
+  if (kind === 'old') return world.mm.signer.sign(userId, Date.now() - 60_000);
+  return randomValue();
+}
+
 async function sendCommand(input: CommandInput): Promise<{ answer: Answer; refusedForToken: boolean }> {
   const userId = input.user === 'alice' ? alice.id : input.user === 'stranger' ? 'q'.repeat(26) : '../../x';
+  // A trigger signed for alice is a fresh, valid one when the request names alice: only a forgery when it names someone else.
+  const triggerForged = input.trigger !== 'signed' && !(input.trigger === 'for_alice' && input.user === 'alice');
   const form = new URLSearchParams({
     channel_id: 'c'.repeat(26),
     command: '/oauth2',
     team_id: input.token === 'other_team' ? 'o'.repeat(26) : world.teamId,
     text: input.text,
-    trigger_id: 'trigger',
+    trigger_id: triggerFor(input.trigger, userId),
     user_id: userId,
     user_name: 'someone',
     response_url: `${world.mm.url}/hooks/commands/x`,
@@ -114,14 +136,14 @@ async function sendCommand(input: CommandInput): Promise<{ answer: Answer; refus
   if (input.token === 'right' || input.token === 'other_team') form.set('token', world.commandToken);
   let tokenTouched = false;
   for (const [field, change, value] of input.changes) {
-    if (field === 'token' || field === 'team_id') tokenTouched = true;
+    if (['token', 'team_id', 'user_id', 'trigger_id'].includes(field)) tokenTouched = true;
     if (change === 'drop') form.delete(field);
     else if (change === 'set') form.set(field, value);
     else form.append(field, value);
   }
   const body = input.raw ?? form.toString();
   const res = await fetch(`${world.rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-  return { answer: await answerOf(res), refusedForToken: input.raw !== null || input.token !== 'right' || tokenTouched };
+  return { answer: await answerOf(res), refusedForToken: input.raw !== null || input.token !== 'right' || triggerForged || tokenTouched };
 }
 
 // ---- POST /standalone/dialog --------------------------------------------------------------
@@ -247,7 +269,7 @@ describe('fuzzing the standalone host over HTTP', () => {
   });
   after(async () => world?.close());
 
-  it(`when ${RUNS} odd commands arrive, then each gets 200/400/401/413 JSON, and one without the right token changes nothing`, async () => {
+  it(`when ${RUNS} odd commands arrive, then each gets 200/400/401/413 JSON, and one without the right token and a fresh trigger signed for its user runs nothing and changes nothing`, async () => {
     const outcomes: Record<string, number> = {};
     await fuzz(
       'command fuzz answers (token, status)',
@@ -257,7 +279,7 @@ describe('fuzzing the standalone host over HTTP', () => {
         count(outcomes, `${input.token} ${answer.status}`);
         return listed(
           problem(answer, [200, 400, 401, 413], 'json'),
-          refusedForToken && answer.status === 200 && 'ran without the right token',
+          refusedForToken && answer.status === 200 && 'ran without the right token and signed trigger',
           answer.status !== 200 && snapshot() !== before && 'a refused command changed state',
         );
       },

@@ -11,6 +11,7 @@ import type { MattermostBot } from '../../mattermost/bot.js';
 import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
 import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
+import type { SigningKeySource } from './trigger/signing_key.js';
 
 export type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 
@@ -21,6 +22,8 @@ export interface StandaloneSettings {
   mattermostUrl: string;
   /** Timeout of each outbound request (respondLater, the bot), in ms. */
   httpTimeoutMs: number;
+  /** How far a command's signed trigger time may be from the wall clock, in ms. */
+  triggerWindowMs: number;
 }
 
 export interface StandaloneDeps {
@@ -48,6 +51,10 @@ export interface StandaloneDeps {
   providerOrigin(config: ProviderConfig): string;
   /** Outbound HTTP for respondLater. */
   fetch: typeof fetch;
+  /** Mattermost's public key, which signs every command's trigger id. */
+  signingKey: SigningKeySource;
+  /** The real time, for Mattermost's signatures (now() is the clock tests move to age tokens). */
+  wallClock(): number;
 }
 
 /** Keys derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
@@ -57,7 +64,17 @@ export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flow
 }
 
 /** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */
-export function standaloneSettings(config: { rootUrl: string; mattermostUrl: string | undefined; httpTimeoutMs: number }): StandaloneSettings {
+export function standaloneSettings(config: {
+  rootUrl: string;
+  mattermostUrl: string | undefined;
+  httpTimeoutMs: number;
+  triggerWindowMs: number;
+}): StandaloneSettings {
   if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
-  return { rootUrl: config.rootUrl.replace(/\/+$/, ''), mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''), httpTimeoutMs: config.httpTimeoutMs };
+  return {
+    rootUrl: config.rootUrl.replace(/\/+$/, ''),
+    mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''),
+    httpTimeoutMs: config.httpTimeoutMs,
+    triggerWindowMs: config.triggerWindowMs,
+  };
 }

@@ -57,7 +57,8 @@ export interface SessionStore {
   prune(now: number): Promise<number>;
 }
 
-export type OneTimePurpose = 'link' | 'signin' | 'flow';
+/** 'trigger': a command's signed trigger id, kept only to refuse it a second time. */
+export type OneTimePurpose = 'link' | 'signin' | 'flow' | 'trigger';
 
 /** A single-use record keyed by the hash of a random value the browser carries. */
 export interface OneTimeRecord {
@@ -74,5 +75,7 @@ export interface OneTimeStore {
   put(record: OneTimeRecord): Promise<void>;
   /** Atomically removes and returns the record when it exists, has this purpose and has not expired. */
   take(keyHash: string, purpose: OneTimePurpose, now: number): Promise<OneTimeRecord | undefined>;
+  /** Stores the record unless its key is stored already; true for the first claim only (across replicas). */
+  claim(record: OneTimeRecord): Promise<boolean>;
   prune(now: number): Promise<number>;
 }

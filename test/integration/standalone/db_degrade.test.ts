@@ -1,5 +1,5 @@
 /**
- * Issue 15 item 4: the whole service (startService) on PostgreSQL behind a TCP
+ * The whole service (startService) on PostgreSQL behind a TCP
  * proxy, with short database timeouts (APP_DB_CONNECT_TIMEOUT_MS,
  * APP_DB_STATEMENT_TIMEOUT_MS). When the database is slow (a table locked by
  * another session), down (port closed) or stalled (accepts, never answers),
@@ -22,6 +22,7 @@ import { DATABASE_UNAVAILABLE } from '../../../src/hosts/standalone/db/unavailab
 import { randomValue } from '../../../src/hosts/standalone/secrets.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';
 import { TcpProxy } from '../../support/tcp_proxy.js';
+import { startFakeMattermost, type FakeMattermost } from '../../support/standalone/fake_mattermost.js';
 
 /** Not a timing assertion: a guard so that a hang fails the test with a message instead of blocking the suite. */
 const HANG_GUARD_MS = 20_000;
@@ -35,8 +36,10 @@ describe('the standalone service when PostgreSQL is slow, down or stalled', () =
   let server: Server;
   let url: string;
   let logger: ReturnType<typeof createMemoryLogger>;
+  let mm: FakeMattermost;
 
   before(async () => {
+    mm = await startFakeMattermost('http://127.0.0.1:9/standalone/signin/callback');
     scratch = await createScratch('postgres');
     const target = new URL(scratch.settings.kind === 'postgres' ? scratch.settings.url : '');
     proxy = new TcpProxy({ host: '127.0.0.1', port: Number(target.port) });
@@ -44,7 +47,7 @@ describe('the standalone service when PostgreSQL is slow, down or stalled', () =
     logger = createMemoryLogger();
     const env = {
       APP_HOSTS: 'standalone',
-      APP_MATTERMOST_URL: 'http://127.0.0.1:9',
+      APP_MATTERMOST_URL: mm.url,
       APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}${target.pathname}`,
       APP_DB_POOL_MAX: '3',
@@ -63,10 +66,13 @@ describe('the standalone service when PostgreSQL is slow, down or stalled', () =
     await service?.close();
     await proxy?.stop();
     await scratch?.dispose();
+    await mm?.close();
   });
 
   async function command(): Promise<{ status: number; text: string }> {
-    const form = new URLSearchParams({ token: TOKEN, team_id: TEAM, user_id: 'b'.repeat(26), user_name: 'alice', command: '/oauth2', text: 'providers' });
+    const user = 'b'.repeat(26);
+    const form = new URLSearchParams({ token: TOKEN, team_id: TEAM, user_id: user, user_name: 'alice', command: '/oauth2', text: 'providers' });
+    form.set('trigger_id', mm.signer.sign(user));
     const res = await fetch(`${url}/standalone/command`, { method: 'POST', body: form, signal: AbortSignal.timeout(HANG_GUARD_MS) });
     return { status: res.status, text: ((await res.json()) as { text: string }).text };
   }

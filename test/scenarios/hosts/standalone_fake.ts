@@ -65,7 +65,7 @@ export class FakeStandaloneMattermost implements StandaloneMattermost {
   }
 
   /** The form Mattermost POSTs to the command's URL. */
-  commandFields(user: Person, text: string, triggerId = `trigger-${mmId()}`): Record<string, string> {
+  commandFields(user: Person, text: string, triggerId = this.fake.signer.sign(user.id)): Record<string, string> {
     return {
       token: this.commandToken,
       team_id: this.teamId,

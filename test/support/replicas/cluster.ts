@@ -16,7 +16,7 @@ import { toProviderConfig, type StoredProvider } from '../../../src/core/provide
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
 import { createScratch, type Scratch } from '../standalone_db.js';
-import { installForFake, slashCommandForm } from '../standalone/slash_command.js';
+import { commandPlace, installForFake, slashCommandForm } from '../standalone/slash_command.js';
 import { connectOverHttp, startConnectOverHttp, type ConnectResult, type ConnectWorld, type PendingComplete } from './connect_over_http.js';
 import { freePort, ReplicaProcess } from './replica_process.js';
 import { RoundRobinProxy } from './round_robin_proxy.js';
@@ -129,7 +129,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const admin = mm.addUser('admin', 'system_user system_admin');
     const channelId = mmId();
     const commandForm = (user: FakeUser, text: string): string =>
-      slashCommandForm({ commandToken, teamId, channelId, mattermostUrl: mm.url }, user, text).toString();
+      slashCommandForm(commandPlace(mm, { commandToken, teamId, channelId }), user, text).toString();
     const command = async (user: FakeUser, text: string, base = proxy.url): Promise<CommandAnswer> => {
       const res = await fetch(`${base}/standalone/command`, {
         method: 'POST',

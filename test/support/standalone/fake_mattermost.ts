@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTriggerSigner, type TriggerSigner } from './trigger_signer.js';
 
 export interface FakeUser {
   id: string;
@@ -32,6 +33,10 @@ export interface FakeMattermost {
   tokensIssued: number;
   /** Every OAuth access token issued to the service (Sign in with Mattermost), for secret scans. */
   accessTokens: string[];
+  /** The server's signing key: makes the trigger id of each command, its public half is in the client configuration. */
+  signer: TriggerSigner;
+  /** How many times the client configuration was read (the service reads the signing key there). */
+  clientConfigReads: number;
   addUser(username: string, roles?: string): FakeUser;
   close(): Promise<void>;
 }
@@ -73,6 +78,8 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     logouts: 0,
     tokensIssued: 0,
     accessTokens: [],
+    signer: createTriggerSigner(),
+    clientConfigReads: 0,
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
@@ -135,6 +142,10 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
       });
     }
     if (path === '/oauth/authorize') return authorize(req, res, target.searchParams);
+    if (path === '/api/v4/config/client' && target.searchParams.get('format') === 'old') {
+      fake.clientConfigReads += 1;
+      return send(res, 200, { SiteURL: url, AsymmetricSigningPublicKey: fake.signer.publicKeyBase64 });
+    }
     if (path === '/oauth/access_token' && req.method === 'POST') return accessToken(res, new URLSearchParams(body));
     if (path.startsWith('/hooks/commands/') && req.method === 'POST') {
       fake.hooks.push({ path, body: JSON.parse(body) });

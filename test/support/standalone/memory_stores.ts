@@ -129,6 +129,13 @@ export class MemoryOneTime implements OneTimeStore {
     this.rows.delete(keyHash);
     return r.expires_at > now ? r : undefined;
   }
+  /** Claimed keys (trigger ids) apart from the rows, so tests that count what a request stored see only links, states and flows. */
+  readonly claimed = new Map<string, OneTimeRecord>();
+  async claim(record: OneTimeRecord) {
+    if (this.claimed.has(record.key_hash)) return false;
+    this.claimed.set(record.key_hash, record);
+    return true;
+  }
   async prune(now: number) {
     let n = 0;
     for (const [k, r] of this.rows) if (r.expires_at <= now && this.rows.delete(k)) n++;

@@ -14,7 +14,16 @@ export interface CommandPlace {
   teamId: string;
   channelId: string;
   mattermostUrl: string;
+  /** Mattermost's trigger id for the user (signed with the fake server's key). */
+  signTrigger(userId: string): string;
 }
+
+/** Where the fake Mattermost sends `/oauth2` for one team and channel. */
+export const commandPlace = (mm: FakeMattermost, place: Omit<CommandPlace, 'mattermostUrl' | 'signTrigger'>): CommandPlace => ({
+  ...place,
+  mattermostUrl: mm.url,
+  signTrigger: (userId) => mm.signer.sign(userId),
+});
 
 export function slashCommandForm(place: CommandPlace, user: FakeUser, text: string, overrides: Record<string, string | undefined> = {}): URLSearchParams {
   const fields: Record<string, string | undefined> = {
@@ -27,7 +36,7 @@ export function slashCommandForm(place: CommandPlace, user: FakeUser, text: stri
     user_name: user.username,
     command: '/oauth2',
     text,
-    trigger_id: `trigger-${mmId()}`,
+    trigger_id: place.signTrigger(user.id),
     response_url: `${place.mattermostUrl}/hooks/commands/${mmId()}`,
     ...overrides,
   };

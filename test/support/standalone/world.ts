@@ -22,7 +22,8 @@ import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
 import type { StartedOidcProvider } from '../oidc_provider.js';
-import { installForFake, slashCommandForm } from './slash_command.js';
+import { commandPlace, installForFake, slashCommandForm } from './slash_command.js';
+import { createSigningKeySource } from '../../../src/hosts/standalone/trigger/signing_key.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -65,7 +66,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const now = () => Date.now() + clock.offsetMs;
   const sealer = createTestSealer(key);
   const deps: StandaloneDeps = {
-    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000 },
+    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000 },
     logger,
     now,
     sealer,
@@ -80,6 +81,14 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     clientSecretBinding: standaloneClientSecretBinding,
     providerOrigin,
     fetch,
+    signingKey: createSigningKeySource({
+      mattermostUrl: mm.url,
+      fetch,
+      timeoutMs: 5000,
+      now,
+      onFailure: (reason) => logger.warn('signing key', { reason }),
+    }),
+    wallClock: Date.now,
   };
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps, options.tables));
@@ -103,7 +112,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
       await stores.providers.save(sealed === undefined ? bare : { ...bare, sealed_secret: sealed });
     },
     command(user, text, overrides = {}) {
-      const form = slashCommandForm({ commandToken, teamId, channelId, mattermostUrl: mm.url }, user, text, overrides);
+      const form = slashCommandForm(commandPlace(mm, { commandToken, teamId, channelId }), user, text, overrides);
       return fetch(`${rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
     },
     async submitDialog(body) {

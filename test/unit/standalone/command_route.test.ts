@@ -74,10 +74,10 @@ describe('standalone POST /command', () => {
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
-  it('when a field is malformed after a valid token, then a clear ephemeral text answers and nothing runs', async () => {
-    const response = await world.command(alice, 'connect one', { user_id: 'not-an-id' });
+  it('when a field is malformed after a valid token and trigger, then a clear ephemeral text answers and nothing runs', async () => {
+    const response = await world.command(alice, 'connect one', { channel_id: 'not-an-id' });
     assert.equal(response.status, 200);
-    assert.match(((await response.json()) as { text: string }).text, /malformed \(user_id/);
+    assert.match(((await response.json()) as { text: string }).text, /malformed \(channel_id/);
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
@@ -120,19 +120,22 @@ describe('standalone POST /command', () => {
 
   it('when several providers exist and none is named, then the choose dialog opens for that trigger', async () => {
     await world.addProvider({ id: 'two', ...PROVIDER }, 'secret-two');
-    const response = await world.command(alice, 'connect', { trigger_id: 'trigger-abc' });
+    const trigger = world.mm.signer.sign(alice.id);
+    const response = await world.command(alice, 'connect', { trigger_id: trigger });
     assert.deepEqual(await response.json(), {});
     assert.equal(world.mm.dialogs.length, 1);
-    assert.equal(world.mm.dialogs[0]?.trigger_id, 'trigger-abc');
+    assert.equal(world.mm.dialogs[0]?.trigger_id, trigger);
     assert.equal(world.mm.dialogs[0]?.url, `${world.rootUrl}/standalone/dialog`);
     assert.equal(world.mm.dialogs[0]?.dialog.callback_id, 'connect.choose');
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
-  it('when several providers exist and there is no trigger, then the answer asks which one', async () => {
+  it('when several providers exist and there is no trigger, then nothing runs: the request is refused', async () => {
     await world.addProvider({ id: 'two', ...PROVIDER }, 'secret-two');
-    const body = (await (await world.command(alice, 'connect', { trigger_id: '' })).json()) as { text: string };
-    assert.match(body.text, /Which provider\? .*`one`, `two`/);
+    const response = await world.command(alice, 'connect', { trigger_id: '' });
+    assert.equal(response.status, 401);
+    assert.match(((await response.json()) as { text: string }).text, /carries no trigger id signed by Mattermost/);
+    assert.equal(world.mm.dialogs.length, 0);
   });
 });
 
@@ -162,6 +165,7 @@ describe('standalone subcommand table', () => {
         user_id: user.id,
         command: '/oauth2',
         text: 'status',
+        trigger_id: world.mm.signer.sign(user.id),
       });
       const response = await fetch(`http://127.0.0.1:${port}/standalone/command`, { method: 'POST', body: form });
       server.close();

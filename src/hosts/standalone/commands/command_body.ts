@@ -1,7 +1,7 @@
 /**
  * The command request body as Mattermost sends it (application/x-www-form-urlencoded,
- * core-integrations §1.4), with bounded sizes. The token is checked before the
- * rest is read (command_token.ts).
+ * docs/mattermost.md), with bounded sizes. The token and the signed trigger are
+ * checked before the rest is read (command_token.ts, trigger/trigger_check.ts).
  */
 import { z } from 'zod';
 import type { CommandRequest } from './types.js';
@@ -28,11 +28,13 @@ const schema = z.object({
 });
 
 // Built once: zod compiles an object schema on its first parse, which per request cost a third of a status command.
-const TOKEN_FIELDS = z.object({ token: z.string().min(1).max(64), team_id: ID });
+const CREDENTIAL_FIELDS = z.object({ token: z.string().min(1).max(64), team_id: ID, user_id: ID, trigger_id: optionalText(2048) });
 
-/** Only what the token check needs, from an untrusted body. */
-export function tokenFields(body: unknown): { token: string; team_id: string } | undefined {
-  const parsed = TOKEN_FIELDS.safeParse(body);
+export type CommandCredentials = z.output<typeof CREDENTIAL_FIELDS>;
+
+/** Only what the token and trigger checks need, from an untrusted body. */
+export function credentialFields(body: unknown): CommandCredentials | undefined {
+  const parsed = CREDENTIAL_FIELDS.safeParse(body);
   return parsed.success ? parsed.data : undefined;
 }
 

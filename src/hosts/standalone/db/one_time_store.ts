@@ -17,6 +17,16 @@ export class SqlOneTimeStore implements OneTimeStore {
       .execute();
   }
 
+  /** INSERT ... ON CONFLICT DO NOTHING: of two claims of one key, on one replica or two, exactly one inserts. */
+  async claim(record: OneTimeRecord): Promise<boolean> {
+    const result = await this.db
+      .insertInto('one_time')
+      .values({ ...record, data: record.data ?? null })
+      .onConflict((oc) => oc.column('key_hash').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
   /** A record of another purpose is left alone; an expired one is left for prune and not returned. */
   async take(keyHash: string, purpose: OneTimePurpose, now: number): Promise<OneTimeRecord | undefined> {
     const row = await this.db

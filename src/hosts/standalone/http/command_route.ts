@@ -1,11 +1,12 @@
 /**
  * POST /standalone/command: urlencoded body (at most 64 KiB), the token check
- * first (401, nothing runs), then the full parse and the subcommand. Every
- * other answer is HTTP 200 application/json, an ephemeral CommandResponse
- * ({} at least, never an empty body); a handler's error becomes a plain text.
+ * and then the signed-trigger check (401, nothing runs, nothing stored), then
+ * the full parse and the subcommand. Every other answer is HTTP 200
+ * application/json, an ephemeral CommandResponse ({} at least, never an empty
+ * body); a handler's error becomes a plain text.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { COMMAND_BODY_LIMIT, parseCommandBody, tokenFields } from '../commands/command_body.js';
+import { COMMAND_BODY_LIMIT, credentialFields, parseCommandBody, type CommandCredentials } from '../commands/command_body.js';
 import { commandTokenValid } from '../commands/command_token.js';
 import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
@@ -13,6 +14,8 @@ import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import { isOAuthError } from '../../../oauth/errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { rateLimitedWarn, type RateLimitedLog } from '../../../log/rate_limited.js';
+import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
@@ -27,13 +30,25 @@ function mapCommandError(deps: StandaloneDeps, err: unknown, subcommand: string)
   return ephemeral('Something went wrong on the service. Try again, or ask an admin to look at its log.');
 }
 
-async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, req: Request, res: Response): Promise<void> {
-  const credentials = tokenFields(req.body);
+/** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
+async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
+  const credentials: CommandCredentials | undefined = credentialFields(body);
   if (!credentials || !(await commandTokenValid(deps.installation, credentials.team_id, credentials.token))) {
-    deps.logger.warn('command refused', { outcome: 'unauthorized', team_id: credentials?.team_id });
+    refused('command refused', { reason: 'command_token', team_id: credentials?.team_id });
     res.status(401).json(UNAUTHORIZED);
-    return;
+    return false;
   }
+  const trigger = { signingKey: deps.signingKey, oneTime: deps.oneTime, windowMs: deps.settings.triggerWindowMs, wallClock: deps.wallClock };
+  const refusal = await checkTrigger(trigger, credentials.trigger_id, credentials.user_id);
+  if (refusal === undefined) return true;
+  refused('command refused', { reason: `trigger_${refusal}`, team_id: credentials.team_id, claimed_user_id: credentials.user_id });
+  // Without Mattermost's key nobody can be told apart: say so (200, Mattermost shows it) rather than a bare 401.
+  res.status(refusal === 'key_unavailable' ? 200 : 401).json(ephemeral(TRIGGER_REFUSED[refusal]));
+  return false;
+}
+
+async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, refused: RateLimitedLog, req: Request, res: Response): Promise<void> {
+  if (!(await authenticated(deps, refused, req.body, res))) return;
   const parsed = parseCommandBody(req.body);
   if ('problem' in parsed) {
     res.status(200).json(ephemeral(parsed.problem));
@@ -61,9 +76,11 @@ const knownSubcommand = (table: SubcommandTable, name: string): string => (name 
 
 export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): express.Router {
   const router = express.Router();
+  // A refusal can be provoked from outside: a flood of forged requests costs a few lines a minute.
+  const refused = rateLimitedWarn(deps.logger, deps.wallClock);
   const body = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 200, type: () => true });
   router.post('/command', body, (req: Request, res: Response) => {
-    handleCommand(deps, table, req, res).catch((err: unknown) => {
+    handleCommand(deps, table, refused, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) deps.logger.warn('command refused: database unavailable', { error: (err as Error).message });

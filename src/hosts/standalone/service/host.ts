@@ -18,6 +18,7 @@ import { startTeamSync } from '../setup/team_sync_loop.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { createOAuthEngine } from '../../../oauth/engine.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
+import { createSigningKeySource } from '../trigger/signing_key.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 
@@ -81,7 +82,17 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     clientSecretBinding: standaloneClientSecretBinding,
     providerOrigin,
     fetch: options.fetch,
+    signingKey: createSigningKeySource({
+      mattermostUrl: settings.mattermostUrl,
+      fetch: options.fetch,
+      timeoutMs: config.httpTimeoutMs,
+      now: Date.now,
+      onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
+    }),
+    wallClock: Date.now,
   };
+  // Read the key now, so the first command does not wait for it.
+  void deps.signingKey.current();
   const sync = startTeamSync({
     store: repositories.installation,
     mattermostUrl: settings.mattermostUrl,

@@ -1,0 +1,62 @@
+/**
+ * The check every command request passes after its command token (identity
+ * chain step 1, docs/architecture.md): the trigger id verifies under
+ * Mattermost's key, was made for the request's `user_id`, is recent, and has
+ * not been accepted before (by any replica: the record is in the database).
+ * Only then is `user_id` Mattermost's word. The command token alone proves
+ * nothing about the user: every admin of the team can read it.
+ */
+import type { OneTimeStore } from '../ports.js';
+import { hashValue } from '../secrets.js';
+import { parseTrigger, signatureValid, type SignedTrigger } from './signed_trigger.js';
+import type { SigningKeySource } from './signing_key.js';
+
+export type TriggerRefusal = 'missing' | 'malformed' | 'other_user' | 'expired' | 'bad_signature' | 'replayed' | 'key_unavailable';
+
+export interface TriggerCheckDeps {
+  signingKey: SigningKeySource;
+  oneTime: Pick<OneTimeStore, 'claim'>;
+  /** How far the trigger's time may be from this clock, in ms (APP_TRIGGER_WINDOW_MS). */
+  windowMs: number;
+  /** The wall clock, compared with the time Mattermost signed (not a clock tests move to age tokens). */
+  wallClock(): number;
+}
+
+async function signedByMattermost(deps: TriggerCheckDeps, trigger: SignedTrigger): Promise<TriggerRefusal | undefined> {
+  const key = await deps.signingKey.current();
+  if (!key) return 'key_unavailable';
+  if (signatureValid(trigger, key)) return undefined;
+  // The server's key may have been replaced since it was read: read it again (rate-limited) before refusing.
+  const fresh = await deps.signingKey.refetch();
+  return fresh && fresh !== key && signatureValid(trigger, fresh) ? undefined : 'bad_signature';
+}
+
+/** Undefined when the request may run as `userId`; otherwise why not. Cheap checks first, the database write last. */
+export async function checkTrigger(deps: TriggerCheckDeps, raw: string, userId: string): Promise<TriggerRefusal | undefined> {
+  if (raw === '') return 'missing';
+  const trigger = parseTrigger(raw);
+  if (!trigger) return 'malformed';
+  if (trigger.userId !== userId) return 'other_user';
+  if (Math.abs(deps.wallClock() - trigger.signedAt) > deps.windowMs) return 'expired';
+  const unsigned = await signedByMattermost(deps, trigger);
+  if (unsigned) return unsigned;
+  const first = await deps.oneTime.claim({
+    key_hash: hashValue(raw),
+    purpose: 'trigger',
+    user_id: userId,
+    provider_id: '',
+    expires_at: trigger.signedAt + deps.windowMs + 1,
+  });
+  return first ? undefined : 'replayed';
+}
+
+/** What the refused request is told (HTTP 401, so Mattermost shows the status, and a text for whoever reads the body). */
+export const TRIGGER_REFUSED: Record<TriggerRefusal, string> = {
+  missing: 'Unauthorized: this request carries no trigger id signed by Mattermost.',
+  malformed: 'Unauthorized: this request carries no trigger id signed by Mattermost.',
+  other_user: 'Unauthorized: the trigger id was signed for another user.',
+  expired: 'Unauthorized: the trigger id is too old (or the clocks of Mattermost and this service differ).',
+  bad_signature: "Unauthorized: the trigger id is not signed with this Mattermost server's key.",
+  replayed: 'Unauthorized: the trigger id was already used.',
+  key_unavailable: "The service cannot read Mattermost's signing key right now, so it cannot tell who sent this command. Try again in a minute.",
+};
