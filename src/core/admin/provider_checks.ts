@@ -41,6 +41,6 @@ export function refuseSecretMove(values: CoreValues, before: ProviderConfig, aft
   }
   if (!moved) return;
   const message =
-    'The issuer or token endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
+    'The issuer or an endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
   throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
 }
