@@ -18,7 +18,7 @@ export function tokenSlot(userId: string, stored: StoredProvider, scope: string)
   return { kind: 'token', provider_id: stored.id, user_id: userId, origin: storedOrigin(stored), scope };
 }
 
-/** The issuer, or the token endpoint's origin, that issues this provider's tokens today. */
+/** The origins this provider's tokens are issued by and sent to today (see providerOrigin). */
 export function storedOrigin(stored: StoredProvider): string {
   return providerOrigin(toProviderConfig(stored, undefined));
 }

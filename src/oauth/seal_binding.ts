@@ -11,7 +11,7 @@ export interface SealBinding {
   provider_id?: string;
   /** The Mattermost user id (tokens). */
   user_id?: string;
-  /** The provider's issuer or token-endpoint origin(s) (tokens), from providerOrigin(). */
+  /** The origins the provider's tokens and secret are sent to (its issuer and typed endpoints), from providerOrigin(). */
   origin?: string;
   /** Extra scope, e.g. the App id or a setting's name. */
   scope?: string;

@@ -16,6 +16,8 @@ export interface ProviderEndpoints {
   revocation_endpoint?: string;
   registration_endpoint?: string;
   pushed_authorization_request_endpoint?: string;
+  /** RFC 7662: not called by the App today, yet bound like the others (it would receive tokens and the client secret). */
+  introspection_endpoint?: string;
 }
 
 /** A registered provider as an admin configures it (client secret in clear, in memory only). */

@@ -4,12 +4,12 @@ import { md } from '../format.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreAnswer, CoreRequest } from '../request.js';
 import { requireAdminUser } from './admin_guard.js';
-import { checkDiscovery, checkDisplayName, refuseSecretMove } from './provider_checks.js';
+import { checkDiscovery, checkDisplayName, refuseSecretMove, savedBeforeEdit } from './provider_checks.js';
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { namedProvider } from './provider_lookup.js';
 import { holdTokens, revokeHeldTokens } from './provider_removal.js';
-import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
+import { type AdminDeps, toStored } from './provider_secrets.js';
 import { bool } from './values.js';
 
 export async function providerAddForm(req: CoreRequest, refresh?: FormRefresh): Promise<CoreAnswer> {
@@ -46,7 +46,7 @@ export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   requireAdminUser(req);
   const all = await req.providers.list();
   const stored = namedProvider(req.values, all, 'edit');
-  const before = openStoredProvider(stored, deps, req);
+  const before = savedBeforeEdit(stored, deps, req);
   const config = readProviderInput(req.values, { ...(before.client_secret !== undefined && { keepSecret: before.client_secret }), fixedId: stored.id });
   if (config.preset !== stored.preset)
     throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });

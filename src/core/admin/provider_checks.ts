@@ -4,8 +4,10 @@ import { originMoved } from '../../oauth/provider_origin.js';
 import type { ProviderConfig } from '../../oauth/types.js';
 import { UserFacingError } from '../errors.js';
 import { md } from '../format.js';
-import type { StoredProvider } from '../provider_records.js';
-import type { CoreDeps, CoreValues } from '../request.js';
+import { type StoredProvider, toProviderConfig } from '../provider_records.js';
+import type { CoreDeps, CoreRequest, CoreValues } from '../request.js';
+import { isWrongBinding } from '../token_use.js';
+import { type AdminDeps, openStoredProvider } from './provider_secrets.js';
 import { text } from './values.js';
 
 /** Discovery is checked before saving, so a typo in an issuer never reaches users. */
@@ -41,6 +43,24 @@ export function refuseSecretMove(values: CoreValues, before: ProviderConfig, aft
   }
   if (!moved) return;
   const message =
-    'The issuer or token endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
+    'The issuer or an endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
   throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
+}
+
+/**
+ * The provider as saved, before an edit. A saved secret sealed for other
+ * origins than the record names today (the record was altered, or it was saved
+ * before all its typed endpoints were bound) is never used: the edit goes on
+ * only with a new secret typed (or as a public client), which repairs it.
+ */
+export function savedBeforeEdit(stored: StoredProvider, deps: AdminDeps, req: CoreRequest): ProviderConfig {
+  try {
+    return openStoredProvider(stored, deps, req);
+  } catch (err) {
+    if (!isWrongBinding(err)) throw err;
+    if (text(req.values, 'client_secret') || text(req.values, 'auth') === 'none') return toProviderConfig(stored, undefined);
+    const message =
+      "The saved client secret was sealed for other addresses than this provider's, so it is not used: enter the client secret again. Connected users will have to reconnect.";
+    throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
+  }
 }

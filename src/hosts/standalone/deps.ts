@@ -45,9 +45,9 @@ export interface StandaloneDeps {
   sessions: SessionStore;
   oneTime: OneTimeStore;
   bot: MattermostBot;
-  /** The binding of a provider's client secret (the lead swaps in seal_slots' clientSecretSlot). */
+  /** The binding of a provider's client secret (seal_slots' clientSecretSlot under the standalone seal scope). */
   clientSecretBinding(config: ProviderConfig): SealBinding;
-  /** The issuer or token-endpoint origin that issues a provider's tokens (stored with the connection). */
+  /** The origins that issue and receive a provider's tokens (stored with the connection; see providerOrigin). */
   providerOrigin(config: ProviderConfig): string;
   /** Outbound HTTP for respondLater. */
   fetch: typeof fetch;

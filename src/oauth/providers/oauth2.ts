@@ -17,6 +17,9 @@ export const oauth2Preset: ProviderPreset = {
     { key: 'endpoints.token_endpoint', label: 'Token endpoint', required: false, help: 'Needed without an issuer.' },
     { key: 'endpoints.userinfo_endpoint', label: 'User info endpoint', required: false, help: 'Where the account name is read.' },
     { key: 'endpoints.revocation_endpoint', label: 'Revocation endpoint', required: false, help: 'RFC 7009, for disconnect.' },
+    { key: 'endpoints.registration_endpoint', label: 'Registration endpoint', required: false, help: 'RFC 7591, for dynamic registration.' },
+    { key: 'endpoints.pushed_authorization_request_endpoint', label: 'PAR endpoint', required: false, help: 'RFC 9126 pushed authorization requests.' },
+    { key: 'endpoints.introspection_endpoint', label: 'Introspection endpoint', required: false, help: 'RFC 7662 token introspection.' },
   ],
   defaults: { scopes: [], token_endpoint_auth_method: 'client_secret_basic', extra_authorize_params: {} },
   metadataSource(config) {

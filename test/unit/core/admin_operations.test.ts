@@ -1,53 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { addProvider, editProvider, providerAddForm, removeProvider } from '../../../src/core/admin/provider_changes.js';
 import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from '../../../src/core/admin/provider_reports.js';
-import { type AdminDeps, clientSecretBinding, toStored } from '../../../src/core/admin/provider_secrets.js';
+import { clientSecretBinding, toStored } from '../../../src/core/admin/provider_secrets.js';
 import { UserFacingError } from '../../../src/core/errors.js';
-import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import { createTestSealer } from '../../support/standalone/bound_sealer.js';
-import { MemoryConnections, MemoryProviders } from '../../support/standalone/memory_stores.js';
-
-const SCOPE = 'test-scope';
-
-function setup() {
-  const providers = new MemoryProviders();
-  const connections = new MemoryConnections();
-  const deps: AdminDeps = {
-    engine: createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 1000, discoveryTtlMs: 1000 }),
-    sealer: createTestSealer(randomBytes(32)),
-    logger: createMemoryLogger(),
-    now: () => 1_800_000_000_000,
-  };
-  const request = (values: CoreValues, isAdmin = true): CoreRequest => ({
-    user: { id: 'u1', isAdmin },
-    values,
-    providers,
-    connections,
-    host: {
-      connectHint: async (id) => `/oauth2 connect ${id}`,
-      redirectUri: (id) => `https://svc.example/complete/${id}`,
-      notify: async () => undefined,
-      usernames: async (ids) => new Map(ids.map((id) => [id, `name-${id}`])),
-      sealScope: SCOPE,
-    },
-  });
-  return { providers, connections, deps, request };
-}
-
-const OIDC = {
-  id: 'idp',
-  display_name: 'IdP',
-  preset: 'oidc' as const,
-  issuer: 'https://idp.example',
-  client_id: 'client-123456789',
-  token_endpoint_auth_method: 'client_secret_post' as const,
-  client_secret: 'sekret-value-1',
-  scopes: ['openid'],
-};
+import { OIDC, SCOPE, setup } from './admin_setup.js';
 
 describe('core admin operations', () => {
   it('when the user is not an admin, then every operation refuses and nothing changes', async () => {
