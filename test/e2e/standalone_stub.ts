@@ -1,6 +1,6 @@
-// A stand-in for the standalone router's POST /standalone/command (helper
-// "saweb" writes the real one): it checks the form's token against the hash
-// setup stored for that team, like the real one must, and records requests.
+// A stand-in for the standalone router's POST /standalone/command: it checks
+// the form's token against the hash setup stored for that team, as the real
+// route does first, and records the requests Mattermost sends.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commandTokenMatches } from '../../src/hosts/standalone/setup/command_token.js';

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import type { TeamAdminKit } from './team_admin.js';
 import type { RunningService } from '../../../src/service.js';
 import { completeUrl } from '../../../src/hosts/standalone/providers.js';
 import { connectInBrowser, launchBrowser } from '../../support/browser.js';
@@ -48,6 +49,8 @@ export interface StandaloneMattermost {
   browserCookies(user: Person): BrowserCookie[];
   /** The bot's DMs to the user, oldest first. */
   directMessages(user: Person): Promise<string[]>;
+  /** The user becomes a team admin (their own team) and holds what that gives them: the command token, triggers signed for them. */
+  teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit>;
   close(): Promise<void>;
 }
 
@@ -193,6 +196,10 @@ export class StandaloneHost implements ScenarioHost {
 
   directMessages(user: Person): Promise<string[]> {
     return this.mm.directMessages(user);
+  }
+
+  teamAdminKit(user: Person): Promise<TeamAdminKit> {
+    return this.mm.teamAdminKit(user, this.service, this.rootUrl);
   }
 
   redirectUri(providerId: string): string {

@@ -10,6 +10,7 @@ import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_to
 import type { RunningService } from '../../../src/service.js';
 import { mmId, startFakeMattermost, type FakeMattermost } from '../../support/standalone/fake_mattermost.js';
 import type { Person } from '../host.js';
+import type { TeamAdminKit } from './team_admin.js';
 import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_dialog.js';
 import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
 
@@ -107,6 +108,17 @@ export class FakeStandaloneMattermost implements StandaloneMattermost {
 
   async directMessages(user: Person): Promise<string[]> {
     return this.fake.posts.filter((p) => p.to === user.id).map((p) => p.message);
+  }
+
+  /** The fake has one team: its admin reads the same token; Mattermost signs the triggers of their own command with its key. */
+  async teamAdminKit(user: Person): Promise<TeamAdminKit> {
+    return {
+      teamId: this.teamId,
+      channelId: this.channelId,
+      commandToken: this.commandToken,
+      ownTrigger: async () => this.fake.signer.sign(user.id),
+      close: async () => undefined,
+    };
   }
 
   close(): Promise<void> {

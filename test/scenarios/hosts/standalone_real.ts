@@ -15,6 +15,7 @@ import * as mm from '../../e2e/harness/mm_api.js';
 import { readWorldInfo, type StandaloneServerInfo } from '../../e2e/harness/world_info.js';
 import type { BrowserCookie } from '../backend.js';
 import type { Person } from '../host.js';
+import { realTeamAdminKit, type TeamAdminKit } from './team_admin.js';
 import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_dialog.js';
 import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
 
@@ -190,6 +191,11 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
     if (!this.botUserId) return [];
     const posts = await mm.directPosts(this.member(user).session.client, user.id, this.botUserId);
     return posts.filter((p) => p.user_id === this.botUserId).map((p) => p.message);
+  }
+
+  teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit> {
+    const store = service.standalone!.repositories.installation;
+    return realTeamAdminKit({ user: this.member(user).session, adminToken: this.adminSession.token, siteUrl: this.url, rootUrl, store });
   }
 
   async close(): Promise<void> {
