@@ -129,6 +129,15 @@ export class MemoryOneTime implements OneTimeStore {
     this.rows.delete(keyHash);
     return r.expires_at > now ? r : undefined;
   }
+  async claim(record: OneTimeRecord) {
+    if (this.rows.has(record.key_hash)) return false;
+    this.rows.set(record.key_hash, record);
+    return true;
+  }
+  async holds(keyHash: string, purpose: OneTimePurpose, now: number) {
+    const r = this.rows.get(keyHash);
+    return r !== undefined && r.purpose === purpose && r.expires_at > now;
+  }
   async prune(now: number) {
     let n = 0;
     for (const [k, r] of this.rows) if (r.expires_at <= now && this.rows.delete(k)) n++;
