@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
 import { passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { ensureBundle, ROOT } from '../integration/webapp/build_bundle.js';
@@ -73,12 +74,22 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
   let browser: Browser;
   let place: HostPlace;
 
-  const execute = (session: mm.Session, text: string) =>
-    session.client.json<{ text: string }>('POST', '/api/v4/commands/execute', {
-      command: `/oauth2 ${text}`,
-      channel_id: place.channelId,
-      team_id: place.teamId,
+  /**
+   * The admin's provider dialog saved: as Mattermost forwards a submission to
+   * the service (the dialog itself opens only in a browser holding the
+   * command's trigger id, which these steps do not drive).
+   */
+  async function submitProviderDialog(purpose: 'provider.add' | 'provider.remove', target: string, submission: Record<string, unknown>): Promise<void> {
+    const deps = running.service.standalone!.deps!;
+    const state = signDialogState(deps.dialogKey, { user_id: w.admin.user.id, purpose, target }, Date.now());
+    const body = { type: 'dialog_submission', callback_id: purpose, state, user_id: w.admin.user.id, submission, cancelled: false };
+    const res = await fetch(`${running.root}/standalone/dialog`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
+    assert.deepEqual(await res.json(), {}, purpose);
+  }
 
   before(async () => {
     ensureBundle();
@@ -124,7 +135,7 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
       await context?.close();
       await proxy?.close();
       // The next React starts from an empty list again.
-      if (await running?.service.standalone?.repositories.providers.get(PROVIDER)) await execute(w.admin, `provider remove ${PROVIDER} --confirm`);
+      if (await running?.service.standalone?.repositories.providers.get(PROVIDER)) await submitProviderDialog('provider.remove', PROVIDER, { confirm: true });
     });
 
     test('when no provider is registered, then the panel (the Apps plugin absent: 404) shows the empty state through /oauth2 __panel', async () => {
@@ -134,8 +145,10 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
     });
 
     test('when alice connects in the popup, then she signs in with Mattermost and at the provider, the window closes and the row shows her account', async () => {
-      const args = `--preset oidc --id ${PROVIDER} --display_name "Test IdP" --issuer ${op.issuer} --client_id ${op.clients.post.client_id} --client_secret ${op.clients.post.client_secret} --auth client_secret_post`;
-      assert.match((await execute(w.admin, `provider add ${args}`)).text, /Registered \*\*Test IdP\*\*/);
+      const { client_id, client_secret } = op.clients.post;
+      const provider = { preset: 'oidc', id: PROVIDER, display_name: 'Test IdP', issuer: op.issuer, client_id, client_secret, auth: 'client_secret_post' };
+      await submitProviderDialog('provider.add', '', provider);
+      assert.equal((await running.service.standalone!.repositories.providers.get(PROVIDER))?.display_name, 'Test IdP');
       await ui.openPanel();
       await ui.rowSays(PROVIDER, /Not connected/);
       const popupOpened = ui.page.waitForEvent('popup');

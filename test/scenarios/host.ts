@@ -65,9 +65,10 @@ export interface ScenarioHost {
   readonly secrets: string[];
   createUser(prefix: string): Promise<Person>;
   /**
-   * `/oauth2 <words>` as `user`. Values the command itself takes (the provider,
-   * a confirmation) are typed; the others are entered in the form it opens,
-   * which is then saved. Without such values an opened form comes back as it is.
+   * `/oauth2 <words>` as `user`. Values the command itself takes (the provider;
+   * on the Apps host a confirmation too) are typed; the others are entered in
+   * the form it opens, which is then saved. Without such values an opened form
+   * comes back as it is.
    */
   command(user: Person, words: string[], values?: Record<string, string | boolean>): Promise<Answer>;
   /** The single-use connect link `/oauth2 connect <provider>` gives the user (also to reconnect). */

@@ -98,8 +98,10 @@ describe('standalone host: no secret in a log line, an answer, a page or a post'
     audit.add(clientSecret, world.mm.botToken, world.commandToken, world.mm.client.secret);
     for (const key of [world.encryptionKey, dialogKey, flowKey]) audit.add(key.toString('base64'), key.toString('base64url'), key.toString('hex'));
 
-    // The admin registers the provider through the dialog, with the client secret.
-    assert.equal(await command(admin, 'provider add --preset oidc'), '{}');
+    // Typed in the command, the secret is refused (the answer and the log are audited below); in the dialog it is taken.
+    assert.match(await command(admin, `provider add --preset oidc --client_secret ${clientSecret}`), /a secret typed there is not private/);
+    assert.equal(world.mm.dialogs.length, 0);
+    assert.equal(await command(admin, 'provider add'), '{}');
     const opened = world.mm.dialogs.at(-1)?.dialog as { state: string };
     const added = await world.submitDialog({
       callback_id: 'provider.add',

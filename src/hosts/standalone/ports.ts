@@ -57,8 +57,8 @@ export interface SessionStore {
   prune(now: number): Promise<number>;
 }
 
-/** 'trigger': a command's signed trigger id, kept only to refuse it a second time. */
-export type OneTimePurpose = 'link' | 'signin' | 'flow' | 'trigger';
+/** 'trigger': a command's signed trigger id, kept only to refuse it a second time; 'dialog': a dialog's nonce, held once its submission runs (dialogs/single_use.ts). */
+export type OneTimePurpose = 'link' | 'signin' | 'flow' | 'trigger' | 'dialog';
 
 /** A single-use record keyed by the hash of a random value the browser carries. */
 export interface OneTimeRecord {
@@ -75,7 +75,9 @@ export interface OneTimeStore {
   put(record: OneTimeRecord): Promise<void>;
   /** Atomically removes and returns the record when it exists, has this purpose and has not expired. */
   take(keyHash: string, purpose: OneTimePurpose, now: number): Promise<OneTimeRecord | undefined>;
-  /** Stores the record unless its key is stored already; true for the first claim only (across replicas). */
+  /** Stores the record unless one with its key exists; true when this call stored it (of concurrent claims, exactly one). */
   claim(record: OneTimeRecord): Promise<boolean>;
+  /** Whether an unexpired record with this key and purpose exists. */
+  holds(keyHash: string, purpose: OneTimePurpose, now: number): Promise<boolean>;
   prune(now: number): Promise<number>;
 }

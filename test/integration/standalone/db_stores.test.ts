@@ -177,6 +177,27 @@ onEachBackend('one-time records', ({ database }) => {
     assert.equal((await store.take('flow1', 'flow', NOW))?.purpose, 'flow');
   });
 
+  it('when a key is claimed, then a second claim fails until the record is taken, and holds tells whether it is held', async () => {
+    const store = new SqlOneTimeStore(database().db);
+    const nonce = record('nonce1', { purpose: 'dialog' });
+    assert.equal(await store.holds('nonce1', 'dialog', NOW), false);
+    assert.equal(await store.claim(nonce), true);
+    assert.equal(await store.claim(nonce), false);
+    assert.equal(await store.holds('nonce1', 'dialog', NOW), true);
+    assert.equal(await store.holds('nonce1', 'link', NOW), false, 'another purpose');
+    assert.equal(await store.holds('nonce1', 'dialog', nonce.expires_at), false, 'expired');
+    assert.deepEqual(await store.take('nonce1', 'dialog', NOW), nonce);
+    assert.equal(await store.claim(nonce), true, 'claimable again once handed back');
+  });
+
+  it('when 50 claims of one key race, then exactly one succeeds', async () => {
+    const store = new SqlOneTimeStore(database().db);
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.claim(record(`claim${round}`, { purpose: 'dialog' }))));
+      assert.equal(results.filter(Boolean).length, 1, `round ${round}`);
+    }
+  });
+
   it('when 50 takes of one key race, then exactly one gets the record', async () => {
     const store = new SqlOneTimeStore(database().db);
     for (let round = 0; round < 3; round++) {

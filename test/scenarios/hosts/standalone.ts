@@ -54,13 +54,12 @@ export interface StandaloneMattermost {
   close(): Promise<void>;
 }
 
-/** Values the standalone command takes itself (`/oauth2 whoami idp`, `provider remove idp --confirm`); the rest belong in its dialog. */
+/** The provider is typed (`/oauth2 whoami idp`, `provider remove idp`); every other value, a removal's confirmation too, belongs in the dialog. */
 function typedWords(words: string[], values: Record<string, string | boolean>): { text: string; dialogValues: Record<string, string | boolean> } {
   const typed = [...words];
   const dialogValues: Record<string, string | boolean> = {};
   for (const [name, value] of Object.entries(values)) {
     if (name === 'provider') typed.push(String(value));
-    else if (name === 'confirm' && value === true) typed.push('--confirm');
     else dialogValues[name] = value;
   }
   return { text: typed.join(' '), dialogValues };

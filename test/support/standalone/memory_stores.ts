@@ -129,12 +129,17 @@ export class MemoryOneTime implements OneTimeStore {
     this.rows.delete(keyHash);
     return r.expires_at > now ? r : undefined;
   }
-  /** Claimed keys (trigger ids) apart from the rows, so tests that count what a request stored see only links, states and flows. */
+  /** Claimed trigger ids apart from the rows, so tests that count what a request stored see only links, states, flows and dialogs. */
   readonly claimed = new Map<string, OneTimeRecord>();
   async claim(record: OneTimeRecord) {
-    if (this.claimed.has(record.key_hash)) return false;
-    this.claimed.set(record.key_hash, record);
+    const rows = record.purpose === 'trigger' ? this.claimed : this.rows;
+    if (rows.has(record.key_hash)) return false;
+    rows.set(record.key_hash, record);
     return true;
+  }
+  async holds(keyHash: string, purpose: OneTimePurpose, now: number) {
+    const r = this.rows.get(keyHash);
+    return r !== undefined && r.purpose === purpose && r.expires_at > now;
   }
   async prune(now: number) {
     let n = 0;

@@ -2,7 +2,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
+import { DIALOG_USED } from '../../../src/hosts/standalone/dialogs/single_use.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
+import type { DialogPurpose } from '../../../src/hosts/standalone/dialogs/types.js';
+import { Refusal } from '../../../src/hosts/standalone/errors.js';
 import { createStandaloneRouter, createStandaloneTables } from '../../../src/hosts/standalone/http/router.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -54,7 +57,7 @@ describe('standalone POST /dialog', () => {
     assert.equal(world.mm.posts.length, 1);
     assert.equal(world.mm.posts[0]?.to, alice.id);
     assert.match(world.mm.posts[0]?.message ?? '', /\[Connect your Two account\]\(http:\/\/127\.0\.0\.1:\d+\/standalone\/connect\?l=/);
-    const [record] = world.stores.oneTime.rows.values();
+    const record = [...world.stores.oneTime.rows.values()].find((r) => r.purpose === 'link');
     assert.equal(record?.user_id, alice.id);
     assert.equal(record?.provider_id, 'two');
   });
@@ -90,12 +93,28 @@ describe('standalone POST /dialog', () => {
     }
   });
 
-  it('when no provider is chosen or it is gone, then a field error keeps the dialog open', async () => {
+  it('when no provider is chosen or it is gone, then a field error keeps the dialog open and the same dialog can be submitted again', async () => {
     assert.deepEqual(await world.submitDialog(submission({ submission: {} })), { errors: { provider: 'Choose a provider.' } });
     assert.deepEqual(await world.submitDialog(submission({ submission: { provider: 'gone' } })), {
       errors: { provider: 'This provider is not registered (any more).' },
     });
     assert.equal(world.stores.oneTime.rows.size, 0);
+    assert.deepEqual(await world.submitDialog(submission()), {});
+    assert.equal(world.mm.posts.length, 1);
+  });
+
+  it('when a submission that ran is sent again, then it is refused as already used and nothing runs twice', async () => {
+    assert.deepEqual(await world.submitDialog(submission()), {});
+    assert.deepEqual(await world.submitDialog(submission()), { error: DIALOG_USED });
+    assert.deepEqual(await world.submitDialog(submission({ submission: { provider: 'one' } })), { error: DIALOG_USED });
+    assert.equal(world.mm.posts.length, 1, 'one link was sent');
+    assert.ok(world.logs.some((line) => line.includes('dialog refused') && line.includes('already used')));
+  });
+
+  it('when two submissions of one dialog arrive at once, then exactly one runs and the other is refused as already used', async () => {
+    const answers = await Promise.all([world.submitDialog(submission()), world.submitDialog(submission())]);
+    assert.deepEqual(answers.map((a) => JSON.stringify(a)).sort(), [JSON.stringify({}), JSON.stringify({ error: DIALOG_USED })].sort());
+    assert.equal(world.mm.posts.length, 1);
   });
 
   it('when the dialog is cancelled, then nothing runs', async () => {
@@ -112,37 +131,73 @@ describe('standalone POST /dialog', () => {
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
-  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission', async () => {
+  /** A router with the given purposes only, and a submit(user, purpose, state?) against it. */
+  async function withTable(
+    purposes: Record<string, DialogPurpose>,
+    run: (submit: (user: FakeUser, purpose: string, state?: string) => Promise<unknown>) => Promise<void>,
+  ) {
     const tables = createStandaloneTables();
-    let ran = 0;
-    tables.dialogs.set('provider.remove', {
-      admin: true,
-      handle: async () => {
-        ran += 1;
-        return {};
-      },
-    });
+    for (const [name, purpose] of Object.entries(purposes)) tables.dialogs.set(name, purpose);
     const app = express().use('/standalone', createStandaloneRouter(world.deps, tables));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
-      const submit = async (user: FakeUser) => {
-        const adminState = signDialogState(world.deps.dialogKey, { user_id: user.id, purpose: 'provider.remove', target: 'one' }, Date.now());
-        const body = { callback_id: 'provider.remove', state: adminState, user_id: user.id, submission: {} };
+      await run(async (user, purpose, state) => {
+        const signed = state ?? signDialogState(world.deps.dialogKey, { user_id: user.id, purpose, target: 'one' }, Date.now());
         const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/standalone/dialog`, {
           method: 'POST',
-          body: JSON.stringify(body),
+          body: JSON.stringify({ callback_id: purpose, state: signed, user_id: user.id, submission: {} }),
         });
         return (await response.json()) as Record<string, unknown>;
-      };
-      assert.deepEqual(await submit(alice), { error: 'Only system admins can do this.' });
-      assert.equal(ran, 0);
-      alice.roles = 'system_user system_admin';
-      assert.deepEqual(await submit(alice), {});
-      assert.equal(ran, 1);
+      });
     } finally {
-      alice.roles = 'system_user';
       server.close();
     }
+  }
+
+  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission', async () => {
+    let ran = 0;
+    const handle = async () => {
+      ran += 1;
+      return {};
+    };
+    await withTable({ 'provider.remove': { admin: true, handle } }, async (submit) => {
+      try {
+        assert.deepEqual(await submit(alice, 'provider.remove'), { error: 'Only system admins can do this.' });
+        assert.equal(ran, 0);
+        alice.roles = 'system_user system_admin';
+        assert.deepEqual(await submit(alice, 'provider.remove'), {});
+        assert.equal(ran, 1);
+      } finally {
+        alice.roles = 'system_user';
+      }
+    });
+  });
+
+  it('when a handler refuses, then its dialog can be submitted again; when it fails unexpectedly, then the dialog stays used', async () => {
+    const runs: string[] = [];
+    const refusing: DialogPurpose = {
+      admin: false,
+      handle: async () => {
+        runs.push('refused');
+        throw new Refusal('Not yet.');
+      },
+    };
+    const failing: DialogPurpose = {
+      admin: false,
+      handle: async () => {
+        runs.push('failed');
+        throw new Error('half done');
+      },
+    };
+    await withTable({ 'test.refusing': refusing, 'test.failing': failing }, async (submit) => {
+      const refusingState = signDialogState(world.deps.dialogKey, { user_id: alice.id, purpose: 'test.refusing', target: '' }, Date.now());
+      assert.deepEqual(await submit(alice, 'test.refusing', refusingState), { error: 'Not yet.' });
+      assert.deepEqual(await submit(alice, 'test.refusing', refusingState), { error: 'Not yet.' });
+      const failingState = signDialogState(world.deps.dialogKey, { user_id: alice.id, purpose: 'test.failing', target: '' }, Date.now());
+      assert.deepEqual(await submit(alice, 'test.failing', failingState), { error: 'Something went wrong on the service. Nothing was changed.' });
+      assert.deepEqual(await submit(alice, 'test.failing', failingState), { error: DIALOG_USED });
+    });
+    assert.deepEqual(runs, ['refused', 'refused', 'failed']);
   });
 });

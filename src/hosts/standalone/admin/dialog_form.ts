@@ -36,7 +36,7 @@ function dialogElement(field: FieldSpec): Element {
   if (field.type === 'bool') return { ...base, type: 'bool', default: field.value === true ? 'true' : 'false' };
   const subtype = field.type === 'password' ? { subtype: 'password' } : field.type === 'url' ? { subtype: 'url' } : {};
   const value = field.type !== 'password' && typeof field.value === 'string' && field.value !== '' ? { default: field.value.slice(0, 150) } : {};
-  return { ...base, type: 'text', ...subtype, ...value };
+  return { ...base, type: 'text', ...subtype, ...value, ...(field.refresh && { refresh: true }) };
 }
 
 /** The dialog (without callback_id and state, which openDialog signs); source_url when a field refreshes the form. */

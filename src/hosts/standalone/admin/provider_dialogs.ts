@@ -1,61 +1,31 @@
 /**
- * The provider admin dialogs (add, edit, register, remove). The state signs
- * user, purpose and target (the provider id for edit and remove), so a
- * handler acts on the signed target, never on a submitted field naming a
- * provider. The dialog route has re-read the admin rights from Mattermost
- * before a handler runs; the core refuses a non-admin again on its own.
+ * The provider admin dialogs (add, edit, register, remove): the only way the
+ * standalone host changes a provider. The state signs user, purpose and
+ * target (the provider id for edit and remove), so a handler acts on the
+ * signed target, never on a submitted field naming a provider. The dialog
+ * route has re-read the admin rights from Mattermost before a handler runs
+ * and lets each dialog run once; the core refuses a non-admin again on its own.
  */
-import { addProvider, editProvider, providerAddForm, providerEditForm, removeProvider } from '../../../core/admin/provider_changes.js';
-import type { FormRefresh } from '../../../core/admin/provider_form.js';
-import { providerRegisterForm, registerProvider } from '../../../core/admin/provider_reports.js';
+import { addProvider, editProvider, removeProvider } from '../../../core/admin/provider_changes.js';
+import { registerProvider } from '../../../core/admin/provider_reports.js';
 import { UserFacingError } from '../../../core/errors.js';
-import type { FormSpec } from '../../../core/form_spec.js';
-import { md } from '../../../core/format.js';
-import type { CoreAnswer, CoreRequest, CoreValues } from '../../../core/request.js';
+import type { CoreRequest, CoreValues } from '../../../core/request.js';
 import { isOAuthError } from '../../../oauth/errors.js';
 import type { StandaloneDeps } from '../deps.js';
 import { dialogUrl, openDialog } from '../dialogs/open_dialog.js';
 import { closeDialog, type DialogPurpose, type DialogResponse, type DialogSubmission } from '../dialogs/types.js';
 import { adminDeps, adminRequest } from './admin_request.js';
 import { formSpecDialog } from './dialog_form.js';
+import { type AdminDialogMode, dialogPurpose, formFor, shownPreset } from './provider_forms.js';
 
-export type AdminDialogMode = 'add' | 'edit' | 'register' | 'remove';
+export { type AdminDialogMode, dialogPurpose };
 
-const FORMS: Record<Exclude<AdminDialogMode, 'remove'>, (req: CoreRequest, refresh?: FormRefresh) => Promise<CoreAnswer>> = {
-  add: providerAddForm,
-  edit: providerEditForm,
-  register: providerRegisterForm,
-};
-
-export const dialogPurpose = (mode: AdminDialogMode): string => `provider.${mode}`;
-
-function removeForm(id: string, displayName: string): FormSpec {
-  const help = `Removing ${md(displayName)} deletes its users' connections and revokes their tokens at the provider.`;
-  return {
-    title: 'Remove a provider',
-    purpose: dialogPurpose('remove'),
-    target: id,
-    submit_label: 'Remove',
-    fields: [{ name: 'confirm', type: 'bool', label: 'Remove it', required: true, help, value: false }],
-  };
-}
-
-/** The dialog's form for this mode, with the values known so far. */
-async function formFor(deps: StandaloneDeps, mode: AdminDialogMode, req: CoreRequest, refresh?: FormRefresh): Promise<FormSpec> {
-  if (mode === 'remove') {
-    const stored = await deps.providers.get(String(req.values.provider ?? ''));
-    if (!stored) throw new UserFacingError('That provider is no longer registered.');
-    return removeForm(stored.id, stored.display_name);
-  }
-  const answer = await FORMS[mode](req, refresh);
-  if (!answer.form) throw new UserFacingError('That form is not available.');
-  return answer.form;
-}
-
-export async function openProviderDialog(deps: StandaloneDeps, triggerId: string, req: CoreRequest, mode: AdminDialogMode): Promise<void> {
+/** Opens the mode's dialog with the values known so far; answers the names of the fields it shows. */
+export async function openProviderDialog(deps: StandaloneDeps, triggerId: string, req: CoreRequest, mode: AdminDialogMode): Promise<string[]> {
   const spec = await formFor(deps, mode, req);
   const dialog = formSpecDialog(spec, dialogUrl(deps.settings.rootUrl));
-  await openDialog(deps, { triggerId, userId: req.user.id, purpose: dialogPurpose(mode), target: spec.target ?? '', dialog });
+  await openDialog(deps, { triggerId, userId: req.user.id, purpose: dialogPurpose(mode), target: spec.target ?? '', shown: shownPreset(spec), dialog });
+  return (dialog.elements ?? []).map((e) => e.name);
 }
 
 /** Submitted values as CoreValues (empty fields are left out by the client); the signed target names the provider. */
@@ -111,8 +81,9 @@ function providerPurpose(mode: AdminDialogMode): DialogPurpose {
     },
     refresh: async (submission, deps) => {
       const req = adminRequest(deps, submission.user_id, true, submittedValues(submission));
-      const spec = await formFor(deps, mode, req, { changed: 'preset' });
-      return { dialog: formSpecDialog(spec, dialogUrl(deps.settings.rootUrl)), target: spec.target ?? '' };
+      // The provider type's own values are dropped only when the type is not the one the form showed (the short name refreshes too).
+      const spec = await formFor(deps, mode, req, { changed: 'preset', shownPreset: submission.state.shown });
+      return { dialog: formSpecDialog(spec, dialogUrl(deps.settings.rootUrl)), target: spec.target ?? '', shown: shownPreset(spec) };
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Typed arguments of `/oauth2 provider …`: `--name value` pairs (a value may
  * be "double quoted" to hold spaces), a bare `--flag` is true, other words
- * are positional (the provider id).
+ * are positional (the provider id). They only prefill a dialog.
  */
 import type { CoreValues } from '../../../core/request.js';
 
@@ -15,14 +15,11 @@ export function splitWords(text: string): string[] {
 export interface TypedArgs {
   positional: string[];
   values: CoreValues;
-  /** True when a --flag other than --preset was given (--preset alone only chooses the dialog's type). */
-  typed: boolean;
 }
 
 export function parseTypedArgs(words: string[]): TypedArgs {
   const positional: string[] = [];
   const values: CoreValues = {};
-  let typed = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
     if (!word.startsWith('--') || word.length < 3) {
@@ -30,7 +27,6 @@ export function parseTypedArgs(words: string[]): TypedArgs {
       continue;
     }
     const name = word.slice(2).replace(/-/g, '_').toLowerCase();
-    if (name !== 'preset') typed = true;
     const next = words[i + 1];
     if (next === undefined || next.startsWith('--')) values[name] = true;
     else {
@@ -38,5 +34,20 @@ export function parseTypedArgs(words: string[]): TypedArgs {
       i++;
     }
   }
-  return { positional, values, typed };
+  return { positional, values };
+}
+
+/** Leading dashes as typed or as a client's autocorrect makes them (en and em dash, minus sign). */
+const FLAG = /^[-\u2010-\u2015\u2212]+(.*)$/s;
+
+/**
+ * Whether a word of the text names a secret: `--client_secret`,
+ * `--client-secret`, `--CLIENT_SECRET=…`, `—clientsecret` and any other
+ * spelling of a flag about a secret or password.
+ */
+export function namesSecret(words: string[]): boolean {
+  return words.some((word) => {
+    const flag = FLAG.exec(word)?.[1];
+    return flag !== undefined && /secret|password/.test(flag.toLowerCase().replace(/[^a-z]/g, ''));
+  });
 }

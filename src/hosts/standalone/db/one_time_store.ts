@@ -1,7 +1,9 @@
 /**
- * Single-use records (links, sign-in states, flows) keyed by a hash. take()
- * is one DELETE ... RETURNING: of two concurrent takes of one key, exactly
- * one gets the record, on SQLite (3.35+) and PostgreSQL alike.
+ * Single-use records (links, sign-in states, flows, used dialog nonces) keyed
+ * by a hash. take() is one DELETE ... RETURNING and claim() one INSERT ... ON
+ * CONFLICT DO NOTHING RETURNING: of two concurrent takes or claims of one
+ * key, exactly one succeeds, on SQLite (3.35+) and PostgreSQL alike, across
+ * replicas sharing the database.
  */
 import type { Kysely } from 'kysely';
 import type { OneTimePurpose, OneTimeRecord, OneTimeStore } from '../ports.js';
@@ -15,16 +17,6 @@ export class SqlOneTimeStore implements OneTimeStore {
       .insertInto('one_time')
       .values({ ...record, data: record.data ?? null })
       .execute();
-  }
-
-  /** INSERT ... ON CONFLICT DO NOTHING: of two claims of one key, on one replica or two, exactly one inserts. */
-  async claim(record: OneTimeRecord): Promise<boolean> {
-    const result = await this.db
-      .insertInto('one_time')
-      .values({ ...record, data: record.data ?? null })
-      .onConflict((oc) => oc.column('key_hash').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   /** A record of another purpose is left alone; an expired one is left for prune and not returned. */
@@ -45,6 +37,28 @@ export class SqlOneTimeStore implements OneTimeStore {
       ...(row.data !== null && { data: row.data }),
       expires_at: millis(row.expires_at),
     };
+  }
+
+  /** INSERT ... ON CONFLICT DO NOTHING RETURNING: of two claims of one key, on one replica or two, exactly one inserts. */
+  async claim(record: OneTimeRecord): Promise<boolean> {
+    const stored = await this.db
+      .insertInto('one_time')
+      .values({ ...record, data: record.data ?? null })
+      .onConflict((oc) => oc.column('key_hash').doNothing())
+      .returning('key_hash')
+      .executeTakeFirst();
+    return stored !== undefined;
+  }
+
+  async holds(keyHash: string, purpose: OneTimePurpose, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('one_time')
+      .select('key_hash')
+      .where('key_hash', '=', keyHash)
+      .where('purpose', '=', purpose)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async prune(now: number): Promise<number> {

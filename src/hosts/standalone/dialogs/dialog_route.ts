@@ -1,15 +1,17 @@
 /**
  * POST /standalone/dialog: a submission is parsed (bounded), its state
  * verified (signature, expiry, submitting user, purpose = callback_id), admin
- * rights re-read from Mattermost for admin purposes, then its handler runs.
- * Any refusal answers HTTP 200 {"error": "..."} and runs nothing.
+ * rights re-read from Mattermost for admin purposes, then its handler runs,
+ * at most once per dialog (single_use.ts). Any refusal answers HTTP 200
+ * {"error": "..."} and runs nothing.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
-import { signDialogState, verifyDialogState } from './state.js';
+import { dialogUsed, DIALOG_USED, runOnce } from './single_use.js';
+import { resignDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
 
 export const DIALOG_BODY_LIMIT = 64 * 1024;
@@ -42,15 +44,22 @@ async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: 
   }
   if (input.cancelled) return {};
   if (purpose.admin && !(await deps.bot.isSystemAdmin(input.user_id))) return { error: 'Only system admins can do this.' };
-  if (input.type === 'refresh') return refreshed(deps, purpose, { ...input, state: check.state });
-  return purpose.handle({ ...input, state: check.state }, deps);
+  const submission = { ...input, state: check.state };
+  if (input.type === 'refresh') return refreshed(deps, purpose, submission);
+  return runOnce(deps, check.state, () => purpose.handle(submission, deps));
 }
 
-/** A field refresh: the purpose's dialog again, under a newly signed state for the same user and purpose. */
+/**
+ * A field refresh: the purpose's dialog again, under the same dialog's state
+ * (same user, purpose, expiry and nonce; the target and what the form shows
+ * follow the new form). It changes nothing, so it does not use the dialog up,
+ * but a used dialog is not rebuilt.
+ */
 async function refreshed(deps: StandaloneDeps, purpose: DialogPurpose, submission: DialogSubmission): Promise<DialogResponse> {
   if (!purpose.refresh) return { error: 'This dialog cannot be refreshed.' };
-  const { dialog, target } = await purpose.refresh(submission, deps);
-  const state = signDialogState(deps.dialogKey, { user_id: submission.user_id, purpose: submission.callback_id, target }, deps.now());
+  if (await dialogUsed(deps, submission.state)) return { error: DIALOG_USED };
+  const { dialog, target, shown = '' } = await purpose.refresh(submission, deps);
+  const state = resignDialogState(deps.dialogKey, submission.state, { target, shown });
   return { type: 'form', form: { ...dialog, callback_id: submission.callback_id, state } };
 }
 

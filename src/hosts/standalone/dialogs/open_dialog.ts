@@ -9,6 +9,8 @@ export interface OpenDialogInput {
   purpose: string;
   /** What the dialog acts on ('' when nothing). */
   target: string;
+  /** What the form shows that a field refresh must know (state.ts), '' or left out when nothing. */
+  shown?: string;
   /** The dialog without callback_id, state (set here). */
   dialog: Omit<DialogSpec, 'callback_id' | 'state'>;
 }
@@ -16,6 +18,7 @@ export interface OpenDialogInput {
 export const dialogUrl = (rootUrl: string): string => `${rootUrl}/standalone/dialog`;
 
 export async function openDialog(deps: Pick<StandaloneDeps, 'bot' | 'dialogKey' | 'now' | 'settings'>, input: OpenDialogInput): Promise<void> {
-  const state = signDialogState(deps.dialogKey, { user_id: input.userId, purpose: input.purpose, target: input.target }, deps.now());
+  const signed = { user_id: input.userId, purpose: input.purpose, target: input.target, shown: input.shown ?? '' };
+  const state = signDialogState(deps.dialogKey, signed, deps.now());
   await deps.bot.openDialog(input.triggerId, dialogUrl(deps.settings.rootUrl), { ...input.dialog, callback_id: input.purpose, state });
 }

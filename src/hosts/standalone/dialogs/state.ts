@@ -1,10 +1,11 @@
 /**
  * Dialog state (identity chain step 5). Mattermost does not sign dialog
  * submissions, so the dialog's `state` carries an HMAC-SHA256 over the user,
- * the purpose, the target, the expiry and a nonce, under a key derived from
- * the encryption key ("oauth2-connect dialog state"). Format:
- * "v1.<base64url JSON payload>.<base64url MAC>". The state is visible to the
- * user's client: it holds nothing secret.
+ * the purpose, the target, the expiry, a nonce and what the form showed,
+ * under a key derived from the encryption key ("oauth2-connect dialog
+ * state"). Format: "v1.<base64url JSON payload>.<base64url MAC>". The state
+ * is visible to the user's client: it holds nothing secret. The nonce makes
+ * a dialog single use (single_use.ts).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { sameText } from '../secrets.js';
@@ -20,14 +21,33 @@ export interface DialogState {
   target: string;
   expires_at: number;
   nonce: string;
+  /** What the form showed that a field refresh must know (the provider type of the add form), '' when nothing. */
+  shown: string;
 }
+
+export type DialogStateInput = Pick<DialogState, 'user_id' | 'purpose' | 'target'> & { shown?: string };
 
 const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(`v1.${payload}`).digest('base64url');
 
-export function signDialogState(key: Buffer, input: Omit<DialogState, 'nonce' | 'expires_at'>, now: number, ttlMs = DIALOG_TTL_MS): string {
-  const state: DialogState = { ...input, expires_at: now + ttlMs, nonce: randomBytes(12).toString('base64url') };
-  const payload = Buffer.from(JSON.stringify([state.user_id, state.purpose, state.target, state.expires_at, state.nonce])).toString('base64url');
+function encode(key: Buffer, state: DialogState): string {
+  const fields = [state.user_id, state.purpose, state.target, state.expires_at, state.nonce, state.shown];
+  const payload = Buffer.from(JSON.stringify(fields)).toString('base64url');
   return `v1.${payload}.${mac(key, payload)}`;
+}
+
+/** A new dialog: a fresh nonce, expiring ttlMs from now. */
+export function signDialogState(key: Buffer, input: DialogStateInput, now: number, ttlMs = DIALOG_TTL_MS): string {
+  return encode(key, { ...input, shown: input.shown ?? '', expires_at: now + ttlMs, nonce: randomBytes(12).toString('base64url') });
+}
+
+/**
+ * The same dialog after a field refresh: its user, purpose, expiry and nonce
+ * stay (a refresh neither extends its life nor makes a second dialog that
+ * could be submitted once more); only the target and what it shows follow
+ * the new form.
+ */
+export function resignDialogState(key: Buffer, state: DialogState, changes: Pick<DialogState, 'target' | 'shown'>): string {
+  return encode(key, { ...state, ...changes });
 }
 
 export type StateCheck = { ok: true; state: DialogState } | { ok: false; reason: string };
@@ -35,11 +55,11 @@ export type StateCheck = { ok: true; state: DialogState } | { ok: false; reason:
 function decode(payload: string): DialogState | undefined {
   try {
     const fields: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (!Array.isArray(fields) || fields.length !== 5) return undefined;
-    const [user_id, purpose, target, expires_at, nonce] = fields as unknown[];
-    if (typeof user_id !== 'string' || typeof purpose !== 'string' || typeof target !== 'string' || typeof expires_at !== 'number' || typeof nonce !== 'string')
-      return undefined;
-    return { user_id, purpose, target, expires_at, nonce };
+    if (!Array.isArray(fields) || fields.length !== 6) return undefined;
+    const [user_id, purpose, target, expires_at, nonce, shown] = fields as unknown[];
+    if (typeof expires_at !== 'number') return undefined;
+    if ([user_id, purpose, target, nonce, shown].some((v) => typeof v !== 'string')) return undefined;
+    return { user_id, purpose, target, expires_at, nonce, shown } as DialogState;
   } catch {
     return undefined;
   }

@@ -14,7 +14,9 @@
  *    router is made: tables.dialogs.set('provider.edit', purpose);
  * 4. the handler returns {} to close, throws Refusal(message, 400, {field: msg})
  *    for field errors (the dialog stays open) or Refusal(message) for a general
- *    error; any other error becomes a generic text and a log line.
+ *    error; any other error becomes a generic text and a log line. A dialog
+ *    runs once: after {} (or an unexpected error) its state is used up; after
+ *    a Refusal or an {errors}/{error} answer it can be submitted again.
  */
 import type { DialogSpec } from '../../../mattermost/bot.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -43,10 +45,14 @@ export interface DialogPurpose {
   handle: DialogHandler;
   /**
    * Field refresh (v11.1+, `refresh` elements and `source_url`): the dialog
-   * built again from the values so far; the route signs a new state for the
-   * same user, purpose and the returned target.
+   * built again from the values so far; the route signs the same dialog's
+   * state again with the returned target and `shown` (what a later refresh
+   * needs to know the form showed).
    */
-  refresh?: (submission: DialogSubmission, deps: StandaloneDeps) => Promise<{ dialog: Omit<DialogSpec, 'callback_id' | 'state'>; target: string }>;
+  refresh?: (
+    submission: DialogSubmission,
+    deps: StandaloneDeps,
+  ) => Promise<{ dialog: Omit<DialogSpec, 'callback_id' | 'state'>; target: string; shown?: string }>;
 }
 
 /** Dialog purposes by name (the dialog's callback_id). */
