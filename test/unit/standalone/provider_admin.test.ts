@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
-import { NO_DIALOG, SECRET_IN_TEXT } from '../../../src/hosts/standalone/admin/provider_command.js';
+import { SECRET_IN_TEXT } from '../../../src/hosts/standalone/admin/provider_command.js';
 import { openProvider } from '../../../src/hosts/standalone/providers.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
@@ -136,10 +136,12 @@ describe('standalone /oauth2 provider (admins)', () => {
     assert.match(world.mm.posts[0]?.message ?? '', /^Removed \*\*Test gone\*\*/);
   });
 
-  it('when a change command comes without a trigger id, then it says no dialog can open and changes nothing', async () => {
+  it('when a change command comes without a trigger id, then it is refused before it runs and changes nothing', async () => {
     await addStored('stay');
     for (const command of [`provider add ${typedArgs('x')}`, 'provider remove stay', 'provider edit stay --display_name Y']) {
-      assert.equal(await text(await world.command(admin, command, { trigger_id: undefined })), NO_DIALOG, command);
+      const response = await world.command(admin, command, { trigger_id: undefined });
+      assert.equal(response.status, 401, command);
+      assert.match(await text(response), /no trigger id signed by Mattermost/, command);
     }
     assert.deepEqual([...world.stores.providers.rows.keys()], ['stay']);
     assert.equal((await world.stores.providers.get('stay'))?.display_name, 'Test stay');
