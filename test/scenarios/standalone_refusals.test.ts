@@ -1,9 +1,10 @@
 /**
  * What the standalone host refuses, on the fake and on a real Mattermost:
  * a forged command (no token, a wrong token) answers 401; a forged dialog
- * submission (a tampered state, another user's dialog, an expired one) is
- * refused; a connect link opened in another user's browser is refused with a
- * clear page. Each time nothing is stored.
+ * submission (a tampered state, another user's dialog, another action's, an
+ * expired one) is refused with the reason of its check; a connect link opened
+ * in another user's browser is refused with a clear page. Each time nothing
+ * is stored.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
