@@ -112,7 +112,7 @@ describe('standalone POST /dialog', () => {
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
-  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission', async () => {
+  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission (a deactivated admin is refused)', async () => {
     const tables = createStandaloneTables();
     let ran = 0;
     tables.dialogs.set('provider.remove', {
@@ -140,8 +140,12 @@ describe('standalone POST /dialog', () => {
       alice.roles = 'system_user system_admin';
       assert.deepEqual(await submit(alice), {});
       assert.equal(ran, 1);
+      world.mm.deactivate(alice.id);
+      assert.deepEqual(await submit(alice), { error: 'Only system admins can do this.' });
+      assert.equal(ran, 1);
     } finally {
       alice.roles = 'system_user';
+      alice.delete_at = 0;
       server.close();
     }
   });
