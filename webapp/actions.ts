@@ -5,6 +5,8 @@ import type { ConnectData, PanelData, PanelProvider } from '../src/hosts/apps/pr
 import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
 import { runCommand } from './client/command_client.js';
 import { loadPanelFrom, providerActionOn, type HostKind } from './client/host.js';
+import { readServiceAddress, SERVICE_ADDRESS_UNKNOWN } from './client/service_address.js';
+import type { CallOrigin } from './client/apps_client.js';
 import { APP_ID } from './manifest.js';
 import { sendPopupTo, whenPopupCloses } from './popup.js';
 import { pluginConnectUrl, standaloneConnectUrl } from './safe_url.js';
@@ -53,15 +55,16 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: provider.id, kind: 'connect' });
     const origin = getCallOrigin(getState());
     const host = getPanelState(getState()).host;
-    const res = await providerActionOn(origin, host, 'connect', provider);
-    const sent = connectUrlOf(res);
-    const url = safeConnectUrl(host, sent, origin.siteURL);
+    const { res, url, serviceKnown } = await askConnectUrl(origin, host, provider);
     let notice: Notice;
     if (!url) {
       popup?.close();
-      const text = sent
-        ? `The app sent a sign-in address this page does not open. Ask a system admin to check the ${APP_ID} app.`
-        : failureText(res, `connect ${provider.display_name}`);
+      const sent = connectUrlOf(res);
+      const text = !sent
+        ? failureText(res, `connect ${provider.display_name}`)
+        : serviceKnown
+          ? `The app sent a sign-in address this page does not open. Ask a system admin to check the ${APP_ID} app.`
+          : SERVICE_ADDRESS_UNKNOWN;
       notice = { kind: 'error', text };
     } else if (popup && !popup.closed) {
       sendPopupTo(popup, url);
@@ -77,6 +80,20 @@ export function connectProvider(provider: PanelProvider, popup: Window | null): 
     }
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
   };
+}
+
+/**
+ * The host's connect answer and the sign-in URL in it this page may open: the
+ * Apps plugin's connect URL on this site, or the standalone service's link at
+ * the address the admins recorded (read alongside the answer, never from it).
+ */
+async function askConnectUrl(origin: CallOrigin, host: HostKind | null, provider: PanelProvider) {
+  if (host !== 'standalone') {
+    const res = await providerActionOn(origin, host, 'connect', provider);
+    return { res, url: pluginConnectUrl(connectUrlOf(res), origin.siteURL), serviceKnown: true };
+  }
+  const [res, serviceRoot] = await Promise.all([providerActionOn(origin, host, 'connect', provider), readServiceAddress(origin.siteURL)]);
+  return { res, url: standaloneConnectUrl(connectUrlOf(res), serviceRoot), serviceKnown: serviceRoot !== null };
 }
 
 export function disconnectProvider(provider: PanelProvider): Thunk {
@@ -109,11 +126,6 @@ export function addProviderThroughCommand(): Thunk {
     if (outcome.kind === 'absent')
       dispatch(showNotice({ kind: 'error', text: 'The /oauth2 command is not set up on this team: ask a system admin to run the setup again.' }));
   };
-}
-
-/** The Apps plugin's connect URL on this site, or the standalone service's one-time link. */
-function safeConnectUrl(host: HostKind | null, sent: string | null, siteURL: string): string | null {
-  return host === 'standalone' ? standaloneConnectUrl(sent) : pluginConnectUrl(sent, siteURL);
 }
 
 function isPanelData(data: unknown): data is PanelData {

@@ -2,7 +2,8 @@
 // from the server side: a `javascript:` (or data:, vbscript:, ...) URL loaded
 // into the blank sign-in window, which shares the page's origin, would run as
 // the user on Mattermost. So the sign-in window only goes to the Apps plugin's
-// connect URL on this site, and other links must be plain http(s).
+// connect URL on this site or to the standalone service's connect page at the
+// address the admins recorded, and other links must be plain http(s).
 import { APP_ID, APPS_PLUGIN_ID } from './manifest.js';
 
 const WEB_PROTOCOLS = new Set(['http:', 'https:']);
@@ -42,12 +43,15 @@ export function pluginConnectUrl(raw: unknown, siteURL: string): string | null {
 }
 
 /**
- * The standalone service's one-time connect link (<service root>/standalone/connect?l=…).
- * The service's origin is its own, not this site's; the path, the query and
- * http(s) are still required, so nothing else can be loaded into the window.
+ * The standalone service's one-time connect link (<service root>/standalone/connect?l=…),
+ * only under `serviceRoot`, the address this server's admins recorded
+ * (client/service_address.ts); with none recorded, nothing is accepted. The
+ * answer that carries the link cannot vouch for it: the team's command may
+ * point at another server.
  */
-export function standaloneConnectUrl(raw: unknown): string | null {
+export function standaloneConnectUrl(raw: unknown, serviceRoot: string | null): string | null {
   const url = webUrl(raw) === null ? null : parse(raw);
-  if (!url || url.hash || !url.searchParams.get('l')) return null;
-  return url.pathname.endsWith('/standalone/connect') ? (raw as string) : null;
+  const root = parse(serviceRoot);
+  if (!url || !root || url.origin !== root.origin || url.hash || !url.searchParams.get('l')) return null;
+  return url.pathname === `${withoutTrailingSlashes(root.pathname)}/standalone/connect` ? (raw as string) : null;
 }

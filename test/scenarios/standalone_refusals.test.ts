@@ -1,9 +1,10 @@
 /**
  * What the standalone host refuses, on the fake and on a real Mattermost:
  * a forged command (no token, a wrong token) answers 401; a forged dialog
- * submission (a tampered state, another user's dialog, an expired one) is
- * refused; a connect link opened in another user's browser is refused with a
- * clear page. Each time nothing is stored.
+ * submission (a tampered state, another user's dialog, another action's, an
+ * expired one) is refused with the reason of its check; a connect link opened
+ * in another user's browser is refused with a clear page. Each time nothing
+ * is stored.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,21 +62,31 @@ for (const choice of scenarioHosts(['standalone'])) {
     it("when another user submits the admin's dialog through Mattermost, then it is refused as opened for another user and nothing is stored", async () => {
       const form = await adminsDialog();
       const answer = await host.mm.submitDialog(bob, form.opened.url, form.body());
-      assert.match(answer.error ?? '', /opened for another user/, JSON.stringify(answer));
+      assert.equal(answer.error, 'This dialog was opened for another user.', JSON.stringify(answer));
       assert.equal(await evil(), undefined);
     });
 
-    it('when the state is tampered with, then the submission is refused and nothing is stored', async () => {
+    it('when the state is tampered with, then the submission is refused as not opened by the service and nothing is stored', async () => {
       const form = await adminsDialog();
       const body = form.body();
       const [version, payload, mac] = body.state.split('.');
       const flipped = `${payload!.slice(0, -2)}${payload!.endsWith('A') ? 'B' : 'A'}${payload!.slice(-1)}`;
       for (const state of ['forged', `${version}.${flipped}.${mac}`, `${version}.${payload}.${mac!.slice(1)}`]) {
         const answer = await host.mm.submitDialog(host.admin, form.opened.url, { ...body, state });
-        assert.match(answer.error ?? '', /not one the service opened/, JSON.stringify(answer));
+        assert.equal(answer.error, 'This dialog is not one the service opened.', JSON.stringify(answer));
       }
-      const other = await host.mm.submitDialog(host.admin, form.opened.url, { ...body, callback_id: 'provider.remove' });
-      assert.ok(other.error, JSON.stringify(other));
+      assert.equal(await evil(), undefined);
+    });
+
+    it("when the add dialog's state is submitted as the remove action, then it is refused as not matching its action and the provider stays", async () => {
+      const form = await adminsDialog();
+      const answer = await host.mm.submitDialog(host.admin, form.opened.url, {
+        ...form.body(),
+        callback_id: 'provider.remove',
+        submission: { provider: PROVIDER_ID },
+      });
+      assert.equal(answer.error, 'This dialog does not match its action.', JSON.stringify(answer));
+      assert.ok(await host.repositories.providers.get(PROVIDER_ID), 'the provider is still registered');
       assert.equal(await evil(), undefined);
     });
 
@@ -85,7 +96,7 @@ for (const choice of scenarioHosts(['standalone'])) {
       try {
         const answer = await form.submit();
         assert.equal(answer.kind, 'error');
-        assert.match(answer.text, /expired/);
+        assert.equal(answer.text, 'This dialog has expired. Run the command again.');
       } finally {
         host.clock.offsetMs = 0;
       }

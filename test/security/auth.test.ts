@@ -132,4 +132,29 @@ describe('authentication and authorization', () => {
     assert.equal(world.storedRaw(mallory, 'idp'), undefined, "the disconnect removed only mallory's token");
     assert.match(await say(world, alice, ['whoami'], { provider: 'idp' }), /you are \*\*alice-at-idp\*\*/);
   });
+
+  it("when a user who read the JWT secret signs calls whose context names another user, then the App's own checks refuse them with their reason and the other user's data is untouched", async () => {
+    const trudy = await world.backend.createUser('trudy');
+    await connect(world, trudy, 'trudy-at-idp');
+    const [aliceRaw, aliceSummary] = [world.storedRaw(alice, 'idp'), JSON.stringify(summaryOf(world, alice))];
+    // Trudy's own expanded context (her Mattermost token, her summary) with alice as the acting user.
+    const forged = (path: string) => {
+      const forgedBody = pluginBody(path, trudy, { provider: 'idp' });
+      forgedBody.context.acting_user = { ...forgedBody.context.acting_user!, id: alice.id, username: alice.username };
+      return forgedBody;
+    };
+    const sign = (path: string, actingUserId: string) => signedCall(world.app.url, world.app.config.jwtSecret!, path, forged(path), actingUserId);
+    for (const path of [CallPath.whoami, CallPath.status, CallPath.connect, CallPath.disconnect, CallPath.panel]) {
+      const asHerself = await sign(path, trudy.id);
+      assert.equal(asHerself.status, 401, path);
+      assert.equal(asHerself.json.text, 'Unauthorized: the acting user does not match the signed caller.', path);
+    }
+    // Signed as alice, the call still carries trudy's token: it reaches trudy's KV, whose token is sealed for trudy, not alice.
+    const asAlice = await sign(CallPath.whoami, alice.id);
+    assert.equal(asAlice.json.type, 'error');
+    assert.match(asAlice.json.text ?? '', /connection no longer works: the stored token does not belong here/);
+    assert.doesNotMatch(asAlice.json.text ?? '', /alice-at-idp|trudy-at-idp/);
+    assert.equal(world.storedRaw(alice, 'idp'), aliceRaw, "alice's token is untouched");
+    assert.equal(JSON.stringify(summaryOf(world, alice)), aliceSummary, "alice's summary is untouched");
+  });
 });

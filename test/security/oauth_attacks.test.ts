@@ -5,6 +5,7 @@ import type { ScenarioUser } from '../scenarios/backend.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
 import { callAppAs, flowTo, register, say, summaryOf } from './support/flows.js';
 import { providerRedirects } from '../support/redirects.js';
+import { startConnect } from '../scenarios/steps.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';
 
 let world: SecurityWorld;
@@ -15,6 +16,24 @@ let bob: ScenarioUser;
 const paramsOf = (url: string) => Object.fromEntries(new URL(url).searchParams);
 const withParams = (url: string, params: Record<string, string>) => `${url.split('?')[0]}?${new URLSearchParams(params)}`;
 const codes = () => world.provider.counters.code + second.counters.code;
+const cookieOf = (user: ScenarioUser) =>
+  world.backend
+    .browserCookies(user)
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
+
+/** The provider's authorize URL of a new connect flow of `user`, before anyone signs in. */
+async function authorizeUrlOf(user: ScenarioUser): Promise<URL> {
+  const connectUrl = await startConnect(world.scenario, user);
+  const res = await fetch(connectUrl, { headers: { cookie: cookieOf(user) }, redirect: 'manual' });
+  return new URL(res.headers.get('location') ?? assert.fail(`connect_url did not redirect (HTTP ${res.status})`));
+}
+
+/** The provider's redirect back to complete_url with `params`, followed as `user`'s browser would. */
+async function completeAs(user: ScenarioUser, params: Record<string, string>) {
+  const answer = await fetch(`${world.completeUrl}?${new URLSearchParams(params)}`, { headers: { cookie: cookieOf(user) }, redirect: 'manual' });
+  return { status: answer.status, text: await answer.text() };
+}
 
 describe('OAuth attacks through the real flow', () => {
   before(async () => {
@@ -66,19 +85,31 @@ describe('OAuth attacks through the real flow', () => {
     assert.equal(world.storedRaw(bob, 'idp'), raw);
   });
 
-  it("when a live code of one flow is presented with another flow's state (wrong PKCE verifier), or tampered, then it is refused and nothing is stored", async () => {
+  it("when a live code bound to another flow's PKCE challenge comes back with this flow's state and nonce, then the provider refuses the verifier and nothing is stored", async () => {
     const carol = await world.backend.createUser('carol');
-    const first = await flowTo(world, carol, 'carol');
-    const secondFlow = await flowTo(world, carol, 'carol');
-    const swapped = await secondFlow.complete(
-      withParams(secondFlow.completeUrl, { ...paramsOf(secondFlow.completeUrl), code: paramsOf(first.completeUrl).code! }),
-    );
-    assert.equal(swapped.status, 500, 'the verifier derived from the second state does not match the first challenge');
-    const third = await flowTo(world, carol, 'carol');
-    const tampered = await third.complete(withParams(third.completeUrl, { ...paramsOf(third.completeUrl), code: `${paramsOf(third.completeUrl).code}x` }));
-    assert.equal(tampered.status, 500);
+    // A user has one live flow per provider: the later one is the victim.
+    const injected = await authorizeUrlOf(carol);
+    const victim = await authorizeUrlOf(carol);
+    // The injected flow asks for the victim flow's nonce, so only the PKCE challenge tells the two apart.
+    injected.searchParams.set('nonce', victim.searchParams.get('nonce')!);
+    const redirect = await world.provider.authorize(injected.href, { login: 'carol' });
+    const refusals = world.provider.tokenRefusals.length;
+    const answer = await completeAs(carol, { ...redirect, state: victim.searchParams.get('state')! });
+    assert.equal(answer.status, 500, answer.text);
+    assert.match(answer.text, /expired or was revoked at the provider/);
+    assert.deepEqual(world.provider.tokenRefusals.slice(refusals), ['invalid_grant: code_verifier does not match code_challenge']);
     assert.equal(world.storedRaw(carol, 'idp'), undefined);
     assert.match(await say(world, carol, ['status']), /\(`idp`\): not connected/);
+  });
+
+  it('when a tampered code comes back, then the provider does not know it and nothing is stored', async () => {
+    const erin = await world.backend.createUser('erin');
+    const flow = await flowTo(world, erin, 'erin');
+    const refusals = world.provider.tokenRefusals.length;
+    const tampered = await flow.complete(withParams(flow.completeUrl, { ...paramsOf(flow.completeUrl), code: `${paramsOf(flow.completeUrl).code}x` }));
+    assert.equal(tampered.status, 500);
+    assert.deepEqual(world.provider.tokenRefusals.slice(refusals), ['invalid_grant: authorization code not found']);
+    assert.equal(world.storedRaw(erin, 'idp'), undefined);
   });
 
   it("when one registered provider's redirect is presented as the other's (iss mix-up), then it is refused before any token request", async () => {

@@ -17,6 +17,7 @@ import { signTrigger } from '../support/standalone/trigger_signer.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
 import type { StandaloneWorld } from '../support/standalone/world.js';
 import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
+import { DIALOG_BODY_LIMIT } from '../../src/hosts/standalone/dialogs/dialog_route.js';
 import { randomValue } from '../../src/hosts/standalone/secrets.js';
 import { startServiceWorld } from './support/standalone_service_world.js';
 import { str, shortStr } from './support/fuzz_values.js';
@@ -148,8 +149,9 @@ async function sendCommand(input: CommandInput): Promise<{ answer: Answer; refus
 
 // ---- POST /standalone/dialog --------------------------------------------------------------
 const PURPOSES = ['provider.add', 'provider.edit', 'provider.remove', 'provider.register', 'connect.choose'];
+const STATES = ['none', 'junk', 'other_user', 'expired', 'wrong_purpose', 'tampered'] as const;
 const dialogInput = fc.record({
-  state: fc.constantFrom('none', 'junk', 'other_user', 'expired', 'wrong_purpose', 'tampered'),
+  state: fc.constantFrom(...STATES),
   callback: fc.constantFrom(...PURPOSES, 'nope'),
   user: fc.constantFrom('admin', 'alice', 'junk'),
   submission: fc.oneof(
@@ -165,6 +167,22 @@ const dialogInput = fc.record({
   ),
 });
 type DialogInput = typeof dialogInput extends fc.Arbitrary<infer T> ? T : never;
+
+/** Each forged state once, well formed otherwise, as the admin and as alice: every state check is met whatever the seed. */
+const EVERY_STATE: DialogInput[] = STATES.flatMap((state) =>
+  (['admin', 'alice'] as const).map((user) => ({ state, callback: 'provider.remove', user, submission: { provider: 'idp' }, cancelled: false, raw: null })),
+);
+
+/** The service's refusal texts (src/hosts/standalone/dialogs/dialog_route.ts, state.ts), one per check. */
+const REFUSED = {
+  notOpened: 'This dialog is not one the service opened.',
+  otherUser: 'This dialog was opened for another user.',
+  otherAction: 'This dialog does not match its action.',
+  expired: 'This dialog has expired. Run the command again.',
+  malformed: 'This dialog submission is malformed.',
+  tooLarge: 'This dialog submission is too large.',
+  notJson: 'This dialog submission is not valid JSON.',
+};
 
 /** A state the service would not accept for this submission: every one of these is forged in some way. */
 function forgedState(input: DialogInput): string | undefined {
@@ -189,7 +207,41 @@ function forgedState(input: DialogInput): string | undefined {
   }
 }
 
-async function sendDialog(input: DialogInput): Promise<Answer> {
+/** A submission's fields as the service takes them: an object of short strings, numbers, booleans, nulls or short string lists. */
+function isFieldRecord(submission: unknown): boolean {
+  if (typeof submission !== 'object' || submission === null || Array.isArray(submission)) return false;
+  const fits = (v: unknown) =>
+    v === null ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'string' && v.length <= 8192) ||
+    (Array.isArray(v) && v.length <= 100 && v.every((item) => typeof item === 'string' && item.length <= 1024));
+  return Object.entries(submission).every(([name, value]) => name.length <= 300 && fits(value));
+}
+
+/** What the service's strict JSON parser takes: an object or an array (never a bare value); an empty body reads as {}. */
+function isJsonObjectOrArray(text: string): boolean {
+  if (text === '') return true;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** The refusal the service owes this input: the first check (body, shape, action, then the state's own) it fails. */
+function expectedRefusal(input: DialogInput, body: string): string {
+  if (Buffer.byteLength(body) > DIALOG_BODY_LIMIT) return REFUSED.tooLarge;
+  if (input.raw !== null) return isJsonObjectOrArray(input.raw) ? REFUSED.malformed : REFUSED.notJson;
+  if (input.user === 'junk' || input.state === 'none' || !isFieldRecord(input.submission)) return REFUSED.malformed;
+  if (input.callback === 'nope' || input.state === 'junk' || input.state === 'tampered') return REFUSED.notOpened;
+  if (input.state === 'expired') return REFUSED.expired;
+  if (input.state === 'other_user' || input.user !== 'admin') return REFUSED.otherUser;
+  return REFUSED.otherAction;
+}
+
+async function sendDialog(input: DialogInput): Promise<{ answer: Answer; expected: string }> {
   const userId = input.user === 'admin' ? admin.id : input.user === 'alice' ? alice.id : '<script>';
   const state = forgedState(input);
   const body =
@@ -203,7 +255,7 @@ async function sendDialog(input: DialogInput): Promise<Answer> {
       cancelled: input.cancelled,
     });
   const res = await fetch(`${world.rootUrl}/standalone/dialog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return answerOf(res);
+  return { answer: await answerOf(res), expected: expectedRefusal(input, body) };
 }
 
 // ---- GET browser routes -------------------------------------------------------------------
@@ -288,26 +340,25 @@ describe('fuzzing the standalone host over HTTP', () => {
     assert.ok((outcomes['none 401'] ?? 0) > 0 && (outcomes['right 200'] ?? 0) > 0, JSON.stringify(outcomes));
   });
 
-  it(`when ${RUNS} malformed or forged dialog submissions arrive, then each is refused with a clear text and nothing changes`, async () => {
-    const kinds: Record<string, number> = {};
+  it(`when ${RUNS} malformed or forged dialog submissions arrive, then each is refused with the reason of the check it fails and nothing changes`, async () => {
+    const reasons: Record<string, number> = {};
     await fuzz(
-      'dialog fuzz',
-      fc.sample(dialogInput, { numRuns: RUNS, seed: seed + 1 }),
+      'dialog fuzz refusals',
+      [...EVERY_STATE, ...fc.sample(dialogInput, { numRuns: RUNS, seed: seed + 1 })],
       async (input, before) => {
-        const answer = await sendDialog(input);
+        const { answer, expected } = await sendDialog(input);
         const p = problem(answer, [200], 'json');
-        const body = p ? {} : (JSON.parse(answer.text) as { error?: unknown; errors?: unknown });
-        // Refused: a dialog-level error text, or field errors; `{}` would mean it was accepted (a cancel is acknowledged with {} and does nothing).
-        const refused = typeof body.error === 'string' || (typeof body.errors === 'object' && body.errors !== null);
-        count(kinds, refused ? 'refused' : 'empty');
+        const error = p ? undefined : (JSON.parse(answer.text) as { error?: unknown }).error;
+        count(reasons, String(error));
         return listed(
           p,
           snapshot() !== before && 'a forged submission changed state',
-          !refused && !input.cancelled && `accepted: ${answer.text.slice(0, 100)}`,
+          !p && error !== expected && `answered ${answer.text.slice(0, 100)}, expected the refusal "${expected}"`,
         );
       },
-      kinds,
+      reasons,
     );
+    for (const reason of [REFUSED.notOpened, REFUSED.otherUser, REFUSED.otherAction, REFUSED.expired]) assert.ok(reasons[reason], `"${reason}" was met`);
   });
 
   it('when a browser path cannot be decoded, then a 400 page says so, without a stack', async () => {

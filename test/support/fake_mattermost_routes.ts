@@ -44,6 +44,17 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
     { method: 'GET', path: /^\/api\/v4\/users\/username\/([^/]+)$/, handle: (c) => found([...s.users.values()].find((u) => u.username === c.params[0])) },
     { method: 'GET', path: new RegExp(`^/api/v4/users/${ID}$`), handle: (c) => user(c.params[0]) },
     {
+      // The real server lets only manage_system patch a system admin's record; the fake asks it for every record.
+      method: 'PUT',
+      path: new RegExp(`^/api/v4/users/${ID}/patch$`),
+      handle: (c) => {
+        admin(c);
+        const target = user(c.params[0]);
+        if (c.body.props) target.props = { ...c.body.props };
+        return target;
+      },
+    },
+    {
       method: 'PUT',
       path: new RegExp(`^/api/v4/users/${ID}/roles$`),
       handle: (c) => {

@@ -9,6 +9,7 @@ export interface FakeUser {
   delete_at: number;
   display_name?: string;
   description?: string;
+  props?: Record<string, string>;
 }
 export interface FakeToken {
   id: string;

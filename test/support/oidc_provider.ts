@@ -92,6 +92,8 @@ export interface StartedOidcProvider {
   userinfoTokens: string[];
   /** Every token response, in order. */
   issued: IssuedTokens[];
+  /** Every refusal of the token endpoint, in order, as `<error>: <why>` (e.g. `invalid_grant: code_verifier does not match code_challenge`). */
+  tokenRefusals: string[];
   /** Lifetime of the access tokens issued from now on. */
   setAccessTokenTtl(seconds: number): void;
   /** From now on, each refresh is done (the old refresh token consumed, the new one stored) but its answer waits for release(). */
@@ -118,6 +120,14 @@ interface KoaContextLike {
 interface OidcProviderInstance {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   use(middleware: (ctx: KoaContextLike, next: () => Promise<void>) => Promise<void>): void;
+  on(event: 'grant.error', listener: (ctx: unknown, err: TokenEndpointError) => void): void;
+}
+
+/** What oidc-provider throws at the token endpoint: the OAuth error, and in error_detail the check that failed. */
+interface TokenEndpointError {
+  error?: string;
+  error_description?: string;
+  error_detail?: string;
 }
 
 type ProviderConstructor = new (issuer: string, configuration: Record<string, unknown>) => OidcProviderInstance;
@@ -168,6 +178,8 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const counters = zeroCounters();
   const userinfoTokens: string[] = [];
   const issued: IssuedTokens[] = [];
+  const tokenRefusals: string[] = [];
+  provider.on('grant.error', (_ctx, err) => tokenRefusals.push(`${err.error}: ${err.error_detail ?? err.error_description}`));
   let hold: { held: number; gate: Promise<void>; open: () => void } | undefined;
   provider.use(async (ctx, next) => {
     const counter = PATH_COUNTER[ctx.path];
@@ -198,6 +210,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     counters,
     userinfoTokens,
     issued,
+    tokenRefusals,
     setAccessTokenTtl: (seconds) => void (ttl.accessToken = seconds),
     holdRefreshAnswers() {
       let open = () => {};

@@ -27,3 +27,8 @@ export function sessionPostOptions(body: string, cookie?: string): RequestInit {
   if (csrf) headers['X-CSRF-Token'] = csrf;
   return { method: 'post', body, headers, credentials: 'include' };
 }
+
+/** The request options of a GET authenticated by the session cookie (Client4 sends no CSRF token on a GET). */
+export function sessionGetOptions(): RequestInit {
+  return { method: 'get', headers: { 'X-Requested-With': 'XMLHttpRequest' }, credentials: 'include' };
+}

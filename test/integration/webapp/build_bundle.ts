@@ -23,6 +23,8 @@ export function ensureBundle(): void {
   const sources = Math.max(
     newestSource(join(ROOT, 'webapp')),
     newestSource(join(ROOT, 'src/hosts/apps/protocol')),
+    // The bundle reads the names of the service's bot and its address prop from setup.
+    statSync(join(ROOT, 'src/hosts/standalone/setup/names.ts')).mtimeMs,
     statSync(join(ROOT, 'webpack.config.js')).mtimeMs,
   );
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;

@@ -1,6 +1,7 @@
 // A stand-in for a Mattermost v12 server in front of the real standalone service
 // (in process, test/support/standalone/world.ts): it serves the host page and the
-// built bundle, has no Apps plugin (404), and runs `/oauth2 …` for
+// built bundle, has no Apps plugin (404), answers the lookup of the service's
+// bot as `npm run setup` leaves it (its address in a prop), and runs `/oauth2 …` for
 // POST /api/v4/commands/execute as Mattermost does (core-integrations §1.8): the
 // session cookie and CSRF header checked, the service called with the team's
 // command token and the session's user, its CommandResponse returned with the
@@ -9,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import type { StandaloneWorld } from '../../support/standalone/world.js';
+import { BOT_USERNAME, SERVICE_URL_PROP } from '../../../src/hosts/standalone/setup/names.js';
 import { hostAssets, sendText as send } from './host_assets.js';
 
 export const CSRF = 'csrf-token-for-standalone-test';
@@ -70,6 +72,11 @@ export async function startStandIn(world: StandaloneWorld, reactScript: string):
       if (!body.command.startsWith('/oauth2')) return send(res, 404, 'application/json', '{"id":"api.command.execute_command.not_found.app_error"}');
       const out = await execute(world, user, body.command, standIn.serviceDown);
       return send(res, out.status, 'application/json', out.body);
+    }
+    if (req.method === 'GET' && path === `/api/v4/users/username/${BOT_USERNAME}`) {
+      // The service's bot as `npm run setup` leaves it: a system admin bot whose props carry the service's address.
+      const bot = { id: world.mm.botUserId, username: BOT_USERNAME, is_bot: true, delete_at: 0, roles: 'system_user system_admin' };
+      return send(res, 200, 'application/json', JSON.stringify({ ...bot, props: { [SERVICE_URL_PROP]: world.rootUrl } }));
     }
     // No Apps plugin on v12: its routes are 404.
     send(res, 404, 'text/plain', '404 page not found');

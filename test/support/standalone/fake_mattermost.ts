@@ -16,6 +16,8 @@ export interface FakeUser {
   id: string;
   username: string;
   roles: string;
+  /** When the user was deactivated (ms); absent or 0 while active. */
+  delete_at?: number;
 }
 
 export const mmId = (): string => randomBytes(16).toString('hex').slice(0, 26);
@@ -38,6 +40,8 @@ export interface FakeMattermost {
   /** How many times the client configuration was read (the service reads the signing key there). */
   clientConfigReads: number;
   addUser(username: string, roles?: string): FakeUser;
+  /** Deactivates the user, as a system admin does in the System Console: GET users/{id} then carries delete_at. */
+  deactivate(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,11 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
       return user;
+    },
+    deactivate(userId) {
+      const user = fake.users.get(userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      user.delete_at = Date.now();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -169,7 +178,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     const user = /^\/api\/v4\/users\/([a-z0-9]{26})$/.exec(path);
     if (user && req.method === 'GET') {
       const found = fake.users.get(user[1] ?? '');
-      return found ? send(res, 200, { ...found, delete_at: 0 }) : send(res, 404, { message: 'not found', status_code: 404 });
+      return found ? send(res, 200, { delete_at: 0, ...found }) : send(res, 404, { message: 'not found', status_code: 404 });
     }
     if (path === '/api/v4/channels/direct' && req.method === 'POST') {
       const ids = JSON.parse(body) as string[];

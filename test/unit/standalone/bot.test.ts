@@ -32,6 +32,14 @@ describe('the standalone bot facade (Client4 with the bot token)', () => {
     assert.equal((await bot().getUser(user.id)).username, 'dana');
   });
 
+  it('when a system admin is deactivated, then isSystemAdmin says no (the role stays on a deactivated account)', async () => {
+    const user = mm.addUser('frank', 'system_user system_admin');
+    assert.equal(await bot().isSystemAdmin(user.id), true);
+    mm.deactivate(user.id);
+    assert.equal(await bot().isSystemAdmin(user.id), false);
+    assert.equal((await bot().getUser(user.id)).roles, 'system_user system_admin');
+  });
+
   it('when the user does not exist, then isSystemAdmin throws (never a silent yes)', async () => {
     await assert.rejects(bot().isSystemAdmin('z'.repeat(26)));
   });

@@ -155,7 +155,7 @@ describe('standalone POST /dialog', () => {
     }
   }
 
-  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission', async () => {
+  it('when an admin purpose is submitted, then admin rights are re-read from Mattermost at submission (a deactivated admin is refused)', async () => {
     let ran = 0;
     const handle = async () => {
       ran += 1;
@@ -168,8 +168,12 @@ describe('standalone POST /dialog', () => {
         alice.roles = 'system_user system_admin';
         assert.deepEqual(await submit(alice, 'provider.remove'), {});
         assert.equal(ran, 1);
+        world.mm.deactivate(alice.id);
+        assert.deepEqual(await submit(alice, 'provider.remove'), { error: 'Only system admins can do this.' });
+        assert.equal(ran, 1);
       } finally {
         alice.roles = 'system_user';
+        alice.delete_at = 0;
       }
     });
   });

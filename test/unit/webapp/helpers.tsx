@@ -40,13 +40,13 @@ export interface RecordedCall {
 
 export type Answer = { status?: number; json?: unknown; text?: string } | 'network-error';
 
-/** Replaces globalThis.fetch; `answer` picks the reply by call path. */
-export function fakeCallEndpoint(answer: (body: CallRequest) => Answer | Promise<Answer>) {
+/** Replaces globalThis.fetch; `answer` picks the reply by call path (or by URL: a GET has no body, and `{}` stands for it). */
+export function fakeCallEndpoint(answer: (body: CallRequest, url: string) => Answer | Promise<Answer>) {
   const calls: RecordedCall[] = [];
   globalThis.fetch = (async (url: string, init: RequestInit) => {
-    const body = JSON.parse(String(init.body)) as CallRequest;
+    const body = (init.body === undefined ? {} : JSON.parse(String(init.body))) as CallRequest;
     calls.push({ url, init, body });
-    const reply = await answer(body);
+    const reply = await answer(body, url);
     if (reply === 'network-error') throw new TypeError('fetch failed');
     const text = reply.text ?? JSON.stringify(reply.json);
     return new Response(text, { status: reply.status ?? 200 });
@@ -103,4 +103,17 @@ export class FakePopup {
   close() {
     this.closed = true;
   }
+}
+
+/** The service's bot as GET /api/v4/users/username/oauth2-connect returns it once setup recorded `root`. */
+export function serviceBotRecord(root: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'botuserid00000000000000000',
+    username: 'oauth2-connect',
+    is_bot: true,
+    delete_at: 0,
+    roles: 'system_user system_admin',
+    props: { oauth2_connect_service_url: root },
+    ...overrides,
+  };
 }

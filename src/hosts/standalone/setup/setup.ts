@@ -12,6 +12,7 @@ import { BOT_USERNAME, serviceUrls } from './names.js';
 import { checkAdmin, checkManageOAuth, checkSettings } from './preflight.js';
 import { removeInstallation } from './remove.js';
 import { SetupReport } from './report.js';
+import { ensureServiceAddress } from './service_address.js';
 import { ensureSigninApp } from './signin_app.js';
 import { syncTeams } from './team_sync.js';
 
@@ -72,6 +73,7 @@ async function installObjects(ctx: SetupContext): Promise<void> {
   // one run lists everything that is missing (without a bot, no team has its command: each is reported).
   const bot = await ensureBot(ctx, stored);
   if (!bot && ctx.apply) return;
+  await ensureServiceAddress(ctx, bot?.userId);
   const app = await ensureSigninApp(ctx, stored);
   if (!app && ctx.apply) return;
   if (ctx.apply && bot?.token && app?.clientSecret) await saveInstallation(ctx, stored, bot.userId, bot.token, app.clientId, app.clientSecret);
