@@ -77,7 +77,7 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter({ hosts, ...(standalone && { storage: standalone.database }) }));
+  app.use(healthRouter({ hosts, logger: deps.logger, now: deps.now, ...(standalone && { storage: standalone.database }) }));
   if (standalone) {
     app.use('/standalone', standalone.router);
     app.use('/standalone', (_req, res) => {
