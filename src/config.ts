@@ -7,21 +7,15 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configErrorOf, flag, httpUrl, integer, isLoopbackHost, optionalSetting, setting } from './config_fields.js';
+import { ConfigError, configErrorOf, flag, httpUrl, integer, optionalSetting, setting } from './config_fields.js';
 import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey } from './config_keys.js';
+import { crossChecks } from './config_checks.js';
+import { defaultRootUrl, listening } from './config_listening.js';
 import { standalone } from './config_standalone.js';
 
 export { ConfigError, type EncryptionKey };
 export { maskDatabaseUrl, type DatabaseSettings, type HostName, type StandaloneSettings } from './config_standalone.js';
-
-const server = z
-  .object({ HOST: setting(z.string(), '127.0.0.1'), PORT: setting(integer(0, 65535), 4000), APP_ROOT_URL: optionalSetting(httpUrl) })
-  .transform((env) => ({
-    host: env.HOST,
-    port: env.PORT,
-    /** The App's URL as the Mattermost server reaches it (manifest root_url); undefined here, filled in by loadConfig. */
-    rootUrl: env.APP_ROOT_URL,
-  }));
+export type { AppsListener } from './config_listening.js';
 
 const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
 const jwtSecret = z.string().refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, { error: JWT_SECRET_RULE });
@@ -38,7 +32,7 @@ const security = z
     jwtSecret: env.APP_JWT_SECRET,
     /** Lets a non-loopback App run without APP_JWT_SECRET (a deliberate choice, never a default). */
     allowUnauthenticatedCalls: env.APP_ALLOW_UNAUTHENTICATED_CALLS,
-    /** The Mattermost Site URL; required unless the App listens on loopback only. */
+    /** The Mattermost Site URL; required unless the service is reachable on loopback only. */
     mattermostUrl: env.APP_MATTERMOST_URL,
   }));
 
@@ -75,6 +69,7 @@ const keys = z
     APP_ENCRYPTION_KEY: optionalSetting(currentKey),
     APP_ENCRYPTION_KEY_ID: setting(keyId, 'k1'),
     APP_PREVIOUS_ENCRYPTION_KEYS: setting(previousKeys, []),
+    APP_ACCEPT_UNBOUND_SEALED: setting(flag, true),
     APP_DATA_DIR: setting(z.string(), '.data'),
   })
   .transform((env) => {
@@ -85,10 +80,12 @@ const keys = z
       currentKeyId: current?.id ?? DEVELOPMENT_KEY_ID,
       /** Where start-up keeps the development key; undefined when APP_ENCRYPTION_KEY is set. */
       developmentKeyFile: current ? undefined : resolve(env.APP_DATA_DIR, 'encryption.key'),
+      /** false: values of the first, unbound sealed format (v1) no longer open (they are re-sealed bound when true). */
+      acceptUnboundSealed: env.APP_ACCEPT_UNBOUND_SEALED,
     };
   });
 
-export type Config = z.output<typeof server> &
+export type Config = z.output<typeof listening> &
   z.output<typeof security> &
   z.output<typeof outbound> &
   z.output<typeof limits> &
@@ -107,55 +104,12 @@ function parse<T>(schema: z.ZodType<T>, env: Env): T {
   return result.data;
 }
 
-function defaultRootUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** The rules that join several variables; each refusal says what to set. */
-function crossChecks(config: Omit<Config, 'warnings'>, rootUrlSet: boolean): string[] {
-  const warnings: string[] = [];
-  const loopback = isLoopbackHost(config.host);
-  if (!rootUrlSet && (config.host === '0.0.0.0' || config.host === '::')) {
-    warnings.push(
-      `APP_ROOT_URL is not set and HOST=${config.host}: the manifest says ${config.rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`,
-    );
-  }
-  if (!config.mattermostUrl) {
-    if (!loopback)
-      throw new ConfigError(
-        'APP_MATTERMOST_URL',
-        `must be set when HOST=${config.host} is not a loopback address: set it to the Mattermost Site URL (System Console > Web Server > Site URL).`,
-      );
-    warnings.push(
-      'APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.',
-    );
-  }
-  if (!config.jwtSecret) {
-    if (!loopback && !config.allowUnauthenticatedCalls) {
-      throw new ConfigError(
-        'APP_JWT_SECRET',
-        `must be set when HOST=${config.host} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`,
-      );
-    }
-    warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
-  }
-  if (config.developmentKeyFile) {
-    warnings.push(
-      `APP_ENCRYPTION_KEY is not set: tokens are encrypted with a development key kept in ${config.developmentKeyFile}. Set APP_ENCRYPTION_KEY in production.`,
-    );
-  }
-  if (config.encryptionKeys.filter((key) => key.id === config.currentKeyId).length > (config.developmentKeyFile ? 0 : 1)) {
-    throw new ConfigError('APP_PREVIOUS_ENCRYPTION_KEYS', `must not reuse the current key id "${config.currentKeyId}"`);
-  }
-  return warnings;
-}
-
 /** Reads and checks every setting; throws a ConfigError naming the first bad variable. Writes nothing. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
-  const listening = parse(server, env);
-  const rootUrl = listening.rootUrl ?? defaultRootUrl(listening.host, listening.port);
+  const listeners = parse(listening, env);
+  const rootUrl = listeners.rootUrl ?? defaultRootUrl(listeners.host, listeners.port);
   const config = {
-    ...listening,
+    ...listeners,
     rootUrl,
     ...parse(security, env),
     ...parse(outbound, env),
@@ -163,6 +117,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ...parse(keys, env),
     ...parse(standalone, env),
   };
-  const warnings = crossChecks(config, listening.rootUrl !== undefined);
+  const warnings = crossChecks(config, listeners.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });
 }

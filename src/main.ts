@@ -1,12 +1,15 @@
 /**
  * Starts the App: load the configuration (a bad value stops here with the
- * variable's name), create the development key if no key is set, listen,
+ * variable's name), create the development key if no key is set, listen
+ * (on a second address too when the Apps host has a listener of its own),
  * and on SIGTERM/SIGINT stop accepting, let in-flight calls finish, and exit
  * within the shutdown timeout.
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
+import { defaultRootUrl } from './config_listening.js';
 import { withDevelopmentKey } from './development_key.js';
+import type { Logger } from './log/logger.js';
 import { startService } from './service.js';
 
 async function start(): Promise<void> {
@@ -24,23 +27,25 @@ async function start(): Promise<void> {
     console.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, deps } = service;
+  const { app, appsApp, deps } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
-  const server: Server = app.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    deps.logger.info('listening', {
-      url: `http://${config.host}:${port}`,
-      manifest: `${config.rootUrl}/manifest.json`,
-      use_jwt: config.jwtSecret !== undefined,
-      hosts: config.standalone.hosts,
+  const apps = config.appsListener;
+  const servers = [
+    listen(app, config.port, config.host, deps.logger, {
+      ...(!apps && { manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined }),
+      hosts: config.standalone.hosts.filter((host) => !(apps && host === 'apps')),
       health: `${config.rootUrl}/healthz`,
-    });
-  });
-  server.on('error', (err) => {
-    deps.logger.error('server error', { error: err });
-    process.exit(1);
-  });
+    }),
+  ];
+  if (appsApp && apps) {
+    servers.push(
+      listen(appsApp, apps.port, apps.host, deps.logger, {
+        manifest: `${apps.rootUrl}/manifest.json`,
+        use_jwt: config.jwtSecret !== undefined,
+        hosts: ['apps'],
+      }),
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -49,17 +54,31 @@ async function start(): Promise<void> {
     deps.logger.info('shutting down', { signal });
     const force = setTimeout(() => {
       deps.logger.warn('shutdown timeout: closing remaining connections');
-      server.closeAllConnections();
+      for (const server of servers) server.closeAllConnections();
       process.exit(0);
     }, config.shutdownTimeoutMs);
     force.unref();
-    server.close(() => {
-      void Promise.allSettled([deps.reportIndex.flush(), service.close()]).finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    void Promise.all(closed).then(() => Promise.allSettled([deps.reportIndex.flush(), service.close()]).finally(() => process.exit(0)));
+    for (const server of servers) server.closeIdleConnections();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Listens on host:port and logs where; a listening error (port taken) stops the process. */
+function listen(app: RequestListener, port: number, host: string, logger: Logger, fields: Record<string, unknown>): Server {
+  const server = createServer(app);
+  server.listen(port, host, () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    logger.info('listening', { url: defaultRootUrl(host, actual), ...fields });
+  });
+  server.on('error', (err) => {
+    logger.error('server error', { error: err });
+    process.exit(1);
+  });
+  return server;
 }
 
 void start();

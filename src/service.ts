@@ -41,7 +41,7 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
       discoveryTtlMs: config.discoveryTtlMs,
       allowPrivateNetwork: config.allowPrivateNetwork,
     }),
-    sealer: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId }),
+    sealer: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed }),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     fetch: doFetch,
     now,
@@ -55,7 +55,10 @@ export function createService(config: Readonly<Config>, overrides: ServiceOverri
 }
 
 export interface RunningService {
+  /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
+  /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
+  appsApp?: express.Express;
   deps: Deps;
   /** Present when config.standalone.hosts names it. */
   standalone?: StandaloneHost;
@@ -63,10 +66,23 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+const notFound = (_req: express.Request, res: express.Response) => {
+  res.status(404).json({ text: 'Not found.' });
+};
+
+function bareApp(): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  return app;
+}
+
 /**
  * The whole service: GET /healthz, the standalone host under /standalone
  * (before the Apps host, whose JWT check answers every POST), then the Apps
- * host; each only when config.standalone.hosts names it.
+ * host; each only when config.standalone.hosts names it. With
+ * config.appsListener the Apps host is on an app of its own (appsApp), and
+ * the main app answers 404 to what is not the standalone host's.
  */
 export async function startService(config: Readonly<Config>, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const deps = createDeps(config, overrides);
@@ -74,16 +90,12 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const standalone = hosts.includes('standalone')
     ? await startStandaloneHost({ config, logger: deps.logger, engine: deps.engine, now: deps.now, fetch: deps.fetch })
     : undefined;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(healthRouter({ hosts, ...(standalone && { storage: standalone.database }) }));
-  if (standalone) {
-    app.use('/standalone', standalone.router);
-    app.use('/standalone', (_req, res) => {
-      res.status(404).json({ text: 'Not found.' });
-    });
-  }
-  if (hosts.includes('apps')) app.use(createHttpApp(deps, routes));
-  return { app, deps, ...(standalone && { standalone }), close: async () => standalone?.close() };
+  const health = healthRouter({ hosts, logger: deps.logger, now: deps.now, ...(standalone && { storage: standalone.database }) });
+  const app = bareApp().use(health);
+  if (standalone) app.use('/standalone', standalone.router, notFound);
+  const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
+  const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;
+  if (apps && !appsApp) app.use(apps);
+  app.use(notFound);
+  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), close: async () => standalone?.close() };
 }

@@ -5,7 +5,8 @@
  * Sealed format: "v2.<key id>.<binding tag>.<iv>.<ciphertext + tag>" (base64url);
  * the additional data is "v2.<key id>.<binding tag>" and the canonical binding
  * (kind, App, provider, user, origin), so neither the key id nor the slot can
- * be swapped. "v1.<key id>.<iv>.<data>" (no binding) still opens, as stale.
+ * be swapped. "v1.<key id>.<iv>.<data>" (no binding) still opens, as stale,
+ * unless the cipher is made with acceptUnbound: false.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { type SealBinding, bindingProblem, bindingTag, canonicalBinding, sameKey } from './seal_binding.js';
@@ -29,7 +30,7 @@ export interface TokenCipher {
   open(sealed: string, binding: SealBinding): { plaintext: string; stale: boolean };
 }
 
-export type TokenCipherFailure = 'invalid_key' | 'invalid_binding' | 'malformed' | 'unknown_key' | 'decrypt_failed' | 'wrong_binding';
+export type TokenCipherFailure = 'invalid_key' | 'invalid_binding' | 'malformed' | 'unknown_key' | 'decrypt_failed' | 'wrong_binding' | 'unbound_refused';
 
 /**
  * A key or stored-value problem, for an admin: the message names the key id
@@ -46,6 +47,9 @@ export class TokenCipherError extends Error {
   }
 }
 
+export const UNBOUND_REFUSED_MESSAGE =
+  'A stored secret is in the first sealed format (v1, not bound to its user, provider or setting), which this service refuses (APP_ACCEPT_UNBOUND_SEALED=false). Nothing was deleted.';
+
 export const WRONG_BINDING_MESSAGE =
   'The stored data does not belong here: it was sealed for another user, provider or provider address. Nothing was deleted or sent.';
 
@@ -53,8 +57,18 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+export interface TokenCipherOptions {
+  keys: TokenCipherKey[];
+  currentKeyId: string;
+  /**
+   * false: a v1 value (bound to no slot, so it could have been copied from another one) does not
+   * open at all, instead of opening as stale to be re-sealed bound. Default true.
+   */
+  acceptUnbound?: boolean;
+}
+
 /** A cipher over `keys`, sealing with `currentKeyId`. Throws TokenCipherError for a bad key list. */
-export function createTokenCipher(options: { keys: TokenCipherKey[]; currentKeyId: string }): TokenCipher {
+export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
   const keys = keyMap(options.keys);
   const current = keys.get(options.currentKeyId);
   if (!current) {
@@ -62,7 +76,10 @@ export function createTokenCipher(options: { keys: TokenCipherKey[]; currentKeyI
   }
   return {
     seal: (plaintext, binding) => seal(options.currentKeyId, current, plaintext, binding),
-    open: (sealed, binding) => open(keys, options.currentKeyId, sealed, binding),
+    open: (sealed, binding) => {
+      if (options.acceptUnbound === false && sealed.startsWith('v1.')) throw new TokenCipherError('unbound_refused', undefined, UNBOUND_REFUSED_MESSAGE);
+      return open(keys, options.currentKeyId, sealed, binding);
+    },
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * SSRF guard for requests to providers (admin-typed URLs and endpoints named
  * by discovery documents): private, loopback, link-local, CGNAT, unique-local,
- * multicast, reserved and metadata addresses are refused, both for IP literals
- * in the URL and, at connect time, for every address a host name resolves to,
+ * multicast, reserved and metadata addresses, also behind NAT64, are refused,
+ * both for IP literals in the URL and, at connect time, for every address a
+ * host name resolves to,
  * so a name that resolves differently on a second lookup (DNS rebinding)
  * gains nothing. APP_ALLOW_PRIVATE_NETWORK=true turns the guard off.
  */
@@ -11,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { Agent } from 'undici';
 
 const blocked = new BlockList();
-for (const [network, prefix] of [
+const PRIVATE_IPV4 = [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -26,11 +27,18 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const)
+] as const;
+for (const [network, prefix] of PRIVATE_IPV4) {
   blocked.addSubnet(network, prefix, 'ipv4');
+  // NAT64 (RFC 6052 well-known prefix 64:ff9b::/96) reaches the IPv4 address in its last 32 bits, so
+  // 64:ff9b::10.0.0.1 is 10.0.0.1. Only the private ones are refused: on an IPv6-only network with DNS64
+  // every IPv4-only provider resolves into this prefix.
+  blocked.addSubnet(`64:ff9b::${network}`, 96 + prefix, 'ipv6');
+}
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
+  // Local-use NAT64 (RFC 8215): the operator's own translator, whose IPv4 side may be any network.
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],

@@ -1,4 +1,5 @@
 import { it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { SqlConnectionRepository } from '../../../src/hosts/standalone/db/connection_repository.js';
 import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installation_store.js';
@@ -8,6 +9,7 @@ import { SqlSessionStore } from '../../../src/hosts/standalone/db/session_store.
 import { StoredSecretError } from '../../../src/hosts/standalone/db/bound_sealer.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { onEachBackend, testSealer } from '../../support/standalone_db.js';
+import { sealV1 } from '../../support/sealed_slots.js';
 
 const NOW = 1_780_000_000_000;
 
@@ -93,6 +95,33 @@ onEachBackend('installation', ({ database }) => {
     await store.saveInstallation({ ...installation, bot_username: 'renamed', updated_at: NOW + 1 });
     assert.equal((await store.getInstallation())?.bot_username, 'renamed');
     assert.equal((await database().db.selectFrom('installation').select('id').execute()).length, 1);
+  });
+
+  it('when the encryption key rotates, then reading the installation re-seals the bot token and the client secret under the new key, so the old key can be dropped', async () => {
+    const oldKey = { id: 'old', key: randomBytes(32) };
+    const newKey = { id: 'new', key: randomBytes(32) };
+    await new SqlInstallationStore(database().db, testSealer([oldKey])).saveInstallation(installation);
+    const sealedColumns = async () => {
+      const raw = await database().db.selectFrom('installation').select(['bot_token', 'oauth_client_secret']).executeTakeFirstOrThrow();
+      return [raw.bot_token, raw.oauth_client_secret];
+    };
+    for (const sealed of await sealedColumns()) assert.match(sealed, /^v2\.old\./);
+    assert.deepEqual(await new SqlInstallationStore(database().db, testSealer([newKey, oldKey])).getInstallation(), installation);
+    for (const sealed of await sealedColumns()) assert.match(sealed, /^v2\.new\./);
+    assert.deepEqual(await new SqlInstallationStore(database().db, testSealer([newKey])).getInstallation(), installation, 'the old key is no longer needed');
+  });
+
+  it('when a secret of the installation is in the first, unbound format, then reading it re-seals it bound under the current key', async () => {
+    const key = { id: 'k1', key: randomBytes(32) };
+    const store = new SqlInstallationStore(database().db, testSealer([key]));
+    await store.saveInstallation(installation);
+    await database()
+      .db.updateTable('installation')
+      .set({ bot_token: sealV1('k1', key.key, installation.bot_token) })
+      .execute();
+    assert.deepEqual(await store.getInstallation(), installation);
+    const raw = await database().db.selectFrom('installation').select('bot_token').executeTakeFirstOrThrow();
+    assert.match(raw.bot_token, /^v2\.k1\./);
   });
 
   it('when the bot token and the client secret are swapped at rest, then reading fails with a clear error naming the setting', async () => {

@@ -122,6 +122,94 @@ describe('config', () => {
     });
   }
 
+  // Behind a reverse proxy the service listens on 127.0.0.1 and is public through APP_ROOT_URL.
+  for (const rootUrl of ['https://connect.example.com', 'http://10.0.0.5:4000', 'http://[2001:db8::1]:4000']) {
+    it(`when HOST is loopback but APP_ROOT_URL=${rootUrl} is not, then it stops without APP_MATTERMOST_URL or APP_JWT_SECRET, naming APP_ROOT_URL`, () => {
+      const env = { APP_ENCRYPTION_KEY: key, APP_ROOT_URL: rootUrl };
+      assert.throws(
+        () => loadConfig({ ...env, APP_JWT_SECRET: secret }),
+        isConfigError('APP_MATTERMOST_URL', /when APP_ROOT_URL=\S+ is not a loopback address/),
+      );
+      assert.throws(
+        () => loadConfig({ ...env, APP_MATTERMOST_URL: 'https://mm.example.com' }),
+        isConfigError('APP_JWT_SECRET', /when APP_ROOT_URL=\S+ is not a loopback address.*APP_ALLOW_UNAUTHENTICATED_CALLS=true/),
+      );
+      assert.deepEqual(loadConfig({ ...env, APP_JWT_SECRET: secret, APP_MATTERMOST_URL: 'https://mm.example.com' }).warnings, []);
+    });
+  }
+
+  it('when HOST and APP_ROOT_URL are both loopback, then a missing APP_MATTERMOST_URL or APP_JWT_SECRET only warns', () => {
+    const config = loadConfig({ APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'http://localhost:4000' });
+    assert.deepEqual(
+      config.warnings.map((w) => w.split(' ')[0]),
+      ['APP_MATTERMOST_URL', 'APP_JWT_SECRET'],
+    );
+  });
+
+  describe('the Apps host on a listener of its own', () => {
+    const publicStandalone = { APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'https://connect.example.com', APP_MATTERMOST_URL: 'https://mm.example.com' };
+
+    it('when APP_APPS_PORT is unset, then there is one listener; when set, the Apps host gets 127.0.0.1 on that port and its manifest URL', () => {
+      assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key }).appsListener, undefined);
+      assert.deepEqual(loadConfig({ APP_ENCRYPTION_KEY: key, APP_APPS_PORT: '4001' }).appsListener, {
+        host: '127.0.0.1',
+        port: 4001,
+        rootUrl: 'http://127.0.0.1:4001',
+      });
+      const named = loadConfig({
+        ...publicStandalone,
+        APP_JWT_SECRET: secret,
+        APP_APPS_PORT: '4001',
+        APP_APPS_HOST: '10.0.0.5',
+        APP_APPS_ROOT_URL: 'http://app.internal:4001/',
+      });
+      assert.deepEqual(named.appsListener, { host: '10.0.0.5', port: 4001, rootUrl: 'http://app.internal:4001' });
+    });
+
+    it('when the standalone host is public and the Apps listener is loopback, then APP_JWT_SECRET is not required (a warning)', () => {
+      const config = loadConfig({ ...publicStandalone, APP_APPS_PORT: '4001' });
+      assert.match(config.warnings.join('\n'), /APP_JWT_SECRET is not set/);
+    });
+
+    it('when the Apps listener is public (bind address or root URL), then APP_JWT_SECRET is required, naming that setting', () => {
+      const base = { APP_ENCRYPTION_KEY: key, APP_MATTERMOST_URL: 'https://mm.example.com', APP_APPS_PORT: '4001' };
+      assert.throws(
+        () => loadConfig({ ...base, APP_APPS_HOST: '0.0.0.0' }),
+        isConfigError('APP_JWT_SECRET', /when APP_APPS_HOST=0\.0\.0\.0 is not a loopback/),
+      );
+      assert.throws(
+        () => loadConfig({ ...base, APP_APPS_ROOT_URL: 'https://apps.example.com' }),
+        isConfigError('APP_JWT_SECRET', /when APP_APPS_ROOT_URL=https:\/\/apps\.example\.com is not a loopback/),
+      );
+      assert.throws(
+        () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: secret, APP_APPS_PORT: '4001', APP_APPS_ROOT_URL: 'https://apps.example.com' }),
+        isConfigError('APP_MATTERMOST_URL', /when APP_APPS_ROOT_URL=https:\/\/apps\.example\.com is not a loopback/),
+      );
+    });
+
+    it('when APP_APPS_HOST or APP_APPS_ROOT_URL is set without APP_APPS_PORT, or APP_HOSTS leaves out apps, then it stops naming the variable', () => {
+      assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_APPS_HOST: '10.0.0.5' }), isConfigError('APP_APPS_HOST', /APP_APPS_PORT is not/));
+      assert.throws(
+        () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_APPS_ROOT_URL: 'http://127.0.0.1:4001' }),
+        isConfigError('APP_APPS_ROOT_URL', /APP_APPS_PORT is not/),
+      );
+      assert.throws(
+        () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_APPS_PORT: '4001', APP_HOSTS: 'standalone' }),
+        isConfigError('APP_APPS_PORT', /APP_HOSTS does not name apps/),
+      );
+      assert.throws(() => loadConfig({ APP_ENCRYPTION_KEY: key, APP_APPS_PORT: 'x' }), isConfigError('APP_APPS_PORT', /must be a whole number/));
+    });
+  });
+
+  it('when APP_ACCEPT_UNBOUND_SEALED is unset, then unbound sealed values are accepted; false refuses them; another value stops naming it', () => {
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key }).acceptUnboundSealed, true);
+    assert.equal(loadConfig({ APP_ENCRYPTION_KEY: key, APP_ACCEPT_UNBOUND_SEALED: 'False' }).acceptUnboundSealed, false);
+    assert.throws(
+      () => loadConfig({ APP_ENCRYPTION_KEY: key, APP_ACCEPT_UNBOUND_SEALED: 'no' }),
+      isConfigError('APP_ACCEPT_UNBOUND_SEALED', /must be true or false/),
+    );
+  });
+
   for (const host of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost', 'LOCALHOST', '0:0:0:0:0:0:0:1']) {
     it(`when HOST=${host} (loopback) with neither APP_MATTERMOST_URL nor APP_JWT_SECRET, then it only warns`, () => {
       const config = loadConfig({ HOST: host, APP_ENCRYPTION_KEY: key });

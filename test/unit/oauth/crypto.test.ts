@@ -169,6 +169,16 @@ describe('sealed values are bound to their slot', () => {
     assert.equal(thrownBy(() => cipher.open(resealed, { ...SLOT, user_id: 'u2' })).reason, 'wrong_binding');
   });
 
+  it('when the cipher refuses the unbound format (acceptUnbound false), then a v1 value does not open and the error says why, naming no secret', () => {
+    const strict = createTokenCipher({ keys: [k1], currentKeyId: 'k1', acceptUnbound: false });
+    const refused = thrownBy(() => strict.open(sealV1('k1', k1.key, SECRET), SLOT));
+    assert.equal(refused.reason, 'unbound_refused');
+    assert.match(refused.message, /first sealed format \(v1.*APP_ACCEPT_UNBOUND_SEALED=false/);
+    assert.ok(!refused.message.includes(SECRET));
+    const sealed = strict.seal(SECRET, SLOT);
+    assert.deepEqual(strict.open(sealed, SLOT), { plaintext: SECRET, stale: false }, 'the bound format still opens');
+  });
+
   it('when a v1 value was altered or sealed with another key, then it is refused like any other', () => {
     const legacy = sealV1('k1', randomBytes(32), SECRET);
     assert.equal(thrownBy(() => cipher.open(legacy, SLOT)).reason, 'decrypt_failed');

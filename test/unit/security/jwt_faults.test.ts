@@ -13,7 +13,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createDeps } from '../../../src/service.js';
 import { createHttpApp } from '../../../src/hosts/apps/http/app.js';
-import { createJwtVerifier, JwtError, MAX_TOKEN_CHARS } from '../../../src/hosts/apps/http/jwt.js';
+import { createJwtVerifier, JwtError, MAX_JWT_LIFETIME_S, MAX_TOKEN_CHARS } from '../../../src/hosts/apps/http/jwt.js';
 import type { Handler } from '../../../src/hosts/apps/calls/deps.js';
 
 const secret = randomBytes(32).toString('base64url');
@@ -51,6 +51,8 @@ const FAULTS: Array<[string, () => string | undefined]> = [
   ['exp null', () => `Bearer ${hs256(HS256, claims({ exp: null }))}`],
   ['exp as a string', () => `Bearer ${hs256(HS256, claims({ exp: String(now() + 900) }))}`],
   ['expired', () => `Bearer ${hs256(HS256, claims({ exp: now() - 60 }))}`],
+  ['exp 1e400 (JSON for Infinity)', () => `Bearer ${hs256(HS256, b64(`{"acting_user_id":"${USER}","exp":1e400}`))}`],
+  ['exp a year ahead', () => `Bearer ${hs256(HS256, claims({ exp: now() + 365 * 86_400 }))}`],
   ['nbf in the future', () => `Bearer ${hs256(HS256, claims({ nbf: now() + 600 }))}`],
   ['nbf as a string', () => `Bearer ${hs256(HS256, claims({ nbf: '0' }))}`],
   ['iat as a string', () => `Bearer ${hs256(HS256, claims({ iat: 'yesterday' }))}`],
@@ -127,6 +129,16 @@ describe('the JWT verifier on its own', () => {
   it('when exp is the current second, then it is expired (no clock tolerance, as jose)', () => {
     assert.throws(() => verify(token({ exp: at })), JwtError);
     assert.deepEqual(verify(token({ exp: at + 1 })), { actingUserId: USER });
+  });
+
+  it('when exp is more than a day ahead or not finite, then it is refused for that reason; a day ahead and a fraction of a second pass', () => {
+    const raw = (payload: string) => `Bearer ${hs256(HS256, b64(payload))}`;
+    assert.throws(() => verify(token({ exp: at + MAX_JWT_LIFETIME_S + 1 })), /"exp" claim is more than 86400 seconds ahead/);
+    assert.throws(() => verify(token({ exp: 1e300 })), /"exp" claim is more than 86400 seconds ahead/);
+    assert.throws(() => verify(raw(`{"exp":1e400}`)), /"exp" claim must be a finite number/);
+    assert.throws(() => verify(raw(`{"exp":${at + 60},"nbf":-1e400}`)), /"nbf" claim must be a finite number/);
+    assert.deepEqual(verify(token({ exp: at + MAX_JWT_LIFETIME_S })), { actingUserId: USER });
+    assert.deepEqual(verify(token({ exp: at + 60.5 })), { actingUserId: USER });
   });
 
   it('when nbf is the current second, then it is accepted; one second later, refused', () => {

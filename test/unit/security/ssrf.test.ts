@@ -45,10 +45,17 @@ describe('SSRF guard on provider requests', () => {
     'ff02::1',
     '::ffff:127.0.0.1',
     '::ffff:a9fe:a9fe',
+    '64:ff9b::10.0.0.1',
+    '64:ff9b::7f00:1',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b::192.168.1.1',
+    '64:ff9b:1::8.8.8.8',
+    '64:ff9b:1:ab::1',
   ]) {
     it(`when an address is ${address}, then it is private`, () => assert.equal(isPrivateAddress(address), true));
   }
-  for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700:4700::1111']) {
+  // A public IPv4 address behind the well-known NAT64 prefix is public: an IPv6-only network with DNS64 reaches every IPv4-only provider so.
+  for (const address of ['8.8.8.8', '140.82.112.3', '2606:4700:4700::1111', '64:ff9b::8c52:7003', '64:ff9b::8.8.8.8']) {
     it(`when an address is ${address}, then it is public`, () => assert.equal(isPrivateAddress(address), false));
   }
 

@@ -66,6 +66,16 @@ describe('config: standalone hosts and storage', () => {
       assert.equal(refusal({ DATABASE_URL: 'postgres://db/x', APP_DB_STATEMENT_TIMEOUT_MS: value }).variable, 'APP_DB_STATEMENT_TIMEOUT_MS');
   });
 
+  it('when DATABASE_URL is set without APP_ENCRYPTION_KEY, then it stops: each replica would seal with a development key of its own', () => {
+    const { APP_DATA_DIR } = base();
+    assert.throws(
+      () => loadConfig({ APP_DATA_DIR, DATABASE_URL: 'postgres://db/oauth2' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.variable === 'APP_ENCRYPTION_KEY' && /must be set when DATABASE_URL is set: every replica/.test(error.message),
+    );
+    assert.equal(loadConfig({ APP_DATA_DIR }).standalone.database.kind, 'sqlite', 'the SQLite file of one process may use the development key');
+  });
+
   it('when DATABASE_URL is malformed or not PostgreSQL, then the error names it and never shows the password', () => {
     const cases = [
       'mysql://root:hunter2secret@db/x',

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTokenCipher } from '../../../src/oauth/crypto.js';
+import { createTokenCipher, type TokenCipherError } from '../../../src/oauth/crypto.js';
+import { loadConfig } from '../../../src/config.js';
+import { createDeps } from '../../../src/service.js';
+import { sealV1 } from '../../support/sealed_slots.js';
 import { createStandaloneSealer, STANDALONE_SEAL_SCOPE } from '../../../src/hosts/standalone/service/sealer.js';
 import { commandTokenValid } from '../../../src/hosts/standalone/commands/command_token.js';
 import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
@@ -26,6 +29,22 @@ describe('the standalone sealer', () => {
   it('when the core already scoped a binding to this host, then it seals and opens the same as the unscoped binding', () => {
     const sealer = createStandaloneSealer(keys);
     assert.equal(sealer.open(sealer.seal('s', token), { ...token, scope: STANDALONE_SEAL_SCOPE }).plaintext, 's');
+  });
+
+  it("when APP_ACCEPT_UNBOUND_SEALED=false, then both hosts' sealers refuse a v1 value with unbound_refused; unset, they open it as stale", () => {
+    const env = { APP_ENCRYPTION_KEY: keys.encryptionKeys[0]!.key.toString('base64'), APP_ENCRYPTION_KEY_ID: 'k' };
+    const legacy = sealV1('k', keys.encryptionKeys[0]!.key, 'old-secret');
+    const strict = loadConfig({ ...env, APP_ACCEPT_UNBOUND_SEALED: 'false' });
+    for (const sealer of [createStandaloneSealer(strict), createDeps(strict).sealer]) {
+      assert.throws(
+        () => sealer.open(legacy, token),
+        (err: TokenCipherError) => err.reason === 'unbound_refused' && /APP_ACCEPT_UNBOUND_SEALED=false/.test(err.message),
+      );
+    }
+    const lenient = loadConfig(env);
+    for (const sealer of [createStandaloneSealer(lenient), createDeps(lenient).sealer]) {
+      assert.deepEqual(sealer.open(legacy, token), { plaintext: 'old-secret', stale: true });
+    }
   });
 
   it("when a setting's scope differs, then the value does not open", () => {

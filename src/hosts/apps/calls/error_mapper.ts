@@ -8,9 +8,9 @@ import type { CallResponse } from '../protocol/types.js';
 import { error } from '../protocol/responses.js';
 import { InputError } from '../protocol/values.js';
 import { UserFacingError } from '../../../core/errors.js';
+import { secretProblemOf } from '../../../core/secret_problem.js';
 import { DriverInputError, MattermostApiError } from '../../../mattermost/errors.js';
 import { OAuthError } from '../../../oauth/errors.js';
-import { TokenCipherError, WRONG_BINDING_MESSAGE } from '../../../oauth/crypto.js';
 import { safeError } from '../../../log/logger.js';
 
 export interface MappedError {
@@ -51,18 +51,8 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof DriverInputError) {
     return { response: error(`The App could not store the data: ${err.message}.`), code: 'driver_input', log: { reason: err.message } };
   }
-  if (err instanceof TokenCipherError && err.reason === 'wrong_binding') {
-    return {
-      response: error(`${WRONG_BINDING_MESSAGE} Reconnect, or (for a provider's client secret) re-enter it with \`/oauth2 provider edit\`.`),
-      code: 'wrong_binding',
-      log: { reason: err.message },
-    };
-  }
-  if (err instanceof Error && err.name === 'TokenCipherError') {
-    const text =
-      'The App cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.';
-    return { response: error(text), code: 'key_error', log: { reason: err.message } };
-  }
+  const secretProblem = secretProblemOf(err, 'The App');
+  if (secretProblem) return { response: error(secretProblem.text), code: secretProblem.code, log: { reason: secretProblem.reason } };
   const ref = randomBytes(4).toString('hex');
   return {
     response: error(`Something went wrong in the App (reference ${ref}). A system admin can find the details in the App's log.`),

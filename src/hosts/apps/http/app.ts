@@ -18,7 +18,9 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const manifest = JSON.stringify(buildManifest(deps.config.rootUrl, deps.config.jwtSecret !== undefined));
+  // On a listener of its own the Apps host is reached at that listener's URL, not the service's.
+  const rootUrl = deps.config.appsListener?.rootUrl ?? deps.config.rootUrl;
+  const manifest = JSON.stringify(buildManifest(rootUrl, deps.config.jwtSecret !== undefined));
 
   app.get('/manifest.json', (_req, res) => {
     res.type('application/json').send(manifest);

@@ -10,8 +10,9 @@
  * ~80 lines whose every rule test/unit/security/jwt_faults.test.ts checks.
  * The checks below are jose's jwtVerify with
  * { algorithms: ['HS256'], requiredClaims: ['exp'] } and no clock tolerance,
- * plus three stricter ones: a size cap, canonical base64url only, and any
- * `crit` header refused (the plugin never sends one; jose accepts crit b64).
+ * plus four stricter ones: a size cap, canonical base64url only, any `crit`
+ * header refused (the plugin never sends one; jose accepts crit b64), and an
+ * `exp` that is finite and at most a day ahead.
  */
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
@@ -63,14 +64,26 @@ function checkSignature(key: KeyObject, signingInput: string, signature: string)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('signature verification failed');
 }
 
-/** jose's claim rules: exp required, exp/nbf/iat numbers when present, exp <= now expired, nbf > now not yet. */
+/**
+ * The plugin signs each call for 15 minutes. A token that claims to live longer is refused: one
+ * signed with a leaked secret and exp 1e400 (JSON for Infinity) would otherwise never expire.
+ */
+export const MAX_JWT_LIFETIME_S = 24 * 60 * 60;
+
+/**
+ * jose's claim rules (exp required, exp/nbf/iat numbers when present, exp <= now expired, nbf > now
+ * not yet), plus: each a finite number, and exp at most MAX_JWT_LIFETIME_S ahead. A fraction of a
+ * second stays accepted, as RFC 7519's NumericDate allows.
+ */
 function checkClaims(claims: Record<string, unknown>, nowS: number): void {
   if (!Object.hasOwn(claims, 'exp')) throw invalid('missing required "exp" claim');
   for (const claim of ['iat', 'nbf', 'exp']) {
-    if (claims[claim] !== undefined && typeof claims[claim] !== 'number') throw invalid(`"${claim}" claim must be a number`);
+    const value = claims[claim];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value))) throw invalid(`"${claim}" claim must be a finite number`);
   }
   if (typeof claims.nbf === 'number' && claims.nbf > nowS) throw invalid('"nbf" claim timestamp check failed');
   if (typeof claims.exp !== 'number' || claims.exp <= nowS) throw invalid('"exp" claim timestamp check failed');
+  if (claims.exp > nowS + MAX_JWT_LIFETIME_S) throw invalid(`"exp" claim is more than ${MAX_JWT_LIFETIME_S} seconds ahead`);
 }
 
 /**

@@ -15,6 +15,8 @@ export class StoredSecretError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       `The stored secret of ${where} does not open for this row (copied from another row, altered, or sealed with a key that is not configured): ${reason}`,
+      // The cipher's reason (key missing, another slot, refused format) decides what the user is told.
+      { cause },
     );
     this.name = 'StoredSecretError';
   }

@@ -1,7 +1,8 @@
 /**
  * What setup created in Mattermost: one installation row (bot token and the
- * Sign-in app's secret sealed, each bound to its own setting) and the
- * per-team command rows (only a hash of each command token).
+ * Sign-in app's secret sealed, each bound to its own setting, re-sealed under
+ * the current key when read after a key rotation) and the per-team command
+ * rows (only a hash of each command token).
  */
 import type { Kysely } from 'kysely';
 import type { Installation, InstallationStore, TeamCommand } from '../ports.js';
@@ -21,15 +22,33 @@ export class SqlInstallationStore implements InstallationStore {
   async getInstallation(): Promise<Installation | undefined> {
     const row = await this.db.selectFrom('installation').selectAll().where('id', '=', ROW_ID).executeTakeFirst();
     if (!row) return undefined;
+    const botToken = openFor(this.sealer, row.bot_token, BOT_TOKEN, 'the installation (bot token)');
+    const clientSecret = openFor(this.sealer, row.oauth_client_secret, CLIENT_SECRET, 'the installation (Sign-in client secret)');
+    if (botToken.stale) await this.reseal('bot_token', row.bot_token, botToken.plaintext, BOT_TOKEN);
+    if (clientSecret.stale) await this.reseal('oauth_client_secret', row.oauth_client_secret, clientSecret.plaintext, CLIENT_SECRET);
     return {
       mattermost_url: row.mattermost_url,
       bot_user_id: row.bot_user_id,
       bot_username: row.bot_username,
-      bot_token: openFor(this.sealer, row.bot_token, BOT_TOKEN, 'the installation (bot token)').plaintext,
+      bot_token: botToken.plaintext,
       oauth_client_id: row.oauth_client_id,
-      oauth_client_secret: openFor(this.sealer, row.oauth_client_secret, CLIENT_SECRET, 'the installation (Sign-in client secret)').plaintext,
+      oauth_client_secret: clientSecret.plaintext,
       updated_at: millis(row.updated_at),
     };
+  }
+
+  /**
+   * A secret opened with an older key (or of the first format) is sealed again under the current key, so
+   * the older key can leave APP_PREVIOUS_ENCRYPTION_KEYS; unless setup replaced the value meanwhile.
+   */
+  private async reseal(column: 'bot_token' | 'oauth_client_secret', oldSealed: string, plaintext: string, binding: SealBinding): Promise<void> {
+    const sealed = this.sealer.seal(plaintext, binding);
+    await this.db
+      .updateTable('installation')
+      .set(column === 'bot_token' ? { bot_token: sealed } : { oauth_client_secret: sealed })
+      .where('id', '=', ROW_ID)
+      .where(column, '=', oldSealed)
+      .execute();
   }
 
   async saveInstallation(installation: Installation): Promise<void> {

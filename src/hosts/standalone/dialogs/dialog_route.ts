@@ -13,6 +13,7 @@ import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.j
 import { dialogUsed, DIALOG_USED, runOnce } from './single_use.js';
 import { resignDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
+import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 export const DIALOG_BODY_LIMIT = 64 * 1024;
 
@@ -65,6 +66,7 @@ async function refreshed(deps: StandaloneDeps, purpose: DialogPurpose, submissio
 
 function mapDialogError(deps: StandaloneDeps, err: unknown): DialogResponse {
   if (err instanceof Refusal) return err.fieldErrors ? { errors: err.fieldErrors } : { error: err.message };
+  if (isStoredSecretProblem(err)) return { error: storedSecretText(deps.logger, err, 'dialog') };
   if (isDatabaseUnavailable(err)) {
     deps.logger.warn('dialog failed: database unavailable', { error: (err as Error).message });
     return { error: DATABASE_UNAVAILABLE };

@@ -15,6 +15,7 @@ import { SESSION_COOKIE, SESSION_TTL_MS, SIGNIN_COOKIE, clearSigninCookie, readC
 import { finishSignin, startSignin } from '../signin/mattermost_signin.js';
 import { completeProviderFlow, startProviderFlow } from '../signin/provider_flow.js';
 import { failurePage, sendPage, setBrowserHeaders, successPage } from './pages.js';
+import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 /** The query's single-valued parameters (a repeated one is dropped), bounded. */
 function queryParams(req: Request): Record<string, string> {
@@ -37,6 +38,7 @@ async function currentSession(deps: StandaloneDeps, req: Request): Promise<Brows
 
 function failed(deps: StandaloneDeps, res: Response, route: string, err: unknown): void {
   if (err instanceof Refusal) return sendPage(res, err.status, failurePage(err.message));
+  if (isStoredSecretProblem(err)) return sendPage(res, 500, failurePage(storedSecretText(deps.logger, err, `connect (${route})`)));
   if (isOAuthError(err)) {
     deps.logger.warn('connect failed', { route, code: err.code, detail: err.adminDetail });
     return sendPage(res, 502, failurePage(err.userMessage));

@@ -16,12 +16,14 @@ import { isOAuthError } from '../../../oauth/errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { rateLimitedWarn, type RateLimitedLog } from '../../../log/rate_limited.js';
 import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
+import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
 function mapCommandError(deps: StandaloneDeps, err: unknown, subcommand: string): CommandResponse {
   if (err instanceof Refusal) return ephemeral(err.message);
   if (isOAuthError(err)) return ephemeral(err.userMessage);
+  if (isStoredSecretProblem(err)) return ephemeral(storedSecretText(deps.logger, err, 'command'));
   if (isDatabaseUnavailable(err)) {
     deps.logger.warn('command failed: database unavailable', { subcommand, error: (err as Error).message });
     return ephemeral(DATABASE_UNAVAILABLE);

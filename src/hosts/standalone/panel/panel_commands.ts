@@ -24,6 +24,7 @@ import { Refusal } from '../errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
 import { createConnectLink } from '../signin/links.js';
 import { registeredProvider } from '../providers.js';
+import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 /** The props key of the answer; the webapp plugin reads the same key. */
 export const PANEL_PROP = 'oauth2_connect';
@@ -46,6 +47,7 @@ function hidden(run: SubcommandHandler): Subcommand {
     } catch (err) {
       if (err instanceof Refusal || err instanceof UserFacingError) return panelResponse({ type: 'error', text: err.message });
       if (isOAuthError(err)) return panelResponse({ type: 'error', text: err.userMessage });
+      if (isStoredSecretProblem(err)) return panelResponse({ type: 'error', text: storedSecretText(deps.logger, err, 'panel command') });
       if (isDatabaseUnavailable(err)) return panelResponse({ type: 'error', text: DATABASE_UNAVAILABLE });
       deps.logger.error('panel command failed', { subcommand: request.subcommand, error: err });
       return panelResponse({ type: 'error', text: 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.' });

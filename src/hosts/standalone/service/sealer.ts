@@ -13,6 +13,8 @@ export const STANDALONE_SEAL_SCOPE = 'oauth2-connect/standalone';
 export interface SealingKeys {
   encryptionKeys: Array<{ id: string; key: Buffer }>;
   currentKeyId: string;
+  /** APP_ACCEPT_UNBOUND_SEALED: false refuses values of the first, unbound format. Default true. */
+  acceptUnboundSealed?: boolean;
 }
 
 /** Idempotent: a binding the core already scoped to this host (core/seal_slots with STANDALONE_SEAL_SCOPE) is left as it is. */
@@ -23,7 +25,7 @@ function scoped(binding: SealBinding): SealBinding {
 }
 
 export function createStandaloneSealer(keys: SealingKeys): BoundSealer {
-  const cipher = createTokenCipher({ keys: keys.encryptionKeys, currentKeyId: keys.currentKeyId });
+  const cipher = createTokenCipher({ keys: keys.encryptionKeys, currentKeyId: keys.currentKeyId, acceptUnbound: keys.acceptUnboundSealed });
   return {
     seal: (plaintext, binding) => cipher.seal(plaintext, scoped(binding)),
     open: (sealed, binding) => cipher.open(sealed, scoped(binding)),
