@@ -12,6 +12,7 @@ import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
 import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { SigningKeySource } from './trigger/signing_key.js';
+import type { RateLimitedLog } from '../../log/rate_limited.js';
 
 export type { BoundSealer, SealBinding } from './db/bound_sealer.js';
 
@@ -55,6 +56,8 @@ export interface StandaloneDeps {
   signingKey: SigningKeySource;
   /** The real time, for Mattermost's signatures (now() is the clock tests move to age tokens). */
   wallClock(): number;
+  /** Warnings about refused requests: anyone can provoke them, so a flood writes a few lines a minute (log/rate_limited.ts). */
+  refusalLog: RateLimitedLog;
 }
 
 /** Keys derived from the current encryption key, one per purpose, so the key itself serves nothing else. */

@@ -24,6 +24,7 @@ import { createMemoryStores, type MemoryStores } from './memory_stores.js';
 import type { StartedOidcProvider } from '../oidc_provider.js';
 import { commandPlace, installForFake, slashCommandForm } from './slash_command.js';
 import { createSigningKeySource } from '../../../src/hosts/standalone/trigger/signing_key.js';
+import { rateLimitedWarn } from '../../../src/log/rate_limited.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -89,6 +90,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
       onFailure: (reason) => logger.warn('signing key', { reason }),
     }),
     wallClock: Date.now,
+    refusalLog: rateLimitedWarn(logger, Date.now),
   };
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps, options.tables));

@@ -98,7 +98,22 @@ describe('standalone commands: the signed trigger id', () => {
   });
 });
 
-describe('standalone commands: refusals in the log', () => {
+describe('standalone refusals in the log', () => {
+  it('when forged dialog submissions flood in, then the log gets a few lines a minute, each with its reason', async () => {
+    const world = await startStandaloneWorld();
+    try {
+      const alice = world.mm.addUser('alice');
+      for (let i = 0; i < 25; i++) {
+        await world.submitDialog({ callback_id: 'connect.choose', state: `v1.${'e30'}.forged${i}`, user_id: alice.id, submission: {} });
+      }
+      const lines = world.logs.filter((l) => l.includes('dialog refused'));
+      assert.equal(lines.length, 10);
+      assert.match(lines[0]!, /not one the service opened/);
+    } finally {
+      await world.close();
+    }
+  });
+
   it('when refusals flood in, then the log gets a few lines a minute, each with its reason and never the trigger', async () => {
     const world = await startStandaloneWorld();
     try {

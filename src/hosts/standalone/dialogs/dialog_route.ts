@@ -40,7 +40,7 @@ async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: 
   if (!purpose) return { error: 'This dialog is not one the service opened.' };
   const check = verifyDialogState(deps.dialogKey, input.state, { user_id: input.user_id, purpose: input.callback_id }, deps.now());
   if (!check.ok) {
-    deps.logger.warn('dialog refused', { callback_id: input.callback_id.slice(0, 64), user_id: input.user_id, reason: check.reason });
+    deps.refusalLog('dialog refused', { callback_id: input.callback_id.slice(0, 64), user_id: input.user_id, reason: check.reason });
     return { error: check.reason };
   }
   if (input.cancelled) return {};

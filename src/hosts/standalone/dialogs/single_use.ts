@@ -16,7 +16,7 @@ import type { DialogResponse } from './types.js';
 
 export const DIALOG_USED = 'This dialog was already used. Run the command again to open a new one.';
 
-type Deps = Pick<StandaloneDeps, 'oneTime' | 'now' | 'logger'>;
+type Deps = Pick<StandaloneDeps, 'oneTime' | 'now' | 'refusalLog'>;
 
 const keyOf = (state: DialogState): string => hashValue(`dialog.${state.nonce}`);
 
@@ -31,7 +31,7 @@ const keepsDialogOpen = (answer: DialogResponse): boolean => 'errors' in answer 
 export async function runOnce(deps: Deps, state: DialogState, run: () => Promise<DialogResponse>): Promise<DialogResponse> {
   const record = { key_hash: keyOf(state), purpose: 'dialog' as const, user_id: state.user_id, provider_id: state.target, expires_at: state.expires_at };
   if (!(await deps.oneTime.claim(record))) {
-    deps.logger.warn('dialog refused', { callback_id: state.purpose.slice(0, 64), user_id: state.user_id, reason: 'already used' });
+    deps.refusalLog('dialog refused', { callback_id: state.purpose.slice(0, 64), user_id: state.user_id, reason: 'already used' });
     return { error: DIALOG_USED };
   }
   const release = () => deps.oneTime.take(record.key_hash, 'dialog', deps.now());

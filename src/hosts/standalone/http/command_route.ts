@@ -14,7 +14,7 @@ import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';
 import { isOAuthError } from '../../../oauth/errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
-import { rateLimitedWarn, type RateLimitedLog } from '../../../log/rate_limited.js';
+import type { RateLimitedLog } from '../../../log/rate_limited.js';
 import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
 import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
@@ -78,11 +78,9 @@ const knownSubcommand = (table: SubcommandTable, name: string): string => (name 
 
 export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): express.Router {
   const router = express.Router();
-  // A refusal can be provoked from outside: a flood of forged requests costs a few lines a minute.
-  const refused = rateLimitedWarn(deps.logger, deps.wallClock);
   const body = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 200, type: () => true });
   router.post('/command', body, (req: Request, res: Response) => {
-    handleCommand(deps, table, refused, req, res).catch((err: unknown) => {
+    handleCommand(deps, table, deps.refusalLog, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) deps.logger.warn('command refused: database unavailable', { error: (err as Error).message });

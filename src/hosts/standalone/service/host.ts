@@ -19,6 +19,7 @@ import { notSetUpRouter } from './not_set_up.js';
 import { createOAuthEngine } from '../../../oauth/engine.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
+import { rateLimitedWarn } from '../../../log/rate_limited.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 
@@ -90,6 +91,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
     }),
     wallClock: Date.now,
+    refusalLog: rateLimitedWarn(logger, Date.now),
   };
   // Read the key now, so the first command does not wait for it.
   void deps.signingKey.current();

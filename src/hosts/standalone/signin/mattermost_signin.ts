@@ -85,7 +85,7 @@ export async function finishSignin(deps: StandaloneDeps, params: Record<string, 
   // The token served its purpose (/users/me): logging it out deletes it at Mattermost.
   void deps.mattermostEngine.revoke(config, done.tokens).catch(() => undefined);
   if (done.account.sub !== record.user_id) {
-    deps.logger.warn('connect link opened by another Mattermost user', { link_user_id: record.user_id, signed_in_user_id: done.account.sub });
+    deps.refusalLog('connect link opened by another Mattermost user', { link_user_id: record.user_id, signed_in_user_id: done.account.sub });
     throw new Refusal(
       `This link was made for another Mattermost user, and you are signed in to Mattermost as @${done.account.label}. Links work only for the person who ran /oauth2 connect.`,
       403,
