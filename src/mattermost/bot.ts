@@ -2,8 +2,9 @@
  * The standalone host's bot: what the service asks of Mattermost with the bot
  * token that setup stored. Every call goes to the configured Site URL (never a
  * URL from a request) and is bounded in time.
- * Endpoints: GET /api/v4/users/{id}, POST /api/v4/channels/direct,
- * POST /api/v4/posts, POST /api/v4/actions/dialogs/open.
+ * Endpoints: GET /api/v4/users/{id}, GET /api/v4/users?role=system_admin,
+ * POST /api/v4/channels/direct, POST /api/v4/posts, POST /api/v4/actions/dialogs/open.
+ * None needs more than a regular bot's rights.
  */
 import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
@@ -48,6 +49,42 @@ function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+const PAGE = 200;
+
+/** The active system admins who are people (GET /users?role=system_admin&active=true, every page). */
+export async function listActiveSystemAdmins(client: MattermostRestClient): Promise<UserProfile[]> {
+  const admins: UserProfile[] = [];
+  for (let page = 0; ; page++) {
+    const batch = await client.getProfiles(page, PAGE, { role: 'system_admin', active: true });
+    // The filter is Mattermost's; checking the roles again keeps a message meant for admins from anyone else.
+    admins.push(...batch.filter((u) => !u.is_bot && !u.delete_at && u.roles.split(' ').includes('system_admin')));
+    if (batch.length < PAGE) return admins;
+  }
+}
+
+/** A direct message from the user behind `client` (the bot) to another user. */
+export async function sendDirectMessage(client: MattermostRestClient, fromUserId: string, toUserId: string, message: string): Promise<void> {
+  const channel = await client.createDirectChannel([fromUserId, toUserId]);
+  await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostRestClient['createPost']>[0]);
+}
+
+/** The same direct message to each user, one after the other; returns the ids it could not reach and why. */
+export async function sendDirectMessages(
+  client: MattermostRestClient,
+  fromUserId: string,
+  toUserIds: string[],
+  message: string,
+): Promise<Array<{ userId: string; error: string }>> {
+  const failed: Array<{ userId: string; error: string }> = [];
+  for (const userId of toUserIds) {
+    await sendDirectMessage(client, fromUserId, userId, message).catch((err: unknown) => {
+      const status = (err as { status_code?: number }).status_code;
+      failed.push({ userId, error: `${status ? `Mattermost answered ${status}: ` : ''}${(err as Error).message}` });
+    });
+  }
+  return failed;
+}
+
 export function createMattermostBot(options: MattermostBotOptions): MattermostBot {
   let cached: { token: string; client: MattermostRestClient } | undefined;
   const session = async (): Promise<{ botUserId: string; client: MattermostRestClient }> => {
@@ -71,11 +108,7 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
       const user = await call('GET /users/{id}', (client) => client.getUser(userId));
       return typeof user.roles === 'string' && user.roles.split(' ').includes('system_admin') && !user.delete_at;
     },
-    dm: (userId, message) =>
-      call('a direct message', async (client, botUserId) => {
-        const channel = await client.createDirectChannel([botUserId, userId]);
-        await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostRestClient['createPost']>[0]);
-      }),
+    dm: (userId, message) => call('a direct message', (client, botUserId) => sendDirectMessage(client, botUserId, userId, message)),
     openDialog: (triggerId, url, dialog) =>
       call('POST /actions/dialogs/open', async (client) => {
         // Client4 has no method for it; doFetch keeps its headers and ClientError mapping.

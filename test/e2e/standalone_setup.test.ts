@@ -29,7 +29,9 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
   let w: StandaloneWorld;
   let stub: CommandStub;
   const store = new MemoryInstallationStore();
-  const setup = (mode: SetupMode) => runSetup({ adminToken: w.admin.token, mattermostUrl: w.server.directUrl, rootUrl: stub.url, store, mode });
+  // The admin bot (`--bot-role admin`): its own team sync adds /oauth2 to teams made later.
+  const setup = (mode: SetupMode) =>
+    runSetup({ adminToken: w.admin.token, mattermostUrl: w.server.directUrl, rootUrl: stub.url, store, mode, botRole: 'admin' });
   const customCommands = (teamId: string) =>
     w.admin.client.json<Array<{ id: string; trigger: string; url: string; method: string; creator_id: string; auto_complete: boolean }>>(
       'GET',
@@ -45,7 +47,7 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     await w?.stop();
   });
 
-  it('when setup runs twice, then the first creates everything and the second changes nothing', async () => {
+  it('when setup runs twice with the admin bot, then the first creates everything and the second changes nothing', async () => {
     const first = await setup('apply');
     assert.deepEqual(first.problems, [], first.format());
     assert.ok(first.done.length >= 5, first.format());
@@ -164,7 +166,7 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     }
 
     it('when it runs after --remove, then it prints what it created, exits 0, and the objects exist and point at the service', async () => {
-      const run = npmSetup([]);
+      const run = npmSetup(['--bot-role', 'admin']);
       assert.equal(run.status, 0, run.output);
       assert.match(run.output, new RegExp(`OAuth2 Connect setup \\(apply\\) against ${w.server.url}, service at ${stub.url}`));
       assert.match(run.output, /done: .*bot/i, run.output);

@@ -40,6 +40,7 @@ export async function startFakeMattermost(state = new FakeMattermostState()): Pr
         const record = token ? state.tokens.get(token) : undefined;
         const caller = record?.is_active ? state.users.get(record.user_id) : undefined;
         if (!caller || caller.delete_at > 0) throw new FakeHttpError(401, 'api.context.session_expired.app_error');
+        if (state.refused.has(`${req.method} ${url.pathname}`)) throw new FakeHttpError(403, 'api.context.permissions.app_error');
         const body = await readBody(req);
         for (const route of routes) {
           const m = route.method === req.method ? route.path.exec(url.pathname) : null;

@@ -1,21 +1,6 @@
 /** The routes of the fake Mattermost REST server (see fake_mattermost_rest.ts). */
-import { FakeHttpError, newId, type FakeMattermostState, type FakeUser } from './fake_mattermost_state.js';
-
-interface Call {
-  caller: FakeUser;
-  params: string[];
-  query: URLSearchParams;
-  body: any;
-}
-interface Route {
-  method: string;
-  path: RegExp;
-  status?: number;
-  handle(call: Call): unknown;
-}
-
-const ID = '([a-z0-9]{26})';
-const OK = { status: 'OK' };
+import { commandRoutes, messageRoutes } from './fake_mattermost_team_routes.js';
+import { FakeHttpError, ID, newId, OK, type Call, type FakeMattermostState, type FakeUser, type Route } from './fake_mattermost_state.js';
 
 export function fakeRoutes(s: FakeMattermostState): Route[] {
   const admin = (c: Call) => {
@@ -26,18 +11,11 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
     return value;
   };
   const user = (id: string | undefined) => found(s.users.get(id ?? ''));
-  const commandsOn = () => {
-    if (s.service.EnableCommands !== true) throw new FakeHttpError(501, 'api.command.disabled.app_error');
-  };
   const oauthAllowed = (c: Call) => {
     admin(c);
     if (!s.roles.get('system_admin')!.permissions.includes('manage_oauth')) throw new FakeHttpError(403, 'api.context.permissions.app_error');
   };
   const bot = (u: FakeUser) => ({ user_id: u.id, username: u.username, display_name: u.display_name, description: u.description, delete_at: u.delete_at });
-  const live = (id: string | undefined) => {
-    const command = s.commands.get(id ?? '');
-    return found(command && command.delete_at === 0 ? command : undefined);
-  };
 
   return [
     { method: 'GET', path: /^\/api\/v4\/users\/me$/, handle: (c) => c.caller },
@@ -203,55 +181,13 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
         admin(c);
         const per = Number(c.query.get('per_page') ?? 60);
         const page = Number(c.query.get('page') ?? 0);
-        return [...s.teams.values()].filter((t) => t.delete_at === 0).slice(page * per, (page + 1) * per);
+        return [...s.teams.values()]
+          .filter((t) => t.delete_at === 0)
+          .slice(page * per, (page + 1) * per)
+          .map(({ admins: _admins, ...team }) => team);
       },
     },
-    {
-      method: 'GET',
-      path: /^\/api\/v4\/commands$/,
-      handle: (c) => {
-        commandsOn();
-        admin(c);
-        const teamId = c.query.get('team_id');
-        if (!teamId || c.query.get('custom_only') !== 'true') throw new FakeHttpError(400, 'fake.only_custom_listing');
-        return s.liveCommands(teamId);
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/v4\/commands$/,
-      status: 201,
-      handle: (c) => {
-        commandsOn();
-        admin(c);
-        found(s.teams.get(c.body.team_id));
-        if (s.liveCommands(c.body.team_id).some((x) => x.trigger === c.body.trigger)) throw new FakeHttpError(400, 'api.command.duplicate_trigger.app_error');
-        const command = { ...c.body, id: newId(), token: newId(), creator_id: c.caller.id, delete_at: 0 };
-        s.commands.set(command.id, command);
-        return command;
-      },
-    },
-    {
-      method: 'PUT',
-      path: new RegExp(`^/api/v4/commands/${ID}$`),
-      handle: (c) => {
-        commandsOn();
-        admin(c);
-        const old = live(c.params[0]);
-        const next = { ...old, ...c.body, token: old.token, creator_id: old.creator_id, team_id: old.team_id };
-        s.commands.set(old.id, next);
-        return next;
-      },
-    },
-    {
-      method: 'DELETE',
-      path: new RegExp(`^/api/v4/commands/${ID}$`),
-      handle: (c) => {
-        commandsOn();
-        admin(c);
-        live(c.params[0]).delete_at = Date.now();
-        return OK;
-      },
-    },
+    ...commandRoutes(s),
+    ...messageRoutes(s),
   ];
 }

@@ -5,6 +5,14 @@
  * Secrets cross these ports in plaintext; the store seals or hashes them.
  */
 
+/**
+ * What the bot may do in Mattermost, chosen at setup (`--bot-role`).
+ * 'regular': a plain bot (direct messages, user lookups, dialogs); setup, run
+ * with an admin's token, puts `/oauth2` into teams and checks it. 'admin': the
+ * bot holds system_admin and the service's own team sync does that.
+ */
+export type BotRole = 'regular' | 'admin';
+
 /** What `npm run setup` created in Mattermost for this service. */
 export interface Installation {
   /** The Mattermost Site URL it was set up against (must equal the configured one). */
@@ -17,6 +25,8 @@ export interface Installation {
   oauth_client_id: string;
   /** Its client secret (sealed at rest). */
   oauth_client_secret: string;
+  /** Absent in a record made before the choice existed, when the bot was always an admin. */
+  bot_role?: BotRole;
   updated_at: number;
 }
 
@@ -24,8 +34,12 @@ export interface Installation {
 export interface TeamCommand {
   team_id: string;
   command_id: string;
-  /** base64url SHA-256 of the command token; compared in constant time. */
+  /** base64url SHA-256 of the command token; compared in constant time. '' when the command could not be repaired: nothing matches. */
   token_hash: string;
+  /** Who made the command: the bot (admin bot) or the admin who ran setup (regular bot). Absent: not recorded. */
+  creator_id?: string;
+  /** SHA-256 of the fields as the service last wrote them (see commandFieldsHash); absent: not recorded. */
+  fields_hash?: string;
   updated_at: number;
 }
 

@@ -2,9 +2,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
+import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installation_store.js';
 import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
-import { onEachBackend } from '../../support/standalone_db.js';
+import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
 const TABLES = ['connections', 'installation', 'one_time', 'providers', 'sessions', 'team_commands'];
 
@@ -33,6 +34,28 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
     assert.deepEqual(await tableNames(reopened.db), TABLES);
     const kept = await reopened.db.selectFrom('sessions').select('user_id').execute();
     assert.deepEqual(kept, [{ user_id: 'u' }]);
+  });
+
+  it('when a database from before the bot role holds an installation and commands, then migrating records an admin bot that made the commands', async () => {
+    const old = await createScratch(backend);
+    try {
+      const database = await old.open({ migrate: false });
+      const first = new Migrator({ db: database.db, provider: { getMigrations: async () => ({ '0001_initial': MIGRATIONS['0001_initial']! }) } });
+      assert.equal((await first.migrateToLatest()).error, undefined);
+      const sealer = testSealer();
+      const values = { mattermost_url: 'https://mm.example', bot_user_id: 'bot1', bot_username: 'oauth2-connect', oauth_client_id: 'c1', updated_at: 1 };
+      const sealed = new SqlInstallationStore(database.db, sealer);
+      // The row as the first schema had it: no bot_role column yet.
+      await sql`insert into installation (id, mattermost_url, bot_user_id, bot_username, bot_token, oauth_client_id, oauth_client_secret, updated_at)
+        values (1, ${values.mattermost_url}, ${values.bot_user_id}, ${values.bot_username}, ${sealer.seal('t', { kind: 'setting', scope: 'bot_token' })},
+        ${values.oauth_client_id}, ${sealer.seal('s', { kind: 'setting', scope: 'oauth_client_secret' })}, 1)`.execute(database.db);
+      await sql`insert into team_commands (team_id, command_id, token_hash, updated_at) values ('team1', 'cmd1', 'hash1', 2)`.execute(database.db);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0002_bot_role_and_command_owner']);
+      assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
+      assert.deepEqual(await sealed.commandForTeam('team1'), { team_id: 'team1', command_id: 'cmd1', token_hash: 'hash1', creator_id: 'bot1', updated_at: 2 });
+    } finally {
+      await old.dispose();
+    }
   });
 
   if (backend === 'sqlite') {

@@ -82,6 +82,7 @@ onEachBackend('installation', ({ database }) => {
     bot_token: 'bot-token-plain-1234',
     oauth_client_id: 'client1',
     oauth_client_secret: 'client-secret-plain-5678',
+    bot_role: 'regular' as const,
     updated_at: NOW,
   };
 
@@ -92,8 +93,9 @@ onEachBackend('installation', ({ database }) => {
     assert.deepEqual(await store.getInstallation(), installation);
     const raw = await database().db.selectFrom('installation').selectAll().executeTakeFirstOrThrow();
     assert.doesNotMatch(JSON.stringify(raw), /plain/);
-    await store.saveInstallation({ ...installation, bot_username: 'renamed', updated_at: NOW + 1 });
+    await store.saveInstallation({ ...installation, bot_username: 'renamed', bot_role: 'admin', updated_at: NOW + 1 });
     assert.equal((await store.getInstallation())?.bot_username, 'renamed');
+    assert.equal((await store.getInstallation())?.bot_role, 'admin');
     assert.equal((await database().db.selectFrom('installation').select('id').execute()).length, 1);
   });
 
@@ -141,8 +143,20 @@ onEachBackend('installation', ({ database }) => {
     const store = new SqlInstallationStore(database().db, testSealer());
     await store.saveCommand({ team_id: 't2', command_id: 'c2', token_hash: 'h2', updated_at: NOW });
     await store.saveCommand({ team_id: 't1', command_id: 'c1', token_hash: 'h1', updated_at: NOW });
-    await store.saveCommand({ team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
-    assert.deepEqual(await store.commandForTeam('t1'), { team_id: 't1', command_id: 'c1b', token_hash: 'h1b', updated_at: NOW + 1 });
+    await store.saveCommand({ team_id: 't1', command_id: 'c1b', token_hash: 'h1b', creator_id: 'u1', fields_hash: 'f1', updated_at: NOW + 1 });
+    assert.deepEqual(await store.commandForTeam('t1'), {
+      team_id: 't1',
+      command_id: 'c1b',
+      token_hash: 'h1b',
+      creator_id: 'u1',
+      fields_hash: 'f1',
+      updated_at: NOW + 1,
+    });
+    assert.deepEqual(
+      await store.commandForTeam('t2'),
+      { team_id: 't2', command_id: 'c2', token_hash: 'h2', updated_at: NOW },
+      'unrecorded creator and fields are absent',
+    );
     assert.deepEqual(
       (await store.listCommands()).map((c) => c.team_id),
       ['t1', 't2'],

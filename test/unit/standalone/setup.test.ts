@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
 import { BOT_USERNAME } from '../../../src/hosts/standalone/setup/names.js';
+import { commandFieldsHash } from '../../../src/hosts/standalone/setup/team_commands.js';
 import { ROOT, secretsOf, setupWorld, type SetupWorld } from './setup_helpers.js';
 
 let w: SetupWorld;
@@ -11,20 +12,22 @@ beforeEach(async () => {
 afterEach(() => w.close());
 
 const bot = () => [...w.mm.state.users.values()].find((u) => u.username === BOT_USERNAME);
+const admin = () => [...w.mm.state.users.values()].find((u) => u.username === 'admin')!;
 
 function assertNoSecret(text: string): void {
   for (const secret of secretsOf(w)) assert.ok(!text.includes(secret), 'a secret reached the report');
 }
 
 describe('npm run setup (fake Mattermost)', () => {
-  it('when run first, then it creates the bot, its token, the trusted app and /oauth2 in every team, and stores them', async () => {
+  it('when run first, then it creates a regular bot, its token, the trusted app and /oauth2 in every team (made by the admin), and stores them', async () => {
     const report = await w.run();
     assert.deepEqual(report.problems, []);
     const b = bot()!;
     assert.equal(b.is_bot, true);
     assert.equal(b.display_name, 'OAuth2 Connect');
-    assert.match(b.roles, /system_admin/);
+    assert.equal(b.roles, 'system_user', 'no system_admin unless --bot-role admin');
     const inst = w.store.installation!;
+    assert.equal(inst.bot_role, 'regular');
     assert.equal(w.mm.state.tokens.get(inst.bot_token)?.user_id, b.id);
     const app = w.mm.state.oauthApps.get(inst.oauth_client_id)!;
     assert.deepEqual(app.callback_urls, [`${ROOT}/standalone/signin/callback`]);
@@ -36,11 +39,13 @@ describe('npm run setup (fake Mattermost)', () => {
       assert.equal(command.url, `${ROOT}/standalone/command`);
       assert.equal(command.method, 'P');
       assert.equal(command.auto_complete, true);
-      assert.equal(command.creator_id, b.id, "commands are the bot's, so team sync can manage them");
+      assert.equal(command.creator_id, admin().id, 'a regular bot cannot manage commands: the admin running setup makes them');
       assert.deepEqual(await w.store.commandForTeam(team), {
         team_id: team,
         command_id: command.id,
         token_hash: hashCommandToken(command.token),
+        creator_id: admin().id,
+        fields_hash: commandFieldsHash(command as never),
         updated_at: w.store.commands.get(team)!.updated_at,
       });
     }
@@ -125,29 +130,11 @@ describe('npm run setup (fake Mattermost)', () => {
 
   it('when the service moves to another root URL, then the command URL and the app callback are updated in place', async () => {
     await w.run();
-    const report = await w.run('apply', 'https://connect.example.test');
+    const report = await w.run('apply', { rootUrl: 'https://connect.example.test' });
     assert.match(report.done.join('\n'), /updated \/oauth2 in team "red" \(url\)/);
     for (const c of w.mm.state.liveCommands()) assert.equal(c.url, 'https://connect.example.test/standalone/command');
     const [app] = [...w.mm.state.oauthApps.values()];
     assert.deepEqual(app!.callback_urls, ['https://connect.example.test/standalone/signin/callback']);
     assert.equal(w.mm.state.liveCommands().length, 2);
-  });
-
-  it('when a team already has an /oauth2 made by someone else, then setup reports it and leaves it alone', async () => {
-    const admin = [...w.mm.state.users.values()].find((u) => u.username === 'admin')!;
-    w.mm.state.commands.set('x'.repeat(26), {
-      id: 'x'.repeat(26),
-      token: 'other-token',
-      team_id: w.teams[0]!,
-      trigger: 'oauth2',
-      creator_id: admin.id,
-      delete_at: 0,
-      url: 'https://elsewhere.test',
-    });
-    const report = await w.run();
-    assert.match(report.problems[0]!.what, /team "red" already has a \/oauth2 command not made by setup/);
-    assert.equal(w.mm.state.commands.get('x'.repeat(26))!.url, 'https://elsewhere.test');
-    assert.equal(await w.store.commandForTeam(w.teams[0]!), undefined);
-    assert.ok(await w.store.commandForTeam(w.teams[1]!));
   });
 });

@@ -4,10 +4,11 @@
  * the current key when read after a key rotation) and the per-team command
  * rows (only a hash of each command token).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Installation, InstallationStore, TeamCommand } from '../ports.js';
+import { isBotRole } from '../setup/bot_role.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
-import { millis, type Database } from './schema.js';
+import { millis, type Database, type TeamCommandsTable } from './schema.js';
 
 const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
 const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
@@ -33,6 +34,8 @@ export class SqlInstallationStore implements InstallationStore {
       bot_token: botToken.plaintext,
       oauth_client_id: row.oauth_client_id,
       oauth_client_secret: clientSecret.plaintext,
+      // An unknown value (written by a later version) is read as the more capable role: the service then still syncs teams.
+      bot_role: isBotRole(row.bot_role) ? row.bot_role : 'admin',
       updated_at: millis(row.updated_at),
     };
   }
@@ -59,6 +62,7 @@ export class SqlInstallationStore implements InstallationStore {
       bot_token: this.sealer.seal(installation.bot_token, BOT_TOKEN),
       oauth_client_id: installation.oauth_client_id,
       oauth_client_secret: this.sealer.seal(installation.oauth_client_secret, CLIENT_SECRET),
+      bot_role: installation.bot_role ?? 'admin',
       updated_at: installation.updated_at,
     };
     await this.db
@@ -78,16 +82,22 @@ export class SqlInstallationStore implements InstallationStore {
 
   async listCommands(): Promise<TeamCommand[]> {
     const rows = await this.db.selectFrom('team_commands').selectAll().orderBy('team_id').execute();
-    return rows.map((row) => ({ ...row, updated_at: millis(row.updated_at) }));
+    return rows.map(fromRow);
   }
 
   async commandForTeam(teamId: string): Promise<TeamCommand | undefined> {
     const row = await this.db.selectFrom('team_commands').selectAll().where('team_id', '=', teamId).executeTakeFirst();
-    return row ? { ...row, updated_at: millis(row.updated_at) } : undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   async saveCommand(command: TeamCommand): Promise<void> {
-    const values = { command_id: command.command_id, token_hash: command.token_hash, updated_at: command.updated_at };
+    const values = {
+      command_id: command.command_id,
+      token_hash: command.token_hash,
+      creator_id: command.creator_id ?? '',
+      fields_hash: command.fields_hash ?? '',
+      updated_at: command.updated_at,
+    };
     await this.db
       .insertInto('team_commands')
       .values({ team_id: command.team_id, ...values })
@@ -98,4 +108,12 @@ export class SqlInstallationStore implements InstallationStore {
   async deleteCommand(teamId: string): Promise<void> {
     await this.db.deleteFrom('team_commands').where('team_id', '=', teamId).execute();
   }
+}
+
+/** '' in a column means "not recorded" (rows from before migration 0002): absent in the record. */
+function fromRow(row: Selectable<TeamCommandsTable>): TeamCommand {
+  const command: TeamCommand = { team_id: row.team_id, command_id: row.command_id, token_hash: row.token_hash, updated_at: millis(row.updated_at) };
+  if (row.creator_id) command.creator_id = row.creator_id;
+  if (row.fields_hash) command.fields_hash = row.fields_hash;
+  return command;
 }

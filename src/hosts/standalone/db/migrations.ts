@@ -83,6 +83,30 @@ const initial: Migration = {
   },
 };
 
+/**
+ * The bot's role and each command's creator and fields, so team sync can
+ * tell a command someone else changed. Rows made before were made by an
+ * admin bot: bot_role 'admin', creator the installation's bot, fields unknown.
+ * SQLite adds one column per statement.
+ */
+const botRoleAndCommandOwner: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('installation')
+      .addColumn('bot_role', 'text', (c) => c.notNull().defaultTo('admin'))
+      .execute();
+    await db.schema
+      .alterTable('team_commands')
+      .addColumn('creator_id', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('team_commands')
+      .addColumn('fields_hash', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await sql`update team_commands set creator_id = coalesce((select bot_user_id from installation where id = 1), '')`.execute(db);
+  },
+};
+
 function sqlOne() {
   return sql`id = 1`;
 }
@@ -90,6 +114,7 @@ function sqlOne() {
 /** In order; the names are what the kysely_migration table records. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_bot_role_and_command_owner': botRoleAndCommandOwner,
 });
 
 export class MigrationError extends Error {

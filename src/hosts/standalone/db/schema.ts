@@ -43,6 +43,8 @@ export interface InstallationTable {
   oauth_client_id: string;
   /** Sealed with {kind: 'setting', scope: 'oauth_client_secret'}. */
   oauth_client_secret: string;
+  /** 'regular' or 'admin' (BotRole). */
+  bot_role: string;
   updated_at: Millis;
 }
 
@@ -50,6 +52,10 @@ export interface TeamCommandsTable {
   team_id: string;
   command_id: string;
   token_hash: string;
+  /** '' when not recorded. */
+  creator_id: string;
+  /** '' when not recorded. */
+  fields_hash: string;
   updated_at: Millis;
 }
 

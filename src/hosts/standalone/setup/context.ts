@@ -1,8 +1,9 @@
-/** What every setup step gets: the admin's client, the store, the URLs, the mode. */
+/** What every setup step gets: the admin's client, the store, the URLs, the mode; and how Mattermost's refusals are read. */
 import type { MattermostRestClient } from '../../../mattermost/client4.js';
 import type { InstallationStore } from '../ports.js';
 import type { ServiceUrls } from './names.js';
 import type { SetupReport } from './report.js';
+import { isDuplicateTrigger } from './team_commands.js';
 
 export interface SetupContext {
   /** Client4 with the system admin's token (given once, never stored). */
@@ -31,5 +32,18 @@ export async function unless404<T>(read: () => Promise<T>): Promise<T | undefine
   } catch (err) {
     if (statusOf(err) === 404) return undefined;
     throw err;
+  }
+}
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; reason: string; duplicate: boolean };
+
+/** Runs a write Mattermost may refuse: its refusal becomes a reason; no answer at all throws (the run is retried later). */
+export async function attempt<T>(work: () => Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === undefined) throw err;
+    return { ok: false, reason: `Mattermost answered ${status}`, duplicate: isDuplicateTrigger(err) };
   }
 }

@@ -4,7 +4,7 @@
  * tokens and its admin role, then forgets the installation records.
  */
 import { unless404, type SetupContext } from './context.js';
-import { revokeSetupTokens } from './bot.js';
+import { isLastAdminRefusal, revokeSetupTokens } from './bot.js';
 import { BOT_USERNAME, COMMAND_TRIGGER, SIGNIN_APP_NAME } from './names.js';
 import { listAllTeams } from './team_sync.js';
 
@@ -37,7 +37,7 @@ async function dropAdminRole(ctx: SetupContext, botUserId: string): Promise<void
     await ctx.admin.updateUserRoles(botUserId, 'system_user');
     ctx.report.did(`took the system_admin role from the bot @${BOT_USERNAME}`);
   } catch (err) {
-    if ((err as { server_error_id?: string }).server_error_id !== 'app.user.update.lastAdmin.app_error') throw err;
+    if (!isLastAdminRefusal(err)) throw err;
     ctx.report.ok(
       `Mattermost keeps the system_admin role on @${BOT_USERNAME} ("Cannot demote last System Admin": it counts only active people, not bots); the bot is disabled and has no token`,
     );

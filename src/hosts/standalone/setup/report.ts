@@ -1,6 +1,6 @@
 /**
- * What a setup run did and what it found wrong. Lines never carry a secret
- * (at most its last 4 characters, see secretHint).
+ * What a setup or team sync run did and what it found wrong. Lines never
+ * carry a secret (at most its last 4 characters, see secretHint).
  */
 export interface Problem {
   /** What is wrong, in one sentence. */
@@ -9,10 +9,26 @@ export interface Problem {
   fix: string;
 }
 
+/**
+ * A team's /oauth2 that someone other than the service changed, deleted or
+ * replaced: logged as a warning and sent to the system admins.
+ */
+export interface Finding {
+  /** The team's name (URL slug). */
+  team: string;
+  /** What was found, in plain words, e.g. "the command's URL had been changed to `https://…`". */
+  what: string;
+  /** What was done about it, e.g. "restored it", or why nothing was. */
+  outcome: string;
+  /** False: the team's command is still not the service's (its requests are refused). */
+  repaired: boolean;
+}
+
 export class SetupReport {
   readonly done: string[] = [];
   readonly fine: string[] = [];
   readonly problems: Problem[] = [];
+  readonly findings: Finding[] = [];
 
   /** A change made in Mattermost or in the installation store. */
   did(line: string): void {
@@ -28,15 +44,31 @@ export class SetupReport {
     this.problems.push({ what, fix });
   }
 
-  get healthy(): boolean {
-    return this.problems.length === 0;
+  found(finding: Finding): void {
+    this.findings.push(finding);
   }
 
-  format(): string {
+  /** Nothing wrong is left: no problem, every finding repaired. */
+  get healthy(): boolean {
+    return this.problems.length === 0 && this.findings.every((f) => f.repaired);
+  }
+
+  /** Nothing to tell: no change, no finding, no problem (what `setup --sync` stays quiet about). */
+  get quiet(): boolean {
+    return this.done.length === 0 && this.findings.length === 0 && this.problems.length === 0;
+  }
+
+  format(options: { withFine?: boolean } = {}): string {
     const lines: string[] = [];
     for (const line of this.done) lines.push(`  done: ${line}`);
-    for (const line of this.fine) lines.push(`  ok:   ${line}`);
+    if (options.withFine !== false) for (const line of this.fine) lines.push(`  ok:   ${line}`);
+    for (const f of this.findings) lines.push(`  WARNING: ${findingLine(f)}`);
     for (const p of this.problems) lines.push(`  PROBLEM: ${p.what}\n    fix: ${p.fix}`);
     return lines.join('\n');
   }
+}
+
+/** One finding as a sentence: where, what, and what was done. */
+export function findingLine(f: Finding): string {
+  return `team "${f.team}": ${f.what}; ${f.outcome}`;
 }

@@ -1,12 +1,15 @@
 /**
  * `npm run setup` as a function: checks what the standalone host needs, then
- * creates or updates the bot and its token, the Sign-in OAuth app and
- * `/oauth2` in every team. Idempotent; 'check' only reports. The admin token
- * is used for this run only and never stored.
+ * creates or updates the bot (with the chosen role) and its token, the
+ * Sign-in OAuth app and `/oauth2` in every team, and tells the system admins
+ * what it found changed there. Idempotent; 'check' only reports. The admin
+ * token is used for this run only and never stored.
  */
 import { createMattermostClient, type MattermostRestClient } from '../../../mattermost/client4.js';
-import type { Installation, InstallationStore } from '../ports.js';
-import { ensureBot } from './bot.js';
+import type { BotRole, Installation, InstallationStore } from '../ports.js';
+import { alertSystemAdmins } from './admin_alert.js';
+import { ensureBot, type BotState } from './bot.js';
+import { chosenBotRole } from './bot_role.js';
 import type { SetupContext } from './context.js';
 import { BOT_USERNAME, serviceUrls } from './names.js';
 import { checkAdmin, checkManageOAuth, checkSettings } from './preflight.js';
@@ -26,6 +29,8 @@ export interface SetupOptions {
   rootUrl: string;
   store: InstallationStore;
   mode: SetupMode;
+  /** `--bot-role`; default: what an earlier setup chose, else 'regular'. */
+  botRole?: BotRole;
   now?: () => number;
   /** Test seam; defaults to createMattermostClient. */
   makeClient?: (url: string, token: string) => MattermostRestClient;
@@ -48,7 +53,8 @@ export function setupContext(options: SetupOptions): SetupContext {
 
 export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const ctx = setupContext(options);
-  if (!(await checkAdmin(ctx))) return ctx.report;
+  const adminId = await checkAdmin(ctx);
+  if (!adminId) return ctx.report;
   if (options.mode === 'remove') {
     await removeInstallation(ctx);
     return ctx.report;
@@ -56,7 +62,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   await checkSettings(ctx);
   await checkManageOAuth(ctx);
   if (!ctx.report.healthy) return ctx.report; // nothing is changed while a setting is wrong
-  await installObjects(ctx);
+  await installObjects(ctx, adminId, options.botRole);
   return ctx.report;
 }
 
@@ -67,41 +73,49 @@ async function storedInstallation(ctx: SetupContext): Promise<Installation | und
   return undefined;
 }
 
-async function installObjects(ctx: SetupContext): Promise<void> {
+async function installObjects(ctx: SetupContext, adminId: string, roleFlag: BotRole | undefined): Promise<void> {
   const stored = await storedInstallation(ctx);
+  const role = chosenBotRole(roleFlag, stored);
   // Applying stops at the first object it could not make (the next ones need it); --check goes on, so
   // one run lists everything that is missing (without a bot, no team has its command: each is reported).
-  const bot = await ensureBot(ctx, stored);
+  const bot = await ensureBot(ctx, stored, role);
   if (!bot && ctx.apply) return;
   await ensureServiceAddress(ctx, bot?.userId);
   const app = await ensureSigninApp(ctx, stored);
   if (!app && ctx.apply) return;
-  if (ctx.apply && bot?.token && app?.clientSecret) await saveInstallation(ctx, stored, bot.userId, bot.token, app.clientId, app.clientSecret);
-  const client = ctx.apply && bot?.token ? ctx.clientFor(bot.token) : ctx.admin;
-  const botUserId = bot?.userId ?? '';
-  await syncTeams({ client, store: ctx.store, rootUrl: ctx.urls.root, botUserId, apply: ctx.apply, report: ctx.report, now: ctx.now });
+  if (ctx.apply && bot?.token && app?.clientSecret) {
+    await saveInstallation(ctx, stored, { ...botFields(bot.userId, bot.token, role), oauth_client_id: app.clientId, oauth_client_secret: app.clientSecret });
+  }
+  await syncTeamsAs(ctx, role, adminId, bot);
 }
+
+/** An admin bot makes the commands itself (as its team sync will); with a regular bot the admin running setup does. */
+async function syncTeamsAs(ctx: SetupContext, role: BotRole, adminId: string, bot: BotState | undefined): Promise<void> {
+  const botClient = bot?.token ? ctx.clientFor(bot.token) : undefined;
+  const client = ctx.apply && role === 'admin' && botClient ? botClient : ctx.admin;
+  const botUserId = bot?.userId ?? '';
+  const creatorId = role === 'admin' ? botUserId : adminId;
+  await syncTeams({ client, store: ctx.store, rootUrl: ctx.urls.root, botUserId, creatorId, apply: ctx.apply, report: ctx.report, now: ctx.now });
+  if (!ctx.apply || !botClient || ctx.report.findings.length === 0) return;
+  const outcome = await alertSystemAdmins(botClient, botUserId, ctx.report.findings, 'npm run setup');
+  if (outcome.sent.length > 0) ctx.report.did(`told the system admins by direct message from the bot: ${outcome.sent.join(', ')}`);
+  for (const failure of outcome.failed)
+    ctx.report.problem(`the direct message to the system admins failed (${failure})`, 'check that the bot can send direct messages');
+}
+
+function botFields(userId: string, token: string, role: BotRole) {
+  return { bot_user_id: userId, bot_username: BOT_USERNAME, bot_token: token, bot_role: role };
+}
+
+const COMPARED = ['mattermost_url', 'bot_user_id', 'bot_token', 'bot_role', 'oauth_client_id', 'oauth_client_secret'] as const;
 
 async function saveInstallation(
   ctx: SetupContext,
   stored: Installation | undefined,
-  botUserId: string,
-  botToken: string,
-  clientId: string,
-  clientSecret: string,
+  fields: Omit<Installation, 'mattermost_url' | 'updated_at'>,
 ): Promise<void> {
-  const next: Installation = {
-    mattermost_url: ctx.mattermostUrl,
-    bot_user_id: botUserId,
-    bot_username: BOT_USERNAME,
-    bot_token: botToken,
-    oauth_client_id: clientId,
-    oauth_client_secret: clientSecret,
-    updated_at: ctx.now(),
-  };
-  const same =
-    stored && (['mattermost_url', 'bot_user_id', 'bot_token', 'oauth_client_id', 'oauth_client_secret'] as const).every((k) => stored[k] === next[k]);
-  if (same) return;
+  const next: Installation = { mattermost_url: ctx.mattermostUrl, ...fields, updated_at: ctx.now() };
+  if (stored && COMPARED.every((k) => stored[k] === next[k])) return;
   await ctx.store.saveInstallation(next);
-  ctx.report.did('saved the installation (bot token and OAuth client secret, sealed by the store)');
+  ctx.report.did(`saved the installation (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`);
 }

@@ -1,10 +1,14 @@
 /**
- * The command line of `npm run setup` [--check | --remove], as a function the
- * tests call. Reads the admin token from MM_ADMIN_TOKEN or, in a terminal,
- * from a hidden prompt; it is never stored nor printed.
+ * The command line of `npm run setup` [--check | --sync | --remove]
+ * [--bot-role regular|admin], as a function the tests call. Reads the admin
+ * token from MM_ADMIN_TOKEN or, in a terminal, from a hidden prompt; it is
+ * never stored nor printed.
  */
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../../../config.js';
-import type { InstallationStore } from '../ports.js';
+import type { BotRole, InstallationStore } from '../ports.js';
+import { isBotRole } from './bot_role.js';
+import type { SetupReport } from './report.js';
 import { runSetup, type SetupMode, type SetupOptions } from './setup.js';
 
 export interface OpenedStore {
@@ -22,16 +26,48 @@ export interface SetupCliDeps {
   makeClient?: SetupOptions['makeClient'];
 }
 
-const USAGE = `usage: npm run setup [-- --check | --remove]
-  (no option)  create or update the bot, the Sign-in OAuth app and /oauth2 in every team
+const USAGE = `usage: npm run setup [-- --check | --sync | --remove] [--bot-role regular|admin]
+  (no option)  create or update the bot, the Sign-in OAuth app and /oauth2 in every team, and
+               repair /oauth2 where someone changed it (the system admins get a direct message)
   --check      only report what is missing or wrong (exit 1 when something is)
+  --sync       the same as no option, for a cron job: prints nothing when nothing changed,
+               exit 1 when something is still wrong
   --remove     delete the commands and the OAuth app, disable the bot, forget the installation
+  --bot-role   regular (default): a plain bot; run setup --sync on a schedule to keep /oauth2 in
+               every team. admin: the bot holds system_admin and the service does that itself.
+               Kept for later runs until given again.
 The system admin's token comes from MM_ADMIN_TOKEN or, in a terminal, a prompt. It is not stored.`;
 
-function parseMode(args: string[]): SetupMode | 'help' | undefined {
-  if (args.length === 0) return 'apply';
-  if (args.length > 1) return undefined;
-  return ({ '--check': 'check', '--remove': 'remove', '--help': 'help', '-h': 'help' } as const)[args[0] as '--check'];
+type Mode = SetupMode | 'sync';
+
+interface Parsed {
+  mode: Mode;
+  botRole?: BotRole;
+}
+
+/** undefined: bad usage; 'help': --help. */
+function parseCommandLine(args: string[]): Parsed | 'help' | undefined {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        check: { type: 'boolean' },
+        sync: { type: 'boolean' },
+        remove: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'bot-role': { type: 'string' },
+      },
+    }).values;
+  } catch {
+    return undefined;
+  }
+  if (values.help) return 'help';
+  const modes = (['check', 'sync', 'remove'] as const).filter((m) => values[m]);
+  const role = values['bot-role'];
+  if (modes.length > 1 || (role !== undefined && (!isBotRole(role) || modes[0] === 'remove'))) return undefined;
+  return { mode: modes[0] ?? 'apply', botRole: role as BotRole | undefined };
 }
 
 function describeFailure(err: unknown, mattermostUrl: string): string {
@@ -43,11 +79,12 @@ function describeFailure(err: unknown, mattermostUrl: string): string {
 
 /** Returns the exit code: 0 all good, 1 problems found, 2 bad usage or configuration. */
 export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<number> {
-  const mode = parseMode(args);
-  if (mode === undefined || mode === 'help') {
+  const parsed = parseCommandLine(args);
+  if (parsed === undefined || parsed === 'help') {
     deps.print(USAGE);
-    return mode === 'help' ? 0 : 2;
+    return parsed === 'help' ? 0 : 2;
   }
+  const { mode, botRole } = parsed;
   let config: Readonly<Config>;
   try {
     config = loadConfig(deps.env);
@@ -64,37 +101,48 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
     deps.print("No admin token: set MM_ADMIN_TOKEN to a system admin's personal access token, or run setup in a terminal to be asked for it.");
     return 2;
   }
-  deps.print(`OAuth2 Connect setup (${mode}) against ${config.mattermostUrl}, service at ${config.rootUrl}`);
+  const heading = `OAuth2 Connect setup (${mode}) against ${config.mattermostUrl}, service at ${config.rootUrl}`;
+  // A cron job mails what is printed: --sync prints only when there is something to say.
+  const said: string[] = [];
+  const print = mode === 'sync' ? (text: string) => said.push(text) : deps.print;
+  print(heading);
   let opened: OpenedStore;
   try {
     opened = await deps.openStore(config);
   } catch (err) {
-    deps.print(`Cannot open the service's database: ${(err as Error).message}`);
+    deps.print([...said, `Cannot open the service's database: ${(err as Error).message}`].join('\n'));
     return 2;
   }
   try {
+    const setupMode: SetupMode = mode === 'sync' ? 'apply' : mode;
     const report = await runSetup({
       adminToken,
       mattermostUrl: config.mattermostUrl,
       rootUrl: config.rootUrl,
       store: opened.store,
-      mode,
+      mode: setupMode,
+      botRole,
       makeClient: deps.makeClient,
     });
-    deps.print(report.format());
-    const nothingChanged = mode === 'apply' && report.done.length === 0;
-    deps.print(
-      report.healthy
-        ? nothingChanged
-          ? 'Everything was already in place.'
-          : 'Done.'
-        : `${report.problems.length} problem(s) found${mode === 'apply' && nothingChanged ? '; nothing was changed' : ''}.`,
-    );
+    if (mode === 'sync' && report.quiet) {
+      said.length = 0;
+      return 0;
+    }
+    print(report.format({ withFine: mode !== 'sync' }));
+    print(summary(report, setupMode));
     return report.healthy ? 0 : 1;
   } catch (err) {
-    deps.print(`Setup stopped: ${describeFailure(err, config.mattermostUrl)}`);
+    print(`Setup stopped: ${describeFailure(err, config.mattermostUrl)}`);
     return 1;
   } finally {
     await opened.close();
+    if (said.length > 0 && mode === 'sync') deps.print(said.join('\n'));
   }
+}
+
+function summary(report: SetupReport, mode: SetupMode): string {
+  const nothingChanged = mode === 'apply' && report.done.length === 0;
+  if (report.healthy) return nothingChanged ? 'Everything was already in place.' : 'Done.';
+  const wrong = report.problems.length + report.findings.filter((f) => !f.repaired).length;
+  return `${wrong} problem(s) found${nothingChanged ? '; nothing was changed' : ''}.`;
 }

@@ -1,4 +1,5 @@
 /** The /oauth2 command as setup wants it in a team, and how an existing one differs. */
+import { createHash } from 'node:crypto';
 import type { Command } from '@mattermost/types/integrations';
 import { COMMAND_DESCRIPTION, COMMAND_DISPLAY_NAME, COMMAND_HINT, COMMAND_TRIGGER } from './names.js';
 
@@ -20,9 +21,20 @@ export function wantedCommand(commandUrl: string): CommandFields {
   };
 }
 
+const FIELD_NAMES = Object.keys(wantedCommand('')) as Array<keyof CommandFields>;
+
 /** Names of the fields whose value differs from what setup wants. */
-export function changedFields(found: Command, want: CommandFields): string[] {
-  return (Object.keys(want) as Array<keyof CommandFields>).filter((k) => found[k] !== want[k]);
+export function changedFields(found: CommandFields, want: CommandFields): Array<keyof CommandFields> {
+  return FIELD_NAMES.filter((k) => found[k] !== want[k]);
+}
+
+/**
+ * SHA-256 of the fields as Mattermost returned them after the service wrote
+ * them: a command whose hash differs was changed by someone else since.
+ */
+export function commandFieldsHash(command: CommandFields): string {
+  const values = FIELD_NAMES.map((k) => command[k] ?? null);
+  return createHash('sha256').update(JSON.stringify(values), 'utf8').digest('base64url');
 }
 
 export const isDuplicateTrigger = (err: unknown): boolean =>

@@ -1,31 +1,35 @@
 /**
- * Puts `/oauth2` into every team, without a person: run by setup (apply) and
- * by the service at start and periodically with the bot's token. Creates
- * missing commands, recreates deleted ones, updates a changed URL or hint,
- * and stores each team's command id with the hash of its token.
+ * Puts `/oauth2` into every team and keeps it the service's own: run by setup
+ * (with the admin's or the admin bot's token) and, for an admin bot, by the
+ * service at start and periodically. A command someone else changed, whose
+ * token someone regenerated, that was deleted, or another `/oauth2` in its
+ * place is a finding (team_repair.ts): repaired where the client may, and the
+ * team's stored token hash is cleared where it could not be, so requests from
+ * that team are refused.
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
 import type { MattermostRestClient } from '../../../mattermost/client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
-import { hashCommandToken } from './command_token.js';
 import { COMMAND_TRIGGER, serviceUrls } from './names.js';
 import { SetupReport } from './report.js';
-import { changedFields, isDuplicateTrigger, wantedCommand, type CommandFields } from './team_commands.js';
+import { wantedCommand } from './team_commands.js';
+import { createOurs, keepOurs, replaceForeign } from './team_repair.js';
+import { distrust, type Sync, type TeamRun } from './team_run.js';
 
 export interface TeamSyncOptions {
-  /** Client4 with the bot's token (the service) or the admin's (setup --check). */
+  /** Client4 with the token of whoever makes the commands: the admin bot, or the admin running setup. */
   client: MattermostRestClient;
   store: InstallationStore;
   rootUrl: string;
   botUserId: string;
+  /** The user behind `client`, recorded as each new command's creator. Default: the bot. */
+  creatorId?: string;
   /** False: read and report only. Default true. */
   apply?: boolean;
   report?: SetupReport;
   now?: () => number;
 }
-
-type Sync = Required<Omit<TeamSyncOptions, 'rootUrl'>> & { want: CommandFields };
 
 export async function listAllTeams(client: MattermostRestClient): Promise<Team[]> {
   const teams: Team[] = [];
@@ -37,12 +41,16 @@ export async function listAllTeams(client: MattermostRestClient): Promise<Team[]
 }
 
 export async function syncTeams(options: TeamSyncOptions): Promise<SetupReport> {
+  const creatorId = options.creatorId ?? options.botUserId;
   const sync: Sync = {
-    apply: true,
-    report: new SetupReport(),
-    now: Date.now,
-    ...options,
+    client: options.client,
+    store: options.store,
+    apply: options.apply ?? true,
+    report: options.report ?? new SetupReport(),
+    now: options.now ?? Date.now,
     want: wantedCommand(serviceUrls(options.rootUrl).command),
+    creatorId,
+    trusted: new Set([options.botUserId, creatorId].filter(Boolean)),
   };
   const teams = await listAllTeams(sync.client);
   for (const team of teams) await syncTeam(sync, team);
@@ -50,55 +58,33 @@ export async function syncTeams(options: TeamSyncOptions): Promise<SetupReport> 
   return sync.report;
 }
 
+/**
+ * Ours: the stored command when its creator is one the service trusts, else
+ * a trusted creator's `/oauth2` (records lost, or another replica made it a
+ * moment ago). Any other `/oauth2` is foreign, as is the stored id when its
+ * creator is not trusted.
+ */
+function classify(commands: Command[], stored: TeamCommand | undefined, trusted: Set<string>): { ours?: Command; foreign: Command[] } {
+  const trustedHere = new Set([...trusted, ...(stored?.creator_id ? [stored.creator_id] : [])]);
+  const isTrusted = (c: Command) => trustedHere.has(c.creator_id);
+  const byId = commands.find((c) => c.id === stored?.command_id);
+  const ours = byId && isTrusted(byId) ? byId : commands.find((c) => c.trigger === COMMAND_TRIGGER && isTrusted(c));
+  const foreign = commands.filter((c) => c !== ours && (c.trigger === COMMAND_TRIGGER || c === byId));
+  return { ours, foreign };
+}
+
 async function syncTeam(sync: Sync, team: Team, retried = false): Promise<void> {
-  const where = `team "${team.name}"`;
   const stored = await sync.store.commandForTeam(team.id);
-  const commands = await sync.client.getCustomTeamCommands(team.id);
-  const ours = commands.find((c) => c.id === stored?.command_id) ?? commands.find((c) => c.trigger === COMMAND_TRIGGER && c.creator_id === sync.botUserId);
-  if (ours) return keepCommand(sync, ours, stored, where);
-  const squatter = commands.find((c) => c.trigger === COMMAND_TRIGGER);
-  if (squatter) {
-    return sync.report.problem(
-      `${where} already has a /${COMMAND_TRIGGER} command not made by setup (id ${squatter.id})`,
-      `delete that command (Integrations > Slash Commands in ${where}), then run npm run setup`,
-    );
+  const { ours, foreign } = classify(await sync.client.getCustomTeamCommands(team.id), stored, sync.trusted);
+  const run: TeamRun = { team, where: `team "${team.name}"`, stored, unrepaired: false };
+  if (foreign.length > 0) await replaceForeign(sync, run, foreign, !ours);
+  if (ours) await keepOurs(sync, run, ours);
+  else if (foreign.length === 0 && (await createOurs(sync, run)) === 'duplicate') {
+    // Another replica may have created it a moment ago: look again once, and adopt that one.
+    if (!retried) return syncTeam(sync, team, true);
+    sync.report.problem(`${run.where}: /${COMMAND_TRIGGER} appeared while team sync was making it, twice`, 'run npm run setup again');
   }
-  const what = stored ? 'recreated the deleted' : 'created';
-  if (!sync.apply) return sync.report.problem(`${where} has no /${COMMAND_TRIGGER} command`, 'run npm run setup (or start the service: it syncs teams)');
-  try {
-    const made = await sync.client.addCommand({ ...sync.want, team_id: team.id } as Command);
-    await save(sync, made);
-    sync.report.did(`${what} /${COMMAND_TRIGGER} in ${where}`);
-  } catch (err) {
-    // Another replica may have created it a moment ago: adopt that one.
-    if (!isDuplicateTrigger(err) || retried) throw err;
-    await syncTeam(sync, team, true);
-  }
-}
-
-async function keepCommand(sync: Sync, found: Command, stored: TeamCommand | undefined, where: string): Promise<void> {
-  let command = found;
-  const changed = changedFields(found, sync.want);
-  if (changed.length > 0) {
-    if (!sync.apply) sync.report.problem(`/${COMMAND_TRIGGER} in ${where} differs in ${changed.join(', ')}`, 'run npm run setup');
-    else {
-      command = await sync.client.editCommand({ ...found, ...sync.want });
-      sync.report.did(`updated /${COMMAND_TRIGGER} in ${where} (${changed.join(', ')})`);
-    }
-  }
-  const hash = command.token ? hashCommandToken(command.token) : undefined;
-  if (stored?.command_id === command.id && stored.token_hash === hash) {
-    if (changed.length === 0) sync.report.ok(`/${COMMAND_TRIGGER} in ${where}`);
-    return;
-  }
-  if (!hash) return sync.report.problem(`cannot read the token of /${COMMAND_TRIGGER} in ${where}`, 'run npm run setup as a system admin');
-  if (!sync.apply) return sync.report.problem(`the token of /${COMMAND_TRIGGER} in ${where} is not stored (requests would be refused)`, 'run npm run setup');
-  await save(sync, command);
-  sync.report.did(`stored the token hash of /${COMMAND_TRIGGER} in ${where}`);
-}
-
-async function save(sync: Sync, command: Command): Promise<void> {
-  await sync.store.saveCommand({ team_id: command.team_id, command_id: command.id, token_hash: hashCommandToken(command.token), updated_at: sync.now() });
+  if (run.unrepaired) await distrust(sync, run);
 }
 
 async function forgetGoneTeams(sync: Sync, teamIds: Set<string>): Promise<void> {
