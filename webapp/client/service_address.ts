@@ -3,8 +3,9 @@
 // service's bot (src/hosts/standalone/setup/service_address.ts). The panel
 // opens connect links only there. It never takes the address from a command
 // answer: a team admin can point the team's /oauth2 at a server of their own
-// and answer __connect with any link, but cannot change a system admin's user
-// record, and the bot is one.
+// and answer __connect with any link, but cannot change another user's record
+// (that takes edit_other_users, a system admin's permission; manage_system when
+// the bot is an admin bot), and every user can read it.
 import { BOT_USERNAME, SERVICE_URL_PROP } from '../../src/hosts/standalone/setup/names.js';
 import { sessionGetOptions } from './session_fetch.js';
 
@@ -14,7 +15,6 @@ export const SERVICE_ADDRESS_UNKNOWN =
 interface UserRecord {
   is_bot?: unknown;
   delete_at?: unknown;
-  roles?: unknown;
   props?: unknown;
 }
 
@@ -31,10 +31,9 @@ function serviceRoot(value: unknown): string | null {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** The recorded root URL, when the record is an active bot with the system_admin role (only manage_system can change such a record). */
+/** The recorded root URL, when the record is an active bot (a person who took the name does not count). */
 export function serviceAddressOf(record: UserRecord): string | null {
   if (record.is_bot !== true || record.delete_at !== 0) return null;
-  if (typeof record.roles !== 'string' || !record.roles.split(' ').includes('system_admin')) return null;
   const props = typeof record.props === 'object' && record.props !== null ? (record.props as Record<string, unknown>) : {};
   return serviceRoot(props[SERVICE_URL_PROP]);
 }

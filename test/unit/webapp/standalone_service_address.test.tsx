@@ -39,14 +39,14 @@ describe('standaloneConnectUrl', () => {
 });
 
 describe("serviceAddressOf (the bot's user record)", () => {
-  test('when the record is an active bot with the system_admin role, then its recorded root is read (trailing slash dropped)', () => {
+  test('when the record is an active bot, regular or admin, then its recorded root is read (trailing slash dropped)', () => {
     assert.equal(serviceAddressOf(serviceBotRecord(ROOT)), ROOT);
+    assert.equal(serviceAddressOf(serviceBotRecord(ROOT, { roles: 'system_user' })), ROOT);
     assert.equal(serviceAddressOf(serviceBotRecord(`${ROOT}/svc/`)), `${ROOT}/svc`);
   });
 
   for (const [what, record] of [
     ['a person, not a bot (a user who took the name)', serviceBotRecord(ROOT, { is_bot: false })],
-    ['a bot without the system_admin role (its owner could change it)', serviceBotRecord(ROOT, { roles: 'system_user' })],
     ['a deactivated bot', serviceBotRecord(ROOT, { delete_at: 1700000000000 })],
     ['a bot without the prop', serviceBotRecord(ROOT, { props: {} })],
     ['a javascript: address', serviceBotRecord('javascript:alert(1)')],
@@ -105,7 +105,7 @@ describe('Connect on the standalone host', () => {
   for (const [what, bot] of [
     ['the bot cannot be read (404)', { status: 404, json: { id: 'app.user.missing_account.const' } }],
     ['the bot has no recorded address', { json: serviceBotRecord(ROOT, { props: {} }) }],
-    ['the record is not a system admin bot', { json: serviceBotRecord(ROOT, { roles: 'system_user' }) }],
+    ['the record is a person who took the name, not a bot', { json: serviceBotRecord(ROOT, { is_bot: false }) }],
     ['Mattermost cannot be reached for it', 'network-error'],
   ] as const) {
     test(`when ${what}, then even the service's own link is not opened and the panel asks an admin to run setup`, async () => {

@@ -1,9 +1,8 @@
 /**
  * Where the webapp plugin learns the service's address: a prop on the bot's
  * user record. Every user can read a user record (GET /users/username/{name},
- * props included), and only a system admin can change it, because the bot
- * holds the system_admin role (bot.ts) and Mattermost lets only manage_system
- * patch a system admin. The plugin opens a connect link only at this address,
+ * props included), and only a system admin can change it: patching another
+ * user takes edit_other_users (and manage_system for an admin bot). The plugin opens a connect link only at this address,
  * never at one a command answer names: a team admin can point the team's
  * `/oauth2` at a server of their own, but cannot write this prop.
  */
