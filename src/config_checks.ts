@@ -4,11 +4,22 @@
  * Each refusal is a ConfigError that says what to set; a development default
  * that is allowed gives a warning instead.
  */
-import type { Config } from './config.js';
 import { ConfigError } from './config_fields.js';
-import { publicAddress, publicAppsAddress } from './config_listening.js';
+import type { EncryptionKey } from './config_keys.js';
+import { publicAddress, publicAppsAddress, type Reach } from './config_listening.js';
+import type { StandaloneSettings } from './config_standalone.js';
 
-type Loaded = Omit<Config, 'warnings'>;
+/** What the rules read of the loaded configuration (config.ts's Config has these and more). */
+type Loaded = Reach & {
+  rootUrl: string;
+  jwtSecret: string | undefined;
+  allowUnauthenticatedCalls: boolean;
+  mattermostUrl: string | undefined;
+  encryptionKeys: EncryptionKey[];
+  currentKeyId: string;
+  developmentKeyFile: string | undefined;
+  standalone: StandaloneSettings;
+};
 
 /** The rules that join several variables; each refusal says what to set. */
 export function crossChecks(config: Loaded, rootUrlSet: boolean): string[] {

@@ -50,7 +50,7 @@ export const listening = z
     };
   });
 
-interface Reach {
+export interface Reach {
   host: string;
   rootUrl: string;
   appsListener: AppsListener | undefined;

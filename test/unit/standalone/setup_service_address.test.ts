@@ -26,14 +26,14 @@ describe("setup records the service's address for the webapp plugin (fake Matter
   it("when the bot's record already has other props, then they are kept", async () => {
     await w.run();
     bot().props = { ...bot().props, customStatus: '{"text":"on call"}' };
-    await w.run('apply', 'https://connect.example.test');
+    await w.run('apply', { rootUrl: 'https://connect.example.test' });
     assert.deepEqual(bot().props, { customStatus: '{"text":"on call"}', [SERVICE_URL_PROP]: 'https://connect.example.test' });
   });
 
   it('when the service moves to another root URL, then --check reports the stale address and apply replaces it', async () => {
     await w.run();
     w.mm.state.calls.length = 0;
-    const check = await w.run('check', 'https://connect.example.test/');
+    const check = await w.run('check', { rootUrl: 'https://connect.example.test/' });
     assert.deepEqual(
       check.problems.filter((p) => p.what.includes('address')),
       [
@@ -44,7 +44,7 @@ describe("setup records the service's address for the webapp plugin (fake Matter
       ],
     );
     assert.deepEqual(w.mm.state.writes(), []);
-    await w.run('apply', 'https://connect.example.test/');
+    await w.run('apply', { rootUrl: 'https://connect.example.test/' });
     assert.equal(bot().props?.[SERVICE_URL_PROP], 'https://connect.example.test');
   });
 
