@@ -151,6 +151,21 @@ describe('standalone commands: Mattermost’s signing key', () => {
     }
   });
 
+  it('when several commands arrive while the key is first being read, then they all wait for that one read and run', async () => {
+    const world = await startStandaloneWorld();
+    try {
+      const users = ['u1', 'u2', 'u3', 'u4'].map((name) => world.mm.addUser(name));
+      const answers = await Promise.all(users.map((u) => world.command(u, 'status')));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200],
+      );
+      assert.equal(world.mm.clientConfigReads, 1);
+    } finally {
+      await world.close();
+    }
+  });
+
   it('when the key cannot be read, then the command says so, runs nothing and stores nothing', async () => {
     const world = await startStandaloneWorld();
     try {

@@ -67,8 +67,9 @@ export function createSigningKeySource(options: SigningKeyOptions): SigningKeySo
     return inFlight;
   };
   return {
-    // Without a key yet (Mattermost down at start), try again every few seconds rather than once a minute.
-    current: async () => kept ?? (options.now() - lastFetch >= UNREAD_RETRY_MS ? fetchOnce() : undefined),
+    // Without a key yet: wait for a read under way (commands right after start), else try again every few seconds
+    // (Mattermost down at start) rather than once a minute.
+    current: async () => kept ?? inFlight ?? (options.now() - lastFetch >= UNREAD_RETRY_MS ? fetchOnce() : undefined),
     refetch: async () => (options.now() - lastFetch >= minRefetchMs ? fetchOnce() : kept),
   };
 }
