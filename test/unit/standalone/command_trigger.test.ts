@@ -155,11 +155,8 @@ describe('standalone commands: Mattermost’s signing key', () => {
     const world = await startStandaloneWorld();
     try {
       const users = ['u1', 'u2', 'u3', 'u4'].map((name) => world.mm.addUser(name));
-      const answers = await Promise.all(users.map((u) => world.command(u, 'status')));
-      assert.deepEqual(
-        answers.map((a) => a.status),
-        [200, 200, 200, 200],
-      );
+      const answers = await Promise.all(users.map(async (u) => ((await (await world.command(u, 'status')).json()) as { text: string }).text));
+      for (const text of answers) assert.doesNotMatch(text, /signing key|Unauthorized/);
       assert.equal(world.mm.clientConfigReads, 1);
     } finally {
       await world.close();
