@@ -1,8 +1,10 @@
 /**
- * Issue 15 item 5: the standalone host on PostgreSQL, measured in the same run
+ * The standalone host on PostgreSQL behind a proxy, measured in the same run
  * as its floor.
- *   1. POST /standalone/command `status` (command token check, the user's
- *      providers and connections from PostgreSQL, the answer) with 1 replica
+ *   1. POST /standalone/command `status` (command token check, the signed
+ *      trigger check and its single-use record, the user's providers and
+ *      connections from PostgreSQL, the answer; each request with a trigger id
+ *      of its own, signed before the run by the fake Mattermost) with 1 replica
  *      (direct), 1 replica behind the round-robin proxy, and 3 replicas behind
  *      it; the floor is a bare express app answering the same JSON. Throughput
  *      and p99 are given as ratios to the floor's, at each concurrency.
@@ -19,12 +21,15 @@ import { startCluster, PROVIDER_ID, type Cluster } from '../test/support/replica
 import { startProxyProcess, type ProxyProcess } from '../test/support/replicas/proxy_process.js';
 import { median, runLoad, type LoadResult } from './load.js';
 import { startServer, type ServerProcess } from './servers.js';
+import { cycled, signedPerRun, triggerWindowMs, type BodySource } from './signed_triggers.js';
 
 export const REPLICA_CONCURRENCY = [1, 16];
 export const REPORT_USERS = 10_000;
 export const REPORT_PROVIDERS = 3;
 const PATH = '/standalone/command';
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+/** Every answer of a run: the user's status (its expiry is relative, so it changes by the minute), never a refusal. */
+const isStatus = (body: string) => body.includes('Test OIDC') && body.includes('connected as **');
 const CLOCK_TICK_US = 10_000; // USER_HZ = 100 on Linux
 
 /** CPU time (user + system) a process has used, µs, from /proc (Linux): what it spent, whatever its neighbours took. */
@@ -114,16 +119,17 @@ async function timeReport(cluster: Cluster, runs: number): Promise<{ scanMs: num
 
 export async function replicasBench(options: ReplicasOptions, progress: (line: string) => void): Promise<ReplicasReport> {
   progress('  starting 3 replicas of dist/main.js on a PostgreSQL database of their own...');
-  const cluster = await startCluster({ replicas: 3, env: { APP_LOG_LEVEL: 'info' } });
+  const window = triggerWindowMs(Math.max(options.durationS, 2 * options.warmupS));
+  const cluster = await startCluster({ replicas: 3, env: { APP_LOG_LEVEL: 'info', APP_TRIGGER_WINDOW_MS: String(window) } });
   const stops: Array<() => Promise<void>> = [];
   try {
     const user = cluster.mm.addUser('bench');
     const page = await cluster.connect(user, 'bench-op');
     if (!/Connected to Test OIDC/.test(page.text)) throw new Error(`the bench user could not connect: ${page.text}`);
-    const body = cluster.commandForm(user, 'status');
-    const answer = await fetch(cluster.replicas[0]!.url + PATH, { method: 'POST', headers: FORM_HEADERS, body });
+    const sign = () => cluster.commandForm(user, 'status');
+    const answer = await fetch(cluster.replicas[0]!.url + PATH, { method: 'POST', headers: FORM_HEADERS, body: sign() });
     const answerText = await answer.text();
-    if (answer.status !== 200 || !answerText.includes('Test OIDC')) throw new Error(`status answered HTTP ${answer.status}: ${answerText.slice(0, 200)}`);
+    if (answer.status !== 200 || !isStatus(answerText)) throw new Error(`status answered HTTP ${answer.status}: ${answerText.slice(0, 200)}`);
 
     const floor: ServerProcess = await startServer('express', { env: {}, responses: { [PATH]: answerText } });
     stops.push(() => floor.stop());
@@ -138,9 +144,22 @@ export async function replicasBench(options: ReplicasOptions, progress: (line: s
       '3 replicas + proxy': all.url + PATH,
     };
     for (const [setup, url] of Object.entries(urls)) {
-      const text = await (await fetch(url, { method: 'POST', headers: FORM_HEADERS, body })).text();
-      if (text !== answerText) throw new Error(`${setup} answers differently: ${text.slice(0, 200)}`);
+      const text = await (await fetch(url, { method: 'POST', headers: FORM_HEADERS, body: sign() })).text();
+      if (!isStatus(text)) throw new Error(`${setup} answers differently: ${text.slice(0, 200)}`);
     }
+    // The floor reads no trigger: it cycles through bodies of the same kind.
+    const floorBodies = cycled(Array.from({ length: 2000 }, sign));
+    const bodies = Object.fromEntries(SETUPS.map((setup) => [setup, setup === 'express floor' ? floorBodies : signedPerRun(sign)])) as Record<
+      ReplicaSetup,
+      BodySource
+    >;
+    const load = async (setup: ReplicaSetup, url: string, connections: number, duration: number) => {
+      const pool = bodies[setup].forRun(connections, duration);
+      const result = await runLoad({ url, nextBody: pool.next, verify: isStatus, headers: FORM_HEADERS, connections, duration });
+      bodies[setup].saw(result.rps);
+      if (pool.signedLate() > 0) progress(`  ${setup}, c=${connections}: ${pool.signedLate()} triggers signed during the run (the pre-signed ones ran out)`);
+      return result;
+    };
 
     const pids = cluster.replicas.map((r) => r.pid!);
     const cpuOf: Record<ReplicaSetup, () => Promise<number>> = {
@@ -150,18 +169,16 @@ export async function replicasBench(options: ReplicasOptions, progress: (line: s
       '3 replicas + proxy': async () => pids.reduce((sum, pid) => sum + processCpuUs(pid), 0),
     };
     // Every replica warm (JIT, pools) before anything is measured: behind the proxy each gets only a third.
-    for (const replica of cluster.replicas) {
-      await runLoad({ url: replica.url + PATH, body, headers: FORM_HEADERS, connections: 4, duration: 2 * options.warmupS });
-    }
+    for (const replica of cluster.replicas) await load('1 replica', replica.url + PATH, 4, 2 * options.warmupS);
     const results = new Map<string, Measured[]>();
     for (let round = 0; round < options.rounds; round += 1) {
       // The order rotates each round, so drift on the shared cores hits every setup alike.
       for (const setup of SETUPS.map((_, i) => SETUPS[(i + round) % SETUPS.length]!)) {
-        await runLoad({ url: urls[setup], body, headers: FORM_HEADERS, connections: 16, duration: options.warmupS });
+        await load(setup, urls[setup], 16, options.warmupS);
         for (const connections of REPLICA_CONCURRENCY) {
           const before = await cpuOf[setup]();
-          const load = await runLoad({ url: urls[setup], body, headers: FORM_HEADERS, connections, duration: options.durationS });
-          const measured = { ...load, cpuUs: ((await cpuOf[setup]()) - before) / load.requests };
+          const run = await load(setup, urls[setup], connections, options.durationS);
+          const measured = { ...run, cpuUs: ((await cpuOf[setup]()) - before) / run.requests };
           const key = `${setup}|${connections}`;
           results.set(key, [...(results.get(key) ?? []), measured]);
         }

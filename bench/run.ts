@@ -7,7 +7,8 @@
  *   4. memory: RSS and heap after a warm-up and after 100,000 calls (leak check)
  *   5. the webapp bundle size
  *   6. the standalone host: /oauth2 status through the whole service on SQLite
- *      and on PostgreSQL, against bare express (bench/standalone.ts)
+ *      and on PostgreSQL (a freshly signed trigger id per request), against bare
+ *      express and express parsing the same urlencoded body (bench/standalone.ts)
  *   7. the standalone host on PostgreSQL with 1 and 3 replicas (behind a round-robin
  *      proxy) against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
  * Prints a table, writes bench/results.json. Exit code 1 when the leak check
@@ -16,7 +17,8 @@
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
- * standalone or replicas (that part alone, its table, no budgets, no results.json).
+ * standalone or replicas (that part alone and its table, no results.json; of the
+ * budgets only the standalone part's, printed under its table).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +30,8 @@ import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
 import { measureRoundTrips, OPERATIONS, type RoundTrips } from '../test/support/round_trips.js';
 import { webappSize } from './webapp_size.js';
-import { standaloneBench, standaloneTable } from './standalone.js';
+import { standaloneBench } from './standalone.js';
+import { standaloneBudgets, standaloneTable } from './standalone_table.js';
 import { replicasBench, replicasTable } from './replicas.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -231,7 +234,7 @@ async function main(): Promise<number> {
     { rounds, durationS, warmupS: 1, env, secret, ...(process.env.BENCH_CPU_PROF === '1' && { appNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }) },
     (line) => say(line),
   );
-  say('standalone command path: SQLite, PostgreSQL, bare express...');
+  say('standalone command path: SQLite, PostgreSQL, the two express floors...');
   const standalone = await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
   say('memory: 100,000 calls...');
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
@@ -261,7 +264,7 @@ async function main(): Promise<number> {
   say(`Standalone /oauth2 status on PostgreSQL (token check, providers, the user's connections), medians of ${rounds} rounds; floor = bare express, same run`);
   replicasTable(replicas, say);
   say();
-  const checks = budgets(http, trips, memory, bundle);
+  const checks = [...budgets(http, trips, memory, bundle), ...standaloneBudgets(standalone)];
   say('Budgets');
   for (const b of checks) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
   if (!memory.ok)

@@ -10,6 +10,9 @@
  *   express-json  the same plus what any JSON call handler must do: read and
  *            parse the body (express.json, our options) and serialize the
  *            answer (res.json of the parsed answer); not a budget, a yardstick
+ *   express-form  the same for a slash command: the urlencoded body parsed as
+ *            the standalone host's command route parses it (express.urlencoded,
+ *            its options), the answer serialized with res.json
  *   node     the machine's floor: a bare node:http server answering it
  * Plain JavaScript, so no TypeScript loader sits in the measured process.
  * IPC: bench/server_ipc.mjs ({type:'start', responses} starts it).
@@ -42,19 +45,26 @@ async function appListener() {
   return createService(config, { logger }).app;
 }
 
+/** The body parsers of the floors that read the body, with the options of the route they stand for. */
+const PARSERS = {
+  'express-json': () => express.json({ limit: 262144, strict: false, type: () => true }),
+  // src/hosts/standalone/http/command_route.ts (COMMAND_BODY_LIMIT is 64 KiB).
+  'express-form': () => express.urlencoded({ extended: false, limit: 65536, parameterLimit: 200, type: () => true }),
+};
+
 /**
  * @param {Record<string, string>} responses
- * @param {boolean} json parse the body and serialize the answer
+ * @param {'express-json' | 'express-form' | undefined} parse parse the body with that floor's parser and serialize the answer
  */
-function expressListener(responses, json) {
+function expressListener(responses, parse) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (json) app.use(express.json({ limit: 262144, strict: false, type: () => true }));
+  if (parse) app.use(PARSERS[parse]());
   for (const [path, body] of Object.entries(responses)) {
     const parsed = JSON.parse(body);
     app.post(path, (req, res) => {
-      if (!json) res.type('application/json').send(body);
+      if (!parse) res.type('application/json').send(body);
       else if (typeof req.body === 'object') res.json(parsed);
       else res.status(400).end();
     });
@@ -77,6 +87,7 @@ function nodeListener(responses) {
 }
 
 const variant = process.argv[2];
+const parse = variant === 'express-json' || variant === 'express-form' ? variant : undefined;
 serveOverIpc(async (message) =>
-  variant === 'app' ? appListener() : variant === 'node' ? nodeListener(message.responses) : expressListener(message.responses, variant === 'express-json'),
+  variant === 'app' ? appListener() : variant === 'node' ? nodeListener(message.responses) : expressListener(message.responses, parse),
 );

@@ -8,12 +8,17 @@ import { fileURLToPath } from 'node:url';
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const STANDALONE_SERVER = fileURLToPath(new URL('./standalone_server.mjs', import.meta.url));
 
-export type Variant = 'app' | 'express' | 'express-json' | 'node' | 'standalone';
-/** What the standalone server stores before it listens: the team's command token and the user with a connection. */
+export type Variant = 'app' | 'express' | 'express-json' | 'express-form' | 'node' | 'standalone';
+/**
+ * What the standalone server stores before it listens (the team's command token and the user with a
+ * connection), and where it reads Mattermost's signing key (APP_MATTERMOST_URL) with the trigger window.
+ */
 export interface StandaloneSeed {
   teamId: string;
   commandToken: string;
   userId: string;
+  mattermostUrl: string;
+  triggerWindowMs: number;
 }
 type ToServer = { type: 'start'; responses: Record<string, string>; seed?: StandaloneSeed } | { type: 'stats'; gc: boolean } | { type: 'stop' };
 export interface ServerStats {

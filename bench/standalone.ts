@@ -1,38 +1,30 @@
 /**
- * Issue 13's row: a status command through the whole standalone service
- * (POST /standalone/command: token check, database reads, answer), single
- * process, on SQLite and on PostgreSQL (a database of its own, dropped after),
- * against the bare express floor answering the same JSON in the same run.
- * As bench/http_bench.ts: each server in its own process, the two taking
- * turns each round, medians over the rounds; CPU is the server's own.
+ * The standalone command path: a status command through the whole service
+ * (POST /standalone/command: command token check, the signed trigger check with
+ * its single-use record, database reads, answer), single process, on SQLite
+ * and on PostgreSQL (a database of its own, dropped after), against two floors
+ * answering the same JSON in the same run: bare express, and express parsing
+ * the same urlencoded body. Every request carries a trigger id of its own,
+ * signed for the seeded user (bench/signed_triggers.ts); every answer must be
+ * the status text. As bench/http_bench.ts: each server in its own process, the
+ * three taking turns each round, medians over the rounds; CPU is the server's own.
  */
 import { dirname } from 'node:path';
 import { createScratch, type BackendName, type Scratch } from '../test/support/standalone_db.js';
-import { CONCURRENCY, warmupFor } from './http_bench.js';
-import { median, runLoad, type LoadResult } from './load.js';
+import { createTriggerSigner } from '../test/support/standalone/trigger_signer.js';
+import { CONCURRENCY } from './http_bench.js';
+import { median } from './load.js';
 import { startServer, type ServerProcess, type StandaloneSeed } from './servers.js';
+import { serveClientConfig } from './client_config_server.js';
+import { cycled, signedPerRun, triggerWindowMs } from './signed_triggers.js';
+import { firstStatusAnswer, HEADERS, PATH, SEED, statusForm } from './standalone_command.js';
+import { measureRounds, type Measured, type Target } from './standalone_rounds.js';
 
-const PATH = '/standalone/command';
-const SEED: StandaloneSeed = { teamId: 't'.repeat(26), commandToken: 'k'.repeat(26), userId: 'u7k3mfq9zbdn8xw1ceyr4tjahs' };
-const HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+/** Bodies the floors cycle through: they read no trigger, but get bodies of the same size and shape. */
+const FLOOR_BODIES = 2000;
 
-/** The form Mattermost posts for `/oauth2 status` (model/command_args.go's fields). */
-export const STATUS_FORM = new URLSearchParams({
-  channel_id: 'c'.repeat(26),
-  channel_name: 'town-square',
-  command: '/oauth2',
-  response_url: 'http://127.0.0.1:9/hooks/commands/abc',
-  team_domain: 'team',
-  team_id: SEED.teamId,
-  text: 'status',
-  token: SEED.commandToken,
-  trigger_id: 'trigger-id',
-  user_id: SEED.userId,
-  user_name: 'jane',
-}).toString();
-
-type Side = 'standalone' | 'express';
-type Measured = LoadResult & { cpuUs: number };
+export type Side = 'standalone' | 'express' | 'express-form';
+export const SIDES: Side[] = ['standalone', 'express', 'express-form'];
 
 export interface StandaloneRow {
   backend: BackendName;
@@ -51,6 +43,8 @@ export interface StandaloneReport {
   skipped: Record<string, string>;
   answerBytes: number;
   requestBytes: number;
+  /** Triggers signed during measured runs because the pre-signed ones ran out (0 when the pools were big enough). */
+  signedLate: number;
 }
 
 export interface StandaloneOptions {
@@ -60,112 +54,92 @@ export interface StandaloneOptions {
   env: Record<string, string>;
 }
 
-async function statusAnswer(server: ServerProcess): Promise<string> {
-  const res = await fetch(server.url + PATH, { method: 'POST', headers: HEADERS, body: STATUS_FORM });
-  const text = await res.text();
-  if (res.status !== 200 || !/connected as \*\*jane-doe\*\*/.test(text)) throw new Error(`${server.variant}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return text;
+type Signer = () => string;
+
+const medianRows = (backend: BackendName, results: Map<string, Measured[]>): StandaloneRow[] =>
+  CONCURRENCY.flatMap((connections) =>
+    SIDES.map((variant): StandaloneRow => {
+      const runs = results.get(`${connections}|${variant}`) ?? [];
+      const mid = (f: (r: Measured) => number) => median(runs.map(f));
+      return {
+        backend,
+        connections,
+        variant,
+        rps: mid((r) => r.rps),
+        p50: mid((r) => r.p50),
+        p99: mid((r) => r.p99),
+        cpuUs: mid((r) => r.cpuUs),
+        rounds: runs,
+      };
+    }),
+  );
+
+/** The two floors, answering the service's own status text; they read no trigger, so they cycle through signed bodies. */
+async function startFloors(answer: string, sign: Signer, servers: ServerProcess[]): Promise<Target[]> {
+  const floorBodies = cycled(Array.from({ length: FLOOR_BODIES }, sign));
+  const targets: Target[] = [];
+  for (const variant of ['express', 'express-form'] as const) {
+    const floor = await startServer(variant, { env: {}, responses: { [PATH]: answer } });
+    servers.push(floor);
+    const text = await (await fetch(floor.url + PATH, { method: 'POST', headers: HEADERS, body: sign() })).text();
+    if (text !== answer) throw new Error(`${variant} answers differently: ${text.slice(0, 200)}`);
+    targets.push({ server: floor, bodies: floorBodies });
+  }
+  return targets;
 }
 
-async function measure(server: ServerProcess, connections: number, durationS: number): Promise<Measured> {
-  const before = await server.stats();
-  const load = await runLoad({ url: server.url + PATH, body: STATUS_FORM, headers: HEADERS, connections, duration: durationS });
-  return { ...load, cpuUs: ((await server.stats()).cpuUs - before.cpuUs) / load.requests };
-}
-
-async function benchBackend(backend: BackendName, scratch: Scratch, options: StandaloneOptions, progress: (line: string) => void) {
+async function benchBackend(
+  backend: BackendName,
+  scratch: Scratch,
+  seed: StandaloneSeed,
+  sign: Signer,
+  options: StandaloneOptions,
+  progress: (line: string) => void,
+) {
   const db: Record<string, string> =
     scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
-  const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed: SEED });
+  const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed });
   const servers: ServerProcess[] = [service];
   try {
-    const answer = await statusAnswer(service);
-    const floor = await startServer('express', { env: {}, responses: { [PATH]: answer } });
-    servers.push(floor);
-    const results = new Map<string, Measured[]>();
-    for (let round = 0; round < options.rounds; round += 1) {
-      for (const server of round % 2 ? [floor, service] : [service, floor]) {
-        await runLoad({ url: server.url + PATH, body: STATUS_FORM, headers: HEADERS, connections: 16, duration: warmupFor(round, options.warmupS) });
-        for (const connections of CONCURRENCY) {
-          const key = `${connections}|${server.variant}`;
-          results.set(key, [...(results.get(key) ?? []), await measure(server, connections, options.durationS)]);
-        }
-      }
-      progress(`  round ${round + 1}/${options.rounds}: standalone on ${backend} and the express floor done`);
-    }
-    const rows = CONCURRENCY.flatMap((connections) =>
-      (['standalone', 'express'] as const).map((variant): StandaloneRow => {
-        const runs = results.get(`${connections}|${variant}`) ?? [];
-        const mid = (f: (r: Measured) => number) => median(runs.map(f));
-        return {
-          backend,
-          connections,
-          variant,
-          rps: mid((r) => r.rps),
-          p50: mid((r) => r.p50),
-          p99: mid((r) => r.p99),
-          cpuUs: mid((r) => r.cpuUs),
-          rounds: runs,
-        };
-      }),
+    const answer = await firstStatusAnswer(service.url, sign);
+    const targets = [{ server: service, bodies: signedPerRun(sign) }, ...(await startFloors(answer, sign, servers))];
+    const { results, signedLate } = await measureRounds(targets, answer, options, (round) =>
+      progress(`  round ${round + 1}/${options.rounds}: standalone on ${backend} and the two express floors done`),
     );
-    return { rows, answerBytes: Buffer.byteLength(answer) };
+    if (signedLate > 0) progress(`  ${backend}: ${signedLate} triggers were signed during measured runs (the pre-signed ones ran out)`);
+    return { rows: medianRows(backend, results), answerBytes: Buffer.byteLength(answer), signedLate };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
 export async function standaloneBench(options: StandaloneOptions, progress: (line: string) => void): Promise<StandaloneReport> {
-  const report: StandaloneReport = { rows: [], skipped: {}, answerBytes: 0, requestBytes: Buffer.byteLength(STATUS_FORM) };
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    let scratch: Scratch;
-    try {
-      scratch = await createScratch(backend);
-    } catch (err) {
-      report.skipped[backend] = (err as Error).message;
-      progress(`  ${backend}: SKIPPED, its scratch database could not be made: ${(err as Error).message}`);
-      continue;
+  const signer = createTriggerSigner();
+  const sign: Signer = () => statusForm(signer.sign(SEED.userId));
+  const mattermost = await serveClientConfig(signer.publicKeyBase64);
+  const seed: StandaloneSeed = { ...SEED, mattermostUrl: mattermost.url, triggerWindowMs: triggerWindowMs(Math.max(options.durationS, 3 * options.warmupS)) };
+  const report: StandaloneReport = { rows: [], skipped: {}, answerBytes: 0, requestBytes: Buffer.byteLength(sign()), signedLate: 0 };
+  try {
+    for (const backend of ['sqlite', 'postgres'] as const) {
+      let scratch: Scratch;
+      try {
+        scratch = await createScratch(backend);
+      } catch (err) {
+        report.skipped[backend] = (err as Error).message;
+        progress(`  ${backend}: SKIPPED, its scratch database could not be made: ${(err as Error).message}`);
+        continue;
+      }
+      try {
+        const { rows, answerBytes, signedLate } = await benchBackend(backend, scratch, seed, sign, options, progress);
+        report.rows.push(...rows);
+        report.answerBytes = answerBytes;
+        report.signedLate += signedLate;
+      } finally {
+        await scratch.dispose();
+      }
     }
-    try {
-      const { rows, answerBytes } = await benchBackend(backend, scratch, options, progress);
-      report.rows.push(...rows);
-      report.answerBytes = answerBytes;
-    } finally {
-      await scratch.dispose();
-    }
+  } finally {
+    await mattermost.close();
   }
   return report;
-}
-
-const fixed = (n: number, digits = 2) => n.toFixed(digits);
-
-/** The table: ours against the floor per backend and concurrency, as ratios. */
-export function standaloneTable(report: StandaloneReport, say: (line?: string) => void): void {
-  say(`Standalone /oauth2 status through the whole service vs bare express, medians (request ${report.requestBytes} B, answer ${report.answerBytes} B)`);
-  const widths = [8, 3, 8, 8, 7, 8, 8, 7, 9, 9, 7];
-  const cells = (c: string[]) => c.map((x, i) => (i < 2 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
-  say(cells(['storage', 'c', 'ours r/s', 'expr r/s', 'o/expr', 'p99 ms', 'ex p99', 'p99 x', 'CPU µs o', 'CPU µs e', 'CPU x']));
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    if (report.skipped[backend]) say(`${backend.padEnd(8)}  skipped: ${report.skipped[backend]}`);
-    for (const c of CONCURRENCY) {
-      const o = report.rows.find((r) => r.backend === backend && r.connections === c && r.variant === 'standalone');
-      const e = report.rows.find((r) => r.backend === backend && r.connections === c && r.variant === 'express');
-      if (!o || !e) continue;
-      say(
-        cells([
-          backend,
-          String(c),
-          fixed(o.rps, 0),
-          fixed(e.rps, 0),
-          `${fixed((100 * o.rps) / e.rps, 0)}%`,
-          fixed(o.p99),
-          fixed(e.p99),
-          fixed(o.p99 / e.p99),
-          fixed(o.cpuUs, 0),
-          fixed(e.cpuUs, 0),
-          fixed(o.cpuUs / e.cpuUs),
-        ]),
-      );
-    }
-  }
 }

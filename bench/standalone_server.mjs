@@ -3,16 +3,19 @@
  * The standalone host as `npm start` runs it (dist/service.js startService,
  * APP_HOSTS=standalone), in its own plain node process for the command-path
  * bench (bench/standalone.ts forks it through bench/servers.ts): the command
- * token check, the SQL reads (SQLite file or PostgreSQL) and the answer. The
- * logger does all its work; only the write goes nowhere. On start it seeds
+ * token check, the signed trigger check (ECDSA P-256 under the key it read from
+ * the bench's client-configuration listener, and the single-use record written
+ * to the one_time table), the SQL reads (SQLite file or PostgreSQL) and the
+ * answer. The logger does all its work; only the write goes nowhere. On start it seeds
  * what setup and a connect would have stored: the team's command token hash,
  * one provider, and the user's connection with sealed tokens.
  * Env: BENCH_ENCRYPTION_KEY, and BENCH_DATABASE_URL (PostgreSQL) or
- * BENCH_DATA_DIR (SQLite). IPC: bench/server_ipc.mjs, with the seed in 'start'.
+ * BENCH_DATA_DIR (SQLite). IPC: bench/server_ipc.mjs, with the seed (and the
+ * Mattermost URL and trigger window) in 'start'.
  */
 import { countLine, serveOverIpc } from './server_ipc.mjs';
 
-/** @param {{ teamId: string; commandToken: string; userId: string }} seed */
+/** @param {import('./servers.js').StandaloneSeed} seed */
 async function standaloneListener(seed) {
   const { loadConfig } = await import('../dist/config.js');
   const { createLogger } = await import('../dist/log/logger.js');
@@ -25,8 +28,10 @@ async function standaloneListener(seed) {
     PORT: '0',
     APP_ROOT_URL: 'http://127.0.0.1:4000',
     APP_HOSTS: 'standalone',
-    // Nothing listens there: status needs no Mattermost call, and the team sync's failures are only logged.
-    APP_MATTERMOST_URL: 'http://127.0.0.1:9',
+    // Serves only the client configuration (the signing key): status makes no other Mattermost call,
+    // and the team sync, with no installation stored, has nothing to do.
+    APP_MATTERMOST_URL: seed.mattermostUrl,
+    APP_TRIGGER_WINDOW_MS: String(seed.triggerWindowMs),
     APP_ENCRYPTION_KEY: key,
     APP_LOG_LEVEL: 'info',
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { APP_DATA_DIR: process.env.BENCH_DATA_DIR ?? '' }),
