@@ -108,11 +108,25 @@ const commandInput = fc.record({
 type CommandInput = typeof commandInput extends fc.Arbitrary<infer T> ? T : never;
 
 const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-let spentTrigger = '';
+/** A trigger signed for the user and already accepted once (a valid `help` spent it). */
+async function spentTrigger(userId: string): Promise<string> {
+  const trigger = world.mm.signer.sign(userId);
+  const form = {
+    token: world.commandToken,
+    team_id: world.teamId,
+    channel_id: 'c'.repeat(26),
+    user_id: userId,
+    command: '/oauth2',
+    text: 'help',
+    trigger_id: trigger,
+  };
+  await fetch(`${world.rootUrl}/standalone/command`, { method: 'POST', body: new URLSearchParams(form) });
+  return trigger;
+}
 
-function triggerFor(kind: TriggerKind, userId: string): string {
-  if (kind === 'signed') return (spentTrigger = world.mm.signer.sign(userId));
-  if (kind === 'replayed') return spentTrigger || 'never-signed';
+async function triggerFor(kind: TriggerKind, userId: string): Promise<string> {
+  if (kind === 'signed') return world.mm.signer.sign(userId);
+  if (kind === 'replayed') return spentTrigger(userId);
   if (kind === 'for_alice') return world.mm.signer.sign(alice.id);
   if (kind === 'other_key') return signTrigger(otherKey, userId, Date.now());
   if (kind === 'old') return world.mm.signer.sign(userId, Date.now() - 60_000);
@@ -128,7 +142,7 @@ async function sendCommand(input: CommandInput): Promise<{ answer: Answer; refus
     command: '/oauth2',
     team_id: input.token === 'other_team' ? 'o'.repeat(26) : world.teamId,
     text: input.text,
-    trigger_id: triggerFor(input.trigger, userId),
+    trigger_id: await triggerFor(input.trigger, userId),
     user_id: userId,
     user_name: 'someone',
     response_url: `${world.mm.url}/hooks/commands/x`,
