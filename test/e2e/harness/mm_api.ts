@@ -168,11 +168,15 @@ export async function createOAuthApp(
   return admin.json('POST', '/api/v4/oauth/apps', { description: app.name, is_trusted: true, ...app });
 }
 
-/** Posts in the DM channel between `user` and `other` (e.g. an App's bot), oldest first. */
+/** Every post in the DM channel between `user` and `other` (e.g. an App's bot), oldest first: all pages, not the server's first 60. */
 export async function directPosts(user: MMClient, userId: string, otherId: string): Promise<Array<{ user_id: string; message: string }>> {
   const channel = await user.json<{ id: string }>('POST', '/api/v4/channels/direct', [userId, otherId]);
-  const list = await user.json<{ order: string[]; posts: Record<string, any> }>('GET', `/api/v4/channels/${channel.id}/posts`);
-  return list.order.map((id) => list.posts[id]).reverse();
+  const posts: Array<{ user_id: string; message: string }> = [];
+  for (let page = 0; ; page++) {
+    const list = await user.json<{ order: string[]; posts: Record<string, any> }>('GET', `/api/v4/channels/${channel.id}/posts?page=${page}&per_page=200`);
+    posts.push(...list.order.map((id) => list.posts[id]));
+    if (list.order.length < 200) return posts.reverse();
+  }
 }
 
 export function logStep(step: string): void {
