@@ -1,5 +1,5 @@
 // ESLint 9 flat config: typescript-eslint everywhere, the React hooks rules in
-// webapp/, and the import boundaries between folders (README "Lint").
+// webapp/, and the import boundaries between folders (docs/development.md, "Lint and boundaries").
 // Formatting is prettier's job (npm run format:check), so no style rules here.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

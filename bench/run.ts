@@ -96,7 +96,7 @@ function httpTable(http: HttpReport): void {
   }
 }
 
-/** The issue-15 yardstick: the App's server CPU per /bindings request over the express+json floor's, same run. */
+/** The yardstick of bench/README.md: the App's server CPU per /bindings request over the express+json floor's, same run. */
 export const CPU_RATIO_BUDGET = 1.3;
 const cpuRatio = (http: HttpReport, c: number) => row(http, 'bindings', c, 'app').cpuUs / row(http, 'bindings', c, 'express-json').cpuUs;
 

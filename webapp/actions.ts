@@ -116,7 +116,8 @@ export const RECEIVED_DIALOG_TRIGGER_ID = 'RECEIVED_DIALOG_TRIGGER_ID';
  * "Add a provider" on the standalone host: runs `/oauth2 provider add`, which
  * opens Mattermost's interactive dialog. Mattermost's own executeCommand action
  * records the answer's trigger id, and the dialog shows only in the tab that
- * holds it (core-integrations §1.8), so this does the same.
+ * holds it (docs/mattermost.md, "Running a command from the webapp"), so this
+ * does the same.
  */
 export function addProviderThroughCommand(): Thunk {
   return async (dispatch, getState) => {

@@ -1,4 +1,4 @@
-// The App's calls this panel makes (shared/apps-framework-protocol.md §2.4): paths
+// The App's calls this panel makes (docs/mattermost.md, "Context and expand"): paths
 // from the App's own table, and the App's one CALL_EXPAND, since its handlers read
 // the user's token and both oauth2 summaries.
 import { CALL_EXPAND } from '../src/hosts/apps/protocol/expand.js';

@@ -1,5 +1,5 @@
 // The slice of the Apps framework wire format this plugin sends and reads
-// (shared/apps-framework-protocol.md §2.2, §3, §4). Our own types rather than
+// (docs/mattermost.md, "The Apps framework"). Our own types rather than
 // @mattermost/types/apps, whose AppExpand lacks oauth2_app and oauth2_user.
 
 export type ExpandLevel = 'id' | 'summary' | 'all';

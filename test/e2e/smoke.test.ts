@@ -1,6 +1,6 @@
 // Smoke test against a real Mattermost server and the real Apps plugin v1.2.2.
-// Each assertion pins a fact of ../../shared/apps-framework-protocol.md that
-// the project's in-process fake of the plugin must reproduce.
+// Each assertion pins a fact of the plugin's protocol (docs/mattermost.md, "The
+// Apps framework") that the project's in-process fake of the plugin must reproduce.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, jwtVerify } from 'jose';

@@ -1,5 +1,5 @@
 /**
- * Round-trip budgets per operation (issue 7), counted at the fake Apps plugin
+ * Round-trip budgets per operation (bench/README.md), counted at the fake Apps plugin
  * and at the real OpenID provider, so that an extra call fails CI. The same
  * counts are printed by `npm run bench` (test/support/round_trips.ts measures both).
  */

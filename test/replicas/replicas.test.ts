@@ -1,7 +1,7 @@
 /**
  * `npm run test:replicas`: three replicas of the built service (dist/main.js)
  * on one PostgreSQL database of their own, behind a round-robin proxy, with a
- * real oidc-provider that rotates refresh tokens. Issue 15, items 1-3:
+ * real oidc-provider that rotates refresh tokens. It checks the
  * single-flight refresh across processes, no lost updates, 200 users at once,
  * a replica SIGKILLed in the middle of refreshes and restarted.
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 6, on every chosen host: a provider moved to another origin
+ * On every chosen host: a provider moved to another origin
  * needs its client secret again, its users' tokens are never sent to the new
  * origin (they are asked to reconnect), and a broken connection is never used
  * to call the provider.

@@ -1,5 +1,5 @@
 /**
- * Sealed values belong to one slot (issue 12, item 5): a token or client
+ * Sealed values belong to one slot (SECURITY.md): a token or client
  * secret copied into another user's or provider's slot fails to open with
  * "does not belong here", nothing is deleted and nothing is sent to the
  * provider; values of the first, unbound format keep working and are re-sealed.

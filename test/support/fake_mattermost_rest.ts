@@ -1,7 +1,7 @@
 /**
  * An in-process fake of the Mattermost REST endpoints setup and team sync
- * call, on 127.0.0.1, with the permission rules of mattermost-core-
- * integrations.md (system admin for config, bots, roles, OAuth apps; commands
+ * call, on 127.0.0.1, with Mattermost's permission rules (docs/mattermost.md;
+ * system admin for config, bots, roles, OAuth apps; commands
  * soft-deleted; tokens shown once). Answers carry exactly
  * `Content-Type: application/json`, as Client4 needs.
  */

@@ -63,7 +63,7 @@ function errorDetail(body: string): string {
 export function toCallResponse(parsed: unknown): CallResponse {
   if (!parsed || typeof parsed !== 'object') return { type: 'error', text: Messages.badResponse };
   const response = parsed as { type?: unknown };
-  // The Apps plugin treats a missing type as ok (protocol §2.1).
+  // The Apps plugin treats a missing type as ok (docs/mattermost.md, "Calls: transport and JWT").
   if (response.type === undefined || response.type === '') return { ...response, type: 'ok' } as CallResponse;
   if (['ok', 'error', 'form', 'navigate'].includes(String(response.type))) return parsed as CallResponse;
   return { type: 'error', text: `The app answered with an unsupported response type "${String(response.type)}".` };

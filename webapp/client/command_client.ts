@@ -32,7 +32,7 @@ function failure(status: number): CommandOutcome {
   if (status === 404) return { kind: 'absent' };
   if (status === 401) return { kind: 'failed', text: Messages.sessionExpired };
   if (status === 403) return { kind: 'failed', text: Messages.forbidden };
-  // Mattermost answers 500 when the service is down, times out or answers non-200 (core-integrations §1.8).
+  // Mattermost answers 500 when the service is down, times out or answers non-200 (docs/mattermost.md, "Running a command from the webapp").
   return { kind: 'failed', text: CommandMessages.serviceDown };
 }
 

@@ -1,8 +1,8 @@
 /**
  * What the standalone host's HTTP side is built from. Everything is injected:
- * the ports (storage), the OAuth engine, the sealer, the bot, the clock. The
- * lead wires the real ones (SQL repositories, the bound sealer); tests use the
- * in-memory ones in test/support/standalone.
+ * the ports (storage), the OAuth engine, the sealer, the bot, the clock.
+ * service/host.ts wires the real ones (SQL repositories, the bound sealer);
+ * tests use the in-memory ones in test/support/standalone.
  */
 import { createHmac } from 'node:crypto';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';

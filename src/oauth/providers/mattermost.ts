@@ -3,7 +3,8 @@
  * {base}/.well-known/oauth-authorization-server, no OIDC, client_secret_post for
  * confidential clients and none (with PKCE) for public ones, the account at
  * /api/v4/users/me. No RFC 7009 endpoint: disconnect logs the OAuth session out,
- * which deletes its access and refresh token. See /work/shared/mattermost-as-provider.md.
+ * which deletes its access and refresh token. The behaviour relied on is in
+ * docs/mattermost.md, "Sign in with Mattermost, and Mattermost as a provider".
  */
 import { isOAuthError } from '../errors.js';
 import { send } from '../http.js';

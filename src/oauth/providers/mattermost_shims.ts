@@ -1,6 +1,8 @@
 /**
- * Mattermost-as-provider responses in the shapes oauth4webapi expects.
- * See /work/shared/mattermost-as-provider.md §1.2 and §9.
+ * Mattermost-as-provider responses in the shapes oauth4webapi expects: its
+ * token response always carries every field (empty when unused) and its errors
+ * are AppErrors, not RFC 6749 errors (docs/mattermost.md, "Sign in with
+ * Mattermost, and Mattermost as a provider").
  */
 import { jsonResponse, oauthErrorResponse, peekJsonObject } from './shim.js';
 import type { TokenGrant } from './preset.js';

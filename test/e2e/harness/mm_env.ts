@@ -5,7 +5,8 @@ import { join } from 'node:path';
 /**
  * Everything the server reaches out for is off; only loopback Apps are trusted.
  * `standalone`: no Apps framework (AppsEnabled off, as v12 forces), commands on,
- * and loopback allowed as a CIDR too (IPs match only CIDR entries, §1.5).
+ * and loopback allowed as a CIDR too (IPs match only CIDR entries: docs/mattermost.md,
+ * "Outgoing requests from Mattermost").
  */
 export function environment(url: string, port: number, db: string, dir: string, provider: boolean, standalone = false): NodeJS.ProcessEnv {
   const on = 'true';

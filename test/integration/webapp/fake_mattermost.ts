@@ -26,7 +26,7 @@ export interface FakeMattermost {
   close(): Promise<void>;
 }
 
-// What the Apps plugin shows after a successful connect (protocol §5.6).
+// What the Apps plugin shows after a successful connect (docs/mattermost.md, "Remote OAuth2").
 const COMPLETE_PAGE =
   '<!doctype html><title>Connected</title>' +
   '<p>Completed connecting your account. Please close this window.</p><script>setTimeout(() => window.close(), 300)</script>';

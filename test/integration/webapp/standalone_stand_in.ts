@@ -2,7 +2,8 @@
 // (in process, test/support/standalone/world.ts): it serves the host page and the
 // built bundle, has no Apps plugin (404), answers the lookup of the service's
 // bot as `npm run setup` leaves it (its address in a prop), and runs `/oauth2 …` for
-// POST /api/v4/commands/execute as Mattermost does (core-integrations §1.8): the
+// POST /api/v4/commands/execute as Mattermost does (docs/mattermost.md, "Running a
+// command from the webapp"): the
 // session cookie and CSRF header checked, the service called with the team's
 // command token and the session's user, its CommandResponse returned with the
 // client trigger id; a failing service gives 500 and no JSON.

@@ -1,5 +1,5 @@
 /**
- * An interactive dialog as the webapp shows it (core-integrations §2.3, §2.4):
+ * An interactive dialog as the webapp shows it (docs/mattermost.md, "Interactive dialogs"):
  * values start from the elements' defaults, a `refresh` element resubmits the
  * current values with type "refresh" to source_url and the dialog is replaced,
  * and saving sends the non-empty values to the dialog's url. How the

@@ -1,5 +1,6 @@
 /**
- * Calling the App as the plugin does (apps-framework-protocol.md §2): POST
+ * Calling the App as the plugin does (docs/mattermost.md, "Calls: transport
+ * and JWT"): POST
  * root_url + path, the HS256 JWT with exp and acting_user_id when use_jwt,
  * the context built from the expand (user-agent context stripped, app_id ""),
  * and the answer handling (200 JSON, 404, other statuses as error text).

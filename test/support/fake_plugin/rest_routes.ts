@@ -1,5 +1,5 @@
 /**
- * The Apps plugin's REST API for Apps (§6): kv, oauth2/app, oauth2/user, with
+ * The Apps plugin's REST API for Apps (docs/mattermost.md, "The plugin's REST API"): kv, oauth2/app, oauth2/user, with
  * its token rules (App sessions only; oauth2/app needs a system admin acting
  * user, else 401; oauth2/user a non-bot acting user), the 8 KiB limit (500), invalid
  * JSON (400), GET kv answering {} and GET oauth2/user an empty body when unset.

@@ -1,6 +1,7 @@
 /**
  * An in-process fake of a Mattermost server running the Apps plugin v1.2.2,
- * keeping the contract of apps-framework-protocol.md §2, §5 and §6. It exists
+ * keeping the contract described in docs/mattermost.md (calls, remote OAuth2,
+ * the REST API). It exists
  * for speed; the same scenarios run on the real server (test/e2e), which is
  * what keeps it honest.
  */

@@ -1,7 +1,8 @@
 /**
  * What the webapp and the browser reach: POST /api/v1/call, GET
  * /api/v1/bindings, the static route, and the remote OAuth2 connect/complete
- * routes with the state rules of §5 (random.userid, 15 minutes, single use,
+ * routes with the plugin's state rules (docs/mattermost.md, "Remote OAuth2":
+ * random.userid, 15 minutes, single use,
  * owner checked, 307 to the App's URL).
  */
 import express, { type Request, type Response, type Router } from 'express';
@@ -58,7 +59,7 @@ function callEndpoint(state: FakeState, siteUrl: () => string, router: Router): 
     if (answer.form) answer.form = cleanForm(answer.form);
     res.json({ ...answer, app_metadata: { bot_user_id: state.app!.botUserId, bot_username: state.app!.manifest.app_id } });
   });
-  // GetApp (P:server/proxy/list.go): any logged-in user; for non-sysadmins the OAuth2 data is blanked but not the JWT secret.
+  // GetApp (the Apps plugin's server/proxy/list.go): any logged-in user; for non-sysadmins the OAuth2 data is blanked but not the JWT secret.
   router.get(`${PLUGIN}/api/v1/apps/:appId`, (req, res) => {
     const userId = sessionUser(state, req);
     if (!userId) return void res.status(401).type('text/plain').send('not logged in');

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 14: errors are logged by name and a safe message (a parse
+ * Errors are logged by name and a safe message (a parse
  * error's message quotes the text it parsed, which may be decrypted data),
  * and client secrets and tokens are redacted by value once the App holds them.
  */

@@ -1,5 +1,6 @@
 /**
- * Mattermost as provider: the quirks of /work/shared/mattermost-as-provider.md §9.
+ * Mattermost as provider: the quirks the preset handles (docs/mattermost.md,
+ * "Sign in with Mattermost, and Mattermost as a provider").
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

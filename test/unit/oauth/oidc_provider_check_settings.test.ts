@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 13, against the real oidc-provider: "provider test" reports
+ * Against the real oidc-provider: "provider test" reports
  * the saved settings that the provider's metadata contradicts, and says
  * whether the provider sends RFC 9207 iss.
  */

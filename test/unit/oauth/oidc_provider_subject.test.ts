@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 10, against the real oidc-provider: a connection without an
+ * Against the real oidc-provider: a connection without an
  * account subject is refused, and an OpenID Connect setup (openid scope)
  * without a JWKS is refused instead of quietly becoming plain OAuth.
  */

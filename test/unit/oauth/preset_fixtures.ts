@@ -48,7 +48,7 @@ function oidcMetadata(issuer: string, base: string, extra: Record<string, unknow
   };
 }
 
-/** As Mattermost v11.2+ publishes it with DCR on (mattermost-as-provider.md §2). */
+/** As Mattermost v11.2+ publishes it with dynamic registration on (docs/mattermost.md). */
 export const MATTERMOST_METADATA = {
   issuer: 'https://mm.example.com',
   authorization_endpoint: 'https://mm.example.com/oauth/authorize',

@@ -21,7 +21,7 @@ export function initialValues(form: AppForm, previous: FormValues = {}): FormVal
   return values;
 }
 
-/** What a submit sends: markdown fields send nothing (protocol §2.2). */
+/** What a submit sends: markdown fields send nothing (docs/mattermost.md, "Call responses, bindings and forms"). */
 export function submittedValues(form: AppForm, values: FormValues): FormValues {
   const out: FormValues = {};
   for (const field of visibleFields(form)) {

@@ -33,7 +33,7 @@ export function useAppForm(onDone: (notice?: Notice) => void, formCall: AppCall 
     [store],
   );
 
-  // A form request answers only `form` or `error` (protocol §3).
+  // A form request answers only `form` or `error` (docs/mattermost.md, "Call responses, bindings and forms").
   const takeForm = (res: CallResponse, previous?: FormValues) => {
     setState((s) =>
       res.type === 'form'

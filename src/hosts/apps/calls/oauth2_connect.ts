@@ -19,7 +19,7 @@ import { providerRedirectUri } from './redirect_uri.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);
 
-/** The plugin's state: base64url of 15 random bytes, ".", the user id (P:server/store/oauth2.go CreateState). */
+/** The plugin's state: base64url of 15 random bytes, ".", the user id (CreateState in the Apps plugin's server/store/oauth2.go). */
 const STATE_FORMAT = /^[A-Za-z0-9_-]{20}\.([A-Za-z0-9]{1,64})$/;
 
 /**

@@ -14,7 +14,7 @@ import type { VerifiedCaller } from './jwt.js';
 /**
  * /ping carries an all-empty context; connect_url and complete_url opened in a
  * browser without a Mattermost session reach the App with no acting user
- * (apps-framework-protocol.md §1.2, §5). Every other path has one: the
+ * (docs/mattermost.md, "Installing an App" and "Remote OAuth2"). Every other path has one: the
  * manifest's bindings and on_install expand acting_user.
  */
 export const NO_USER_PATHS: ReadonlySet<string> = new Set([CallPath.ping, CallPath.oauth2Connect, CallPath.oauth2Complete]);

@@ -1,6 +1,6 @@
 /**
  * Wire types of the Apps framework as the v1.2.2 plugin really sends them
- * (../shared/apps-framework-protocol.md). @mattermost/types describes the
+ * (docs/mattermost.md, "The Apps framework"). @mattermost/types describes the
  * webapp side and lacks every expanded field, so these are our own.
  */
 

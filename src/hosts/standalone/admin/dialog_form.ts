@@ -1,6 +1,6 @@
 /**
- * A core FormSpec as an interactive dialog (core-integrations §2.2, limits in
- * bytes): title and display names at most 24 bytes, help texts at most 150,
+ * A core FormSpec as an interactive dialog (limits in bytes, see
+ * docs/mattermost.md, "Interactive dialogs"): title and display names at most 24 bytes, help texts at most 150,
  * text defaults at most 150. Markdown fields become the introduction text;
  * read-only fields are left out (what they show is signed into the state's
  * target); secrets are password fields and never prefilled.

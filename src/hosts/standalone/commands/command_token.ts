@@ -7,7 +7,7 @@
 import type { InstallationStore } from '../ports.js';
 import { commandTokenMatches } from '../setup/command_token.js';
 
-/** The form field, not the Authorization header: an outgoing OAuth connection may replace that (§1.4). */
+/** The form field, not the Authorization header: an outgoing OAuth connection may replace that (docs/mattermost.md, "What Mattermost sends"). */
 export async function commandTokenValid(installation: Pick<InstallationStore, 'commandForTeam'>, teamId: string, token: string): Promise<boolean> {
   const command = await installation.commandForTeam(teamId);
   // Hashing even when the team is unknown keeps the work the same either way.

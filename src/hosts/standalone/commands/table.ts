@@ -1,7 +1,7 @@
 /**
- * The subcommand table and dispatch. Here: help and connect; the lead
- * registers the core's (status, whoami, disconnect, providers, provider …,
- * report) with `registerSubcommand` before the router is made.
+ * The subcommand table and dispatch. Here: help and connect; http/router.ts
+ * adds the core's (status, whoami, disconnect, providers, provider …, report)
+ * and the panel's with `registerSubcommand` when it builds the tables.
  */
 import type { StandaloneDeps } from '../deps.js';
 import { connectSubcommand } from './connect.js';

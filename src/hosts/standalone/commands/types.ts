@@ -5,7 +5,7 @@
  */
 import type { StandaloneDeps } from '../deps.js';
 
-/** The form Mattermost posts for `/oauth2 …` (core-integrations §1.4), after the token check. */
+/** The form Mattermost posts for `/oauth2 …` (docs/mattermost.md, "What Mattermost sends"), after the token check. */
 export interface CommandRequest {
   team_id: string;
   team_domain: string;
@@ -24,7 +24,7 @@ export interface CommandRequest {
   args: string[];
 }
 
-/** What Mattermost accepts as a command answer (§1.6); always sent as HTTP 200 JSON. */
+/** What Mattermost accepts as a command answer (docs/mattermost.md, "The answer"); always sent as HTTP 200 JSON. */
 export interface CommandResponse {
   response_type?: 'ephemeral' | 'in_channel';
   text?: string;
@@ -43,7 +43,7 @@ export interface Subcommand {
   hidden?: boolean;
 }
 
-/** Subcommands by name (lower case). The lead registers the core's with `register`. */
+/** Subcommands by name (lower case); http/router.ts adds the core's with `registerSubcommand`. */
 export type SubcommandTable = Map<string, Subcommand>;
 
 export const ephemeral = (text: string): CommandResponse => ({ response_type: 'ephemeral', text });

@@ -34,7 +34,7 @@ export interface DialogSubmission {
   state: DialogState;
 }
 
-/** What the dialog protocol accepts back (core-integrations §2.4): {} closes it. */
+/** What Mattermost accepts back from a dialog submission (docs/mattermost.md, "Interactive dialogs"): {} closes it. */
 export type DialogResponse = Record<string, never> | { errors: Record<string, string> } | { error: string } | { type: 'form'; form: DialogSpec };
 
 export type DialogHandler = (submission: DialogSubmission, deps: StandaloneDeps) => Promise<DialogResponse>;

@@ -1,6 +1,6 @@
 /**
- * Delayed command answers through response_url (core-integrations §1.7: 30
- * minutes, 5 uses, posts as the invoking user). The URL comes in the request,
+ * Delayed command answers through response_url (30 minutes, 5 uses, posts as
+ * the invoking user: docs/mattermost.md, "Delayed answers"). The URL comes in the request,
  * so it is used only when it is http(s), on APP_MATTERMOST_URL's origin, under
  * /hooks/commands/; the request is bounded in time.
  */

@@ -4,7 +4,7 @@
  * checks the session and sends the team's command token, so the user id is
  * Mattermost's word and nothing the browser says is trusted, no secret lives in
  * the browser and no CORS is needed. Each answers an ephemeral CommandResponse
- * with EMPTY text (Mattermost posts nothing, core-integrations §1.6) and the
+ * with EMPTY text (Mattermost posts nothing: docs/mattermost.md, "The answer") and the
  * result in props[PANEL_PROP], shaped as an Apps call response ({type, text,
  * data}) so the plugin handles one shape for both hosts. Not listed in help.
  *

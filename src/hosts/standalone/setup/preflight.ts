@@ -77,7 +77,7 @@ function checkReachability(ctx: SetupContext, allowed: string): void {
   );
 }
 
-/** POST /oauth/apps needs manage_oauth; some builds give it to no role (see README). */
+/** POST /oauth/apps needs manage_oauth; some builds give it to no role (docs/mattermost.md, "Roles, teams and permissions"). */
 export async function checkManageOAuth(ctx: SetupContext): Promise<void> {
   const role = await ctx.admin.getRoleByName('system_admin');
   if (role.permissions.includes('manage_oauth')) return;

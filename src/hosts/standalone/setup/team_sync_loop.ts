@@ -2,7 +2,7 @@
  * Runs syncTeams at start and then every `intervalMs` (default 5 min) with
  * the bot token from the installation store, so a team created later gets
  * `/oauth2` without a person. Mattermost has no "team created" event (see
- * README "Standalone host: setup"), hence polling. Only an admin bot can: with
+ * docs/mattermost.md, "Managing commands"), hence polling. Only an admin bot can: with
  * a regular bot (read at each tick, so a later setup's choice counts) a run
  * does nothing and `setup --sync` does the work. Findings are warnings and one
  * direct message to the system admins per run. Runs never overlap; a failed

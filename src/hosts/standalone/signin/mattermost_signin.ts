@@ -3,8 +3,8 @@
  * Mattermost server (the trusted app setup created): code flow with PKCE S256,
  * client_secret_post, the state single use and tied to the browser by the
  * sign-in cookie. The Mattermost access token serves once, for
- * GET /api/v4/users/me, and is then logged out.
- * See /work/shared/mattermost-as-provider.md.
+ * GET /api/v4/users/me, and is then logged out: it is a full session of the
+ * user (docs/mattermost.md, "Sign in with Mattermost, and Mattermost as a provider").
  */
 import type { ProviderConfig } from '../../../oauth/types.js';
 import type { StandaloneDeps } from '../deps.js';
