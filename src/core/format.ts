@@ -21,6 +21,9 @@ export function relative(ms: number, now: number): string {
   return seconds >= 0 ? `in ${span}` : `${span} ago`;
 }
 
+/** "Show your accounts" from "show your accounts" (a help line as a title or description). */
+export const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /** Markdown-safe inline text (account labels come from providers). */
 export function md(text: string): string {
   return text

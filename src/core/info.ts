@@ -1,7 +1,7 @@
-/** `providers` and `help`: texts shared by both hosts. */
+/** `providers` and the `help` text: what both hosts say the same way. */
 import { md } from './format.js';
 import { NO_PROVIDERS } from './providers.js';
-import type { CoreOperation } from './request.js';
+import type { CoreOperation, HelpWording } from './request.js';
 
 export const providersList: CoreOperation = async (req) => {
   const list = await req.providers.list();
@@ -9,39 +9,29 @@ export const providersList: CoreOperation = async (req) => {
   return { text: ['#### Registered providers', ...list.map((p) => `- **${md(p.display_name)}**: \`/oauth2 connect ${p.id}\` (${p.preset})`)].join('\n') };
 };
 
-/** Where a host words help differently: the Apps host revokes "the App's" access, the standalone one "the service's". */
-export interface HelpWording {
-  /** Who holds the access a disconnect revokes, e.g. "the App's". */
-  holder: string;
-}
-
 export const APPS_WORDING: HelpWording = { holder: "the App's" };
 export const STANDALONE_WORDING: HelpWording = { holder: "the service's" };
 
-function userHelp(wording: HelpWording): string[] {
-  return [
-    '#### OAuth2 Connect',
-    '- `/oauth2 connect [provider]`: connect your account at a provider',
-    '- `/oauth2 status`: your connected accounts',
-    '- `/oauth2 whoami <provider>`: who you are at a provider',
-    `- \`/oauth2 disconnect <provider>\`: disconnect and revoke ${wording.holder} access`,
-    '- `/oauth2 providers`: the registered providers',
-  ];
+/** What help shows of a command (core/commands.ts has the whole row). */
+export interface HelpRow {
+  name: string;
+  provider?: { required: boolean };
+  help: string;
+  adminOnly: boolean;
 }
 
-const ADMIN_HELP = [
-  '',
-  'System admins:',
-  '- `/oauth2 provider add`: register a provider with its client id and secret',
-  '- `/oauth2 provider register`: register by dynamic client registration (RFC 7591)',
-  '- `/oauth2 provider edit|remove|test <provider>`, `/oauth2 provider list`',
-  '- `/oauth2 report`: connected and broken users per provider',
-];
+/** The arguments as help shows them: '<provider>' when required, '[provider]' when optional, '' when none. */
+export const argumentUsage = (row: Pick<HelpRow, 'provider'>): string => (row.provider ? (row.provider.required ? '<provider>' : '[provider]') : '');
 
-export function helpText(isAdmin: boolean, wording: HelpWording = APPS_WORDING): string {
-  return [...userHelp(wording), ...(isAdmin ? ADMIN_HELP : [])].join('\n');
+/** `/oauth2 whoami <provider>`: the command as it is typed. */
+export const commandUsage = (row: Pick<HelpRow, 'name' | 'provider'>): string => [`/oauth2 ${row.name}`, argumentUsage(row)].filter(Boolean).join(' ');
+
+/** The row's help in this host's words, e.g. "disconnect your account and revoke the App's access". */
+export const helpOf = (row: Pick<HelpRow, 'help'>, wording: HelpWording): string => row.help.replace('{holder}', wording.holder);
+
+/** One line per command; the system admins' part only for a system admin. */
+export function renderHelp(rows: readonly HelpRow[], isAdmin: boolean, wording: HelpWording): string {
+  const line = (row: HelpRow) => `- \`${commandUsage(row)}\`: ${helpOf(row, wording)}`;
+  const admin = isAdmin ? ['', 'System admins:', ...rows.filter((r) => r.adminOnly).map(line)] : [];
+  return ['#### OAuth2 Connect', ...rows.filter((r) => !r.adminOnly).map(line), ...admin].join('\n');
 }
-
-export const help =
-  (wording: HelpWording = APPS_WORDING): CoreOperation =>
-  async (req) => ({ text: helpText(req.user.isAdmin, wording) });

@@ -27,12 +27,12 @@ export function chosenProvider(all: StoredProvider[], values: CoreValues, candid
   if (id === undefined) {
     if (candidates.length === 1 && candidates[0]) return candidates[0];
     if (candidates.length === 0) throw new UserFacingError(`There is no provider to ${verb}.`);
-    throw new UserFacingError(`Which provider? Choose one of ${providerNames(candidates)}.`, { provider: 'Choose a provider' });
+    throw new UserFacingError(`Which provider? Choose one of ${providerNames(candidates)}.`, { fieldErrors: { provider: 'Choose a provider' } });
   }
   const found = all.find((p) => p.id === id);
   if (!found)
     throw new UserFacingError(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${providerNames(all)}.`, {
-      provider: 'Not a registered provider',
+      fieldErrors: { provider: 'Not a registered provider' },
     });
   return found;
 }

@@ -20,8 +20,16 @@ export interface CoreUser {
 /** Command arguments or form values, normalised by the host to strings and booleans. */
 export type CoreValues = Record<string, string | boolean | undefined>;
 
+/** Where a host words help differently: the Apps host revokes "the App's" access, the standalone one "the service's". */
+export interface HelpWording {
+  /** Who holds the access a disconnect revokes, e.g. "the App's"; replaces `{holder}` in a help line. */
+  holder: string;
+}
+
 /** What only the host knows how to do. */
 export interface HostLinks {
+  /** How its help names itself. */
+  helpWording: HelpWording;
   /** Markdown telling the user how to (re)connect to this provider: a link or a command. */
   connectHint(providerId: string): Promise<string>;
   /** The exact redirect URI to register at this provider; undefined when the host cannot know it. */

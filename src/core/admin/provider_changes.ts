@@ -23,7 +23,7 @@ export async function addProvider(req: CoreRequest, deps: AdminDeps): Promise<Co
   const existing = await req.providers.list();
   if (existing.some((p) => p.id === config.id))
     throw new UserFacingError(`A provider named \`${config.id}\` already exists. Choose another short name, or use \`/oauth2 provider edit ${config.id}\`.`, {
-      id: 'Already in use',
+      fieldErrors: { id: 'Already in use' },
     });
   checkDisplayName(existing, config);
   await checkDiscovery(deps, config);
@@ -49,7 +49,7 @@ export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   const before = savedBeforeEdit(stored, deps, req);
   const config = readProviderInput(req.values, { ...(before.client_secret !== undefined && { keepSecret: before.client_secret }), fixedId: stored.id });
   if (config.preset !== stored.preset)
-    throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { preset: 'Cannot change' });
+    throw new UserFacingError('The provider type cannot change; remove the provider and add it again.', { fieldErrors: { preset: 'Cannot change' } });
   refuseSecretMove(req.values, before, config);
   checkDisplayName(all, config);
   await checkDiscovery(deps, config);
@@ -64,7 +64,7 @@ export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise
     // Hosts that read every user's row revoke the tokens (provider_removal.ts); the others can only leave them unusable.
     const effect = req.connections.ofProvider ? "deletes its users' connections and revokes their tokens at the provider" : "makes its users' tokens unusable";
     throw new UserFacingError(`Removing **${md(stored.display_name)}** ${effect}. Confirm with \`/oauth2 provider remove ${stored.id} --confirm true\`.`, {
-      confirm: 'Tick to confirm',
+      fieldErrors: { confirm: 'Tick to confirm' },
     });
   }
   const held = await holdTokens(req, deps, stored);

@@ -18,7 +18,7 @@ export async function checkDiscovery(deps: Pick<CoreDeps, 'engine'>, config: Pro
     if (!isOAuthError(err)) throw err;
     const field = config.preset === 'oidc' ? 'issuer' : config.base_url !== undefined ? 'base_url' : 'preset';
     throw new UserFacingError(`The provider's metadata could not be used: ${err.userMessage}${err.adminDetail ? ` (${err.adminDetail})` : ''}`, {
-      [field]: err.userMessage,
+      fieldErrors: { [field]: err.userMessage },
     });
   }
 }
@@ -28,7 +28,7 @@ export function checkDisplayName(all: StoredProvider[], config: ProviderConfig):
   const clash = all.find((p) => p.id !== config.id && p.display_name.toLowerCase() === config.display_name.toLowerCase());
   if (clash)
     throw new UserFacingError(`The display name "${md(config.display_name)}" is already used by \`${clash.id}\`.`, {
-      display_name: 'Already used by another provider',
+      fieldErrors: { display_name: 'Already used by another provider' },
     });
 }
 
@@ -44,7 +44,7 @@ export function refuseSecretMove(values: CoreValues, before: ProviderConfig, aft
   if (!moved) return;
   const message =
     'The issuer or an endpoint moves to another address: enter the client secret again (the saved one is not sent to a new address). Connected users will have to reconnect.';
-  throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
+  throw new UserFacingError(message, { fieldErrors: { client_secret: 'Enter the client secret again' } });
 }
 
 /**
@@ -61,6 +61,6 @@ export function savedBeforeEdit(stored: StoredProvider, deps: AdminDeps, req: Co
     if (text(req.values, 'client_secret') || text(req.values, 'auth') === 'none') return toProviderConfig(stored, undefined);
     const message =
       "The saved client secret was sealed for other addresses than this provider's, so it is not used: enter the client secret again. Connected users will have to reconnect.";
-    throw new UserFacingError(message, { client_secret: 'Enter the client secret again' });
+    throw new UserFacingError(message, { fieldErrors: { client_secret: 'Enter the client secret again' } });
   }
 }

@@ -51,7 +51,7 @@ export interface InputOptions {
 export function readProviderInput(values: CoreValues, { keepSecret, fixedId, registering = false }: InputOptions = {}): ProviderConfig {
   const errors: Record<string, string> = {};
   const preset = text(values, 'preset');
-  if (!isPreset(preset)) throw new UserFacingError('Choose a provider type.', { preset: 'Choose a provider type' });
+  if (!isPreset(preset)) throw new UserFacingError('Choose a provider type.', { fieldErrors: { preset: 'Choose a provider type' } });
   const id = fixedId ?? (text(values, 'id') ?? '').toLowerCase();
   if (!PROVIDER_ID.test(id)) errors.id = 'Use 1-32 lower-case letters, digits and -, starting with a letter or digit';
   const displayName = text(values, 'display_name') ?? '';
@@ -90,6 +90,6 @@ export function readProviderInput(values: CoreValues, { keepSecret, fixedId, reg
   if (params) config.extra_authorize_params = params;
 
   const problems = Object.keys(errors);
-  if (problems.length > 0) throw new UserFacingError(`Please correct: ${problems.join(', ')}.`, errors);
+  if (problems.length > 0) throw new UserFacingError(`Please correct: ${problems.join(', ')}.`, { fieldErrors: errors });
   return config;
 }

@@ -49,7 +49,8 @@ export async function registerProvider(req: CoreRequest, deps: AdminDeps): Promi
   const redirect = req.host.redirectUri(config.id);
   if (!redirect) throw new UserFacingError('The App did not receive its redirect URI (complete_url): it needs the remote_oauth2 permission.');
   const all = await req.providers.list();
-  if (all.some((p) => p.id === config.id)) throw new UserFacingError(`A provider named \`${config.id}\` already exists.`, { id: 'Already in use' });
+  if (all.some((p) => p.id === config.id))
+    throw new UserFacingError(`A provider named \`${config.id}\` already exists.`, { fieldErrors: { id: 'Already in use' } });
   checkDisplayName(all, config);
   await checkDiscovery(deps, config);
   const client = await deps.engine.register(config, {

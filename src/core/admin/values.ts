@@ -4,7 +4,7 @@ import type { CoreValues } from '../request.js';
 
 const MAX_TEXT = 4096;
 
-const refuse = (name: string, message: string) => new UserFacingError(message, { [name]: message });
+const refuse = (name: string, message: string) => new UserFacingError(message, { fieldErrors: { [name]: message } });
 
 /** A text value, trimmed; undefined when absent or empty. */
 export function text(values: CoreValues, name: string): string | undefined {

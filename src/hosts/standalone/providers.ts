@@ -2,7 +2,7 @@
 import type { ProviderConfig } from '../../oauth/types.js';
 import { type StoredProvider, toProviderConfig } from '../../core/provider_records.js';
 import type { StandaloneDeps } from './deps.js';
-import { Refusal } from './errors.js';
+import { UserFacingError } from '../../core/errors.js';
 
 export const NO_PROVIDERS = 'No OAuth2 providers are registered yet. A system admin can add one with `/oauth2 provider add`.';
 
@@ -20,8 +20,8 @@ export async function registeredProvider(deps: Pick<StandaloneDeps, 'providers'>
   const found = await deps.providers.get(id);
   if (found) return found;
   const all = await deps.providers.list();
-  if (all.length === 0) throw new Refusal(NO_PROVIDERS);
-  throw new Refusal(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${providerNames(all)}.`, 404);
+  if (all.length === 0) throw new UserFacingError(NO_PROVIDERS);
+  throw new UserFacingError(`Provider \`${id.slice(0, 40)}\` is not registered. Registered: ${providerNames(all)}.`, { status: 404 });
 }
 
 /** The redirect URI of a provider: one exact URI per provider, which also names it on return. */

@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config.js';
-import { registerUserSubcommands } from '../../../src/hosts/standalone/commands/core_commands.js';
-import { createStandaloneTables } from '../../../src/hosts/standalone/http/router.js';
+import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
 describe('standalone user subcommands', () => {
@@ -16,9 +15,7 @@ describe('standalone user subcommands', () => {
   const text = async (res: Response) => ((await res.json()) as { text?: string }).text ?? '';
 
   before(async () => {
-    const tables = createStandaloneTables();
-    registerUserSubcommands(tables.subcommands, loadConfig({}));
-    world = await startStandaloneWorld({ tables });
+    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
     const now = Date.now();
     await world.stores.providers.save({
       id: 'idp',

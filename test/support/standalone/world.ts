@@ -13,7 +13,8 @@ import { createMattermostBot } from '../../../src/mattermost/bot.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
-import { createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
+import { createServiceTables, createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
+import { loadConfig } from '../../../src/config.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { providerOrigin } from '../../../src/oauth/provider_origin.js';
 import { toProviderConfig } from '../../../src/core/provider_records.js';
@@ -93,7 +94,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     refusalLog: rateLimitedWarn(logger, Date.now),
   };
   const app = express();
-  app.use('/standalone', createStandaloneRouter(deps, options.tables));
+  app.use('/standalone', createStandaloneRouter(deps, options.tables ?? createServiceTables(loadConfig({}))));
   mounted.app = app;
   const { teamId, commandToken } = await installForFake(stores.installation, mm, now());
   const channelId = mmId();

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AdminDeps } from '../../../src/core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
+import { STANDALONE_WORDING } from '../../../src/core/info.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { createTestSealer } from '../../support/standalone/bound_sealer.js';
@@ -28,6 +29,7 @@ export function setup() {
       redirectUri: (id) => `https://svc.example/complete/${id}`,
       notify: async () => undefined,
       usernames: async (ids) => new Map(ids.map((id) => [id, `name-${id}`])),
+      helpWording: STANDALONE_WORDING,
       sealScope: SCOPE,
     },
   });

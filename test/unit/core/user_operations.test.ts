@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { completeConnection } from '../../../src/core/complete_connection.js';
 import { disconnect } from '../../../src/core/disconnect.js';
 import { UserFacingError } from '../../../src/core/errors.js';
-import { helpText, STANDALONE_WORDING } from '../../../src/core/info.js';
+import { helpText } from '../../../src/core/commands.js';
+import { STANDALONE_WORDING } from '../../../src/core/info.js';
 import type { CoreDeps, CoreRequest } from '../../../src/core/request.js';
 import { status } from '../../../src/core/status.js';
 import { usableTokens } from '../../../src/core/token_use.js';
@@ -63,6 +64,7 @@ function world() {
       redirectUri: (id) => `https://svc/complete/${id}`,
       notify: async (_u, m) => void notes.push(m),
       usernames: async () => new Map(),
+      helpWording: STANDALONE_WORDING,
     },
   });
   const deps: CoreDeps = {

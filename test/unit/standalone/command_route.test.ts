@@ -1,7 +1,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
-import { createStandaloneTables } from '../../../src/hosts/standalone/http/router.js';
+import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
+import { loadConfig } from '../../../src/config.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -143,9 +144,8 @@ describe('standalone subcommand table', () => {
   it('when a registered handler throws, then the user gets a plain text without the error, and the log has it', async () => {
     const world = await startStandaloneWorld();
     try {
-      const tables = createStandaloneTables();
+      const tables = createServiceTables(loadConfig({}));
       registerSubcommand(tables.subcommands, 'status', {
-        help: '`/oauth2 status`',
         handler: async () => {
           throw new Error('db exploded at /secret/path');
         },
@@ -174,7 +174,7 @@ describe('standalone subcommand table', () => {
       assert.match(text, /Something went wrong/);
       assert.doesNotMatch(text, /exploded|\/secret\/path|\n/);
       assert.ok(world.logs.some((l) => l.includes('db exploded')));
-      assert.throws(() => registerSubcommand(tables.subcommands, 'Bad Name', { help: '', handler: async () => ({}) }));
+      assert.throws(() => registerSubcommand(tables.subcommands, 'Bad Name', { handler: async () => ({}) }));
     } finally {
       await world.close();
     }

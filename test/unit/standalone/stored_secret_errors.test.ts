@@ -128,6 +128,29 @@ describe('standalone: a stored secret that does not open', () => {
     assert.ok(logged('connect (connect)', 'key_error'));
   });
 
+  it('when the provider sends a user back to a provider whose secret does not open, then the page and the direct message both give the key message', async () => {
+    const session = randomValue();
+    const state = randomValue();
+    await world.deps.sessions.create({ id_hash: hashValue(session), user_id: alice.id, created_at: Date.now(), expires_at: Date.now() + 60_000 });
+    const flow = {
+      key_hash: hashValue(state),
+      purpose: 'flow' as const,
+      user_id: alice.id,
+      provider_id: 'lost',
+      data: JSON.stringify({ s: hashValue(session) }),
+    };
+    await world.deps.oneTime.put({ ...flow, expires_at: Date.now() + 60_000 });
+    const [posted, logLines] = [world.mm.posts.length, world.logs.length];
+    const page = await fetch(`${world.rootUrl}/standalone/complete/lost?state=${state}&code=c`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    assert.equal(page.status, 500);
+    assert.match(await page.text(), /cannot decrypt its stored secrets: its encryption key is missing or wrong/);
+    const message = world.mm.posts.slice(posted).find((p) => p.to === alice.id)?.message ?? '';
+    assert.match(message, /^Connecting your LOST account failed: The OAuth2 Connect service cannot decrypt its stored secrets/);
+    const lines = world.logs.slice(logLines).filter((line) => line.includes('a stored secret does not open'));
+    assert.equal(lines.length, 1, 'one log line');
+    assert.ok(logged('connect (complete)', 'key_error'), 'written by the page');
+  });
+
   it("when a client secret was copied from another provider's record, then the message says it does not belong here", async () => {
     assert.match(await textOf(alice, 'whoami moved'), /does not belong here.*Nothing was deleted or sent\. Reconnect, or .*`\/oauth2 provider edit`/);
     assert.ok(logged('command', 'wrong_binding'));

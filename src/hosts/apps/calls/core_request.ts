@@ -8,6 +8,7 @@ import type { CoreAnswer, CoreDeps, CoreRequest, HostLinks } from '../../../core
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
+import { APPS_WORDING } from '../../../core/info.js';
 import { APP_ID } from '../protocol/manifest.js';
 import { ok, okRefresh } from '../protocol/responses.js';
 import type { CallRequest, CallResponse } from '../protocol/types.js';
@@ -42,6 +43,7 @@ export function appsProviders(req: CallRequest, deps: Deps): ProviderRepository 
 
 export function appsHostLinks(req: CallRequest, deps: Deps): HostLinks {
   return {
+    helpWording: APPS_WORDING,
     sealScope: APP_ID,
     async connectHint(providerId) {
       const stored = providersOf(req).find((p) => p.id === providerId);

@@ -7,10 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { CallResponse } from '../protocol/types.js';
 import { error } from '../protocol/responses.js';
 import { InputError } from '../protocol/values.js';
-import { UserFacingError } from '../../../core/errors.js';
-import { secretProblemOf } from '../../../core/secret_problem.js';
+import { sharedFailureOf, type SharedFailure } from '../../../core/failure.js';
 import { DriverInputError, MattermostApiError } from '../../../mattermost/errors.js';
-import { OAuthError } from '../../../oauth/errors.js';
 import { safeError } from '../../../log/logger.js';
 
 export interface MappedError {
@@ -29,18 +27,28 @@ function mattermostText(err: MattermostApiError): string {
   return `Mattermost could not complete the request (HTTP ${err.status}). Try again in a moment; if it persists, ask a system admin to check the App's log.`;
 }
 
+/** The kinds both hosts share (src/core/failure.ts), as call responses. */
+function mapShared(failure: SharedFailure): MappedError {
+  if (failure.kind === 'refused') {
+    const { message, fieldErrors } = failure.error;
+    return { response: error(message, fieldErrors), code: 'refused', log: { reason: message } };
+  }
+  if (failure.kind === 'stored_secret') {
+    const { text, code, reason } = failure.problem;
+    return { response: error(text), code, log: { reason } };
+  }
+  const err = failure.error;
+  // Which check failed is worth telling (a mix-up, a forged id_token); the detail holds no secret.
+  const text = err.code === 'security' && err.adminDetail ? `${err.userMessage} (${err.adminDetail})` : err.userMessage;
+  return { response: error(text), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
+}
+
 export function mapError(err: unknown): MappedError {
   if (err instanceof InputError) {
     return { response: error(err.message, err.field ? { [err.field]: err.message } : undefined), code: 'bad_input', log: { reason: err.message } };
   }
-  if (err instanceof UserFacingError) {
-    return { response: error(err.message, err.fieldErrors), code: 'refused', log: { reason: err.message } };
-  }
-  if (err instanceof OAuthError) {
-    // Which check failed is worth telling (a mix-up, a forged id_token); the detail holds no secret.
-    const text = err.code === 'security' && err.adminDetail ? `${err.userMessage} (${err.adminDetail})` : err.userMessage;
-    return { response: error(text), code: `oauth_${err.code}`, log: { reason: err.userMessage, detail: err.adminDetail } };
-  }
+  const shared = sharedFailureOf(err, 'The App');
+  if (shared) return mapShared(shared);
   if (err instanceof MattermostApiError) {
     return {
       response: error(mattermostText(err)),
@@ -51,8 +59,6 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof DriverInputError) {
     return { response: error(`The App could not store the data: ${err.message}.`), code: 'driver_input', log: { reason: err.message } };
   }
-  const secretProblem = secretProblemOf(err, 'The App');
-  if (secretProblem) return { response: error(secretProblem.text), code: secretProblem.code, log: { reason: secretProblem.reason } };
   const ref = randomBytes(4).toString('hex');
   return {
     response: error(`Something went wrong in the App (reference ${ref}). A system admin can find the details in the App's log.`),

@@ -1,14 +1,7 @@
-/** `/oauth2 providers`, `/oauth2 help`, the provider lookup, and on_install. */
+/** The provider lookup, and on_install. */
 import { ok } from '../protocol/responses.js';
 import type { Handler } from './deps.js';
 import { providersOf } from './context.js';
-import * as core from '../../../core/info.js';
-import { APPS_WORDING } from '../../../core/info.js';
-import { coreRequest, render } from './core_request.js';
-
-export const providers: Handler = async (req, deps) => render(await core.providersList(coreRequest(req, deps), deps));
-
-export const help: Handler = async (req, deps) => render(await core.help(APPS_WORDING)(coreRequest(req, deps), deps));
 
 export const providerLookup: Handler = async (req) => {
   const query = (req.query ?? '').toLowerCase();

@@ -1,8 +1,7 @@
 /**
  * The standalone host's side of the core's admin operations: the CoreRequest
  * for a user whose admin rights the host has just re-read from Mattermost,
- * its links (the exact redirect URI under /standalone/complete, the bot), and
- * the core's failures as command or dialog answers.
+ * and its links (the exact redirect URI under /standalone/complete, the bot).
  */
 import type { AdminDeps } from '../../../core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues, HostLinks } from '../../../core/request.js';

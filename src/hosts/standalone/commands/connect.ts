@@ -10,7 +10,6 @@ import { createConnectLink } from '../signin/links.js';
 import { ephemeral, type Subcommand } from './types.js';
 
 export const connectSubcommand: Subcommand = {
-  help: '`/oauth2 connect [provider]`: connect your account at a provider',
   handler: async (request, deps) => {
     const providers = await deps.providers.list();
     if (providers.length === 0) return ephemeral(NO_PROVIDERS);

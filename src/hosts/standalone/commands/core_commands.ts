@@ -1,58 +1,24 @@
 /**
- * The core's user operations as standalone subcommands: status, whoami,
- * disconnect, providers, help. The command token was checked, so user_id is
- * Mattermost's word; admin rights are read from Mattermost (bot) only where
- * an operation shows them (help). The webapp panel's hidden subcommands
- * (panel/panel_commands.ts) run the same operations and are registered here too.
+ * A user command of the core's list as a standalone subcommand: its core
+ * operation for the user Mattermost's command token vouched for, the
+ * provider the first argument names, the answer as an ephemeral text. Admin
+ * rights are read from Mattermost (bot) only where the answer shows them
+ * (help lists the admins' commands to them).
  */
-import { disconnect } from '../../../core/disconnect.js';
-import { UserFacingError } from '../../../core/errors.js';
-import { help, providersList, STANDALONE_WORDING } from '../../../core/info.js';
-import type { CoreDeps, CoreOperation } from '../../../core/request.js';
-import { status } from '../../../core/status.js';
-import { whoami } from '../../../core/whoami.js';
-import { panelSubcommands } from '../panel/panel_commands.js';
+import type { UserCommand } from '../../../core/commands.js';
+import type { CoreDeps } from '../../../core/request.js';
 import { standaloneCoreDeps, standaloneCoreRequest } from './core_request.js';
-import { registerSubcommand } from './table.js';
-import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
+import { ephemeral, type Subcommand } from './types.js';
 
-export { STANDALONE_SEAL_SCOPE, standaloneClientSecretBinding } from '../service/sealer.js';
-export { standaloneCoreDeps, standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
-
-interface CoreSubcommand {
-  help: string;
-  operation: CoreOperation;
-  /** Asks Mattermost whether the user is a system admin (only help needs it). */
-  needsAdmin?: boolean;
-}
-
-function asSubcommand(spec: CoreSubcommand, config: CoreDeps['config']): Subcommand {
+export function coreSubcommand(spec: UserCommand, config: CoreDeps['config']): Subcommand {
+  const operation = spec.operation;
+  if (!operation) throw new Error(`/oauth2 ${spec.name} has no core operation: the standalone host must name its own`);
   return {
-    help: spec.help,
-    handler: async (request: CommandRequest, deps) => {
-      const isAdmin = spec.needsAdmin ? await deps.bot.isSystemAdmin(request.user_id) : false;
-      const values = request.args[0] === undefined ? {} : { provider: request.args[0] };
-      try {
-        const answer = await spec.operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), standaloneCoreDeps(deps, config));
-        return ephemeral(answer.text ?? 'Done.');
-      } catch (err) {
-        if (err instanceof UserFacingError) return ephemeral(err.message);
-        throw err;
-      }
+    handler: async (request, deps) => {
+      const isAdmin = spec.showsAdminCommands ? await deps.bot.isSystemAdmin(request.user_id) : false;
+      const values = spec.provider && request.args[0] !== undefined ? { provider: request.args[0] } : {};
+      const answer = await operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), standaloneCoreDeps(deps, config));
+      return ephemeral(answer.text ?? 'Done.');
     },
   };
-}
-
-/** Registers status, whoami, disconnect, providers and help (replacing the table's own help), and the panel's hidden subcommands. */
-export function registerUserSubcommands(table: SubcommandTable, config: CoreDeps['config']): void {
-  const specs: Record<string, CoreSubcommand> = {
-    status: { help: '`/oauth2 status`: your connected accounts', operation: status },
-    whoami: { help: '`/oauth2 whoami [provider]`: who you are at a provider', operation: whoami },
-    disconnect: { help: "`/oauth2 disconnect [provider]`: disconnect and revoke the service's access", operation: disconnect },
-    providers: { help: '`/oauth2 providers`: the registered providers', operation: providersList },
-    help: { help: '`/oauth2 help`: this list', operation: help(STANDALONE_WORDING), needsAdmin: true },
-  };
-  for (const [name, spec] of Object.entries(specs)) registerSubcommand(table, name, asSubcommand(spec, config));
-  // The webapp panel's hidden subcommands run the same core operations.
-  for (const [name, subcommand] of Object.entries(panelSubcommands(config))) registerSubcommand(table, name, subcommand);
 }

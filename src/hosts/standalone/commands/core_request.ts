@@ -4,6 +4,7 @@
  * one-time connect links, its redirect URIs, its bot) and its seal scope.
  */
 import { md } from '../../../core/format.js';
+import { STANDALONE_WORDING } from '../../../core/info.js';
 import type { CoreDeps, CoreRequest, HostLinks } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
@@ -12,6 +13,7 @@ import { createConnectLink } from '../signin/links.js';
 
 export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
   return {
+    helpWording: STANDALONE_WORDING,
     sealScope: STANDALONE_SEAL_SCOPE,
     async connectHint(providerId) {
       const stored = await deps.providers.get(providerId);

@@ -1,11 +1,12 @@
 /**
  * Slash command requests and answers of the standalone host, and the table of
- * subcommand handlers. A handler is `(request, deps) => Promise<CommandResponse>`:
- * no `res`, no try/catch; the route maps a thrown error to an ephemeral text.
+ * subcommand handlers (derived from the core's command list, http/router.ts).
+ * A handler is `(request, deps) => Promise<CommandResponse>`: no `res`, no
+ * try/catch; the route renders a thrown error as failures.ts classifies it.
  */
 import type { StandaloneDeps } from '../deps.js';
 
-/** The form Mattermost posts for `/oauth2 …` (docs/mattermost.md, "What Mattermost sends"), after the token check. */
+/** The form Mattermost posts for `/oauth2 …` (core-integrations §1.4), after the token check. */
 export interface CommandRequest {
   team_id: string;
   team_domain: string;
@@ -24,7 +25,7 @@ export interface CommandRequest {
   args: string[];
 }
 
-/** What Mattermost accepts as a command answer (docs/mattermost.md, "The answer"); always sent as HTTP 200 JSON. */
+/** What Mattermost accepts as a command answer (§1.6); always sent as HTTP 200 JSON. */
 export interface CommandResponse {
   response_type?: 'ephemeral' | 'in_channel';
   text?: string;
@@ -37,13 +38,11 @@ export type SubcommandHandler = (request: CommandRequest, deps: StandaloneDeps) 
 
 export interface Subcommand {
   handler: SubcommandHandler;
-  /** One line for `help`, e.g. "`connect [provider]`: connect your account at a provider". */
-  help: string;
-  /** Left out of help and of the unknown-subcommand list (the webapp panel's `__…` subcommands). */
+  /** Left out of the unknown-subcommand list (the webapp panel's `__…` subcommands; help lists the core's commands only). */
   hidden?: boolean;
 }
 
-/** Subcommands by name (lower case); http/router.ts adds the core's with `registerSubcommand`. */
+/** Subcommands by name (lower case): the first word of each of the core's commands, and the panel's. */
 export type SubcommandTable = Map<string, Subcommand>;
 
 export const ephemeral = (text: string): CommandResponse => ({ response_type: 'ephemeral', text });

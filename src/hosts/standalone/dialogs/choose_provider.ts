@@ -7,7 +7,7 @@
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { createConnectLink } from '../signin/links.js';
 import { openDialog } from './open_dialog.js';
 import { closeDialog, type DialogPurpose } from './types.js';
@@ -39,9 +39,9 @@ export const chooseProvider: DialogPurpose = {
   admin: false,
   handle: async (submission, deps) => {
     const id = submission.submission.provider;
-    if (typeof id !== 'string' || id === '') throw new Refusal('Choose a provider.', 400, { provider: 'Choose a provider.' });
+    if (typeof id !== 'string' || id === '') throw new UserFacingError('Choose a provider.', { fieldErrors: { provider: 'Choose a provider.' } });
     const stored = await deps.providers.get(id);
-    if (!stored) throw new Refusal('', 400, { provider: 'This provider is not registered (any more).' });
+    if (!stored) throw new UserFacingError('', { fieldErrors: { provider: 'This provider is not registered (any more).' } });
     const link = await createConnectLink(deps, submission.user_id, stored.id);
     await deps.bot.dm(submission.user_id, `[Connect your ${md(stored.display_name)} account](${link}). The link works once, only for you, for 10 minutes.`);
     return closeDialog();

@@ -8,12 +8,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { failureOf, type Failure } from '../failures.js';
 import { dialogUsed, DIALOG_USED, runOnce } from './single_use.js';
 import { resignDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
-import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 export const DIALOG_BODY_LIMIT = 64 * 1024;
 
@@ -64,15 +62,10 @@ async function refreshed(deps: StandaloneDeps, purpose: DialogPurpose, submissio
   return { type: 'form', form: { ...dialog, callback_id: submission.callback_id, state } };
 }
 
-function mapDialogError(deps: StandaloneDeps, err: unknown): DialogResponse {
-  if (err instanceof Refusal) return err.fieldErrors ? { errors: err.fieldErrors } : { error: err.message };
-  if (isStoredSecretProblem(err)) return { error: storedSecretText(deps.logger, err, 'dialog') };
-  if (isDatabaseUnavailable(err)) {
-    deps.logger.warn('dialog failed: database unavailable', { error: (err as Error).message });
-    return { error: DATABASE_UNAVAILABLE };
-  }
-  deps.logger.error('dialog failed', { error: err });
-  return { error: 'Something went wrong on the service. Nothing was changed.' };
+/** A failure as the dialog shows it: beside the fields a refusal names, else as the dialog's error (it stays open). */
+function dialogAnswer(failure: Failure): DialogResponse {
+  if (failure.fieldErrors && Object.keys(failure.fieldErrors).length > 0) return { errors: failure.fieldErrors };
+  return { error: failure.text ?? 'Something went wrong on the service. Nothing was changed.' };
 }
 
 export function dialogRoute(deps: StandaloneDeps, table: DialogTable): express.Router {
@@ -80,7 +73,7 @@ export function dialogRoute(deps: StandaloneDeps, table: DialogTable): express.R
   router.post('/dialog', express.json({ limit: DIALOG_BODY_LIMIT, type: () => true }), (req: Request, res: Response) => {
     handleSubmission(deps, table, req.body).then(
       (answer) => res.status(200).json(answer),
-      (err: unknown) => res.status(200).json(mapDialogError(deps, err)),
+      (err: unknown) => res.status(200).json(dialogAnswer(failureOf(deps.logger, err, 'dialog'))),
     );
   });
   router.use('/dialog', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {

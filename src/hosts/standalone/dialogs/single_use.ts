@@ -2,14 +2,14 @@
  * A dialog runs once. Its nonce is claimed in the shared one-time store just
  * before its handler runs: of two submissions of one state, even at the same
  * moment on two replicas, exactly one claims it and the other is refused. A
- * submission refused with errors the user can correct (the dialog stays
- * open, nothing was changed) hands the nonce back, so the same dialog can be
- * submitted again; any other outcome keeps it until the state expires. A
- * field refresh keeps the nonce (state.ts), so a refreshed dialog is still
- * the same single dialog.
+ * submission refused with errors the user can correct (a refusal or the
+ * provider's error, thrown or answered: the dialog stays open, nothing was
+ * changed) hands the nonce back, so the same dialog can be submitted again;
+ * any other outcome keeps it until the state expires. A field refresh keeps
+ * the nonce (state.ts), so a refreshed dialog is still the same single dialog.
  */
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
+import { classifyFailure } from '../failures.js';
 import { hashValue } from '../secrets.js';
 import type { DialogState } from './state.js';
 import type { DialogResponse } from './types.js';
@@ -39,8 +39,8 @@ export async function runOnce(deps: Deps, state: DialogState, run: () => Promise
   try {
     answer = await run();
   } catch (err) {
-    // A Refusal is an answer the handler chose (nothing was changed); any other error may have left a change behind.
-    if (err instanceof Refusal) await release();
+    // A refusal or the provider's error changed nothing here; any other error may have left a change behind.
+    if (['refused', 'oauth'].includes(classifyFailure(err).kind)) await release();
     throw err;
   }
   if (keepsDialogOpen(answer)) await release();

@@ -3,20 +3,22 @@
  * verified (signature, expiry, user, purpose) and, for admin purposes, after
  * the user's admin rights were re-read from Mattermost.
  *
- * Adding a dialog (e.g. the provider add/edit/remove/register forms), as
- * choose_provider.ts does:
- * 1. a purpose name, e.g. 'provider.edit' (it becomes the callback_id);
+ * An admin command of the core's list that has a form or asks to confirm
+ * gets its dialog from that list (admin/provider_dialogs.ts). Adding another
+ * dialog, as choose_provider.ts does:
+ * 1. a purpose name, e.g. 'connect.choose' (it becomes the callback_id);
  * 2. an opener called from a subcommand handler with the request's trigger_id:
  *    openDialog(deps, { triggerId, userId, purpose, target: providerId, dialog });
  *    the target is signed into the state, so the handler acts on
  *    `submission.state.target`, never on a submitted field naming a provider;
- * 3. a DialogPurpose { admin: true, handle } added to the table before the
- *    router is made: tables.dialogs.set('provider.edit', purpose);
- * 4. the handler returns {} to close, throws Refusal(message, 400, {field: msg})
- *    for field errors (the dialog stays open) or Refusal(message) for a general
- *    error; any other error becomes a generic text and a log line. A dialog
- *    runs once: after {} (or an unexpected error) its state is used up; after
- *    a Refusal or an {errors}/{error} answer it can be submitted again.
+ * 3. a DialogPurpose { admin, handle } in the router's dialog table
+ *    (http/router.ts, createServiceTables);
+ * 4. the handler returns {} to close, throws the core's UserFacingError(message,
+ *    { fieldErrors: {field: msg} }) for field errors (the dialog stays open) or
+ *    UserFacingError(message) for a general error; any other error is
+ *    rendered as failures.ts classifies it. A dialog runs once: after {} (or
+ *    an unexpected error) its state is used up; after a refusal, the
+ *    provider's error or an {errors}/{error} answer it can be submitted again.
  */
 import type { DialogSpec } from '../../../mattermost/bot.js';
 import type { StandaloneDeps } from '../deps.js';

@@ -5,17 +5,15 @@
  * is stored then.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { isOAuthError } from '../../../oauth/errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { failureOf } from '../failures.js';
 import type { BrowserSession } from '../ports.js';
 import { hashValue, RANDOM_VALUE, randomValue } from '../secrets.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, SIGNIN_COOKIE, clearSigninCookie, readCookie, setSessionCookie, setSigninCookie } from '../signin/cookies.js';
 import { finishSignin, startSignin } from '../signin/mattermost_signin.js';
 import { completeProviderFlow, startProviderFlow } from '../signin/provider_flow.js';
 import { failurePage, sendPage, setBrowserHeaders, successPage } from './pages.js';
-import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 /** The query's single-valued parameters (a repeated one is dropped), bounded. */
 function queryParams(req: Request): Record<string, string> {
@@ -37,18 +35,8 @@ async function currentSession(deps: StandaloneDeps, req: Request): Promise<Brows
 }
 
 function failed(deps: StandaloneDeps, res: Response, route: string, err: unknown): void {
-  if (err instanceof Refusal) return sendPage(res, err.status, failurePage(err.message));
-  if (isStoredSecretProblem(err)) return sendPage(res, 500, failurePage(storedSecretText(deps.logger, err, `connect (${route})`)));
-  if (isOAuthError(err)) {
-    deps.logger.warn('connect failed', { route, code: err.code, detail: err.adminDetail });
-    return sendPage(res, 502, failurePage(err.userMessage));
-  }
-  if (isDatabaseUnavailable(err)) {
-    deps.logger.warn('connect failed: database unavailable', { route, error: (err as Error).message });
-    return sendPage(res, 503, failurePage(DATABASE_UNAVAILABLE));
-  }
-  deps.logger.error('connect failed', { route, error: err });
-  sendPage(res, 500, failurePage('Something went wrong on the service.'));
+  const failure = failureOf(deps.logger, err, `connect (${route})`, { route });
+  sendPage(res, failure.status, failurePage(failure.text ?? 'Something went wrong on the service.'));
 }
 
 const guarded = (deps: StandaloneDeps, route: string, work: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
@@ -56,9 +44,10 @@ const guarded = (deps: StandaloneDeps, route: string, work: (req: Request, res: 
 
 async function openLink(deps: StandaloneDeps, req: Request, res: Response): Promise<void> {
   const value = typeof req.query.l === 'string' ? req.query.l : '';
-  if (!RANDOM_VALUE.test(value)) throw new Refusal('This connect link is not valid. Open a new link with /oauth2 connect in Mattermost.');
+  if (!RANDOM_VALUE.test(value)) throw new UserFacingError('This connect link is not valid. Open a new link with /oauth2 connect in Mattermost.');
   const link = await deps.oneTime.take(hashValue(value), 'link', deps.now());
-  if (!link) throw new Refusal('This connect link has expired or was already used. Open a new link with /oauth2 connect in Mattermost.', 410);
+  if (!link)
+    throw new UserFacingError('This connect link has expired or was already used. Open a new link with /oauth2 connect in Mattermost.', { status: 410 });
   const session = await currentSession(deps, req);
   if (session && session.user_id === link.user_id) return redirect(res, await startProviderFlow(deps, session, link.provider_id));
   const { url, binder } = await startSignin(deps, link);

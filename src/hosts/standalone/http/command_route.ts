@@ -3,7 +3,7 @@
  * and then the signed-trigger check (401, nothing runs, nothing stored), then
  * the full parse and the subcommand. Every other answer is HTTP 200
  * application/json, an ephemeral CommandResponse ({} at least, never an empty
- * body); a handler's error becomes a plain text.
+ * body); a handler's error becomes a plain text (failures.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COMMAND_BODY_LIMIT, credentialFields, parseCommandBody, type CommandCredentials } from '../commands/command_body.js';
@@ -11,26 +11,14 @@ import { commandTokenValid } from '../commands/command_token.js';
 import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
-import { isOAuthError } from '../../../oauth/errors.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { failureOf, type Failure } from '../failures.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
 import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
-import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
-function mapCommandError(deps: StandaloneDeps, err: unknown, subcommand: string): CommandResponse {
-  if (err instanceof Refusal) return ephemeral(err.message);
-  if (isOAuthError(err)) return ephemeral(err.userMessage);
-  if (isStoredSecretProblem(err)) return ephemeral(storedSecretText(deps.logger, err, 'command'));
-  if (isDatabaseUnavailable(err)) {
-    deps.logger.warn('command failed: database unavailable', { subcommand, error: (err as Error).message });
-    return ephemeral(DATABASE_UNAVAILABLE);
-  }
-  deps.logger.error('command failed', { subcommand, error: err });
-  return ephemeral('Something went wrong on the service. Try again, or ask an admin to look at its log.');
-}
+const commandAnswer = (failure: Failure): CommandResponse =>
+  ephemeral(failure.text ?? 'Something went wrong on the service. Try again, or ask an admin to look at its log.');
 
 /** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
 async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
@@ -60,7 +48,7 @@ async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, refus
   let failed = false;
   const answer = await dispatch(table, parsed.request, deps).catch((err: unknown) => {
     failed = true;
-    return mapCommandError(deps, err, parsed.request.subcommand);
+    return commandAnswer(failureOf(deps.logger, err, 'command', { subcommand: knownSubcommand(table, parsed.request.subcommand) }));
   });
   res.status(200).json(answer);
   // One line per command, as the Apps host logs each call. Only the subcommand's name: its arguments can hold a client secret.
@@ -82,10 +70,8 @@ export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): expr
   router.post('/command', body, (req: Request, res: Response) => {
     handleCommand(deps, table, deps.refusalLog, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
-      const unavailable = isDatabaseUnavailable(err);
-      if (unavailable) deps.logger.warn('command refused: database unavailable', { error: (err as Error).message });
-      else deps.logger.error('command route failed', { error: err });
-      if (!res.headersSent) res.status(200).json(ephemeral(unavailable ? DATABASE_UNAVAILABLE : 'Something went wrong on the service.'));
+      const answer = commandAnswer(failureOf(deps.logger, err, 'command route'));
+      if (!res.headersSent) res.status(200).json(answer);
     });
   });
   router.use('/command', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {

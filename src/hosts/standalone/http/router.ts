@@ -3,17 +3,28 @@
  * POST /command, POST /dialog, GET /connect, GET /signin/callback,
  * GET /complete/:provider. Mount it before the Apps host's POST handlers
  * (they answer every POST with the Apps JWT check).
+ *
+ * Its tables are derived from the core's command list: one subcommand per
+ * first word (a group's actions under it), the dialogs the admin commands
+ * open, and the webapp panel's hidden subcommands. A command runs its core
+ * operation; only what this host does its own way is named here: the connect
+ * link (Sign in with Mattermost, then the provider), and the provider group,
+ * whose changes go through dialogs.
  */
 import express from 'express';
-import type { Config } from '../../../config.js';
-import { registerAdminCommands } from '../admin/register.js';
-import { registerUserSubcommands } from '../commands/core_commands.js';
-import { createSubcommandTable } from '../commands/table.js';
-import type { SubcommandTable } from '../commands/types.js';
+import { COMMANDS, commandWords, type AdminCommand, type CommandSpec } from '../../../core/commands.js';
+import type { CoreDeps } from '../../../core/request.js';
+import { adminSubcommand, groupSubcommand } from '../admin/provider_command.js';
+import { providerDialogPurposes } from '../admin/provider_dialogs.js';
+import { connectSubcommand } from '../commands/connect.js';
+import { coreSubcommand } from '../commands/core_commands.js';
+import { registerSubcommand } from '../commands/table.js';
+import type { Subcommand, SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { CHOOSE_PROVIDER, chooseProvider } from '../dialogs/choose_provider.js';
 import { dialogRoute } from '../dialogs/dialog_route.js';
 import type { DialogTable } from '../dialogs/types.js';
+import { panelSubcommands } from '../panel/panel_commands.js';
 import { browserRoutes } from './browser_routes.js';
 import { commandRoute } from './command_route.js';
 
@@ -22,22 +33,47 @@ export interface StandaloneTables {
   dialogs: DialogTable;
 }
 
-/** The tables with help, connect (and its dialog) and the admins' provider commands and dialogs; add the core's others to them. */
-export function createStandaloneTables(): StandaloneTables {
-  const tables: StandaloneTables = { subcommands: createSubcommandTable(), dialogs: new Map([[CHOOSE_PROVIDER, chooseProvider]]) };
-  registerAdminCommands(tables);
-  return tables;
+/** What this host does its own way, by first word. */
+const OWN: Readonly<Record<string, (specs: readonly CommandSpec[]) => Subcommand>> = {
+  connect: () => connectSubcommand,
+  provider: (specs) => groupSubcommand(specs.filter(isAdminCommand)),
+};
+
+function isAdminCommand(spec: CommandSpec): spec is AdminCommand {
+  return spec.adminOnly;
 }
 
-/** Every table the service serves: the above plus the core's user subcommands and the webapp panel's hidden ones. */
-export function createServiceTables(config: Readonly<Config>): StandaloneTables {
-  const tables = createStandaloneTables();
-  registerUserSubcommands(tables.subcommands, config);
-  return tables;
+const SPECS: readonly CommandSpec[] = COMMANDS;
+
+/** The core's commands by first word, in the list's order. */
+function byFirstWord(): Map<string, CommandSpec[]> {
+  const words = new Map<string, CommandSpec[]>();
+  for (const spec of SPECS) {
+    const word = commandWords(spec)[0] ?? spec.name;
+    words.set(word, [...(words.get(word) ?? []), spec]);
+  }
+  return words;
 }
 
-/** app.use('/standalone', createStandaloneRouter(deps)) */
-export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneTables = createStandaloneTables()): express.Router {
+function subcommandOf(word: string, specs: readonly CommandSpec[], config: CoreDeps['config']): Subcommand {
+  const own = OWN[word];
+  if (own) return own(specs);
+  const [spec, ...more] = specs;
+  if (!spec || more.length > 0 || spec.name !== word) throw new Error(`the group "${word}" has no subcommand of the standalone host`);
+  return spec.adminOnly ? adminSubcommand(spec) : coreSubcommand(spec, config);
+}
+
+/** Every table the service serves (the core's user operations read the configuration). */
+export function createServiceTables(config: CoreDeps['config']): StandaloneTables {
+  const subcommands: SubcommandTable = new Map();
+  for (const [word, specs] of byFirstWord()) registerSubcommand(subcommands, word, subcommandOf(word, specs, config));
+  for (const [name, subcommand] of Object.entries(panelSubcommands(config))) registerSubcommand(subcommands, name, subcommand);
+  const dialogs: DialogTable = new Map([[CHOOSE_PROVIDER, chooseProvider], ...providerDialogPurposes(SPECS.filter(isAdminCommand))]);
+  return { subcommands, dialogs };
+}
+
+/** app.use('/standalone', createStandaloneRouter(deps, createServiceTables(config))) */
+export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneTables): express.Router {
   const router = express.Router();
   router.use(commandRoute(deps, tables.subcommands));
   router.use(dialogRoute(deps, tables.dialogs));

@@ -17,14 +17,11 @@ import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
 import type { PanelProvider } from '../../../core/panel_provider.js';
 import type { CoreDeps } from '../../../core/request.js';
-import { isOAuthError } from '../../../oauth/errors.js';
 import { standaloneCoreDeps, standaloneCoreRequest } from '../commands/core_request.js';
 import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
-import { Refusal } from '../errors.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';
+import { failureOf } from '../failures.js';
 import { createConnectLink } from '../signin/links.js';
 import { registeredProvider } from '../providers.js';
-import { isStoredSecretProblem, storedSecretText } from '../stored_secret_errors.js';
 
 /** The props key of the answer; the webapp plugin reads the same key. */
 export const PANEL_PROP = 'oauth2_connect';
@@ -45,20 +42,19 @@ function hidden(run: SubcommandHandler): Subcommand {
     try {
       return await run(request, deps);
     } catch (err) {
-      if (err instanceof Refusal || err instanceof UserFacingError) return panelResponse({ type: 'error', text: err.message });
-      if (isOAuthError(err)) return panelResponse({ type: 'error', text: err.userMessage });
-      if (isStoredSecretProblem(err)) return panelResponse({ type: 'error', text: storedSecretText(deps.logger, err, 'panel command') });
-      if (isDatabaseUnavailable(err)) return panelResponse({ type: 'error', text: DATABASE_UNAVAILABLE });
-      deps.logger.error('panel command failed', { subcommand: request.subcommand, error: err });
-      return panelResponse({ type: 'error', text: 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.' });
+      const failure = failureOf(deps.logger, err, 'panel command', { subcommand: request.subcommand });
+      return panelResponse({
+        type: 'error',
+        text: failure.text ?? 'Something went wrong on the OAuth2 Connect service. Try again, or ask an admin to look at its log.',
+      });
     }
   };
-  return { handler, help: '', hidden: true };
+  return { handler, hidden: true };
 }
 
 function providerArg(args: string[]): string {
   const id = args[0]?.toLowerCase();
-  if (!id) throw new Refusal('Which provider? The panel sent no provider id.');
+  if (!id) throw new UserFacingError('Which provider? The panel sent no provider id.');
   return id;
 }
 

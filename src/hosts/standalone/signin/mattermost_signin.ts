@@ -8,7 +8,7 @@
  */
 import type { ProviderConfig } from '../../../oauth/types.js';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
+import { UserFacingError } from '../../../core/errors.js';
 import { hashValue, randomValue, sameText } from '../secrets.js';
 import type { OneTimeRecord } from '../ports.js';
 import { SIGNIN_TTL_MS } from './cookies.js';
@@ -18,7 +18,7 @@ export const signinCallbackUrl = (rootUrl: string): string => `${rootUrl}/standa
 /** The engine's view of the Mattermost server as a provider, from the installation record. */
 export async function mattermostSigninConfig(deps: Pick<StandaloneDeps, 'installation' | 'settings'>): Promise<ProviderConfig> {
   const installation = await deps.installation.getInstallation();
-  if (!installation) throw new Refusal('The service is not set up in Mattermost yet. Ask a system admin to run `npm run setup`.', 503);
+  if (!installation) throw new UserFacingError('The service is not set up in Mattermost yet. Ask a system admin to run `npm run setup`.', { status: 503 });
   return {
     id: 'mattermost-signin',
     display_name: 'Mattermost',
@@ -67,12 +67,12 @@ function binderHash(record: OneTimeRecord): string {
  */
 export async function finishSignin(deps: StandaloneDeps, params: Record<string, string>, binder: string | undefined): Promise<OneTimeRecord> {
   const state = params.state;
-  if (params.error === 'access_denied' && !state) throw new Refusal(`You declined the sign-in with Mattermost. ${START_AGAIN}`);
-  if (!state || state.length > 256) throw new Refusal(`The sign-in answer from Mattermost carries no valid state. ${START_AGAIN}`);
+  if (params.error === 'access_denied' && !state) throw new UserFacingError(`You declined the sign-in with Mattermost. ${START_AGAIN}`);
+  if (!state || state.length > 256) throw new UserFacingError(`The sign-in answer from Mattermost carries no valid state. ${START_AGAIN}`);
   const record = await deps.oneTime.take(hashValue(state), 'signin', deps.now());
-  if (!record) throw new Refusal(`This sign-in has expired or was already used. ${START_AGAIN}`);
+  if (!record) throw new UserFacingError(`This sign-in has expired or was already used. ${START_AGAIN}`);
   if (!binder || !sameText(hashValue(binder), binderHash(record))) {
-    throw new Refusal(`This sign-in was started in another browser. ${START_AGAIN}`, 403);
+    throw new UserFacingError(`This sign-in was started in another browser. ${START_AGAIN}`, { status: 403 });
   }
   const config = await mattermostSigninConfig(deps);
   const { code_verifier } = deps.flowSecrets(state);
@@ -86,9 +86,9 @@ export async function finishSignin(deps: StandaloneDeps, params: Record<string, 
   void deps.mattermostEngine.revoke(config, done.tokens).catch(() => undefined);
   if (done.account.sub !== record.user_id) {
     deps.refusalLog('connect link opened by another Mattermost user', { link_user_id: record.user_id, signed_in_user_id: done.account.sub });
-    throw new Refusal(
+    throw new UserFacingError(
       `This link was made for another Mattermost user, and you are signed in to Mattermost as @${done.account.label}. Links work only for the person who ran /oauth2 connect.`,
-      403,
+      { status: 403 },
     );
   }
   return record;

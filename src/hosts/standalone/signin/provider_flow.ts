@@ -6,11 +6,10 @@
 import { completeConnection } from '../../../core/complete_connection.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
-import { isOAuthError } from '../../../oauth/errors.js';
-import { standaloneCoreRequest } from '../commands/core_commands.js';
+import { standaloneCoreRequest } from '../commands/core_request.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
-import { Refusal } from '../errors.js';
+import { classifyFailure } from '../failures.js';
 import type { BrowserSession } from '../ports.js';
 import { completeUrl, openProvider, registeredProvider } from '../providers.js';
 import { hashValue, randomValue, sameText } from '../secrets.js';
@@ -58,18 +57,18 @@ export async function completeProviderFlow(
 ): Promise<CompletedConnect> {
   const state = params.state;
   if (!state || state.length > 256) {
-    throw new Refusal(
+    throw new UserFacingError(
       params.error === 'access_denied'
         ? `You declined the access at the provider. ${START_AGAIN}`
         : `The provider's answer carries no valid state. ${START_AGAIN}`,
     );
   }
   const flow = await deps.oneTime.take(hashValue(state), 'flow', deps.now());
-  if (!flow) throw new Refusal(`This connection attempt has expired or was already used. ${START_AGAIN}`);
+  if (!flow) throw new UserFacingError(`This connection attempt has expired or was already used. ${START_AGAIN}`);
   if (flow.provider_id !== pathProvider)
-    throw new Refusal(`The answer came back for another provider than the one this connection was started with. ${START_AGAIN}`, 403);
+    throw new UserFacingError(`The answer came back for another provider than the one this connection was started with. ${START_AGAIN}`, { status: 403 });
   if (!session || session.user_id !== flow.user_id || !sameText(session.id_hash, sessionHashOf(flow.data))) {
-    throw new Refusal(`This connection was started in another browser session. ${START_AGAIN}`, 403);
+    throw new UserFacingError(`This connection was started in another browser session. ${START_AGAIN}`, { status: 403 });
   }
   // From here the user is known (their own session and flow): a failure is told in a DM too, as on the Apps host.
   const request = standaloneCoreRequest(deps, flow.user_id, false, {});
@@ -88,7 +87,7 @@ export async function completeProviderFlow(
     });
     const connection = await completeConnection(request, deps, stored, config, done).catch((err: unknown) => {
       // The page is plain text: the core's Markdown emphasis is dropped.
-      if (err instanceof UserFacingError) throw new Refusal(err.message.replace(/\*\*|`/g, ''), 409);
+      if (err instanceof UserFacingError) throw new UserFacingError(err.message.replace(/\*\*|`/g, ''), { status: 409 });
       throw err;
     });
     return { providerName: stored.display_name, connection, userId: flow.user_id };
@@ -98,9 +97,5 @@ export async function completeProviderFlow(
   }
 }
 
-/** What the user is told went wrong: the refusal or the provider's error as the page says it; nothing internal. */
-function failureReason(err: unknown): string {
-  if (err instanceof Refusal || err instanceof UserFacingError) return err.message;
-  if (isOAuthError(err)) return err.userMessage;
-  return 'something went wrong on the service.';
-}
+/** What the user is told went wrong: what the page says (failures.ts), nothing internal; the page's route writes the log line. */
+const failureReason = (err: unknown): string => classifyFailure(err).text ?? 'something went wrong on the service.';

@@ -6,6 +6,7 @@
  */
 import type { ConnectionRepository, ProviderRepository, ProviderUsers } from '../../../../core/ports.js';
 import type { StoredProvider } from '../../../../core/provider_records.js';
+import { APPS_WORDING } from '../../../../core/info.js';
 import type { CoreAnswer, CoreDeps, CoreRequest, CoreValues, HostLinks } from '../../../../core/request.js';
 import { APP_ID } from '../../protocol/manifest.js';
 import { ok, okRefresh } from '../../protocol/responses.js';
@@ -65,6 +66,7 @@ function appsReport(req: CallRequest, deps: Deps): ConnectionRepository {
 function appsLinks(req: CallRequest, deps: Deps): HostLinks {
   const completeUrl = req.context.oauth2?.complete_url;
   return {
+    helpWording: APPS_WORDING,
     connectHint: async (id) => `\`/oauth2 connect ${id}\``,
     redirectUri: (id) => (completeUrl ? providerRedirectUri(completeUrl, id) : undefined),
     notify: async () => undefined,

@@ -1,0 +1,99 @@
+/**
+ * Every `/oauth2` command, once: its name, its arguments, its help line,
+ * whether only system admins may run it, and the core operation it runs.
+ * Both hosts derive their command surfaces from this list: the standalone
+ * host its subcommand table (and its admin dialogs), the Apps host its
+ * bindings and call routes, and `help` its lines. Adding a command is a row
+ * here and its operation; a row without an operation is one only the host can
+ * do (connect: the link that starts the flow is the host's).
+ */
+import { addProvider, editProvider, providerAddForm, providerEditForm, removeProvider } from './admin/provider_changes.js';
+import type { FormRefresh } from './admin/provider_form.js';
+import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from './admin/provider_reports.js';
+import type { AdminDeps } from './admin/provider_secrets.js';
+import { disconnect } from './disconnect.js';
+import { type HelpRow, providersList, renderHelp } from './info.js';
+import type { CoreAnswer, CoreOperation, CoreRequest, HelpWording } from './request.js';
+import { status } from './status.js';
+import { whoami } from './whoami.js';
+
+/** The admin operations need less than CoreDeps: a host may pass its own client-secret binding instead of its configuration. */
+export type AdminOperation = (req: CoreRequest, deps: AdminDeps) => Promise<CoreAnswer>;
+export type FormOperation = (req: CoreRequest, refresh?: FormRefresh) => Promise<CoreAnswer>;
+
+export interface ProviderArgument {
+  /** False: the only candidate is taken, or the user is asked to choose. */
+  required: boolean;
+  /** What a client offers: every registered provider, those the user can (re)connect, or those they are connected to. */
+  among: 'registered' | 'connectable' | 'connected';
+}
+
+interface CommandFields extends HelpRow {
+  /** The words after `/oauth2`, e.g. 'status' or 'provider edit' (a group and its action). */
+  name: string;
+  /** Lower case, no final period; `{holder}` is the host's HelpWording. Also the command's description in autocomplete. */
+  help: string;
+  provider?: ProviderArgument;
+  /** Runs only once confirmed (a checkbox in a form, a dialog): the warning shown beside it. */
+  confirm?: string;
+  /** Its answer lists the system admins' commands to them: the host asks Mattermost whether the user is one. */
+  showsAdminCommands?: boolean;
+}
+
+/**
+ * A user command runs a CoreOperation (none: the host's own); an admin command an
+ * AdminOperation, and with a `form` its values are entered in that form first
+ * (an Apps form, a dialog), the operation taking what it submits.
+ */
+export type CommandSpec =
+  (CommandFields & { adminOnly: false; operation?: CoreOperation }) | (CommandFields & { adminOnly: true; operation: AdminOperation; form?: FormOperation });
+
+export type UserCommand = Extract<CommandSpec, { adminOnly: false }>;
+export type AdminCommand = Extract<CommandSpec, { adminOnly: true }>;
+
+/** Groups of commands (`provider add`, `provider edit` …) and what they are for. */
+export const COMMAND_GROUPS: Readonly<Record<string, string>> = { provider: 'manage OAuth2 providers' };
+
+const help: CoreOperation = async (req) => ({ text: helpText(req.user.isAdmin, req.host.helpWording) });
+
+const connected = { required: true, among: 'connected' } as const;
+const registered = { required: true, among: 'registered' } as const;
+
+export const COMMANDS = [
+  { name: 'connect', provider: { required: false, among: 'connectable' }, help: 'connect your account at a provider', adminOnly: false },
+  { name: 'disconnect', provider: connected, help: 'disconnect your account and revoke {holder} access', adminOnly: false, operation: disconnect },
+  { name: 'whoami', provider: connected, help: 'show who you are at a provider', adminOnly: false, operation: whoami },
+  { name: 'status', help: 'show your connected accounts', adminOnly: false, operation: status },
+  { name: 'providers', help: 'list the registered providers', adminOnly: false, operation: providersList },
+  { name: 'help', help: 'list these commands', adminOnly: false, showsAdminCommands: true, operation: help },
+  { name: 'provider add', help: 'register a provider with its client id and secret', adminOnly: true, form: providerAddForm, operation: addProvider },
+  {
+    name: 'provider register',
+    help: 'register a provider by dynamic client registration (RFC 7591)',
+    adminOnly: true,
+    form: providerRegisterForm,
+    operation: registerProvider,
+  },
+  { name: 'provider list', help: 'list the registered providers and their settings', adminOnly: true, operation: listProviders },
+  { name: 'provider edit', provider: registered, help: 'change a registered provider', adminOnly: true, form: providerEditForm, operation: editProvider },
+  {
+    name: 'provider remove',
+    provider: registered,
+    confirm: 'Users connected to it will no longer be able to use their tokens.',
+    help: 'remove a provider (its users must reconnect if it comes back)',
+    adminOnly: true,
+    operation: removeProvider,
+  },
+  { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
+  { name: 'report', help: 'show the connected and broken users per provider', adminOnly: true, operation: connectionReport },
+] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof COMMANDS)[number]['name'];
+
+/** `help` in a host's words: the users' commands, and the system admins' for an admin. */
+export function helpText(isAdmin: boolean, wording: HelpWording): string {
+  return renderHelp(COMMANDS, isAdmin, wording);
+}
+
+/** ['provider', 'edit'] for `provider edit`: a group and its action, or one word. */
+export const commandWords = (spec: Pick<CommandSpec, 'name'>): string[] => spec.name.split(' ');
