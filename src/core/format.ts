@@ -24,6 +24,18 @@ export function relative(ms: number, now: number): string {
 /** "Show your accounts" from "show your accounts" (a help line as a title or description). */
 export const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
+/**
+ * Provider text inside an inline code span. Markdown does not undo backslash
+ * escapes there (md() would show them), so backticks and line breaks, the only
+ * characters that could end or break the span, are replaced instead.
+ */
+export function codeSpan(text: string): string {
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 200)}\``;
+}
+
 /** Markdown-safe inline text (account labels come from providers). */
 export function md(text: string): string {
   return text

@@ -7,7 +7,7 @@
 import { isOAuthError } from '../oauth/errors.js';
 import type { AccountInfo, ProviderConfig } from '../oauth/types.js';
 import { UserFacingError } from './errors.js';
-import { md } from './format.js';
+import { codeSpan, md } from './format.js';
 import type { StoredProvider } from './provider_records.js';
 import { chosenProvider, openProvider } from './providers.js';
 import type { CoreDeps, CoreOperation, CoreRequest } from './request.js';
@@ -44,5 +44,5 @@ export const whoami: CoreOperation = async (req, deps) => {
   const details = SHOWN.filter((k) => typeof account.profile[k] === 'string' || typeof account.profile[k] === 'number').map(
     (k) => `- ${k}: ${md(String(account.profile[k]))}`,
   );
-  return { text: [`At ${md(stored.display_name)} you are **${md(account.label)}** (id \`${md(account.sub)}\`).`, ...details].join('\n') };
+  return { text: [`At ${md(stored.display_name)} you are **${md(account.label)}** (id ${codeSpan(account.sub)}).`, ...details].join('\n') };
 };

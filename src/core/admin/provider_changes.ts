@@ -78,7 +78,10 @@ export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise
     .then((summary) => req.host.notify(req.user.id, summary))
     .catch((err: unknown) => deps.logger.warn('provider removal: the summary message failed', { provider: stored.id, error: err }));
   return {
-    text: `${removed} Its ${users} connections were deleted; their tokens are being revoked at the provider, and you will get a direct message when that is done.`,
+    text:
+      users === 1
+        ? `${removed} Its 1 connection was deleted; its tokens are being revoked at the provider, and you will get a direct message when that is done.`
+        : `${removed} Its ${users} connections were deleted; their tokens are being revoked at the provider, and you will get a direct message when that is done.`,
     refresh: true,
   };
 }

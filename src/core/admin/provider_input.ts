@@ -89,7 +89,8 @@ export function readProviderInput(values: CoreValues, { keepSecret, fixedId, reg
   const params = parseParams(text(values, 'params'), errors);
   if (params) config.extra_authorize_params = params;
 
-  const problems = Object.keys(errors);
-  if (problems.length > 0) throw new UserFacingError(`Please correct: ${problems.join(', ')}.`, { fieldErrors: errors });
+  // Each field with the rule it broke: a typed command shows only this text, not the form's per-field errors.
+  const problems = Object.entries(errors).map(([name, rule]) => `${name}: ${rule}`);
+  if (problems.length > 0) throw new UserFacingError(`Please correct ${problems.join('; ')}.`, { fieldErrors: errors });
   return config;
 }
