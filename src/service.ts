@@ -14,6 +14,7 @@ import { ReportIndex } from './hosts/apps/store/report_index.js';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
+import { coreSettings } from './core/request.js';
 
 export interface ServiceOverrides {
   fetch?: typeof fetch;
@@ -30,18 +31,21 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
   if (!current) throw new Error('the current encryption key is missing');
   // The flow key is derived, so the encryption key itself is never used for two purposes.
   const flowKey = createHmac('sha256', current.key).update('oauth2-connect flow secrets').digest();
+  const engine = createOAuthEngine({
+    fetch: doFetch,
+    now,
+    httpTimeoutMs: config.httpTimeoutMs,
+    revocationTimeoutMs: config.revocationTimeoutMs,
+    discoveryTtlMs: config.discoveryTtlMs,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+  });
+  const sealer = createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed });
   return {
     config,
+    settings: coreSettings(config),
     logger,
-    engine: createOAuthEngine({
-      fetch: doFetch,
-      now,
-      httpTimeoutMs: config.httpTimeoutMs,
-      revocationTimeoutMs: config.revocationTimeoutMs,
-      discoveryTtlMs: config.discoveryTtlMs,
-      allowPrivateNetwork: config.allowPrivateNetwork,
-    }),
-    sealer: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed }),
+    engine,
+    sealer,
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     fetch: doFetch,
     now,

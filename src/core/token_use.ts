@@ -78,7 +78,7 @@ export async function usableTokens(
         },
         refresh: (tokens) => deps.engine.refresh(config, tokens),
         now: deps.now,
-        marginMs: deps.config.refreshMarginMs,
+        marginMs: deps.settings.refreshMarginMs,
         force: options.force ?? false,
       });
     });

@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
+import type { CoreDeps, CoreSettings } from '../../core/request.js';
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from '../../mattermost/bot.js';
 import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
@@ -27,8 +28,10 @@ export interface StandaloneSettings {
   triggerWindowMs: number;
 }
 
-export interface StandaloneDeps {
-  settings: StandaloneSettings;
+/** Built once at start; the core's operations are given it as their CoreDeps. */
+export interface StandaloneDeps extends CoreDeps {
+  /** This host's settings, and the core's (CoreDeps). */
+  settings: StandaloneSettings & CoreSettings;
   logger: Logger;
   now(): number;
   /** The engine for remote providers: outbound requests guarded against private addresses unless APP_ALLOW_PRIVATE_NETWORK. */

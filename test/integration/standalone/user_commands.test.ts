@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../../src/config.js';
 import { registerUserSubcommands } from '../../../src/hosts/standalone/commands/core_commands.js';
 import { createStandaloneTables } from '../../../src/hosts/standalone/http/router.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -17,7 +16,7 @@ describe('standalone user subcommands', () => {
 
   before(async () => {
     const tables = createStandaloneTables();
-    registerUserSubcommands(tables.subcommands, loadConfig({}));
+    registerUserSubcommands(tables.subcommands);
     world = await startStandaloneWorld({ tables });
     const now = Date.now();
     await world.stores.providers.save({

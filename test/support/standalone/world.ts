@@ -67,7 +67,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const now = () => Date.now() + clock.offsetMs;
   const sealer = createTestSealer(key);
   const deps: StandaloneDeps = {
-    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000 },
+    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000, refreshMarginMs: 60_000 },
     logger,
     now,
     sealer,

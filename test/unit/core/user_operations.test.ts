@@ -14,7 +14,6 @@ import { status } from '../../../src/core/status.js';
 import { usableTokens } from '../../../src/core/token_use.js';
 import { whoami } from '../../../src/core/whoami.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
-import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
 import type { CompletedAuthorization, OAuthEngine, TokenSet } from '../../../src/oauth/types.js';
@@ -66,7 +65,7 @@ function world() {
     },
   });
   const deps: CoreDeps = {
-    config: loadConfig({}),
+    settings: { refreshMarginMs: 60_000 },
     logger: createMemoryLogger(),
     engine,
     sealer: { seal: (s) => s, open: (s) => ({ plaintext: s, stale: false }) },

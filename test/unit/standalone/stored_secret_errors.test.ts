@@ -9,7 +9,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../../src/config.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { createRepositories } from '../../../src/hosts/standalone/db/index.js';
 import type { BoundSealer, SealBinding } from '../../../src/hosts/standalone/deps.js';
@@ -64,7 +63,7 @@ describe('standalone: a stored secret that does not open', () => {
     world.logs.some((line) => line.includes(`${where} failed: a stored secret does not open`) && line.includes(`"outcome":"${outcome}"`));
 
   before(async () => {
-    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
+    world = await startStandaloneWorld({ tables: createServiceTables() });
     alice = world.mm.addUser('alice');
     admin = world.mm.addUser('root', 'system_user system_admin');
     scratch = await createScratch('sqlite');

@@ -4,7 +4,7 @@
  * oauth2/user + the user's KV, links from the plugin's connect_url and
  * complete_url), and a CoreAnswer rendered as a call response.
  */
-import type { CoreAnswer, CoreDeps, CoreRequest, HostLinks } from '../../../core/request.js';
+import type { CoreAnswer, CoreRequest, HostLinks } from '../../../core/request.js';
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
@@ -77,8 +77,6 @@ export function coreRequest(req: CallRequest, deps: Deps, state?: UserState): Co
     host: appsHostLinks(req, deps),
   };
 }
-
-export const coreDeps = (deps: Deps): CoreDeps => deps;
 
 /** text -> ok, data -> ok's data, refresh -> okRefresh; forms are the admin slice's. */
 export function render(answer: CoreAnswer): CallResponse {

@@ -24,10 +24,4 @@ export function adminRequest(deps: StandaloneDeps, userId: string, isAdmin: bool
 }
 
 /** The core seals client secrets with the binding the rest of this host opens them with. */
-export const adminDeps = (deps: StandaloneDeps): AdminDeps => ({
-  engine: deps.engine,
-  sealer: deps.sealer,
-  logger: deps.logger,
-  now: deps.now,
-  clientSecretBinding: deps.clientSecretBinding,
-});
+export const adminDeps = (deps: StandaloneDeps): AdminDeps => deps;

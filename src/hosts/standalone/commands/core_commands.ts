@@ -8,16 +8,16 @@
 import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { help, providersList, STANDALONE_WORDING } from '../../../core/info.js';
-import type { CoreDeps, CoreOperation } from '../../../core/request.js';
+import type { CoreOperation } from '../../../core/request.js';
 import { status } from '../../../core/status.js';
 import { whoami } from '../../../core/whoami.js';
 import { panelSubcommands } from '../panel/panel_commands.js';
-import { standaloneCoreDeps, standaloneCoreRequest } from './core_request.js';
+import { standaloneCoreRequest } from './core_request.js';
 import { registerSubcommand } from './table.js';
 import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
 
 export { STANDALONE_SEAL_SCOPE, standaloneClientSecretBinding } from '../service/sealer.js';
-export { standaloneCoreDeps, standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
+export { standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
 
 interface CoreSubcommand {
   help: string;
@@ -26,14 +26,14 @@ interface CoreSubcommand {
   needsAdmin?: boolean;
 }
 
-function asSubcommand(spec: CoreSubcommand, config: CoreDeps['config']): Subcommand {
+function asSubcommand(spec: CoreSubcommand): Subcommand {
   return {
     help: spec.help,
     handler: async (request: CommandRequest, deps) => {
       const isAdmin = spec.needsAdmin ? await deps.bot.isSystemAdmin(request.user_id) : false;
       const values = request.args[0] === undefined ? {} : { provider: request.args[0] };
       try {
-        const answer = await spec.operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), standaloneCoreDeps(deps, config));
+        const answer = await spec.operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), deps);
         return ephemeral(answer.text ?? 'Done.');
       } catch (err) {
         if (err instanceof UserFacingError) return ephemeral(err.message);
@@ -44,7 +44,7 @@ function asSubcommand(spec: CoreSubcommand, config: CoreDeps['config']): Subcomm
 }
 
 /** Registers status, whoami, disconnect, providers and help (replacing the table's own help), and the panel's hidden subcommands. */
-export function registerUserSubcommands(table: SubcommandTable, config: CoreDeps['config']): void {
+export function registerUserSubcommands(table: SubcommandTable): void {
   const specs: Record<string, CoreSubcommand> = {
     status: { help: '`/oauth2 status`: your connected accounts', operation: status },
     whoami: { help: '`/oauth2 whoami [provider]`: who you are at a provider', operation: whoami },
@@ -52,7 +52,7 @@ export function registerUserSubcommands(table: SubcommandTable, config: CoreDeps
     providers: { help: '`/oauth2 providers`: the registered providers', operation: providersList },
     help: { help: '`/oauth2 help`: this list', operation: help(STANDALONE_WORDING), needsAdmin: true },
   };
-  for (const [name, spec] of Object.entries(specs)) registerSubcommand(table, name, asSubcommand(spec, config));
+  for (const [name, spec] of Object.entries(specs)) registerSubcommand(table, name, asSubcommand(spec));
   // The webapp panel's hidden subcommands run the same core operations.
-  for (const [name, subcommand] of Object.entries(panelSubcommands(config))) registerSubcommand(table, name, subcommand);
+  for (const [name, subcommand] of Object.entries(panelSubcommands)) registerSubcommand(table, name, subcommand);
 }

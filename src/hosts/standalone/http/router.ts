@@ -5,7 +5,6 @@
  * (they answer every POST with the Apps JWT check).
  */
 import express from 'express';
-import type { Config } from '../../../config.js';
 import { registerAdminCommands } from '../admin/register.js';
 import { registerUserSubcommands } from '../commands/core_commands.js';
 import { createSubcommandTable } from '../commands/table.js';
@@ -30,9 +29,9 @@ export function createStandaloneTables(): StandaloneTables {
 }
 
 /** Every table the service serves: the above plus the core's user subcommands and the webapp panel's hidden ones. */
-export function createServiceTables(config: Readonly<Config>): StandaloneTables {
+export function createServiceTables(): StandaloneTables {
   const tables = createStandaloneTables();
-  registerUserSubcommands(tables.subcommands, config);
+  registerUserSubcommands(tables.subcommands);
   return tables;
 }
 

@@ -20,6 +20,7 @@ import { createOAuthEngine } from '../../../oauth/engine.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
+import { coreSettings } from '../../../core/request.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 
@@ -60,7 +61,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   const current = config.encryptionKeys.find((k) => k.id === config.currentKeyId);
   if (!current) throw new Error('the current encryption key is missing');
   const { dialogKey, flowKey } = standaloneKeys(current.key);
-  const settings = standaloneSettings(config);
+  const settings = { ...standaloneSettings(config), ...coreSettings(config) };
   const deps: StandaloneDeps = {
     settings,
     logger,
@@ -103,7 +104,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps, createServiceTables(config)), database, repositories, deps, close };
+  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close };
 }
 
 /** Expired sessions and one-time records are useless; removing them keeps the tables small. */

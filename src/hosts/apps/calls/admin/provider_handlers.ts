@@ -20,7 +20,7 @@ import { CallPath } from '../../protocol/paths.js';
 import { form } from '../../protocol/responses.js';
 import type { CallRequest } from '../../protocol/types.js';
 import type { Handler } from '../deps.js';
-import { adminCoreRequest, answerOf, coreDeps } from './apps_core.js';
+import { adminCoreRequest, answerOf } from './apps_core.js';
 import { appsForm } from './apps_form.js';
 
 const stateOf = (req: CallRequest) => (req.state ?? {}) as { provider?: unknown; preset?: unknown };
@@ -40,7 +40,7 @@ export function refreshOf(req: CallRequest): FormRefresh {
 const operation =
   (run: (core: CoreRequest, deps: CoreDeps) => Promise<CoreAnswer>): Handler =>
   async (req, deps) =>
-    answerOf(await run(adminCoreRequest(req, deps, targetValues(req)), coreDeps(deps)));
+    answerOf(await run(adminCoreRequest(req, deps, targetValues(req)), deps));
 
 const formHandler =
   (make: (core: CoreRequest, refresh: FormRefresh) => Promise<CoreAnswer>, submitPath: string, sourcePath: string): Handler =>
