@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { createOAuthEngine } from './oauth/engine.js';
 import { createTokenCipher, deriveFlowSecrets } from './oauth/crypto.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
+import { appsSealer } from './hosts/apps/store/sealer.js';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
@@ -39,7 +40,7 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
     discoveryTtlMs: config.discoveryTtlMs,
     allowPrivateNetwork: config.allowPrivateNetwork,
   });
-  const sealer = createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed });
+  const sealer = appsSealer(createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed }));
   return {
     config,
     settings: coreSettings(config),

@@ -29,8 +29,6 @@ export interface HostLinks {
   notify(userId: string, message: string): Promise<void>;
   /** Usernames by user id, for the admin report (unknown ids are left out). */
   usernames(ids: string[]): Promise<Map<string, string>>;
-  /** The scope every sealed value of this host is bound to (e.g. the App id). */
-  sealScope: string;
 }
 
 export interface CoreRequest {

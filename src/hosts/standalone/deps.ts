@@ -9,8 +9,8 @@ import type { ConnectionRepository, ProviderRepository } from '../../core/ports.
 import type { CoreDeps, CoreSettings } from '../../core/request.js';
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from '../../mattermost/bot.js';
-import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
-import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
+import type { OAuthEngine } from '../../oauth/types.js';
+import type { BoundSealer } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { SigningKeySource } from './trigger/signing_key.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
@@ -49,10 +49,6 @@ export interface StandaloneDeps extends CoreDeps {
   sessions: SessionStore;
   oneTime: OneTimeStore;
   bot: MattermostBot;
-  /** The binding of a provider's client secret (seal_slots' clientSecretSlot under the standalone seal scope). */
-  clientSecretBinding(config: ProviderConfig): SealBinding;
-  /** The origins that issue and receive a provider's tokens (stored with the connection; see providerOrigin). */
-  providerOrigin(config: ProviderConfig): string;
   /** Outbound HTTP for respondLater. */
   fetch: typeof fetch;
   /** Mattermost's public key, which signs every command's trigger id. */

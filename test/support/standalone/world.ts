@@ -15,9 +15,9 @@ import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
 import { createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
-import { providerOrigin } from '../../../src/oauth/provider_origin.js';
 import { toProviderConfig } from '../../../src/core/provider_records.js';
-import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { standaloneSealer } from '../../../src/hosts/standalone/service/sealer.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
@@ -65,7 +65,8 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const logger = createMemoryLogger();
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
-  const sealer = createTestSealer(key);
+  // Under the host's seal scope, as the service seals.
+  const sealer = standaloneSealer(createTestSealer(key));
   const deps: StandaloneDeps = {
     settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000, refreshMarginMs: 60_000 },
     logger,
@@ -78,9 +79,6 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
     bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
-    // The service's own binding and origin, so the core's operations (panel, disconnect) open what the host sealed.
-    clientSecretBinding: standaloneClientSecretBinding,
-    providerOrigin,
     fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: mm.url,
@@ -110,7 +108,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     clock,
     async addProvider(provider, secret) {
       const bare = { ...provider, created_at: now(), updated_at: now() };
-      const sealed = secret === undefined ? undefined : sealer.seal(secret, standaloneClientSecretBinding(toProviderConfig(bare, undefined)));
+      const sealed = secret === undefined ? undefined : sealer.seal(secret, clientSecretSlot(toProviderConfig(bare, undefined)));
       await stores.providers.save(sealed === undefined ? bare : { ...bare, sealed_secret: sealed });
     },
     command(user, text, overrides = {}) {

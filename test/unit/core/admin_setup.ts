@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AdminDeps } from '../../../src/core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
+import { scopedSealer } from '../../../src/core/secret_sealer.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { createTestSealer } from '../../support/standalone/bound_sealer.js';
@@ -14,7 +15,7 @@ export function setup() {
   const connections = new MemoryConnections();
   const deps: AdminDeps = {
     engine: createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 1000, discoveryTtlMs: 1000 }),
-    sealer: createTestSealer(randomBytes(32)),
+    sealer: scopedSealer(createTestSealer(randomBytes(32)), SCOPE),
     logger: createMemoryLogger(),
     now: () => 1_800_000_000_000,
   };
@@ -28,7 +29,6 @@ export function setup() {
       redirectUri: (id) => `https://svc.example/complete/${id}`,
       notify: async () => undefined,
       usernames: async (ids) => new Map(ids.map((id) => [id, `name-${id}`])),
-      sealScope: SCOPE,
     },
   });
   return { providers, connections, deps, request };

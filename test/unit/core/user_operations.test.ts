@@ -57,7 +57,6 @@ function world() {
     providers,
     connections,
     host: {
-      sealScope: 'test',
       connectHint: async (id) => `[Reconnect](https://svc/connect/${id})`,
       redirectUri: (id) => `https://svc/complete/${id}`,
       notify: async (_u, m) => void notes.push(m),

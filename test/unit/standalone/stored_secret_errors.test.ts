@@ -16,7 +16,7 @@ import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js'
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { hashValue, randomValue } from '../../../src/hosts/standalone/secrets.js';
-import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { SESSION_COOKIE } from '../../../src/hosts/standalone/signin/cookies.js';
 import { createConnectLink } from '../../../src/hosts/standalone/signin/links.js';
 import { createTokenCipher } from '../../../src/oauth/crypto.js';
@@ -44,7 +44,7 @@ describe('standalone: a stored secret that does not open', () => {
 
   async function saveProvider(id: string, sealedSecret: (binding: SealBinding) => string) {
     const bare = provider(id);
-    await world.deps.providers.save({ ...bare, sealed_secret: sealedSecret(standaloneClientSecretBinding(toProviderConfig(bare, undefined))) });
+    await world.deps.providers.save({ ...bare, sealed_secret: sealedSecret(clientSecretSlot(toProviderConfig(bare, undefined))) });
   }
 
   async function connect(user: FakeUser, providerId: string, sealer: BoundSealer) {
@@ -71,7 +71,7 @@ describe('standalone: a stored secret that does not open', () => {
     Object.assign(world.deps, { providers: repositories.providers, connections: repositories.connections });
     await saveProvider('fine', (binding) => world.deps.sealer.seal('secret-fine', binding));
     await saveProvider('lost', (binding) => gone.seal('secret-lost', binding));
-    await saveProvider('moved', () => world.deps.sealer.seal('secret-fine', standaloneClientSecretBinding(toProviderConfig(provider('fine'), undefined))));
+    await saveProvider('moved', () => world.deps.sealer.seal('secret-fine', clientSecretSlot(toProviderConfig(provider('fine'), undefined))));
     await saveProvider('old', () => sealV1('test', world.encryptionKey, 'secret-old'));
     await connect(alice, 'fine', gone);
     for (const id of ['lost', 'moved', 'old']) await connect(alice, id, world.deps.sealer);

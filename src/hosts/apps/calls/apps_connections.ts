@@ -6,13 +6,12 @@
  */
 import type { ConnectionRepository, ConnectionRow } from '../../../core/ports.js';
 import type { Connection } from '../../../core/record_schemas.js';
-import { storedOrigin } from '../../../core/seal_slots.js';
+import { storedOrigin, tokenSlot } from '../../../core/seal_slots.js';
 import type { TokenSet } from '../../../oauth/types.js';
 import type { CallRequest } from '../protocol/types.js';
 import type { UserState } from '../store/user_state.js';
-import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
+import { actingUser, botClient, providersOf, userClient, userStateOf, userTokenStore } from './context.js';
 import type { Deps } from './deps.js';
-import { tokenSlot, userTokenStore } from './seal_slots.js';
 
 export interface AppsConnections extends ConnectionRepository {
   /** The summary as this call last wrote it (oauth2_complete replaces flows before saving). */

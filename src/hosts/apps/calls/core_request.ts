@@ -8,7 +8,6 @@ import type { CoreAnswer, CoreRequest, HostLinks } from '../../../core/request.j
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
-import { APP_ID } from '../protocol/manifest.js';
 import { ok, okRefresh } from '../protocol/responses.js';
 import type { CallRequest, CallResponse } from '../protocol/types.js';
 import { select } from '../protocol/values.js';
@@ -42,7 +41,6 @@ export function appsProviders(req: CallRequest, deps: Deps): ProviderRepository 
 
 export function appsHostLinks(req: CallRequest, deps: Deps): HostLinks {
   return {
-    sealScope: APP_ID,
     async connectHint(providerId) {
       const stored = providersOf(req).find((p) => p.id === providerId);
       const link = req.context.oauth2?.connect_url;

@@ -15,7 +15,7 @@ import type { AdminDeps } from '../../../core/admin/provider_secrets.js';
 import { NOT_ADMIN } from '../../../core/admin/admin_guard.js';
 import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
-import { adminDeps, adminRequest } from './admin_request.js';
+import { adminRequest } from './admin_request.js';
 import { type AdminDialogMode, openProviderDialog } from './provider_dialogs.js';
 import { namesSecret, parseTypedArgs, splitWords } from './typed_args.js';
 
@@ -70,7 +70,7 @@ async function runProvider(request: CommandRequest, deps: StandaloneDeps): Promi
   const req = adminRequest(deps, request.user_id, isAdmin, values);
   const verb = action.toLowerCase();
   const direct = DIRECT[verb];
-  if (direct) return answer(await direct(req, adminDeps(deps)));
+  if (direct) return answer(await direct(req, deps));
   const mode = DIALOG_MODES.find((m) => m === verb);
   return mode ? openChangeDialog(deps, request, req, mode) : ephemeral(USAGE);
 }

@@ -14,7 +14,7 @@ import { isOAuthError } from '../../../oauth/errors.js';
 import type { StandaloneDeps } from '../deps.js';
 import { dialogUrl, openDialog } from '../dialogs/open_dialog.js';
 import { closeDialog, type DialogPurpose, type DialogResponse, type DialogSubmission } from '../dialogs/types.js';
-import { adminDeps, adminRequest } from './admin_request.js';
+import { adminRequest } from './admin_request.js';
 import { formSpecDialog } from './dialog_form.js';
 import { type AdminDialogMode, dialogPurpose, formFor, shownPreset } from './provider_forms.js';
 
@@ -72,7 +72,7 @@ function providerPurpose(mode: AdminDialogMode): DialogPurpose {
       const values = await withStoredPreset(deps, mode, submittedValues(submission));
       const req = adminRequest(deps, submission.user_id, true, values);
       try {
-        const answer = await OPERATIONS[mode](req, adminDeps(deps));
+        const answer = await OPERATIONS[mode](req, deps);
         if (answer.text) await req.host.notify(submission.user_id, answer.text);
         return closeDialog();
       } catch (err) {

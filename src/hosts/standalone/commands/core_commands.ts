@@ -16,7 +16,6 @@ import { standaloneCoreRequest } from './core_request.js';
 import { registerSubcommand } from './table.js';
 import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
 
-export { STANDALONE_SEAL_SCOPE, standaloneClientSecretBinding } from '../service/sealer.js';
 export { standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
 
 interface CoreSubcommand {

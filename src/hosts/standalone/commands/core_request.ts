@@ -1,18 +1,16 @@
 /**
- * The core's request as the standalone host builds it: the
- * user as Mattermost's command token vouched for, this host's links (its
- * one-time connect links, its redirect URIs, its bot) and its seal scope.
+ * The core's request as the standalone host builds it: the user as
+ * Mattermost's command token vouched for, and this host's links (its one-time
+ * connect links, its redirect URIs, its bot).
  */
 import { md } from '../../../core/format.js';
 import type { CoreRequest, HostLinks } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
-import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
 import { createConnectLink } from '../signin/links.js';
 
 export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
   return {
-    sealScope: STANDALONE_SEAL_SCOPE,
     async connectHint(providerId) {
       const stored = await deps.providers.get(providerId);
       const link = await createConnectLink(deps, userId, providerId);

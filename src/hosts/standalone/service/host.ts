@@ -9,7 +9,6 @@ import type { Config } from '../../../config.js';
 import type { Logger } from '../../../log/logger.js';
 import { createMattermostBot } from '../../../mattermost/bot.js';
 import { deriveFlowSecrets } from '../../../oauth/crypto.js';
-import { providerOrigin } from '../../../oauth/provider_origin.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
@@ -17,7 +16,7 @@ import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { createOAuthEngine } from '../../../oauth/engine.js';
-import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
+import { createStandaloneSealer } from './sealer.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
 import { coreSettings } from '../../../core/request.js';
@@ -81,8 +80,6 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     dialogKey,
     ...repositories,
     bot: createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs }),
-    clientSecretBinding: standaloneClientSecretBinding,
-    providerOrigin,
     fetch: options.fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: settings.mattermostUrl,

@@ -7,7 +7,6 @@
 import type { ConnectionRepository, ProviderRepository, ProviderUsers } from '../../../../core/ports.js';
 import type { StoredProvider } from '../../../../core/provider_records.js';
 import type { CoreAnswer, CoreRequest, CoreValues, HostLinks } from '../../../../core/request.js';
-import { APP_ID } from '../../protocol/manifest.js';
 import { ok, okRefresh } from '../../protocol/responses.js';
 import type { CallRequest, CallResponse } from '../../protocol/types.js';
 import { select } from '../../protocol/values.js';
@@ -69,7 +68,6 @@ function appsLinks(req: CallRequest, deps: Deps): HostLinks {
     redirectUri: (id) => (completeUrl ? providerRedirectUri(completeUrl, id) : undefined),
     notify: async () => undefined,
     usernames: (ids) => userRest(req, deps).usernames(ids),
-    sealScope: APP_ID,
   };
 }
 
