@@ -17,7 +17,7 @@ import { countLine, serveOverIpc } from './server_ipc.mjs';
 
 /** @param {import('./servers.js').StandaloneSeed} seed */
 async function standaloneListener(seed) {
-  const { loadConfig } = await import('../dist/config.js');
+  const { loadConfig } = await import('../dist/config/index.js');
   const { createLogger } = await import('../dist/log/logger.js');
   const { startService } = await import('../dist/service.js');
   const { hashCommandToken } = await import('../dist/hosts/standalone/setup/command_token.js');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { openSetupStore } from '../../src/hosts/standalone/service/setup_store.js';
 import { createMattermostClient } from '../../src/mattermost/client4.js';
 import { BOT_USERNAME, SIGNIN_APP_NAME } from '../../src/hosts/standalone/setup/names.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { hashCommandToken } from '../../src/hosts/standalone/setup/command_token.js';

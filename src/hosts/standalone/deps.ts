@@ -4,11 +4,11 @@
  * lead wires the real ones (SQL repositories, the bound sealer); tests use the
  * in-memory ones in test/support/standalone.
  */
-import { createHmac } from 'node:crypto';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
 import type { CoreDeps, CoreSettings } from '../../core/request.js';
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from '../../mattermost/bot.js';
+import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
 import type { BoundSealer } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
@@ -59,10 +59,9 @@ export interface StandaloneDeps extends CoreDeps {
   refusalLog: RateLimitedLog;
 }
 
-/** Keys derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
+/** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
 export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer } {
-  const derive = (label: string) => createHmac('sha256', encryptionKey).update(label).digest();
-  return { dialogKey: derive('oauth2-connect dialog state'), flowKey: derive('oauth2-connect standalone flow secrets') };
+  return { dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'), flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets') };
 }
 
 /** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { startService, type RunningService } from '../../../src/service.js';
 import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';

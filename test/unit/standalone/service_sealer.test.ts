@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTokenCipher, type TokenCipherError } from '../../../src/oauth/crypto.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { createDeps } from '../../../src/service.js';
 import { sealV1 } from '../../support/sealed_slots.js';
 import { createStandaloneSealer, STANDALONE_SEAL_SCOPE } from '../../../src/hosts/standalone/service/sealer.js';

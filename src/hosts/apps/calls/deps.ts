@@ -4,7 +4,7 @@
  * wrap them and one error mapper turns thrown errors into a response.
  */
 import type { CallRequest, CallResponse } from '../protocol/types.js';
-import type { Config } from '../../../config.js';
+import type { Config } from '../../../config/index.js';
 import type { ReportIndex } from '../store/report_index.js';
 import type { CoreDeps } from '../../../core/request.js';
 

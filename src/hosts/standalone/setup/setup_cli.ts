@@ -5,7 +5,7 @@
  * never stored nor printed.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../../../config.js';
+import { ConfigError, loadConfig, type Config } from '../../../config/index.js';
 import type { BotRole, InstallationStore } from '../ports.js';
 import { isBotRole } from './bot_role.js';
 import type { SetupReport } from './report.js';
