@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
-import { openSetupStore } from '../../src/hosts/standalone/service/setup_store.js';
+import { openSetupStore } from '../../src/hosts/standalone/setup/setup_store.js';
 import { createMattermostClient } from '../../src/mattermost/client4.js';
 import { BOT_USERNAME, SIGNIN_APP_NAME } from '../../src/hosts/standalone/setup/names.js';
 import { runSetup, type SetupMode } from '../../src/hosts/standalone/setup/setup.js';

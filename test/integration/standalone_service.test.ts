@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { hashCommandToken } from '../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../src/hosts/standalone/commands/command_token.js';
 import { createScratch, type Scratch } from '../support/standalone_db.js';
 import { TcpProxy } from '../support/tcp_proxy.js';
 import { startFakeMattermost } from '../support/standalone/fake_mattermost.js';

@@ -4,18 +4,25 @@
  * lead wires the real ones (SQL repositories, the bound sealer); tests use the
  * in-memory ones in test/support/standalone.
  */
+import type { KeyObject } from 'node:crypto';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
 import type { CoreDeps, CoreSettings } from '../../core/request.js';
+import type { SecretSealer } from '../../core/secret_sealer.js';
 import type { Logger } from '../../log/logger.js';
-import type { MattermostBot } from '../../mattermost/bot.js';
+import type { MattermostBot } from './bot.js';
 import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
-import type { BoundSealer } from './db/bound_sealer.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
-import type { SigningKeySource } from './trigger/signing_key.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
-export type { BoundSealer, SealBinding } from './db/bound_sealer.js';
+/** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
+export interface SigningKeySource {
+  /** The key in use; fetched on first use. Undefined while Mattermost cannot be read. */
+  current(): Promise<KeyObject | undefined>;
+  /** A fresh copy after a signature failed; the kept one when the last fetch was under a minute ago. */
+  refetch(): Promise<KeyObject | undefined>;
+}
 
 export interface StandaloneSettings {
   /** APP_ROOT_URL without a trailing slash: links, the dialog URL and redirect URIs are built on it. */
@@ -38,7 +45,8 @@ export interface StandaloneDeps extends CoreDeps {
   engine: OAuthEngine;
   /** The engine for Sign in with Mattermost: the configured Mattermost is configuration, not a target to guard (it often lives on a private network). */
   mattermostEngine: OAuthEngine;
-  sealer: BoundSealer;
+  /** The service's cipher under this host's seal scope (db/sealer.ts). */
+  sealer: SecretSealer;
   /** The PKCE verifier and nonce of a flow, derived from its single-use state (nothing stored). */
   flowSecrets(state: string): { code_verifier: string; nonce: string };
   /** HMAC key of dialog states (see standaloneKeys). */
@@ -73,8 +81,8 @@ export function standaloneSettings(config: {
 }): StandaloneSettings {
   if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
   return {
-    rootUrl: config.rootUrl.replace(/\/+$/, ''),
-    mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''),
+    rootUrl: trimTrailingSlashes(config.rootUrl),
+    mattermostUrl: trimTrailingSlashes(config.mattermostUrl),
     httpTimeoutMs: config.httpTimeoutMs,
     triggerWindowMs: config.triggerWindowMs,
   };

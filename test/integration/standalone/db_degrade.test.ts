@@ -17,7 +17,7 @@ import pg from 'pg';
 import { loadConfig } from '../../../src/config/index.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { startService, type RunningService } from '../../../src/service.js';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { DATABASE_UNAVAILABLE } from '../../../src/hosts/standalone/db/unavailable.js';
 import { randomValue } from '../../../src/hosts/standalone/secrets.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
-import { createStandaloneSealer } from '../../../src/hosts/standalone/service/sealer.js';
+import { createStandaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
 import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';

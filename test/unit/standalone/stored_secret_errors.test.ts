@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { createRepositories } from '../../../src/hosts/standalone/db/index.js';
-import type { BoundSealer, SealBinding } from '../../../src/hosts/standalone/deps.js';
+import type { BoundSealer, SealBinding } from '../../../src/hosts/standalone/db/index.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';

@@ -13,8 +13,8 @@ import type { CallRequest, CallResponse } from '../protocol/types.js';
 import { select } from '../protocol/values.js';
 import type { UserState } from '../store/user_state.js';
 import { saveProviders } from './admin/save_providers.js';
-import { appsConnections } from './apps_connections.js';
-import { botRest, isSystemAdmin, providersOf, userStateOf } from './context.js';
+import { appsConnections, type CallStores } from '../store/apps_connections.js';
+import { actingUser, botClient, botRest, isSystemAdmin, providersOf, userClient, userStateOf, userTokenStore } from './context.js';
 import type { Deps } from './deps.js';
 import { sendDm } from './notify.js';
 import { providerRedirectUri } from './redirect_uri.js';
@@ -66,12 +66,25 @@ function coreValues(req: CallRequest): CoreRequest['values'] {
   return out;
 }
 
+/** The stores of this call, for the connection repository. */
+function callStores(req: CallRequest, deps: Deps): CallStores {
+  return {
+    actingUserId: () => actingUser(req).id,
+    providers: () => providersOf(req),
+    tokens: () => userTokenStore(req, deps),
+    user: () => userClient(req, deps),
+    bot: () => botClient(req, deps),
+    reportIndex: deps.reportIndex,
+    now: deps.now,
+  };
+}
+
 export function coreRequest(req: CallRequest, deps: Deps, state?: UserState): CoreRequest {
   return {
     user: { id: req.context.acting_user?.id ?? '', isAdmin: isSystemAdmin(req) },
     values: coreValues(req),
     providers: appsProviders(req, deps),
-    connections: appsConnections(req, deps, state),
+    connections: appsConnections(callStores(req, deps), state ?? userStateOf(req)),
     host: appsHostLinks(req, deps),
   };
 }

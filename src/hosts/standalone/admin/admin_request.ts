@@ -5,7 +5,7 @@
  * the core's failures as command or dialog answers.
  */
 import type { CoreRequest, CoreValues, HostLinks } from '../../../core/request.js';
-import { standaloneHostLinks } from '../commands/core_request.js';
+import { standaloneHostLinks } from '../signin/core_request.js';
 import type { StandaloneDeps } from '../deps.js';
 
 /** The user operations' links, but admins are pointed at the command rather than handed a one-time link for themselves. */

@@ -3,7 +3,7 @@
  * disconnect, providers, help. The command token was checked, so user_id is
  * Mattermost's word; admin rights are read from Mattermost (bot) only where
  * an operation shows them (help). The webapp panel's hidden subcommands
- * (panel/panel_commands.ts) run the same operations and are registered here too.
+ * (panel/panel_commands.ts) run the same operations.
  */
 import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
@@ -11,12 +11,9 @@ import { help, providersList, STANDALONE_WORDING } from '../../../core/info.js';
 import type { CoreOperation } from '../../../core/request.js';
 import { status } from '../../../core/status.js';
 import { whoami } from '../../../core/whoami.js';
-import { panelSubcommands } from '../panel/panel_commands.js';
-import { standaloneCoreRequest } from './core_request.js';
+import { standaloneCoreRequest } from '../signin/core_request.js';
 import { registerSubcommand } from './table.js';
 import { ephemeral, type CommandRequest, type Subcommand, type SubcommandTable } from './types.js';
-
-export { standaloneCoreRequest, standaloneHostLinks } from './core_request.js';
 
 interface CoreSubcommand {
   help: string;
@@ -42,7 +39,7 @@ function asSubcommand(spec: CoreSubcommand): Subcommand {
   };
 }
 
-/** Registers status, whoami, disconnect, providers and help (replacing the table's own help), and the panel's hidden subcommands. */
+/** Registers status, whoami, disconnect, providers and help (replacing the table's own help). */
 export function registerUserSubcommands(table: SubcommandTable): void {
   const specs: Record<string, CoreSubcommand> = {
     status: { help: '`/oauth2 status`: your connected accounts', operation: status },
@@ -52,6 +49,4 @@ export function registerUserSubcommands(table: SubcommandTable): void {
     help: { help: '`/oauth2 help`: this list', operation: help(STANDALONE_WORDING), needsAdmin: true },
   };
   for (const [name, spec] of Object.entries(specs)) registerSubcommand(table, name, asSubcommand(spec));
-  // The webapp panel's hidden subcommands run the same core operations.
-  for (const [name, subcommand] of Object.entries(panelSubcommands)) registerSubcommand(table, name, subcommand);
 }

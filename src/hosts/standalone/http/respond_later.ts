@@ -6,6 +6,7 @@
  */
 import type { CommandResponse } from '../commands/types.js';
 import type { StandaloneDeps, StandaloneSettings } from '../deps.js';
+import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
 
 /** True when the URL is a response_url of the configured Mattermost. */
 export function isTrustedResponseUrl(mattermostUrl: string, responseUrl: string): boolean {
@@ -19,7 +20,7 @@ export function isTrustedResponseUrl(mattermostUrl: string, responseUrl: string)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (url.origin !== site.origin || url.username || url.password) return false;
-  const base = site.pathname.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(site.pathname);
   return /^\/hooks\/commands\/[a-z0-9]{26}$/.test(url.pathname.slice(base.length)) && url.pathname.startsWith(`${base}/hooks/`);
 }
 

@@ -7,11 +7,12 @@
 import express from 'express';
 import { registerAdminCommands } from '../admin/register.js';
 import { registerUserSubcommands } from '../commands/core_commands.js';
-import { createSubcommandTable } from '../commands/table.js';
+import { createSubcommandTable, registerSubcommand } from '../commands/table.js';
 import type { SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { CHOOSE_PROVIDER, chooseProvider } from '../dialogs/choose_provider.js';
 import { dialogRoute } from '../dialogs/dialog_route.js';
+import { panelSubcommands } from '../panel/panel_commands.js';
 import type { DialogTable } from '../dialogs/types.js';
 import { browserRoutes } from './browser_routes.js';
 import { commandRoute } from './command_route.js';
@@ -32,6 +33,7 @@ export function createStandaloneTables(): StandaloneTables {
 export function createServiceTables(): StandaloneTables {
   const tables = createStandaloneTables();
   registerUserSubcommands(tables.subcommands);
+  for (const [name, subcommand] of Object.entries(panelSubcommands)) registerSubcommand(tables.subcommands, name, subcommand);
   return tables;
 }
 

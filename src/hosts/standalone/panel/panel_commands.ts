@@ -17,7 +17,7 @@ import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
 import type { PanelProvider } from '../../../core/panel_provider.js';
 import { isOAuthError } from '../../../oauth/errors.js';
-import { standaloneCoreRequest } from '../commands/core_request.js';
+import { standaloneCoreRequest } from '../signin/core_request.js';
 import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
 import { Refusal } from '../errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../db/unavailable.js';

@@ -10,7 +10,7 @@ import { coreSettings } from '../../../core/request.js';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Logger } from '../../../log/logger.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
-import { createMattermostBot } from '../../../mattermost/bot.js';
+import { createMattermostBot } from '../bot.js';
 import { deriveFlowSecrets } from '../../../oauth/crypto.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
@@ -19,7 +19,7 @@ import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
 import { notSetUpRouter } from './not_set_up.js';
-import { standaloneSealer } from './sealer.js';
+import { standaloneSealer } from '../db/sealer.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 

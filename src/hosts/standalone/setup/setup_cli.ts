@@ -6,8 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../../../config/index.js';
-import type { BotRole, InstallationStore } from '../ports.js';
-import { isBotRole } from './bot_role.js';
+import { isBotRole, type BotRole, type InstallationStore } from '../ports.js';
 import type { SetupReport } from './report.js';
 import { runSetup, type SetupMode, type SetupOptions } from './setup.js';
 

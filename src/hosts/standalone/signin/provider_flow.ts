@@ -7,7 +7,7 @@ import { completeConnection } from '../../../core/complete_connection.js';
 import { connectFailedMessage, FLOW_TTL_MS, START_AGAIN } from '../../../core/connect_flow.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { isOAuthError } from '../../../oauth/errors.js';
-import { standaloneCoreRequest } from '../commands/core_commands.js';
+import { standaloneCoreRequest } from './core_request.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
 import { Refusal } from '../errors.js';

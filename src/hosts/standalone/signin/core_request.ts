@@ -7,7 +7,7 @@ import { md } from '../../../core/format.js';
 import type { CoreRequest, HostLinks } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
-import { createConnectLink } from '../signin/links.js';
+import { createConnectLink } from './links.js';
 
 export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
   return {

@@ -6,8 +6,8 @@
 import type { Config } from '../../../config/index.js';
 import { withDevelopmentKey } from '../../../config/development_key.js';
 import { openDatabase, SqlInstallationStore } from '../db/index.js';
-import type { OpenedStore } from '../setup/setup_cli.js';
-import { createStandaloneSealer } from './sealer.js';
+import type { OpenedStore } from './setup_cli.js';
+import { createStandaloneSealer } from '../db/sealer.js';
 
 export async function openSetupStore(config: Readonly<Config>): Promise<OpenedStore> {
   const keyed = withDevelopmentKey(config);
