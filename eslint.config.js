@@ -11,12 +11,44 @@ function forbid(...rules) {
   return { 'no-restricted-imports': ['error', { patterns: rules.map(([regex, message]) => ({ regex, message })) }] };
 }
 
-const HTTP_LAYER = ['^(\\.\\./)+http/', 'Handlers do not import from the HTTP layer (src/hosts/apps/http); move the shared piece below both.'];
-const CALLS = ['^(\\.\\./)+calls/', 'Stores do not import from the call handlers (src/hosts/apps/calls); put shared types in the store or below it.'];
 const HOSTS = ['(^|/)hosts/', 'The core knows no host: hosts import the core, never the other way round.'];
-const OTHER_HOST_APPS = ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'];
-const OTHER_HOST_STANDALONE = ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'];
+const DRIVER = ['(^|/)hosts/', 'The Mattermost driver (src/mattermost, published as ./driver) knows no host: a host-specific client lives in its host.'];
+const OTHER_HOST = {
+  apps: ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'],
+  standalone: ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'],
+};
 const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers live in test/support.'];
+
+/**
+ * Each host's folders, lowest first. A folder imports only the folders before
+ * it (a folder nested in one counts as part of it) and the host's top-level
+ * files, which import none of its folders: so no two folders of a host depend
+ * on each other, not even through a third. A new folder takes its place here.
+ */
+const HOST_FOLDERS = {
+  apps: ['protocol', 'store', 'calls', 'http'],
+  standalone: ['db', 'trigger', 'signin', 'dialogs', 'commands', 'panel', 'admin', 'http', 'setup', 'service'],
+};
+
+/** One no-restricted-imports entry per place (a later entry for the same files would replace an earlier one). */
+function hostBoundaries(host, folders) {
+  const top = [`^\\./(${folders.join('|')})/`, `The files at the top of src/hosts/${host} are what its folders share: they import none of them.`];
+  const above = (i) => {
+    const below = folders.slice(0, i);
+    const allowed = below.length > 0 ? `only ${below.join(', ')} of its host's folders` : "none of its host's folders";
+    return [
+      `^(\\.\\./)+(${folders.slice(i + 1).join('|')})/`,
+      `src/hosts/${host}/${folders[i]} imports ${allowed} and the host's top-level files: a folder above it would make the two depend on each other. Move the shared piece down.`,
+    ];
+  };
+  return [
+    { files: [`src/hosts/${host}/*.ts`], rules: forbid(OTHER_HOST[host], top) },
+    ...folders.map((folder, i) => ({
+      files: [`src/hosts/${host}/${folder}/**/*.ts`],
+      rules: i === folders.length - 1 ? forbid(OTHER_HOST[host]) : forbid(OTHER_HOST[host], above(i)),
+    })),
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'webapp/dist/', '.data/', 'test-artifacts/'] },
@@ -35,11 +67,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: reactHooks.configs.recommended.rules,
   },
-  { files: ['src/hosts/apps/calls/**/*.ts'], rules: forbid(HTTP_LAYER) },
-  { files: ['src/hosts/apps/store/**/*.ts'], rules: forbid(CALLS) },
   { files: ['src/core/**/*.ts', 'src/oauth/**/*.ts'], rules: forbid(HOSTS) },
-  { files: ['src/hosts/standalone/**/*.ts'], rules: forbid(OTHER_HOST_APPS) },
-  { files: ['src/hosts/apps/**/*.ts'], rules: forbid(OTHER_HOST_STANDALONE) },
+  { files: ['src/mattermost/**/*.ts'], rules: forbid(DRIVER) },
+  ...hostBoundaries('apps', HOST_FOLDERS.apps),
+  ...hostBoundaries('standalone', HOST_FOLDERS.standalone),
   {
     files: ['test/**/*.{ts,tsx}'],
     rules: {

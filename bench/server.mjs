@@ -21,7 +21,7 @@ import express from 'express';
 import { countLine, serveOverIpc } from './server_ipc.mjs';
 
 async function appListener() {
-  const { loadConfig } = await import('../dist/config.js');
+  const { loadConfig } = await import('../dist/config/index.js');
   const { createLogger } = await import('../dist/log/logger.js');
   const { createService } = await import('../dist/service.js');
   const secret = process.env.BENCH_JWT_SECRET;

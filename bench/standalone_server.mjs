@@ -17,10 +17,10 @@ import { countLine, serveOverIpc } from './server_ipc.mjs';
 
 /** @param {import('./servers.js').StandaloneSeed} seed */
 async function standaloneListener(seed) {
-  const { loadConfig } = await import('../dist/config.js');
+  const { loadConfig } = await import('../dist/config/index.js');
   const { createLogger } = await import('../dist/log/logger.js');
   const { startService } = await import('../dist/service.js');
-  const { hashCommandToken } = await import('../dist/hosts/standalone/setup/command_token.js');
+  const { hashCommandToken } = await import('../dist/hosts/standalone/commands/command_token.js');
   const key = process.env.BENCH_ENCRYPTION_KEY;
   if (!key) throw new Error('BENCH_ENCRYPTION_KEY is needed');
   const config = loadConfig({

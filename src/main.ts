@@ -6,9 +6,9 @@
  * within the shutdown timeout.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
-import { defaultRootUrl } from './config_listening.js';
-import { withDevelopmentKey } from './development_key.js';
+import { ConfigError, loadConfig } from './config/index.js';
+import { defaultRootUrl } from './config/listening.js';
+import { withDevelopmentKey } from './config/development_key.js';
 import type { Logger } from './log/logger.js';
 import { startService } from './service.js';
 
@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   const servers = [
     listen(app, config.port, config.host, deps.logger, {
       ...(!apps && { manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined }),
-      hosts: config.standalone.hosts.filter((host) => !(apps && host === 'apps')),
+      hosts: config.hosts.filter((host) => !(apps && host === 'apps')),
       health: `${config.rootUrl}/healthz`,
     }),
   ];

@@ -20,8 +20,8 @@ async function revokeAtOrigin(req: CoreRequest, deps: CoreDeps, stored: StoredPr
   try {
     const row = await req.connections.get(req.user.id, stored.id);
     if (!row) return 'No token was stored.';
-    const config = openProvider(stored, deps, req.host.sealScope);
-    // Tokens go back only to the origin that issued them: a provider moved elsewhere gets nothing.
+    const config = openProvider(stored, deps);
+    // Tokens go back only to the origin that issued them; a provider moved elsewhere gets nothing.
     if (row.origin !== providerOrigin(config)) return MOVED;
     deps.logger.addSecrets(row.tokens.access_token, row.tokens.refresh_token, row.tokens.id_token);
     const result = await deps.engine.revoke(config, row.tokens);

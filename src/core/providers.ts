@@ -42,10 +42,14 @@ export interface OpenDeps {
   logger: Pick<Logger, 'addSecrets'>;
 }
 
-/** The engine's config with the client secret opened (a key problem surfaces as TokenCipherError). */
-export function openProvider(stored: StoredProvider, deps: OpenDeps, sealScope: string): ProviderConfig {
+/**
+ * The engine's config with the client secret opened by the host's sealer (a key problem surfaces
+ * as TokenCipherError); the secret is registered with the logger's redaction. Every operation of
+ * either host that sends a provider its secret opens it here.
+ */
+export function openProvider(stored: StoredProvider, deps: OpenDeps): ProviderConfig {
   if (stored.sealed_secret === undefined) return toProviderConfig(stored, undefined);
-  const slot = clientSecretSlot(toProviderConfig(stored, undefined), sealScope);
+  const slot = clientSecretSlot(toProviderConfig(stored, undefined));
   const secret = deps.sealer.open(stored.sealed_secret, slot).plaintext;
   deps.logger.addSecrets(secret);
   return toProviderConfig(stored, secret);

@@ -4,7 +4,6 @@
  * (its links, its bot). Operations answer a CoreAnswer or throw a
  * UserFacingError (./errors.ts); each host renders both in its own protocol.
  */
-import type { Config } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import type { OAuthEngine } from '../oauth/types.js';
 import type { FormSpec } from './form_spec.js';
@@ -38,8 +37,6 @@ export interface HostLinks {
   notify(userId: string, message: string): Promise<void>;
   /** Usernames by user id, for the admin report (unknown ids are left out). */
   usernames(ids: string[]): Promise<Map<string, string>>;
-  /** The scope every sealed value of this host is bound to (e.g. the App id). */
-  sealScope: string;
 }
 
 export interface CoreRequest {
@@ -50,8 +47,18 @@ export interface CoreRequest {
   host: HostLinks;
 }
 
+/** The configuration the core's operations read: only that, so a host gives the core nothing else of its own. */
+export interface CoreSettings {
+  /** A stored token this close to its expiry is refreshed before it is used (APP_REFRESH_MARGIN_SECONDS). */
+  refreshMarginMs: number;
+}
+
+/** The core's settings out of a host's configuration. */
+export const coreSettings = (config: CoreSettings): CoreSettings => ({ refreshMarginMs: config.refreshMarginMs });
+
+/** What every core operation is given: each host's own dependencies, built once at start, are one. */
 export interface CoreDeps {
-  config: Readonly<Config>;
+  settings: CoreSettings;
   logger: Logger;
   engine: OAuthEngine;
   sealer: SecretSealer;

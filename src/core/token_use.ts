@@ -45,7 +45,7 @@ export async function usableTokens(
   req: CoreRequest,
   deps: CoreDeps,
   stored: StoredProvider,
-  config: ProviderConfig = openProvider(stored, deps, req.host.sealScope),
+  config: ProviderConfig = openProvider(stored, deps),
   options: TokenOptions = {},
 ): Promise<TokenSet> {
   const userId = req.user.id;
@@ -78,7 +78,7 @@ export async function usableTokens(
         },
         refresh: (tokens) => deps.engine.refresh(config, tokens),
         now: deps.now,
-        marginMs: deps.config.refreshMarginMs,
+        marginMs: deps.settings.refreshMarginMs,
         force: options.force ?? false,
       });
     });

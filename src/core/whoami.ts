@@ -40,7 +40,7 @@ export const whoami: CoreOperation = async (req, deps) => {
     'ask',
   );
   if (!connections[stored.id]) throw new UserFacingError(notConnected(stored));
-  const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps, req.host.sealScope));
+  const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps));
   const details = SHOWN.filter((k) => typeof account.profile[k] === 'string' || typeof account.profile[k] === 'number').map(
     (k) => `- ${k}: ${md(String(account.profile[k]))}`,
   );

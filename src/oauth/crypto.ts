@@ -157,6 +157,11 @@ const decryptFailed = (keyId: string) =>
     `A stored secret could not be decrypted with the key "${keyId}": that key differs from the one it was sealed with, or the stored value was altered.`,
   );
 
+/** A key for one purpose, derived from an encryption key, so that key itself never serves two purposes. */
+export function purposeKey(encryptionKey: Buffer, purpose: string): Buffer {
+  return createHmac('sha256', encryptionKey).update(purpose).digest();
+}
+
 /**
  * The PKCE code_verifier (RFC 7636 §4.1: 43 base64url characters) and the OIDC
  * nonce of a flow, derived from its random, single-use state under the App's key.

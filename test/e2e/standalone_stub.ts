@@ -3,7 +3,7 @@
 // route does first, and records the requests Mattermost sends.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { commandTokenMatches } from '../../src/hosts/standalone/setup/command_token.js';
+import { commandTokenMatches } from '../../src/hosts/standalone/commands/command_token.js';
 import type { InstallationStore } from '../../src/hosts/standalone/ports.js';
 
 export interface StubRequest {

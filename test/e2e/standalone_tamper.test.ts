@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { runSetup } from '../../src/hosts/standalone/setup/setup.js';
 import { runSetupCli } from '../../src/hosts/standalone/setup/setup_cli.js';
 import { startTeamSync } from '../../src/hosts/standalone/setup/team_sync_loop.js';
-import { createMattermostBot } from '../../src/mattermost/bot.js';
+import { createMattermostBot } from '../../src/hosts/standalone/bot.js';
 import type { BotRole, InstallationStore } from '../../src/hosts/standalone/ports.js';
 import { startListeningService, type ListeningService } from '../support/standalone_service.js';
 import { ensureBuilt } from './harness/build.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { createService, type ServiceOverrides } from '../../src/service.js';
 import type { Deps } from '../../src/hosts/apps/calls/deps.js';

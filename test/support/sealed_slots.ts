@@ -4,7 +4,7 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { SecretSealer } from '../../src/core/secret_sealer.js';
-import { tokenSlot } from '../../src/hosts/apps/calls/seal_slots.js';
+import { tokenSlot } from '../../src/core/seal_slots.js';
 import type { TokenSet } from '../../src/oauth/types.js';
 import { findProvider } from '../../src/core/provider_records.js';
 

@@ -4,6 +4,7 @@
 import { APP_ID, APPS_CALL_PATH } from '../manifest.js';
 import type { AppCall, CallRequest, CallResponse, FormValues } from '../wire_types.js';
 import { sessionPostOptions } from './session_fetch.js';
+import { trimTrailingSlashes } from '../../src/util/trim_slashes.js';
 
 /** Where a call comes from: the host's site URL and the user's current place. */
 export interface CallOrigin {
@@ -70,7 +71,7 @@ export function toCallResponse(parsed: unknown): CallResponse {
 }
 
 export async function postCall(request: CallRequest, siteURL: string): Promise<CallResponse> {
-  const url = `${siteURL.replace(/\/+$/, '')}${APPS_CALL_PATH}`;
+  const url = `${trimTrailingSlashes(siteURL)}${APPS_CALL_PATH}`;
   let res: Response;
   try {
     res = await globalThis.fetch(url, sessionPostOptions(JSON.stringify(request)));

@@ -9,6 +9,7 @@ import type { CallResponse } from '../wire_types.js';
 import { Messages, toCallResponse } from './apps_client.js';
 import type { CallOrigin } from './apps_client.js';
 import { sessionPostOptions } from './session_fetch.js';
+import { trimTrailingSlashes } from '../../src/util/trim_slashes.js';
 
 export const COMMAND_TRIGGER = '/oauth2';
 export const EXECUTE_PATH = '/api/v4/commands/execute';
@@ -39,7 +40,7 @@ function failure(status: number): CommandOutcome {
 /** Runs `/oauth2 <text>` in the user's current channel. */
 export async function runCommand(origin: CallOrigin, text: string): Promise<CommandOutcome> {
   if (!origin.channelId) return { kind: 'failed', text: CommandMessages.noChannel };
-  const url = `${origin.siteURL.replace(/\/+$/, '')}${EXECUTE_PATH}`;
+  const url = `${trimTrailingSlashes(origin.siteURL)}${EXECUTE_PATH}`;
   const body = JSON.stringify({ command: `${COMMAND_TRIGGER} ${text}`, channel_id: origin.channelId, team_id: origin.teamId });
   let res: Response;
   try {

@@ -8,6 +8,7 @@
 // the bot is an admin bot), and every user can read it.
 import { BOT_USERNAME, SERVICE_URL_PROP } from '../../src/hosts/standalone/setup/names.js';
 import { sessionGetOptions } from './session_fetch.js';
+import { trimTrailingSlashes } from '../../src/util/trim_slashes.js';
 
 export const SERVICE_ADDRESS_UNKNOWN =
   'This server does not say where the OAuth2 Connect service is, so the panel opens no sign-in window. Ask a system admin to run the service’s setup (npm run setup).';
@@ -28,7 +29,7 @@ function serviceRoot(value: unknown): string | null {
     return null;
   }
   if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) return null;
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${trimTrailingSlashes(url.pathname)}`;
 }
 
 /** The recorded root URL, when the record is an active bot (a person who took the name does not count). */
@@ -41,7 +42,7 @@ export function serviceAddressOf(record: UserRecord): string | null {
 /** Reads the service's bot with the user's session; null when it is missing, unreadable or not trustworthy. */
 export async function readServiceAddress(siteURL: string): Promise<string | null> {
   try {
-    const res = await globalThis.fetch(`${siteURL.replace(/\/+$/, '')}/api/v4/users/username/${BOT_USERNAME}`, sessionGetOptions());
+    const res = await globalThis.fetch(`${trimTrailingSlashes(siteURL)}/api/v4/users/username/${BOT_USERNAME}`, sessionGetOptions());
     return res.ok ? serviceAddressOf((await res.json()) as UserRecord) : null;
   } catch {
     return null;

@@ -27,7 +27,7 @@ export async function addProvider(req: CoreRequest, deps: AdminDeps): Promise<Co
     });
   checkDisplayName(existing, config);
   await checkDiscovery(deps, config);
-  await req.providers.save(toStored(config, deps, req));
+  await req.providers.save(toStored(config, deps));
   return { text: `Registered **${md(config.display_name)}**. Users connect with \`/oauth2 connect ${config.id}\`.`, refresh: true };
 }
 
@@ -53,7 +53,7 @@ export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   refuseSecretMove(req.values, before, config);
   checkDisplayName(all, config);
   await checkDiscovery(deps, config);
-  await req.providers.save(toStored(config, deps, req, stored));
+  await req.providers.save(toStored(config, deps, stored));
   return { text: `Updated **${md(config.display_name)}**.`, refresh: true };
 }
 

@@ -7,7 +7,8 @@ import { md } from '../format.js';
 import { type StoredProvider, toProviderConfig } from '../provider_records.js';
 import type { CoreDeps, CoreRequest, CoreValues } from '../request.js';
 import { isWrongBinding } from '../token_use.js';
-import { type AdminDeps, openStoredProvider } from './provider_secrets.js';
+import { openProvider } from '../providers.js';
+import type { AdminDeps } from './provider_secrets.js';
 import { text } from './values.js';
 
 /** Discovery is checked before saving, so a typo in an issuer never reaches users. */
@@ -55,7 +56,7 @@ export function refuseSecretMove(values: CoreValues, before: ProviderConfig, aft
  */
 export function savedBeforeEdit(stored: StoredProvider, deps: AdminDeps, req: CoreRequest): ProviderConfig {
   try {
-    return openStoredProvider(stored, deps, req);
+    return openProvider(stored, deps);
   } catch (err) {
     if (!isWrongBinding(err)) throw err;
     if (text(req.values, 'client_secret') || text(req.values, 'auth') === 'none') return toProviderConfig(stored, undefined);

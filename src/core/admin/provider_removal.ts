@@ -13,7 +13,8 @@ import { md } from '../format.js';
 import type { ConnectionRow } from '../ports.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreRequest } from '../request.js';
-import { type AdminDeps, openStoredProvider } from './provider_secrets.js';
+import { openProvider } from '../providers.js';
+import type { AdminDeps } from './provider_secrets.js';
 
 /** Revocations in flight at once: enough to finish thousands in minutes, few enough not to look like an attack. */
 const IN_FLIGHT = 4;
@@ -31,7 +32,7 @@ export async function holdTokens(req: CoreRequest, deps: AdminDeps, stored: Stor
   const { rows, unreadable } = await req.connections.ofProvider(stored.id);
   if (rows.length === 0) return { rows, unreadable, config: undefined };
   try {
-    return { rows, unreadable, config: openStoredProvider(stored, deps, req) };
+    return { rows, unreadable, config: openProvider(stored, deps) };
   } catch (err) {
     deps.logger.warn('provider removal: client secret unreadable, tokens not revoked', { provider: stored.id, error: err });
     return { rows, unreadable, config: undefined };

@@ -8,12 +8,13 @@ import { checkDiscovery, checkDisplayName } from './provider_checks.js';
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
 import { NO_PROVIDERS, namedProvider } from './provider_lookup.js';
-import { type AdminDeps, openStoredProvider, toStored } from './provider_secrets.js';
+import { openProvider } from '../providers.js';
+import { type AdminDeps, toStored } from './provider_secrets.js';
 
 export async function testProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
   const stored = namedProvider(req.values, await req.providers.list(), 'test');
-  const checks = await deps.engine.check(openStoredProvider(stored, deps, req));
+  const checks = await deps.engine.check(openProvider(stored, deps));
   const failed = checks.filter((c) => !c.ok).length;
   const lines = checks.map((c) => `- ${c.ok ? ':white_check_mark:' : ':x:'} ${md(c.name)}: ${md(c.detail)}`);
   const redirect = req.host.redirectUri(stored.id);
@@ -65,7 +66,7 @@ export async function registerProvider(req: CoreRequest, deps: AdminDeps): Promi
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     ...(client.client_secret && { client_secret: client.client_secret }),
   };
-  await req.providers.save(toStored(registered, deps, req, undefined, true));
+  await req.providers.save(toStored(registered, deps, undefined, true));
   const kind = client.client_secret ? 'confidential' : 'public';
   return {
     text: `Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${kind}). Users connect with \`/oauth2 connect ${config.id}\`.`,

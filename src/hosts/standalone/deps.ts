@@ -4,17 +4,25 @@
  * service/host.ts wires the real ones (SQL repositories, the bound sealer);
  * tests use the in-memory ones in test/support/standalone.
  */
-import { createHmac } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
+import type { CoreDeps, CoreSettings } from '../../core/request.js';
+import type { SecretSealer } from '../../core/secret_sealer.js';
 import type { Logger } from '../../log/logger.js';
-import type { MattermostBot } from '../../mattermost/bot.js';
-import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
-import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
+import type { MattermostBot } from './bot.js';
+import { purposeKey } from '../../oauth/crypto.js';
+import type { OAuthEngine } from '../../oauth/types.js';
 import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
-import type { SigningKeySource } from './trigger/signing_key.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
+import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
-export type { BoundSealer, SealBinding } from './db/bound_sealer.js';
+/** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
+export interface SigningKeySource {
+  /** The key in use; fetched on first use. Undefined while Mattermost cannot be read. */
+  current(): Promise<KeyObject | undefined>;
+  /** A fresh copy after a signature failed; the kept one when the last fetch was under a minute ago. */
+  refetch(): Promise<KeyObject | undefined>;
+}
 
 export interface StandaloneSettings {
   /** APP_ROOT_URL without a trailing slash: links, the dialog URL and redirect URIs are built on it. */
@@ -27,15 +35,18 @@ export interface StandaloneSettings {
   triggerWindowMs: number;
 }
 
-export interface StandaloneDeps {
-  settings: StandaloneSettings;
+/** Built once at start; the core's operations are given it as their CoreDeps. */
+export interface StandaloneDeps extends CoreDeps {
+  /** This host's settings, and the core's (CoreDeps). */
+  settings: StandaloneSettings & CoreSettings;
   logger: Logger;
   now(): number;
   /** The engine for remote providers: outbound requests guarded against private addresses unless APP_ALLOW_PRIVATE_NETWORK. */
   engine: OAuthEngine;
   /** The engine for Sign in with Mattermost: the configured Mattermost is configuration, not a target to guard (it often lives on a private network). */
   mattermostEngine: OAuthEngine;
-  sealer: BoundSealer;
+  /** The service's cipher under this host's seal scope (db/sealer.ts). */
+  sealer: SecretSealer;
   /** The PKCE verifier and nonce of a flow, derived from its single-use state (nothing stored). */
   flowSecrets(state: string): { code_verifier: string; nonce: string };
   /** HMAC key of dialog states (see standaloneKeys). */
@@ -46,10 +57,6 @@ export interface StandaloneDeps {
   sessions: SessionStore;
   oneTime: OneTimeStore;
   bot: MattermostBot;
-  /** The binding of a provider's client secret (seal_slots' clientSecretSlot under the standalone seal scope). */
-  clientSecretBinding(config: ProviderConfig): SealBinding;
-  /** The origins that issue and receive a provider's tokens (stored with the connection; see providerOrigin). */
-  providerOrigin(config: ProviderConfig): string;
   /** Outbound HTTP for respondLater. */
   fetch: typeof fetch;
   /** Mattermost's public key, which signs every command's trigger id. */
@@ -60,10 +67,9 @@ export interface StandaloneDeps {
   refusalLog: RateLimitedLog;
 }
 
-/** Keys derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
+/** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
 export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer } {
-  const derive = (label: string) => createHmac('sha256', encryptionKey).update(label).digest();
-  return { dialogKey: derive('oauth2-connect dialog state'), flowKey: derive('oauth2-connect standalone flow secrets') };
+  return { dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'), flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets') };
 }
 
 /** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */
@@ -75,8 +81,8 @@ export function standaloneSettings(config: {
 }): StandaloneSettings {
   if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
   return {
-    rootUrl: config.rootUrl.replace(/\/+$/, ''),
-    mattermostUrl: config.mattermostUrl.replace(/\/+$/, ''),
+    rootUrl: trimTrailingSlashes(config.rootUrl),
+    mattermostUrl: trimTrailingSlashes(config.mattermostUrl),
     httpTimeoutMs: config.httpTimeoutMs,
     triggerWindowMs: config.triggerWindowMs,
   };

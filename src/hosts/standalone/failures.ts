@@ -9,7 +9,7 @@
  */
 import { sharedFailureOf } from '../../core/failure.js';
 import type { Logger } from '../../log/logger.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './db/unavailable.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database_unavailable.js';
 
 /** Who cannot decrypt, in the stored-secret text. */
 const SERVICE = 'The OAuth2 Connect service';

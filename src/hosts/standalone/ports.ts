@@ -13,6 +13,11 @@
  */
 export type BotRole = 'regular' | 'admin';
 
+export const BOT_ROLES: readonly BotRole[] = ['regular', 'admin'];
+
+/** Whether a stored or typed role is one of BOT_ROLES. */
+export const isBotRole = (value: string): value is BotRole => (BOT_ROLES as readonly string[]).includes(value);
+
 /** What `npm run setup` created in Mattermost for this service. */
 export interface Installation {
   /** The Mattermost Site URL it was set up against (must equal the configured one). */

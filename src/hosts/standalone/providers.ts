@@ -1,19 +1,8 @@
-/** Registered providers as the standalone host reads them: listing texts and opening a client secret. */
-import type { ProviderConfig } from '../../oauth/types.js';
-import { type StoredProvider, toProviderConfig } from '../../core/provider_records.js';
+/** Registered providers as the standalone host's browser pages name them, and their redirect URIs. */
+import type { StoredProvider } from '../../core/provider_records.js';
+import { NO_PROVIDERS, providerNames } from '../../core/providers.js';
 import type { StandaloneDeps } from './deps.js';
 import { UserFacingError } from '../../core/errors.js';
-
-export const NO_PROVIDERS = 'No OAuth2 providers are registered yet. A system admin can add one with `/oauth2 provider add`.';
-
-export const providerNames = (list: StoredProvider[]): string => list.map((p) => `\`${p.id}\``).join(', ');
-
-/** The engine's config with the client secret opened under its binding. */
-export function openProvider(stored: StoredProvider, deps: Pick<StandaloneDeps, 'sealer' | 'clientSecretBinding'>): ProviderConfig {
-  const bare = toProviderConfig(stored, undefined);
-  if (stored.sealed_secret === undefined) return bare;
-  return toProviderConfig(stored, deps.sealer.open(stored.sealed_secret, deps.clientSecretBinding(bare)).plaintext);
-}
 
 /** The provider an id names; a clear refusal when it is not registered. */
 export async function registeredProvider(deps: Pick<StandaloneDeps, 'providers'>, id: string): Promise<StoredProvider> {

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../../src/config.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
@@ -15,7 +14,7 @@ describe('standalone user subcommands', () => {
   const text = async (res: Response) => ((await res.json()) as { text?: string }).text ?? '';
 
   before(async () => {
-    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
+    world = await startStandaloneWorld({ tables: createServiceTables() });
     const now = Date.now();
     await world.stores.providers.save({
       id: 'idp',

@@ -15,7 +15,6 @@ import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import { loadConfig } from '../../../src/config.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from './react_vendor.js';
@@ -42,7 +41,7 @@ function suite(under: ReactUnderTest) {
   before(async () => {
     ensureBundle();
     mkdirSync(ARTIFACTS, { recursive: true });
-    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
+    world = await startStandaloneWorld({ tables: createServiceTables() });
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
     alice = world.mm.addUser('alice');

@@ -6,7 +6,7 @@
  * dialogs/open record, and submissions go to the dialog's url with the
  * submitting user's id, as Mattermost forwards them.
  */
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import type { RunningService } from '../../../src/service.js';
 import { mmId, startFakeMattermost, type FakeMattermost } from '../../support/standalone/fake_mattermost.js';
 import type { Person } from '../host.js';

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
-import { createStandaloneSealer, standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { createStandaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
@@ -76,7 +77,7 @@ async function seed(repositories: StandaloneRepositories, mm: FakeMattermost, op
     updated_at: now,
   };
   const secret = op.clients.post.client_secret ?? '';
-  await repositories.providers.save({ ...bare, sealed_secret: sealer.seal(secret, standaloneClientSecretBinding(toProviderConfig(bare, undefined))) });
+  await repositories.providers.save({ ...bare, sealed_secret: sealer.seal(secret, clientSecretSlot(toProviderConfig(bare, undefined))) });
   return { teamId, commandToken };
 }
 

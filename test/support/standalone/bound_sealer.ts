@@ -1,6 +1,6 @@
 /** The project's real bound cipher (AES-256-GCM, binding authenticated) with one test key. */
 import { createTokenCipher } from '../../../src/oauth/crypto.js';
-import type { BoundSealer } from '../../../src/hosts/standalone/deps.js';
+import type { BoundSealer } from '../../../src/hosts/standalone/db/index.js';
 
 export function createTestSealer(key: Buffer): BoundSealer {
   return createTokenCipher({ keys: [{ id: 'test', key }], currentKeyId: 'test' });

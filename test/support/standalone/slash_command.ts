@@ -6,7 +6,7 @@
  * response URL at the fake). An override of undefined leaves that field out.
  */
 import type { InstallationStore } from '../../../src/hosts/standalone/ports.js';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { type FakeMattermost, type FakeUser, mmId } from './fake_mattermost.js';
 
 export interface CommandPlace {

@@ -9,16 +9,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { createMattermostBot } from '../../../src/mattermost/bot.js';
+import { createMattermostBot } from '../../../src/hosts/standalone/bot.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
 import { type StandaloneDeps, standaloneKeys } from '../../../src/hosts/standalone/deps.js';
 import { createServiceTables, createStandaloneRouter, type StandaloneTables } from '../../../src/hosts/standalone/http/router.js';
-import { loadConfig } from '../../../src/config.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
-import { providerOrigin } from '../../../src/oauth/provider_origin.js';
 import { toProviderConfig } from '../../../src/core/provider_records.js';
-import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { standaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { createTestSealer } from './bound_sealer.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from './fake_mattermost.js';
 import { createMemoryStores, type MemoryStores } from './memory_stores.js';
@@ -66,9 +65,10 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const logger = createMemoryLogger();
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
-  const sealer = createTestSealer(key);
+  // Under the host's seal scope, as the service seals.
+  const sealer = standaloneSealer(createTestSealer(key));
   const deps: StandaloneDeps = {
-    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000 },
+    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000, refreshMarginMs: 60_000 },
     logger,
     now,
     sealer,
@@ -79,9 +79,6 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
     bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
-    // The service's own binding and origin, so the core's operations (panel, disconnect) open what the host sealed.
-    clientSecretBinding: standaloneClientSecretBinding,
-    providerOrigin,
     fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: mm.url,
@@ -94,7 +91,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     refusalLog: rateLimitedWarn(logger, Date.now),
   };
   const app = express();
-  app.use('/standalone', createStandaloneRouter(deps, options.tables ?? createServiceTables(loadConfig({}))));
+  app.use('/standalone', createStandaloneRouter(deps, options.tables ?? createServiceTables()));
   mounted.app = app;
   const { teamId, commandToken } = await installForFake(stores.installation, mm, now());
   const channelId = mmId();
@@ -111,7 +108,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     clock,
     async addProvider(provider, secret) {
       const bare = { ...provider, created_at: now(), updated_at: now() };
-      const sealed = secret === undefined ? undefined : sealer.seal(secret, standaloneClientSecretBinding(toProviderConfig(bare, undefined)));
+      const sealed = secret === undefined ? undefined : sealer.seal(secret, clientSecretSlot(toProviderConfig(bare, undefined)));
       await stores.providers.save(sealed === undefined ? bare : { ...bare, sealed_secret: sealed });
     },
     command(user, text, overrides = {}) {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { createDeps } from '../../../src/service.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { oauth2Complete } from '../../../src/hosts/apps/calls/oauth2_complete.js';

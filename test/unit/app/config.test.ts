@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../../src/config.js';
-import { withDevelopmentKey } from '../../../src/development_key.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
+import { withDevelopmentKey } from '../../../src/config/development_key.js';
 
 const key = randomBytes(32).toString('base64');
 const secret = randomBytes(32).toString('base64');

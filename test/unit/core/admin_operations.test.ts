@@ -9,7 +9,7 @@ import { OIDC, SCOPE, setup } from './admin_setup.js';
 describe('core admin operations', () => {
   it('when the user is not an admin, then every operation refuses and nothing changes', async () => {
     const { providers, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     const before = JSON.stringify([...providers.rows.values()]);
     const values = { preset: 'oidc', id: 'x', display_name: 'X', issuer: 'https://x.example', client_id: 'c', auth: 'none', provider: 'idp', confirm: true };
     const ops = [
@@ -34,7 +34,7 @@ describe('core admin operations', () => {
 
   it('when the issuer moves to another origin without the secret, then the secret is asked again and nothing changes', async () => {
     const { providers, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     const values = {
       provider: 'idp',
       preset: 'oidc',
@@ -49,7 +49,7 @@ describe('core admin operations', () => {
 
   it('when providers are listed, then client ids show their last 4 characters and no secret appears', async () => {
     const { providers, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     const { text } = await listProviders(request({}));
     assert.match(text ?? '', /client `…6789`/);
     assert.ok(!text?.includes('sekret') && !text?.includes('client-123'));
@@ -59,7 +59,7 @@ describe('core admin operations', () => {
 
   it('when a provider is removed, then only with confirm', async () => {
     const { providers, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     await assert.rejects(removeProvider(request({ provider: 'idp' }), deps), (err: UserFacingError) => err.fieldErrors?.confirm === 'Tick to confirm');
     assert.equal(providers.rows.size, 1);
     assert.match((await removeProvider(request({ provider: 'idp', confirm: 'true' }), deps)).text ?? '', /^Removed \*\*IdP\*\*/);
@@ -68,7 +68,7 @@ describe('core admin operations', () => {
 
   it('when removal is not confirmed, then the prompt says what removing does on this host', async () => {
     const { providers, connections, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     const prompt = () =>
       removeProvider(request({ provider: 'idp' }), deps).then(
         () => assert.fail('removed without confirmation'),
@@ -82,7 +82,7 @@ describe('core admin operations', () => {
 
   it('when the report is asked, then it counts from connections.report() with the host usernames', async () => {
     const { providers, connections, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     connections.report = async () => ({ idp: { connected: ['a', 'b'], broken: ['c'] } });
     const { text } = await connectionReport(request({}));
     assert.match(text ?? '', /\| IdP \| 2 \| 1 \| @name-a, @name-b \| @name-c \|/);

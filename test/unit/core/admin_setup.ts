@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AdminDeps } from '../../../src/core/admin/provider_secrets.js';
 import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
 import { STANDALONE_WORDING } from '../../../src/core/info.js';
+import { scopedSealer } from '../../../src/core/secret_sealer.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { createTestSealer } from '../../support/standalone/bound_sealer.js';
@@ -15,7 +16,7 @@ export function setup() {
   const connections = new MemoryConnections();
   const deps: AdminDeps = {
     engine: createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 1000, discoveryTtlMs: 1000 }),
-    sealer: createTestSealer(randomBytes(32)),
+    sealer: scopedSealer(createTestSealer(randomBytes(32)), SCOPE),
     logger: createMemoryLogger(),
     now: () => 1_800_000_000_000,
   };
@@ -30,7 +31,6 @@ export function setup() {
       notify: async () => undefined,
       usernames: async (ids) => new Map(ids.map((id) => [id, `name-${id}`])),
       helpWording: STANDALONE_WORDING,
-      sealScope: SCOPE,
     },
   });
   return { providers, connections, deps, request };

@@ -8,7 +8,6 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../../src/config.js';
 import { COMMANDS, commandWords, helpText, type CommandSpec } from '../../../src/core/commands.js';
 import { APPS_WORDING, commandUsage, helpOf, STANDALONE_WORDING } from '../../../src/core/info.js';
 import { routes } from '../../../src/hosts/apps/calls/routes.js';
@@ -49,7 +48,7 @@ function boundCommands(input: BindingInput): Map<string, Binding> {
 
 describe('the core command list', () => {
   it('when the standalone tables are derived, then each command has a subcommand under its first word, and nothing else is listed', () => {
-    const { subcommands, dialogs } = createServiceTables(loadConfig({}));
+    const { subcommands, dialogs } = createServiceTables();
     const listed = [...subcommands.entries()].filter(([, s]) => !s.hidden).map(([name]) => name);
     assert.deepEqual(listed, firstWords(names(SPECS)));
     const changes = SPECS.filter((s) => s.adminOnly && (s.form !== undefined || s.confirm !== undefined));

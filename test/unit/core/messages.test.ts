@@ -21,7 +21,7 @@ describe('messages', () => {
 
   it('when a provider with one connected user is removed, then the answer speaks of 1 connection in the singular', async () => {
     const { providers, connections, deps, request } = setup();
-    await providers.save(toStored(OIDC, deps, request({})));
+    await providers.save(toStored(OIDC, deps));
     await connections.save({
       user_id: 'u2',
       provider_id: 'idp',

@@ -38,7 +38,7 @@ const FORM = {
 /** SPLIT saved with its secret sealed for the token endpoint's origin only. */
 async function savedForTokenOriginOnly() {
   const world = setup();
-  const stored = toStored({ ...SPLIT, client_secret: undefined }, world.deps, world.request({}));
+  const stored = toStored({ ...SPLIT, client_secret: undefined }, world.deps);
   const sealed_secret = world.deps.sealer.seal('split-secret-1', {
     kind: 'client_secret',
     provider_id: 'split',

@@ -15,7 +15,6 @@ import { status } from '../../../src/core/status.js';
 import { usableTokens } from '../../../src/core/token_use.js';
 import { whoami } from '../../../src/core/whoami.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
-import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
 import type { CompletedAuthorization, OAuthEngine, TokenSet } from '../../../src/oauth/types.js';
@@ -59,7 +58,6 @@ function world() {
     providers,
     connections,
     host: {
-      sealScope: 'test',
       connectHint: async (id) => `[Reconnect](https://svc/connect/${id})`,
       redirectUri: (id) => `https://svc/complete/${id}`,
       notify: async (_u, m) => void notes.push(m),
@@ -68,7 +66,7 @@ function world() {
     },
   });
   const deps: CoreDeps = {
-    config: loadConfig({}),
+    settings: { refreshMarginMs: 60_000 },
     logger: createMemoryLogger(),
     engine,
     sealer: { seal: (s) => s, open: (s) => ({ plaintext: s, stale: false }) },

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createDeps } from '../../../src/service.js';
 import { createHttpApp } from '../../../src/hosts/apps/http/app.js';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMattermostBot, NotInstalledError } from '../../../src/mattermost/bot.js';
+import { createMattermostBot, NotInstalledError } from '../../../src/hosts/standalone/bot.js';
 import { startFakeMattermost, type FakeMattermost } from '../../support/standalone/fake_mattermost.js';
 import { MemoryInstallation } from '../../support/standalone/memory_stores.js';
 

@@ -2,7 +2,6 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
-import { loadConfig } from '../../../src/config.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -144,7 +143,7 @@ describe('standalone subcommand table', () => {
   it('when a registered handler throws, then the user gets a plain text without the error, and the log has it', async () => {
     const world = await startStandaloneWorld();
     try {
-      const tables = createServiceTables(loadConfig({}));
+      const tables = createServiceTables();
       registerSubcommand(tables.subcommands, 'status', {
         handler: async () => {
           throw new Error('db exploded at /secret/path');

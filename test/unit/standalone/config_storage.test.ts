@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig, maskDatabaseUrl } from '../../../src/config.js';
+import { ConfigError, loadConfig, maskDatabaseUrl } from '../../../src/config/index.js';
 
 const base = () => ({ APP_DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-sa-')), APP_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
 
@@ -21,14 +21,14 @@ function refusal(env: Record<string, string>): ConfigError {
 describe('config: standalone hosts and storage', () => {
   it('when nothing is set, then both hosts run on the SQLite file in the data folder', () => {
     const env = base();
-    const { standalone } = loadConfig(env);
-    assert.deepEqual(standalone.hosts, ['apps', 'standalone']);
-    assert.deepEqual(standalone.database, { kind: 'sqlite', file: join(env.APP_DATA_DIR, 'oauth2-connect.sqlite') });
+    const config = loadConfig(env);
+    assert.deepEqual(config.hosts, ['apps', 'standalone']);
+    assert.deepEqual(config.database, { kind: 'sqlite', file: join(env.APP_DATA_DIR, 'oauth2-connect.sqlite') });
   });
 
   it('when APP_HOSTS names one host (any case, spaces, repeats), then only that host runs', () => {
-    assert.deepEqual(loadConfig({ ...base(), APP_HOSTS: ' Standalone , standalone' }).standalone.hosts, ['standalone']);
-    assert.deepEqual(loadConfig({ ...base(), APP_HOSTS: 'apps' }).standalone.hosts, ['apps']);
+    assert.deepEqual(loadConfig({ ...base(), APP_HOSTS: ' Standalone , standalone' }).hosts, ['standalone']);
+    assert.deepEqual(loadConfig({ ...base(), APP_HOSTS: 'apps' }).hosts, ['apps']);
   });
 
   it('when APP_HOSTS names an unknown host or none, then a ConfigError names APP_HOSTS', () => {
@@ -40,7 +40,7 @@ describe('config: standalone hosts and storage', () => {
 
   it('when DATABASE_URL is a postgres URL, then PostgreSQL is used with the pool size and timeouts (defaults 10, 5 s, 30 s)', () => {
     const url = 'postgresql://svc:pw@db.internal:5432/oauth2';
-    assert.deepEqual(loadConfig({ ...base(), DATABASE_URL: url }).standalone.database, {
+    assert.deepEqual(loadConfig({ ...base(), DATABASE_URL: url }).database, {
       kind: 'postgres',
       url,
       poolMax: 10,
@@ -53,7 +53,7 @@ describe('config: standalone hosts and storage', () => {
       APP_DB_POOL_MAX: '25',
       APP_DB_CONNECT_TIMEOUT_MS: '1500',
       APP_DB_STATEMENT_TIMEOUT_MS: '8000',
-    }).standalone.database;
+    }).database;
     assert.deepEqual(sized.kind === 'postgres' && [sized.poolMax, sized.connectTimeoutMs, sized.statementTimeoutMs], [25, 1500, 8000]);
   });
 
@@ -73,7 +73,7 @@ describe('config: standalone hosts and storage', () => {
       (error: unknown) =>
         error instanceof ConfigError && error.variable === 'APP_ENCRYPTION_KEY' && /must be set when DATABASE_URL is set: every replica/.test(error.message),
     );
-    assert.equal(loadConfig({ APP_DATA_DIR }).standalone.database.kind, 'sqlite', 'the SQLite file of one process may use the development key');
+    assert.equal(loadConfig({ APP_DATA_DIR }).database.kind, 'sqlite', 'the SQLite file of one process may use the development key');
   });
 
   it('when DATABASE_URL is malformed or not PostgreSQL, then the error names it and never shows the password', () => {

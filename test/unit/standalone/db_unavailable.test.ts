@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDatabaseUnavailable } from '../../../src/hosts/standalone/db/unavailable.js';
+import { isDatabaseUnavailable } from '../../../src/hosts/standalone/database_unavailable.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 

@@ -6,7 +6,6 @@ import { DIALOG_USED } from '../../../src/hosts/standalone/dialogs/single_use.js
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
 import type { DialogPurpose } from '../../../src/hosts/standalone/dialogs/types.js';
 import { UserFacingError } from '../../../src/core/errors.js';
-import { loadConfig } from '../../../src/config.js';
 import { createServiceTables, createStandaloneRouter } from '../../../src/hosts/standalone/http/router.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
@@ -137,7 +136,7 @@ describe('standalone POST /dialog', () => {
     purposes: Record<string, DialogPurpose>,
     run: (submit: (user: FakeUser, purpose: string, state?: string) => Promise<unknown>) => Promise<void>,
   ) {
-    const tables = createServiceTables(loadConfig({}));
+    const tables = createServiceTables();
     for (const [name, purpose] of Object.entries(purposes)) tables.dialogs.set(name, purpose);
     const app = express().use('/standalone', createStandaloneRouter(world.deps, tables));
     const server = app.listen(0, '127.0.0.1');

@@ -3,7 +3,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import { loadConfig } from '../../../src/config.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { type FakeUser } from '../../support/standalone/fake_mattermost.js';
@@ -44,7 +43,7 @@ describe('standalone hidden panel subcommands', () => {
     });
 
   before(async () => {
-    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
+    world = await startStandaloneWorld({ tables: createServiceTables() });
     idp = await startOidcProvider();
     // The test provider is plain http on 127.0.0.1, as APP_ALLOW_PRIVATE_NETWORK=true allows.
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createOAuthEngine } from '../../../src/oauth/engine.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
 import { SECRET_IN_TEXT } from '../../../src/hosts/standalone/admin/provider_command.js';
-import { openProvider } from '../../../src/hosts/standalone/providers.js';
+import { openProvider } from '../../../src/core/providers.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';

@@ -2,12 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTokenCipher, type TokenCipherError } from '../../../src/oauth/crypto.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { createDeps } from '../../../src/service.js';
 import { sealV1 } from '../../support/sealed_slots.js';
-import { createStandaloneSealer, STANDALONE_SEAL_SCOPE } from '../../../src/hosts/standalone/service/sealer.js';
-import { commandTokenValid } from '../../../src/hosts/standalone/commands/command_token.js';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { createStandaloneSealer, STANDALONE_SEAL_SCOPE } from '../../../src/hosts/standalone/db/sealer.js';
+import { commandTokenValid, hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 
 const keys = { encryptionKeys: [{ id: 'k', key: randomBytes(32) }], currentKeyId: 'k' };
 const token = { kind: 'token' as const, user_id: 'u1', provider_id: 'p1', origin: 'https://idp.example' };

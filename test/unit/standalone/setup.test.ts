@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { BOT_USERNAME } from '../../../src/hosts/standalone/setup/names.js';
 import { commandFieldsHash } from '../../../src/hosts/standalone/setup/team_commands.js';
 import { ROOT, secretsOf, setupWorld, type SetupWorld } from './setup_helpers.js';

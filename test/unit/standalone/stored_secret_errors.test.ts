@@ -9,15 +9,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../../src/config.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { createRepositories } from '../../../src/hosts/standalone/db/index.js';
-import type { BoundSealer, SealBinding } from '../../../src/hosts/standalone/deps.js';
+import type { BoundSealer, SealBinding } from '../../../src/hosts/standalone/db/index.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { hashValue, randomValue } from '../../../src/hosts/standalone/secrets.js';
-import { standaloneClientSecretBinding } from '../../../src/hosts/standalone/service/sealer.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { SESSION_COOKIE } from '../../../src/hosts/standalone/signin/cookies.js';
 import { createConnectLink } from '../../../src/hosts/standalone/signin/links.js';
 import { createTokenCipher } from '../../../src/oauth/crypto.js';
@@ -45,7 +44,7 @@ describe('standalone: a stored secret that does not open', () => {
 
   async function saveProvider(id: string, sealedSecret: (binding: SealBinding) => string) {
     const bare = provider(id);
-    await world.deps.providers.save({ ...bare, sealed_secret: sealedSecret(standaloneClientSecretBinding(toProviderConfig(bare, undefined))) });
+    await world.deps.providers.save({ ...bare, sealed_secret: sealedSecret(clientSecretSlot(toProviderConfig(bare, undefined))) });
   }
 
   async function connect(user: FakeUser, providerId: string, sealer: BoundSealer) {
@@ -64,7 +63,7 @@ describe('standalone: a stored secret that does not open', () => {
     world.logs.some((line) => line.includes(`${where} failed: a stored secret does not open`) && line.includes(`"outcome":"${outcome}"`));
 
   before(async () => {
-    world = await startStandaloneWorld({ tables: createServiceTables(loadConfig({})) });
+    world = await startStandaloneWorld({ tables: createServiceTables() });
     alice = world.mm.addUser('alice');
     admin = world.mm.addUser('root', 'system_user system_admin');
     scratch = await createScratch('sqlite');
@@ -72,7 +71,7 @@ describe('standalone: a stored secret that does not open', () => {
     Object.assign(world.deps, { providers: repositories.providers, connections: repositories.connections });
     await saveProvider('fine', (binding) => world.deps.sealer.seal('secret-fine', binding));
     await saveProvider('lost', (binding) => gone.seal('secret-lost', binding));
-    await saveProvider('moved', () => world.deps.sealer.seal('secret-fine', standaloneClientSecretBinding(toProviderConfig(provider('fine'), undefined))));
+    await saveProvider('moved', () => world.deps.sealer.seal('secret-fine', clientSecretSlot(toProviderConfig(provider('fine'), undefined))));
     await saveProvider('old', () => sealV1('test', world.encryptionKey, 'secret-old'));
     await connect(alice, 'fine', gone);
     for (const id of ['lost', 'moved', 'old']) await connect(alice, id, world.deps.sealer);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createMattermostClient } from '../../../src/mattermost/client4.js';
-import { hashCommandToken } from '../../../src/hosts/standalone/setup/command_token.js';
+import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { commandFieldsHash } from '../../../src/hosts/standalone/setup/team_commands.js';
 import { syncTeams } from '../../../src/hosts/standalone/setup/team_sync.js';
 import { loopOnce, ROOT, secretsOf, setupWorld, type SetupWorld } from './setup_helpers.js';

@@ -10,6 +10,7 @@ import { providersOf, userClient, userStateOf } from './context.js';
 import { chosenProvider } from './provider_access.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
+import { FLOW_TTL_TEXT } from '../../../core/connect_flow.js';
 
 export const connect: Handler = async (req, deps) => {
   const state = userStateOf(req);
@@ -24,5 +25,5 @@ export const connect: Handler = async (req, deps) => {
   const note = existing && !existing.broken ? ` You are already connected as **${md(existing.label)}**; connecting again refreshes the connection.` : '';
   const data: ConnectData = { connect_url: connectUrl, provider: provider.id };
   // No refresh_bindings here: nothing the bindings show has changed until the flow completes.
-  return ok(`[${verb} your ${md(provider.display_name)} account](${connectUrl}). The link works for 15 minutes.${note}`, data);
+  return ok(`[${verb} your ${md(provider.display_name)} account](${connectUrl}). The link works for ${FLOW_TTL_TEXT}.${note}`, data);
 };

@@ -3,6 +3,7 @@ import type { CallRequest, ExpandedUser } from '../protocol/types.js';
 import { AppsPluginClient } from '../../../mattermost/apps_client.js';
 import { MattermostRestClient } from '../../../mattermost/rest_client.js';
 import { readProviders, type StoredProvider } from '../../../core/provider_records.js';
+import { TokenStore } from '../store/token_store.js';
 import { readUserState, type UserState } from '../store/user_state.js';
 import type { Deps } from './deps.js';
 import { UserFacingError } from '../../../core/errors.js';
@@ -43,6 +44,11 @@ export const userClient = (req: CallRequest, deps: Deps) => new AppsPluginClient
 export const botClient = (req: CallRequest, deps: Deps) => new AppsPluginClient(asWho(req, deps, 'bot'));
 export const userRest = (req: CallRequest, deps: Deps) => new MattermostRestClient(asWho(req, deps, 'user'));
 export const botRest = (req: CallRequest, deps: Deps) => new MattermostRestClient(asWho(req, deps, 'bot'));
+
+/** The acting user's token store; every token it reads or writes is registered with the logger's redaction. */
+export function userTokenStore(req: CallRequest, deps: Deps): TokenStore {
+  return new TokenStore(userClient(req, deps), deps.sealer, (t) => deps.logger.addSecrets(t.access_token, t.refresh_token, t.id_token));
+}
 
 export const providersOf = (req: CallRequest): StoredProvider[] => readProviders(req.context.oauth2?.data);
 /**

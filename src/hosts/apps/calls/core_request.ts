@@ -4,19 +4,18 @@
  * oauth2/user + the user's KV, links from the plugin's connect_url and
  * complete_url), and a CoreAnswer rendered as a call response.
  */
-import type { CoreAnswer, CoreDeps, CoreRequest, HostLinks } from '../../../core/request.js';
+import type { CoreAnswer, CoreRequest, HostLinks } from '../../../core/request.js';
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
 import { APPS_WORDING } from '../../../core/info.js';
-import { APP_ID } from '../protocol/manifest.js';
 import { ok, okRefresh } from '../protocol/responses.js';
 import type { CallRequest, CallResponse } from '../protocol/types.js';
 import { select } from '../protocol/values.js';
 import type { UserState } from '../store/user_state.js';
 import { saveProviders } from './admin/save_providers.js';
-import { appsConnections } from './apps_connections.js';
-import { botRest, isSystemAdmin, providersOf, userStateOf } from './context.js';
+import { appsConnections, type CallStores } from '../store/apps_connections.js';
+import { actingUser, botClient, botRest, isSystemAdmin, providersOf, userClient, userStateOf, userTokenStore } from './context.js';
 import type { Deps } from './deps.js';
 import { sendDm } from './notify.js';
 import { providerRedirectUri } from './redirect_uri.js';
@@ -44,7 +43,6 @@ export function appsProviders(req: CallRequest, deps: Deps): ProviderRepository 
 export function appsHostLinks(req: CallRequest, deps: Deps): HostLinks {
   return {
     helpWording: APPS_WORDING,
-    sealScope: APP_ID,
     async connectHint(providerId) {
       const stored = providersOf(req).find((p) => p.id === providerId);
       const link = req.context.oauth2?.connect_url;
@@ -70,17 +68,28 @@ function coreValues(req: CallRequest): CoreRequest['values'] {
   return out;
 }
 
+/** The stores of this call, for the connection repository. */
+function callStores(req: CallRequest, deps: Deps): CallStores {
+  return {
+    actingUserId: () => actingUser(req).id,
+    providers: () => providersOf(req),
+    tokens: () => userTokenStore(req, deps),
+    user: () => userClient(req, deps),
+    bot: () => botClient(req, deps),
+    reportIndex: deps.reportIndex,
+    now: deps.now,
+  };
+}
+
 export function coreRequest(req: CallRequest, deps: Deps, state?: UserState): CoreRequest {
   return {
     user: { id: req.context.acting_user?.id ?? '', isAdmin: isSystemAdmin(req) },
     values: coreValues(req),
     providers: appsProviders(req, deps),
-    connections: appsConnections(req, deps, state),
+    connections: appsConnections(callStores(req, deps), state ?? userStateOf(req)),
     host: appsHostLinks(req, deps),
   };
 }
-
-export const coreDeps = (deps: Deps): CoreDeps => deps;
 
 /** text -> ok, data -> ok's data, refresh -> okRefresh; forms are the admin slice's. */
 export function render(answer: CoreAnswer): CallResponse {

@@ -4,22 +4,17 @@
  * wrap them and one error mapper turns thrown errors into a response.
  */
 import type { CallRequest, CallResponse } from '../protocol/types.js';
-import type { Config } from '../../../config.js';
-import type { Logger } from '../../../log/logger.js';
-import type { OAuthEngine } from '../../../oauth/types.js';
+import type { Config } from '../../../config/index.js';
 import type { ReportIndex } from '../store/report_index.js';
-import type { SecretSealer } from '../../../core/secret_sealer.js';
+import type { CoreDeps } from '../../../core/request.js';
 
-export interface Deps {
+/** Built once at start; the core's operations are given it as their CoreDeps (they read its settings, logger, engine, sealer and clock). */
+export interface Deps extends CoreDeps {
   config: Readonly<Config>;
-  logger: Logger;
-  engine: OAuthEngine;
-  sealer: SecretSealer;
   /** Derives a flow's PKCE verifier and nonce from its state (nothing stored). */
   flowSecrets(state: string): { code_verifier: string; nonce: string };
   /** Outbound HTTP to Mattermost. */
   fetch: typeof fetch;
-  now(): number;
   reportIndex: ReportIndex;
 }
 

@@ -9,21 +9,20 @@
 import { ok } from '../protocol/responses.js';
 import type { CallRequest } from '../protocol/types.js';
 import { findProvider, type StoredProvider } from '../../../core/provider_records.js';
-import { FLOW_TTL_MS, liveFlows, type UserState } from '../store/user_state.js';
+import { liveFlows, type UserState } from '../store/user_state.js';
 import { completeConnection } from '../../../core/complete_connection.js';
 import { actingUser, userClient, userStateOf } from './context.js';
 import { coreRequest } from './core_request.js';
 import type { Deps, Handler } from './deps.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { md } from '../../../core/format.js';
+import { connectFailedMessage, FLOW_TTL_MS, START_AGAIN } from '../../../core/connect_flow.js';
 import { sendDm } from './notify.js';
 import { pluginState, stateHash } from './oauth2_connect.js';
-import { openProvider } from './provider_access.js';
+import { openProvider } from '../../../core/providers.js';
 import { mapError } from './error_mapper.js';
 import { PROVIDER_PARAM, providerRedirectUri } from './redirect_uri.js';
 import { isOAuthError } from '../../../oauth/errors.js';
-
-const START_AGAIN = 'Start again with `/oauth2 connect <provider>`.';
 
 function takeFlow(summary: UserState, state: string, now: number): { provider: string; rest: UserState } {
   const hash = stateHash(state);
@@ -74,7 +73,7 @@ export const oauth2Complete: Handler = async (req, deps) => {
       .catch(() => undefined);
     const mapped = mapError(err).response;
     const reason = mapped.type === 'error' ? mapped.text : 'an unexpected error';
-    await sendDm(req, deps, rest, `Connecting your ${md(stored?.display_name ?? provider)} account failed: ${reason}`);
+    await sendDm(req, deps, rest, connectFailedMessage(stored?.display_name ?? provider, reason));
     throw err;
   }
 };

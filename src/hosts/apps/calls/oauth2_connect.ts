@@ -8,14 +8,15 @@ import { createHash } from 'node:crypto';
 import { ok } from '../protocol/responses.js';
 import type { CallRequest } from '../protocol/types.js';
 import { requiredText } from '../protocol/values.js';
-import { FLOW_TTL_MS, liveFlows } from '../store/user_state.js';
+import { liveFlows } from '../store/user_state.js';
 import { findProvider } from '../../../core/provider_records.js';
 import type { Handler } from './deps.js';
 import { actingUser, userClient, userStateOf } from './context.js';
 import { dmChannel } from './notify.js';
-import { openProvider } from './provider_access.js';
+import { openProvider } from '../../../core/providers.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { providerRedirectUri } from './redirect_uri.js';
+import { FLOW_TTL_MS, START_AGAIN } from '../../../core/connect_flow.js';
 
 export const stateHash = (state: string): string => createHash('sha256').update(state).digest('base64url').slice(0, 22);
 
@@ -33,8 +34,6 @@ export function pluginState(req: CallRequest, userId: string): string {
   if (owner !== userId) throw new UserFacingError(`This connect link belongs to another session. ${START_AGAIN}`);
   return state;
 }
-
-const START_AGAIN = 'Start again with `/oauth2 connect <provider>` in Mattermost.';
 
 export const oauth2Connect: Handler = async (req, deps) => {
   const user = actingUser(req);

@@ -7,7 +7,7 @@
  */
 import type { CallRequest } from '../protocol/types.js';
 import { CallPath } from '../protocol/paths.js';
-import type { Config } from '../../../config.js';
+import type { Config } from '../../../config/index.js';
 import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
 import type { VerifiedCaller } from './jwt.js';
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { Connection, PendingConnect, PendingFlow } from '../../../core/record_schemas.js';
+import { FLOW_TTL_MS } from '../../../core/connect_flow.js';
 export type { Connection, PendingFlow };
 
 export interface UserState {
@@ -17,7 +18,6 @@ export interface UserState {
   dm?: string;
 }
 
-export const FLOW_TTL_MS = 15 * 60 * 1000;
 /** Abandoned flows are pruned on each write, so at most this many are ever kept. */
 export const MAX_FLOWS = 5;
 

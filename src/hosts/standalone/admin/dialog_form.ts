@@ -6,7 +6,7 @@
  * target); secrets are password fields and never prefilled.
  */
 import type { FieldSpec, FormSpec } from '../../../core/form_spec.js';
-import type { DialogSpec } from '../../../mattermost/bot.js';
+import type { DialogSpec } from '../bot.js';
 
 type Element = NonNullable<DialogSpec['elements']>[number];
 

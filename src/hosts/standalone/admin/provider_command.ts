@@ -15,7 +15,7 @@ import { commandUsage } from '../../../core/info.js';
 import type { CoreAnswer, CoreRequest, CoreValues } from '../../../core/request.js';
 import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
-import { adminDeps, adminRequest } from './admin_request.js';
+import { adminRequest } from './admin_request.js';
 import { openProviderDialog } from './provider_dialogs.js';
 import { opensDialog } from './provider_forms.js';
 import { namesSecret, parseTypedArgs, splitWords } from './typed_args.js';
@@ -66,7 +66,7 @@ async function runAction(actions: readonly AdminCommand[], request: CommandReque
   const req = adminRequest(deps, request.user_id, isAdmin, values);
   const spec = actions.find((s) => commandWords(s)[1] === action.toLowerCase());
   if (!spec) return ephemeral(usage(actions));
-  return opensDialog(spec) ? openChangeDialog(deps, request, req, spec) : answer(await spec.operation(req, adminDeps(deps)));
+  return opensDialog(spec) ? openChangeDialog(deps, request, req, spec) : answer(await spec.operation(req, deps));
 }
 
 /** A group of admin commands (`provider add`, `provider list` …) under its first word. */
@@ -77,6 +77,6 @@ export const adminSubcommand = (spec: AdminCommand): Subcommand => ({
   handler: async (request, deps) => {
     const isAdmin = await deps.bot.isSystemAdmin(request.user_id);
     const values = spec.provider && request.args[0] !== undefined ? { provider: request.args[0] } : {};
-    return answer(await spec.operation(adminRequest(deps, request.user_id, isAdmin, values), adminDeps(deps)));
+    return answer(await spec.operation(adminRequest(deps, request.user_id, isAdmin, values), deps));
   },
 });

@@ -13,7 +13,7 @@ import type { CoreRequest, CoreValues } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { dialogUrl, openDialog } from '../dialogs/open_dialog.js';
 import { closeDialog, type DialogPurpose, type DialogSubmission } from '../dialogs/types.js';
-import { adminDeps, adminRequest } from './admin_request.js';
+import { adminRequest } from './admin_request.js';
 import { formSpecDialog } from './dialog_form.js';
 import { dialogPurpose, formFor, opensDialog, shownPreset } from './provider_forms.js';
 
@@ -63,7 +63,7 @@ function providerPurpose(spec: AdminCommand): DialogPurpose {
       const values = await withStoredPreset(deps, spec, submittedValues(submission));
       const req = adminRequest(deps, submission.user_id, true, values);
       try {
-        const answer = await spec.operation(req, adminDeps(deps));
+        const answer = await spec.operation(req, deps);
         if (answer.text) await req.host.notify(submission.user_id, answer.text);
         return closeDialog();
       } catch (err) {

@@ -4,8 +4,9 @@
  * several providers and none named, the choose-provider dialog opens.
  */
 import { md } from '../../../core/format.js';
+import { FLOW_TTL_TEXT } from '../../../core/connect_flow.js';
 import { openChooseProvider } from '../dialogs/choose_provider.js';
-import { NO_PROVIDERS, providerNames } from '../providers.js';
+import { NO_PROVIDERS, providerNames } from '../../../core/providers.js';
 import { createConnectLink } from '../signin/links.js';
 import { ephemeral, type Subcommand } from './types.js';
 
@@ -26,6 +27,6 @@ export const connectSubcommand: Subcommand = {
     const stored = named === undefined ? providers[0] : providers.find((p) => p.id === named);
     if (!stored) return ephemeral(`Provider \`${md(named ?? '')}\` is not registered. Registered: ${providerNames(providers)}.`);
     const link = await createConnectLink(deps, request.user_id, stored.id);
-    return ephemeral(`[Connect your ${md(stored.display_name)} account](${link}). The link works once, only for you, for 10 minutes.`);
+    return ephemeral(`[Connect your ${md(stored.display_name)} account](${link}). The link works once, only for you, for ${FLOW_TTL_TEXT}.`);
   },
 };

@@ -6,18 +6,17 @@
  * (help lists the admins' commands to them).
  */
 import type { UserCommand } from '../../../core/commands.js';
-import type { CoreDeps } from '../../../core/request.js';
-import { standaloneCoreDeps, standaloneCoreRequest } from './core_request.js';
+import { standaloneCoreRequest } from '../signin/core_request.js';
 import { ephemeral, type Subcommand } from './types.js';
 
-export function coreSubcommand(spec: UserCommand, config: CoreDeps['config']): Subcommand {
+export function coreSubcommand(spec: UserCommand): Subcommand {
   const operation = spec.operation;
   if (!operation) throw new Error(`/oauth2 ${spec.name} has no core operation: the standalone host must name its own`);
   return {
     handler: async (request, deps) => {
       const isAdmin = spec.showsAdminCommands ? await deps.bot.isSystemAdmin(request.user_id) : false;
       const values = spec.provider && request.args[0] !== undefined ? { provider: request.args[0] } : {};
-      const answer = await operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), standaloneCoreDeps(deps, config));
+      const answer = await operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), deps);
       return ephemeral(answer.text ?? 'Done.');
     },
   };

@@ -5,8 +5,7 @@
  * rows (only a hash of each command token).
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Installation, InstallationStore, TeamCommand } from '../ports.js';
-import { isBotRole } from '../setup/bot_role.js';
+import { isBotRole, type Installation, type InstallationStore, type TeamCommand } from '../ports.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { millis, type Database, type TeamCommandsTable } from './schema.js';
 

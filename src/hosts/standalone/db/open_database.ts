@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { maskDatabaseUrl, type DatabaseSettings } from '../../../config.js';
+import { maskDatabaseUrl, type DatabaseSettings } from '../../../config/index.js';
 import type { Logger } from '../../../log/logger.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';

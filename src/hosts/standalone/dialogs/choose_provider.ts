@@ -6,6 +6,7 @@
  */
 import type { StoredProvider } from '../../../core/provider_records.js';
 import { md } from '../../../core/format.js';
+import { FLOW_TTL_TEXT } from '../../../core/connect_flow.js';
 import type { StandaloneDeps } from '../deps.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { createConnectLink } from '../signin/links.js';
@@ -43,7 +44,10 @@ export const chooseProvider: DialogPurpose = {
     const stored = await deps.providers.get(id);
     if (!stored) throw new UserFacingError('', { fieldErrors: { provider: 'This provider is not registered (any more).' } });
     const link = await createConnectLink(deps, submission.user_id, stored.id);
-    await deps.bot.dm(submission.user_id, `[Connect your ${md(stored.display_name)} account](${link}). The link works once, only for you, for 10 minutes.`);
+    await deps.bot.dm(
+      submission.user_id,
+      `[Connect your ${md(stored.display_name)} account](${link}). The link works once, only for you, for ${FLOW_TTL_TEXT}.`,
+    );
     return closeDialog();
   },
 };

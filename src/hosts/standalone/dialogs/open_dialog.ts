@@ -1,5 +1,5 @@
 /** Opening a dialog: the signed state, callback_id = purpose, url = <root>/standalone/dialog. */
-import type { DialogSpec } from '../../../mattermost/bot.js';
+import type { DialogSpec } from '../bot.js';
 import type { StandaloneDeps } from '../deps.js';
 import { signDialogState } from './state.js';
 

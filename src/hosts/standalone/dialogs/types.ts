@@ -20,7 +20,7 @@
  *    an unexpected error) its state is used up; after a refusal, the
  *    provider's error or an {errors}/{error} answer it can be submitted again.
  */
-import type { DialogSpec } from '../../../mattermost/bot.js';
+import type { DialogSpec } from '../bot.js';
 import type { StandaloneDeps } from '../deps.js';
 import type { DialogState } from './state.js';
 

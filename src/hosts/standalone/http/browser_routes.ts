@@ -6,6 +6,7 @@
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { UserFacingError } from '../../../core/errors.js';
+import { START_AGAIN } from '../../../core/connect_flow.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf } from '../failures.js';
 import type { BrowserSession } from '../ports.js';
@@ -44,10 +45,9 @@ const guarded = (deps: StandaloneDeps, route: string, work: (req: Request, res: 
 
 async function openLink(deps: StandaloneDeps, req: Request, res: Response): Promise<void> {
   const value = typeof req.query.l === 'string' ? req.query.l : '';
-  if (!RANDOM_VALUE.test(value)) throw new UserFacingError('This connect link is not valid. Open a new link with /oauth2 connect in Mattermost.');
+  if (!RANDOM_VALUE.test(value)) throw new UserFacingError(`This connect link is not valid. ${START_AGAIN}`);
   const link = await deps.oneTime.take(hashValue(value), 'link', deps.now());
-  if (!link)
-    throw new UserFacingError('This connect link has expired or was already used. Open a new link with /oauth2 connect in Mattermost.', { status: 410 });
+  if (!link) throw new UserFacingError(`This connect link has expired or was already used. ${START_AGAIN}`, { status: 410 });
   const session = await currentSession(deps, req);
   if (session && session.user_id === link.user_id) return redirect(res, await startProviderFlow(deps, session, link.provider_id));
   const { url, binder } = await startSignin(deps, link);
@@ -91,7 +91,7 @@ export function browserRoutes(deps: StandaloneDeps): Router {
   // The router's own errors, e.g. /complete/%E0 (a path it cannot decode): a page, not express's default
   // answer, which outside NODE_ENV=production shows the stack.
   router.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    sendPage(res, 400, failurePage('This address is not valid. Open a new link with /oauth2 connect in Mattermost. Nothing was stored.'));
+    sendPage(res, 400, failurePage(`This address is not valid. ${START_AGAIN} Nothing was stored.`));
   });
   return router;
 }

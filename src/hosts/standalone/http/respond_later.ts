@@ -5,7 +5,8 @@
  * /hooks/commands/; the request is bounded in time.
  */
 import type { CommandResponse } from '../commands/types.js';
-import type { StandaloneDeps } from '../deps.js';
+import type { StandaloneDeps, StandaloneSettings } from '../deps.js';
+import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
 
 /** True when the URL is a response_url of the configured Mattermost. */
 export function isTrustedResponseUrl(mattermostUrl: string, responseUrl: string): boolean {
@@ -19,12 +20,16 @@ export function isTrustedResponseUrl(mattermostUrl: string, responseUrl: string)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (url.origin !== site.origin || url.username || url.password) return false;
-  const base = site.pathname.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(site.pathname);
   return /^\/hooks\/commands\/[a-z0-9]{26}$/.test(url.pathname.slice(base.length)) && url.pathname.startsWith(`${base}/hooks/`);
 }
 
 /** Posts the answer; false (and a log line) when the URL is refused or Mattermost did not accept it. */
-export async function respondLater(deps: Pick<StandaloneDeps, 'fetch' | 'logger' | 'settings'>, responseUrl: string, body: CommandResponse): Promise<boolean> {
+export async function respondLater(
+  deps: Pick<StandaloneDeps, 'fetch' | 'logger'> & { settings: StandaloneSettings },
+  responseUrl: string,
+  body: CommandResponse,
+): Promise<boolean> {
   if (!isTrustedResponseUrl(deps.settings.mattermostUrl, responseUrl)) {
     deps.logger.warn('response_url refused', { reason: 'not a command hook of the configured Mattermost' });
     return false;

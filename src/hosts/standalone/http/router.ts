@@ -13,7 +13,6 @@
  */
 import express from 'express';
 import { COMMANDS, commandWords, type AdminCommand, type CommandSpec } from '../../../core/commands.js';
-import type { CoreDeps } from '../../../core/request.js';
 import { adminSubcommand, groupSubcommand } from '../admin/provider_command.js';
 import { providerDialogPurposes } from '../admin/provider_dialogs.js';
 import { connectSubcommand } from '../commands/connect.js';
@@ -55,24 +54,24 @@ function byFirstWord(): Map<string, CommandSpec[]> {
   return words;
 }
 
-function subcommandOf(word: string, specs: readonly CommandSpec[], config: CoreDeps['config']): Subcommand {
+function subcommandOf(word: string, specs: readonly CommandSpec[]): Subcommand {
   const own = OWN[word];
   if (own) return own(specs);
   const [spec, ...more] = specs;
   if (!spec || more.length > 0 || spec.name !== word) throw new Error(`the group "${word}" has no subcommand of the standalone host`);
-  return spec.adminOnly ? adminSubcommand(spec) : coreSubcommand(spec, config);
+  return spec.adminOnly ? adminSubcommand(spec) : coreSubcommand(spec);
 }
 
-/** Every table the service serves (the core's user operations read the configuration). */
-export function createServiceTables(config: CoreDeps['config']): StandaloneTables {
+/** Every table the service serves. */
+export function createServiceTables(): StandaloneTables {
   const subcommands: SubcommandTable = new Map();
-  for (const [word, specs] of byFirstWord()) registerSubcommand(subcommands, word, subcommandOf(word, specs, config));
-  for (const [name, subcommand] of Object.entries(panelSubcommands(config))) registerSubcommand(subcommands, name, subcommand);
+  for (const [word, specs] of byFirstWord()) registerSubcommand(subcommands, word, subcommandOf(word, specs));
+  for (const [name, subcommand] of Object.entries(panelSubcommands)) registerSubcommand(subcommands, name, subcommand);
   const dialogs: DialogTable = new Map([[CHOOSE_PROVIDER, chooseProvider], ...providerDialogPurposes(SPECS.filter(isAdminCommand))]);
   return { subcommands, dialogs };
 }
 
-/** app.use('/standalone', createStandaloneRouter(deps, createServiceTables(config))) */
+/** app.use('/standalone', createStandaloneRouter(deps, createServiceTables())) */
 export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneTables): express.Router {
   const router = express.Router();
   router.use(commandRoute(deps, tables.subcommands));

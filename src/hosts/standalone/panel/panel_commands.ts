@@ -16,8 +16,7 @@ import { connectionView } from '../../../core/connection_view.js';
 import { disconnect } from '../../../core/disconnect.js';
 import { UserFacingError } from '../../../core/errors.js';
 import type { PanelProvider } from '../../../core/panel_provider.js';
-import type { CoreDeps } from '../../../core/request.js';
-import { standaloneCoreDeps, standaloneCoreRequest } from '../commands/core_request.js';
+import { standaloneCoreRequest } from '../signin/core_request.js';
 import type { CommandResponse, Subcommand, SubcommandHandler } from '../commands/types.js';
 import { failureOf } from '../failures.js';
 import { createConnectLink } from '../signin/links.js';
@@ -58,27 +57,25 @@ function providerArg(args: string[]): string {
   return id;
 }
 
-/** `__panel`, `__connect <id>`, `__disconnect <id>`; registered with the core's user subcommands (they need the configuration). */
-export function panelSubcommands(config: CoreDeps['config']): Record<string, Subcommand> {
-  return {
-    __panel: hidden(async (request, deps) => {
-      const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
-        deps.logger.warn('admin check failed', { error: err });
-        return false;
-      });
-      const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), standaloneCoreDeps(deps, config));
-      const view: PanelView = { providers, is_admin: isAdmin };
-      return panelResponse({ type: 'ok', data: view });
-    }),
-    __connect: hidden(async (request, deps) => {
-      const stored = await registeredProvider(deps, providerArg(request.args));
-      const link = await createConnectLink(deps, request.user_id, stored.id);
-      return panelResponse({ type: 'ok', data: { connect_url: link, provider: stored.id } });
-    }),
-    __disconnect: hidden(async (request, deps) => {
-      const values = { provider: providerArg(request.args) };
-      const answer = await disconnect(standaloneCoreRequest(deps, request.user_id, false, values), standaloneCoreDeps(deps, config));
-      return panelResponse({ type: 'ok', ...(answer.text !== undefined && { text: answer.text }) });
-    }),
-  };
-}
+/** `__panel`, `__connect <id>`, `__disconnect <id>`; registered with the core's user subcommands. */
+export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
+  __panel: hidden(async (request, deps) => {
+    const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
+      deps.logger.warn('admin check failed', { error: err });
+      return false;
+    });
+    const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), deps);
+    const view: PanelView = { providers, is_admin: isAdmin };
+    return panelResponse({ type: 'ok', data: view });
+  }),
+  __connect: hidden(async (request, deps) => {
+    const stored = await registeredProvider(deps, providerArg(request.args));
+    const link = await createConnectLink(deps, request.user_id, stored.id);
+    return panelResponse({ type: 'ok', data: { connect_url: link, provider: stored.id } });
+  }),
+  __disconnect: hidden(async (request, deps) => {
+    const values = { provider: providerArg(request.args) };
+    const answer = await disconnect(standaloneCoreRequest(deps, request.user_id, false, values), deps);
+    return panelResponse({ type: 'ok', ...(answer.text !== undefined && { text: answer.text }) });
+  }),
+};

@@ -5,30 +5,36 @@
  * and one-time records). close() stops the loops and closes the database.
  */
 import type express from 'express';
-import type { Config } from '../../../config.js';
+import type { Config } from '../../../config/index.js';
+import { coreSettings } from '../../../core/request.js';
+import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Logger } from '../../../log/logger.js';
-import { createMattermostBot } from '../../../mattermost/bot.js';
+import { rateLimitedWarn } from '../../../log/rate_limited.js';
+import { createMattermostBot } from '../bot.js';
 import { deriveFlowSecrets } from '../../../oauth/crypto.js';
-import { providerOrigin } from '../../../oauth/provider_origin.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
 import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
-import { notSetUpRouter } from './not_set_up.js';
-import { createOAuthEngine } from '../../../oauth/engine.js';
-import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
-import { rateLimitedWarn } from '../../../log/rate_limited.js';
+import { notSetUpRouter } from './not_set_up.js';
+import { standaloneSealer } from '../db/sealer.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 
+/** What the service made once for both hosts (service_parts.ts). */
 export interface StandaloneHostOptions {
   config: Readonly<Config>;
   logger: Logger;
-  engine: OAuthEngine;
   now: () => number;
   fetch: typeof fetch;
+  /** The current encryption key: this host's dialog and flow keys are derived from it. */
+  currentKey: Buffer;
+  /** The service's cipher; this host puts its seal scope on it. */
+  cipher: SecretSealer;
+  engine: OAuthEngine;
+  mattermostEngine: OAuthEngine;
 }
 
 export interface StandaloneHost {
@@ -44,8 +50,8 @@ export interface StandaloneHost {
 export async function startStandaloneHost(options: StandaloneHostOptions): Promise<StandaloneHost> {
   const { config, logger, now } = options;
   // A refresh under the lock makes at most two provider requests (discovery, token), each bounded by the HTTP timeout.
-  const database = await openDatabase(config.standalone.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs });
-  const sealer = createStandaloneSealer(config);
+  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs });
+  const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
   const timers: Array<() => void> = [startPruning(repositories, logger, now)];
@@ -57,31 +63,35 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run npm run setup.');
     return { router: notSetUpRouter(), database, repositories, close };
   }
-  const current = config.encryptionKeys.find((k) => k.id === config.currentKeyId);
-  if (!current) throw new Error('the current encryption key is missing');
-  const { dialogKey, flowKey } = standaloneKeys(current.key);
-  const settings = standaloneSettings(config);
-  const deps: StandaloneDeps = {
+  const deps = standaloneDeps(options, sealer, repositories);
+  // Read the key now, so the first command does not wait for it.
+  void deps.signingKey.current();
+  const sync = startTeamSync({
+    store: repositories.installation,
+    mattermostUrl: deps.settings.mattermostUrl,
+    rootUrl: deps.settings.rootUrl,
+    intervalMs: config.teamSyncIntervalMs,
+    logger,
+  });
+  timers.push(() => sync.stop());
+  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close };
+}
+
+function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
+  const { config, logger, now } = options;
+  const { dialogKey, flowKey } = standaloneKeys(options.currentKey);
+  const settings = { ...standaloneSettings(config), ...coreSettings(config) };
+  return {
     settings,
     logger,
     now,
     engine: options.engine,
-    // The configured Mattermost is configuration, not a target to guard: it often lives on a private network.
-    mattermostEngine: createOAuthEngine({
-      fetch: options.fetch,
-      now,
-      httpTimeoutMs: config.httpTimeoutMs,
-      revocationTimeoutMs: config.revocationTimeoutMs,
-      discoveryTtlMs: config.discoveryTtlMs,
-      allowPrivateNetwork: true,
-    }),
+    mattermostEngine: options.mattermostEngine,
     sealer,
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     dialogKey,
     ...repositories,
     bot: createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs }),
-    clientSecretBinding: standaloneClientSecretBinding,
-    providerOrigin,
     fetch: options.fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: settings.mattermostUrl,
@@ -93,17 +103,6 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     wallClock: Date.now,
     refusalLog: rateLimitedWarn(logger, Date.now),
   };
-  // Read the key now, so the first command does not wait for it.
-  void deps.signingKey.current();
-  const sync = startTeamSync({
-    store: repositories.installation,
-    mattermostUrl: settings.mattermostUrl,
-    rootUrl: settings.rootUrl,
-    intervalMs: config.teamSyncIntervalMs,
-    logger,
-  });
-  timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps, createServiceTables(config)), database, repositories, deps, close };
 }
 
 /** Expired sessions and one-time records are useless; removing them keeps the tables small. */

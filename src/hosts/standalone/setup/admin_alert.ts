@@ -3,8 +3,8 @@
  * `/oauth2` commands: one direct message from the bot per run, to every
  * active system admin, listing each team, what was found and what was done.
  */
-import type { MattermostRestClient } from '../../../mattermost/client4.js';
-import { listActiveSystemAdmins, sendDirectMessages } from '../../../mattermost/bot.js';
+import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import { listActiveSystemAdmins, sendDirectMessages } from '../bot.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { Finding } from './report.js';
 import { quoted } from './team_findings.js';
@@ -37,7 +37,7 @@ export interface AlertOutcome {
 }
 
 /** Sends alertText to every active system admin, as the bot behind `botClient`; never throws. Nothing is sent without findings. */
-export async function alertSystemAdmins(botClient: MattermostRestClient, botUserId: string, findings: Finding[], foundBy: string): Promise<AlertOutcome> {
+export async function alertSystemAdmins(botClient: MattermostClient4, botUserId: string, findings: Finding[], foundBy: string): Promise<AlertOutcome> {
   if (findings.length === 0) return { sent: [], failed: [] };
   let admins;
   try {

@@ -7,12 +7,9 @@
 import type { BotRole, Installation } from '../ports.js';
 
 export const DEFAULT_BOT_ROLE: BotRole = 'regular';
-export const BOT_ROLES: readonly BotRole[] = ['regular', 'admin'];
 
 /** The Mattermost roles setup gives the bot for each choice. */
 export const MATTERMOST_ROLES: Readonly<Record<BotRole, string>> = { regular: 'system_user', admin: 'system_user system_admin' };
-
-export const isBotRole = (value: string): value is BotRole => (BOT_ROLES as readonly string[]).includes(value);
 
 /** A record made before the choice existed had an admin bot: that is what its bot still holds. */
 export function botRoleOf(installation: Pick<Installation, 'bot_role'>): BotRole {

@@ -4,7 +4,7 @@
  * `npm start`), so the running service reads what setup wrote.
  */
 import { createInterface } from 'node:readline';
-import { openSetupStore as openStore } from '../service/setup_store.js';
+import { openSetupStore as openStore } from './setup_store.js';
 import { runSetupCli } from './setup_cli.js';
 
 /** Reads one line without echoing it, when stdin is a terminal. */

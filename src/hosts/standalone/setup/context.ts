@@ -1,5 +1,5 @@
 /** What every setup step gets: the admin's client, the store, the URLs, the mode; and how Mattermost's refusals are read. */
-import type { MattermostRestClient } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../../../mattermost/client4.js';
 import type { InstallationStore } from '../ports.js';
 import type { ServiceUrls } from './names.js';
 import type { SetupReport } from './report.js';
@@ -7,9 +7,9 @@ import { isDuplicateTrigger } from './team_commands.js';
 
 export interface SetupContext {
   /** Client4 with the system admin's token (given once, never stored). */
-  admin: MattermostRestClient;
+  admin: MattermostClient4;
   /** Makes a Client4 for another token (the bot's), against the same Mattermost URL. */
-  clientFor(token: string): MattermostRestClient;
+  clientFor(token: string): MattermostClient4;
   store: InstallationStore;
   mattermostUrl: string;
   urls: ServiceUrls;

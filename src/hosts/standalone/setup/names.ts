@@ -3,6 +3,8 @@
  * objects point at. Everything is derived from the configured root URL, so a
  * changed APP_ROOT_URL is picked up by the next setup or team sync.
  */
+import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
+
 export const BOT_USERNAME = 'oauth2-connect';
 export const BOT_DISPLAY_NAME = 'OAuth2 Connect';
 export const BOT_DESCRIPTION = 'Messages from OAuth2 Connect: connection results and reconnect prompts.';
@@ -24,7 +26,7 @@ export interface ServiceUrls {
 }
 
 export function serviceUrls(rootUrl: string): ServiceUrls {
-  const root = rootUrl.replace(/\/+$/, '');
+  const root = trimTrailingSlashes(rootUrl);
   return { root, command: `${root}/standalone/command`, signinCallback: `${root}/standalone/signin/callback` };
 }
 

@@ -3,6 +3,7 @@
  * settings the standalone host relies on, and the manage_oauth permission.
  * A blocking problem stops setup before its first write.
  */
+import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
 import { statusOf, type SetupContext } from './context.js';
 
 interface ServiceSettings {
@@ -48,7 +49,7 @@ export async function checkAdmin(ctx: SetupContext): Promise<string | undefined>
 export async function checkSettings(ctx: SetupContext): Promise<void> {
   const config = (await ctx.admin.getConfig()) as unknown as { ServiceSettings?: ServiceSettings };
   const service = config.ServiceSettings ?? {};
-  const siteUrl = service.SiteURL?.replace(/\/+$/, '');
+  const siteUrl = service.SiteURL ? trimTrailingSlashes(service.SiteURL) : undefined;
   if (!siteUrl) {
     ctx.report.problem(
       'ServiceSettings.SiteURL is empty: every custom slash command fails with 400',

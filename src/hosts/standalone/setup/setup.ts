@@ -5,7 +5,7 @@
  * what it found changed there. Idempotent; 'check' only reports. The admin
  * token is used for this run only and never stored.
  */
-import { createMattermostClient, type MattermostRestClient } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
 import type { BotRole, Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { ensureBot, type BotState } from './bot.js';
@@ -18,6 +18,7 @@ import { SetupReport } from './report.js';
 import { ensureServiceAddress } from './service_address.js';
 import { ensureSigninApp } from './signin_app.js';
 import { syncTeams } from './team_sync.js';
+import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
 
 export type SetupMode = 'apply' | 'check' | 'remove';
 
@@ -33,12 +34,12 @@ export interface SetupOptions {
   botRole?: BotRole;
   now?: () => number;
   /** Test seam; defaults to createMattermostClient. */
-  makeClient?: (url: string, token: string) => MattermostRestClient;
+  makeClient?: (url: string, token: string) => MattermostClient4;
 }
 
 export function setupContext(options: SetupOptions): SetupContext {
   const makeClient = options.makeClient ?? createMattermostClient;
-  const mattermostUrl = options.mattermostUrl.replace(/\/+$/, '');
+  const mattermostUrl = trimTrailingSlashes(options.mattermostUrl);
   return {
     admin: makeClient(mattermostUrl, options.adminToken),
     clientFor: (token) => makeClient(mattermostUrl, token),

@@ -5,9 +5,8 @@
  * never stored nor printed.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../../../config.js';
-import type { BotRole, InstallationStore } from '../ports.js';
-import { isBotRole } from './bot_role.js';
+import { ConfigError, loadConfig, type Config } from '../../../config/index.js';
+import { isBotRole, type BotRole, type InstallationStore } from '../ports.js';
 import type { SetupReport } from './report.js';
 import { runSetup, type SetupMode, type SetupOptions } from './setup.js';
 

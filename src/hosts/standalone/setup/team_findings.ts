@@ -4,7 +4,7 @@
  * quoted as inline code, so they cannot format or link the message.
  */
 import type { Command } from '@mattermost/types/integrations';
-import type { MattermostRestClient } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../../../mattermost/client4.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { CommandFields } from './team_commands.js';
 
@@ -48,7 +48,7 @@ export function describeChanges(found: CommandFields, changed: Array<keyof Comma
 }
 
 /** Who made a command, as @username when Mattermost says, else by id. */
-async function creatorName(client: MattermostRestClient, userId: string): Promise<string> {
+async function creatorName(client: MattermostClient4, userId: string): Promise<string> {
   try {
     return `@${(await client.getUser(userId)).username}`;
   } catch {
@@ -56,7 +56,7 @@ async function creatorName(client: MattermostRestClient, userId: string): Promis
   }
 }
 
-export async function describeForeign(client: MattermostRestClient, command: Command): Promise<string> {
+export async function describeForeign(client: MattermostClient4, command: Command): Promise<string> {
   const by = await creatorName(client, command.creator_id);
   return `a ${quoted(`/${command.trigger}`)} command not made by this service was in place of its /${COMMAND_TRIGGER} (made by ${by}, URL ${quoted(command.url)})`;
 }

@@ -6,7 +6,7 @@
  * team is marked unrepaired and its stored token hash is cleared (team_run.ts).
  */
 import type { Command } from '@mattermost/types/integrations';
-import { hashCommandToken } from './command_token.js';
+import { hashCommandToken } from '../commands/command_token.js';
 import { attempt, type Attempt } from './context.js';
 import { COMMAND_TRIGGER } from './names.js';
 import { changedFields, commandFieldsHash } from './team_commands.js';

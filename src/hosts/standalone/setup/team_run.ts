@@ -5,9 +5,9 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostRestClient } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../../../mattermost/client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
-import { hashCommandToken } from './command_token.js';
+import { hashCommandToken } from '../commands/command_token.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { SetupReport } from './report.js';
 import { commandFieldsHash, type CommandFields } from './team_commands.js';
@@ -16,7 +16,7 @@ import { commandFieldsHash, type CommandFields } from './team_commands.js';
 export const UNTRUSTED = '';
 
 export interface Sync {
-  client: MattermostRestClient;
+  client: MattermostClient4;
   store: InstallationStore;
   apply: boolean;
   report: SetupReport;

@@ -9,7 +9,7 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostRestClient } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../../../mattermost/client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
 import { COMMAND_TRIGGER, serviceUrls } from './names.js';
 import { SetupReport } from './report.js';
@@ -19,7 +19,7 @@ import { distrust, type Sync, type TeamRun } from './team_run.js';
 
 export interface TeamSyncOptions {
   /** Client4 with the token of whoever makes the commands: the admin bot, or the admin running setup. */
-  client: MattermostRestClient;
+  client: MattermostClient4;
   store: InstallationStore;
   rootUrl: string;
   botUserId: string;
@@ -31,7 +31,7 @@ export interface TeamSyncOptions {
   now?: () => number;
 }
 
-export async function listAllTeams(client: MattermostRestClient): Promise<Team[]> {
+export async function listAllTeams(client: MattermostClient4): Promise<Team[]> {
   const teams: Team[] = [];
   for (let page = 0; ; page++) {
     const batch = (await client.getTeams(page, 200)) as Team[];

@@ -9,7 +9,7 @@
  * run is logged (no secret) and retried at the next tick.
  */
 import type { Logger } from '../../../log/logger.js';
-import { createMattermostClient, type MattermostRestClient } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
 import type { Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { botRoleOf } from './bot_role.js';
@@ -24,7 +24,7 @@ export interface TeamSyncLoopOptions {
   rootUrl: string;
   intervalMs?: number;
   logger: Pick<Logger, 'info' | 'warn'>;
-  makeClient?: (url: string, token: string) => MattermostRestClient;
+  makeClient?: (url: string, token: string) => MattermostClient4;
 }
 
 export interface TeamSyncLoop {
@@ -61,7 +61,7 @@ export function startTeamSync(options: TeamSyncLoopOptions): TeamSyncLoop {
     return report;
   }
 
-  async function alert(client: MattermostRestClient, installation: Installation, report: SetupReport): Promise<void> {
+  async function alert(client: MattermostClient4, installation: Installation, report: SetupReport): Promise<void> {
     if (report.findings.length === 0) return;
     const outcome = await alertSystemAdmins(client, installation.bot_user_id, report.findings, 'team sync');
     if (outcome.sent.length > 0) options.logger.info(`team sync: told the system admins by direct message: ${outcome.sent.join(', ')}`);

@@ -2,16 +2,17 @@
  * The service's browser cookies: the session made after Sign in with
  * Mattermost (Path=/standalone, 30 minutes) and the sign-in binder that ties a
  * Mattermost sign-in to the browser that started it (Path=/standalone/signin,
- * 10 minutes). Both HttpOnly, SameSite=Lax (the returns from Mattermost and the
+ * as long as a connect lasts). Both HttpOnly, SameSite=Lax (the returns from Mattermost and the
  * provider are top-level GET navigations), Secure when the root URL is https.
  */
 import type { Request, Response } from 'express';
+import { FLOW_TTL_MS } from '../../../core/connect_flow.js';
 import { RANDOM_VALUE } from '../secrets.js';
 
 export const SESSION_COOKIE = 'oauth2_connect_session';
 export const SIGNIN_COOKIE = 'oauth2_connect_signin';
 export const SESSION_TTL_MS = 30 * 60 * 1000;
-export const SIGNIN_TTL_MS = 10 * 60 * 1000;
+export const SIGNIN_TTL_MS = FLOW_TTL_MS;
 
 /** A cookie's value when it has the shape of one of ours; anything else is ignored. */
 export function readCookie(req: Request, name: string): string | undefined {

@@ -11,6 +11,7 @@ import type { StandaloneDeps } from '../deps.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { hashValue, randomValue, sameText } from '../secrets.js';
 import type { OneTimeRecord } from '../ports.js';
+import { START_AGAIN } from '../../../core/connect_flow.js';
 import { SIGNIN_TTL_MS } from './cookies.js';
 
 export const signinCallbackUrl = (rootUrl: string): string => `${rootUrl}/standalone/signin/callback`;
@@ -48,8 +49,6 @@ export async function startSignin(deps: StandaloneDeps, link: OneTimeRecord): Pr
   const url = await deps.mattermostEngine.authorizationUrl(config, { state, redirect_uri: signinCallbackUrl(deps.settings.rootUrl), code_verifier });
   return { url, binder };
 }
-
-const START_AGAIN = 'Open a new link with /oauth2 connect in Mattermost.';
 
 function binderHash(record: OneTimeRecord): string {
   try {

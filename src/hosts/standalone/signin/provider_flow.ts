@@ -4,18 +4,16 @@
  * browser session) and its callback at /standalone/complete/<provider id>.
  */
 import { completeConnection } from '../../../core/complete_connection.js';
+import { connectFailedMessage, FLOW_TTL_MS, START_AGAIN } from '../../../core/connect_flow.js';
 import { UserFacingError } from '../../../core/errors.js';
-import { md } from '../../../core/format.js';
-import { standaloneCoreRequest } from '../commands/core_request.js';
+import { standaloneCoreRequest } from './core_request.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import type { StandaloneDeps } from '../deps.js';
 import { classifyFailure } from '../failures.js';
 import type { BrowserSession } from '../ports.js';
-import { completeUrl, openProvider, registeredProvider } from '../providers.js';
+import { completeUrl, registeredProvider } from '../providers.js';
+import { openProvider } from '../../../core/providers.js';
 import { hashValue, randomValue, sameText } from '../secrets.js';
-
-export const FLOW_TTL_MS = 10 * 60 * 1000;
-const START_AGAIN = 'Open a new link with /oauth2 connect in Mattermost.';
 
 /** Stores the flow record and returns the provider's authorize URL. */
 export async function startProviderFlow(deps: StandaloneDeps, session: BrowserSession, providerId: string): Promise<string> {
@@ -92,7 +90,7 @@ export async function completeProviderFlow(
     });
     return { providerName: stored.display_name, connection, userId: flow.user_id };
   } catch (err) {
-    await request.host.notify(flow.user_id, `Connecting your ${md(name)} account failed: ${failureReason(err)}`);
+    await request.host.notify(flow.user_id, connectFailedMessage(name, failureReason(err)));
     throw err;
   }
 }

@@ -7,13 +7,7 @@
  * once a minute so forged requests cannot make the service hammer Mattermost.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-
-export interface SigningKeySource {
-  /** The key in use; fetched on first use. Undefined while Mattermost cannot be read. */
-  current(): Promise<KeyObject | undefined>;
-  /** A fresh copy after a signature failed; the kept one when the last fetch was under a minute ago. */
-  refetch(): Promise<KeyObject | undefined>;
-}
+import type { SigningKeySource } from '../deps.js';
 
 export interface SigningKeyOptions {
   /** APP_MATTERMOST_URL: the only place the key is read from. */

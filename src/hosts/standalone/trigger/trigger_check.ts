@@ -9,7 +9,7 @@
 import type { OneTimeStore } from '../ports.js';
 import { hashValue } from '../secrets.js';
 import { parseTrigger, signatureValid, type SignedTrigger } from './signed_trigger.js';
-import type { SigningKeySource } from './signing_key.js';
+import type { SigningKeySource } from '../deps.js';
 
 export type TriggerRefusal = 'missing' | 'malformed' | 'other_user' | 'expired' | 'bad_signature' | 'replayed' | 'key_unavailable';
 

@@ -7,8 +7,7 @@
 import type { ConnectionRepository, ProviderRepository, ProviderUsers } from '../../../../core/ports.js';
 import type { StoredProvider } from '../../../../core/provider_records.js';
 import { APPS_WORDING } from '../../../../core/info.js';
-import type { CoreAnswer, CoreDeps, CoreRequest, CoreValues, HostLinks } from '../../../../core/request.js';
-import { APP_ID } from '../../protocol/manifest.js';
+import type { CoreAnswer, CoreRequest, CoreValues, HostLinks } from '../../../../core/request.js';
 import { ok, okRefresh } from '../../protocol/responses.js';
 import type { CallRequest, CallResponse } from '../../protocol/types.js';
 import { select } from '../../protocol/values.js';
@@ -71,7 +70,6 @@ function appsLinks(req: CallRequest, deps: Deps): HostLinks {
     redirectUri: (id) => (completeUrl ? providerRedirectUri(completeUrl, id) : undefined),
     notify: async () => undefined,
     usernames: (ids) => userRest(req, deps).usernames(ids),
-    sealScope: APP_ID,
   };
 }
 
@@ -84,7 +82,5 @@ export function adminCoreRequest(req: CallRequest, deps: Deps, extra: CoreValues
     host: appsLinks(req, deps),
   };
 }
-
-export const coreDeps = (deps: Deps): CoreDeps => ({ config: deps.config, logger: deps.logger, engine: deps.engine, sealer: deps.sealer, now: deps.now });
 
 export const answerOf = (answer: CoreAnswer): CallResponse => (answer.refresh ? okRefresh(answer.text, answer.data) : ok(answer.text, answer.data));

@@ -5,7 +5,7 @@ import { UserFacingError } from '../../../../core/errors.js';
 import { form } from '../../protocol/responses.js';
 import type { CallRequest } from '../../protocol/types.js';
 import type { Handler } from '../deps.js';
-import { adminCoreRequest, answerOf, coreDeps } from './apps_core.js';
+import { adminCoreRequest, answerOf } from './apps_core.js';
 import { appsForm } from './apps_form.js';
 
 const stateOf = (req: CallRequest) => (req.state ?? {}) as { provider?: unknown; preset?: unknown };
@@ -25,7 +25,7 @@ export function refreshOf(req: CallRequest): FormRefresh {
 export const adminOperation =
   (run: AdminOperation): Handler =>
   async (req, deps) =>
-    answerOf(await run(adminCoreRequest(req, deps, targetValues(req)), coreDeps(deps)));
+    answerOf(await run(adminCoreRequest(req, deps, targetValues(req)), deps));
 
 /** The form as an Apps form that submits to `submitPath` and refreshes through `sourcePath`. */
 export const formHandler =

@@ -9,7 +9,7 @@ import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
 import { UserFacingError } from '../../../../core/errors.js';
-import { clientSecretSlot } from '../seal_slots.js';
+import { clientSecretSlot } from '../../../../core/seal_slots.js';
 
 /** oauth2/app has one client slot; ours holds a placeholder and the providers live in `data`. */
 const CLIENT_SLOT = { client_id: 'oauth2-connect', client_secret: '' };

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, type Config } from './config.js';
-import { DEVELOPMENT_KEY_ID, keyMaterial } from './config_keys.js';
+import { ConfigError, type Config } from './index.js';
+import { DEVELOPMENT_KEY_ID, keyMaterial } from './keys.js';
 
 /** The configuration with the development key as its current key, or unchanged when a key is configured. */
 export function withDevelopmentKey(config: Readonly<Config>): Readonly<Config> {

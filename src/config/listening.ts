@@ -4,12 +4,12 @@
  * host's own (APP_APPS_HOST, APP_APPS_ROOT_URL), so the Apps calls can stay on
  * a private interface while the standalone pages are public. Whether anything
  * is reachable beyond this machine decides which settings are required
- * (config.ts): a bind address or a root URL that is not loopback counts, since
+ * (checks.ts): a bind address or a root URL that is not loopback counts, since
  * a service behind a reverse proxy listens on 127.0.0.1 yet is public through
  * its root URL.
  */
 import { z } from 'zod';
-import { ConfigError, httpUrl, integer, isLoopbackHost, optionalSetting, setting } from './config_fields.js';
+import { ConfigError, httpUrl, integer, isLoopbackHost, optionalSetting, setting } from './fields.js';
 
 /** The Apps host's own listener, and the URL the Mattermost server reaches it at (the manifest's root_url). */
 export interface AppsListener {

@@ -5,14 +5,33 @@
  * the App's KV. One call acts for one user: another user id is refused.
  */
 import type { ConnectionRepository, ConnectionRow } from '../../../core/ports.js';
+import type { StoredProvider } from '../../../core/provider_records.js';
 import type { Connection } from '../../../core/record_schemas.js';
-import { storedOrigin } from '../../../core/seal_slots.js';
+import { storedOrigin, tokenSlot } from '../../../core/seal_slots.js';
+import type { AppsPluginClient } from '../../../mattermost/apps_client.js';
 import type { TokenSet } from '../../../oauth/types.js';
-import type { CallRequest } from '../protocol/types.js';
-import type { UserState } from '../store/user_state.js';
-import { actingUser, botClient, providersOf, userClient, userStateOf } from './context.js';
-import type { Deps } from './deps.js';
-import { tokenSlot, userTokenStore } from './seal_slots.js';
+import type { ReportIndex } from './report_index.js';
+import type { TokenStore } from './token_store.js';
+import type { UserState } from './user_state.js';
+
+/**
+ * What one call gives the repository. Each is read when first needed: a call
+ * may lack a token it does not use, and the refusal names the one it needed.
+ */
+export interface CallStores {
+  /** The call's acting user: the only user the repository answers for. */
+  actingUserId(): string;
+  /** The registered providers, as the call carries them (oauth2/app). */
+  providers(): StoredProvider[];
+  /** The acting user's tokens (their KV). */
+  tokens(): TokenStore;
+  /** Writes the acting user's summary (oauth2/user). */
+  user(): Pick<AppsPluginClient, 'storeOAuth2User'>;
+  /** The App's bot, whose KV holds the report index. */
+  bot(): AppsPluginClient;
+  reportIndex: ReportIndex;
+  now(): number;
+}
 
 export interface AppsConnections extends ConnectionRepository {
   /** The summary as this call last wrote it (oauth2_complete replaces flows before saving). */
@@ -25,14 +44,14 @@ function summaryEntry(c: Connection): Connection {
   return rest;
 }
 
-export function appsConnections(req: CallRequest, deps: Deps, initial: UserState = userStateOf(req)): AppsConnections {
-  const self = () => actingUser(req).id;
+export function appsConnections(call: CallStores, initial: UserState): AppsConnections {
+  const self = () => call.actingUserId();
   const mine = (userId: string) => {
     if (userId !== self()) throw new Error('an Apps call acts for its acting user only');
   };
-  const providerOf = (id: string) => providersOf(req).find((p) => p.id === id);
-  const store = () => userTokenStore(req, deps);
-  const report = (providerId: string, status: 'connected' | 'broken' | 'removed') => deps.reportIndex.record(botClient(req, deps), providerId, self(), status);
+  const providerOf = (id: string) => call.providers().find((p) => p.id === id);
+  const store = () => call.tokens();
+  const report = (providerId: string, status: 'connected' | 'broken' | 'removed') => call.reportIndex.record(call.bot(), providerId, self(), status);
   const repo: AppsConnections = {
     state: initial,
     async summaries(userId) {
@@ -58,7 +77,7 @@ export function appsConnections(req: CallRequest, deps: Deps, initial: UserState
       const { pending: _pending, ...rest } = repo.state;
       const next: UserState = { ...rest, connections: { ...rest.connections, [row.provider_id]: summaryEntry(row.connection) } };
       try {
-        await userClient(req, deps).storeOAuth2User(next);
+        await call.user().storeOAuth2User(next);
       } catch (err) {
         // A new token without its summary entry is not kept.
         if (isNew) await tokens.delete(row.provider_id).catch(() => undefined);
@@ -82,9 +101,9 @@ export function appsConnections(req: CallRequest, deps: Deps, initial: UserState
       const next = {
         ...repo.state,
         connections: { ...repo.state.connections, [providerId]: { ...connection, broken: reason } },
-        pending: { p: providerId, at: deps.now() },
+        pending: { p: providerId, at: call.now() },
       };
-      await userClient(req, deps).storeOAuth2User(next);
+      await call.user().storeOAuth2User(next);
       repo.state = next;
       report(providerId, 'broken');
     },
@@ -93,14 +112,14 @@ export function appsConnections(req: CallRequest, deps: Deps, initial: UserState
       await store().delete(providerId);
       const { [providerId]: removed, ...connections } = repo.state.connections;
       const next = { ...repo.state, connections };
-      await userClient(req, deps).storeOAuth2User(next);
+      await call.user().storeOAuth2User(next);
       repo.state = next;
       report(providerId, 'removed');
       return removed !== undefined;
     },
     async report() {
-      const bot = botClient(req, deps);
-      const entries = await Promise.all(providersOf(req).map(async (p) => [p.id, await deps.reportIndex.read(bot, p.id)] as const));
+      const bot = call.bot();
+      const entries = await Promise.all(call.providers().map(async (p) => [p.id, await call.reportIndex.read(bot, p.id)] as const));
       return Object.fromEntries(entries);
     },
     /** The Apps host runs in one process: the engine's in-process single flight (getFreshToken) is its lock, as before the core. */

@@ -1,20 +1,18 @@
 /**
- * The core's request and dependencies as the standalone host builds them: the
- * user as Mattermost's command token vouched for, this host's links (its
- * one-time connect links, its redirect URIs, its bot) and its seal scope.
+ * The core's request as the standalone host builds it: the user as
+ * Mattermost's command token vouched for, and this host's links (its one-time
+ * connect links, its redirect URIs, its bot).
  */
 import { md } from '../../../core/format.js';
 import { STANDALONE_WORDING } from '../../../core/info.js';
-import type { CoreDeps, CoreRequest, HostLinks } from '../../../core/request.js';
+import type { CoreRequest, HostLinks } from '../../../core/request.js';
 import type { StandaloneDeps } from '../deps.js';
 import { completeUrl } from '../providers.js';
-import { STANDALONE_SEAL_SCOPE } from '../service/sealer.js';
-import { createConnectLink } from '../signin/links.js';
+import { createConnectLink } from './links.js';
 
 export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostLinks {
   return {
     helpWording: STANDALONE_WORDING,
-    sealScope: STANDALONE_SEAL_SCOPE,
     async connectHint(providerId) {
       const stored = await deps.providers.get(providerId);
       const link = await createConnectLink(deps, userId, providerId);
@@ -39,11 +37,3 @@ export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostL
 export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreRequest['values']): CoreRequest {
   return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneHostLinks(deps, userId) };
 }
-
-export const standaloneCoreDeps = (deps: StandaloneDeps, config: CoreDeps['config']): CoreDeps => ({
-  config,
-  logger: deps.logger,
-  engine: deps.engine,
-  sealer: deps.sealer,
-  now: deps.now,
-});

@@ -8,8 +8,8 @@
  */
 import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
-import type { InstallationStore } from '../hosts/standalone/ports.js';
-import { createMattermostClient, type MattermostRestClient } from './client4.js';
+import type { InstallationStore } from './ports.js';
+import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
 
 /** A dialog as sent to dialogs/open: elements need only name, display_name and type. */
 export type DialogSpec = Omit<Dialog, 'elements'> & {
@@ -52,7 +52,7 @@ function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<
 const PAGE = 200;
 
 /** The active system admins who are people (GET /users?role=system_admin&active=true, every page). */
-export async function listActiveSystemAdmins(client: MattermostRestClient): Promise<UserProfile[]> {
+export async function listActiveSystemAdmins(client: MattermostClient4): Promise<UserProfile[]> {
   const admins: UserProfile[] = [];
   for (let page = 0; ; page++) {
     const batch = await client.getProfiles(page, PAGE, { role: 'system_admin', active: true });
@@ -63,14 +63,14 @@ export async function listActiveSystemAdmins(client: MattermostRestClient): Prom
 }
 
 /** A direct message from the user behind `client` (the bot) to another user. */
-export async function sendDirectMessage(client: MattermostRestClient, fromUserId: string, toUserId: string, message: string): Promise<void> {
+export async function sendDirectMessage(client: MattermostClient4, fromUserId: string, toUserId: string, message: string): Promise<void> {
   const channel = await client.createDirectChannel([fromUserId, toUserId]);
-  await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostRestClient['createPost']>[0]);
+  await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostClient4['createPost']>[0]);
 }
 
 /** The same direct message to each user, one after the other; returns the ids it could not reach and why. */
 export async function sendDirectMessages(
-  client: MattermostRestClient,
+  client: MattermostClient4,
   fromUserId: string,
   toUserIds: string[],
   message: string,
@@ -86,8 +86,8 @@ export async function sendDirectMessages(
 }
 
 export function createMattermostBot(options: MattermostBotOptions): MattermostBot {
-  let cached: { token: string; client: MattermostRestClient } | undefined;
-  const session = async (): Promise<{ botUserId: string; client: MattermostRestClient }> => {
+  let cached: { token: string; client: MattermostClient4 } | undefined;
+  const session = async (): Promise<{ botUserId: string; client: MattermostClient4 }> => {
     const installation = await options.installation.getInstallation();
     if (!installation) throw new NotInstalledError();
     if (cached?.token !== installation.bot_token) {
@@ -95,7 +95,7 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
     }
     return { botUserId: installation.bot_user_id, client: cached.client };
   };
-  const call = <T>(what: string, work: (client: MattermostRestClient, botUserId: string) => Promise<T>): Promise<T> =>
+  const call = <T>(what: string, work: (client: MattermostClient4, botUserId: string) => Promise<T>): Promise<T> =>
     bounded(
       session().then(({ client, botUserId }) => work(client, botUserId)),
       options.timeoutMs,

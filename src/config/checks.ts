@@ -4,12 +4,12 @@
  * Each refusal is a ConfigError that says what to set; a development default
  * that is allowed gives a warning instead.
  */
-import { ConfigError } from './config_fields.js';
-import type { EncryptionKey } from './config_keys.js';
-import { publicAddress, publicAppsAddress, type Reach } from './config_listening.js';
-import type { StandaloneSettings } from './config_standalone.js';
+import { ConfigError } from './fields.js';
+import type { EncryptionKey } from './keys.js';
+import { publicAddress, publicAppsAddress, type Reach } from './listening.js';
+import type { DatabaseSettings, HostName } from './hosts.js';
 
-/** What the rules read of the loaded configuration (config.ts's Config has these and more). */
+/** What the rules read of the loaded configuration (index.ts's Config has these and more). */
 type Loaded = Reach & {
   rootUrl: string;
   jwtSecret: string | undefined;
@@ -18,7 +18,8 @@ type Loaded = Reach & {
   encryptionKeys: EncryptionKey[];
   currentKeyId: string;
   developmentKeyFile: string | undefined;
-  standalone: StandaloneSettings;
+  hosts: HostName[];
+  database: DatabaseSettings;
 };
 
 /** The rules that join several variables; each refusal says what to set. */
@@ -29,7 +30,7 @@ export function crossChecks(config: Loaded, rootUrlSet: boolean): string[] {
       `APP_ROOT_URL is not set and HOST=${config.host}: the manifest says ${config.rootUrl}, which Mattermost cannot reach. Set APP_ROOT_URL to the App's address as the server sees it.`,
     );
   }
-  if (config.appsListener && !config.standalone.hosts.includes('apps')) {
+  if (config.appsListener && !config.hosts.includes('apps')) {
     throw new ConfigError('APP_APPS_PORT', 'is set but APP_HOSTS does not name apps: unset APP_APPS_PORT, or add apps to APP_HOSTS.');
   }
   securityChecks(config, warnings);
@@ -63,7 +64,7 @@ function securityChecks(config: Loaded, warnings: string[]): void {
 }
 
 function keyChecks(config: Loaded, warnings: string[]): void {
-  if (config.developmentKeyFile && config.standalone.database.kind === 'postgres') {
+  if (config.developmentKeyFile && config.database.kind === 'postgres') {
     // Each replica would generate a development key of its own and seal rows that no other replica can open.
     throw new ConfigError(
       'APP_ENCRYPTION_KEY',

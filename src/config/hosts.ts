@@ -3,9 +3,9 @@
  * host's SQL storage. A DATABASE_URL may carry a password: messages show it
  * masked (maskDatabaseUrl), never as typed.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { integer, setting } from './config_fields.js';
+import { integer, setting } from './fields.js';
 
 export type HostName = 'apps' | 'standalone';
 
@@ -20,11 +20,6 @@ export interface PostgresLimits {
   connectTimeoutMs?: number;
   /** Longest statement, including a wait for a lock, ms. */
   statementTimeoutMs?: number;
-}
-
-export interface StandaloneSettings {
-  hosts: HostName[];
-  database: DatabaseSettings;
 }
 
 /** The URL with its password (if any) replaced by "****", for logs and messages. */
@@ -65,31 +60,35 @@ const databaseUrl = z.string().superRefine((raw, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem, input: '' });
 });
 
-export const standalone = z
-  .object({
-    APP_HOSTS: setting<HostName[]>(hostList, ['apps', 'standalone']),
-    DATABASE_URL: setting(databaseUrl, ''),
-    APP_DB_POOL_MAX: setting(integer(1, 100), 10),
-    APP_DB_CONNECT_TIMEOUT_MS: setting(integer(100, 120_000), 5000),
-    APP_DB_STATEMENT_TIMEOUT_MS: setting(integer(100, 600_000), 30_000),
-    APP_DATA_DIR: setting(z.string(), '.data'),
-    APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
-    APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 10_000),
-  })
-  .transform((env) => ({
-    /** Which hosts run, and the standalone host's SQL storage. */
-    standalone: {
-      hosts: env.APP_HOSTS,
-      database: env.DATABASE_URL
-        ? {
-            kind: 'postgres' as const,
-            url: env.DATABASE_URL,
-            poolMax: env.APP_DB_POOL_MAX,
-            connectTimeoutMs: env.APP_DB_CONNECT_TIMEOUT_MS,
-            statementTimeoutMs: env.APP_DB_STATEMENT_TIMEOUT_MS,
-          }
-        : { kind: 'sqlite' as const, file: join(resolve(env.APP_DATA_DIR), 'oauth2-connect.sqlite') },
-    } satisfies StandaloneSettings,
+const fields = z.object({
+  APP_HOSTS: setting<HostName[]>(hostList, ['apps', 'standalone']),
+  DATABASE_URL: setting(databaseUrl, ''),
+  APP_DB_POOL_MAX: setting(integer(1, 100), 10),
+  APP_DB_CONNECT_TIMEOUT_MS: setting(integer(100, 120_000), 5000),
+  APP_DB_STATEMENT_TIMEOUT_MS: setting(integer(100, 600_000), 30_000),
+  APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
+  APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 10_000),
+});
+
+/** PostgreSQL when DATABASE_URL is set, else the SQLite file in the data folder. */
+function databaseOf(env: z.output<typeof fields>, dataDir: string): DatabaseSettings {
+  if (!env.DATABASE_URL) return { kind: 'sqlite', file: join(dataDir, 'oauth2-connect.sqlite') };
+  return {
+    kind: 'postgres',
+    url: env.DATABASE_URL,
+    poolMax: env.APP_DB_POOL_MAX,
+    connectTimeoutMs: env.APP_DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.APP_DB_STATEMENT_TIMEOUT_MS,
+  };
+}
+
+/** `dataDir`: the data folder (APP_DATA_DIR, read once in index.ts). */
+export const hosts = (dataDir: string) =>
+  fields.transform((env) => ({
+    /** Which hosts run (APP_HOSTS). */
+    hosts: env.APP_HOSTS,
+    /** The standalone host's SQL storage. */
+    database: databaseOf(env, dataDir),
     /** How often team sync puts /oauth2 into teams created since (APP_TEAM_SYNC_SECONDS). */
     teamSyncIntervalMs: env.APP_TEAM_SYNC_SECONDS * 1000,
     /** How far a command's signed trigger time may be from this service's clock (APP_TRIGGER_WINDOW_MS). */

@@ -1,21 +1,22 @@
 /**
  * The only reader of process.env. One zod schema per concern (listening,
- * security, outbound requests, encryption keys, limits) gives both the type
- * and the check; a bad value stops the App with a message naming the variable.
- * Loading writes nothing: when no encryption key is set, start-up code creates
- * the development key (development_key.ts). New concerns add one schema here.
+ * security, outbound requests, encryption keys, limits, hosts and storage)
+ * gives both the type and the check; a bad value stops the App with a message
+ * naming the variable. Loading writes nothing: when no encryption key is set,
+ * start-up code creates the development key (development_key.ts). New
+ * concerns add one schema here.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configErrorOf, flag, httpUrl, integer, optionalSetting, setting } from './config_fields.js';
-import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey } from './config_keys.js';
-import { crossChecks } from './config_checks.js';
-import { defaultRootUrl, listening } from './config_listening.js';
-import { standalone } from './config_standalone.js';
+import { ConfigError, configErrorOf, flag, httpUrl, integer, optionalSetting, setting } from './fields.js';
+import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey } from './keys.js';
+import { crossChecks } from './checks.js';
+import { defaultRootUrl, listening } from './listening.js';
+import { hosts } from './hosts.js';
 
 export { ConfigError, type EncryptionKey };
-export { maskDatabaseUrl, type DatabaseSettings, type HostName, type StandaloneSettings } from './config_standalone.js';
-export type { AppsListener } from './config_listening.js';
+export { maskDatabaseUrl, type DatabaseSettings, type HostName } from './hosts.js';
+export type { AppsListener } from './listening.js';
 
 const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
 const jwtSecret = z.string().refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, { error: JWT_SECRET_RULE });
@@ -64,33 +65,37 @@ const limits = z
   })
   .transform((env) => ({ bodyLimitBytes: env.APP_BODY_LIMIT_BYTES, shutdownTimeoutMs: env.APP_SHUTDOWN_TIMEOUT_MS, logLevel: env.APP_LOG_LEVEL }));
 
-const keys = z
-  .object({
-    APP_ENCRYPTION_KEY: optionalSetting(currentKey),
-    APP_ENCRYPTION_KEY_ID: setting(keyId, 'k1'),
-    APP_PREVIOUS_ENCRYPTION_KEYS: setting(previousKeys, []),
-    APP_ACCEPT_UNBOUND_SEALED: setting(flag, true),
-    APP_DATA_DIR: setting(z.string(), '.data'),
-  })
-  .transform((env) => {
-    const current = env.APP_ENCRYPTION_KEY ? { id: env.APP_ENCRYPTION_KEY_ID, key: env.APP_ENCRYPTION_KEY } : undefined;
-    return {
-      /** The current key first; without APP_ENCRYPTION_KEY only the older ones until start-up adds the development key. */
-      encryptionKeys: current ? [current, ...env.APP_PREVIOUS_ENCRYPTION_KEYS] : env.APP_PREVIOUS_ENCRYPTION_KEYS,
-      currentKeyId: current?.id ?? DEVELOPMENT_KEY_ID,
-      /** Where start-up keeps the development key; undefined when APP_ENCRYPTION_KEY is set. */
-      developmentKeyFile: current ? undefined : resolve(env.APP_DATA_DIR, 'encryption.key'),
-      /** false: values of the first, unbound sealed format (v1) no longer open (they are re-sealed bound when true). */
-      acceptUnboundSealed: env.APP_ACCEPT_UNBOUND_SEALED,
-    };
-  });
+/** Where the service keeps its files (the development key, the SQLite database), as an absolute path. */
+const files = z.object({ APP_DATA_DIR: setting(z.string(), '.data') }).transform((env) => ({ dataDir: resolve(env.APP_DATA_DIR) }));
+
+const keys = (dataDir: string) =>
+  z
+    .object({
+      APP_ENCRYPTION_KEY: optionalSetting(currentKey),
+      APP_ENCRYPTION_KEY_ID: setting(keyId, 'k1'),
+      APP_PREVIOUS_ENCRYPTION_KEYS: setting(previousKeys, []),
+      APP_ACCEPT_UNBOUND_SEALED: setting(flag, true),
+    })
+    .transform((env) => {
+      const current = env.APP_ENCRYPTION_KEY ? { id: env.APP_ENCRYPTION_KEY_ID, key: env.APP_ENCRYPTION_KEY } : undefined;
+      return {
+        /** The current key first; without APP_ENCRYPTION_KEY only the older ones until start-up adds the development key. */
+        encryptionKeys: current ? [current, ...env.APP_PREVIOUS_ENCRYPTION_KEYS] : env.APP_PREVIOUS_ENCRYPTION_KEYS,
+        currentKeyId: current?.id ?? DEVELOPMENT_KEY_ID,
+        /** Where start-up keeps the development key; undefined when APP_ENCRYPTION_KEY is set. */
+        developmentKeyFile: current ? undefined : join(dataDir, 'encryption.key'),
+        /** false: values of the first, unbound sealed format (v1) no longer open (they are re-sealed bound when true). */
+        acceptUnboundSealed: env.APP_ACCEPT_UNBOUND_SEALED,
+      };
+    });
 
 export type Config = z.output<typeof listening> &
   z.output<typeof security> &
   z.output<typeof outbound> &
   z.output<typeof limits> &
-  z.output<typeof keys> &
-  z.output<typeof standalone> & {
+  z.output<typeof files> &
+  z.output<ReturnType<typeof keys>> &
+  z.output<ReturnType<typeof hosts>> & {
     rootUrl: string;
     /** Set when the App runs on development defaults; each names what to configure. */
     warnings: string[];
@@ -108,14 +113,16 @@ function parse<T>(schema: z.ZodType<T>, env: Env): T {
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const listeners = parse(listening, env);
   const rootUrl = listeners.rootUrl ?? defaultRootUrl(listeners.host, listeners.port);
+  const { dataDir } = parse(files, env);
   const config = {
     ...listeners,
     rootUrl,
     ...parse(security, env),
     ...parse(outbound, env),
     ...parse(limits, env),
-    ...parse(keys, env),
-    ...parse(standalone, env),
+    dataDir,
+    ...parse(keys(dataDir), env),
+    ...parse(hosts(dataDir), env),
   };
   const warnings = crossChecks(config, listeners.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });

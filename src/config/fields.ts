@@ -5,6 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { trimTrailingSlashes } from '../util/trim_slashes.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -45,13 +46,6 @@ export const flag = z
   .toLowerCase()
   .refine((value) => value === 'true' || value === 'false', { error: (issue) => `must be true or false, got ${JSON.stringify(issue.input)}` })
   .transform((value) => value === 'true');
-
-/** Without its trailing slashes, found by one backward scan (no regex backtracking). */
-function trimTrailingSlashes(text: string): string {
-  let end = text.length;
-  while (end > 0 && text[end - 1] === '/') end--;
-  return text.slice(0, end);
-}
 
 /** An absolute http(s) URL without query or fragment, returned without trailing slashes. */
 export const httpUrl = z.string().transform((raw, ctx) => {
