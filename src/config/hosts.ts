@@ -67,7 +67,8 @@ const fields = z.object({
   APP_DB_CONNECT_TIMEOUT_MS: setting(integer(100, 120_000), 5000),
   APP_DB_STATEMENT_TIMEOUT_MS: setting(integer(100, 600_000), 30_000),
   APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
-  APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 10_000),
+  // Mattermost's own default OutgoingIntegrationRequestsTimeout: no genuine request waits longer before Mattermost gives up on it.
+  APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 30_000),
 });
 
 /** PostgreSQL when DATABASE_URL is set, else the SQLite file in the data folder. */

@@ -116,7 +116,7 @@ for (const choice of scenarioHosts(['standalone'])) {
 
     it('when a trigger of their own is older than the window, then it is refused as too old', async () => {
       const own = await kit.ownTrigger();
-      await new Promise((resolve) => setTimeout(resolve, 10_500)); // APP_TRIGGER_WINDOW_MS, 10 s by default
+      await new Promise((resolve) => setTimeout(resolve, 10_500)); // APP_TRIGGER_WINDOW_MS: 10 s in the scenario service
       await refused(await forge('status', mallory.id, own), /too old/);
     });
 

@@ -56,6 +56,8 @@ export async function startListeningService(options: ListeningServiceOptions): P
       APP_MATTERMOST_URL: await options.mattermostUrl(root),
       APP_ENCRYPTION_KEY: encryptionKey,
       APP_ALLOW_PRIVATE_NETWORK: 'true',
+      // Shorter than the default, so a scenario can wait a trigger out.
+      APP_TRIGGER_WINDOW_MS: '10000',
       APP_HOSTS: 'standalone',
       ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
     };
