@@ -51,6 +51,7 @@ async function start(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    service.stopping();
     deps.logger.info('shutting down', { signal });
     const force = setTimeout(() => {
       deps.logger.warn('shutdown timeout: closing remaining connections');

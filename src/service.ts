@@ -51,6 +51,8 @@ export interface RunningService {
   deps: Deps;
   /** Present when config.hosts names it. */
   standalone?: StandaloneHost;
+  /** Marks the process as shutting down: /healthz and /readyz then say 503. */
+  stopping(): void;
   /** Stops the standalone host's loops and closes its database. */
   close(): Promise<void>;
 }
@@ -67,7 +69,7 @@ function bareApp(): express.Express {
 }
 
 /**
- * The whole service: GET /healthz, the standalone host under /standalone
+ * The whole service: GET /healthz and /readyz, the standalone host under /standalone
  * (before the Apps host, whose JWT check answers every POST), then the Apps
  * host; each only when config.hosts names it. With
  * config.appsListener the Apps host is on an app of its own (appsApp), and
@@ -78,12 +80,22 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const deps = appsDeps(parts);
   const hosts = config.hosts;
   const standalone = hosts.includes('standalone') ? await startStandaloneHost(parts) : undefined;
-  const health = healthRouter({ hosts, logger: deps.logger, now: deps.now, ...(standalone && { storage: standalone.database }) });
+  let shuttingDown = false;
+  const health = healthRouter({
+    hosts,
+    logger: deps.logger,
+    now: deps.now,
+    shuttingDown: () => shuttingDown,
+    ...(standalone && { storage: standalone.database, unready: () => standalone.unready() }),
+  });
   const app = bareApp().use(health);
   if (standalone) app.use('/standalone', standalone.router, notFound);
   const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
   const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;
   if (apps && !appsApp) app.use(apps);
   app.use(notFound);
-  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), close: async () => standalone?.close() };
+  const stopping = () => {
+    shuttingDown = true;
+  };
+  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
 }

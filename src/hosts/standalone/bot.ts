@@ -10,6 +10,7 @@ import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
 import type { InstallationStore } from './ports.js';
 import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
+import { MattermostUnreachableError } from './cannot_serve.js';
 
 /** A dialog as sent to dialogs/open: elements need only name, display_name and type. */
 export type DialogSpec = Omit<Dialog, 'elements'> & {
@@ -44,7 +45,7 @@ export class NotInstalledError extends Error {
 function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`Mattermost did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new MattermostUnreachableError(`Mattermost did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,11 +6,14 @@
  * instead of "something went wrong", and a warning instead of a stack trace.
  */
 export const DATABASE_UNAVAILABLE =
-  'The OAuth2 Connect service cannot reach its database right now (it is down or too slow). Try again in a minute; if this persists, ask an admin to check the service (its /healthz).';
+  'The OAuth2 Connect service cannot reach its database right now (it is down or too slow). Try again in a minute; if this persists, ask an admin to check the service (its /readyz).';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
-/** PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 57P01-03 shutdown / cannot connect now, 53300 too many connections, class 08 connection exceptions. */
-const SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300']);
+/**
+ * PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 57P01-03 shutdown / cannot connect now, 53300 too many
+ * connections, 3D000 the database does not exist (dropped under the service), class 08 connection exceptions.
+ */
+const SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '3D000']);
 /** node-postgres says these in words, without a code. */
 const MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /Client has encountered a connection error/i, /Query read timeout/i];
 

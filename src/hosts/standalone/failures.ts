@@ -2,20 +2,22 @@
  * The standalone host's one error path. classifyFailure decides what kind of
  * failure an error is (the core's shared kinds: a refusal, a provider's OAuth
  * error, a stored secret that does not open; and this host's own: its
- * database out of reach; anything else is unexpected), with the text a user
+ * database out of reach, or another reason it cannot serve that /readyz also
+ * names (cannot_serve.ts); anything else is unexpected), with the text a user
  * reads and the status of a page. failureOf also writes the one log line it
  * is worth. Each surface (command answer, webapp panel, dialog, page, the
  * connect-failure message) only renders the result.
  */
 import { sharedFailureOf } from '../../core/failure.js';
 import type { Logger } from '../../log/logger.js';
+import { CANNOT_SERVE_TEXT, cannotServeOf, type CannotServe } from './cannot_serve.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database_unavailable.js';
 
 /** Who cannot decrypt, in the stored-secret text. */
 const SERVICE = 'The OAuth2 Connect service';
 
 export interface Failure {
-  kind: 'refused' | 'oauth' | 'stored_secret' | 'database_unavailable' | 'unexpected';
+  kind: 'refused' | 'oauth' | 'stored_secret' | 'database_unavailable' | CannotServe | 'unexpected';
   /** What the user reads; none for an unexpected error: each surface says that something went wrong in its own words. */
   text?: string;
   /** The HTTP status of a page showing it. */
@@ -48,6 +50,11 @@ export function classifyFailure(err: unknown): Failure {
   if (isDatabaseUnavailable(err)) {
     const fields = { error: (err as Error).message };
     return { kind: 'database_unavailable', text: DATABASE_UNAVAILABLE, status: 503, log: { level: 'warn', about: 'database unavailable', fields } };
+  }
+  const cannotServe = cannotServeOf(err);
+  if (cannotServe) {
+    const fields = { error: (err as Error).message };
+    return { kind: cannotServe, text: CANNOT_SERVE_TEXT[cannotServe], status: 503, log: { level: 'warn', about: cannotServe.replaceAll('_', ' '), fields } };
   }
   return { kind: 'unexpected', status: 500, log: { level: 'error', fields: { error: err } } };
 }

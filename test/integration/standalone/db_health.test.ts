@@ -5,27 +5,35 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { healthRouter, type HealthOptions } from '../../../src/hosts/standalone/db/health.js';
-import { openDatabase } from '../../../src/hosts/standalone/db/open_database.js';
+import { openDatabase, type StandaloneDatabase } from '../../../src/hosts/standalone/db/open_database.js';
+import { unreadiness } from '../../../src/hosts/standalone/service/readiness.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createScratch, onEachBackend } from '../../support/standalone_db.js';
 import { TcpProxy } from '../../support/tcp_proxy.js';
+import { seedInstallation } from '../../support/standalone/seed_installation.js';
 
 async function serve(
   options: Omit<HealthOptions, 'logger'> & { logger?: HealthOptions['logger'] },
-): Promise<{ get: () => Promise<{ status: number; body: any }>; close: () => Promise<void> }> {
+): Promise<{ get: (path?: string) => Promise<{ status: number; body: any }>; close: () => Promise<void> }> {
   const app = express().use(healthRouter({ logger: createMemoryLogger(), ...options }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    get: async () => {
-      const res = await fetch(url);
+    get: async (path = '/readyz') => {
+      const res = await fetch(`${url}${path}`);
       return { status: res.status, body: await res.json() };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Readiness of the storage alone: Mattermost answers. */
+const storageOnly = (database: StandaloneDatabase, timeoutMs = 2000) => ({
+  storage: database,
+  unready: () => unreadiness(database, async () => undefined, timeoutMs),
+});
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -36,15 +44,13 @@ async function closedPort(): Promise<number> {
 }
 
 onEachBackend('healthz', ({ backend, database }) => {
-  it('when the database answers, then GET /healthz is 200 with the hosts and the storage kind', async () => {
-    const http = await serve({ hosts: ['apps', 'standalone'], storage: database() });
+  it('when the process answers, then GET /healthz is 200 with the hosts and the storage kind', async () => {
+    await seedInstallation(database());
+    const http = await serve({ hosts: ['apps', 'standalone'], ...storageOnly(database()) });
     try {
-      const { status, body } = await http.get();
+      const { status, body } = await http.get('/healthz');
       assert.equal(status, 200);
-      assert.equal(body.status, 'ok');
-      assert.deepEqual(body.hosts, ['apps', 'standalone']);
-      assert.equal(body.storage, backend);
-      assert.equal(body.database.ok, true);
+      assert.deepEqual(body, { status: 'ok', hosts: ['apps', 'standalone'], storage: backend });
     } finally {
       await http.close();
     }
@@ -54,25 +60,27 @@ onEachBackend('healthz', ({ backend, database }) => {
 describe('healthz when PostgreSQL is down', () => {
   it('when only the Apps host runs, then /healthz is 200 with no storage', async () => {
     const http = await serve({ hosts: ['apps'] });
-    assert.deepEqual((await http.get()).body, { status: 'ok', hosts: ['apps'], storage: 'none' });
+    assert.deepEqual((await http.get('/healthz')).body, { status: 'ok', hosts: ['apps'], storage: 'none' });
+    assert.deepEqual((await http.get('/readyz')).body, { status: 'ready', hosts: ['apps'], storage: 'none' });
     await http.close();
   });
 
-  it('when the database port is closed, then /healthz answers 503 quickly with a plain status, and the reason goes only to the log', async () => {
+  it('when the database port is closed, then /readyz answers 503 quickly naming the database, /healthz stays 200, and the reason goes only to the log', async () => {
     const port = await closedPort();
     const database = await openDatabase(
       { kind: 'postgres', url: `postgres://postgres:pw-very-secret@127.0.0.1:${port}/x`, poolMax: 2 },
       { migrate: false, connectionTimeoutMs: 1000 },
     );
     const logger = createMemoryLogger();
-    const http = await serve({ hosts: ['standalone'], storage: database, logger });
+    const http = await serve({ hosts: ['standalone'], ...storageOnly(database), logger });
     try {
       const started = Date.now();
       const { status, body } = await http.get();
       assert.equal(status, 503);
-      assert.deepEqual(body, { status: 'unavailable', hosts: ['standalone'], storage: 'postgres', database: { ok: false } });
+      assert.deepEqual(body, { status: 'unavailable', hosts: ['standalone'], storage: 'postgres', failing: ['database'] });
+      assert.equal((await http.get('/healthz')).status, 200, 'the process itself answers');
       assert.ok(
-        logger.lines.some((line) => /health check: database unavailable/.test(line) && /unreachable: .*ECONNREFUSED/.test(line)),
+        logger.lines.some((line) => /readiness check: cannot serve/.test(line) && /unreachable: .*ECONNREFUSED/.test(line)),
         'the reason is logged',
       );
       assert.doesNotMatch(logger.lines.join('\n'), /pw-very-secret/);
@@ -96,7 +104,7 @@ describe('healthz when PostgreSQL is down', () => {
     const scratchReady = createScratch('postgres');
     after(async () => (await scratchReady).dispose());
 
-    it('when the database goes down, then /healthz is 503, queries fail with errors (no crash), and everything recovers when it returns', async () => {
+    it('when the database goes down, then /readyz is 503, queries fail with errors (no crash), and everything recovers when it returns', async () => {
       const scratch = await scratchReady;
       const target = new URL(scratch.settings.kind === 'postgres' ? scratch.settings.url : '');
       const proxy = new TcpProxy({ host: '127.0.0.1', port: Number(target.port) });
@@ -106,7 +114,8 @@ describe('healthz when PostgreSQL is down', () => {
         { kind: 'postgres', url: `postgres://postgres@127.0.0.1:${proxy.port}${target.pathname}`, poolMax: 3 },
         { logger, connectionTimeoutMs: 1000 },
       );
-      const http = await serve({ hosts: ['standalone'], storage: database, timeoutMs: 1500 });
+      await seedInstallation(database);
+      const http = await serve({ hosts: ['standalone'], ...storageOnly(database, 1500) });
       try {
         assert.equal((await http.get()).status, 200);
         await proxy.stop(); // idle pooled connections are cut: the pool must not crash the process

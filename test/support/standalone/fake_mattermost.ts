@@ -39,6 +39,9 @@ export interface FakeMattermost {
   signer: TriggerSigner;
   /** How many times the client configuration was read (the service reads the signing key there). */
   clientConfigReads: number;
+  /** How many times GET /api/v4/system/ping was asked; it answers 503 while `down`. */
+  pings: number;
+  down: boolean;
   addUser(username: string, roles?: string): FakeUser;
   /** Deactivates the user, as a system admin does in the System Console: GET users/{id} then carries delete_at. */
   deactivate(userId: string): void;
@@ -84,6 +87,8 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     accessTokens: [],
     signer: createTriggerSigner(),
     clientConfigReads: 0,
+    pings: 0,
+    down: false,
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
@@ -149,6 +154,10 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
         token_endpoint_auth_methods_supported: ['client_secret_post'],
         code_challenge_methods_supported: ['S256'],
       });
+    }
+    if (path === '/api/v4/system/ping') {
+      fake.pings += 1;
+      return fake.down ? send(res, 503, { status: 'unhealthy' }) : send(res, 200, { status: 'OK' });
     }
     if (path === '/oauth/authorize') return authorize(req, res, target.searchParams);
     if (path === '/api/v4/config/client' && target.searchParams.get('format') === 'old') {

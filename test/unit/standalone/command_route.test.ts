@@ -34,7 +34,7 @@ describe('standalone POST /command', () => {
     ['no token', { token: undefined }],
     ['an empty token', { token: '' }],
     ['a wrong token', { token: mmId() }],
-    ['an unknown team', { team_id: mmId() }],
+    ['an unknown team and no signed trigger', { team_id: mmId(), trigger_id: '' }],
     ['no team', { team_id: undefined }],
   ] as const) {
     it(`when the request has ${name}, then it answers 401 and creates no link`, async () => {

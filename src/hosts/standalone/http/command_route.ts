@@ -1,19 +1,23 @@
 /**
  * POST /standalone/command: urlencoded body (at most 64 KiB), the token check
- * and then the signed-trigger check (401, nothing runs, nothing stored), then
+ * and then the signed-trigger check (401, nothing runs, nothing stored; a
+ * genuine request for a team without a stored command is told that the
+ * service is not set up there), then
  * the full parse and the subcommand. Every other answer is HTTP 200
  * application/json, an ephemeral CommandResponse ({} at least, never an empty
  * body); a handler's error becomes a plain text (failures.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COMMAND_BODY_LIMIT, credentialFields, parseCommandBody, type CommandCredentials } from '../commands/command_body.js';
-import { commandTokenValid } from '../commands/command_token.js';
+import { commandTokenMatches } from '../commands/command_token.js';
 import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
-import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
+import { checkTrigger, TRIGGER_REFUSED, verifyTrigger } from '../trigger/trigger_check.js';
+
+export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
@@ -23,18 +27,43 @@ const commandAnswer = (failure: Failure): CommandResponse =>
 /** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
 async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
   const credentials: CommandCredentials | undefined = credentialFields(body);
-  if (!credentials || !(await commandTokenValid(deps.installation, credentials.team_id, credentials.token))) {
+  const command = credentials && (await deps.installation.commandForTeam(credentials.team_id));
+  if (credentials && !command) {
+    await answerUnplaced(deps, refused, credentials, res);
+    return false;
+  }
+  if (!credentials || !command || !commandTokenMatches(credentials.token, command.token_hash)) {
     refused('command refused', { reason: 'command_token', team_id: credentials?.team_id });
     res.status(401).json(UNAUTHORIZED);
     return false;
   }
-  const trigger = { signingKey: deps.signingKey, oneTime: deps.oneTime, windowMs: deps.settings.triggerWindowMs, wallClock: deps.wallClock };
-  const refusal = await checkTrigger(trigger, credentials.trigger_id, credentials.user_id);
+  const refusal = await checkTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id);
   if (refusal === undefined) return true;
   refused('command refused', { reason: `trigger_${refusal}`, team_id: credentials.team_id, claimed_user_id: credentials.user_id });
   // Without Mattermost's key nobody can be told apart: say so (200, Mattermost shows it) rather than a bare 401.
   res.status(refusal === 'key_unavailable' ? 200 : 401).json(ephemeral(TRIGGER_REFUSED[refusal]));
   return false;
+}
+
+const triggerDeps = (deps: StandaloneDeps) => ({
+  signingKey: deps.signingKey,
+  oneTime: deps.oneTime,
+  windowMs: deps.settings.triggerWindowMs,
+  wallClock: deps.wallClock,
+});
+
+/**
+ * No command is stored for the team (setup has not run, or the service uses another storage). A request
+ * Mattermost signed for its user is told so (200: Mattermost shows the text); the trigger is not claimed,
+ * since nothing runs. Anything else gets the 401 of a request nobody can place.
+ */
+async function answerUnplaced(deps: StandaloneDeps, refused: RateLimitedLog, credentials: CommandCredentials, res: Response): Promise<void> {
+  const verdict = await verifyTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id);
+  const refusal = 'refusal' in verdict ? verdict.refusal : undefined;
+  refused('command refused', { reason: refusal ? `unknown_team_trigger_${refusal}` : 'unknown_team', team_id: credentials.team_id });
+  if (refusal === undefined) res.status(200).json(ephemeral(NOT_SET_UP_FOR_TEAM));
+  else if (refusal === 'key_unavailable') res.status(200).json(ephemeral(TRIGGER_REFUSED[refusal]));
+  else res.status(401).json(UNAUTHORIZED);
 }
 
 async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, refused: RateLimitedLog, req: Request, res: Response): Promise<void> {

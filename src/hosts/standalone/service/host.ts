@@ -19,9 +19,12 @@ import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
 import { notSetUpRouter } from './not_set_up.js';
+import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
+/** How long /readyz waits for each of its checks: a probe must answer before its own timeout. */
+const READINESS_TIMEOUT_MS = 2000;
 
 /** What the service made once for both hosts (service_parts.ts). */
 export interface StandaloneHostOptions {
@@ -43,6 +46,8 @@ export interface StandaloneHost {
   repositories: StandaloneRepositories;
   /** Undefined when APP_MATTERMOST_URL is unset (the router then answers "not set up"). */
   deps?: StandaloneDeps;
+  /** What keeps the host from serving now (GET /readyz); empty when it can. */
+  unready(): Promise<Unready>;
   close(): Promise<void>;
 }
 
@@ -61,8 +66,11 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   };
   if (!config.mattermostUrl) {
     logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run npm run setup.');
-    return { router: notSetUpRouter(), database, repositories, close };
+    const noMattermost = async (): Promise<string> => 'APP_MATTERMOST_URL is not set';
+    return { router: notSetUpRouter(), database, repositories, close, unready: () => unreadiness(database, noMattermost, READINESS_TIMEOUT_MS) };
   }
+  const ping = mattermostPing({ mattermostUrl: config.mattermostUrl, fetch: options.fetch, timeoutMs: READINESS_TIMEOUT_MS, now: Date.now });
+  const unready = () => unreadiness(database, ping, READINESS_TIMEOUT_MS);
   const deps = standaloneDeps(options, sealer, repositories);
   // Read the key now, so the first command does not wait for it.
   void deps.signingKey.current();
@@ -74,7 +82,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close };
+  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close, unready };
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {

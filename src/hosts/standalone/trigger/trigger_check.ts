@@ -22,7 +22,7 @@ export interface TriggerCheckDeps {
   wallClock(): number;
 }
 
-async function signedByMattermost(deps: TriggerCheckDeps, trigger: SignedTrigger): Promise<TriggerRefusal | undefined> {
+async function signedByMattermost(deps: Pick<TriggerCheckDeps, 'signingKey'>, trigger: SignedTrigger): Promise<TriggerRefusal | undefined> {
   const key = await deps.signingKey.current();
   if (!key) return 'key_unavailable';
   if (signatureValid(trigger, key)) return undefined;
@@ -31,21 +31,32 @@ async function signedByMattermost(deps: TriggerCheckDeps, trigger: SignedTrigger
   return fresh && fresh !== key && signatureValid(trigger, fresh) ? undefined : 'bad_signature';
 }
 
+export type TriggerVerdict = { refusal: TriggerRefusal } | { trigger: SignedTrigger };
+
+/**
+ * Whether Mattermost signed this trigger for `userId` just now, without claiming it: enough to
+ * tell a genuine user that the service cannot place the request (no command stored for the team).
+ */
+export async function verifyTrigger(deps: Omit<TriggerCheckDeps, 'oneTime'>, raw: string, userId: string): Promise<TriggerVerdict> {
+  if (raw === '') return { refusal: 'missing' };
+  const trigger = parseTrigger(raw);
+  if (!trigger) return { refusal: 'malformed' };
+  if (trigger.userId !== userId) return { refusal: 'other_user' };
+  if (Math.abs(deps.wallClock() - trigger.signedAt) > deps.windowMs) return { refusal: 'expired' };
+  const unsigned = await signedByMattermost(deps, trigger);
+  return unsigned ? { refusal: unsigned } : { trigger };
+}
+
 /** Undefined when the request may run as `userId`; otherwise why not. Cheap checks first, the database write last. */
 export async function checkTrigger(deps: TriggerCheckDeps, raw: string, userId: string): Promise<TriggerRefusal | undefined> {
-  if (raw === '') return 'missing';
-  const trigger = parseTrigger(raw);
-  if (!trigger) return 'malformed';
-  if (trigger.userId !== userId) return 'other_user';
-  if (Math.abs(deps.wallClock() - trigger.signedAt) > deps.windowMs) return 'expired';
-  const unsigned = await signedByMattermost(deps, trigger);
-  if (unsigned) return unsigned;
+  const verdict = await verifyTrigger(deps, raw, userId);
+  if ('refusal' in verdict) return verdict.refusal;
   const first = await deps.oneTime.claim({
     key_hash: hashValue(raw),
     purpose: 'trigger',
     user_id: userId,
     provider_id: '',
-    expires_at: trigger.signedAt + deps.windowMs + 1,
+    expires_at: verdict.trigger.signedAt + deps.windowMs + 1,
   });
   return first ? undefined : 'replayed';
 }
