@@ -10,7 +10,9 @@ import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
 import type { InstallationStore } from './ports.js';
 import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
-import { MattermostUnreachableError } from './cannot_serve.js';
+import { MattermostUnreachableError, NotInstalledError } from './cannot_serve.js';
+
+export { NotInstalledError };
 
 /** A dialog as sent to dialogs/open: elements need only name, display_name and type. */
 export type DialogSpec = Omit<Dialog, 'elements'> & {
@@ -32,14 +34,6 @@ export interface MattermostBotOptions {
   siteUrl: string;
   installation: Pick<InstallationStore, 'getInstallation'>;
   timeoutMs: number;
-}
-
-/** Thrown when setup has not run (no installation record): the admin must run `npm run setup`. */
-export class NotInstalledError extends Error {
-  constructor() {
-    super('The service is not set up in Mattermost yet: run `npm run setup`.');
-    this.name = 'NotInstalledError';
-  }
 }
 
 function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {

@@ -6,7 +6,6 @@
  * does not answer. Each has one text a user can act on, matching what
  * /readyz names, instead of "something went wrong".
  */
-import { NotInstalledError } from './bot.js';
 
 export type CannotServe = 'schema_missing' | 'not_installed' | 'mattermost_unreachable';
 
@@ -18,6 +17,14 @@ export const CANNOT_SERVE_TEXT: Readonly<Record<CannotServe, string>> = {
   mattermost_unreachable:
     'The OAuth2 Connect service cannot reach Mattermost right now. Try again in a minute; if this persists, ask an admin to check the service (its /readyz).',
 };
+
+/** Thrown when setup has not run (no installation record): the admin must run `npm run setup`. */
+export class NotInstalledError extends Error {
+  constructor() {
+    super('The service is not set up in Mattermost yet: run `npm run setup`.');
+    this.name = 'NotInstalledError';
+  }
+}
 
 /** Thrown when Mattermost does not answer the bot within the HTTP timeout. */
 export class MattermostUnreachableError extends Error {
