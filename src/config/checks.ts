@@ -51,7 +51,8 @@ function securityChecks(config: Loaded, warnings: string[]): void {
       'APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.',
     );
   }
-  if (!config.jwtSecret) {
+  // The JWT authenticates the Apps plugin's calls: a service that does not serve the Apps host has none to check.
+  if (!config.jwtSecret && config.hosts.includes('apps')) {
     const exposed = publicAppsAddress(config);
     if (exposed && !config.allowUnauthenticatedCalls) {
       throw new ConfigError(

@@ -138,6 +138,14 @@ describe('config', () => {
     });
   }
 
+  it('when only the standalone host is served (APP_HOSTS=standalone), then APP_JWT_SECRET is neither required nor warned about, though the service is public', () => {
+    const env = { APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'https://connect.example.com', APP_MATTERMOST_URL: 'https://mm.example.com' };
+    assert.throws(() => loadConfig(env), isConfigError('APP_JWT_SECRET', /not a loopback address/));
+    const standaloneOnly = loadConfig({ ...env, APP_HOSTS: 'standalone' });
+    assert.deepEqual(standaloneOnly.hosts, ['standalone']);
+    assert.deepEqual(standaloneOnly.warnings, []);
+  });
+
   it('when HOST and APP_ROOT_URL are both loopback, then a missing APP_MATTERMOST_URL or APP_JWT_SECRET only warns', () => {
     const config = loadConfig({ APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'http://localhost:4000' });
     assert.deepEqual(
