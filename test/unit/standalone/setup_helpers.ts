@@ -40,7 +40,16 @@ export async function setupWorld(): Promise<SetupWorld> {
     adminToken,
     teams,
     run: (mode = 'apply', { rootUrl = ROOT, botRole, force, store: other }: RunOptions = {}) =>
-      runSetup({ adminToken: world.adminToken, mattermostUrl: mm.url, rootUrl, store: other ?? store, storage: other ? 'the other store' : 'the world store', mode, botRole, force }),
+      runSetup({
+        adminToken: world.adminToken,
+        mattermostUrl: mm.url,
+        rootUrl,
+        store: other ?? store,
+        storage: other ? 'the other store' : 'the world store',
+        mode,
+        botRole,
+        force,
+      }),
     close: () => mm.close(),
   };
   return world;

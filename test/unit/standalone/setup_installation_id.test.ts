@@ -82,7 +82,10 @@ describe('the installation id: setup against another storage leaves the running 
     const taker = new MemoryInstallationStore();
     const report = await w.run('apply', { store: taker, force: true });
     assert.deepEqual(report.problems, [], report.format());
-    assert.match(report.done.join('\n'), new RegExp(`--force: the storage opened \\(the other store, which held no installation\\) takes over installation ${oldId}`));
+    assert.match(
+      report.done.join('\n'),
+      new RegExp(`--force: the storage opened \\(the other store, which held no installation\\) takes over installation ${oldId}`),
+    );
     const taken = taker.installation!;
     assert.match(taken.installation_id!, UUID);
     assert.notEqual(taken.installation_id, oldId);

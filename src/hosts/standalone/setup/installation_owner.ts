@@ -41,7 +41,7 @@ export async function claimInstallation(ctx: SetupContext, stored: Installation 
   if (!force) {
     ctx.report.problem(
       `Mattermost names installation ${named} (on @${BOT_USERNAME}), but the storage opened (${ctx.storage}) holds ${holds}: ` +
-        'it is not the running service\'s storage, so setup changes nothing (a new bot token or sign-in secret would cut the service off)',
+        "it is not the running service's storage, so setup changes nothing (a new bot token or sign-in secret would cut the service off)",
       FIX,
     );
     return undefined;

@@ -130,5 +130,7 @@ async function saveInstallation(
   const next: Installation = { mattermost_url: ctx.mattermostUrl, ...fields, updated_at: ctx.now() };
   if (stored && COMPARED.every((k) => stored[k] === next[k])) return;
   await ctx.store.saveInstallation(next);
-  ctx.report.did(`saved installation ${next.installation_id} in ${ctx.storage} (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`);
+  ctx.report.did(
+    `saved installation ${next.installation_id} in ${ctx.storage} (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`,
+  );
 }
