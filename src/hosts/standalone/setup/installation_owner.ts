@@ -34,14 +34,15 @@ export async function claimInstallation(ctx: SetupContext, stored: Installation 
   const named = await namedInMattermost(ctx);
   const held = stored?.installation_id;
   if (named === undefined || named === held) {
-    ctx.report.ok(`the storage opened (${ctx.storage}) holds installation ${held ?? '(new)'}${named ? ', the one Mattermost names' : ''}`);
+    const holds = held ? `installation ${held}` : 'no installation yet';
+    ctx.report.ok(`the storage opened (${ctx.storage}) holds ${holds}${named ? ', the one Mattermost names' : ', and Mattermost names none'}`);
     return { installationId: held ?? (ctx.apply ? randomUUID() : undefined), stored };
   }
   const holds = held ? `installation ${held}` : 'no installation';
   if (!force) {
     ctx.report.problem(
       `Mattermost names installation ${named} (on @${BOT_USERNAME}), but the storage opened (${ctx.storage}) holds ${holds}: ` +
-        "it is not the running service's storage, so setup changes nothing (a new bot token or sign-in secret would cut the service off)",
+        "it is not the running service's storage, so setup changes nothing (a new bot token or sign-in secret, or a removal, would cut the service off)",
       FIX,
     );
     return undefined;
