@@ -32,6 +32,12 @@ export interface Installation {
   oauth_client_secret: string;
   /** Absent in a record made before the choice existed, when the bot was always an admin. */
   bot_role?: BotRole;
+  /**
+   * A random id setup gives the installation, recorded on the bot's user record in Mattermost too: setup
+   * run against another storage sees that this storage is not the installation's. Absent in a record made
+   * before the id existed.
+   */
+  installation_id?: string;
   updated_at: number;
 }
 

@@ -50,8 +50,9 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         values (1, ${values.mattermost_url}, ${values.bot_user_id}, ${values.bot_username}, ${sealer.seal('t', { kind: 'setting', scope: 'bot_token' })},
         ${values.oauth_client_id}, ${sealer.seal('s', { kind: 'setting', scope: 'oauth_client_secret' })}, 1)`.execute(database.db);
       await sql`insert into team_commands (team_id, command_id, token_hash, updated_at) values ('team1', 'cmd1', 'hash1', 2)`.execute(database.db);
-      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0002_bot_role_and_command_owner']);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0002_bot_role_and_command_owner', '0003_installation_id']);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
+      assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');
       assert.deepEqual(await sealed.commandForTeam('team1'), { team_id: 'team1', command_id: 'cmd1', token_hash: 'hash1', creator_id: 'bot1', updated_at: 2 });
     } finally {
       await old.dispose();

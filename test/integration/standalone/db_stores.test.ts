@@ -83,6 +83,7 @@ onEachBackend('installation', ({ database }) => {
     oauth_client_id: 'client1',
     oauth_client_secret: 'client-secret-plain-5678',
     bot_role: 'regular' as const,
+    installation_id: 'a1b2c3d4-0000-4000-8000-000000000001',
     updated_at: NOW,
   };
 

@@ -104,7 +104,7 @@ describe('npm run setup (fake Mattermost)', () => {
     assertNoSecret(report.format());
   });
 
-  it('when the installation record is lost entirely, then setup finds the app by name and callback and adopts the commands', async () => {
+  it('when the installation record is lost entirely, then setup with --force finds the app by name and callback and adopts the commands', async () => {
     await w.run();
     const commandIds = w.mm.state
       .liveCommands()
@@ -113,7 +113,7 @@ describe('npm run setup (fake Mattermost)', () => {
     const oldTokens = [...w.mm.state.tokens.values()].filter((t) => t.user_id === bot()!.id).map((t) => t.id);
     w.store.installation = undefined;
     w.store.commands.clear();
-    await w.run();
+    await w.run('apply', { force: true });
     assert.equal(w.mm.state.oauthApps.size, 1);
     assert.deepEqual(
       w.mm.state

@@ -92,7 +92,7 @@ describe('the bot role: regular by default, admin only when chosen', () => {
     for (const args of [['--bot-role', 'root'], ['--remove', '--bot-role', 'admin'], ['--check', '--sync'], ['--bot-role']]) {
       const { code, out } = await cli(w, args);
       assert.equal(code, 2, args.join(' '));
-      assert.match(out, /usage: npm run setup \[-- --check \| --sync \| --remove\] \[--bot-role regular\|admin\]/);
+      assert.match(out, /usage: oauth2-connect setup \[--check \| --sync \| --remove\] \[--bot-role regular\|admin\] \[--force\]/);
     }
     assert.deepEqual(w.mm.state.calls, []);
   });

@@ -108,7 +108,7 @@ describe('setup --check and --remove, and the command line (fake Mattermost)', (
     assert.equal((await run([], { APP_MATTERMOST_URL: '' })).code, 2);
     const bad = await run(['--frobnicate']);
     assert.equal(bad.code, 2);
-    assert.match(bad.out, /usage: npm run setup/);
+    assert.match(bad.out, /usage: oauth2-connect setup/);
     assert.deepEqual(w.mm.state.calls, []);
   });
 

@@ -10,12 +10,20 @@ import { MemoryInstallationStore } from '../../support/memory_installation_store
 
 export const ROOT = 'http://127.0.0.1:4555';
 
+export interface RunOptions {
+  rootUrl?: string;
+  botRole?: BotRole;
+  force?: boolean;
+  /** Another storage than the world's own. */
+  store?: MemoryInstallationStore;
+}
+
 export interface SetupWorld {
   mm: FakeMattermost;
   store: MemoryInstallationStore;
   adminToken: string;
   teams: string[];
-  run(mode?: SetupMode, options?: { rootUrl?: string; botRole?: BotRole }): ReturnType<typeof runSetup>;
+  run(mode?: SetupMode, options?: RunOptions): ReturnType<typeof runSetup>;
   close(): Promise<void>;
 }
 
@@ -31,8 +39,17 @@ export async function setupWorld(): Promise<SetupWorld> {
     store,
     adminToken,
     teams,
-    run: (mode = 'apply', { rootUrl = ROOT, botRole }: { rootUrl?: string; botRole?: BotRole } = {}) =>
-      runSetup({ adminToken: world.adminToken, mattermostUrl: mm.url, rootUrl, store, mode, botRole }),
+    run: (mode = 'apply', { rootUrl = ROOT, botRole, force, store: other }: RunOptions = {}) =>
+      runSetup({
+        adminToken: world.adminToken,
+        mattermostUrl: mm.url,
+        rootUrl,
+        store: other ?? store,
+        storage: other ? 'the other store' : 'the world store',
+        mode,
+        botRole,
+        force,
+      }),
     close: () => mm.close(),
   };
   return world;
@@ -76,7 +93,13 @@ export async function loopOnce(w: SetupWorld): Promise<LoopRun> {
 }
 
 /** `npm run setup` as an admin runs it: its exit code and what it printed. */
-export async function cli(w: SetupWorld, args: string[], env: Record<string, string> = {}, askToken = async (): Promise<string | undefined> => undefined) {
+export async function cli(
+  w: SetupWorld,
+  args: string[],
+  env: Record<string, string> = {},
+  askToken = async (): Promise<string | undefined> => undefined,
+  store: MemoryInstallationStore = w.store,
+) {
   const out: string[] = [];
   const code = await runSetupCli(args, {
     env: {
@@ -87,7 +110,7 @@ export async function cli(w: SetupWorld, args: string[], env: Record<string, str
       MM_ADMIN_TOKEN: w.adminToken,
       ...env,
     },
-    openStore: async () => ({ store: w.store, close: async () => undefined }),
+    openStore: async () => ({ store, close: async () => undefined }),
     askToken,
     print: (t) => out.push(t),
   });

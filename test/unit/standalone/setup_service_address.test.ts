@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { BOT_USERNAME, SERVICE_URL_PROP } from '../../../src/hosts/standalone/setup/names.js';
+import { BOT_USERNAME, INSTALLATION_ID_PROP, SERVICE_URL_PROP } from '../../../src/hosts/standalone/setup/names.js';
 import { ROOT, setupWorld, type SetupWorld } from './setup_helpers.js';
 
 let w: SetupWorld;
@@ -27,7 +27,11 @@ describe("setup records the service's address for the webapp plugin (fake Matter
     await w.run();
     bot().props = { ...bot().props, customStatus: '{"text":"on call"}' };
     await w.run('apply', { rootUrl: 'https://connect.example.test' });
-    assert.deepEqual(bot().props, { customStatus: '{"text":"on call"}', [SERVICE_URL_PROP]: 'https://connect.example.test' });
+    assert.deepEqual(bot().props, {
+      customStatus: '{"text":"on call"}',
+      [SERVICE_URL_PROP]: 'https://connect.example.test',
+      [INSTALLATION_ID_PROP]: w.store.installation!.installation_id,
+    });
   });
 
   it('when the service moves to another root URL, then --check reports the stale address and apply replaces it', async () => {

@@ -26,7 +26,7 @@ export class SqlInstallationStore implements InstallationStore {
     const clientSecret = openFor(this.sealer, row.oauth_client_secret, CLIENT_SECRET, 'the installation (Sign-in client secret)');
     if (botToken.stale) await this.reseal('bot_token', row.bot_token, botToken.plaintext, BOT_TOKEN);
     if (clientSecret.stale) await this.reseal('oauth_client_secret', row.oauth_client_secret, clientSecret.plaintext, CLIENT_SECRET);
-    return {
+    const installation: Installation = {
       mattermost_url: row.mattermost_url,
       bot_user_id: row.bot_user_id,
       bot_username: row.bot_username,
@@ -37,6 +37,8 @@ export class SqlInstallationStore implements InstallationStore {
       bot_role: isBotRole(row.bot_role) ? row.bot_role : 'admin',
       updated_at: millis(row.updated_at),
     };
+    if (row.installation_id) installation.installation_id = row.installation_id;
+    return installation;
   }
 
   /**
@@ -62,6 +64,7 @@ export class SqlInstallationStore implements InstallationStore {
       oauth_client_id: installation.oauth_client_id,
       oauth_client_secret: this.sealer.seal(installation.oauth_client_secret, CLIENT_SECRET),
       bot_role: installation.bot_role ?? 'admin',
+      installation_id: installation.installation_id ?? '',
       updated_at: installation.updated_at,
     };
     await this.db

@@ -107,6 +107,16 @@ const botRoleAndCommandOwner: Migration = {
   },
 };
 
+/** The installation's id (setup records it in Mattermost too); '' until setup runs again. */
+const installationId: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('installation')
+      .addColumn('installation_id', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+  },
+};
+
 function sqlOne() {
   return sql`id = 1`;
 }
@@ -115,6 +125,7 @@ function sqlOne() {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_bot_role_and_command_owner': botRoleAndCommandOwner,
+  '0003_installation_id': installationId,
 });
 
 export class MigrationError extends Error {

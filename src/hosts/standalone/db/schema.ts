@@ -45,6 +45,8 @@ export interface InstallationTable {
   oauth_client_secret: string;
   /** 'regular' or 'admin' (BotRole). */
   bot_role: string;
+  /** '' in a row made before migration 0003 (no id recorded). */
+  installation_id: string;
   updated_at: Millis;
 }
 

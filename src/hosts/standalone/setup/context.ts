@@ -11,6 +11,8 @@ export interface SetupContext {
   /** Makes a Client4 for another token (the bot's), against the same Mattermost URL. */
   clientFor(token: string): MattermostClient4;
   store: InstallationStore;
+  /** The storage the store is in, for messages: kind and where, any password masked. */
+  storage: string;
   mattermostUrl: string;
   urls: ServiceUrls;
   /** 'check' reads and reports only; 'apply' creates and updates. */

@@ -10,6 +10,8 @@ export const BOT_DISPLAY_NAME = 'OAuth2 Connect';
 export const BOT_DESCRIPTION = 'Messages from OAuth2 Connect: connection results and reconnect prompts.';
 /** The prop on the bot's user record that tells the webapp plugin the service's root URL (service_address.ts). */
 export const SERVICE_URL_PROP = 'oauth2_connect_service_url';
+/** The prop on the bot's user record that names the installation whose storage holds the bot's token (installation_owner.ts). */
+export const INSTALLATION_ID_PROP = 'oauth2_connect_installation_id';
 /** Tokens setup makes for the bot carry this description, so a lost one can be revoked. */
 export const BOT_TOKEN_DESCRIPTION = 'oauth2-connect service (made by npm run setup)';
 export const SIGNIN_APP_NAME = 'OAuth2 Connect sign-in';

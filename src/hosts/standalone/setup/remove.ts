@@ -5,7 +5,7 @@
  */
 import { unless404, type SetupContext } from './context.js';
 import { isLastAdminRefusal, revokeSetupTokens } from './bot.js';
-import { BOT_USERNAME, COMMAND_TRIGGER, SIGNIN_APP_NAME } from './names.js';
+import { BOT_USERNAME, COMMAND_TRIGGER, INSTALLATION_ID_PROP, SIGNIN_APP_NAME } from './names.js';
 import { listAllTeams } from './team_sync.js';
 
 export async function removeInstallation(ctx: SetupContext): Promise<void> {
@@ -15,6 +15,7 @@ export async function removeInstallation(ctx: SetupContext): Promise<void> {
   await removeCommands(ctx, botUserId);
   await removeSigninApp(ctx, stored?.oauth_client_id);
   if (bot?.is_bot) {
+    await forgetInstallationId(ctx, bot.id);
     await revokeSetupTokens(ctx, bot.id);
     if (bot.roles !== 'system_user') await dropAdminRole(ctx, bot.id);
     if (bot.delete_at === 0) {
@@ -25,6 +26,15 @@ export async function removeInstallation(ctx: SetupContext): Promise<void> {
   for (const record of await ctx.store.listCommands()) await ctx.store.deleteCommand(record.team_id);
   await ctx.store.deleteInstallation();
   ctx.report.did('deleted the installation records');
+}
+
+/** The bot no longer names an installation, so a later setup on any storage starts a new one. */
+async function forgetInstallationId(ctx: SetupContext, botUserId: string): Promise<void> {
+  const props = (await ctx.admin.getUser(botUserId)).props ?? {};
+  if (!(INSTALLATION_ID_PROP in props)) return;
+  const { [INSTALLATION_ID_PROP]: named, ...kept } = props;
+  await ctx.admin.patchUser({ id: botUserId, props: kept });
+  ctx.report.did(`@${BOT_USERNAME} no longer names installation ${String(named)}`);
 }
 
 /**

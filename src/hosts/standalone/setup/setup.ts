@@ -15,7 +15,8 @@ import { BOT_USERNAME, serviceUrls } from './names.js';
 import { checkAdmin, checkManageOAuth, checkSettings } from './preflight.js';
 import { removeInstallation } from './remove.js';
 import { SetupReport } from './report.js';
-import { ensureServiceAddress } from './service_address.js';
+import { claimInstallation } from './installation_owner.js';
+import { ensureBotRecord } from './service_address.js';
 import { ensureSigninApp } from './signin_app.js';
 import { syncTeams } from './team_sync.js';
 import { trimTrailingSlashes } from '../../../util/trim_slashes.js';
@@ -29,7 +30,11 @@ export interface SetupOptions {
   /** APP_ROOT_URL: the service's public address, which the command and callback point at. */
   rootUrl: string;
   store: InstallationStore;
+  /** The storage the store is in, for messages (kind and where, any password masked). */
+  storage?: string;
   mode: SetupMode;
+  /** `--force`: go on when Mattermost names an installation this storage does not hold (take it over). */
+  force?: boolean;
   /** `--bot-role`; default: what an earlier setup chose, else 'regular'. */
   botRole?: BotRole;
   now?: () => number;
@@ -44,6 +49,7 @@ export function setupContext(options: SetupOptions): SetupContext {
     admin: makeClient(mattermostUrl, options.adminToken),
     clientFor: (token) => makeClient(mattermostUrl, token),
     store: options.store,
+    storage: options.storage ?? 'the given installation store',
     mattermostUrl,
     urls: serviceUrls(options.rootUrl),
     apply: options.mode === 'apply',
@@ -56,14 +62,16 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const ctx = setupContext(options);
   const adminId = await checkAdmin(ctx);
   if (!adminId) return ctx.report;
+  const force = options.force ?? false;
   if (options.mode === 'remove') {
-    await removeInstallation(ctx);
+    // Removing from another storage would take the running service's bot token and sign-in app away too.
+    if (await claimInstallation(ctx, await ctx.store.getInstallation(), force)) await removeInstallation(ctx);
     return ctx.report;
   }
   await checkSettings(ctx);
   await checkManageOAuth(ctx);
   if (!ctx.report.healthy) return ctx.report; // nothing is changed while a setting is wrong
-  await installObjects(ctx, adminId, options.botRole);
+  await installObjects(ctx, adminId, options.botRole, force);
   return ctx.report;
 }
 
@@ -74,19 +82,23 @@ async function storedInstallation(ctx: SetupContext): Promise<Installation | und
   return undefined;
 }
 
-async function installObjects(ctx: SetupContext, adminId: string, roleFlag: BotRole | undefined): Promise<void> {
-  const stored = await storedInstallation(ctx);
-  const role = chosenBotRole(roleFlag, stored);
+async function installObjects(ctx: SetupContext, adminId: string, roleFlag: BotRole | undefined, force: boolean): Promise<void> {
+  const found = await storedInstallation(ctx);
+  const claim = await claimInstallation(ctx, found, force);
+  if (!claim) return; // another storage's installation: its bot token and secret stay untouched
+  const { stored, installationId } = claim;
+  const role = chosenBotRole(roleFlag, found);
   // Applying stops at the first object it could not make (the next ones need it); --check goes on, so
   // one run lists everything that is missing (without a bot, no team has its command: each is reported).
   const bot = await ensureBot(ctx, stored, role);
   if (!bot && ctx.apply) return;
-  await ensureServiceAddress(ctx, bot?.userId);
   const app = await ensureSigninApp(ctx, stored);
   if (!app && ctx.apply) return;
   if (ctx.apply && bot?.token && app?.clientSecret) {
-    await saveInstallation(ctx, stored, { ...botFields(bot.userId, bot.token, role), oauth_client_id: app.clientId, oauth_client_secret: app.clientSecret });
+    const fields = { ...botFields(bot.userId, bot.token, role), oauth_client_id: app.clientId, oauth_client_secret: app.clientSecret };
+    await saveInstallation(ctx, stored, { ...fields, installation_id: installationId });
   }
+  await ensureBotRecord(ctx, bot?.userId, installationId);
   await syncTeamsAs(ctx, role, adminId, bot);
 }
 
@@ -108,7 +120,7 @@ function botFields(userId: string, token: string, role: BotRole) {
   return { bot_user_id: userId, bot_username: BOT_USERNAME, bot_token: token, bot_role: role };
 }
 
-const COMPARED = ['mattermost_url', 'bot_user_id', 'bot_token', 'bot_role', 'oauth_client_id', 'oauth_client_secret'] as const;
+const COMPARED = ['mattermost_url', 'bot_user_id', 'bot_token', 'bot_role', 'oauth_client_id', 'oauth_client_secret', 'installation_id'] as const;
 
 async function saveInstallation(
   ctx: SetupContext,
@@ -118,5 +130,7 @@ async function saveInstallation(
   const next: Installation = { mattermost_url: ctx.mattermostUrl, ...fields, updated_at: ctx.now() };
   if (stored && COMPARED.every((k) => stored[k] === next[k])) return;
   await ctx.store.saveInstallation(next);
-  ctx.report.did(`saved the installation (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`);
+  ctx.report.did(
+    `saved installation ${next.installation_id} in ${ctx.storage} (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`,
+  );
 }

@@ -1,13 +1,15 @@
 /**
- * The command line of `npm run setup` [--check | --sync | --remove]
- * [--bot-role regular|admin], as a function the tests call. Reads the admin
+ * The command line of `oauth2-connect setup` (`npm run setup` in a checkout)
+ * [--check | --sync | --remove] [--bot-role regular|admin] [--force], as a
+ * function the tests call. It reads the service's own configuration
+ * (loadConfig) and says which storage it opens. Reads the admin
  * token from MM_ADMIN_TOKEN or, in a terminal, from a hidden prompt; it is
  * never stored nor printed.
  */
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../../../config/index.js';
-import { isBotRole, type BotRole, type InstallationStore } from '../ports.js';
+import { ConfigError, loadConfig, maskDatabaseUrl, type Config, type DatabaseSettings } from '../../../config/index.js';
+import type { InstallationStore } from '../ports.js';
 import type { SetupReport } from './report.js';
+import { parseCommandLine, USAGE } from './setup_args.js';
 import { runSetup, type SetupMode, type SetupOptions } from './setup.js';
 
 export interface OpenedStore {
@@ -25,48 +27,9 @@ export interface SetupCliDeps {
   makeClient?: SetupOptions['makeClient'];
 }
 
-const USAGE = `usage: npm run setup [-- --check | --sync | --remove] [--bot-role regular|admin]
-  (no option)  create or update the bot, the Sign-in OAuth app and /oauth2 in every team, and
-               repair /oauth2 where someone changed it (the system admins get a direct message)
-  --check      only report what is missing or wrong (exit 1 when something is)
-  --sync       the same as no option, for a cron job: prints nothing when nothing changed,
-               exit 1 when something is still wrong
-  --remove     delete the commands and the OAuth app, disable the bot, forget the installation
-  --bot-role   regular (default): a plain bot; run setup --sync on a schedule to keep /oauth2 in
-               every team. admin: the bot holds system_admin and the service does that itself.
-               Kept for later runs until given again.
-The system admin's token comes from MM_ADMIN_TOKEN or, in a terminal, a prompt. It is not stored.`;
-
-type Mode = SetupMode | 'sync';
-
-interface Parsed {
-  mode: Mode;
-  botRole?: BotRole;
-}
-
-/** undefined: bad usage; 'help': --help. */
-function parseCommandLine(args: string[]): Parsed | 'help' | undefined {
-  let values;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        check: { type: 'boolean' },
-        sync: { type: 'boolean' },
-        remove: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        'bot-role': { type: 'string' },
-      },
-    }).values;
-  } catch {
-    return undefined;
-  }
-  if (values.help) return 'help';
-  const modes = (['check', 'sync', 'remove'] as const).filter((m) => values[m]);
-  const role = values['bot-role'];
-  if (modes.length > 1 || (role !== undefined && (!isBotRole(role) || modes[0] === 'remove'))) return undefined;
-  return { mode: modes[0] ?? 'apply', botRole: role as BotRole | undefined };
+/** The storage setup opens, as a message names it: kind and where, any password masked. */
+export function describeStorage(settings: DatabaseSettings): string {
+  return settings.kind === 'sqlite' ? `SQLite file ${settings.file}` : `PostgreSQL ${maskDatabaseUrl(settings.url)}`;
 }
 
 function describeFailure(err: unknown, mattermostUrl: string): string {
@@ -83,7 +46,7 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
     deps.print(USAGE);
     return parsed === 'help' ? 0 : 2;
   }
-  const { mode, botRole } = parsed;
+  const { mode, botRole, force } = parsed;
   let config: Readonly<Config>;
   try {
     config = loadConfig(deps.env);
@@ -104,12 +67,14 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
   // A cron job mails what is printed: --sync prints only when there is something to say.
   const said: string[] = [];
   const print = mode === 'sync' ? (text: string) => said.push(text) : deps.print;
+  const storage = describeStorage(config.database);
   print(heading);
+  print(`Storage: ${storage} (DATABASE_URL, else the SQLite file in APP_DATA_DIR)`);
   let opened: OpenedStore;
   try {
     opened = await deps.openStore(config);
   } catch (err) {
-    deps.print([...said, `Cannot open the service's database: ${(err as Error).message}`].join('\n'));
+    deps.print([...said, `Cannot open the service's storage (${storage}): ${(err as Error).message}`].join('\n'));
     return 2;
   }
   try {
@@ -119,8 +84,10 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
       mattermostUrl: config.mattermostUrl,
       rootUrl: config.rootUrl,
       store: opened.store,
+      storage,
       mode: setupMode,
       botRole,
+      force,
       makeClient: deps.makeClient,
     });
     if (mode === 'sync' && report.quiet) {
