@@ -13,6 +13,7 @@ export async function seedInstallation(database: Pick<StandaloneDatabase, 'db'>)
       oauth_client_id: 'c',
       oauth_client_secret: 'sealed',
       bot_role: 'regular',
+      installation_id: 'test-installation',
       updated_at: 0,
     })
     .execute();
