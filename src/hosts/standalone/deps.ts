@@ -9,8 +9,9 @@ import type { ConnectionRepository, ProviderRepository } from '../../core/ports.
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from '../../mattermost/bot.js';
 import type { OAuthEngine, ProviderConfig } from '../../oauth/types.js';
+import type { AdminView } from './admin/admin_view.js';
 import type { BoundSealer, SealBinding } from './db/bound_sealer.js';
-import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
+import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { SigningKeySource } from './trigger/signing_key.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
 
@@ -45,7 +46,11 @@ export interface StandaloneDeps {
   installation: InstallationStore;
   sessions: SessionStore;
   oneTime: OneTimeStore;
+  /** A command's token check and trigger record in one round trip (the route falls back to them one by one to say why it refuses). */
+  admission: CommandAdmission;
   bot: MattermostBot;
+  /** Whether to show a user the admins' part (help, the panel): the bot's answer kept a minute; never what lets them act. */
+  adminView: AdminView;
   /** The binding of a provider's client secret (seal_slots' clientSecretSlot under the standalone seal scope). */
   clientSecretBinding(config: ProviderConfig): SealBinding;
   /** The origins that issue and receive a provider's tokens (stored with the connection; see providerOrigin). */

@@ -39,6 +39,8 @@ export interface FakeMattermost {
   signer: TriggerSigner;
   /** How many times the client configuration was read (the service reads the signing key there). */
   clientConfigReads: number;
+  /** Every request the fake received, as `METHOD /path`, in order. */
+  requests: string[];
   addUser(username: string, roles?: string): FakeUser;
   /** Deactivates the user, as a system admin does in the System Console: GET users/{id} then carries delete_at. */
   deactivate(userId: string): void;
@@ -84,6 +86,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     accessTokens: [],
     signer: createTriggerSigner(),
     clientConfigReads: 0,
+    requests: [],
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
@@ -138,6 +141,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = new URL(req.url ?? '/', url);
     const path = target.pathname;
+    fake.requests.push(`${req.method} ${path}`);
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (path === '/.well-known/oauth-authorization-server') {
       return send(res, 200, {

@@ -1,35 +1,59 @@
 /**
  * POST /standalone/command: urlencoded body (at most 64 KiB), the token check
  * and then the signed-trigger check (401, nothing runs, nothing stored), then
- * the full parse and the subcommand. Every other answer is HTTP 200
+ * the full parse and the subcommand. A command that passes both is admitted
+ * in one storage round trip (its trigger verified first, then the token read
+ * and the trigger's record written together); any other goes through the
+ * checks one by one, which say why it is refused. Every other answer is HTTP 200
  * application/json, an ephemeral CommandResponse ({} at least, never an empty
  * body); a handler's error becomes a plain text (failures.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COMMAND_BODY_LIMIT, credentialFields, parseCommandBody, type CommandCredentials } from '../commands/command_body.js';
 import { commandTokenValid } from '../commands/command_token.js';
+import { hashCommandToken } from '../setup/command_token.js';
+import { sameText } from '../secrets.js';
 import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
-import { checkTrigger, TRIGGER_REFUSED } from '../trigger/trigger_check.js';
+import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 
 const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does not carry the command token of its team.');
 
 const commandAnswer = (failure: Failure): CommandResponse =>
   ephemeral(failure.text ?? 'Something went wrong on the service. Try again, or ask an admin to look at its log.');
 
+const triggerDeps = (deps: StandaloneDeps): TriggerCheckDeps => ({
+  signingKey: deps.signingKey,
+  oneTime: deps.oneTime,
+  windowMs: deps.settings.triggerWindowMs,
+  wallClock: deps.wallClock,
+});
+
+/** The common case: a trigger that verifies under the key in hand, then the team's token read and the trigger spent in one round trip. */
+async function admittedAtOnce(deps: StandaloneDeps, credentials: CommandCredentials): Promise<boolean> {
+  const verified = await verifyTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id, false);
+  if ('refusal' in verified) return false;
+  const tokenHash = hashCommandToken(credentials.token);
+  const spent = spentTrigger(credentials.trigger_id, verified.trigger, deps.settings.triggerWindowMs);
+  const { storedHash, claimed } = await deps.admission.admit(credentials.team_id, tokenHash, spent);
+  // The storage compared the hashes to decide the write; admitting compares them again, in constant time.
+  return claimed && sameText(tokenHash, storedHash ?? '');
+}
+
 /** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
 async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
   const credentials: CommandCredentials | undefined = credentialFields(body);
+  if (credentials && (await admittedAtOnce(deps, credentials))) return true;
+  // One by one: the token first (a wrong one is told so whatever its trigger), then the trigger, Mattermost's key read again before a signature is refused.
   if (!credentials || !(await commandTokenValid(deps.installation, credentials.team_id, credentials.token))) {
     refused('command refused', { reason: 'command_token', team_id: credentials?.team_id });
     res.status(401).json(UNAUTHORIZED);
     return false;
   }
-  const trigger = { signingKey: deps.signingKey, oneTime: deps.oneTime, windowMs: deps.settings.triggerWindowMs, wallClock: deps.wallClock };
-  const refusal = await checkTrigger(trigger, credentials.trigger_id, credentials.user_id);
+  const refusal = await checkTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id);
   if (refusal === undefined) return true;
   refused('command refused', { reason: `trigger_${refusal}`, team_id: credentials.team_id, claimed_user_id: credentials.user_id });
   // Without Mattermost's key nobody can be told apart: say so (200, Mattermost shows it) rather than a bare 401.

@@ -19,6 +19,7 @@ import { notSetUpRouter } from './not_set_up.js';
 import { createOAuthEngine } from '../../../oauth/engine.js';
 import { createStandaloneSealer, standaloneClientSecretBinding } from './sealer.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
+import { createAdminView } from '../admin/admin_view.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
@@ -61,6 +62,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   if (!current) throw new Error('the current encryption key is missing');
   const { dialogKey, flowKey } = standaloneKeys(current.key);
   const settings = standaloneSettings(config);
+  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs });
   const deps: StandaloneDeps = {
     settings,
     logger,
@@ -79,7 +81,8 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     dialogKey,
     ...repositories,
-    bot: createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs }),
+    bot,
+    adminView: createAdminView({ bot, logger, now }),
     clientSecretBinding: standaloneClientSecretBinding,
     providerOrigin,
     fetch: options.fetch,
