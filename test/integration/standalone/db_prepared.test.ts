@@ -1,7 +1,8 @@
 /**
  * The command path's queries are prepared once: SQLite keeps each statement
  * it prepared (bounded), PostgreSQL runs the queries compiled once as named
- * prepared statements, and any other query as before.
+ * prepared statements, and any other query as before. The admission's
+ * relaxed commit stays with its own statement.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -29,7 +30,7 @@ describe('prepared statements', () => {
     }
   });
 
-  it('when PostgreSQL runs the token check, then it is a named prepared statement on that connection; other queries are not', async () => {
+  it('when PostgreSQL runs the token check, then it is a named prepared statement on that connection, other queries are not, and an admission relaxes only its own commit', async () => {
     const scratch = await createScratch('postgres');
     try {
       if (scratch.settings.kind !== 'postgres') throw new Error('postgres expected');
@@ -44,6 +45,12 @@ describe('prepared statements', () => {
         for (const row of prepared.rows) assert.equal(statementName(row.statement), row.name, row.statement);
         assert.ok(prepared.rows.some((row) => /from "team_commands"/.test(row.statement)));
         assert.ok(!prepared.rows.some((row) => /select 42/.test(row.statement)), 'an ad hoc query is not named');
+        const { admission, installation: store } = createRepositories(single, testSealer());
+        await store.saveCommand({ team_id: 'team-a', command_id: 'c1', token_hash: 'h', updated_at: 1 });
+        const trigger = { key_hash: 'k1', purpose: 'trigger' as const, user_id: 'u1', provider_id: '', expires_at: Date.now() + 10_000 };
+        assert.deepEqual(await admission.admit('team-a', 'h', trigger), { storedHash: 'h', claimed: true });
+        const after = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(single.db);
+        assert.equal(after.rows[0]?.synchronous_commit, 'on', 'the next statement on that connection (a token save) commits durably again');
       } finally {
         await single.close();
       }
