@@ -11,14 +11,17 @@
  *      express and express parsing the same urlencoded body (bench/standalone.ts)
  *   7. the standalone host on PostgreSQL with 1 and 3 replicas (behind a round-robin
  *      proxy) against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
+ *   and, only with BENCH_ONLY=mattermost: /oauth2 status, help and whoami through a real
+ *   Mattermost server against a no-op custom command (bench/mattermost.ts)
  * Prints a table, writes bench/results.json. Exit code 1 when the leak check
  * or a round-trip budget fails; the timing budgets are reported, and fail the
  * run only with BENCH_STRICT=1 (they move with whatever else the machine runs).
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
- * standalone or replicas (that part alone and its table, no results.json; of the
- * budgets only the standalone part's, printed under its table).
+ * standalone, replicas or mattermost (that part alone and its table, no results.json;
+ * of the budgets only the standalone and Mattermost parts', printed under their
+ * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,8 @@ import { webappSize } from './webapp_size.js';
 import { standaloneBench } from './standalone.js';
 import { standaloneBudgets, standaloneTable } from './standalone_table.js';
 import { replicasBench, replicasTable } from './replicas.js';
+import { mattermostBench } from './mattermost.js';
+import type { BackendName } from '../test/support/standalone_db.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -209,7 +214,10 @@ async function onlyPart(part: string, env: Record<string, string>, secret: strin
     );
   } else if (part === 'replicas') {
     replicasTable(await replicasBench({ rounds, durationS, warmupS: 1 }, (line) => say(line)), say);
-  } else throw new Error(`BENCH_ONLY=${part}: http, standalone or replicas`);
+  } else if (part === 'mattermost') {
+    const storages = (process.env.BENCH_STORAGE ?? 'sqlite,postgres').split(',') as BackendName[];
+    await mattermostBench({ pairs: quick ? 50 : 200, warmupPairs: quick ? 5 : 20, storages }, say);
+  } else throw new Error(`BENCH_ONLY=${part}: http, standalone, replicas or mattermost`);
   return 0;
 }
 

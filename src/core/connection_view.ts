@@ -1,20 +1,24 @@
 /**
  * One view of the user's connections, shared by `status` and the webapp
- * panel: providers, connections, and each connected token's expiry (one read
- * per connected provider).
+ * panel: providers, connections, and each connected token's expiry (opened
+ * from the rows read with the view, or one read per connected provider).
  */
+import type { ConnectionRow } from './ports.js';
 import type { PanelProvider } from './panel_provider.js';
 import type { Connection } from './record_schemas.js';
 import type { StoredProvider } from './provider_records.js';
 import type { CoreDeps, CoreRequest } from './request.js';
 import { NOT_HERE, isWrongBinding } from './token_use.js';
+import { userView } from './user_connections.js';
 
 /** One provider's line (the webapp panel's PanelProvider). */
 export type ConnectionView = PanelProvider;
 
-async function tokenExpiry(req: CoreRequest, deps: CoreDeps, p: StoredProvider): Promise<{ expiresAt?: number; unreadable?: string }> {
+type RowOf = (providerId: string) => Promise<ConnectionRow | undefined>;
+
+async function tokenExpiry(deps: CoreDeps, p: StoredProvider, rowOf: RowOf): Promise<{ expiresAt?: number; unreadable?: string }> {
   try {
-    const expiresAt = (await req.connections.get(req.user.id, p.id))?.tokens.expires_at;
+    const expiresAt = (await rowOf(p.id))?.tokens.expires_at;
     return expiresAt === undefined ? {} : { expiresAt };
   } catch (err) {
     // Only a key problem is shown on the provider's line; storage being unreachable fails the call with its own message.
@@ -24,10 +28,10 @@ async function tokenExpiry(req: CoreRequest, deps: CoreDeps, p: StoredProvider):
   }
 }
 
-async function viewOf(req: CoreRequest, deps: CoreDeps, p: StoredProvider, c: Connection | undefined): Promise<ConnectionView> {
+async function viewOf(deps: CoreDeps, p: StoredProvider, c: Connection | undefined, rowOf: RowOf): Promise<ConnectionView> {
   const base = { id: p.id, display_name: p.display_name, preset: p.preset };
   if (!c) return { ...base, connected: false };
-  const { expiresAt, unreadable } = await tokenExpiry(req, deps, p);
+  const { expiresAt, unreadable } = await tokenExpiry(deps, p, rowOf);
   const broken = c.broken ?? unreadable;
   return {
     ...base,
@@ -40,6 +44,6 @@ async function viewOf(req: CoreRequest, deps: CoreDeps, p: StoredProvider, c: Co
 }
 
 export async function connectionView(req: CoreRequest, deps: CoreDeps): Promise<ConnectionView[]> {
-  const [providers, connections] = await Promise.all([req.providers.list(), req.connections.summaries(req.user.id)]);
-  return Promise.all(providers.map((p) => viewOf(req, deps, p, connections[p.id])));
+  const { providers, connections, row } = await userView(req);
+  return Promise.all(providers.map((p) => viewOf(deps, p, connections[p.id], row)));
 }

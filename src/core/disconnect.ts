@@ -10,6 +10,7 @@ import { md } from './format.js';
 import type { StoredProvider } from './provider_records.js';
 import { chosenProvider, openProvider } from './providers.js';
 import type { CoreDeps, CoreOperation, CoreRequest } from './request.js';
+import { userView } from './user_connections.js';
 
 const UNREAD = 'The stored token could not be read, so it was not revoked at the provider; it was deleted here.';
 const MOVED = 'The provider moved to another address since you connected, so the token was not sent there; it was deleted here.';
@@ -37,7 +38,7 @@ async function revokeAtOrigin(req: CoreRequest, deps: CoreDeps, stored: StoredPr
 }
 
 export const disconnect: CoreOperation = async (req, deps) => {
-  const [all, connections] = await Promise.all([req.providers.list(), req.connections.summaries(req.user.id)]);
+  const { providers: all, connections } = await userView(req);
   const stored = chosenProvider(
     all,
     req.values,

@@ -34,9 +34,23 @@ export interface ProviderUsers {
   broken: string[];
 }
 
+/** The registered providers and one user's connections, read together (see ConnectionRepository.withProviders). */
+export interface UserConnections {
+  providers: StoredProvider[];
+  /** The user's connections by provider id, without tokens. */
+  connections: Record<string, Connection>;
+  /** The user's row at a provider as get() answers it, from the same read (no round trip); throws as get() does. */
+  opened(providerId: string): Promise<ConnectionRow | undefined>;
+}
+
 export interface ConnectionRepository {
   /** The user's connections by provider id, without tokens (status, bindings, the panel). */
   summaries(userId: string): Promise<Record<string, Connection>>;
+  /**
+   * The registered providers and the user's connections with their rows, in one read. Optional: where the
+   * storage cannot read them together (or where they cost nothing), the core reads list(), summaries() and get().
+   */
+  withProviders?(userId: string): Promise<UserConnections>;
   /** Throws a clear error when the stored tokens do not open for this row. */
   get(userId: string, providerId: string): Promise<ConnectionRow | undefined>;
   /** Inserts or replaces the row (a new connection or a reconnect). */

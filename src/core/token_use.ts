@@ -1,16 +1,19 @@
 /**
- * Using a stored token: read it inside the connection's lock (one read when
- * valid), refresh it before it expires, and when the provider refuses it for
- * good, mark the connection broken and prompt the user to reconnect. A broken
- * connection is never used to call the provider: only a reconnect replaces it.
+ * Using a stored token: a fresh one as the caller just read it, else read it
+ * inside the connection's lock (one read when valid), refresh it before it
+ * expires, and when the provider refuses it for good, mark the connection
+ * broken and prompt the user to reconnect. A broken connection is never used
+ * to call the provider: only a reconnect replaces it.
  */
 import { TokenCipherError } from '../oauth/crypto.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { getFreshToken } from '../oauth/token_manager.js';
+import { isFresh } from '../oauth/token_set.js';
 import { providerOrigin } from '../oauth/provider_origin.js';
 import type { ProviderConfig, TokenSet } from '../oauth/types.js';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
+import type { ConnectionRow } from './ports.js';
 import type { StoredProvider } from './provider_records.js';
 import { openProvider } from './providers.js';
 import type { CoreDeps, CoreRequest } from './request.js';
@@ -38,6 +41,19 @@ export async function breakConnection(req: CoreRequest, stored: StoredProvider, 
 export interface TokenOptions {
   /** Refresh even if the token looks valid (the provider just refused it). */
   force?: boolean;
+  /**
+   * The row as the caller read it a moment ago, with the user's view. Its token is used as it is while it
+   * is fresh: only a refresh needs the lock and the read inside it. Its broken mark is not read again.
+   */
+  row?: ConnectionRow;
+}
+
+/** The row's token when it can be used as read: not forced, fresh, issued where the provider is now. */
+function readyTokens(deps: CoreDeps, config: ProviderConfig, options: TokenOptions): TokenSet | undefined {
+  const row = options.row;
+  if (!row || options.force || row.origin !== providerOrigin(config) || !isFresh(row.tokens, deps.now(), deps.settings.refreshMarginMs)) return undefined;
+  deps.logger.addSecrets(row.tokens.access_token, row.tokens.refresh_token, row.tokens.id_token);
+  return row.tokens;
 }
 
 /** A usable token for the user at this provider, or a clear UserFacingError. */
@@ -48,43 +64,49 @@ export async function usableTokens(
   config: ProviderConfig = openProvider(stored, deps),
   options: TokenOptions = {},
 ): Promise<TokenSet> {
-  const userId = req.user.id;
-  const broken = (await req.connections.summaries(userId))[stored.id]?.broken;
+  const broken = options.row ? options.row.connection.broken : (await req.connections.summaries(req.user.id))[stored.id]?.broken;
   if (broken) throw new UserFacingError(await reconnectPrompt(req, stored, broken));
+  const ready = readyTokens(deps, config, options);
+  if (ready) return ready;
   try {
-    // The row is re-read inside the lock: another caller may have refreshed (or broken) it meanwhile.
-    return await req.connections.withLock(userId, stored.id, async () => {
-      const row = await req.connections.get(userId, stored.id);
-      if (!row) throw new UserFacingError(notConnected(stored));
-      if (row.connection.broken) throw new UserFacingError(await reconnectPrompt(req, stored, row.connection.broken));
-      // Tokens go only to the origin that issued them: after a provider moved, neither a refresh nor a call may reach the new
-      // origin. (Where tokens are sealed to the provider's current origin they fail to open first; a host that stores the
-      // issuing origin with the row, as the standalone host does, opens them fine, so the comparison is made here.)
-      if (row.origin !== providerOrigin(config)) throw await breakConnection(req, stored, NOT_HERE);
-      let first: TokenSet | undefined = row.tokens;
-      return getFreshToken({
-        key: `${userId}:${stored.id}`,
-        // The engine re-reads before refreshing: a refresh that just finished elsewhere is reused, not repeated.
-        load: async () => {
-          const tokens = first ?? (await req.connections.get(userId, stored.id))?.tokens;
-          first = undefined;
-          if (!tokens) throw new UserFacingError(notConnected(stored));
-          deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
-          return tokens;
-        },
-        save: async (tokens) => {
-          deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
-          await req.connections.saveTokens(userId, stored.id, tokens);
-        },
-        refresh: (tokens) => deps.engine.refresh(config, tokens),
-        now: deps.now,
-        marginMs: deps.settings.refreshMarginMs,
-        force: options.force ?? false,
-      });
-    });
+    return await lockedTokens(req, deps, stored, config, options.force ?? false);
   } catch (err) {
     const reason = isWrongBinding(err) ? NOT_HERE : isOAuthError(err, 'invalid_grant') ? BROKEN : undefined;
     if (!reason) throw err;
     throw await breakConnection(req, stored, reason);
   }
+}
+
+/** The row re-read inside the lock: another caller may have refreshed (or broken) it meanwhile. */
+function lockedTokens(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, config: ProviderConfig, force: boolean): Promise<TokenSet> {
+  const userId = req.user.id;
+  return req.connections.withLock(userId, stored.id, async () => {
+    const row = await req.connections.get(userId, stored.id);
+    if (!row) throw new UserFacingError(notConnected(stored));
+    if (row.connection.broken) throw new UserFacingError(await reconnectPrompt(req, stored, row.connection.broken));
+    // Tokens go only to the origin that issued them: after a provider moved, neither a refresh nor a call may reach the new
+    // origin. (Where tokens are sealed to the provider's current origin they fail to open first; a host that stores the
+    // issuing origin with the row, as the standalone host does, opens them fine, so the comparison is made here.)
+    if (row.origin !== providerOrigin(config)) throw await breakConnection(req, stored, NOT_HERE);
+    let first: TokenSet | undefined = row.tokens;
+    return getFreshToken({
+      key: `${userId}:${stored.id}`,
+      // The engine re-reads before refreshing: a refresh that just finished elsewhere is reused, not repeated.
+      load: async () => {
+        const tokens = first ?? (await req.connections.get(userId, stored.id))?.tokens;
+        first = undefined;
+        if (!tokens) throw new UserFacingError(notConnected(stored));
+        deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+        return tokens;
+      },
+      save: async (tokens) => {
+        deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+        await req.connections.saveTokens(userId, stored.id, tokens);
+      },
+      refresh: (tokens) => deps.engine.refresh(config, tokens),
+      now: deps.now,
+      marginMs: deps.settings.refreshMarginMs,
+      force,
+    });
+  });
 }

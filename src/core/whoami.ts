@@ -11,12 +11,14 @@ import { codeSpan, md } from './format.js';
 import type { StoredProvider } from './provider_records.js';
 import { chosenProvider, openProvider } from './providers.js';
 import type { CoreDeps, CoreOperation, CoreRequest } from './request.js';
+import type { ConnectionRow } from './ports.js';
 import { breakConnection, notConnected, usableTokens } from './token_use.js';
+import { userView } from './user_connections.js';
 
 const SHOWN = ['name', 'login', 'username', 'preferred_username', 'email', 'nickname', 'first_name', 'last_name', 'html_url', 'web_url', 'locale'];
 
-async function accountWithRetry(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, config: ProviderConfig): Promise<AccountInfo> {
-  const tokens = await usableTokens(req, deps, stored, config);
+async function accountWithRetry(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, config: ProviderConfig, row?: ConnectionRow): Promise<AccountInfo> {
+  const tokens = await usableTokens(req, deps, stored, config, row && { row });
   try {
     return await deps.engine.account(config, tokens);
   } catch (err) {
@@ -32,15 +34,17 @@ async function accountWithRetry(req: CoreRequest, deps: CoreDeps, stored: Stored
 }
 
 export const whoami: CoreOperation = async (req, deps) => {
-  const [all, connections] = await Promise.all([req.providers.list(), req.connections.summaries(req.user.id)]);
+  const view = await userView(req);
   const stored = chosenProvider(
-    all,
+    view.providers,
     req.values,
-    all.filter((p) => connections[p.id]),
+    view.providers.filter((p) => view.connections[p.id]),
     'ask',
   );
-  if (!connections[stored.id]) throw new UserFacingError(notConnected(stored));
-  const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps));
+  if (!view.connections[stored.id]) throw new UserFacingError(notConnected(stored));
+  // A row that came with the view is used while its token is fresh; one that does not open is read again in the lock, which says why.
+  const row = view.read === 'with the view' ? await view.row(stored.id).catch(() => undefined) : undefined;
+  const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps), row);
   const details = SHOWN.filter((k) => typeof account.profile[k] === 'string' || typeof account.profile[k] === 'number').map(
     (k) => `- ${k}: ${md(String(account.profile[k]))}`,
   );

@@ -29,6 +29,19 @@ export function canonicalBinding(binding: SealBinding): string {
   return JSON.stringify(['oauth2-connect/seal/v2', binding.kind, binding.scope ?? '', binding.provider_id ?? '', binding.user_id ?? '', binding.origin ?? '']);
 }
 
+/** Per sealing key: the tag key derived from it and its key check (each open would otherwise compute both again). */
+const derived = new WeakMap<Buffer, { tagKey: Buffer; keyCheck: string }>();
+
+function derivedFrom(key: Buffer): { tagKey: Buffer; keyCheck: string } {
+  let found = derived.get(key);
+  if (!found) {
+    const tagKey = createHmac('sha256', key).update('oauth2-connect seal binding tag').digest();
+    found = { tagKey, keyCheck: createHmac('sha256', tagKey).update('key check').digest('base64url').slice(0, 6) };
+    derived.set(key, found);
+  }
+  return found;
+}
+
 /**
  * A short keyed tag stored beside the ciphertext: 6 characters that check the
  * key, then 16 of the binding. It lets open() tell "sealed with another key"
@@ -36,12 +49,11 @@ export function canonicalBinding(binding: SealBinding): string {
  * HMACs under a key derived from the sealing key).
  */
 export function bindingTag(key: Buffer, canonical: string): string {
-  const tagKey = createHmac('sha256', key).update('oauth2-connect seal binding tag').digest();
-  const mac = (text: string) => createHmac('sha256', tagKey).update(text).digest('base64url');
-  return `${mac('key check').slice(0, 6)}${mac(canonical).slice(0, 16)}`;
+  const { tagKey, keyCheck } = derivedFrom(key);
+  return `${keyCheck}${createHmac('sha256', tagKey).update(canonical).digest('base64url').slice(0, 16)}`;
 }
 
 /** True when `tag` was made with `key` (whatever the binding). */
 export function sameKey(key: Buffer, tag: string): boolean {
-  return bindingTag(key, '').slice(0, 6) === tag.slice(0, 6);
+  return derivedFrom(key).keyCheck === tag.slice(0, 6);
 }

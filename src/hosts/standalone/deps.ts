@@ -12,7 +12,7 @@ import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from './bot.js';
 import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
-import type { InstallationStore, OneTimeStore, SessionStore } from './ports.js';
+import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
@@ -22,6 +22,12 @@ export interface SigningKeySource {
   current(): Promise<KeyObject | undefined>;
   /** A fresh copy after a signature failed; the kept one when the last fetch was under a minute ago. */
   refetch(): Promise<KeyObject | undefined>;
+}
+
+/** Whether to show a user the admins' part (help, the panel); admin/admin_view.ts keeps Mattermost's answer a minute. */
+export interface AdminView {
+  /** What Mattermost said within the last minute; false (not kept) when it cannot be asked now. */
+  shownAsAdmin(userId: string): Promise<boolean>;
 }
 
 export interface StandaloneSettings {
@@ -56,7 +62,11 @@ export interface StandaloneDeps extends CoreDeps {
   installation: InstallationStore;
   sessions: SessionStore;
   oneTime: OneTimeStore;
+  /** A command's token check and trigger record in one round trip (the route falls back to them one by one to say why it refuses). */
+  admission: CommandAdmission;
   bot: MattermostBot;
+  /** Whether to show a user the admins' part (help, the panel): the bot's answer kept a minute; never what lets them act. */
+  adminView: AdminView;
   /** Outbound HTTP for respondLater. */
   fetch: typeof fetch;
   /** Mattermost's public key, which signs every command's trigger id. */

@@ -106,3 +106,14 @@ export interface OneTimeStore {
   holds(keyHash: string, purpose: OneTimePurpose, now: number): Promise<boolean>;
   prune(now: number): Promise<number>;
 }
+
+/**
+ * A command's token check and its trigger's single-use record together: on PostgreSQL one round trip, the
+ * command path's only write. The record is stored only when the team's command has `tokenHash` (a wrong
+ * token, or a command left with no hash, stores nothing) and none with its key exists yet (of concurrent
+ * claims, exactly one).
+ */
+export interface CommandAdmission {
+  /** The hash stored for the team's command (undefined when none), and whether this call stored `trigger`. */
+  admit(teamId: string, tokenHash: string, trigger: OneTimeRecord): Promise<{ storedHash: string | undefined; claimed: boolean }>;
+}

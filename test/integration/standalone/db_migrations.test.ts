@@ -7,7 +7,7 @@ import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installat
 import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
 import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
-const TABLES = ['connections', 'installation', 'one_time', 'providers', 'sessions', 'team_commands'];
+const TABLES = ['connections', 'installation', 'one_time', 'provider_list_version', 'providers', 'sessions', 'team_commands'];
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -50,13 +50,38 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         values (1, ${values.mattermost_url}, ${values.bot_user_id}, ${values.bot_username}, ${sealer.seal('t', { kind: 'setting', scope: 'bot_token' })},
         ${values.oauth_client_id}, ${sealer.seal('s', { kind: 'setting', scope: 'oauth_client_secret' })}, 1)`.execute(database.db);
       await sql`insert into team_commands (team_id, command_id, token_hash, updated_at) values ('team1', 'cmd1', 'hash1', 2)`.execute(database.db);
-      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0002_bot_role_and_command_owner', '0003_installation_id']);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), [
+        '0002_bot_role_and_command_owner',
+        '0003_installation_id',
+        '0004_provider_list_version',
+      ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');
       assert.deepEqual(await sealed.commandForTeam('team1'), { team_id: 'team1', command_id: 'cmd1', token_hash: 'hash1', creator_id: 'bot1', updated_at: 2 });
     } finally {
       await old.dispose();
     }
+  });
+
+  it('when the providers table changes in any way, even by plain SQL, then the provider list version moves on each time', async () => {
+    const db = database().db;
+    const version = async () => Number((await db.selectFrom('provider_list_version').select('version').executeTakeFirstOrThrow()).version);
+    const seen = [await version()];
+    await sql`insert into providers (id, record, created_at, updated_at) values ('p1', '{}', 1, 1)`.execute(db);
+    seen.push(await version());
+    await sql`update providers set record = '{"a":1}' where id = 'p1'`.execute(db);
+    seen.push(await version());
+    await sql`delete from providers where id = 'p1'`.execute(db);
+    seen.push(await version());
+    await sql`update providers set record = '{}' where id = 'none'`.execute(db);
+    const afterNoRow = await version();
+    assert.deepEqual(
+      seen.map((v, i) => v - seen[0]! === i),
+      [true, true, true, true],
+      `versions ${seen.join(', ')}`,
+    );
+    // A statement that changed nothing may move it (PostgreSQL's trigger is per statement) but never back.
+    assert.ok(afterNoRow >= seen[3]!);
   });
 
   if (backend === 'sqlite') {

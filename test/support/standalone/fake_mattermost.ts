@@ -42,6 +42,8 @@ export interface FakeMattermost {
   /** How many times GET /api/v4/system/ping was asked; it answers 503 while `down`. */
   pings: number;
   down: boolean;
+  /** Every request the fake received, as `METHOD /path`, in order. */
+  requests: string[];
   addUser(username: string, roles?: string): FakeUser;
   /** Deactivates the user, as a system admin does in the System Console: GET users/{id} then carries delete_at. */
   deactivate(userId: string): void;
@@ -89,6 +91,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
     clientConfigReads: 0,
     pings: 0,
     down: false,
+    requests: [],
     addUser(username, roles = 'system_user') {
       const user = { id: mmId(), username, roles };
       fake.users.set(user.id, user);
@@ -143,6 +146,7 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = new URL(req.url ?? '/', url);
     const path = target.pathname;
+    fake.requests.push(`${req.method} ${path}`);
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (path === '/.well-known/oauth-authorization-server') {
       return send(res, 200, {

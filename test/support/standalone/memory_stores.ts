@@ -7,6 +7,7 @@
 import type { ConnectionRepository, ConnectionRow, ProviderRepository, ProviderUsers } from '../../../src/core/ports.js';
 import type {
   BrowserSession,
+  CommandAdmission,
   Installation,
   InstallationStore,
   OneTimePurpose,
@@ -148,20 +149,36 @@ export class MemoryOneTime implements OneTimeStore {
   }
 }
 
+/** The token check and the trigger's record as the SQL stores do them: nothing is stored for a wrong token. */
+export class MemoryAdmission implements CommandAdmission {
+  constructor(
+    private readonly installation: MemoryInstallation,
+    private readonly oneTime: MemoryOneTime,
+  ) {}
+  async admit(teamId: string, tokenHash: string, trigger: OneTimeRecord) {
+    const storedHash = (await this.installation.commandForTeam(teamId))?.token_hash;
+    return { storedHash, claimed: storedHash === tokenHash && tokenHash !== '' && (await this.oneTime.claim(trigger)) };
+  }
+}
+
 export interface MemoryStores {
   providers: MemoryProviders;
   connections: MemoryConnections;
   installation: MemoryInstallation;
   sessions: MemorySessions;
   oneTime: MemoryOneTime;
+  admission: MemoryAdmission;
 }
 
 export function createMemoryStores(): MemoryStores {
+  const installation = new MemoryInstallation();
+  const oneTime = new MemoryOneTime();
   return {
     providers: new MemoryProviders(),
     connections: new MemoryConnections(),
-    installation: new MemoryInstallation(),
+    installation,
     sessions: new MemorySessions(),
-    oneTime: new MemoryOneTime(),
+    oneTime,
+    admission: new MemoryAdmission(installation, oneTime),
   };
 }

@@ -25,6 +25,7 @@ import type { StartedOidcProvider } from '../oidc_provider.js';
 import { commandPlace, installForFake, slashCommandForm } from './slash_command.js';
 import { createSigningKeySource } from '../../../src/hosts/standalone/trigger/signing_key.js';
 import { rateLimitedWarn } from '../../../src/log/rate_limited.js';
+import { createAdminView } from '../../../src/hosts/standalone/admin/admin_view.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -67,6 +68,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const now = () => Date.now() + clock.offsetMs;
   // Under the host's seal scope, as the service seals.
   const sealer = standaloneSealer(createTestSealer(key));
+  const bot = createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 });
   const deps: StandaloneDeps = {
     settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000, refreshMarginMs: 60_000 },
     logger,
@@ -78,7 +80,8 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     mattermostEngine: createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true }),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     ...stores,
-    bot: createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 }),
+    bot,
+    adminView: createAdminView({ bot, logger, now }),
     fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: mm.url,

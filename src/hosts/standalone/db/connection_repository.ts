@@ -1,37 +1,34 @@
 /**
  * Connections in SQL: one row per (user, provider) with the token set sealed
- * and bound to {kind: 'token', user_id, provider_id, origin}.
+ * and bound to {kind: 'token', user_id, provider_id, origin}. A user's rows
+ * come with the provider list's version in one query (withProviders), the
+ * list itself from the one the process keeps (provider_repository.ts).
  */
-import type { Kysely, Selectable } from 'kysely';
-import type { ConnectionRepository, ConnectionRow, ProviderUsers } from '../../../core/ports.js';
+import type { Kysely } from 'kysely';
+import type { ConnectionRepository, ConnectionRow, ProviderUsers, UserConnections } from '../../../core/ports.js';
 import type { TokenSet } from '../../../oauth/types.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
-import { millis, optionalMillis, type ConnectionsTable, type Database } from './schema.js';
+import { connectionQueries, connectionRows, toConnection, type ConnectionRead } from './connection_queries.js';
+import { SqlProviderRepository } from './provider_repository.js';
+import type { Database } from './schema.js';
 
 export interface ConnectionRepositoryOptions {
   /** PostgreSQL: the lock pool (StandaloneDatabase.lockDb); absent on SQLite. */
   lockDb?: Kysely<Database>;
   now?: () => number;
+  /** Whose kept provider list withProviders answers with (the service's one); else one of its own. */
+  providers?: SqlProviderRepository;
 }
 
 const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({ kind: 'token', user_id: userId, provider_id: providerId, origin });
 
-function toConnection(row: Pick<Selectable<ConnectionsTable>, 'label' | 'sub' | 'since' | 'expires_at' | 'broken'>): Connection {
-  const expires = optionalMillis(row.expires_at);
-  return {
-    label: row.label,
-    sub: row.sub,
-    since: millis(row.since),
-    ...(expires !== undefined && { expires_at: expires }),
-    ...(row.broken !== null && { broken: row.broken }),
-  };
-}
-
 export class SqlConnectionRepository implements ConnectionRepository {
   private readonly lock: ConnectionLock;
   private readonly now: () => number;
+  private readonly providers: SqlProviderRepository;
+  private readonly queries: ReturnType<typeof connectionQueries>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -40,20 +37,30 @@ export class SqlConnectionRepository implements ConnectionRepository {
   ) {
     this.lock = createConnectionLock(db, options.lockDb);
     this.now = options.now ?? Date.now;
+    this.providers = options.providers ?? new SqlProviderRepository(db);
+    this.queries = connectionQueries(db);
   }
 
   async summaries(userId: string): Promise<Record<string, Connection>> {
-    const rows = await this.db
-      .selectFrom('connections')
-      .select(['provider_id', 'label', 'sub', 'since', 'expires_at', 'broken'])
-      .where('user_id', '=', userId)
-      .orderBy('provider_id')
-      .execute();
+    const { rows } = await this.queries.summaries.run({ userId });
     return Object.fromEntries(rows.map((row) => [row.provider_id, toConnection(row)]));
   }
 
+  /** One query: the user's rows and the list's version; the list is read again only when that version moved on. */
+  async withProviders(userId: string): Promise<UserConnections> {
+    const { rows } = await this.queries.withVersion.run({ userId });
+    const providers = await this.providers.at(Number(rows[0]?.version));
+    const mine = new Map(connectionRows(rows).map((row) => [row.provider_id, row]));
+    const connections = Object.fromEntries([...mine].map(([id, row]) => [id, toConnection(row)]));
+    return { providers, connections, opened: async (providerId) => this.openedOrNone(mine.get(providerId)) };
+  }
+
   async get(userId: string, providerId: string): Promise<ConnectionRow | undefined> {
-    const row = await this.db.selectFrom('connections').selectAll().where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+    const { rows } = await this.queries.row.run({ userId, providerId });
+    return this.openedOrNone(rows[0]);
+  }
+
+  private async openedOrNone(row: ConnectionRead | undefined): Promise<ConnectionRow | undefined> {
     return row && this.opened(row);
   }
 
@@ -72,7 +79,7 @@ export class SqlConnectionRepository implements ConnectionRepository {
     return { rows, unreadable };
   }
 
-  private async opened(row: Selectable<ConnectionsTable>): Promise<ConnectionRow> {
+  private async opened(row: ConnectionRead): Promise<ConnectionRow> {
     const { user_id: userId, provider_id: providerId } = row;
     const binding = tokenBinding(userId, providerId, row.origin);
     const opened = openFor(this.sealer, row.tokens, binding, `the connection of user ${userId} to ${providerId}`);

@@ -1,6 +1,7 @@
 /** The standalone host's SQL storage: open it, then build the repositories over it. */
 import type { StandaloneDatabase } from './open_database.js';
 import type { BoundSealer } from './bound_sealer.js';
+import { SqlCommandAdmission } from './command_admission.js';
 import { SqlConnectionRepository } from './connection_repository.js';
 import { SqlInstallationStore } from './installation_store.js';
 import { SqlOneTimeStore } from './one_time_store.js';
@@ -11,7 +12,7 @@ export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKi
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
 export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
-export { SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
+export { SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
 export type { Database } from './schema.js';
 
 export interface StandaloneRepositories {
@@ -20,15 +21,21 @@ export interface StandaloneRepositories {
   installation: SqlInstallationStore;
   sessions: SqlSessionStore;
   oneTime: SqlOneTimeStore;
+  admission: SqlCommandAdmission;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
   const { db, lockDb } = database;
+  // One kept provider list per process: the connections' reads validate it with the version they read.
+  const providers = new SqlProviderRepository(db);
+  const installation = new SqlInstallationStore(db, sealer);
+  const oneTime = new SqlOneTimeStore(db);
   return {
-    providers: new SqlProviderRepository(db),
-    connections: new SqlConnectionRepository(db, sealer, { ...(lockDb && { lockDb }), now }),
-    installation: new SqlInstallationStore(db, sealer),
+    providers,
+    connections: new SqlConnectionRepository(db, sealer, { ...(lockDb && { lockDb }), now, providers }),
+    installation,
     sessions: new SqlSessionStore(db),
-    oneTime: new SqlOneTimeStore(db),
+    oneTime,
+    admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
   };
 }

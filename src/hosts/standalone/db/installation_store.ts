@@ -7,17 +7,25 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isBotRole, type Installation, type InstallationStore, type TeamCommand } from '../ports.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
+import { compileOnce } from './compiled_query.js';
 import { millis, type Database, type TeamCommandsTable } from './schema.js';
 
 const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
 const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
 const ROW_ID = 1;
 
+const COMMAND_COLUMNS = ['team_id', 'command_id', 'token_hash', 'creator_id', 'fields_hash', 'updated_at'] as const;
+
 export class SqlInstallationStore implements InstallationStore {
+  /** Read by every command's token check. */
+  private readonly commandQuery;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sealer: BoundSealer,
-  ) {}
+  ) {
+    this.commandQuery = compileOnce(db, ['teamId'], (s) => db.selectFrom('team_commands').select(COMMAND_COLUMNS).where('team_id', '=', s.teamId));
+  }
 
   async getInstallation(): Promise<Installation | undefined> {
     const row = await this.db.selectFrom('installation').selectAll().where('id', '=', ROW_ID).executeTakeFirst();
@@ -88,7 +96,7 @@ export class SqlInstallationStore implements InstallationStore {
   }
 
   async commandForTeam(teamId: string): Promise<TeamCommand | undefined> {
-    const row = await this.db.selectFrom('team_commands').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+    const row = (await this.commandQuery.run({ teamId })).rows[0];
     return row ? fromRow(row) : undefined;
   }
 

@@ -6,17 +6,34 @@
  * replicas sharing the database.
  */
 import type { Kysely } from 'kysely';
+import { compileOnce } from './compiled_query.js';
 import type { OneTimePurpose, OneTimeRecord, OneTimeStore } from '../ports.js';
 import { millis, type Database } from './schema.js';
 
+const RECORD = ['key_hash', 'purpose', 'user_id', 'provider_id', 'data', 'expires_at'] as const;
+type RecordValues = Record<(typeof RECORD)[number], unknown>;
+
+/** The record's columns in one order, for the queries compiled once. */
+const valuesOf = (record: OneTimeRecord): RecordValues => ({ ...record, data: record.data ?? null });
+
 export class SqlOneTimeStore implements OneTimeStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Every command writes its trigger's record (claim); every connect link its own (put). */
+  private readonly queries;
+
+  constructor(private readonly db: Kysely<Database>) {
+    const insert = (s: Record<(typeof RECORD)[number], never>) => db.insertInto('one_time').values(s);
+    this.queries = {
+      put: compileOnce(db, RECORD, insert),
+      claim: compileOnce(db, RECORD, (s) =>
+        insert(s)
+          .onConflict((oc) => oc.column('key_hash').doNothing())
+          .returning('key_hash'),
+      ),
+    };
+  }
 
   async put(record: OneTimeRecord): Promise<void> {
-    await this.db
-      .insertInto('one_time')
-      .values({ ...record, data: record.data ?? null })
-      .execute();
+    await this.queries.put.run(valuesOf(record));
   }
 
   /** A record of another purpose is left alone; an expired one is left for prune and not returned. */
@@ -41,13 +58,8 @@ export class SqlOneTimeStore implements OneTimeStore {
 
   /** INSERT ... ON CONFLICT DO NOTHING RETURNING: of two claims of one key, on one replica or two, exactly one inserts. */
   async claim(record: OneTimeRecord): Promise<boolean> {
-    const stored = await this.db
-      .insertInto('one_time')
-      .values({ ...record, data: record.data ?? null })
-      .onConflict((oc) => oc.column('key_hash').doNothing())
-      .returning('key_hash')
-      .executeTakeFirst();
-    return stored !== undefined;
+    const { rows } = await this.queries.claim.run(valuesOf(record));
+    return rows.length > 0;
   }
 
   async holds(keyHash: string, purpose: OneTimePurpose, now: number): Promise<boolean> {

@@ -13,6 +13,8 @@ import type { Logger } from '../../../log/logger.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { checkDatabase, type DatabaseHealth } from './health.js';
+import { preparingPool } from './preparing_pool.js';
+import { keepingStatements } from './statement_cache.js';
 
 export type StorageKind = DatabaseSettings['kind'];
 
@@ -73,7 +75,7 @@ function openSqlite(file: string): StandaloneDatabase {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) });
   return {
     kind: 'sqlite',
     description: file,
@@ -120,8 +122,8 @@ function createPool(settings: PostgresSettings, options: OpenOptions, role: stri
 }
 
 function openPostgres(settings: PostgresSettings, options: OpenOptions): StandaloneDatabase {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'queries') }) });
-  const lockDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(settings, options, 'locks') }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(createPool(settings, options, 'queries')) }) });
+  const lockDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(createPool(settings, options, 'locks')) }) });
   return {
     kind: 'postgres',
     description: maskDatabaseUrl(settings.url),

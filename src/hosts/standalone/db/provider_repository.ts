@@ -1,20 +1,63 @@
-/** Providers in SQL: the StoredProvider record as JSON, keyed by id; removing one removes its connections. */
+/**
+ * Providers in SQL: the StoredProvider record as JSON, keyed by id; removing
+ * one removes its connections. The list is kept in the process with the
+ * version it was read at (provider_list_version.ts): while the version holds,
+ * reading the list is reading that one column, and a command whose own query
+ * read the version (the user's connections) reads nothing more. The kept
+ * records are frozen: a caller that changed one would change every later answer.
+ */
 import type { Kysely } from 'kysely';
 import type { ProviderRepository } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
+import { compileOnce } from './compiled_query.js';
 import type { Database } from './schema.js';
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+const queries = (db: Kysely<Database>) => ({
+  version: compileOnce(db, [], () => db.selectFrom('provider_list_version').select('version').where('id', '=', 1)),
+  // The version and the records in one statement: the list kept is exactly the one of that version.
+  list: compileOnce(db, [], () =>
+    db
+      .selectFrom('provider_list_version as v')
+      .leftJoin('providers as p', (join) => join.onTrue())
+      .select(['v.version', 'p.record'])
+      .where('v.id', '=', 1)
+      .orderBy('p.id'),
+  ),
+});
+
 export class SqlProviderRepository implements ProviderRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private kept: { version: number; providers: StoredProvider[] } | undefined;
+  private readonly queries: ReturnType<typeof queries>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.queries = queries(db);
+  }
 
   async list(): Promise<StoredProvider[]> {
-    const rows = await this.db.selectFrom('providers').select('record').orderBy('id').execute();
-    return rows.map((row) => JSON.parse(row.record) as StoredProvider);
+    const { rows } = await this.queries.version.run({});
+    return this.at(Number(rows[0]?.version));
   }
 
   async get(id: string): Promise<StoredProvider | undefined> {
-    const row = await this.db.selectFrom('providers').select('record').where('id', '=', id).executeTakeFirst();
-    return row ? (JSON.parse(row.record) as StoredProvider) : undefined;
+    return (await this.list()).find((p) => p.id === id);
+  }
+
+  /** The list at `version`, which the caller's own query just read: the kept one while it is that version, else read again. */
+  async at(version: number): Promise<StoredProvider[]> {
+    if (this.kept?.version === version) return this.kept.providers;
+    const { rows } = await this.queries.list.run({});
+    const providers = deepFreeze(rows.flatMap((row) => (row.record === null ? [] : [JSON.parse(row.record) as StoredProvider])));
+    // Kept even if an older read finishes last: it is only used while the database says its version.
+    this.kept = { version: Number(rows[0]?.version), providers };
+    return providers;
   }
 
   async save(provider: StoredProvider): Promise<void> {

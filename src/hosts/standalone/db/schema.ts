@@ -18,6 +18,13 @@ export interface ProvidersTable {
   updated_at: Millis;
 }
 
+/** One row (id 1) whose version every change to providers moves on (migration 0004's trigger). */
+export interface ProviderListVersionTable {
+  id: number;
+  /** bigint: pg returns it as a string. */
+  version: ColumnType<number | string, number, number>;
+}
+
 export interface ConnectionsTable {
   user_id: string;
   provider_id: string;
@@ -79,6 +86,7 @@ export interface OneTimeTable {
 
 export interface Database {
   providers: ProvidersTable;
+  provider_list_version: ProviderListVersionTable;
   connections: ConnectionsTable;
   installation: InstallationTable;
   team_commands: TeamCommandsTable;

@@ -2,20 +2,24 @@
  * POST /standalone/command: urlencoded body (at most 64 KiB), the token check
  * and then the signed-trigger check (401, nothing runs, nothing stored; a
  * genuine request for a team without a stored command is told that the
- * service is not set up there), then
- * the full parse and the subcommand. Every other answer is HTTP 200
+ * service is not set up there), then the full parse and the subcommand. A
+ * command that passes both is admitted in one storage round trip (its trigger
+ * verified first, then the token read and the trigger's record written
+ * together); any other goes through the checks one by one, which say why it
+ * is refused. Every other answer is HTTP 200
  * application/json, an ephemeral CommandResponse ({} at least, never an empty
  * body); a handler's error becomes a plain text (failures.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COMMAND_BODY_LIMIT, credentialFields, parseCommandBody, type CommandCredentials } from '../commands/command_body.js';
-import { commandTokenMatches } from '../commands/command_token.js';
+import { commandTokenMatches, hashCommandToken } from '../commands/command_token.js';
+import { sameText } from '../secrets.js';
 import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
-import { checkTrigger, TRIGGER_REFUSED, verifyTrigger } from '../trigger/trigger_check.js';
+import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
 
@@ -24,9 +28,32 @@ const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does
 const commandAnswer = (failure: Failure): CommandResponse =>
   ephemeral(failure.text ?? 'Something went wrong on the service. Try again, or ask an admin to look at its log.');
 
+const triggerDeps = (deps: StandaloneDeps): TriggerCheckDeps => ({
+  signingKey: deps.signingKey,
+  oneTime: deps.oneTime,
+  windowMs: deps.settings.triggerWindowMs,
+  wallClock: deps.wallClock,
+});
+
+/**
+ * The common case: a trigger that verifies under the key in hand, then the team's token read and the trigger spent in one
+ * round trip. A team without a stored command claims nothing here (the record is written only for its matching token).
+ */
+async function admittedAtOnce(deps: StandaloneDeps, credentials: CommandCredentials): Promise<boolean> {
+  const verified = await verifyTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id, false);
+  if ('refusal' in verified) return false;
+  const tokenHash = hashCommandToken(credentials.token);
+  const spent = spentTrigger(credentials.trigger_id, verified.trigger, deps.settings.triggerWindowMs);
+  const { storedHash, claimed } = await deps.admission.admit(credentials.team_id, tokenHash, spent);
+  // The storage compared the hashes to decide the write; admitting compares them again, in constant time.
+  return claimed && sameText(tokenHash, storedHash ?? '');
+}
+
 /** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
 async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
   const credentials: CommandCredentials | undefined = credentialFields(body);
+  if (credentials && (await admittedAtOnce(deps, credentials))) return true;
+  // One by one: the team's command, then the token (a wrong one is told so whatever its trigger), then the trigger, Mattermost's key read again before a signature is refused.
   const command = credentials && (await deps.installation.commandForTeam(credentials.team_id));
   if (credentials && !command) {
     await answerUnplaced(deps, refused, credentials, res);
@@ -44,13 +71,6 @@ async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body
   res.status(refusal === 'key_unavailable' ? 200 : 401).json(ephemeral(TRIGGER_REFUSED[refusal]));
   return false;
 }
-
-const triggerDeps = (deps: StandaloneDeps) => ({
-  signingKey: deps.signingKey,
-  oneTime: deps.oneTime,
-  windowMs: deps.settings.triggerWindowMs,
-  wallClock: deps.wallClock,
-});
 
 /**
  * No command is stored for the team (setup has not run, or the service uses another storage). A request

@@ -60,10 +60,8 @@ function providerArg(args: string[]): string {
 /** `__panel`, `__connect <id>`, `__disconnect <id>`; registered with the core's user subcommands. */
 export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
   __panel: hidden(async (request, deps) => {
-    const isAdmin = await deps.bot.isSystemAdmin(request.user_id).catch((err: unknown) => {
-      deps.logger.warn('admin check failed', { error: err });
-      return false;
-    });
+    // is_admin only decides what the panel shows; the admin commands it points to re-read the rights.
+    const isAdmin = await deps.adminView.shownAsAdmin(request.user_id);
     const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), deps);
     const view: PanelView = { providers, is_admin: isAdmin };
     return panelResponse({ type: 'ok', data: view });

@@ -21,6 +21,7 @@ import { createSigningKeySource } from '../trigger/signing_key.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
+import { createAdminView } from '../admin/admin_view.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 /** How long /readyz waits for each of its checks: a probe must answer before its own timeout. */
@@ -89,6 +90,7 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
   const { config, logger, now } = options;
   const { dialogKey, flowKey } = standaloneKeys(options.currentKey);
   const settings = { ...standaloneSettings(config), ...coreSettings(config) };
+  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs });
   return {
     settings,
     logger,
@@ -99,7 +101,8 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
     dialogKey,
     ...repositories,
-    bot: createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs }),
+    bot,
+    adminView: createAdminView({ bot, logger, now }),
     fetch: options.fetch,
     signingKey: createSigningKeySource({
       mattermostUrl: settings.mattermostUrl,

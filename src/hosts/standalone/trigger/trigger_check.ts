@@ -6,7 +6,7 @@
  * Only then is `user_id` Mattermost's word. The command token alone proves
  * nothing about the user: every admin of the team can read it.
  */
-import type { OneTimeStore } from '../ports.js';
+import type { OneTimeRecord, OneTimeStore } from '../ports.js';
 import { hashValue } from '../secrets.js';
 import { parseTrigger, signatureValid, type SignedTrigger } from './signed_trigger.js';
 import type { SigningKeySource } from '../deps.js';
@@ -22,10 +22,11 @@ export interface TriggerCheckDeps {
   wallClock(): number;
 }
 
-async function signedByMattermost(deps: Pick<TriggerCheckDeps, 'signingKey'>, trigger: SignedTrigger): Promise<TriggerRefusal | undefined> {
+async function signedByMattermost(deps: Pick<TriggerCheckDeps, 'signingKey'>, trigger: SignedTrigger, refetch: boolean): Promise<TriggerRefusal | undefined> {
   const key = await deps.signingKey.current();
   if (!key) return 'key_unavailable';
   if (signatureValid(trigger, key)) return undefined;
+  if (!refetch) return 'bad_signature';
   // The server's key may have been replaced since it was read: read it again (rate-limited) before refusing.
   const fresh = await deps.signingKey.refetch();
   return fresh && fresh !== key && signatureValid(trigger, fresh) ? undefined : 'bad_signature';
@@ -34,31 +35,34 @@ async function signedByMattermost(deps: Pick<TriggerCheckDeps, 'signingKey'>, tr
 export type TriggerVerdict = { refusal: TriggerRefusal } | { trigger: SignedTrigger };
 
 /**
- * Whether Mattermost signed this trigger for `userId` just now, without claiming it: enough to
- * tell a genuine user that the service cannot place the request (no command stored for the team).
+ * Every check but the single use, cheap ones first: the trigger when Mattermost signed it for `userId` just now, else why not.
+ * Without a claim it is enough to tell a genuine user that the service cannot place the request (no command stored for the team).
+ * `refetch`: read Mattermost's key again (rate-limited) before refusing a signature it does not verify.
  */
-export async function verifyTrigger(deps: Omit<TriggerCheckDeps, 'oneTime'>, raw: string, userId: string): Promise<TriggerVerdict> {
+export async function verifyTrigger(deps: Omit<TriggerCheckDeps, 'oneTime'>, raw: string, userId: string, refetch = true): Promise<TriggerVerdict> {
   if (raw === '') return { refusal: 'missing' };
   const trigger = parseTrigger(raw);
   if (!trigger) return { refusal: 'malformed' };
   if (trigger.userId !== userId) return { refusal: 'other_user' };
   if (Math.abs(deps.wallClock() - trigger.signedAt) > deps.windowMs) return { refusal: 'expired' };
-  const unsigned = await signedByMattermost(deps, trigger);
+  const unsigned = await signedByMattermost(deps, trigger, refetch);
   return unsigned ? { refusal: unsigned } : { trigger };
 }
 
+/** The record that spends a trigger: its hash, kept until the trigger could no longer pass the time check. */
+export const spentTrigger = (raw: string, trigger: SignedTrigger, windowMs: number): OneTimeRecord => ({
+  key_hash: hashValue(raw),
+  purpose: 'trigger',
+  user_id: trigger.userId,
+  provider_id: '',
+  expires_at: trigger.signedAt + windowMs + 1,
+});
+
 /** Undefined when the request may run as `userId`; otherwise why not. Cheap checks first, the database write last. */
 export async function checkTrigger(deps: TriggerCheckDeps, raw: string, userId: string): Promise<TriggerRefusal | undefined> {
-  const verdict = await verifyTrigger(deps, raw, userId);
-  if ('refusal' in verdict) return verdict.refusal;
-  const first = await deps.oneTime.claim({
-    key_hash: hashValue(raw),
-    purpose: 'trigger',
-    user_id: userId,
-    provider_id: '',
-    expires_at: verdict.trigger.signedAt + deps.windowMs + 1,
-  });
-  return first ? undefined : 'replayed';
+  const verified = await verifyTrigger(deps, raw, userId);
+  if ('refusal' in verified) return verified.refusal;
+  return (await deps.oneTime.claim(spentTrigger(raw, verified.trigger, deps.windowMs))) ? undefined : 'replayed';
 }
 
 /** What the refused request is told (HTTP 401, so Mattermost shows the status, and a text for whoever reads the body). */

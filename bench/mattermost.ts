@@ -1,0 +1,115 @@
+/**
+ * `BENCH_ONLY=mattermost npm run bench`: what OAuth2 Connect adds to what a
+ * user waits for, through a real Mattermost server. It starts the E2E
+ * harness's Mattermost for the standalone host (no Apps plugin; the server
+ * binary cached by test/e2e/harness/build.ts), the real standalone service in
+ * this process (set up with runSetup, as the scenario hosts do: bot, Sign in
+ * with Mattermost, /oauth2 in the team), the test OpenID provider, and a
+ * no-op custom command in the same team served by bare express. alice is
+ * connected at the provider: her tokens are ones it issued (its login driven
+ * with fetch, test/support/issued_connection.ts), stored as a connect stores
+ * them, so whoami reaches its real userinfo. Then status, help and whoami go
+ * through POST /api/v4/commands/execute, each right after the no-op (bench/
+ * mattermost_rounds.ts), on each storage of BENCH_STORAGE (default
+ * sqlite,postgres). Not part of npm test.
+ */
+import { loadavg } from 'node:os';
+import type { StoredProvider } from '../src/core/provider_records.js';
+import { standaloneClientSecretBinding } from '../src/hosts/standalone/service/sealer.js';
+import { ensureBuilt } from '../test/e2e/harness/build.js';
+import { startStandaloneService, type StandaloneService } from '../test/e2e/harness/standalone_service.js';
+import { startStandaloneWorld, type StandaloneWorld } from '../test/e2e/harness/standalone_world.js';
+import { issuedConnection, testOidcConfig } from '../test/support/issued_connection.js';
+import { startOidcProvider, type StartedOidcProvider } from '../test/support/oidc_provider.js';
+import type { BackendName } from '../test/support/standalone_db.js';
+import { mattermostTable, measureCommands, measureDirect, type BenchCommand } from './mattermost_rounds.js';
+import { startNoopCommands } from './noop_command.js';
+
+export interface MattermostBenchOptions {
+  /** Measured pairs (no-op, then the command) per command. */
+  pairs: number;
+  warmupPairs: number;
+  storages: BackendName[];
+}
+
+const OAUTH2: BenchCommand[] = [
+  { name: 'status', command: '/oauth2 status', expect: /\(`test-oidc`\): connected as \*\*/ },
+  { name: 'help', command: '/oauth2 help', expect: /#### OAuth2 Connect/ },
+  { name: 'whoami', command: '/oauth2 whoami', expect: /At Test OIDC you are \*\*/ },
+];
+/** Not budgeted: what Mattermost itself adds to show a text (the text no-op, bench/noop_command.ts). */
+const TEXT_NOOP = 'text no-op';
+
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
+
+/** The provider as `/oauth2 provider add` stores it (its secret sealed by the service), and alice's connection with tokens it issued. */
+async function connectAlice(service: StandaloneService, op: StartedOidcProvider, aliceId: string): Promise<string> {
+  const standalone = service.service.standalone!;
+  const config = testOidcConfig(op);
+  const now = Date.now();
+  const { id, display_name, preset, issuer, client_id, scopes } = config;
+  const stored: StoredProvider = {
+    ...{ id, display_name, preset, issuer, client_id, scopes, auth: 'client_secret_post', created_at: now, updated_at: now },
+    sealed_secret: standalone.deps!.sealer.seal(config.client_secret ?? '', standaloneClientSecretBinding(config)),
+  };
+  await standalone.repositories.providers.save(stored);
+  const row = await issuedConnection(op, config, aliceId, 'alice-op');
+  await standalone.repositories.connections.save(row);
+  return row.tokens.access_token;
+}
+
+async function benchStorage(
+  world: StandaloneWorld,
+  op: StartedOidcProvider,
+  storage: BackendName,
+  options: MattermostBenchOptions,
+  say: (line?: string) => void,
+) {
+  const team = world.teams[0]!;
+  const channel = await world.admin.client.json<{ id: string }>('GET', `/api/v4/teams/${team.id}/channels/name/town-square`);
+  const execute = async (command: string) =>
+    (await world.alice.client.json<{ text?: string } | undefined>('POST', '/api/v4/commands/execute', { command, channel_id: channel.id, team_id: team.id }))
+      ?.text ?? '';
+  const service = await startStandaloneService(world, storage);
+  const noop = await startNoopCommands(world.admin.client, team.id);
+  try {
+    const accessToken = await connectAlice(service, op, world.alice.user.id);
+    say(`  ${storage}: measuring (load average ${load()})...`);
+    const commands = [...OAUTH2, { name: TEXT_NOOP, command: `/${noop.text}`, expect: /#### Bench/ }];
+    const timings = await measureCommands({ execute, noop: noop.noop, commands, ...options });
+    const userinfo = await measureDirect(async () => {
+      const res = await fetch(`${op.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (!res.ok) throw new Error(`userinfo answered HTTP ${res.status}`);
+      await res.arrayBuffer();
+    }, options.pairs);
+    say();
+    mattermostTable(
+      `/oauth2 through Mattermost, service on ${storage}, ${options.pairs} pairs per command (load average now ${load()})`,
+      timings,
+      (command) => command !== TEXT_NOOP,
+      say,
+    );
+    const f = (n: number) => n.toFixed(2);
+    say(
+      `  (whoami's answer includes the provider's userinfo; asked directly from here it takes p50 ${f(userinfo.p50)} / p90 ${f(userinfo.p90)} / p99 ${f(userinfo.p99)} ms)`,
+    );
+  } finally {
+    await noop.close();
+    await service.close();
+  }
+}
+
+export async function mattermostBench(options: MattermostBenchOptions, say: (line?: string) => void): Promise<void> {
+  say(`Mattermost bench: starting the server (load average ${load()})...`);
+  const world = await startStandaloneWorld(await ensureBuilt(), ['bench']);
+  const op = await startOidcProvider();
+  try {
+    for (const storage of options.storages) await benchStorage(world, op, storage, options, say);
+  } finally {
+    await op.close();
+    await world.stop();
+  }
+}

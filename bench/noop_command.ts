@@ -1,0 +1,49 @@
+/**
+ * The yardsticks of the Mattermost bench: custom slash commands in the same
+ * team, served by bare express on 127.0.0.1. The no-op answers `{}`
+ * (Mattermost posts nothing): its round trip through commands/execute is what
+ * any command costs a user there, and what /oauth2 takes on top of it is what
+ * OAuth2 Connect adds. The text no-op answers an ephemeral text as long as a
+ * status answer: what it adds is Mattermost's own work to show a text, which
+ * every command that answers pays.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { MMClient } from '../test/e2e/harness/mm_api.js';
+
+export interface NoopCommands {
+  /** The trigger words: `{}`, and an ephemeral text. */
+  noop: string;
+  text: string;
+  close(): Promise<void>;
+}
+
+const TEXT = { response_type: 'ephemeral', text: `#### Bench\n- ${'x'.repeat(180)}` };
+
+/** Starts the listener and creates both commands in the team (the admin's session). */
+export async function startNoopCommands(admin: MMClient, teamId: string): Promise<NoopCommands> {
+  const app = express();
+  app.post('/noop', (_req, res) => {
+    res.json({});
+  });
+  app.post('/text', (_req, res) => {
+    res.json(TEXT);
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const create = (trigger: string, path: string) =>
+    admin.json<{ id: string }>('POST', '/api/v4/commands', { team_id: teamId, trigger, method: 'P', url: `${base}${path}`, display_name: `Bench ${trigger}` });
+  const made = [await create('benchnoop', '/noop'), await create('benchtext', '/text')];
+  return {
+    noop: 'benchnoop',
+    text: 'benchtext',
+    close: async () => {
+      for (const command of made) await admin.json('DELETE', `/api/v4/commands/${command.id}`).catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
