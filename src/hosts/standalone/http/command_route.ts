@@ -18,7 +18,6 @@ import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
-import type { RateLimitedLog } from '../../../log/rate_limited.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
@@ -50,13 +49,14 @@ async function admittedAtOnce(deps: StandaloneDeps, credentials: CommandCredenti
 }
 
 /** The token of the team's command, then Mattermost's signature over the user: true when the request may run. */
-async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body: unknown, res: Response): Promise<boolean> {
+async function authenticated(deps: StandaloneDeps, body: unknown, res: Response): Promise<boolean> {
+  const refused = deps.refusalLog;
   const credentials: CommandCredentials | undefined = credentialFields(body);
   if (credentials && (await admittedAtOnce(deps, credentials))) return true;
   // One by one: the team's command, then the token (a wrong one is told so whatever its trigger), then the trigger, Mattermost's key read again before a signature is refused.
   const command = credentials && (await deps.installation.commandForTeam(credentials.team_id));
   if (credentials && !command) {
-    await answerUnplaced(deps, refused, credentials, res);
+    await answerUnplaced(deps, credentials, res);
     return false;
   }
   if (!credentials || !command || !commandTokenMatches(credentials.token, command.token_hash)) {
@@ -77,17 +77,17 @@ async function authenticated(deps: StandaloneDeps, refused: RateLimitedLog, body
  * Mattermost signed for its user is told so (200: Mattermost shows the text); the trigger is not claimed,
  * since nothing runs. Anything else gets the 401 of a request nobody can place.
  */
-async function answerUnplaced(deps: StandaloneDeps, refused: RateLimitedLog, credentials: CommandCredentials, res: Response): Promise<void> {
+async function answerUnplaced(deps: StandaloneDeps, credentials: CommandCredentials, res: Response): Promise<void> {
   const verdict = await verifyTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id);
   const refusal = 'refusal' in verdict ? verdict.refusal : undefined;
-  refused('command refused', { reason: refusal ? `unknown_team_trigger_${refusal}` : 'unknown_team', team_id: credentials.team_id });
+  deps.refusalLog('command refused', { reason: refusal ? `unknown_team_trigger_${refusal}` : 'unknown_team', team_id: credentials.team_id });
   if (refusal === undefined) res.status(200).json(ephemeral(NOT_SET_UP_FOR_TEAM));
   else if (refusal === 'key_unavailable') res.status(200).json(ephemeral(TRIGGER_REFUSED[refusal]));
   else res.status(401).json(UNAUTHORIZED);
 }
 
-async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, refused: RateLimitedLog, req: Request, res: Response): Promise<void> {
-  if (!(await authenticated(deps, refused, req.body, res))) return;
+async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, req: Request, res: Response): Promise<void> {
+  if (!(await authenticated(deps, req.body, res))) return;
   const parsed = parseCommandBody(req.body);
   if ('problem' in parsed) {
     res.status(200).json(ephemeral(parsed.problem));
@@ -117,7 +117,7 @@ export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): expr
   const router = express.Router();
   const body = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 200, type: () => true });
   router.post('/command', body, (req: Request, res: Response) => {
-    handleCommand(deps, table, deps.refusalLog, req, res).catch((err: unknown) => {
+    handleCommand(deps, table, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
       const answer = commandAnswer(failureOf(deps.logger, err, 'command route'));
       if (!res.headersSent) res.status(200).json(answer);
