@@ -73,6 +73,9 @@ async function startAll(built: Built): Promise<{ servers: Awaited<ReturnType<typ
   throw servers.status === 'rejected' ? servers.reason : (standalone as PromiseRejectedResult).reason;
 }
 
+/** `E2E_ONLY=file[,file]`: the servers as usual, then only those test files (scenario or E2E), for working on one. */
+const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
+
 async function main(): Promise<void> {
   const started = Date.now();
   let step = 'building';
@@ -86,12 +89,17 @@ async function main(): Promise<void> {
     const worldFile = join(dir, 'world.json');
     writeFileSync(worldFile, JSON.stringify(info, null, 2));
     const env = { SCENARIO_BACKEND: 'real', E2E_WORLD_FILE: worldFile };
-    step = 'the scenario suite on the real servers (apps host; standalone host on SQLite)';
-    run(step, ['scripts/run_tests.mjs', 'scenarios'], { ...env, SCENARIO_HOSTS: 'apps,standalone', SCENARIO_STORAGE: 'sqlite' });
-    step = 'the scenario suite on the real server (standalone host on PostgreSQL)';
-    run(step, ['scripts/run_tests.mjs', 'scenarios'], { ...env, SCENARIO_HOSTS: 'standalone', SCENARIO_STORAGE: 'postgres' });
-    step = 'the E2E tests';
-    run(step, ['scripts/run_tests.mjs', 'e2e'], env);
+    if (only.length > 0) {
+      step = `only ${only.join(' ')}`;
+      run(step, ['--import', 'tsx', '--test', ...only], { ...env, NODE_ENV: 'test', SCENARIO_HOSTS: process.env.SCENARIO_HOSTS ?? 'apps,standalone' });
+    } else {
+      step = 'the scenario suite on the real servers (apps host; standalone host on SQLite)';
+      run(step, ['scripts/run_tests.mjs', 'scenarios'], { ...env, SCENARIO_HOSTS: 'apps,standalone', SCENARIO_STORAGE: 'sqlite' });
+      step = 'the scenario suite on the real server (standalone host on PostgreSQL)';
+      run(step, ['scripts/run_tests.mjs', 'scenarios'], { ...env, SCENARIO_HOSTS: 'standalone', SCENARIO_STORAGE: 'postgres' });
+      step = 'the E2E tests';
+      run(step, ['scripts/run_tests.mjs', 'e2e'], env);
+    }
     log(`all E2E steps passed in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } catch (err) {
     console.error(`[e2e] FAILED at step "${step}": ${(err as Error).message}`);
