@@ -11,10 +11,7 @@ import type { Config, HostName } from './config/index.js';
 import type { InstallationStore } from './hosts/standalone/ports.js';
 
 /** What the storage says about the Apps plugin of the configured Mattermost. */
-export type AppsPluginRecord =
-  | { kind: 'no_setup' }
-  | { kind: 'recorded'; appsPlugin: boolean | undefined }
-  | { kind: 'unreadable'; reason: string };
+export type AppsPluginRecord = { kind: 'no_setup' } | { kind: 'recorded'; appsPlugin: boolean | undefined } | { kind: 'unreadable'; reason: string };
 
 export interface ServedHosts {
   hosts: HostName[];

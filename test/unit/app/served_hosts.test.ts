@@ -35,7 +35,7 @@ describe('the hosts served', () => {
 
   it('when APP_HOSTS is set, then it wins over any record', () => {
     for (const hosts of [['apps'], ['standalone'], ['apps', 'standalone']] as const) {
-      const served = decideHosts({ hosts: [...hosts], hostsChosen: true }, { kind: 'recorded', appsPlugin: !hosts.includes('apps') });
+      const served = decideHosts({ hosts: [...hosts], hostsChosen: true }, { kind: 'recorded', appsPlugin: !(hosts as readonly string[]).includes('apps') });
       assert.deepEqual(served.hosts, hosts);
       assert.equal(served.why, 'APP_HOSTS names them');
     }

@@ -21,7 +21,9 @@ export async function appsPluginActive(ctx: SetupContext): Promise<boolean | und
     // 501: plugins are off on this server (PluginSettings.Enable), so no plugin runs.
     if (status === 501) active = false;
     else {
-      ctx.report.ok(`could not tell whether the Apps plugin is active (GET /api/v4/plugins answered ${status}): the service serves both hosts unless APP_HOSTS says`);
+      ctx.report.ok(
+        `could not tell whether the Apps plugin is active (GET /api/v4/plugins answered ${status}): the service serves both hosts unless APP_HOSTS says`,
+      );
       return undefined;
     }
   }
