@@ -10,8 +10,9 @@ import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { compileOnce } from './compiled_query.js';
 import { millis, type Database, type TeamCommandsTable } from './schema.js';
 
-const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
-const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
+/** The bindings of the two sealed settings (key rotation re-seals them with these too). */
+export const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
+export const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
 const ROW_ID = 1;
 
 const COMMAND_COLUMNS = ['team_id', 'command_id', 'token_hash', 'creator_id', 'fields_hash', 'updated_at'] as const;
