@@ -104,7 +104,10 @@ onEachBackend('rotate-key', ({ database }) => {
     assert.equal(installation?.bot_token, 'the-bot-token');
     assert.equal(installation?.oauth_client_secret, 'the-signin-secret');
     const corp = await after.providers.get('corp');
-    assert.equal(createStandaloneSealer(ONLY_K2).open(corp!.sealed_secret!, clientSecretSlot(toProviderConfig(corp!, undefined))).plaintext, 'corp-client-secret');
+    assert.equal(
+      createStandaloneSealer(ONLY_K2).open(corp!.sealed_secret!, clientSecretSlot(toProviderConfig(corp!, undefined))).plaintext,
+      'corp-client-secret',
+    );
 
     const again = await rotateSealedValues(database().db, ROTATING, { batchSize: BATCH });
     assert.deepEqual(

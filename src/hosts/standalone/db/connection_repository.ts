@@ -23,7 +23,12 @@ export interface ConnectionRepositoryOptions {
 }
 
 /** A token set's binding (key rotation re-seals with it too). */
-export const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({ kind: 'token', user_id: userId, provider_id: providerId, origin });
+export const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({
+  kind: 'token',
+  user_id: userId,
+  provider_id: providerId,
+  origin,
+});
 
 export class SqlConnectionRepository implements ConnectionRepository {
   private readonly lock: ConnectionLock;

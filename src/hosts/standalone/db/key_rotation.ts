@@ -186,7 +186,9 @@ class Rotation {
     let query = this.db.selectFrom(column.table as 'sealed').selectAll();
     if (after !== undefined) {
       const keys = column.keyColumns;
-      query = query.where((eb) => eb.or(keys.map((k, i) => eb.and([...keys.slice(0, i).map((p, j) => eb(p as string, '=', after[j]!)), eb(k as string, '>', after[i]!)]))));
+      query = query.where((eb) =>
+        eb.or(keys.map((k, i) => eb.and([...keys.slice(0, i).map((p, j) => eb(p as string, '=', after[j]!)), eb(k as string, '>', after[i]!)]))),
+      );
     }
     for (const k of column.keyColumns) query = query.orderBy(k);
     return query.limit(this.batchSize).execute();

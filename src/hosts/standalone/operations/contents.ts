@@ -38,7 +38,10 @@ export function inspectDatabaseFile(file: string): Inspection {
     const applied = (db.prepare('select name from kysely_migration order by name').all() as Array<{ name: string }>).map((m) => m.name);
     const unknown = applied.filter((name) => !Object.hasOwn(MIGRATIONS, name));
     if (unknown.length > 0) {
-      return { ok: false, reason: `its schema is newer than this version (migrations ${unknown.join(', ')} are unknown here): restore it with the version that made it, or a later one` };
+      return {
+        ok: false,
+        reason: `its schema is newer than this version (migrations ${unknown.join(', ')} are unknown here): restore it with the version that made it, or a later one`,
+      };
     }
     return { ok: true, applied, pending: Object.keys(MIGRATIONS).filter((name) => !applied.includes(name)) };
   } catch (error) {
@@ -61,7 +64,14 @@ export interface Contents {
 
 export async function readContents(db: Kysely<Database>): Promise<Contents> {
   const count = async (table: 'providers' | 'connections' | 'installation' | 'team_commands') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const users = await db
     .selectFrom('connections')
     .select((eb) => eb.fn.count<number | string>('user_id').distinct().as('n'))

@@ -88,7 +88,8 @@ function extras(report: KindReport): string {
 
 function previousPart(report: KindReport): string {
   const ids = Object.entries(report.previous);
-  const under = ids.length > 0 ? `${ids.reduce((n, [, c]) => n + c, 0)} under previous keys (${ids.map(([id, n]) => `${id}: ${n}`).join(', ')})` : '0 under previous keys';
+  const under =
+    ids.length > 0 ? `${ids.reduce((n, [, c]) => n + c, 0)} under previous keys (${ids.map(([id, n]) => `${id}: ${n}`).join(', ')})` : '0 under previous keys';
   return report.unbound > 0 ? `${under}, ${report.unbound} in the first, unbound format` : under;
 }
 
