@@ -10,6 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { startCluster, PROVIDER_ID, type Cluster, type CommandAnswer } from '../support/replicas/cluster.js';
 import { runCommandLine, type CommandLineResult } from '../support/replicas/command_line.js';
 import type { FakeUser } from '../support/standalone/fake_mattermost.js';
@@ -47,6 +48,21 @@ function whoamiLoad(cluster: Cluster, users: FakeUser[]) {
       return failures;
     },
   };
+}
+
+/** Every table's rows, as the database holds them, that carry a value sealed with `keyId` anywhere (in any column, JSON included). */
+async function sealedAnywhereWith(cluster: Cluster, keyId: string): Promise<string[]> {
+  const db = cluster.database.db;
+  const tables =
+    cluster.database.kind === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(db);
+  const found: string[] = [];
+  for (const { name } of tables.rows) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
+    for (const row of rows.rows) if (new RegExp(`v[12]\\.${keyId}\\.`).test(JSON.stringify(row))) found.push(name);
+  }
+  return found;
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -96,6 +112,7 @@ for (const [storage, replicas] of [
       const env = { ...cluster.env, ...rotating };
       progress('replicas restarted with k2 current and k1 previous');
 
+      assert.ok((await sealedAnywhereWith(cluster, 'k1')).length > USERS, 'the database holds values sealed with k1');
       const before = await runCommandLine(['rotate-key', '--check'], env);
       outputs.push(before);
       assert.equal(before.code, 1, before.output);
@@ -128,6 +145,7 @@ for (const [storage, replicas] of [
       assert.match(check.output, /bot token: 1 under k2, 0 under previous keys/);
       assert.match(check.output, /sign-in app secret: 1 under k2, 0 under previous keys/);
       assert.match(check.output, /Nothing is sealed under a previous key: APP_PREVIOUS_ENCRYPTION_KEYS can be emptied/);
+      assert.deepEqual(await sealedAnywhereWith(cluster, 'k1'), [], 'no value sealed with k1 is left anywhere in the database');
 
       for (const replica of cluster.replicas) {
         await replica.stop();

@@ -16,6 +16,8 @@ import { openDatabase } from '../../../src/hosts/standalone/db/open_database.js'
 import { runBackup } from '../../../src/hosts/standalone/operations/backup.js';
 import { runRestore } from '../../../src/hosts/standalone/operations/restore.js';
 import { runRotateKey } from '../../../src/hosts/standalone/operations/rotate_key.js';
+import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installation_store.js';
+import { createStandaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
 
 const KEY = randomBytes(32).toString('base64');
 
@@ -109,6 +111,34 @@ describe('backup and restore refusals [sqlite]', () => {
     const self = await cli(runBackup, [liveFile(), '--force'], envFor(live()));
     assert.equal(self.code, 1);
     assert.match(self.output, /That is the service database itself/);
+  });
+
+  it('when a backup is restored where its key is not configured, then restore names the key its values are under and warns', async () => {
+    const keyed = join(folder, 'keyed');
+    const oldKey = randomBytes(32);
+    const database = await openDatabase({ kind: 'sqlite', file: join(keyed, 'oauth2-connect.sqlite') });
+    const sealer = createStandaloneSealer({ encryptionKeys: [{ id: 'k0', key: oldKey }], currentKeyId: 'k0' });
+    await new SqlInstallationStore(database.db, sealer).saveInstallation({
+      mattermost_url: 'http://mm.example',
+      bot_user_id: 'bot',
+      bot_username: 'oauth2-connect',
+      bot_token: 'the-bot-token',
+      oauth_client_id: 'signin',
+      oauth_client_secret: 'the-signin-secret',
+      updated_at: 0,
+    });
+    await database.close();
+    const withOldKey = envFor(keyed, { APP_ENCRYPTION_KEY: oldKey.toString('base64'), APP_ENCRYPTION_KEY_ID: 'k0' });
+    const backup = await cli(runBackup, [join(folder, 'keyed.sqlite')], withOldKey);
+    assert.match(backup.output, /the installation \(bot token and sign-in secret\).*sealed values under key k0 \(2\)\./);
+    assert.ok(!backup.output.includes(oldKey.toString('base64')));
+    const restored = await cli(runRestore, [join(folder, 'keyed.sqlite')], envFor(join(folder, 'elsewhere')));
+    assert.equal(restored.code, 0, restored.output);
+    assert.match(restored.output, /sealed values under key k0 \(2, not configured here\)/);
+    assert.match(
+      restored.output,
+      /WARNING: 2 sealed value\(s\) do not open with the keys configured here: start the service with the key the backup was made with/,
+    );
   });
 
   it('when DATABASE_URL names PostgreSQL, then backup and restore give the pg_dump and pg_restore commands, the password masked, and the key reminder', async () => {

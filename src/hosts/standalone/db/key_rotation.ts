@@ -37,6 +37,8 @@ export interface KindReport {
   changing: number;
   /** Values that open with no configured key or not for their row: nothing can re-seal them. */
   unreadable: number;
+  /** Of those, the ones sealed with a key id that is not configured at all, by key id. */
+  unknownKeys: Record<string, number>;
   /** The first unreadable rows, named by their ids. */
   unreadableRows: string[];
 }
@@ -54,7 +56,7 @@ type Cell = string | number | null;
 type Row = Record<string, Cell>;
 /** The tables walked generically, by the names SEALED_COLUMNS gives. */
 type AnyDb = Kysely<{ sealed: Row }>;
-type State = { state: 'current' } | { state: 'unbound' } | { state: 'previous'; keyId: string } | { state: 'unreadable'; reason: string };
+type State = { state: 'current' } | { state: 'unbound' } | { state: 'previous'; keyId: string } | { state: 'unreadable'; reason: string; unknownKey?: string };
 
 /** Anything under a previous key or unbound left: APP_PREVIOUS_ENCRYPTION_KEYS is still needed. */
 export function previousKeysNeeded(reports: KindReport[]): number {
@@ -89,7 +91,17 @@ class Rotation {
   }
 
   async run(column: SealedColumn): Promise<KindReport> {
-    const report: KindReport = { kind: column.kind, current: 0, resealed: 0, previous: {}, unbound: 0, changing: 0, unreadable: 0, unreadableRows: [] };
+    const report: KindReport = {
+      kind: column.kind,
+      current: 0,
+      resealed: 0,
+      previous: {},
+      unbound: 0,
+      changing: 0,
+      unreadable: 0,
+      unknownKeys: {},
+      unreadableRows: [],
+    };
     let after: Cell[] | undefined;
     for (;;) {
       const rows = await this.batch(column, after);
@@ -156,6 +168,9 @@ class Rotation {
       if (error instanceof TokenCipherError && error.reason === 'unknown_key' && error.keyId && this.configured.has(error.keyId)) {
         return { state: 'previous', keyId: error.keyId };
       }
+      if (error instanceof TokenCipherError && error.reason === 'unknown_key' && error.keyId) {
+        return { state: 'unreadable', reason: `key ${error.keyId} is not configured`, unknownKey: error.keyId };
+      }
       return { state: 'unreadable', reason: error instanceof TokenCipherError ? error.reason : 'does not open' };
     }
   }
@@ -175,6 +190,7 @@ class Rotation {
     else if (state.state === 'previous') report.previous[state.keyId] = (report.previous[state.keyId] ?? 0) + 1;
     else {
       report.unreadable += 1;
+      if (state.unknownKey) report.unknownKeys[state.unknownKey] = (report.unknownKeys[state.unknownKey] ?? 0) + 1;
       if (report.unreadableRows.length < NAMED_ROWS) {
         report.unreadableRows.push(`${column.table} ${column.keyColumns.map((k, i) => `${k}=${String(key[i])}`).join(' ')} (${state.reason})`);
       }

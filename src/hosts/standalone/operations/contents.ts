@@ -102,12 +102,22 @@ export async function describeSealing(db: Kysely<Database>, keys: SealingKeys): 
 export function sealingSummary(reports: KindReport[], currentKeyId: string): string {
   const byKey = new Map<string, number>();
   const add = (id: string, n: number) => n > 0 && byKey.set(id, (byKey.get(id) ?? 0) + n);
+  const notConfigured = new Map<string, number>();
   let unreadable = 0;
   for (const r of reports) {
     add(currentKeyId, r.current + r.unbound);
     for (const [id, n] of Object.entries(r.previous)) add(id, n);
+    for (const [id, n] of Object.entries(r.unknownKeys)) notConfigured.set(id, (notConfigured.get(id) ?? 0) + n);
     unreadable += r.unreadable;
   }
-  const keys = [...byKey].map(([id, n]) => `${id} (${n})`).join(', ') || 'none';
-  return `sealed values under key ${keys}${unreadable > 0 ? `; ${unreadable} open with no configured key` : ''}`;
+  const keys = [...byKey].map(([id, n]) => `${id} (${n})`);
+  keys.push(...[...notConfigured].map(([id, n]) => `${id} (${n}, not configured here)`));
+  const unknown = [...notConfigured.values()].reduce((a, b) => a + b, 0);
+  const others = unreadable - unknown;
+  return `sealed values under key ${keys.join(', ') || 'none'}${others > 0 ? `; ${others} open with none of the configured keys` : ''}`;
+}
+
+/** Sealed values the configured keys do not open (0 when all open). */
+export function unopened(reports: KindReport[]): number {
+  return reports.reduce((n, r) => n + r.unreadable, 0);
 }

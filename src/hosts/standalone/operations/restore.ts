@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateToLatest } from '../db/migrations.js';
 import { rotateSealedValues } from '../db/key_rotation.js';
-import { describeContents, inspectDatabaseFile, readContents, sealingSummary } from './contents.js';
+import { describeContents, inspectDatabaseFile, readContents, sealingSummary, unopened } from './contents.js';
 import { copyDatabase, openAsItIs, removeDatabaseFiles, SIDE_FILES, sqliteInUse } from './sqlite_files.js';
 import { EXIT, keyReminder, loadServiceConfig, postgresAdvice, serviceKeys, type StorageCliDeps } from './storage_cli.js';
 import type { Kysely } from 'kysely';
@@ -50,11 +50,16 @@ export async function runRestore(args: string[], deps: StorageCliDeps, now: () =
     await copyDatabase(backup, incoming);
     const copy = openAsItIs(incoming);
     let summary: string;
+    let closed = 0;
     try {
       const migrated = inspection.pending.length > 0 ? await migrateToLatest(copy as Kysely<unknown>) : [];
       summary = describeContents(await readContents(copy)) + (migrated.length > 0 ? ` (migrated from an older schema: ${migrated.join(', ')})` : '');
       const keys = serviceKeys(config);
-      if (keys) summary += `; ${sealingSummary(await rotateSealedValues(copy, keys, { checkOnly: true }), keys.currentKeyId)}`;
+      if (keys) {
+        const reports = await rotateSealedValues(copy, keys, { checkOnly: true });
+        summary += `; ${sealingSummary(reports, keys.currentKeyId)}`;
+        closed = unopened(reports);
+      }
     } finally {
       await copy.destroy();
     }
@@ -69,6 +74,11 @@ export async function runRestore(args: string[], deps: StorageCliDeps, now: () =
     renameSync(incoming, target);
     deps.print(`Restored ${backup} as ${target}: ${summary}.`);
     if (kept) deps.print(`The database it replaced is kept as ${kept}: delete it once the service works (it holds every user's tokens too).`);
+    if (closed > 0) {
+      deps.print(
+        `WARNING: ${closed} sealed value(s) do not open with the keys configured here: start the service with the key the backup was made with (and its previous keys), or those users reconnect and those secrets are typed again.`,
+      );
+    }
     deps.print(`Start the service with the key the backup was made with. ${keyReminder(config)}`);
     return EXIT.ok;
   } catch (error) {
