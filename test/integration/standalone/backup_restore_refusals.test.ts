@@ -141,6 +141,13 @@ describe('backup and restore refusals [sqlite]', () => {
     );
   });
 
+  it('when a backup is restored where no key is set and no development key file exists, then restore warns that the service would make a new key', async () => {
+    const result = await cli(runRestore, [join(folder, 'keyed.sqlite')], { APP_HOSTS: 'standalone', APP_DATA_DIR: join(folder, 'keyless') });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /WARNING: there is no encryption key here: APP_ENCRYPTION_KEY is not set and .*keyless\/encryption\.key does not exist/);
+    assert.equal(existsSync(join(folder, 'keyless', 'encryption.key')), false, 'restore makes no key');
+  });
+
   it('when DATABASE_URL names PostgreSQL, then backup and restore give the pg_dump and pg_restore commands, the password masked, and the key reminder', async () => {
     const env = envFor(live(), { DATABASE_URL: 'postgres://connect:hunter2-password@127.0.0.1:5432/connect' });
     for (const fn of [runBackup, runRestore]) {

@@ -74,6 +74,11 @@ export async function runRestore(args: string[], deps: StorageCliDeps, now: () =
     renameSync(incoming, target);
     deps.print(`Restored ${backup} as ${target}: ${summary}.`);
     if (kept) deps.print(`The database it replaced is kept as ${kept}: delete it once the service works (it holds every user's tokens too).`);
+    if (config.developmentKeyFile !== undefined && !existsSync(config.developmentKeyFile)) {
+      deps.print(
+        `WARNING: there is no encryption key here: APP_ENCRYPTION_KEY is not set and ${config.developmentKeyFile} does not exist. Set APP_ENCRYPTION_KEY to the key the backup was made with, or copy the development key file from the data folder it was made in, before starting the service (it would otherwise make a new key, which opens nothing in the backup).`,
+      );
+    }
     if (closed > 0) {
       deps.print(
         `WARNING: ${closed} sealed value(s) do not open with the keys configured here: start the service with the key the backup was made with (and its previous keys), or those users reconnect and those secrets are typed again.`,
