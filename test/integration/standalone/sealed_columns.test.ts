@@ -35,6 +35,7 @@ const PLAIN_COLUMNS = [
   'installation.oauth_client_id',
   'installation.bot_role',
   'installation.installation_id',
+  'installation.apps_plugin',
   'installation.updated_at',
   'team_commands.team_id',
   'team_commands.command_id',
