@@ -14,6 +14,8 @@ import { deriveFlowSecrets, purposeKey } from './oauth/crypto.js';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
+import { moveTarget } from './hosts/standalone/service/move_target.js';
+import { createUserCopies } from './hosts/apps/calls/user_copier.js';
 import { serviceParts, type ServiceOverrides, type ServiceParts } from './service_parts.js';
 
 export type { ServiceOverrides };
@@ -80,6 +82,10 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const deps = appsDeps(parts);
   const hosts = config.hosts;
   const standalone = hosts.includes('standalone') ? await startStandaloneHost(parts) : undefined;
+  // Both hosts here: the Apps host can copy its providers and users into the standalone host's storage (the move to v12).
+  const target = standalone && hosts.includes('apps') ? moveTarget(standalone, parts.cipher) : undefined;
+  const copies = target && createUserCopies(target, deps);
+  if (target && copies) Object.assign(deps, { moveTarget: target, userCopies: copies });
   let shuttingDown = false;
   const health = healthRouter({
     hosts,
@@ -97,5 +103,15 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
+  return {
+    app,
+    ...(appsApp && { appsApp }),
+    deps,
+    ...(standalone && { standalone }),
+    stopping,
+    close: async () => {
+      await copies?.idle();
+      await standalone?.close();
+    },
+  };
 }

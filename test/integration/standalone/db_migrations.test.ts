@@ -54,6 +54,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0002_bot_role_and_command_owner',
         '0003_installation_id',
         '0004_provider_list_version',
+        '0008_apps_import',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');
