@@ -15,6 +15,8 @@ export interface UserCopies {
   afterCall(call: CallRequest): void;
   /** The user's connections changed on this host: their copy is made again on their next call. */
   changed(userId: string): void;
+  /** Resolves once no copy is running (shutdown, tests). */
+  idle(): Promise<void>;
 }
 
 /** Built once at start; the core's operations are given it as their CoreDeps (they read its settings, logger, engine, sealer and clock). */

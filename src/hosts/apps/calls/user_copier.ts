@@ -16,27 +16,16 @@ import { readUserState } from '../store/user_state.js';
 import { userClient, userRest, userTokenStore } from './context.js';
 import type { Deps, UserCopies } from './deps.js';
 
-/** How long the "is user copying on" answer is kept: it is read after every call. */
-const ENABLED_KEPT_MS = 30_000;
 /** Copies running at once; a call that finds them all busy starts none (its user is copied on a later call). */
 const MAX_RUNNING = 4;
 
-export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopies'>): UserCopies & { idle(): Promise<void> } {
+export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopies'>): UserCopies {
   const done = new Set<string>();
   const stale = new Set<string>();
   const running = new Map<string, Promise<void>>();
-  let enabled: { value: boolean; until: number } | undefined;
-
-  const isEnabled = async (): Promise<boolean> => {
-    const now = Date.now();
-    if (enabled && now < enabled.until) return enabled.value;
-    const value = (await target.ledger.usersEnabled()) && !(await target.notReady());
-    enabled = { value, until: now + ENABLED_KEPT_MS };
-    return value;
-  };
-
   async function copy(call: CallRequest, userId: string): Promise<void> {
-    if (!(await isEnabled())) return;
+    // The ledger keeps its answer in the process: most calls ask nothing of the database.
+    if (!(await target.ledger.usersEnabled()) || (await target.notReady())) return;
     const again = stale.delete(userId);
     if (!again && (await target.ledger.visited(userId))) {
       done.add(userId);
@@ -63,7 +52,6 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
       const userId = call.context.acting_user?.id;
       if (!userId || !call.context.acting_user_access_token) return;
       if (done.has(userId) || running.has(userId) || running.size >= MAX_RUNNING) return;
-      if (enabled && !enabled.value && Date.now() < enabled.until) return;
       const job = copy(call, userId)
         .catch((error: unknown) => deps.logger.warn('apps move: copying a user failed; it is tried again on their next call', { user_id: userId, error }))
         .finally(() => running.delete(userId));

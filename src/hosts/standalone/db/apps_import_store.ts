@@ -12,9 +12,13 @@ import { millis, type Database } from './schema.js';
 /** Rows per insert: far under both dialects' limits on bound values. */
 const BATCH = 200;
 const NOTHING_PENDING_KEPT_MS = 60_000;
+/** User copying, once on, stays on; "off" is asked again after this long (another replica may turn it on). */
+const OFF_KEPT_MS = 5_000;
 
 export class SqlAppsImportLedger implements MoveLedger {
   private nothingPendingUntil = 0;
+  /** Read after every Apps call: true is kept for good, false for OFF_KEPT_MS. */
+  private enabled: { value: boolean; until: number } | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -22,7 +26,10 @@ export class SqlAppsImportLedger implements MoveLedger {
   ) {}
 
   async usersEnabled(): Promise<boolean> {
-    return (await this.enabledAt()) !== undefined;
+    if (this.enabled && (this.enabled.value || this.clock() < this.enabled.until)) return this.enabled.value;
+    const value = (await this.enabledAt()) !== undefined;
+    this.enabled = { value, until: this.clock() + OFF_KEPT_MS };
+    return value;
   }
 
   private async enabledAt(): Promise<number | undefined> {
@@ -36,6 +43,7 @@ export class SqlAppsImportLedger implements MoveLedger {
       .values({ id: 1, users_enabled_at: at })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
+    this.enabled = { value: true, until: Infinity };
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
