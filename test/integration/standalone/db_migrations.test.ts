@@ -7,7 +7,18 @@ import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installat
 import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
 import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
-const TABLES = ['connections', 'installation', 'one_time', 'provider_list_version', 'providers', 'sessions', 'team_commands'];
+const TABLES = [
+  'apps_import_connections',
+  'apps_import_state',
+  'apps_import_users',
+  'connections',
+  'installation',
+  'one_time',
+  'provider_list_version',
+  'providers',
+  'sessions',
+  'team_commands',
+];
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
