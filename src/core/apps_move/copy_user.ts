@@ -22,7 +22,7 @@ export interface AppsUserStores {
   tokens(providerId: string, slot: ReturnType<typeof tokenSlot>): Promise<TokenSet | undefined>;
 }
 
-export type UserSkip = 'broken' | 'provider not copied' | 'no token' | 'sealed for another origin' | 'newer on the standalone host';
+export type UserSkip = 'broken' | 'provider not copied' | 'no token' | 'sealed for another user, provider or origin' | 'newer on the standalone host';
 
 export interface UserCopy {
   copied: string[];
@@ -47,7 +47,7 @@ async function copyOne(
   try {
     tokens = await user.tokens(providerId, tokenSlot(user.userId, provider));
   } catch {
-    return 'sealed for another origin';
+    return 'sealed for another user, provider or origin';
   }
   if (!tokens) return 'no token';
   const { broken: _broken, expires_at: _expires, ...rest } = connection;
