@@ -163,6 +163,15 @@ for (const storage of BACKENDS) {
       assert.doesNotMatch(await standalone(bob, 'status'), /not carried over/);
     });
 
+    it('after the upgrade, a team admin holding the command token and triggers signed for them is refused the progress', async () => {
+      const kit = await w.mm.teamAdminKit(mallory);
+      const res = await fetch(`${w.root}/standalone/command`, {
+        method: 'POST',
+        body: new URLSearchParams({ ...w.mm.commandFields(mallory, 'migrate status', await kit.ownTrigger()), token: kit.commandToken }),
+      });
+      assert.match(((await res.json()) as { text: string }).text, /Only system admins/);
+    });
+
     it('after the upgrade, an admin still reads the progress, and no log line holds a secret or a token', async () => {
       assert.match(await standalone(w.mm.admin, 'migrate status'), /Users copied: \*\*1\*\* of 3/);
       assert.match(await standalone(w.mm.admin, 'migrate providers'), /Copying runs on the Apps host/);
