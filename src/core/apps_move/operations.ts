@@ -64,7 +64,7 @@ export async function migrateUsers(req: CoreRequest, deps: AdminDeps): Promise<C
   if (turnedOn) deps.logger.info('apps move: user copying turned on', { by: req.user.id });
   const what = turnedOn ? 'User copying is now on' : 'User copying was on already';
   return {
-    text: `${what}: each user's connections are copied to the standalone host the next time they use the App (a command, the panel, or Mattermost reading the App's menus), once. \`/oauth2 migrate status\` shows how many are copied.`,
+    text: `${what}: each user's connections are copied to the standalone host the next time they use the App (any \`/oauth2\` command or the Connected accounts panel), once. Ask users to run \`/oauth2 status\` once before the upgrade. \`/oauth2 migrate status\` shows how many are copied.`,
   };
 }
 
