@@ -30,6 +30,7 @@ for (const storage of BACKENDS) {
     let alice: ScenarioUser;
     let bob: ScenarioUser;
     let mallory: ScenarioUser;
+    let carol: ScenarioUser;
     const apps = (user: ScenarioUser, words: string[], values: Record<string, string> = {}) => runCommand(w.apps, user, words, values).then(textOf);
     const standalone = async (user: Person, text: string) => (await w.mm.execute(user, text)).text;
     const target = () => w.service().standalone!.repositories;
@@ -52,11 +53,13 @@ for (const storage of BACKENDS) {
       alice = await w.createUser('alice');
       bob = await w.createUser('bob');
       mallory = await w.createUser('mallory');
+      carol = await w.createUser('carol');
       assert.equal((await registerTestProvider(w.appsWorld)).type, 'ok');
       for (const [user, login] of [
         [alice, 'alice-at-idp'],
         [bob, 'bob-at-idp'],
         [mallory, 'mallory-at-idp'],
+        [carol, 'carol-at-idp'],
       ] as const) {
         const done = await (await connectUntilRedirect(w.appsWorld, user, login)).complete();
         assert.equal(done.status, 200, done.text);
@@ -117,6 +120,16 @@ for (const storage of BACKENDS) {
       assert.equal(await target().appsImport.visited(bob.id), false);
       assert.ok(w.logs.some((l) => l.includes('a call named another user than its token')));
       assert.deepEqual(await target().connections.summaries(mallory.id), {}, "mallory's own call named bob: hers is not copied either");
+    });
+
+    it('when a copied user disconnects on the Apps host, then the copy is deleted too, and she is not told to reconnect after the upgrade', async () => {
+      await apps(carol, ['status']);
+      await copiesSettled();
+      assert.ok(await target().connections.get(carol.id, 'idp'));
+      assert.match(await apps(carol, ['disconnect'], { provider: 'idp' }), /Disconnected|disconnected/);
+      await copiesSettled();
+      assert.equal(await target().connections.get(carol.id, 'idp'), undefined);
+      assert.deepEqual(await target().appsImport.notCopied(carol.id), []);
     });
 
     it('when a copied user refreshes on the Apps host, then the copy follows the rotated token; the admins see the progress', async () => {

@@ -26,6 +26,8 @@ export type UserSkip = 'broken' | 'provider not copied' | 'no token' | 'sealed f
 
 export interface UserCopy {
   copied: string[];
+  /** Copies of connections the user has ended on the Apps host since (disconnected), deleted here too. */
+  removed: string[];
   skipped: Array<{ provider_id: string; reason: UserSkip }>;
 }
 
@@ -66,12 +68,29 @@ export async function copyUserConnections(user: AppsUserStores, target: MoveTarg
   const entries: MoveEntry[] = Object.keys(user.connections).map((provider_id) => ({ user_id: user.userId, provider_id }));
   await target.ledger.know(entries, now);
   const mine = await target.connections.summaries(user.userId);
-  const result: UserCopy = { copied: [], skipped: [] };
+  const result: UserCopy = { copied: [], removed: [], skipped: [] };
   for (const [providerId, connection] of Object.entries(user.connections)) {
     const skipped = await copyOne(user, providerId, connection, target, mine);
     if (skipped) result.skipped.push({ provider_id: providerId, reason: skipped });
     else result.copied.push(providerId);
   }
+  result.removed = await removeEnded(user, target, mine);
   await target.ledger.copied(user.userId, result.copied, now);
   return result;
+}
+
+/**
+ * A copy whose connection the user ended on the Apps host (a disconnect, which may not revoke the token at every
+ * provider) is deleted, unless the user connected on the standalone host since (a row newer than the copy).
+ */
+async function removeEnded(user: AppsUserStores, target: MoveTarget, mine: Record<string, Connection>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const { provider_id, copied_at } of await target.ledger.copiedOf(user.userId)) {
+    if (user.connections[provider_id]) continue;
+    const there = mine[provider_id];
+    if (there && there.since <= copied_at) await target.connections.delete(user.userId, provider_id);
+    await target.ledger.forget(user.userId, provider_id);
+    removed.push(provider_id);
+  }
+  return removed;
 }

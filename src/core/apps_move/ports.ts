@@ -39,6 +39,10 @@ export interface MoveLedger {
   know(entries: MoveEntry[], at: number): Promise<void>;
   /** Records a user's copy: the providers whose connection was copied (none, when nothing could be). */
   copied(userId: string, providerIds: string[], at: number): Promise<void>;
+  /** The providers at which this user's connection was copied, and when. */
+  copiedOf(userId: string): Promise<Array<{ provider_id: string; copied_at: number }>>;
+  /** Forgets a connection the user ended on the Apps host (they are not told to reconnect to it). */
+  forget(userId: string, providerId: string): Promise<void>;
   /** Whether this user's connections were copied already (a copy ran for them, whatever it could copy). */
   visited(userId: string): Promise<boolean>;
   /** The providers at which the Apps host had this user connected and nothing was copied. */

@@ -43,6 +43,7 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
     deps.logger.info('apps move: user copied', {
       user_id: userId,
       copied: result.copied.join(','),
+      removed: result.removed.join(','),
       skipped: result.skipped.map((s) => `${s.provider_id}:${s.reason}`).join(','),
     });
   }

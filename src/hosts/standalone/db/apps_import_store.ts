@@ -76,6 +76,20 @@ export class SqlAppsImportLedger implements MoveLedger {
     });
   }
 
+  async copiedOf(userId: string): Promise<Array<{ provider_id: string; copied_at: number }>> {
+    const rows = await this.db
+      .selectFrom('apps_import_connections')
+      .select(['provider_id', 'copied_at'])
+      .where('user_id', '=', userId)
+      .where('copied_at', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ provider_id: r.provider_id, copied_at: millis(r.copied_at!) }));
+  }
+
+  async forget(userId: string, providerId: string): Promise<void> {
+    await this.db.deleteFrom('apps_import_connections').where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+  }
+
   async visited(userId: string): Promise<boolean> {
     return (await this.db.selectFrom('apps_import_users').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
   }
