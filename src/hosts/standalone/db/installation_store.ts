@@ -46,6 +46,7 @@ export class SqlInstallationStore implements InstallationStore {
       updated_at: millis(row.updated_at),
     };
     if (row.installation_id) installation.installation_id = row.installation_id;
+    if (row.apps_plugin !== null) installation.apps_plugin = Number(row.apps_plugin) === 1;
     return installation;
   }
 
@@ -73,6 +74,7 @@ export class SqlInstallationStore implements InstallationStore {
       oauth_client_secret: this.sealer.seal(installation.oauth_client_secret, CLIENT_SECRET),
       bot_role: installation.bot_role ?? 'admin',
       installation_id: installation.installation_id ?? '',
+      apps_plugin: installation.apps_plugin === undefined ? null : Number(installation.apps_plugin),
       updated_at: installation.updated_at,
     };
     await this.db
