@@ -14,6 +14,8 @@ import { deriveFlowSecrets, purposeKey } from './oauth/crypto.js';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
+import { moveTarget } from './hosts/standalone/service/move_target.js';
+import { createUserCopies } from './hosts/apps/calls/user_copier.js';
 import { serviceParts, type ServiceOverrides, type ServiceParts } from './service_parts.js';
 import { decideHosts, readAppsPluginRecord } from './served_hosts.js';
 
@@ -97,6 +99,10 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   const parts = { ...loadedParts, config };
   const deps = appsDeps(parts);
   const hosts = config.hosts;
+  // Both hosts here: the Apps host can copy its providers and users into the standalone host's storage (the move to v12).
+  const target = standalone && hosts.includes('apps') ? moveTarget(standalone, parts.cipher) : undefined;
+  const copies = target && createUserCopies(target, deps);
+  if (target && copies) Object.assign(deps, { moveTarget: target, userCopies: copies });
   let shuttingDown = false;
   const health = healthRouter({
     hosts,
@@ -122,6 +128,9 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
     deps,
     ...(standalone && { standalone }),
     stopping,
-    close: async () => standalone?.close(),
+    close: async () => {
+      await copies?.idle();
+      await standalone?.close();
+    },
   };
 }

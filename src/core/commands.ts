@@ -11,6 +11,7 @@ import { addProvider, editProvider, providerAddForm, providerEditForm, removePro
 import type { FormRefresh } from './admin/provider_form.js';
 import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from './admin/provider_reports.js';
 import type { AdminDeps } from './admin/provider_secrets.js';
+import { migrateProviders, migrateStatus, migrateUsers } from './apps_move/operations.js';
 import { disconnect } from './disconnect.js';
 import { type HelpRow, providersList, renderHelp } from './info.js';
 import type { CoreAnswer, CoreOperation, CoreRequest, HelpWording } from './request.js';
@@ -52,7 +53,10 @@ export type UserCommand = Extract<CommandSpec, { adminOnly: false }>;
 export type AdminCommand = Extract<CommandSpec, { adminOnly: true }>;
 
 /** Groups of commands (`provider add`, `provider edit` …) and what they are for. */
-export const COMMAND_GROUPS: Readonly<Record<string, string>> = { provider: 'manage OAuth2 providers' };
+export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  provider: 'manage OAuth2 providers',
+  migrate: 'copy providers and connections to the standalone host before upgrading to Mattermost v12',
+};
 
 const help: CoreOperation = async (req) => ({ text: helpText(req.user.isAdmin, req.host.helpWording) });
 
@@ -86,6 +90,14 @@ export const COMMANDS = [
   },
   { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
   { name: 'report', help: 'show the connected and broken users per provider', adminOnly: true, operation: connectionReport },
+  { name: 'migrate providers', help: "copy the Apps host's providers to the standalone host", adminOnly: true, operation: migrateProviders },
+  {
+    name: 'migrate users',
+    help: "turn on copying each user's connections to the standalone host on their next use of the App",
+    adminOnly: true,
+    operation: migrateUsers,
+  },
+  { name: 'migrate status', help: 'show how many providers and users are copied to the standalone host', adminOnly: true, operation: migrateStatus },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -7,6 +7,7 @@
 import type { Logger } from '../log/logger.js';
 import type { OAuthEngine } from '../oauth/types.js';
 import type { FormSpec } from './form_spec.js';
+import type { AppsMove } from './apps_move/ports.js';
 import type { ConnectionRepository, ProviderRepository } from './ports.js';
 import type { SecretSealer } from './secret_sealer.js';
 
@@ -45,6 +46,8 @@ export interface CoreRequest {
   providers: ProviderRepository;
   connections: ConnectionRepository;
   host: HostLinks;
+  /** The move from the Apps host to the standalone host, where the host keeps its ledger (apps_move/ports.ts). */
+  appsMove?: AppsMove;
 }
 
 /** The configuration the core's operations read: only that, so a host gives the core nothing else of its own. */

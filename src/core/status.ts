@@ -3,9 +3,11 @@ import { formatTime, md, relative } from './format.js';
 import { connectionView, type ConnectionView } from './connection_view.js';
 import { NO_PROVIDERS } from './providers.js';
 import type { CoreOperation } from './request.js';
+import { notCarriedOver, notCarriedOverText } from './apps_move/not_carried_over.js';
 
-function line(p: ConnectionView, now: number): string {
+function line(p: ConnectionView, now: number, missed: ReadonlySet<string>): string {
   const name = `**${md(p.display_name)}** (\`${p.id}\`)`;
+  if (!p.connected && missed.has(p.id)) return `- ${name}: :warning: ${notCarriedOverText(p)}`;
   if (!p.connected) return `- ${name}: not connected. Connect with \`/oauth2 connect ${p.id}\`.`;
   const since = p.connected_at ? ` since ${formatTime(p.connected_at)}` : '';
   if (p.broken) return `- ${name}: :warning: needs reconnecting (${md(p.broken_reason ?? 'broken')}). Reconnect with \`/oauth2 connect ${p.id}\`.`;
@@ -18,12 +20,20 @@ function line(p: ConnectionView, now: number): string {
   return `- ${name}: connected as **${md(p.account_label ?? '')}**${since}; ${expiry}.`;
 }
 
-export function statusText(view: ConnectionView[], now: number): string {
+/** `missed`: providers whose connection on the Apps host was not carried over to this host (apps_move/not_carried_over.ts). */
+export function statusText(view: ConnectionView[], now: number, missed: ReadonlySet<string> = new Set()): string {
   if (view.length === 0) return NO_PROVIDERS;
-  return ['#### Your connected accounts', ...view.map((p) => line(p, now))].join('\n');
+  return ['#### Your connected accounts', ...view.map((p) => line(p, now, missed))].join('\n');
 }
 
-export const status: CoreOperation = async (req, deps) => ({ text: statusText(await connectionView(req, deps), deps.now()) });
+export const status: CoreOperation = async (req, deps) => {
+  const view = await connectionView(req, deps);
+  const missed = await notCarriedOver(
+    req,
+    view.filter((p) => !p.connected).map((p) => p.id),
+  );
+  return { text: statusText(view, deps.now(), missed) };
+};
 
 /** The webapp panel's data: the same view, as data. */
 export const connectionsData: CoreOperation = async (req, deps) => ({ data: await connectionView(req, deps) });

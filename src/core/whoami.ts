@@ -14,6 +14,7 @@ import type { CoreDeps, CoreOperation, CoreRequest } from './request.js';
 import type { ConnectionRow } from './ports.js';
 import { breakConnection, notConnected, usableTokens } from './token_use.js';
 import { userView } from './user_connections.js';
+import { notCarriedOver, notCarriedOverText } from './apps_move/not_carried_over.js';
 
 const SHOWN = ['name', 'login', 'username', 'preferred_username', 'email', 'nickname', 'first_name', 'last_name', 'html_url', 'web_url', 'locale'];
 
@@ -41,7 +42,10 @@ export const whoami: CoreOperation = async (req, deps) => {
     view.providers.filter((p) => view.connections[p.id]),
     'ask',
   );
-  if (!view.connections[stored.id]) throw new UserFacingError(notConnected(stored));
+  if (!view.connections[stored.id]) {
+    const missed = await notCarriedOver(req, [stored.id]);
+    throw new UserFacingError(missed.has(stored.id) ? notCarriedOverText(stored) : notConnected(stored));
+  }
   // A row that came with the view is used while its token is fresh; one that does not open is read again in the lock, which says why.
   const row = view.read === 'with the view' ? await view.row(stored.id).catch(() => undefined) : undefined;
   const account = await accountWithRetry(req, deps, stored, openProvider(stored, deps), row);

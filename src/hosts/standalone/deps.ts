@@ -5,6 +5,7 @@
  * tests use the in-memory ones in test/support/standalone.
  */
 import type { KeyObject } from 'node:crypto';
+import type { MoveLedger } from '../../core/apps_move/ports.js';
 import type { ConnectionRepository, ProviderRepository } from '../../core/ports.js';
 import type { CoreDeps, CoreSettings } from '../../core/request.js';
 import type { SecretSealer } from '../../core/secret_sealer.js';
@@ -64,6 +65,8 @@ export interface StandaloneDeps extends CoreDeps {
   oneTime: OneTimeStore;
   /** A command's token check and trigger record in one round trip (the route falls back to them one by one to say why it refuses). */
   admission: CommandAdmission;
+  /** The ledger of the move from the Apps host: progress, and who was not copied (absent: the host shows neither). */
+  appsImport?: MoveLedger;
   bot: MattermostBot;
   /** Whether to show a user the admins' part (help, the panel): the bot's answer kept a minute; never what lets them act. */
   adminView: AdminView;

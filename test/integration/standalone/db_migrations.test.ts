@@ -7,7 +7,18 @@ import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installat
 import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
 import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
-const TABLES = ['connections', 'installation', 'one_time', 'provider_list_version', 'providers', 'sessions', 'team_commands'];
+const TABLES = [
+  'apps_import_connections',
+  'apps_import_state',
+  'apps_import_users',
+  'connections',
+  'installation',
+  'one_time',
+  'provider_list_version',
+  'providers',
+  'sessions',
+  'team_commands',
+];
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -55,6 +66,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0003_installation_id',
         '0004_provider_list_version',
         '0005_apps_plugin',
+        '0008_apps_import',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');

@@ -37,7 +37,11 @@ export class RealBackend implements Backend {
   static async start(): Promise<RealBackend> {
     const file = process.env.E2E_WORLD_FILE;
     if (!file) throw new Error('SCENARIO_BACKEND=real needs E2E_WORLD_FILE: run it through `npm run test:e2e`');
-    const info = JSON.parse(readFileSync(file, 'utf8')) as RealWorldInfo;
+    return RealBackend.on(JSON.parse(readFileSync(file, 'utf8')) as RealWorldInfo);
+  }
+
+  /** On a server of the caller's own (an E2E test that changes the server, e.g. turns the Apps plugin off). */
+  static async on(info: RealWorldInfo): Promise<RealBackend> {
     const session = await mm.login(info.directUrl, info.adminUsername);
     return new RealBackend(info, session, { id: session.user.id, username: session.user.username, isAdmin: true, token: session.token });
   }

@@ -78,6 +78,7 @@ function callStores(req: CallRequest, deps: Deps): CallStores {
     bot: () => botClient(req, deps),
     reportIndex: deps.reportIndex,
     now: deps.now,
+    ...(deps.userCopies && { changed: (userId: string) => deps.userCopies!.changed(userId) }),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
-import type { CallResponse } from '../protocol/types.js';
+import type { CallRequest, CallResponse } from '../protocol/types.js';
 import { error, serializedText } from '../protocol/responses.js';
 import type { Deps, Handler } from '../calls/deps.js';
 import { mapError } from '../calls/error_mapper.js';
@@ -25,6 +25,8 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
     let outcome: string;
     let extra: Record<string, unknown> = {};
     let userId: string | undefined;
+    // Set once the call passed its caller checks: the user's copy to the standalone host may follow it.
+    let admitted: CallRequest | undefined;
     try {
       const call = parseCallRequest(req.body, path);
       userId = call.context.acting_user?.id;
@@ -35,6 +37,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
         return;
       }
       userId = call.context.acting_user?.id;
+      admitted = call;
       const handler = routes.get(path);
       response = handler ? await handler(call, deps) : error(`Unknown call path "${safePath(path)}".`);
       outcome = handler ? response.type : 'unknown_path';
@@ -48,6 +51,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
     // 200, the default; the same content type either way.
     if (text === undefined) res.json(response);
     else res.type('application/json').send(text);
+    if (admitted) deps.userCopies?.afterCall(admitted);
     const level = outcome === 'internal_error' ? 'error' : 'info';
     deps.logger[level]('call', {
       path: safePath(path),

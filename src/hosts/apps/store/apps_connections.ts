@@ -31,6 +31,8 @@ export interface CallStores {
   bot(): AppsPluginClient;
   reportIndex: ReportIndex;
   now(): number;
+  /** Told after the acting user's connections or tokens changed (a copy to the standalone host is then stale). */
+  changed?(userId: string): void;
 }
 
 export interface AppsConnections extends ConnectionRepository {
@@ -51,7 +53,10 @@ export function appsConnections(call: CallStores, initial: UserState): AppsConne
   };
   const providerOf = (id: string) => call.providers().find((p) => p.id === id);
   const store = () => call.tokens();
-  const report = (providerId: string, status: 'connected' | 'broken' | 'removed') => call.reportIndex.record(call.bot(), providerId, self(), status);
+  const report = (providerId: string, status: 'connected' | 'broken' | 'removed') => {
+    call.changed?.(self());
+    call.reportIndex.record(call.bot(), providerId, self(), status);
+  };
   const repo: AppsConnections = {
     state: initial,
     async summaries(userId) {
@@ -91,6 +96,7 @@ export function appsConnections(call: CallStores, initial: UserState): AppsConne
       const stored = providerOf(providerId);
       if (!stored) return false;
       await store().save(providerId, tokens, tokenSlot(userId, stored));
+      call.changed?.(userId);
       return true;
     },
     /** Leaves the provider pending too, so the reconnect link works at once. */

@@ -28,8 +28,12 @@ export const NO_DIALOG =
 
 const answer = (a: CoreAnswer): CommandResponse => ephemeral(a.text ?? 'Done.');
 
+const DIALOG_NOTE =
+  ' Those that change a provider open its dialog, prefilled with what you type, e.g. `/oauth2 provider add --preset oidc --id corp --issuer https://…`.';
+
+/** The group's commands; the note on dialogs only for a group that has some (`provider`, not `migrate`). */
 const usage = (actions: readonly AdminCommand[]): string =>
-  `Usage: ${actions.map((spec) => `\`${commandUsage(spec)}\``).join(', ')}. Those that change a provider open its dialog, prefilled with what you type, e.g. \`/oauth2 provider add --preset oidc --id corp --issuer https://…\`.`;
+  `Usage: ${actions.map((spec) => `\`${commandUsage(spec)}\``).join(', ')}.${actions.some(opensDialog) ? DIALOG_NOTE : ''}`;
 
 /** What may prefill the dialog: a confirmation only names the provider; a stored provider keeps its type and short name. */
 function prefillValues(spec: AdminCommand, values: CoreValues): CoreValues {

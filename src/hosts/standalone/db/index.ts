@@ -1,6 +1,7 @@
 /** The standalone host's SQL storage: open it, then build the repositories over it. */
 import type { StandaloneDatabase } from './open_database.js';
 import type { BoundSealer } from './bound_sealer.js';
+import { SqlAppsImportLedger } from './apps_import_store.js';
 import { SqlCommandAdmission } from './command_admission.js';
 import { SqlConnectionRepository } from './connection_repository.js';
 import { SqlInstallationStore } from './installation_store.js';
@@ -12,7 +13,7 @@ export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKi
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
 export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
-export { SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
+export { SqlAppsImportLedger, SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
 export type { Database } from './schema.js';
 
 export interface StandaloneRepositories {
@@ -22,6 +23,8 @@ export interface StandaloneRepositories {
   sessions: SqlSessionStore;
   oneTime: SqlOneTimeStore;
   admission: SqlCommandAdmission;
+  /** The ledger of the move from the Apps host (core/apps_move). */
+  appsImport: SqlAppsImportLedger;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -37,5 +40,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     sessions: new SqlSessionStore(db),
     oneTime,
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
+    appsImport: new SqlAppsImportLedger(db),
   };
 }

@@ -6,6 +6,7 @@
  * them. Never edit a migration that has shipped: add the next one.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { appsImport } from './apps_import_migration.js';
 import { providerListVersion } from './provider_list_version.js';
 
 async function createProviderTables(db: Kysely<unknown>): Promise<void> {
@@ -136,6 +137,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_installation_id': installationId,
   '0004_provider_list_version': providerListVersion,
   '0005_apps_plugin': appsPlugin,
+  '0008_apps_import': appsImport,
 });
 
 export class MigrationError extends Error {

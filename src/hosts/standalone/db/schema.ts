@@ -86,6 +86,27 @@ export interface OneTimeTable {
   expires_at: Millis;
 }
 
+/** One row (id 1), present once an admin turned user copying on (migration 0008). */
+export interface AppsImportStateTable {
+  id: number;
+  users_enabled_at: Millis;
+}
+
+/** A connection the Apps host held, and when it was copied here (null: not copied). */
+export interface AppsImportConnectionsTable {
+  user_id: string;
+  provider_id: string;
+  known_at: Millis;
+  copied_at: NullableMillis;
+}
+
+/** A user whose copy ran, and how many connections it copied. */
+export interface AppsImportUsersTable {
+  user_id: string;
+  visited_at: Millis;
+  copied: number;
+}
+
 export interface Database {
   providers: ProvidersTable;
   provider_list_version: ProviderListVersionTable;
@@ -94,6 +115,9 @@ export interface Database {
   team_commands: TeamCommandsTable;
   sessions: SessionsTable;
   one_time: OneTimeTable;
+  apps_import_state: AppsImportStateTable;
+  apps_import_connections: AppsImportConnectionsTable;
+  apps_import_users: AppsImportUsersTable;
 }
 
 /** Reads an epoch-ms column from either driver. */

@@ -36,6 +36,7 @@ export interface StandaloneTables {
 const OWN: Readonly<Record<string, (specs: readonly CommandSpec[]) => Subcommand>> = {
   connect: () => connectSubcommand,
   provider: (specs) => groupSubcommand(specs.filter(isAdminCommand)),
+  migrate: (specs) => groupSubcommand(specs.filter(isAdminCommand)),
 };
 
 function isAdminCommand(spec: CommandSpec): spec is AdminCommand {

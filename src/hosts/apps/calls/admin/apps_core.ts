@@ -80,6 +80,7 @@ export function adminCoreRequest(req: CallRequest, deps: Deps, extra: CoreValues
     providers: appsProviders(req, deps),
     connections: appsReport(req, deps),
     host: appsLinks(req, deps),
+    ...(deps.moveTarget && { appsMove: { ledger: deps.moveTarget.ledger, target: deps.moveTarget } }),
   };
 }
 
