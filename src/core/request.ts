@@ -9,6 +9,7 @@ import type { OAuthEngine } from '../oauth/types.js';
 import type { FormSpec } from './form_spec.js';
 import type { ConnectionRepository, ProviderRepository } from './ports.js';
 import type { SecretSealer } from './secret_sealer.js';
+import type { TokenClientStore } from './token_api/types.js';
 
 export interface CoreUser {
   id: string;
@@ -45,6 +46,8 @@ export interface CoreRequest {
   providers: ProviderRepository;
   connections: ConnectionRepository;
   host: HostLinks;
+  /** The token API's clients and grants; absent on a host that cannot serve tokens to integrations (the Apps host). */
+  tokenApi?: TokenClientStore;
 }
 
 /** The configuration the core's operations read: only that, so a host gives the core nothing else of its own. */

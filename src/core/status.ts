@@ -3,6 +3,7 @@ import { formatTime, md, relative } from './format.js';
 import { connectionView, type ConnectionView } from './connection_view.js';
 import { NO_PROVIDERS } from './providers.js';
 import type { CoreOperation } from './request.js';
+import { grantStatusLines } from './token_api/grants.js';
 
 function line(p: ConnectionView, now: number): string {
   const name = `**${md(p.display_name)}** (\`${p.id}\`)`;
@@ -23,7 +24,10 @@ export function statusText(view: ConnectionView[], now: number): string {
   return ['#### Your connected accounts', ...view.map((p) => line(p, now))].join('\n');
 }
 
-export const status: CoreOperation = async (req, deps) => ({ text: statusText(await connectionView(req, deps), deps.now()) });
+export const status: CoreOperation = async (req, deps) => {
+  const [view, grants] = await Promise.all([connectionView(req, deps), grantStatusLines(req)]);
+  return { text: [statusText(view, deps.now()), ...grants].join('\n') };
+};
 
 /** The webapp panel's data: the same view, as data. */
 export const connectionsData: CoreOperation = async (req, deps) => ({ data: await connectionView(req, deps) });

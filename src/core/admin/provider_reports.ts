@@ -10,6 +10,7 @@ import { readProviderInput } from './provider_input.js';
 import { NO_PROVIDERS, namedProvider } from './provider_lookup.js';
 import { openProvider } from '../providers.js';
 import { type AdminDeps, toStored } from './provider_secrets.js';
+import { tokenApiReport } from '../token_api/client_admin.js';
 
 export async function testProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
@@ -97,5 +98,5 @@ export async function connectionReport(req: CoreRequest): Promise<CoreAnswer> {
     ({ p, r }) => `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} | ${names(r.connected, usernames)} | ${names(r.broken, usernames)} |`,
   );
   const head = ['#### Connections per provider', '| Provider | Connected | Broken | Connected users | Broken users |', '| --- | --- | --- | --- | --- |'];
-  return { text: [...head, ...lines].join('\n') };
+  return { text: [...head, ...lines, ...(await tokenApiReport(req))].join('\n') };
 }

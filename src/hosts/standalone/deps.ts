@@ -14,6 +14,7 @@ import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
 import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
+import type { TokenApi } from './token_api/token_api.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
@@ -75,11 +76,17 @@ export interface StandaloneDeps extends CoreDeps {
   wallClock(): number;
   /** Warnings about refused requests: anyone can provoke them, so a flood writes a few lines a minute (log/rate_limited.ts). */
   refusalLog: RateLimitedLog;
+  /** The token API (clients, grants, consent): absent where it is not served. */
+  tokenApi?: TokenApi;
 }
 
 /** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
-export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer } {
-  return { dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'), flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets') };
+export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer; consentKey: Buffer } {
+  return {
+    dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'),
+    flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets'),
+    consentKey: purposeKey(encryptionKey, 'oauth2-connect consent context'),
+  };
 }
 
 /** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */

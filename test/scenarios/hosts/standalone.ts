@@ -27,6 +27,12 @@ export interface CommandOutcome {
   dialog?: OpenedDialog;
 }
 
+/** What a button click answered: the text shown to the clicking user only, and the message as it reads afterwards. */
+export interface ButtonOutcome {
+  ephemeral?: string;
+  message: string;
+}
+
 /** A Mattermost without the Apps plugin, as the standalone host and its users see it. */
 export interface StandaloneMattermost {
   readonly backend: 'fake' | 'real';
@@ -49,6 +55,8 @@ export interface StandaloneMattermost {
   browserCookies(user: Person): BrowserCookie[];
   /** The bot's DMs to the user, oldest first. */
   directMessages(user: Person): Promise<string[]>;
+  /** The user clicks the button named `name` on the bot's latest DM that has one, as Mattermost forwards it; the message afterwards. */
+  clickButton(user: Person, name: string): Promise<ButtonOutcome>;
   /** The user becomes a team admin (their own team) and holds what that gives them: the command token, triggers signed for them. */
   teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit>;
   close(): Promise<void>;

@@ -17,7 +17,7 @@ import type { BrowserCookie } from '../backend.js';
 import type { Person } from '../host.js';
 import { realTeamAdminKit, type TeamAdminKit } from './team_admin.js';
 import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_dialog.js';
-import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
+import type { ButtonOutcome, CommandOutcome, StandaloneMattermost } from './standalone.js';
 
 /** The `open_dialog` events one user's websocket received, in order. */
 class DialogInbox {
@@ -191,6 +191,20 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
     if (!this.botUserId) return [];
     const posts = await mm.directPosts(this.member(user).session.client, user.id, this.botUserId);
     return posts.filter((p) => p.user_id === this.botUserId).map((p) => p.message);
+  }
+
+  /** The click as the user's client makes it: Mattermost forwards it to the button's URL with the context it kept. */
+  async clickButton(user: Person, name: string): Promise<ButtonOutcome> {
+    const { session } = this.member(user);
+    type Post = { id: string; user_id: string; message: string; props?: { attachments?: Array<{ actions?: Array<{ id: string; name: string }> }> } };
+    const buttons = (p: Post) => (p.props?.attachments ?? []).flatMap((a) => a.actions ?? []);
+    const posts = (await mm.directPosts(session.client, user.id, this.botUserId)) as Post[];
+    const post = posts.findLast((p) => p.user_id === this.botUserId && buttons(p).some((a) => a.name === name));
+    const action = post && buttons(post).find((a) => a.name === name);
+    if (!post || !action) throw new Error(`no button "${name}" in the DMs of ${user.username}`);
+    const answer = await session.client.json<{ ephemeral_text?: string }>('POST', `/api/v4/posts/${post.id}/actions/${action.id}`, {});
+    const after = await session.client.json<Post>('GET', `/api/v4/posts/${post.id}`);
+    return { ...(answer?.ephemeral_text && { ephemeral: answer.ephemeral_text }), message: after.message };
   }
 
   teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit> {

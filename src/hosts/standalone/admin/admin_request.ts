@@ -14,5 +14,12 @@ function standaloneLinks(deps: StandaloneDeps, userId: string): HostLinks {
 
 /** isAdmin: what Mattermost answered just now (bot.isSystemAdmin), never what a request claims. */
 export function adminRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreValues): CoreRequest {
-  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneLinks(deps, userId) };
+  return {
+    user: { id: userId, isAdmin },
+    values,
+    providers: deps.providers,
+    connections: deps.connections,
+    host: standaloneLinks(deps, userId),
+    ...(deps.tokenApi && { tokenApi: deps.tokenApi.clients }),
+  };
 }

@@ -35,5 +35,12 @@ export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostL
 }
 
 export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreRequest['values']): CoreRequest {
-  return { user: { id: userId, isAdmin }, values, providers: deps.providers, connections: deps.connections, host: standaloneHostLinks(deps, userId) };
+  return {
+    user: { id: userId, isAdmin },
+    values,
+    providers: deps.providers,
+    connections: deps.connections,
+    host: standaloneHostLinks(deps, userId),
+    ...(deps.tokenApi && { tokenApi: deps.tokenApi.clients }),
+  };
 }
