@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NOT_ADMIN } from '../../src/core/admin/admin_guard.js';
 import { CONSENT_URL_PATH } from '../../src/hosts/standalone/token_api/prompts.js';
+import { TokenApiClient, TokenApiError } from '../../src/token_client/index.js';
 import type { Person } from './host.js';
 import { connectUser, registerTestProvider } from './host_steps.js';
 import { scenarioHosts } from './hosts/index.js';
@@ -178,6 +179,16 @@ for (const choice of scenarioHosts(['standalone'])) {
       }
       const status = await host.mm.execute(alice, 'status');
       assert.match(status.text, /Integrations you allowed[\s\S]*\*\*Issue Bot\*\* \(`issue-bot`\) may use your `idp` account/);
+      const typed = new TokenApiClient({ baseUrl: host.rootUrl, credential });
+      const viaClient = await typed.getToken(alice.id, 'idp');
+      issuedTokens.push(viaClient.access_token);
+      assert.equal(viaClient.access_token, issued.body.access_token, 'the typed client reads the same answer');
+      await assert.rejects(
+        typed.getToken(alice.id, 'other'),
+        (err: unknown) => err instanceof TokenApiError && err.code === 'provider_not_allowed' && err.status === 403,
+      );
+      assert.deepEqual(await typed.requestConsent(alice.id, 'idp'), { status: 'granted' });
+      assert.deepEqual(await typed.requestConnect(alice.id, 'idp'), { status: 'connected' });
       const basic = Buffer.from(`issue-bot:${credential}`).toString('base64');
       assert.equal((await api('/token', `Basic ${basic}`, { user_id: alice.id, provider: 'idp' })).status, 200, 'Basic works too');
     });
@@ -275,6 +286,11 @@ for (const choice of scenarioHosts(['standalone'])) {
       );
       assert.equal(answers[3]?.status, 429);
       assert.ok(Number(answers[3]?.headers.get('retry-after')) >= 1);
+      const typed = new TokenApiClient({ baseUrl: host.rootUrl, credential: slow });
+      await assert.rejects(
+        typed.getToken(alice.id, 'idp'),
+        (err: unknown) => err instanceof TokenApiError && err.code === 'rate_limited' && (err.retryAfterSeconds ?? 0) >= 1,
+      );
     });
 
     it('when the admin rotates the credential, then the old one is refused and the new one works; a removed client is refused', async () => {

@@ -14,7 +14,7 @@ import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
 import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
-import type { TokenApi } from './token_api/token_api.js';
+import type { TokenClientStore } from '../../core/token_api/types.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
@@ -40,6 +40,17 @@ export interface StandaloneSettings {
   httpTimeoutMs: number;
   /** How far a command's signed trigger time may be from the wall clock, in ms. */
   triggerWindowMs: number;
+}
+
+/** The token API's parts (token_api/token_api.ts builds them). */
+export interface TokenApi {
+  clients: TokenClientStore;
+  /** HMAC key of the consent buttons' context (token_api/consent_context.ts). */
+  consentKey: Buffer;
+  /** Per-client rate limits: a request is allowed, or refused with the seconds to wait. */
+  limiter: { take(clientId: string, perMinute: number, now: number): { allowed: boolean; retryAfterSeconds: number } };
+  /** Records that the client used the user's grant; written in the background, spaced out. */
+  recordUse(clientId: string, userId: string, providerId: string): void;
 }
 
 /** Built once at start; the core's operations are given it as their CoreDeps. */

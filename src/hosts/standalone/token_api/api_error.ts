@@ -1,22 +1,11 @@
 /**
- * The token API's refusals: a stable `error` code with its HTTP status, and a
- * description for the integration's developer (never a secret). docs/token-api.md
- * lists them; the typed client (src/token_client) mirrors the codes.
+ * The token API's refusals: a stable `error` code with its HTTP status (one
+ * list, src/token_client/errors.ts, which the typed client reads too), and a
+ * description for the integration's developer (never a secret).
  */
-export const API_ERRORS = {
-  invalid_request: 400,
-  invalid_client: 401,
-  consent_required: 403,
-  provider_not_allowed: 403,
-  scope_not_allowed: 403,
-  not_connected: 404,
-  reconnect_required: 409,
-  rate_limited: 429,
-  provider_unavailable: 502,
-  server_error: 500,
-} as const;
+import { TOKEN_API_ERRORS, type TokenApiErrorCode } from '../../../token_client/errors.js';
 
-export type ApiErrorCode = keyof typeof API_ERRORS;
+export type ApiErrorCode = TokenApiErrorCode;
 
 export class TokenApiError extends Error {
   readonly status: number;
@@ -29,6 +18,6 @@ export class TokenApiError extends Error {
   ) {
     super(description);
     this.name = 'TokenApiError';
-    this.status = API_ERRORS[code];
+    this.status = TOKEN_API_ERRORS[code];
   }
 }

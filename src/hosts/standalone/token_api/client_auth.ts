@@ -9,7 +9,7 @@ import { fromAllowedSource } from '../../../core/token_api/client_input.js';
 import { CREDENTIAL_SHAPE, credentialHash, sameHash } from '../../../core/token_api/credential.js';
 import type { TokenClient, TokenClientStore } from '../../../core/token_api/types.js';
 import { TokenApiError } from './api_error.js';
-import type { ClientRateLimiter } from './rate_limit.js';
+import type { TokenApi } from '../deps.js';
 
 interface Presented {
   credential: string;
@@ -33,7 +33,7 @@ const INVALID = 'The client credential is missing, unknown, replaced or revoked.
 
 export interface ClientCheckDeps {
   clients: TokenClientStore;
-  limiter: ClientRateLimiter;
+  limiter: TokenApi['limiter'];
   now(): number;
 }
 

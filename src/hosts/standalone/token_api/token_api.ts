@@ -5,20 +5,14 @@
  */
 import type { TokenClientStore } from '../../../core/token_api/types.js';
 import type { Logger } from '../../../log/logger.js';
+import type { TokenApi } from '../deps.js';
 import { ClientRateLimiter } from './rate_limit.js';
+
+export type { TokenApi };
 
 /** A client's and a grant's last use is written at most this often per process (the report shows minutes, not requests). */
 export const USE_RECORD_SPACING_MS = 60_000;
 const MAX_REMEMBERED_USES = 10_000;
-
-export interface TokenApi {
-  clients: TokenClientStore;
-  /** HMAC key of the consent buttons' context (consent_context.ts). */
-  consentKey: Buffer;
-  limiter: ClientRateLimiter;
-  /** Records that the client used the user's grant; written in the background, spaced out. */
-  recordUse(clientId: string, userId: string, providerId: string): void;
-}
 
 export function createTokenApi(clients: TokenClientStore, consentKey: Buffer, logger: Pick<Logger, 'warn'>, now: () => number): TokenApi {
   const written = new Map<string, number>();
