@@ -16,7 +16,7 @@ import { TokenApiClient, TokenApiError } from '../../src/token_client/index.js';
 import type { Person } from './host.js';
 import { connectUser, registerTestProvider } from './host_steps.js';
 import { scenarioHosts } from './hosts/index.js';
-import type { StandaloneHost } from './hosts/standalone.js';
+import { scenarioStorage, type StandaloneHost } from './hosts/standalone.js';
 import { actionsOf, type FakeStandaloneMattermost } from './hosts/standalone_fake.js';
 
 const CREDENTIAL = /o2c_[A-Za-z0-9_-]{43}/;
@@ -36,9 +36,10 @@ for (const choice of scenarioHosts(['standalone'])) {
     let credential = '';
     const credentials: string[] = [];
     const issuedTokens: string[] = [];
+    const replicaLogs: string[][] = [];
 
-    const api = async (path: string, auth: string, body: unknown): Promise<ApiAnswer> => {
-      const res = await fetch(`${host.rootUrl}/api/v1${path}`, {
+    const api = async (path: string, auth: string, body: unknown, root = host.rootUrl): Promise<ApiAnswer> => {
+      const res = await fetch(`${root}/api/v1${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(auth && { authorization: auth }) },
         body: JSON.stringify(body),
@@ -218,11 +219,40 @@ for (const choice of scenarioHosts(['standalone'])) {
       assert.deepEqual([refused.status, refused.body.error], [403, 'scope_not_allowed']);
     });
 
+    /** Moves the service's clock to 30 s before the user's token expires (inside the refresh margin). */
+    const nearExpiry = async (user: Person) => {
+      const current = await token(user);
+      host.clock.offsetMs = Number(current.body.expires_at) * 1000 - Date.now() - 30_000;
+    };
+
     it('when 20 requests hit an expiring token at once, then the provider sees exactly one refresh and all get the new token', async () => {
       const before = host.provider.counters.refresh;
-      host.clock.offsetMs = 3600 * 1000 - 30 * 1000;
+      await nearExpiry(alice);
       try {
         const answers = await Promise.all(Array.from({ length: 20 }, () => token(alice)));
+        assert.ok(
+          answers.every((a) => a.status === 200),
+          JSON.stringify(answers.map((a) => a.body.error)),
+        );
+        assert.equal(host.provider.counters.refresh - before, 1);
+        assert.equal(new Set(answers.map((a) => a.body.access_token)).size, 1);
+      } finally {
+        host.clock.offsetMs = 0;
+      }
+    });
+
+    // Replicas share a database only on PostgreSQL (a SQLite file belongs to one process).
+    const onPostgres = scenarioStorage() === 'postgres' ? it : () => undefined;
+    onPostgres('when 50 requests for an expiring token are spread over 3 replicas, then the provider sees exactly one refresh', async () => {
+      const replicas = [await host.startReplica(), await host.startReplica()];
+      replicaLogs.push(...replicas.map((r) => r.logs));
+      const roots = [host.rootUrl, ...replicas.map((r) => r.rootUrl)];
+      const before = host.provider.counters.refresh;
+      await nearExpiry(alice);
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => api('/token', `Bearer ${credential}`, { user_id: alice.id, provider: 'idp' }, roots[i % roots.length])),
+        );
         assert.ok(
           answers.every((a) => a.status === 200),
           JSON.stringify(answers.map((a) => a.body.error)),
@@ -325,7 +355,8 @@ for (const choice of scenarioHosts(['standalone'])) {
         ...host.secrets,
         ...host.provider.issued.flatMap((t) => [t.access_token, t.refresh_token ?? []].flat()),
       ];
-      for (const secret of secrets) assert.ok(!host.logs.some((line) => line.includes(secret)), 'a secret reached the log');
+      const logs = [...host.logs, ...replicaLogs.flat()];
+      for (const secret of secrets) assert.ok(!logs.some((line) => line.includes(secret)), 'a secret reached the log');
       const lines = host.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'token request');
       assert.ok(lines.some((l) => l.client === 'issue-bot' && l.user === alice.id && l.provider === 'idp' && l.outcome === 'issued'));
       assert.ok(lines.some((l) => l.outcome === 'consent_required'));
