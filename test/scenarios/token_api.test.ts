@@ -98,6 +98,25 @@ for (const choice of scenarioHosts(['standalone'])) {
       const outcome = await host.mm.execute(bob, 'client add');
       assert.equal(outcome.text, NOT_ADMIN);
       assert.equal(outcome.dialog, undefined);
+      const kit = await host.teamAdminKit(carol);
+      try {
+        const form = new URLSearchParams({
+          token: kit.commandToken,
+          team_id: kit.teamId,
+          channel_id: kit.channelId,
+          user_id: carol.id,
+          user_name: carol.username,
+          command: '/oauth2',
+          text: 'client add',
+          trigger_id: await kit.ownTrigger(),
+          response_url: `${host.mm.url}/hooks/commands/${'h'.repeat(26)}`,
+        });
+        const res = await fetch(`${host.rootUrl}/standalone/command`, { method: 'POST', body: form });
+        assert.equal(((await res.json()) as { text?: string }).text, NOT_ADMIN, 'a team admin with their own command token and trigger');
+      } finally {
+        await kit.close();
+      }
+      assert.deepEqual(await host.service.standalone!.repositories.tokenClients.list(), []);
     });
 
     it('when a system admin registers a client through the dialog, then its credential is shown once in the dialog only, and stored as a hash', async () => {
