@@ -228,6 +228,12 @@ for (const choice of scenarioHosts(['standalone'])) {
         [await token(bob), 403, 'consent_required'],
       ];
       for (const [answer, status, code] of cases) assert.deepEqual([answer.status, answer.body.error], [status, code], JSON.stringify(answer.body));
+      for (const path of ['/api/v1/token', CONSENT_URL_PATH]) {
+        const res = await fetch(`${host.rootUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${credential}` }, body: '{"user_id": ' });
+        const text = await res.text();
+        assert.equal(res.status, 400, `${path}: malformed JSON`);
+        assert.doesNotMatch(text, /at .*\.(js|ts):\d+|SyntaxError/, 'no stack trace');
+      }
     });
 
     it('when a client is allowed fewer scopes than the user connected with, then it gets no token (a token cannot be narrowed)', async () => {

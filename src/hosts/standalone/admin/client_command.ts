@@ -13,11 +13,13 @@ import { ephemeral, type CommandRequest, type CommandResponse, type Subcommand }
 import type { StandaloneDeps } from '../deps.js';
 import { adminRequest } from './admin_request.js';
 import { openClientDialog } from './client_dialogs.js';
-import { NO_DIALOG } from './provider_command.js';
 import { splitWords } from './typed_args.js';
 
 export const CREDENTIAL_IN_TEXT =
   "A client credential cannot be typed in the command: the command's text goes to a URL that a team admin can change. Nothing was done. If it was a real credential, rotate it with `/oauth2 client rotate <client>`.";
+
+export const NO_CLIENT_DIALOG =
+  'Clients change only through their dialog, and no dialog can open for this request (it carries no trigger id): run the command from the message box. Nothing was changed.';
 
 const DIALOG_ACTIONS = ['add', 'rotate', 'remove'] as const;
 type DialogAction = (typeof DIALOG_ACTIONS)[number];
@@ -35,7 +37,7 @@ async function run(actions: readonly AdminCommand[], request: CommandRequest, de
   const values = word === 'grants' ? { user: first ?? '' } : { client: clientId };
   const req = adminRequest(deps, request.user_id, isAdmin, values);
   if (!opensDialog(word)) return ephemeral((await spec.operation(req, deps)).text ?? 'Done.');
-  if (!request.trigger_id) return ephemeral(NO_DIALOG.replace('Providers change', 'Clients change'));
+  if (!request.trigger_id) return ephemeral(NO_CLIENT_DIALOG);
   // An unknown client is answered by the operation (the list of registered ones), no dialog opening for it.
   if (word !== 'add' && !(await deps.tokenApi?.clients.get(clientId))) return ephemeral((await spec.operation(req, deps)).text ?? '');
   await openClientDialog(deps, request.trigger_id, req, word, word === 'add' ? '' : clientId);

@@ -7,7 +7,7 @@
  * The answer replaces the message, buttons gone; a refusal is shown to the
  * clicking user only and changes nothing.
  */
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { codeSpan, md } from '../../../core/format.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -83,6 +83,9 @@ export function consentActionRoute(deps: StandaloneDeps, api: TokenApi): express
         res.status(200).json({ ephemeral_text: 'Something went wrong on the service; nothing was changed. Try again.' });
       },
     );
+  });
+  router.use('/consent', (_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(400).json({ ephemeral_text: 'This button is not one the service sent.' });
   });
   return router;
 }
