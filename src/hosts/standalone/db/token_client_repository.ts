@@ -2,8 +2,35 @@
  * The token API's clients and grants in SQL (the core's TokenClientStore).
  * A client is found by the hash of its credential (a unique column); lists
  * are JSON text. Removing a client removes its grants in the same transaction.
+ * The token endpoint's two reads (the client by its credential, the grant) are
+ * compiled once (compiled_query.ts), as the command path's are.
  */
+
+const CLIENT = [
+  'id',
+  'name',
+  'providers',
+  'scopes',
+  'sources',
+  'rate_per_minute',
+  'credential_hash',
+  'created_by',
+  'created_at',
+  'credential_at',
+  'last_used_at',
+] as const;
+const GRANT = ['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at', 'last_used_at'] as const;
+
+function hotQueries(db: Kysely<Database>) {
+  return {
+    byHash: compileOnce(db, ['hash'], (s) => db.selectFrom('token_clients').select(CLIENT).where('credential_hash', '=', s.hash)),
+    grant: compileOnce(db, ['userId', 'clientId', 'providerId'], (s) =>
+      db.selectFrom('token_grants').select(GRANT).where('user_id', '=', s.userId).where('client_id', '=', s.clientId).where('provider_id', '=', s.providerId),
+    ),
+  };
+}
 import type { Kysely, Selectable } from 'kysely';
+import { compileOnce } from './compiled_query.js';
 import type { TokenClient, TokenClientStore, TokenGrant } from '../../../core/token_api/types.js';
 import { millis, optionalMillis, type Database, type TokenClientsTable, type TokenGrantsTable } from './schema.js';
 
@@ -41,7 +68,11 @@ function toGrant(row: Selectable<TokenGrantsTable>): TokenGrant {
 }
 
 export class SqlTokenClientStore implements TokenClientStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly queries: ReturnType<typeof hotQueries>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.queries = hotQueries(db);
+  }
 
   async list(): Promise<TokenClient[]> {
     return (await this.db.selectFrom('token_clients').selectAll().orderBy('id').execute()).map(toClient);
@@ -53,7 +84,7 @@ export class SqlTokenClientStore implements TokenClientStore {
   }
 
   async byCredentialHash(hash: string): Promise<{ client: TokenClient; hash: string } | undefined> {
-    const row = await this.db.selectFrom('token_clients').selectAll().where('credential_hash', '=', hash).executeTakeFirst();
+    const row = (await this.queries.byHash.run({ hash })).rows[0];
     return row && { client: toClient(row), hash: row.credential_hash };
   }
 
@@ -112,13 +143,7 @@ export class SqlTokenClientStore implements TokenClientStore {
   }
 
   async getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined> {
-    const row = await this.db
-      .selectFrom('token_grants')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .where('provider_id', '=', providerId)
-      .executeTakeFirst();
+    const row = (await this.queries.grant.run({ userId, clientId, providerId })).rows[0];
     return row && toGrant(row);
   }
 

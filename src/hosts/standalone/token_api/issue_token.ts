@@ -15,7 +15,7 @@ import { usableTokens } from '../../../core/token_use.js';
 import type { StandaloneDeps } from '../deps.js';
 import { standaloneHostLinks } from '../signin/core_request.js';
 import { TokenApiError } from './api_error.js';
-import { allowedProvider, connectedRow, type Target } from './target.js';
+import { connectedRow, targetView, usableTarget, type Target } from './target.js';
 import type { TokenApi } from './token_api.js';
 
 export interface IssuedToken {
@@ -50,9 +50,12 @@ function checkScopes(grant: TokenGrant, client: TokenClient, asked: string[], to
 }
 
 export async function issueToken(deps: StandaloneDeps, api: TokenApi, client: TokenClient, target: Target): Promise<IssuedToken> {
-  const stored = await allowedProvider(deps, client, target.provider);
-  const row = await connectedRow(deps, target.user_id, stored);
-  const grant = await api.clients.getGrant(target.user_id, client.id, stored.id);
+  // The provider with the user's row, and the grant, read at once (two round trips at the same time).
+  const [view, grant] = await Promise.all([
+    targetView(deps, client, target.user_id, target.provider),
+    api.clients.getGrant(target.user_id, client.id, target.provider),
+  ]);
+  const { stored, row } = usableTarget(view, target.provider);
   if (!grant)
     throw new TokenApiError(
       'consent_required',
