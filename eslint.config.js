@@ -17,6 +17,7 @@ const OTHER_HOST = {
   apps: ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'],
   standalone: ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'],
 };
+const TOKEN_CLIENT = ['^(?!\\./)', 'The token API client (published as ./token-client) depends on nothing but fetch: it imports only its own files.'];
 const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers live in test/support.'];
 
 /**
@@ -27,7 +28,7 @@ const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers l
  */
 const HOST_FOLDERS = {
   apps: ['protocol', 'store', 'calls', 'http'],
-  standalone: ['db', 'trigger', 'signin', 'dialogs', 'commands', 'panel', 'admin', 'http', 'setup', 'operations', 'service'],
+  standalone: ['db', 'trigger', 'signin', 'dialogs', 'commands', 'panel', 'admin', 'token_api', 'http', 'setup', 'operations', 'service'],
 };
 
 /** One no-restricted-imports entry per place (a later entry for the same files would replace an earlier one). */
@@ -69,6 +70,7 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/oauth/**/*.ts'], rules: forbid(HOSTS) },
   { files: ['src/mattermost/**/*.ts'], rules: forbid(DRIVER) },
+  { files: ['src/token_client/**/*.ts'], rules: forbid(TOKEN_CLIENT) },
   ...hostBoundaries('apps', HOST_FOLDERS.apps),
   ...hostBoundaries('standalone', HOST_FOLDERS.standalone),
   {

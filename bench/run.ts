@@ -9,6 +9,8 @@
  *   6. the standalone host: /oauth2 status through the whole service on SQLite
  *      and on PostgreSQL (a freshly signed trigger id per request), against bare
  *      express and express parsing the same urlencoded body (bench/standalone.ts)
+ *   6b. the token API: POST /api/v1/token on SQLite and PostgreSQL against the
+ *      express+json floor (bench/token_api.ts)
  *   7. the standalone host on PostgreSQL with 1 and 3 replicas (behind a round-robin
  *      proxy) against a bare express floor, and the admin report at 10,000 users (bench/replicas.ts)
  *   and, only with BENCH_ONLY=mattermost: /oauth2 status, help and whoami through a real
@@ -19,7 +21,7 @@
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
- * standalone, replicas or mattermost (that part alone and its table, no results.json;
+ * standalone, token, replicas or mattermost (that part alone and its table, no results.json;
  * of the budgets only the standalone and Mattermost parts', printed under their
  * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres).
  */
@@ -37,6 +39,7 @@ import { standaloneBench } from './standalone.js';
 import { standaloneBudgets, standaloneTable } from './standalone_table.js';
 import { replicasBench, replicasTable } from './replicas.js';
 import { mattermostBench } from './mattermost.js';
+import { tokenApiBench, tokenApiBudgets, tokenApiTable } from './token_api.js';
 import type { BackendName } from '../test/support/standalone_db.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -212,12 +215,16 @@ async function onlyPart(part: string, env: Record<string, string>, secret: strin
       await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line)),
       say,
     );
+  } else if (part === 'token') {
+    const report = await tokenApiBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line));
+    tokenApiTable(report, say);
+    for (const b of tokenApiBudgets(report)) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
   } else if (part === 'replicas') {
     replicasTable(await replicasBench({ rounds, durationS, warmupS: 1 }, (line) => say(line)), say);
   } else if (part === 'mattermost') {
     const storages = (process.env.BENCH_STORAGE ?? 'sqlite,postgres').split(',') as BackendName[];
     await mattermostBench({ pairs: quick ? 50 : 200, warmupPairs: quick ? 5 : 20, storages }, say);
-  } else throw new Error(`BENCH_ONLY=${part}: http, standalone, replicas or mattermost`);
+  } else throw new Error(`BENCH_ONLY=${part}: http, standalone, token, replicas or mattermost`);
   return 0;
 }
 
@@ -244,6 +251,8 @@ async function main(): Promise<number> {
   );
   say('standalone command path: SQLite, PostgreSQL, the two express floors...');
   const standalone = await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
+  say('token API: SQLite, PostgreSQL, the express+json floor...');
+  const tokenApi = await tokenApiBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
   say('memory: 100,000 calls...');
   const memory = await memoryBench({ env, secret, warmupCalls: 20_000, calls: 100_000 });
   say('standalone host on PostgreSQL: 1 and 3 replicas, and the admin report at 10,000 users...');
@@ -257,6 +266,8 @@ async function main(): Promise<number> {
   cpuRatioLines(http);
   say();
   standaloneTable(standalone, say);
+  say();
+  tokenApiTable(tokenApi, say);
   say();
   say('Round trips per operation (App -> Apps plugin/Mattermost, and -> provider); background = report index, not awaited');
   roundTripTable(trips);
@@ -272,7 +283,7 @@ async function main(): Promise<number> {
   say(`Standalone /oauth2 status on PostgreSQL (token check, providers, the user's connections), medians of ${rounds} rounds; floor = bare express, same run`);
   replicasTable(replicas, say);
   say();
-  const checks = [...budgets(http, trips, memory, bundle), ...standaloneBudgets(standalone)];
+  const checks = [...budgets(http, trips, memory, bundle), ...standaloneBudgets(standalone), ...tokenApiBudgets(tokenApi)];
   say('Budgets');
   for (const b of checks) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
   if (!memory.ok)
@@ -286,6 +297,7 @@ async function main(): Promise<number> {
     options: { rounds, durationS, warmupS: 1, concurrency: CONCURRENCY, loadGenerator: 'autocannon (latencies from its response events, exact)' },
     http,
     standalone,
+    tokenApi,
     roundTrips: trips,
     engineMicroseconds: micro,
     memory,

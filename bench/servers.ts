@@ -19,6 +19,8 @@ export interface StandaloneSeed {
   userId: string;
   mattermostUrl: string;
   triggerWindowMs: number;
+  /** The token API rows: the SHA-256 (base64url) of the seeded client's credential. */
+  tokenCredentialHash?: string;
 }
 type ToServer = { type: 'start'; responses: Record<string, string>; seed?: StandaloneSeed } | { type: 'stats'; gc: boolean } | { type: 'stop' };
 export interface ServerStats {

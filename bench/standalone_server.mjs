@@ -8,7 +8,8 @@
  * to the one_time table), the SQL reads (SQLite file or PostgreSQL) and the
  * answer. The logger does all its work; only the write goes nowhere. On start it seeds
  * what setup and a connect would have stored: the team's command token hash,
- * one provider, and the user's connection with sealed tokens.
+ * one provider, the user's connection with sealed tokens, and (for the token API
+ * rows) a token API client with the user's grant.
  * Env: BENCH_ENCRYPTION_KEY, and BENCH_DATABASE_URL (PostgreSQL) or
  * BENCH_DATA_DIR (SQLite). IPC: bench/server_ipc.mjs, with the seed (and the
  * Mattermost URL and trigger window) in 'start'.
@@ -63,6 +64,25 @@ async function standaloneListener(seed) {
     tokens: { access_token: 'gho_bench_access', refresh_token: 'ghr_bench_refresh', token_type: 'bearer', expires_at: now + 8 * 3600_000, obtained_at: now },
     origin: 'https://github.com',
   });
+  // The token API's client (bench/token_api.ts) and the user's grant to it.
+  if (seed.tokenCredentialHash) {
+    await repos.tokenClients.create(
+      {
+        id: 'bench-bot',
+        name: 'Bench bot',
+        providers: ['github'],
+        scopes: ['read:user'],
+        sources: [],
+        // Far above what the dialog allows: the bench measures issuance, not the limiter's refusals.
+        rate_per_minute: 100_000_000,
+        created_by: seed.userId,
+        created_at: now,
+        credential_at: now,
+      },
+      seed.tokenCredentialHash,
+    );
+    await repos.tokenClients.grant({ user_id: seed.userId, client_id: 'bench-bot', provider_id: 'github', scopes: ['read:user'], granted_at: now });
+  }
   return service;
 }
 

@@ -113,6 +113,7 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   });
   const app = bareApp().use(health);
   if (standalone) app.use('/standalone', standalone.router, notFound);
+  if (standalone?.apiRouter) app.use('/api/v1', standalone.apiRouter, notFound);
   const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
   const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;
   if (apps && !appsApp) app.use(apps);

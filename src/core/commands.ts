@@ -17,6 +17,8 @@ import { type HelpRow, providersList, renderHelp } from './info.js';
 import type { CoreAnswer, CoreOperation, CoreRequest, HelpWording } from './request.js';
 import { status } from './status.js';
 import { whoami } from './whoami.js';
+import { clientAdd, clientGrants, clientList, clientRemove, clientRotate } from './token_api/client_admin.js';
+import { grantsList, grantsRevoke } from './token_api/grants.js';
 
 /** The admin operations need less than CoreDeps: a host may pass its own client-secret binding instead of its configuration. */
 export type AdminOperation = (req: CoreRequest, deps: AdminDeps) => Promise<CoreAnswer>;
@@ -56,6 +58,8 @@ export type AdminCommand = Extract<CommandSpec, { adminOnly: true }>;
 export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
   provider: 'manage OAuth2 providers',
   migrate: 'copy providers and connections to the standalone host before upgrading to Mattermost v12',
+  grants: 'the integrations you allowed to use your accounts',
+  client: 'manage the integrations that use the token API',
 };
 
 const help: CoreOperation = async (req) => ({ text: helpText(req.user.isAdmin, req.host.helpWording) });
@@ -70,6 +74,8 @@ export const COMMANDS = [
   { name: 'status', help: 'show your connected accounts', adminOnly: false, operation: status },
   { name: 'providers', help: 'list the registered providers', adminOnly: false, operation: providersList },
   { name: 'help', help: 'list these commands', adminOnly: false, showsAdminCommands: true, operation: help },
+  { name: 'grants list', help: 'list the integrations you allowed to use your accounts', adminOnly: false, operation: grantsList },
+  { name: 'grants revoke', help: "revoke an integration's access: `<client> [provider]`", adminOnly: false, operation: grantsRevoke },
   { name: 'provider add', help: 'register a provider with its client id and secret', adminOnly: true, form: providerAddForm, operation: addProvider },
   {
     name: 'provider register',
@@ -89,7 +95,6 @@ export const COMMANDS = [
     operation: removeProvider,
   },
   { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
-  { name: 'report', help: 'show the connected and broken users per provider', adminOnly: true, operation: connectionReport },
   { name: 'migrate providers', help: "copy the Apps host's providers to the standalone host", adminOnly: true, operation: migrateProviders },
   {
     name: 'migrate users',
@@ -98,6 +103,12 @@ export const COMMANDS = [
     operation: migrateUsers,
   },
   { name: 'migrate status', help: 'show how many providers and users are copied to the standalone host', adminOnly: true, operation: migrateStatus },
+  { name: 'report', help: 'show the connected and broken users per provider, and the token API clients', adminOnly: true, operation: connectionReport },
+  { name: 'client add', help: 'register an integration as a token API client (its credential is shown once)', adminOnly: true, operation: clientAdd },
+  { name: 'client list', help: 'list the token API clients', adminOnly: true, operation: clientList },
+  { name: 'client rotate', help: "replace a client's credential: `<client>`", adminOnly: true, operation: clientRotate },
+  { name: 'client remove', help: 'remove a client and every grant to it: `<client>`', adminOnly: true, operation: clientRemove },
+  { name: 'client grants', help: "list a user's grants: `<user id>`", adminOnly: true, operation: clientGrants },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -10,6 +10,7 @@ import type { FormSpec } from './form_spec.js';
 import type { AppsMove } from './apps_move/ports.js';
 import type { ConnectionRepository, ProviderRepository } from './ports.js';
 import type { SecretSealer } from './secret_sealer.js';
+import type { TokenClientStore } from './token_api/types.js';
 
 export interface CoreUser {
   id: string;
@@ -48,6 +49,8 @@ export interface CoreRequest {
   host: HostLinks;
   /** The move from the Apps host to the standalone host, where the host keeps its ledger (apps_move/ports.ts). */
   appsMove?: AppsMove;
+  /** The token API's clients and grants; absent on a host that cannot serve tokens to integrations (the Apps host). */
+  tokenApi?: TokenClientStore;
 }
 
 /** The configuration the core's operations read: only that, so a host gives the core nothing else of its own. */

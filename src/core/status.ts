@@ -4,6 +4,7 @@ import { connectionView, type ConnectionView } from './connection_view.js';
 import { NO_PROVIDERS } from './providers.js';
 import type { CoreOperation } from './request.js';
 import { notCarriedOver, notCarriedOverText } from './apps_move/not_carried_over.js';
+import { grantStatusLines } from './token_api/grants.js';
 
 function line(p: ConnectionView, now: number, missed: ReadonlySet<string>): string {
   const name = `**${md(p.display_name)}** (\`${p.id}\`)`;
@@ -27,12 +28,12 @@ export function statusText(view: ConnectionView[], now: number, missed: Readonly
 }
 
 export const status: CoreOperation = async (req, deps) => {
-  const view = await connectionView(req, deps);
+  const [view, grants] = await Promise.all([connectionView(req, deps), grantStatusLines(req)]);
   const missed = await notCarriedOver(
     req,
     view.filter((p) => !p.connected).map((p) => p.id),
   );
-  return { text: statusText(view, deps.now(), missed) };
+  return { text: [statusText(view, deps.now(), missed), ...grants].join('\n') };
 };
 
 /** The webapp panel's data: the same view, as data. */

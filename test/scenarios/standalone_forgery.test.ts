@@ -79,6 +79,13 @@ for (const choice of scenarioHosts(['standalone'])) {
       `disconnect ${PROVIDER_ID}`,
       '__panel',
       `__disconnect ${PROVIDER_ID}`,
+      'client add',
+      'client list',
+      'client rotate some-client',
+      'client remove some-client',
+      `client grants ${'a'.repeat(26)}`,
+      'grants list',
+      'grants revoke some-client',
     ];
 
     it('when the team admin names a system admin or another user with a trigger signed for themselves, then every subcommand is refused as another user’s and nothing changes', async () => {

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { createScratch, type BackendName } from './standalone_db.js';
+import { createScratch, type BackendName, type Scratch } from './standalone_db.js';
 
 export interface ListeningService {
   service: RunningService;
@@ -22,6 +22,8 @@ export interface ListeningService {
   logs: string[];
   /** APP_ENCRYPTION_KEY, which no log line may hold. */
   encryptionKey: string;
+  /** Where its storage is (a replica of it shares it). */
+  database: Scratch['settings'];
   /** Closes the listener (Mattermost's calls then fail as with a service that is down); `listen` opens it again on the same port. */
   stopListening(): Promise<void>;
   listen(): Promise<void>;
@@ -35,10 +37,14 @@ export interface ListeningServiceOptions {
   mattermostUrl(root: string): string | Promise<string>;
   /** The service's clock (default Date.now). */
   now?: () => number;
+  /** Another replica of a running service: its database (not dropped at close) and encryption key. */
+  replicaOf?: Pick<ListeningService, 'database' | 'encryptionKey'>;
 }
 
 export async function startListeningService(options: ListeningServiceOptions): Promise<ListeningService> {
-  const scratch = await createScratch(options.storage);
+  const scratch: Pick<Scratch, 'settings' | 'dispose'> = options.replicaOf
+    ? { settings: options.replicaOf.database, dispose: async () => undefined }
+    : await createScratch(options.storage);
   const mounted: { service?: RunningService } = {};
   const http = createServer((req, res) => mounted.service?.app(req, res));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -50,7 +56,7 @@ export async function startListeningService(options: ListeningServiceOptions): P
       http.close(() => resolve());
     });
   try {
-    const encryptionKey = randomBytes(32).toString('base64');
+    const encryptionKey = options.replicaOf?.encryptionKey ?? randomBytes(32).toString('base64');
     const env: Record<string, string> = {
       APP_ROOT_URL: root,
       APP_MATTERMOST_URL: await options.mattermostUrl(root),
@@ -69,6 +75,7 @@ export async function startListeningService(options: ListeningServiceOptions): P
       root,
       logs: logger.lines,
       encryptionKey,
+      database: scratch.settings,
       stopListening,
       listen: () => new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve)),
       async close() {

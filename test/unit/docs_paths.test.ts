@@ -51,7 +51,9 @@ function pathExists(path: string): boolean {
 /** Every repository path and relative link a document names, as paths from the root. */
 function namedPaths(markdown: string, documentDir: string): string[] {
   const plain = [...markdown.matchAll(PATH)].map((m) => m[0]);
-  const links = [...markdown.matchAll(LINK)]
+  // Links are Markdown's, not code's: a fenced block may build one from variables.
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  const links = [...prose.matchAll(LINK)]
     .map((m) => m[1]!)
     .filter((target) => !/^[a-z]+:/i.test(target))
     .map((target) => relative(ROOT, resolve(documentDir, target)));

@@ -11,6 +11,7 @@ import { NO_PROVIDERS, namedProvider } from './provider_lookup.js';
 import { openProvider } from '../providers.js';
 import { type AdminDeps, toStored } from './provider_secrets.js';
 import { moveReportLine } from '../apps_move/operations.js';
+import { tokenApiReport } from '../token_api/client_admin.js';
 
 export async function testProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
   requireAdminUser(req);
@@ -98,5 +99,5 @@ export async function connectionReport(req: CoreRequest): Promise<CoreAnswer> {
     ({ p, r }) => `| ${md(p.display_name)} | ${r.connected.length} | ${r.broken.length} | ${names(r.connected, usernames)} | ${names(r.broken, usernames)} |`,
   );
   const head = ['#### Connections per provider', '| Provider | Connected | Broken | Connected users | Broken users |', '| --- | --- | --- | --- | --- |'];
-  return { text: [...head, ...lines, ...(await moveReportLine(req))].join('\n') };
+  return { text: [...head, ...lines, ...(await moveReportLine(req)), ...(await tokenApiReport(req))].join('\n') };
 }

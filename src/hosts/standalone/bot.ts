@@ -3,7 +3,7 @@
  * token that setup stored. Every call goes to the configured Site URL (never a
  * URL from a request) and is bounded in time.
  * Endpoints: GET /api/v4/users/{id}, GET /api/v4/users?role=system_admin,
- * POST /api/v4/channels/direct, POST /api/v4/posts, POST /api/v4/actions/dialogs/open.
+ * POST /api/v4/channels/direct, POST /api/v4/posts (with props for buttons), POST /api/v4/actions/dialogs/open.
  * None needs more than a regular bot's rights.
  */
 import type { UserProfile } from '@mattermost/types/users';
@@ -25,6 +25,8 @@ export interface MattermostBot {
   isSystemAdmin(userId: string): Promise<boolean>;
   /** A direct message from the bot to the user. */
   dm(userId: string, message: string): Promise<void>;
+  /** A direct message with props (message attachments with buttons whose integration context Mattermost keeps from clients). */
+  dmWithProps(userId: string, message: string, props: Record<string, unknown>): Promise<void>;
   /** Opens an interactive dialog for the user who holds trigger_id; submissions go to `url`. */
   openDialog(triggerId: string, url: string, dialog: DialogSpec): Promise<void>;
 }
@@ -58,9 +60,15 @@ export async function listActiveSystemAdmins(client: MattermostClient4): Promise
 }
 
 /** A direct message from the user behind `client` (the bot) to another user. */
-export async function sendDirectMessage(client: MattermostClient4, fromUserId: string, toUserId: string, message: string): Promise<void> {
+export async function sendDirectMessage(
+  client: MattermostClient4,
+  fromUserId: string,
+  toUserId: string,
+  message: string,
+  props?: Record<string, unknown>,
+): Promise<void> {
   const channel = await client.createDirectChannel([fromUserId, toUserId]);
-  await client.createPost({ channel_id: channel.id, message } as Parameters<MattermostClient4['createPost']>[0]);
+  await client.createPost({ channel_id: channel.id, message, ...(props && { props }) } as Parameters<MattermostClient4['createPost']>[0]);
 }
 
 /** The same direct message to each user, one after the other; returns the ids it could not reach and why. */
@@ -104,6 +112,7 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
       return typeof user.roles === 'string' && user.roles.split(' ').includes('system_admin') && !user.delete_at;
     },
     dm: (userId, message) => call('a direct message', (client, botUserId) => sendDirectMessage(client, botUserId, userId, message)),
+    dmWithProps: (userId, message, props) => call('a direct message', (client, botUserId) => sendDirectMessage(client, botUserId, userId, message, props)),
     openDialog: (triggerId, url, dialog) =>
       call('POST /actions/dialogs/open', async (client) => {
         // Client4 has no method for it; doFetch keeps its headers and ClientError mapping.

@@ -15,6 +15,7 @@ import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
 import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
+import type { TokenClientStore } from '../../core/token_api/types.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
@@ -40,6 +41,17 @@ export interface StandaloneSettings {
   httpTimeoutMs: number;
   /** How far a command's signed trigger time may be from the wall clock, in ms. */
   triggerWindowMs: number;
+}
+
+/** The token API's parts (token_api/token_api.ts builds them). */
+export interface TokenApi {
+  clients: TokenClientStore;
+  /** HMAC key of the consent buttons' context (token_api/consent_context.ts). */
+  consentKey: Buffer;
+  /** Per-client rate limits: a request is allowed, or refused with the seconds to wait. */
+  limiter: { take(clientId: string, perMinute: number, now: number): { allowed: boolean; retryAfterSeconds: number } };
+  /** Records that the client used the user's grant; written in the background, spaced out. */
+  recordUse(clientId: string, userId: string, providerId: string): void;
 }
 
 /** Built once at start; the core's operations are given it as their CoreDeps. */
@@ -78,11 +90,17 @@ export interface StandaloneDeps extends CoreDeps {
   wallClock(): number;
   /** Warnings about refused requests: anyone can provoke them, so a flood writes a few lines a minute (log/rate_limited.ts). */
   refusalLog: RateLimitedLog;
+  /** The token API (clients, grants, consent): absent where it is not served. */
+  tokenApi?: TokenApi;
 }
 
 /** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */
-export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer } {
-  return { dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'), flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets') };
+export function standaloneKeys(encryptionKey: Buffer): { dialogKey: Buffer; flowKey: Buffer; consentKey: Buffer } {
+  return {
+    dialogKey: purposeKey(encryptionKey, 'oauth2-connect dialog state'),
+    flowKey: purposeKey(encryptionKey, 'oauth2-connect standalone flow secrets'),
+    consentKey: purposeKey(encryptionKey, 'oauth2-connect consent context'),
+  };
 }
 
 /** The settings from the validated configuration; the standalone host cannot run without APP_MATTERMOST_URL. */

@@ -88,8 +88,12 @@ export interface SessionStore {
   prune(now: number): Promise<number>;
 }
 
-/** 'trigger': a command's signed trigger id, kept only to refuse it a second time; 'dialog': a dialog's nonce, held once its submission runs (dialogs/single_use.ts). */
-export type OneTimePurpose = 'link' | 'signin' | 'flow' | 'trigger' | 'dialog';
+/**
+ * 'trigger': a command's signed trigger id, kept only to refuse it a second time; 'dialog': a dialog's nonce, held once its
+ * submission runs (dialogs/single_use.ts); 'consent': a consent request's nonce once its button was clicked, and the
+ * marks that space out the prompts a client may send a user (token_api/prompts.ts).
+ */
+export type OneTimePurpose = 'link' | 'signin' | 'flow' | 'trigger' | 'dialog' | 'consent';
 
 /** A single-use record keyed by the hash of a random value the browser carries. */
 export interface OneTimeRecord {

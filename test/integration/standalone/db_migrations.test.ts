@@ -18,6 +18,8 @@ const TABLES = [
   'providers',
   'sessions',
   'team_commands',
+  'token_clients',
+  'token_grants',
 ];
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
@@ -67,6 +69,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0004_provider_list_version',
         '0005_apps_plugin',
         '0008_apps_import',
+        '0010_token_clients',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');

@@ -15,7 +15,7 @@ import { connectInBrowser, launchBrowser } from '../../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { TEST_PROVIDER_IDS } from '../../support/redirects.js';
 import type { BackendName } from '../../support/standalone_db.js';
-import { startListeningService } from '../../support/standalone_service.js';
+import { startListeningService, type ListeningService } from '../../support/standalone_service.js';
 import type { BrowserCookie } from '../backend.js';
 import type { Answer, Person, RawFlow, ScenarioHost } from '../host.js';
 import { standaloneFlow } from './standalone_flow.js';
@@ -25,6 +25,12 @@ import { DialogForm, type DialogAnswer, type DialogSubmission, type OpenedDialog
 export interface CommandOutcome {
   text: string;
   dialog?: OpenedDialog;
+}
+
+/** What a button click answered: the text shown to the clicking user only, and the message as it reads afterwards. */
+export interface ButtonOutcome {
+  ephemeral?: string;
+  message: string;
 }
 
 /** A Mattermost without the Apps plugin, as the standalone host and its users see it. */
@@ -49,6 +55,8 @@ export interface StandaloneMattermost {
   browserCookies(user: Person): BrowserCookie[];
   /** The bot's DMs to the user, oldest first. */
   directMessages(user: Person): Promise<string[]>;
+  /** The user clicks the button named `name` on the bot's latest DM that has one, as Mattermost forwards it; the message afterwards. */
+  clickButton(user: Person, name: string): Promise<ButtonOutcome>;
   /** The user becomes a team admin (their own team) and holds what that gives them: the command token, triggers signed for them. */
   teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit>;
   close(): Promise<void>;
@@ -86,7 +94,20 @@ export class StandaloneHost implements ScenarioHost {
     private readonly ownSecrets: string[],
     private readonly cleanups: Array<() => Promise<unknown>>,
     readonly clock: { offsetMs: number },
+    private readonly running: ListeningService,
   ) {}
+
+  /** Another replica of the service on the same PostgreSQL database, key and clock (closed with the host); its root URL. */
+  async startReplica(): Promise<{ rootUrl: string; logs: string[] }> {
+    const replica = await startListeningService({
+      storage: scenarioStorage(),
+      mattermostUrl: () => this.mm.url,
+      now: () => Date.now() + this.clock.offsetMs,
+      replicaOf: this.running,
+    });
+    this.cleanups.push(() => replica.close());
+    return { rootUrl: replica.root, logs: replica.logs };
+  }
 
   static async start(mattermost: (rootUrl: string) => Promise<StandaloneMattermost>, options: StandaloneHostOptions = {}): Promise<StandaloneHost> {
     const cleanups: Array<() => Promise<unknown>> = [];
@@ -119,7 +140,7 @@ export class StandaloneHost implements ScenarioHost {
       cleanups.push(() => provider.close());
       const browser = await launchBrowser();
       cleanups.push(() => browser.close());
-      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, [running.encryptionKey], cleanups, clock);
+      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, [running.encryptionKey], cleanups, clock, running);
     } catch (err) {
       await close();
       throw err;

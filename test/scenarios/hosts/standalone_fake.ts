@@ -12,7 +12,17 @@ import { mmId, startFakeMattermost, type FakeMattermost } from '../../support/st
 import type { Person } from '../host.js';
 import type { TeamAdminKit } from './team_admin.js';
 import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_dialog.js';
-import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
+import type { ButtonOutcome, CommandOutcome, StandaloneMattermost } from './standalone.js';
+
+interface FakeAction {
+  id: string;
+  name: string;
+  integration: { url: string; context: Record<string, unknown> };
+}
+
+/** The buttons of a post, as the bot sent them (with their integration context, which real clients never see). */
+export const actionsOf = (props: Record<string, unknown> | undefined): FakeAction[] =>
+  ((props?.attachments as Array<{ actions?: FakeAction[] }> | undefined) ?? []).flatMap((a) => a.actions ?? []);
 
 const asPerson = (user: { id: string; username: string; roles: string }): Person => ({
   id: user.id,
@@ -100,6 +110,32 @@ export class FakeStandaloneMattermost implements StandaloneMattermost {
     if (res.status !== 200) throw new Error(`the dialog answered HTTP ${res.status}`);
     const text = await res.text();
     return text === '' ? {} : (JSON.parse(text) as DialogAnswer);
+  }
+
+  /** Mattermost's post-action request: the clicking user's id and the button's context, POSTed to its URL. */
+  async clickButton(user: Person, name: string): Promise<ButtonOutcome> {
+    const post = this.fake.posts.findLast((p) => p.to === user.id && actionsOf(p.props).some((a) => a.name === name));
+    const action = post && actionsOf(post.props).find((a) => a.name === name);
+    if (!post || !action) throw new Error(`no button "${name}" in the DMs of ${user.username}`);
+    const res = await fetch(action.integration.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        user_id: user.id,
+        user_name: user.username,
+        channel_id: post.channel_id,
+        team_id: '',
+        post_id: post.id,
+        trigger_id: '',
+        type: '',
+        data_source: '',
+        context: action.integration.context,
+      }),
+    });
+    if (res.status !== 200) throw new Error(`the button's URL answered HTTP ${res.status}`);
+    const answer = (await res.json()) as { update?: { message: string; props?: Record<string, unknown> }; ephemeral_text?: string };
+    if (answer.update) Object.assign(post, { message: answer.update.message, props: answer.update.props ?? post.props });
+    return { ...(answer.ephemeral_text && { ephemeral: answer.ephemeral_text }), message: post.message };
   }
 
   browserCookies(user: Person) {

@@ -17,11 +17,12 @@ import type { BrowserCookie } from '../backend.js';
 import type { Person } from '../host.js';
 import { realTeamAdminKit, type TeamAdminKit } from './team_admin.js';
 import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_dialog.js';
-import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
+import type { ButtonOutcome, CommandOutcome, StandaloneMattermost } from './standalone.js';
 
-/** The `open_dialog` events one user's websocket received, in order. */
+/** The `open_dialog` events one user's websocket received, in order, and the ephemeral messages shown to them. */
 export class DialogInbox {
   private readonly opened: OpenedDialog[] = [];
+  readonly ephemerals: string[] = [];
   private waiters: Array<() => void> = [];
 
   private seq = 1;
@@ -44,13 +45,14 @@ export class DialogInbox {
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('error', () => reject(new Error('the websocket failed')), { once: true });
       socket.addEventListener('message', (event) => {
-        const message = JSON.parse(String(event.data)) as { event?: string; seq_reply?: number; status?: string; data?: { dialog?: string } };
+        const message = JSON.parse(String(event.data)) as { event?: string; seq_reply?: number; status?: string; data?: { dialog?: string; post?: string } };
         if (message.seq_reply === 1) return message.status === 'OK' ? resolve() : reject(new Error(`websocket authentication: ${JSON.stringify(message)}`));
         if (message.seq_reply !== undefined) {
           inbox.replies.get(message.seq_reply)?.();
           inbox.replies.delete(message.seq_reply);
         }
         if (message.event === 'open_dialog' && message.data?.dialog) inbox.receive(JSON.parse(message.data.dialog) as OpenedDialog);
+        if (message.event === 'ephemeral_message' && message.data?.post) inbox.ephemerals.push((JSON.parse(message.data.post) as { message: string }).message);
       });
       socket.addEventListener('open', () => socket.send(JSON.stringify({ seq: 1, action: 'authentication_challenge', data: { token } })), { once: true });
     });
@@ -191,6 +193,24 @@ export class RealStandaloneMattermost implements StandaloneMattermost {
     if (!this.botUserId) return [];
     const posts = await mm.directPosts(this.member(user).session.client, user.id, this.botUserId);
     return posts.filter((p) => p.user_id === this.botUserId).map((p) => p.message);
+  }
+
+  /** The click as the user's client makes it: Mattermost forwards it to the button's URL with the context it kept. */
+  async clickButton(user: Person, name: string): Promise<ButtonOutcome> {
+    const { session, inbox } = this.member(user);
+    type Post = { id: string; user_id: string; message: string; props?: { attachments?: Array<{ actions?: Array<{ id: string; name: string }> }> } };
+    const buttons = (p: Post) => (p.props?.attachments ?? []).flatMap((a) => a.actions ?? []);
+    const posts = (await mm.directPosts(session.client, user.id, this.botUserId)) as Post[];
+    const post = posts.findLast((p) => p.user_id === this.botUserId && buttons(p).some((a) => a.name === name));
+    const action = post && buttons(post).find((a) => a.name === name);
+    if (!post || !action) throw new Error(`no button "${name}" in the DMs of ${user.username}`);
+    const seen = inbox.ephemerals.length;
+    await session.client.json('POST', `/api/v4/posts/${post.id}/actions/${action.id}`, {});
+    // Mattermost shows the service's ephemeral_text as an ephemeral post, queued to the user's socket before it answered.
+    await inbox.sync();
+    const ephemeral = inbox.ephemerals.slice(seen).join('\n');
+    const after = await session.client.json<Post>('GET', `/api/v4/posts/${post.id}`);
+    return { ...(ephemeral && { ephemeral }), message: after.message };
   }
 
   teamAdminKit(user: Person, service: RunningService, rootUrl: string): Promise<TeamAdminKit> {

@@ -20,6 +20,15 @@ export interface FakeUser {
   delete_at?: number;
 }
 
+/** A post the bot made: `to` is the other member of its direct channel; props as sent (buttons with their integration context). */
+export interface FakePost {
+  id: string;
+  channel_id: string;
+  message: string;
+  to: string;
+  props?: Record<string, unknown>;
+}
+
 export const mmId = (): string => randomBytes(16).toString('hex').slice(0, 26);
 
 export interface FakeMattermost {
@@ -28,7 +37,7 @@ export interface FakeMattermost {
   client: { id: string; secret: string; callback: string };
   botToken: string;
   botUserId: string;
-  posts: Array<{ channel_id: string; message: string; to: string }>;
+  posts: FakePost[];
   dialogs: Array<{ trigger_id: string; url: string; dialog: Record<string, unknown> }>;
   hooks: Array<{ path: string; body: unknown }>;
   logouts: number;
@@ -201,10 +210,11 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
       return send(res, 201, { id: channel, type: 'D' });
     }
     if (path === '/api/v4/posts' && req.method === 'POST') {
-      const post = JSON.parse(body) as { channel_id: string; message: string };
+      const post = JSON.parse(body) as { channel_id: string; message: string; props?: Record<string, unknown> };
       const to = [...dmChannels].find(([, c]) => c === post.channel_id)?.[0] ?? '';
-      fake.posts.push({ ...post, to });
-      return send(res, 201, { id: mmId(), ...post });
+      const id = mmId();
+      fake.posts.push({ ...post, to, id });
+      return send(res, 201, { id, ...post });
     }
     if (path === '/api/v4/actions/dialogs/open' && req.method === 'POST') {
       fake.dialogs.push(JSON.parse(body) as FakeMattermost['dialogs'][number]);

@@ -23,7 +23,7 @@ describe('bindings', () => {
   it('when a user has no connection, then connect is offered with every provider and disconnect is not', () => {
     const base = commands({ isAdmin: false, providers, connections: {} });
     assert.equal(base.label, 'oauth2');
-    assert.deepEqual(labels(base), ['connect', 'status', 'providers', 'help']);
+    assert.deepEqual(labels(base), ['connect', 'status', 'providers', 'help', 'grants']);
     const connect = base.bindings!.find((b) => b.label === 'connect')!;
     assert.deepEqual(
       connect.form!.fields![0]!.options!.map((o) => o.value),
@@ -33,7 +33,7 @@ describe('bindings', () => {
 
   it('when a user is connected to one provider, then connect offers the other and disconnect/whoami the connected one', () => {
     const base = commands({ isAdmin: false, providers, connections: { github: {} } });
-    assert.deepEqual(labels(base), ['connect', 'disconnect', 'whoami', 'status', 'providers', 'help']);
+    assert.deepEqual(labels(base), ['connect', 'disconnect', 'whoami', 'status', 'providers', 'help', 'grants']);
     const options = (label: string) => base.bindings!.find((b) => b.label === label)!.form!.fields![0]!.options!.map((o) => o.value);
     assert.deepEqual(options('connect'), ['corp']);
     assert.deepEqual(options('disconnect'), ['github']);

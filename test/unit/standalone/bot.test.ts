@@ -47,7 +47,15 @@ describe('the standalone bot facade (Client4 with the bot token)', () => {
   it('then dm creates the direct channel with the bot and posts there', async () => {
     const user = mm.addUser('erin');
     await bot().dm(user.id, 'hello **erin**');
-    assert.deepEqual(mm.posts.at(-1), { channel_id: mm.posts.at(-1)?.channel_id, message: 'hello **erin**', to: user.id });
+    const { id: _id, ...post } = mm.posts.at(-1)!;
+    assert.deepEqual(post, { channel_id: mm.posts.at(-1)?.channel_id, message: 'hello **erin**', to: user.id });
+  });
+
+  it('then dmWithProps posts the message with its props (the buttons) in the direct channel', async () => {
+    const user = mm.addUser('finn');
+    const props = { attachments: [{ text: 'Allow?', actions: [{ id: 'allow', name: 'Allow' }] }] };
+    await bot().dmWithProps(user.id, 'a request', props);
+    assert.deepEqual([mm.posts.at(-1)?.to, mm.posts.at(-1)?.message, mm.posts.at(-1)?.props], [user.id, 'a request', props]);
   });
 
   it('then openDialog posts trigger, url and dialog to actions/dialogs/open', async () => {

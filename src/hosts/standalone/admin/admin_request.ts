@@ -21,5 +21,6 @@ export function adminRequest(deps: StandaloneDeps, userId: string, isAdmin: bool
     connections: deps.connections,
     host: standaloneLinks(deps, userId),
     ...(deps.appsImport && { appsMove: { ledger: deps.appsImport } }),
+    ...(deps.tokenApi && { tokenApi: deps.tokenApi.clients }),
   };
 }

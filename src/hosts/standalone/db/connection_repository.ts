@@ -151,9 +151,13 @@ export class SqlConnectionRepository implements ConnectionRepository {
       .execute();
   }
 
+  /** The user's grants to integrations at this provider end with the connection (a reconnect asks for consent again). */
   async delete(userId: string, providerId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('connections').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('token_grants').where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+      const result = await trx.deleteFrom('connections').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 
   /** Read from the database (every replica sees the same), one ordered scan. */

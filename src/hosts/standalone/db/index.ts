@@ -8,12 +8,22 @@ import { SqlInstallationStore } from './installation_store.js';
 import { SqlOneTimeStore } from './one_time_store.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
+import { SqlTokenClientStore } from './token_client_repository.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
 export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
-export { SqlAppsImportLedger, SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
+export {
+  SqlAppsImportLedger,
+  SqlCommandAdmission,
+  SqlConnectionRepository,
+  SqlInstallationStore,
+  SqlOneTimeStore,
+  SqlProviderRepository,
+  SqlSessionStore,
+  SqlTokenClientStore,
+};
 export type { Database } from './schema.js';
 
 export interface StandaloneRepositories {
@@ -25,6 +35,7 @@ export interface StandaloneRepositories {
   admission: SqlCommandAdmission;
   /** The ledger of the move from the Apps host (core/apps_move). */
   appsImport: SqlAppsImportLedger;
+  tokenClients: SqlTokenClientStore;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -41,5 +52,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     oneTime,
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
     appsImport: new SqlAppsImportLedger(db),
+    tokenClients: new SqlTokenClientStore(db),
   };
 }

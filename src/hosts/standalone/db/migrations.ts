@@ -126,6 +126,42 @@ const appsPlugin: Migration = {
   },
 };
 
+/**
+ * The token API: the integrations registered as clients (only a hash of each
+ * credential, unique, so a request finds its client by it) and the users'
+ * grants, one per user, client and provider.
+ */
+const tokenClients: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('token_clients')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('providers', 'text', (c) => c.notNull())
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('sources', 'text', (c) => c.notNull())
+      .addColumn('rate_per_minute', 'integer', (c) => c.notNull())
+      .addColumn('credential_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('credential_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .execute();
+    await db.schema
+      .createTable('token_grants')
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('provider_id', 'text', (c) => c.notNull())
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('granted_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .addPrimaryKeyConstraint('token_grants_pk', ['user_id', 'client_id', 'provider_id'])
+      .execute();
+    // A client's removal and the report read by client.
+    await db.schema.createIndex('token_grants_client_idx').on('token_grants').column('client_id').execute();
+  },
+};
+
 function sqlOne() {
   return sql`id = 1`;
 }
@@ -138,6 +174,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_provider_list_version': providerListVersion,
   '0005_apps_plugin': appsPlugin,
   '0008_apps_import': appsImport,
+  '0010_token_clients': tokenClients,
 });
 
 export class MigrationError extends Error {

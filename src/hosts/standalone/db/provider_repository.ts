@@ -75,6 +75,7 @@ export class SqlProviderRepository implements ProviderRepository {
    */
   async remove(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('token_grants').where('provider_id', '=', id).execute();
       await trx.deleteFrom('connections').where('provider_id', '=', id).execute();
       const result = await trx.deleteFrom('providers').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;

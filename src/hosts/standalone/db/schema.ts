@@ -107,7 +107,35 @@ export interface AppsImportUsersTable {
   copied: number;
 }
 
+export interface TokenClientsTable {
+  id: string;
+  name: string;
+  /** JSON arrays of text. */
+  providers: string;
+  scopes: string;
+  sources: string;
+  rate_per_minute: number;
+  /** base64url SHA-256 of the credential; the credential itself is never stored. */
+  credential_hash: string;
+  created_by: string;
+  created_at: Millis;
+  credential_at: Millis;
+  last_used_at: NullableMillis;
+}
+
+export interface TokenGrantsTable {
+  user_id: string;
+  client_id: string;
+  provider_id: string;
+  /** JSON array of the scopes the user allowed. */
+  scopes: string;
+  granted_at: Millis;
+  last_used_at: NullableMillis;
+}
+
 export interface Database {
+  token_clients: TokenClientsTable;
+  token_grants: TokenGrantsTable;
   providers: ProvidersTable;
   provider_list_version: ProviderListVersionTable;
   connections: ConnectionsTable;

@@ -12,7 +12,10 @@
  * whose changes go through dialogs.
  */
 import express from 'express';
-import { COMMANDS, commandWords, type AdminCommand, type CommandSpec } from '../../../core/commands.js';
+import { COMMANDS, commandWords, type AdminCommand, type CommandSpec, type UserCommand } from '../../../core/commands.js';
+import { clientDialogPurposes } from '../admin/client_dialogs.js';
+import { clientSubcommand } from '../admin/client_command.js';
+import { grantsSubcommand } from '../commands/grants_command.js';
 import { adminSubcommand, groupSubcommand } from '../admin/provider_command.js';
 import { providerDialogPurposes } from '../admin/provider_dialogs.js';
 import { connectSubcommand } from '../commands/connect.js';
@@ -26,6 +29,7 @@ import type { DialogTable } from '../dialogs/types.js';
 import { panelSubcommands } from '../panel/panel_commands.js';
 import { browserRoutes } from './browser_routes.js';
 import { commandRoute } from './command_route.js';
+import { consentActionRoute } from '../token_api/consent_action.js';
 
 export interface StandaloneTables {
   subcommands: SubcommandTable;
@@ -37,6 +41,8 @@ const OWN: Readonly<Record<string, (specs: readonly CommandSpec[]) => Subcommand
   connect: () => connectSubcommand,
   provider: (specs) => groupSubcommand(specs.filter(isAdminCommand)),
   migrate: (specs) => groupSubcommand(specs.filter(isAdminCommand)),
+  client: (specs) => clientSubcommand(specs.filter(isAdminCommand)),
+  grants: (specs) => grantsSubcommand(specs.filter((s): s is UserCommand => !s.adminOnly)),
 };
 
 function isAdminCommand(spec: CommandSpec): spec is AdminCommand {
@@ -68,7 +74,7 @@ export function createServiceTables(): StandaloneTables {
   const subcommands: SubcommandTable = new Map();
   for (const [word, specs] of byFirstWord()) registerSubcommand(subcommands, word, subcommandOf(word, specs));
   for (const [name, subcommand] of Object.entries(panelSubcommands)) registerSubcommand(subcommands, name, subcommand);
-  const dialogs: DialogTable = new Map([[CHOOSE_PROVIDER, chooseProvider], ...providerDialogPurposes(SPECS.filter(isAdminCommand))]);
+  const dialogs: DialogTable = new Map([[CHOOSE_PROVIDER, chooseProvider], ...providerDialogPurposes(SPECS.filter(isAdminCommand)), ...clientDialogPurposes()]);
   return { subcommands, dialogs };
 }
 
@@ -78,5 +84,6 @@ export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneT
   router.use(commandRoute(deps, tables.subcommands));
   router.use(dialogRoute(deps, tables.dialogs));
   router.use(browserRoutes(deps));
+  if (deps.tokenApi) router.use(consentActionRoute(deps, deps.tokenApi));
   return router;
 }

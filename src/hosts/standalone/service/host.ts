@@ -22,6 +22,8 @@ import { notSetUpRouter } from './not_set_up.js';
 import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
+import { createTokenApi } from '../token_api/token_api.js';
+import { tokenApiRouter } from '../token_api/api_routes.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 /** How long /readyz waits for each of its checks: a probe must answer before its own timeout. */
@@ -43,6 +45,8 @@ export interface StandaloneHostOptions {
 
 export interface StandaloneHost {
   router: express.Router;
+  /** The token API, mounted at /api/v1; absent until APP_MATTERMOST_URL is set. */
+  apiRouter?: express.Router;
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
   /** Undefined when APP_MATTERMOST_URL is unset (the router then answers "not set up"). */
@@ -83,12 +87,13 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close, unready };
+  const apiRouter = deps.tokenApi && tokenApiRouter(deps, deps.tokenApi);
+  return { router: createStandaloneRouter(deps, createServiceTables()), ...(apiRouter && { apiRouter }), database, repositories, deps, close, unready };
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
   const { config, logger, now } = options;
-  const { dialogKey, flowKey } = standaloneKeys(options.currentKey);
+  const { dialogKey, flowKey, consentKey } = standaloneKeys(options.currentKey);
   const settings = { ...standaloneSettings(config), ...coreSettings(config) };
   const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs });
   return {
@@ -113,6 +118,7 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
     }),
     wallClock: Date.now,
     refusalLog: rateLimitedWarn(logger, Date.now),
+    tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now),
   };
 }
 

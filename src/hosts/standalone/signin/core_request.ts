@@ -42,5 +42,6 @@ export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAd
     connections: deps.connections,
     host: standaloneHostLinks(deps, userId),
     ...(deps.appsImport && { appsMove: { ledger: deps.appsImport } }),
+    ...(deps.tokenApi && { tokenApi: deps.tokenApi.clients }),
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * A user's grants: which integrations may receive their token at which
+ * provider. `/oauth2 grants list` and `/oauth2 grants revoke <client> [provider]`
+ * (status lists them too). A revoked grant refuses the client's next token
+ * request at once: the token endpoint reads the grant at every request.
+ */
+import { UserFacingError } from '../errors.js';
+import { codeSpan, md } from '../format.js';
+import type { CoreAnswer, CoreOperation, CoreRequest } from '../request.js';
+import { grantLines } from './client_admin.js';
+import { TOKEN_API_ELSEWHERE } from './types.js';
+
+/** Status's lines about grants (none where the host has no token API or the user granted nothing). */
+export async function grantStatusLines(req: CoreRequest): Promise<string[]> {
+  if (!req.tokenApi) return [];
+  const grants = await req.tokenApi.grantsOf(req.user.id);
+  if (grants.length === 0) return [];
+  const names = new Map((await req.tokenApi.list()).map((c) => [c.id, c.name]));
+  return ['', '#### Integrations you allowed', ...grantLines(grants, names), 'Revoke one with `/oauth2 grants revoke <client> [provider]`.'];
+}
+
+export const grantsList: CoreOperation = async (req) => {
+  if (!req.tokenApi) return { text: TOKEN_API_ELSEWHERE };
+  const lines = await grantStatusLines(req);
+  return { text: lines.length > 0 ? lines.slice(1).join('\n') : 'You have allowed no integration to use your accounts.' };
+};
+
+export const grantsRevoke: CoreOperation = async (req: CoreRequest): Promise<CoreAnswer> => {
+  if (!req.tokenApi) return { text: TOKEN_API_ELSEWHERE };
+  const clientId = typeof req.values.client === 'string' ? req.values.client.toLowerCase() : '';
+  const providerId = typeof req.values.provider === 'string' ? req.values.provider.toLowerCase() : undefined;
+  const grants = (await req.tokenApi.grantsOf(req.user.id)).filter(
+    (g) => g.client_id === clientId && (providerId === undefined || g.provider_id === providerId),
+  );
+  if (!clientId || grants.length === 0)
+    throw new UserFacingError(
+      `You have no grant ${clientId ? `to ${codeSpan(clientId)}${providerId ? ` for ${codeSpan(providerId)}` : ''}` : 'by that name'}. See yours with \`/oauth2 grants list\`.`,
+    );
+  for (const g of grants) await req.tokenApi.revokeGrant(req.user.id, g.client_id, g.provider_id);
+  const client = await req.tokenApi.get(clientId);
+  const where = grants.map((g) => `\`${g.provider_id}\``).join(', ');
+  return { text: `Revoked: **${md(client?.name ?? clientId)}** can no longer use your ${where} account.`, refresh: true };
+};

@@ -1,0 +1,180 @@
+/**
+ * The token API's clients and grants in SQL (the core's TokenClientStore).
+ * A client is found by the hash of its credential (a unique column); lists
+ * are JSON text. Removing a client removes its grants in the same transaction.
+ * The token endpoint's two reads (the client by its credential, the grant) are
+ * compiled once (compiled_query.ts), as the command path's are.
+ */
+
+const CLIENT = [
+  'id',
+  'name',
+  'providers',
+  'scopes',
+  'sources',
+  'rate_per_minute',
+  'credential_hash',
+  'created_by',
+  'created_at',
+  'credential_at',
+  'last_used_at',
+] as const;
+const GRANT = ['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at', 'last_used_at'] as const;
+
+function hotQueries(db: Kysely<Database>) {
+  return {
+    byHash: compileOnce(db, ['hash'], (s) => db.selectFrom('token_clients').select(CLIENT).where('credential_hash', '=', s.hash)),
+    grant: compileOnce(db, ['userId', 'clientId', 'providerId'], (s) =>
+      db.selectFrom('token_grants').select(GRANT).where('user_id', '=', s.userId).where('client_id', '=', s.clientId).where('provider_id', '=', s.providerId),
+    ),
+  };
+}
+import type { Kysely, Selectable } from 'kysely';
+import { compileOnce } from './compiled_query.js';
+import type { TokenClient, TokenClientStore, TokenGrant } from '../../../core/token_api/types.js';
+import { millis, optionalMillis, type Database, type TokenClientsTable, type TokenGrantsTable } from './schema.js';
+
+const texts = (json: string): string[] => {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+};
+
+function toClient(row: Selectable<TokenClientsTable>): TokenClient {
+  const last = optionalMillis(row.last_used_at);
+  return {
+    id: row.id,
+    name: row.name,
+    providers: texts(row.providers),
+    scopes: texts(row.scopes),
+    sources: texts(row.sources),
+    rate_per_minute: Number(row.rate_per_minute),
+    created_by: row.created_by,
+    created_at: millis(row.created_at),
+    credential_at: millis(row.credential_at),
+    ...(last !== undefined && { last_used_at: last }),
+  };
+}
+
+function toGrant(row: Selectable<TokenGrantsTable>): TokenGrant {
+  const last = optionalMillis(row.last_used_at);
+  return {
+    user_id: row.user_id,
+    client_id: row.client_id,
+    provider_id: row.provider_id,
+    scopes: texts(row.scopes),
+    granted_at: millis(row.granted_at),
+    ...(last !== undefined && { last_used_at: last }),
+  };
+}
+
+export class SqlTokenClientStore implements TokenClientStore {
+  private readonly queries: ReturnType<typeof hotQueries>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.queries = hotQueries(db);
+  }
+
+  async list(): Promise<TokenClient[]> {
+    return (await this.db.selectFrom('token_clients').selectAll().orderBy('id').execute()).map(toClient);
+  }
+
+  async get(id: string): Promise<TokenClient | undefined> {
+    const row = await this.db.selectFrom('token_clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toClient(row);
+  }
+
+  async byCredentialHash(hash: string): Promise<{ client: TokenClient; hash: string } | undefined> {
+    const row = (await this.queries.byHash.run({ hash })).rows[0];
+    return row && { client: toClient(row), hash: row.credential_hash };
+  }
+
+  async create(client: TokenClient, credentialHash: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('token_clients')
+      .values({
+        id: client.id,
+        name: client.name,
+        providers: JSON.stringify(client.providers),
+        scopes: JSON.stringify(client.scopes),
+        sources: JSON.stringify(client.sources),
+        rate_per_minute: client.rate_per_minute,
+        credential_hash: credentialHash,
+        created_by: client.created_by,
+        created_at: client.created_at,
+        credential_at: client.credential_at,
+        last_used_at: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  async rotate(id: string, credentialHash: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('token_clients')
+      .set({ credential_hash: credentialHash, credential_at: at })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('token_grants').where('client_id', '=', id).execute();
+      const result = await trx.deleteFrom('token_clients').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async grant(grant: TokenGrant): Promise<void> {
+    const values = {
+      user_id: grant.user_id,
+      client_id: grant.client_id,
+      provider_id: grant.provider_id,
+      scopes: JSON.stringify(grant.scopes),
+      granted_at: grant.granted_at,
+      last_used_at: null,
+    };
+    await this.db
+      .insertInto('token_grants')
+      .values(values)
+      .onConflict((oc) => oc.columns(['user_id', 'client_id', 'provider_id']).doUpdateSet({ scopes: values.scopes, granted_at: values.granted_at }))
+      .execute();
+  }
+
+  async getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined> {
+    const row = (await this.queries.grant.run({ userId, clientId, providerId })).rows[0];
+    return row && toGrant(row);
+  }
+
+  async grantsOf(userId: string): Promise<TokenGrant[]> {
+    return (await this.db.selectFrom('token_grants').selectAll().where('user_id', '=', userId).orderBy('client_id').orderBy('provider_id').execute()).map(
+      toGrant,
+    );
+  }
+
+  async allGrants(): Promise<TokenGrant[]> {
+    return (await this.db.selectFrom('token_grants').selectAll().orderBy('client_id').orderBy('user_id').execute()).map(toGrant);
+  }
+
+  async revokeGrant(userId: string, clientId: string, providerId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('token_grants')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async touch(clientId: string, userId: string, providerId: string, at: number): Promise<void> {
+    await this.db.updateTable('token_clients').set({ last_used_at: at }).where('id', '=', clientId).execute();
+    await this.db
+      .updateTable('token_grants')
+      .set({ last_used_at: at })
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where('provider_id', '=', providerId)
+      .execute();
+  }
+}

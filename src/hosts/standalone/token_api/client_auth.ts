@@ -1,0 +1,60 @@
+/**
+ * Who is calling the token API: the client whose credential the request
+ * carries (`Authorization: Bearer o2c_…`, or Basic with the client id as the
+ * user name), from an address its sources allow, within its rate. Only the
+ * credential's hash is looked up; the hashes are compared in constant time.
+ */
+import type { Request } from 'express';
+import { fromAllowedSource } from '../../../core/token_api/client_input.js';
+import { CREDENTIAL_SHAPE, credentialHash, sameHash } from '../../../core/token_api/credential.js';
+import type { TokenClient, TokenClientStore } from '../../../core/token_api/types.js';
+import { TokenApiError } from './api_error.js';
+import type { TokenApi } from '../deps.js';
+
+interface Presented {
+  credential: string;
+  /** The Basic user name, when the credential came that way: it must be the client's id. */
+  clientId?: string;
+}
+
+function presented(header: string | undefined): Presented | undefined {
+  if (!header) return undefined;
+  const bearer = /^Bearer ([^\s]+)$/i.exec(header);
+  if (bearer) return { credential: bearer[1] ?? '' };
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { clientId: decodeURIComponent(decoded.slice(0, colon)), credential: decodeURIComponent(decoded.slice(colon + 1)) };
+}
+
+const INVALID = 'The client credential is missing, unknown, replaced or revoked.';
+
+export interface ClientCheckDeps {
+  clients: TokenClientStore;
+  limiter: TokenApi['limiter'];
+  now(): number;
+}
+
+/** The calling client, or a TokenApiError (invalid_client, rate_limited). */
+export async function authenticatedClient(deps: ClientCheckDeps, req: Request): Promise<TokenClient> {
+  let given: Presented | undefined;
+  try {
+    given = presented(req.headers.authorization);
+  } catch {
+    given = undefined;
+  }
+  if (!given || !CREDENTIAL_SHAPE.test(given.credential)) throw new TokenApiError('invalid_client', INVALID);
+  const hash = credentialHash(given.credential);
+  const found = await deps.clients.byCredentialHash(hash);
+  if (!found || !sameHash(found.hash, hash) || (given.clientId !== undefined && given.clientId !== found.client.id))
+    throw new TokenApiError('invalid_client', INVALID);
+  const client = found.client;
+  const refuse = (err: TokenApiError) => Object.assign(err, { clientId: client.id });
+  if (!fromAllowedSource(client.sources, req.socket.remoteAddress))
+    throw refuse(new TokenApiError('invalid_client', 'This client may not call from this address.'));
+  const rate = deps.limiter.take(client.id, client.rate_per_minute, deps.now());
+  if (!rate.allowed) throw refuse(new TokenApiError('rate_limited', `At most ${client.rate_per_minute} requests a minute.`, rate.retryAfterSeconds));
+  return client;
+}

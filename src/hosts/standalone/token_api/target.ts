@@ -1,0 +1,95 @@
+/**
+ * What a client's request is about: a user and a provider the client may ask
+ * for, and that user's connection there. Shared by the token endpoint and the
+ * consent and connect requests, so each refuses the same way.
+ */
+import { z } from 'zod';
+import type { ConnectionRow } from '../../../core/ports.js';
+import type { StoredProvider } from '../../../core/provider_records.js';
+import type { TokenClient } from '../../../core/token_api/types.js';
+import type { StandaloneDeps } from '../deps.js';
+import { TokenApiError } from './api_error.js';
+
+export const TARGET = z.object({
+  user_id: z.string().regex(/^[a-z0-9]{26}$/, 'a Mattermost user id (26 lower-case letters and digits)'),
+  provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a provider id'),
+  /** Optional, space-separated: the scopes the client needs (each must be granted). */
+  scope: z.string().max(1000).optional(),
+});
+
+export type Target = z.infer<typeof TARGET>;
+
+export function parseTarget(body: unknown): Target {
+  const parsed = TARGET.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TokenApiError(
+      'invalid_request',
+      `The body must be JSON {user_id, provider[, scope]}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is not valid'}.`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The provider, when this client may ask for it and it is registered. */
+export async function allowedProvider(deps: Pick<StandaloneDeps, 'providers'>, client: TokenClient, providerId: string): Promise<StoredProvider> {
+  const stored = client.providers.includes(providerId) ? await deps.providers.get(providerId) : undefined;
+  if (!stored) throw new TokenApiError('provider_not_allowed', `This client may not ask for tokens of the provider "${providerId}".`);
+  return stored;
+}
+
+/** The scopes a consent for this client at this provider covers: the client's that the provider offers. */
+export const consentScopes = (client: TokenClient, stored: StoredProvider): string[] => client.scopes.filter((s) => stored.scopes.includes(s));
+
+/** The provider as the client may ask for it, and the user's row there (undefined: not connected; null: unreadable). */
+export interface TargetView {
+  stored: StoredProvider | undefined;
+  row: ConnectionRow | undefined | null;
+}
+
+/**
+ * The provider and the user's row in one read where the storage has it (the user's rows with the provider
+ * list's version, the list kept in the process), else in two.
+ */
+export async function targetView(
+  deps: Pick<StandaloneDeps, 'providers' | 'connections'>,
+  client: TokenClient,
+  userId: string,
+  providerId: string,
+): Promise<TargetView> {
+  if (!client.providers.includes(providerId)) return { stored: undefined, row: undefined };
+  if (deps.connections.withProviders) {
+    const view = await deps.connections.withProviders(userId);
+    const stored = view.providers.find((p) => p.id === providerId);
+    return { stored, row: stored ? await view.opened(providerId).catch(() => null) : undefined };
+  }
+  const stored = await deps.providers.get(providerId);
+  return { stored, row: stored ? await deps.connections.get(userId, providerId).catch(() => null) : undefined };
+}
+
+/** What targetView found, or the refusal: provider_not_allowed, then not_connected / reconnect_required. */
+export function usableTarget(view: TargetView, providerId: string): { stored: StoredProvider; row: ConnectionRow } {
+  const stored = view.stored;
+  if (!stored) throw new TokenApiError('provider_not_allowed', `This client may not ask for tokens of the provider "${providerId}".`);
+  return { stored, row: usableRow(view.row, stored) };
+}
+
+function usableRow(row: ConnectionRow | undefined | null, stored: StoredProvider): ConnectionRow {
+  // Tokens that do not open here (another key, a moved provider) need a reconnect, as the commands say.
+  if (row === null) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection cannot be read here; they must reconnect.`);
+  if (!row)
+    throw new TokenApiError('not_connected', `The user is not connected to "${stored.id}"; ask the service to prompt them (POST /api/v1/connect-request).`);
+  if (row.connection.broken) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection no longer works; they must reconnect.`);
+  return row;
+}
+
+/** The user's usable connection at the provider, or not_connected / reconnect_required. */
+export async function connectedRow(deps: Pick<StandaloneDeps, 'connections'>, userId: string, stored: StoredProvider): Promise<ConnectionRow> {
+  // Tokens that do not open here (another key, a moved provider) need a reconnect, as the commands say.
+  const row = await deps.connections.get(userId, stored.id).catch(() => null);
+  if (row === null) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection cannot be read here; they must reconnect.`);
+  if (!row)
+    throw new TokenApiError('not_connected', `The user is not connected to "${stored.id}"; ask the service to prompt them (POST /api/v1/connect-request).`);
+  if (row.connection.broken) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection no longer works; they must reconnect.`);
+  return row;
+}
