@@ -72,6 +72,10 @@ const fields = z.object({
   APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
   // Mattermost's own default OutgoingIntegrationRequestsTimeout: no genuine request waits longer before Mattermost gives up on it.
   APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 30_000),
+  // Microsoft ends refresh tokens unused for 90 days, Google those unused for six months: a month keeps well inside both.
+  APP_KEEP_ALIVE_IDLE_DAYS: setting(integer(0, 3650), 30),
+  APP_KEEP_ALIVE_INTERVAL_MINUTES: setting(integer(1, 10_080), 60),
+  APP_KEEP_ALIVE_PER_MINUTE: setting(integer(1, 600), 10),
 });
 
 /** PostgreSQL when DATABASE_URL is set, else the SQLite file in the data folder. */
@@ -102,4 +106,10 @@ export const hosts = (dataDir: string) =>
     teamSyncIntervalMs: env.APP_TEAM_SYNC_SECONDS * 1000,
     /** How far a command's signed trigger time may be from this service's clock (APP_TRIGGER_WINDOW_MS). */
     triggerWindowMs: env.APP_TRIGGER_WINDOW_MS,
+    /** The keep-alive pass over idle connections (APP_KEEP_ALIVE_*); idleMs 0: off. */
+    keepAlive: {
+      idleMs: env.APP_KEEP_ALIVE_IDLE_DAYS * 86_400_000,
+      intervalMs: env.APP_KEEP_ALIVE_INTERVAL_MINUTES * 60_000,
+      perMinute: env.APP_KEEP_ALIVE_PER_MINUTE,
+    },
   }));

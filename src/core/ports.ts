@@ -27,6 +27,8 @@ export interface ConnectionRow {
   tokens: TokenSet;
   /** The issuer, or the token endpoint's origin, that issued the tokens. */
   origin: string;
+  /** When the connection was last used or refreshed, where the storage records it (recordUse). */
+  used_at?: number;
 }
 
 export interface ProviderUsers {
@@ -58,6 +60,11 @@ export interface ConnectionRepository {
   /** After a refresh: new tokens for an existing row; false when the row is gone. */
   saveTokens(userId: string, providerId: string, tokens: TokenSet): Promise<boolean>;
   markBroken(userId: string, providerId: string, reason: string): Promise<void>;
+  /**
+   * Records that the connection's token was used now (a refresh records it by itself). Optional: a host
+   * whose storage keeps no such time leaves it out. Called at most hourly per connection (token_use.ts).
+   */
+  recordUse?(userId: string, providerId: string, at: number): Promise<void>;
   /** False when there was nothing to delete. */
   delete(userId: string, providerId: string): Promise<boolean>;
   /** Connected and broken user ids per provider id, for the admin report. */

@@ -7,7 +7,7 @@
  */
 import { TokenCipherError } from '../oauth/crypto.js';
 import { isOAuthError } from '../oauth/errors.js';
-import { getFreshToken } from '../oauth/token_manager.js';
+import { getFreshToken, type FreshTokenInput } from '../oauth/token_manager.js';
 import { isFresh } from '../oauth/token_set.js';
 import { providerOrigin } from '../oauth/provider_origin.js';
 import type { ProviderConfig, TokenSet } from '../oauth/types.js';
@@ -18,10 +18,14 @@ import type { StoredProvider } from './provider_records.js';
 import { openProvider } from './providers.js';
 import type { CoreDeps, CoreRequest } from './request.js';
 
-const BROKEN = 'the provider no longer accepts the stored token (it was revoked or expired)';
+/** Why a connection the provider refused to refresh (invalid_grant) is marked broken. */
+export const BROKEN = 'the provider no longer accepts the stored token (it was revoked or expired)';
 /** A token sealed for another slot: most often the provider was moved to another address since the user connected. */
 export const NOT_HERE =
   'the stored token does not belong here (the provider moved to another address since you connected, or the stored data was copied from elsewhere)';
+
+/** Whether the row's tokens were issued where the provider is now: tokens go only to the origin that issued them. */
+export const issuedHere = (row: ConnectionRow, config: ProviderConfig): boolean => row.origin === providerOrigin(config);
 
 export const isWrongBinding = (err: unknown): boolean => err instanceof TokenCipherError && err.reason === 'wrong_binding';
 
@@ -51,7 +55,7 @@ export interface TokenOptions {
 /** The row's token when it can be used as read: not forced, fresh, issued where the provider is now. */
 function readyTokens(deps: CoreDeps, config: ProviderConfig, options: TokenOptions): TokenSet | undefined {
   const row = options.row;
-  if (!row || options.force || row.origin !== providerOrigin(config) || !isFresh(row.tokens, deps.now(), deps.settings.refreshMarginMs)) return undefined;
+  if (!row || options.force || !issuedHere(row, config) || !isFresh(row.tokens, deps.now(), deps.settings.refreshMarginMs)) return undefined;
   deps.logger.addSecrets(row.tokens.access_token, row.tokens.refresh_token, row.tokens.id_token);
   return row.tokens;
 }
@@ -67,7 +71,10 @@ export async function usableTokens(
   const broken = options.row ? options.row.connection.broken : (await req.connections.summaries(req.user.id))[stored.id]?.broken;
   if (broken) throw new UserFacingError(await reconnectPrompt(req, stored, broken));
   const ready = readyTokens(deps, config, options);
-  if (ready) return ready;
+  if (ready) {
+    await recordUse(req, deps, options.row);
+    return ready;
+  }
   try {
     return await lockedTokens(req, deps, stored, config, options.force ?? false);
   } catch (err) {
@@ -87,26 +94,51 @@ function lockedTokens(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, 
     // Tokens go only to the origin that issued them: after a provider moved, neither a refresh nor a call may reach the new
     // origin. (Where tokens are sealed to the provider's current origin they fail to open first; a host that stores the
     // issuing origin with the row, as the standalone host does, opens them fine, so the comparison is made here.)
-    if (row.origin !== providerOrigin(config)) throw await breakConnection(req, stored, NOT_HERE);
-    let first: TokenSet | undefined = row.tokens;
-    return getFreshToken({
-      key: `${userId}:${stored.id}`,
-      // The engine re-reads before refreshing: a refresh that just finished elsewhere is reused, not repeated.
-      load: async () => {
-        const tokens = first ?? (await req.connections.get(userId, stored.id))?.tokens;
-        first = undefined;
-        if (!tokens) throw new UserFacingError(notConnected(stored));
-        deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
-        return tokens;
-      },
-      save: async (tokens) => {
-        deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
-        await req.connections.saveTokens(userId, stored.id, tokens);
-      },
-      refresh: (tokens) => deps.engine.refresh(config, tokens),
-      now: deps.now,
-      marginMs: deps.settings.refreshMarginMs,
-      force,
-    });
+    if (!issuedHere(row, config)) throw await breakConnection(req, stored, NOT_HERE);
+    const tokens = await getFreshToken(freshTokenInput(req, deps, stored, config, row, force));
+    // A refresh recorded the use with the new tokens; the stored token used as it was is recorded here.
+    if (tokens === row.tokens) await recordUse(req, deps, row);
+    return tokens;
   });
+}
+
+/**
+ * The engine's single-flight refresh of this row's tokens (one per key in the process, inside the lock
+ * across processes), starting from the row as read inside the lock. The keep-alive pass refreshes through it too.
+ */
+export function freshTokenInput(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, config: ProviderConfig, row: ConnectionRow, force: boolean): FreshTokenInput {
+  const userId = req.user.id;
+  let first: TokenSet | undefined = row.tokens;
+  return {
+    key: `${userId}:${stored.id}`,
+    // The engine re-reads before refreshing: a refresh that just finished elsewhere is reused, not repeated.
+    load: async () => {
+      const tokens = first ?? (await req.connections.get(userId, stored.id))?.tokens;
+      first = undefined;
+      if (!tokens) throw new UserFacingError(notConnected(stored));
+      deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+      return tokens;
+    },
+    save: async (tokens) => {
+      deps.logger.addSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token);
+      await req.connections.saveTokens(userId, stored.id, tokens);
+    },
+    refresh: (tokens) => deps.engine.refresh(config, tokens),
+    now: deps.now,
+    marginMs: deps.settings.refreshMarginMs,
+    force,
+  };
+}
+
+/** How stale a connection's recorded last use may get before a use writes it again: one write an hour, not one per command. */
+export const USE_RECORD_SPACING_MS = 60 * 60_000;
+
+/**
+ * Records the use where the storage keeps it and the recorded one is over an hour old. Best effort: the
+ * user's call goes on if the write fails (the keep-alive pass at worst refreshes a token early).
+ */
+async function recordUse(req: CoreRequest, deps: CoreDeps, row: ConnectionRow | undefined): Promise<void> {
+  const at = deps.now();
+  if (!req.connections.recordUse || row?.used_at === undefined || at - row.used_at < USE_RECORD_SPACING_MS) return;
+  await req.connections.recordUse(row.user_id, row.provider_id, at).catch((err: unknown) => deps.logger.warn('recording a connection use failed', { error: err }));
 }

@@ -12,7 +12,7 @@ import { millis, optionalMillis, type ConnectionsTable, type Database } from './
 export type ConnectionRead = Omit<Selectable<ConnectionsTable>, 'updated_at'>;
 
 const SUMMARY = ['provider_id', 'label', 'sub', 'since', 'expires_at', 'broken'] as const;
-const ROW = ['user_id', ...SUMMARY, 'tokens', 'origin'] as const;
+const ROW = ['user_id', ...SUMMARY, 'tokens', 'origin', 'used_at'] as const;
 
 export function connectionQueries(db: Kysely<Database>) {
   return {

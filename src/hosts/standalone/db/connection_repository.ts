@@ -12,7 +12,14 @@ import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
 import { connectionQueries, connectionRows, toConnection, type ConnectionRead } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
-import type { Database } from './schema.js';
+import { millis, type Database } from './schema.js';
+
+/** A connection the keep-alive pass may refresh, and its place in the oldest-first scan. */
+export interface IdleConnection {
+  user_id: string;
+  provider_id: string;
+  used_at: number;
+}
 
 export interface ConnectionRepositoryOptions {
   /** PostgreSQL: the lock pool (StandaloneDatabase.lockDb); absent on SQLite. */
@@ -90,7 +97,14 @@ export class SqlConnectionRepository implements ConnectionRepository {
     const binding = tokenBinding(userId, providerId, row.origin);
     const opened = openFor(this.sealer, row.tokens, binding, `the connection of user ${userId} to ${providerId}`);
     if (opened.stale) await this.reseal(row.tokens, opened.plaintext, binding);
-    return { user_id: userId, provider_id: providerId, origin: row.origin, connection: toConnection(row), tokens: JSON.parse(opened.plaintext) as TokenSet };
+    return {
+      user_id: userId,
+      provider_id: providerId,
+      origin: row.origin,
+      connection: toConnection(row),
+      tokens: JSON.parse(opened.plaintext) as TokenSet,
+      used_at: millis(row.used_at),
+    };
   }
 
   /** Re-seals under the current key, unless a refresh replaced the value meanwhile. */
@@ -115,6 +129,7 @@ export class SqlConnectionRepository implements ConnectionRepository {
       tokens: this.sealer.seal(JSON.stringify(row.tokens), tokenBinding(row.user_id, row.provider_id, row.origin)),
       origin: row.origin,
       updated_at: this.now(),
+      used_at: this.now(),
     };
     await this.db
       .insertInto('connections')
@@ -134,6 +149,8 @@ export class SqlConnectionRepository implements ConnectionRepository {
         expires_at: tokens.expires_at ?? null,
         broken: null,
         updated_at: this.now(),
+        // A refresh uses the refresh token, which is what providers watch for disuse.
+        used_at: this.now(),
       })
       .where('user_id', '=', userId)
       .where('provider_id', '=', providerId)
@@ -149,6 +166,35 @@ export class SqlConnectionRepository implements ConnectionRepository {
       .where('user_id', '=', userId)
       .where('provider_id', '=', providerId)
       .execute();
+  }
+
+  /** Only ever moves the time forward: a slower replica's older record does not undo a newer one. */
+  async recordUse(userId: string, providerId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ used_at: at })
+      .where('user_id', '=', userId)
+      .where('provider_id', '=', providerId)
+      .where('used_at', '<', at)
+      .execute();
+  }
+
+  /**
+   * Unbroken connections not used since `before`, oldest first, `limit` at a time after the `after` key
+   * (keyset paging on the used_at index, so a long pass does not rescan what it has seen).
+   */
+  async idle(before: number, limit: number, after?: IdleConnection): Promise<IdleConnection[]> {
+    let query = this.db.selectFrom('connections').select(['user_id', 'provider_id', 'used_at']).where('broken', 'is', null).where('used_at', '<', before);
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('used_at', '>', after.used_at),
+          eb.and([eb('used_at', '=', after.used_at), eb('user_id', '>', after.user_id)]),
+          eb.and([eb('used_at', '=', after.used_at), eb('user_id', '=', after.user_id), eb('provider_id', '>', after.provider_id)]),
+        ]),
+      );
+    const rows = await query.orderBy('used_at').orderBy('user_id').orderBy('provider_id').limit(limit).execute();
+    return rows.map((row) => ({ user_id: row.user_id, provider_id: row.provider_id, used_at: millis(row.used_at) }));
   }
 
   /** The user's grants to integrations at this provider end with the connection (a reconnect asks for consent again). */

@@ -5,6 +5,7 @@ import { SqlAppsImportLedger } from './apps_import_store.js';
 import { SqlCommandAdmission } from './command_admission.js';
 import { SqlConnectionRepository } from './connection_repository.js';
 import { SqlInstallationStore } from './installation_store.js';
+import { SqlLeaseStore } from './lease_store.js';
 import { SqlOneTimeStore } from './one_time_store.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
@@ -13,12 +14,14 @@ import { SqlTokenClientStore } from './token_client_repository.js';
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
 export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
+export type { IdleConnection } from './connection_repository.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
 export {
   SqlAppsImportLedger,
   SqlCommandAdmission,
   SqlConnectionRepository,
   SqlInstallationStore,
+  SqlLeaseStore,
   SqlOneTimeStore,
   SqlProviderRepository,
   SqlSessionStore,
@@ -36,6 +39,8 @@ export interface StandaloneRepositories {
   /** The ledger of the move from the Apps host (core/apps_move). */
   appsImport: SqlAppsImportLedger;
   tokenClients: SqlTokenClientStore;
+  /** Which replica runs a background pass (the keep-alive pass). */
+  leases: SqlLeaseStore;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -53,5 +58,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
+    leases: new SqlLeaseStore(db),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { appsImport } from './apps_import_migration.js';
+import { keepAlive } from './keep_alive_migration.js';
 import { providerListVersion } from './provider_list_version.js';
 
 async function createProviderTables(db: Kysely<unknown>): Promise<void> {
@@ -175,6 +176,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0005_apps_plugin': appsPlugin,
   '0008_apps_import': appsImport,
   '0010_token_clients': tokenClients,
+  '0011_keep_alive': keepAlive,
 });
 
 export class MigrationError extends Error {

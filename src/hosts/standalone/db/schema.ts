@@ -37,6 +37,16 @@ export interface ConnectionsTable {
   tokens: string;
   origin: string;
   updated_at: Millis;
+  /** The last call with its token or refresh; a call writes it at most hourly (core/token_use.ts), so it is that coarse. */
+  used_at: Millis;
+}
+
+/** A named lease (migration 0011): the replica holding it runs that background pass; next_at spaces the passes out. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  held_until: Millis;
+  next_at: Millis;
 }
 
 export interface InstallationTable {
@@ -139,6 +149,7 @@ export interface Database {
   providers: ProvidersTable;
   provider_list_version: ProviderListVersionTable;
   connections: ConnectionsTable;
+  leases: LeasesTable;
   installation: InstallationTable;
   team_commands: TeamCommandsTable;
   sessions: SessionsTable;

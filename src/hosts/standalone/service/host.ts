@@ -2,7 +2,8 @@
  * The standalone host as the service runs it: the SQL storage (SQLite or
  * PostgreSQL), the repositories with the real bound sealer, the bot, the
  * router, and the background loops (team sync, pruning of expired sessions
- * and one-time records). close() stops the loops and closes the database.
+ * and one-time records, the keep-alive pass over idle connections). close()
+ * stops the loops and closes the database.
  */
 import type express from 'express';
 import type { Config } from '../../../config/index.js';
@@ -17,6 +18,7 @@ import { createRepositories, openDatabase, type StandaloneDatabase, type Standal
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
 import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
+import { startKeepAlive } from '../keep_alive/loop.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
 import { notSetUpRouter } from './not_set_up.js';
 import { mattermostPing, unreadiness, type Unready } from './readiness.js';
@@ -64,9 +66,9 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
-  const timers: Array<() => void> = [startPruning(repositories, logger, now)];
+  const timers: Array<() => void | Promise<void>> = [startPruning(repositories, logger, now)];
   const close = async () => {
-    for (const stop of timers) stop();
+    for (const stop of timers) await stop();
     await database.close();
   };
   if (!config.mattermostUrl) {
@@ -87,6 +89,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
+  timers.push(startKeepAlive({ deps, repositories, settings: config.keepAlive }));
   const apiRouter = deps.tokenApi && tokenApiRouter(deps, deps.tokenApi);
   return { router: createStandaloneRouter(deps, createServiceTables()), ...(apiRouter && { apiRouter }), database, repositories, deps, close, unready };
 }

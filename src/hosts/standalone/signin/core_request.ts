@@ -34,6 +34,15 @@ export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostL
   };
 }
 
+/**
+ * The user's request when the service acts for them outside a call of theirs (the token API, the keep-alive
+ * pass): what they are told to do is the command, since a one-time link would have expired when they read it.
+ */
+export function backgroundRequest(deps: StandaloneDeps, userId: string): CoreRequest {
+  const host = { ...standaloneHostLinks(deps, userId), connectHint: async (id: string) => `\`/oauth2 connect ${id}\`` };
+  return { user: { id: userId, isAdmin: false }, values: {}, providers: deps.providers, connections: deps.connections, host };
+}
+
 export function standaloneCoreRequest(deps: StandaloneDeps, userId: string, isAdmin: boolean, values: CoreRequest['values']): CoreRequest {
   return {
     user: { id: userId, isAdmin },

@@ -10,10 +10,9 @@ import type { TokenGrant } from '../../../core/token_api/types.js';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { openProvider } from '../../../core/providers.js';
-import type { CoreRequest } from '../../../core/request.js';
 import { usableTokens } from '../../../core/token_use.js';
 import type { StandaloneDeps } from '../deps.js';
-import { standaloneHostLinks } from '../signin/core_request.js';
+import { backgroundRequest } from '../signin/core_request.js';
 import { TokenApiError } from './api_error.js';
 import { connectedRow, targetView, usableTarget, type Target } from './target.js';
 import type { TokenApi } from './token_api.js';
@@ -30,12 +29,6 @@ export interface IssuedToken {
 const REFRESH_ONLY = new Set(['offline_access']);
 
 const words = (text: string | undefined): string[] => (text ?? '').split(/\s+/).filter(Boolean);
-
-/** The user's request as the core's token path needs it; a reconnect hint is a command, not a new one-time link. */
-function userRequest(deps: StandaloneDeps, userId: string): CoreRequest {
-  const host = { ...standaloneHostLinks(deps, userId), connectHint: async (id: string) => `\`/oauth2 connect ${id}\`` };
-  return { user: { id: userId, isAdmin: false }, values: {}, providers: deps.providers, connections: deps.connections, host };
-}
 
 function checkScopes(grant: TokenGrant, client: TokenClient, asked: string[], tokenScopes: string[]): void {
   const granted = new Set(grant.scopes.filter((s) => client.scopes.includes(s)));
@@ -64,7 +57,7 @@ export async function issueToken(deps: StandaloneDeps, api: TokenApi, client: To
   checkScopes(grant, client, words(target.scope), words(row.tokens.scope ?? stored.scopes.join(' ')));
   let tokens;
   try {
-    tokens = await usableTokens(userRequest(deps, target.user_id), deps, stored, openProvider(stored, deps), { row });
+    tokens = await usableTokens(backgroundRequest(deps, target.user_id), deps, stored, openProvider(stored, deps), { row });
   } catch (err) {
     if (!(err instanceof UserFacingError))
       throw new TokenApiError('provider_unavailable', 'The provider could not be reached to refresh the token; try again later.');
