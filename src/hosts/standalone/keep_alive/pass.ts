@@ -75,7 +75,7 @@ async function walkIdle(parts: KeepAlivePassParts, idleBefore: number, heldUntil
   for (;;) {
     const page = await parts.connections.idle(idleBefore, PAGE, after);
     for (const idle of page) {
-      if (waitFirst) await parts.sleep(spacingMs * (1 + JITTER * parts.random()));
+      if (waitFirst) await parts.sleep(Math.round(spacingMs * (1 + JITTER * parts.random())));
       if (parts.deps.now() >= heldUntil) return;
       const outcome = await keepOne(parts, idle, idleBefore);
       counts[outcome] += 1;
