@@ -23,6 +23,8 @@ function row(user: string, provider: string, extra: Partial<ConnectionRow> = {})
     origin: `https://${provider}.example`,
     connection: { label: `${user}@${provider}`, sub: `sub-${user}`, since: NOW, expires_at: NOW + 3_600_000 },
     tokens: { access_token: `at-${user}-${provider}`, token_type: 'Bearer', refresh_token: `rt-${user}`, expires_at: NOW + 3_600_000, obtained_at: NOW },
+    // What a save records as the last use.
+    used_at: NOW,
     ...extra,
   };
 }
@@ -194,4 +196,26 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
       assert.equal(ran, true);
     });
   }
+
+  it('when uses are recorded, then the time only moves on; idle lists the unbroken connections not used since, oldest first, page by page', async () => {
+    const db = database().db;
+    await db.deleteFrom('token_grants').execute();
+    await db.deleteFrom('connections').execute();
+    let at = NOW;
+    const repo = new SqlConnectionRepository(db, sealer, { ...(database().lockDb && { lockDb: database().lockDb! }), now: () => at });
+    for (const [user, provider] of [['a', 'p1'], ['a', 'p2'], ['b', 'p1'], ['c', 'p1'], ['d', 'p1']] as const) await repo.save(row(user, provider));
+    await repo.recordUse('b', 'p1', NOW + 50);
+    await repo.recordUse('b', 'p1', NOW + 20);
+    assert.equal((await repo.get('b', 'p1'))!.used_at, NOW + 50, 'an older record does not undo a newer one');
+    await repo.markBroken('c', 'p1', 'refused');
+    at = NOW + 10;
+    await repo.saveTokens('d', 'p1', row('d', 'p1').tokens);
+    assert.equal((await repo.get('d', 'p1'))!.used_at, NOW + 10, 'a refresh is a use');
+    const key = (c: { user_id: string; provider_id: string }) => `${c.user_id}/${c.provider_id}`;
+    const first = await repo.idle(NOW + 100, 2);
+    const second = await repo.idle(NOW + 100, 2, first[1]);
+    const third = await repo.idle(NOW + 100, 2, second[1]);
+    assert.deepEqual([first, second, third].map((page) => page.map(key)), [['a/p1', 'a/p2'], ['d/p1', 'b/p1'], []]);
+    assert.deepEqual((await repo.idle(NOW + 20, 10)).map(key), ['a/p1', 'a/p2', 'd/p1']);
+  });
 });

@@ -13,6 +13,7 @@ const TABLES = [
   'apps_import_users',
   'connections',
   'installation',
+  'leases',
   'one_time',
   'provider_list_version',
   'providers',
@@ -49,6 +50,23 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
     assert.deepEqual(kept, [{ user_id: 'u' }]);
   });
 
+  it('when connections were made before uses were recorded, then migrating counts each as used when it last changed', async () => {
+    const old = await createScratch(backend);
+    try {
+      const database = await old.open({ migrate: false });
+      const upTo = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0011'));
+      const before = new Migrator({ db: database.db, provider: { getMigrations: async () => upTo } });
+      assert.equal((await before.migrateToLatest()).error, undefined);
+      await sql`insert into connections (user_id, provider_id, label, sub, since, tokens, origin, updated_at)
+        values ('u1', 'p1', 'l', 's', 1, 'sealed', 'https://p1.example', 1234)`.execute(database.db);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0011_keep_alive']);
+      const row = await database.db.selectFrom('connections').select(['updated_at', 'used_at']).executeTakeFirstOrThrow();
+      assert.deepEqual([Number(row.updated_at), Number(row.used_at)], [1234, 1234]);
+    } finally {
+      await old.dispose();
+    }
+  });
+
   it('when a database from before the bot role holds an installation and commands, then migrating records an admin bot that made the commands', async () => {
     const old = await createScratch(backend);
     try {
@@ -70,6 +88,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0005_apps_plugin',
         '0008_apps_import',
         '0010_token_clients',
+        '0011_keep_alive',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');
