@@ -106,7 +106,14 @@ function lockedTokens(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, 
  * The engine's single-flight refresh of this row's tokens (one per key in the process, inside the lock
  * across processes), starting from the row as read inside the lock. The keep-alive pass refreshes through it too.
  */
-export function freshTokenInput(req: CoreRequest, deps: CoreDeps, stored: StoredProvider, config: ProviderConfig, row: ConnectionRow, force: boolean): FreshTokenInput {
+export function freshTokenInput(
+  req: CoreRequest,
+  deps: CoreDeps,
+  stored: StoredProvider,
+  config: ProviderConfig,
+  row: ConnectionRow,
+  force: boolean,
+): FreshTokenInput {
   const userId = req.user.id;
   let first: TokenSet | undefined = row.tokens;
   return {
@@ -140,5 +147,7 @@ export const USE_RECORD_SPACING_MS = 60 * 60_000;
 async function recordUse(req: CoreRequest, deps: CoreDeps, row: ConnectionRow | undefined): Promise<void> {
   const at = deps.now();
   if (!req.connections.recordUse || row?.used_at === undefined || at - row.used_at < USE_RECORD_SPACING_MS) return;
-  await req.connections.recordUse(row.user_id, row.provider_id, at).catch((err: unknown) => deps.logger.warn('recording a connection use failed', { error: err }));
+  await req.connections
+    .recordUse(row.user_id, row.provider_id, at)
+    .catch((err: unknown) => deps.logger.warn('recording a connection use failed', { error: err }));
 }

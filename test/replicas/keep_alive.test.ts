@@ -52,6 +52,7 @@ describe('keep-alive pass across 3 replicas [postgres]', () => {
       )
       .execute();
     const before = new Map([...idle, recent].map((user) => [user, refreshesOf(cluster, user)]));
+    assert.deepEqual(passLines(cluster, [0, 0, 0]), [], 'with 0 idle days no replica runs a pass');
 
     await Promise.all(cluster.replicas.map((replica) => replica.stop()));
     const offsets = cluster.replicas.map((replica) => replica.output().length);
@@ -74,6 +75,7 @@ describe('keep-alive pass across 3 replicas [postgres]', () => {
     assert.match(lines[0]!, /"refreshed":6,"failedForGood":0,"failedForNow":0,"skipped":0/);
     const rows = await cluster.database.db.selectFrom('connections').select(['user_id', 'used_at', 'broken']).execute();
     for (const row of rows) assert.ok(Number(row.used_at) >= Date.now() - DAY && row.broken === null, `${row.user_id} is fresh and unbroken`);
-    for (const user of [...idle, recent]) assert.match((await cluster.command(user, `whoami ${PROVIDER_ID}`)).text, new RegExp(`you are \\*\\*${login(user)}\\*\\*`));
+    for (const user of [...idle, recent])
+      assert.match((await cluster.command(user, `whoami ${PROVIDER_ID}`)).text, new RegExp(`you are \\*\\*${login(user)}\\*\\*`));
   });
 });

@@ -203,7 +203,14 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     await db.deleteFrom('connections').execute();
     let at = NOW;
     const repo = new SqlConnectionRepository(db, sealer, { ...(database().lockDb && { lockDb: database().lockDb! }), now: () => at });
-    for (const [user, provider] of [['a', 'p1'], ['a', 'p2'], ['b', 'p1'], ['c', 'p1'], ['d', 'p1']] as const) await repo.save(row(user, provider));
+    for (const [user, provider] of [
+      ['a', 'p1'],
+      ['a', 'p2'],
+      ['b', 'p1'],
+      ['c', 'p1'],
+      ['d', 'p1'],
+    ] as const)
+      await repo.save(row(user, provider));
     await repo.recordUse('b', 'p1', NOW + 50);
     await repo.recordUse('b', 'p1', NOW + 20);
     assert.equal((await repo.get('b', 'p1'))!.used_at, NOW + 50, 'an older record does not undo a newer one');
@@ -215,7 +222,10 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
     const first = await repo.idle(NOW + 100, 2);
     const second = await repo.idle(NOW + 100, 2, first[1]);
     const third = await repo.idle(NOW + 100, 2, second[1]);
-    assert.deepEqual([first, second, third].map((page) => page.map(key)), [['a/p1', 'a/p2'], ['d/p1', 'b/p1'], []]);
+    assert.deepEqual(
+      [first, second, third].map((page) => page.map(key)),
+      [['a/p1', 'a/p2'], ['d/p1', 'b/p1'], []],
+    );
     assert.deepEqual((await repo.idle(NOW + 20, 10)).map(key), ['a/p1', 'a/p2', 'd/p1']);
   });
 });

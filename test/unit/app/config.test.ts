@@ -252,6 +252,19 @@ describe('config', () => {
     assert.throws(() => servedBoth({ APP_ENCRYPTION_KEY: key, APP_TEAM_SYNC_SECONDS: '5' }), /APP_TEAM_SYNC_SECONDS must be between 10 and 86400/);
   });
 
+  it('when the keep-alive settings are unset, then connections idle 30 days are refreshed hourly, 10 a minute; 0 days turns it off; out of range is refused by name', () => {
+    const base = { APP_ENCRYPTION_KEY: key, APP_JWT_SECRET: 'x'.repeat(32) };
+    assert.deepEqual(servedBoth(base).keepAlive, { idleMs: 30 * 86_400_000, intervalMs: 3_600_000, perMinute: 10 });
+    assert.deepEqual(servedBoth({ ...base, APP_KEEP_ALIVE_IDLE_DAYS: '0', APP_KEEP_ALIVE_INTERVAL_MINUTES: '5', APP_KEEP_ALIVE_PER_MINUTE: '2' }).keepAlive, {
+      idleMs: 0,
+      intervalMs: 300_000,
+      perMinute: 2,
+    });
+    assert.throws(() => servedBoth({ ...base, APP_KEEP_ALIVE_PER_MINUTE: '0' }), /APP_KEEP_ALIVE_PER_MINUTE must be between 1 and 600/);
+    assert.throws(() => servedBoth({ ...base, APP_KEEP_ALIVE_INTERVAL_MINUTES: '0' }), /APP_KEEP_ALIVE_INTERVAL_MINUTES must be between 1 and 10080/);
+    assert.throws(() => servedBoth({ ...base, APP_KEEP_ALIVE_IDLE_DAYS: '3651' }), /APP_KEEP_ALIVE_IDLE_DAYS must be between 0 and 3650/);
+  });
+
   describe("APP_HOSTS unset: the Apps host's rules wait for the hosts the service decides to serve", () => {
     const publicService = { APP_ENCRYPTION_KEY: key, APP_ROOT_URL: 'https://connect.example.com', APP_MATTERMOST_URL: 'https://mm.example.com' };
 
