@@ -27,7 +27,7 @@ async function start(): Promise<void> {
     console.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, appsApp, deps } = service;
+  const { app, appsApp, metricsApp, deps } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const apps = config.appsListener;
   const servers = [
@@ -45,6 +45,11 @@ async function start(): Promise<void> {
         hosts: ['apps'],
       }),
     );
+  }
+
+  if (metricsApp && config.metricsListener) {
+    const { host, port } = config.metricsListener;
+    servers.push(listen(metricsApp, port, host, deps.logger, { metrics: `${defaultRootUrl(host, port)}/metrics`, token: config.metricsToken !== undefined }));
   }
 
   let stopping = false;

@@ -11,6 +11,7 @@ import type { Dialog, DialogElement } from '@mattermost/types/integrations';
 import type { InstallationStore } from './ports.js';
 import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
 import { MattermostUnreachableError, NotInstalledError } from './cannot_serve.js';
+import { timed, type MattermostCallObserver } from '../../metrics/timed_fetch.js';
 
 export { NotInstalledError };
 
@@ -34,6 +35,8 @@ export interface MattermostBotOptions {
   siteUrl: string;
   installation: Pick<InstallationStore, 'getInstallation'>;
   timeoutMs: number;
+  /** Told each call's duration and outcome (the service's metrics). */
+  observe?: MattermostCallObserver;
 }
 
 function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -91,10 +94,12 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
     return { botUserId: installation.bot_user_id, client: cached.client };
   };
   const call = <T>(what: string, work: (client: MattermostClient4, botUserId: string) => Promise<T>): Promise<T> =>
-    bounded(
-      session().then(({ client, botUserId }) => work(client, botUserId)),
-      options.timeoutMs,
-      what,
+    timed(options.observe, () =>
+      bounded(
+        session().then(({ client, botUserId }) => work(client, botUserId)),
+        options.timeoutMs,
+        what,
+      ),
     );
 
   return {

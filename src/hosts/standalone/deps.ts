@@ -14,6 +14,7 @@ import { purposeKey } from '../../oauth/crypto.js';
 import type { OAuthEngine } from '../../oauth/types.js';
 import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
+import type { ServiceMetrics } from '../../metrics/service_metrics.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
@@ -75,6 +76,8 @@ export interface StandaloneDeps extends CoreDeps {
   wallClock(): number;
   /** Warnings about refused requests: anyone can provoke them, so a flood writes a few lines a minute (log/rate_limited.ts). */
   refusalLog: RateLimitedLog;
+  /** The service's metrics (requests by surface and outcome); absent in tests that build the host alone. */
+  metrics?: ServiceMetrics;
 }
 
 /** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */

@@ -7,6 +7,7 @@ import type { CallRequest, CallResponse } from '../protocol/types.js';
 import type { Config } from '../../../config/index.js';
 import type { ReportIndex } from '../store/report_index.js';
 import type { CoreDeps } from '../../../core/request.js';
+import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
 
 /** Built once at start; the core's operations are given it as their CoreDeps (they read its settings, logger, engine, sealer and clock). */
 export interface Deps extends CoreDeps {
@@ -16,6 +17,8 @@ export interface Deps extends CoreDeps {
   /** Outbound HTTP to Mattermost. */
   fetch: typeof fetch;
   reportIndex: ReportIndex;
+  /** The service's metrics: each call is counted by surface and outcome. */
+  metrics?: ServiceMetrics;
 }
 
 export type Handler = (request: CallRequest, deps: Deps) => Promise<CallResponse>;

@@ -22,6 +22,9 @@ import { notSetUpRouter } from './not_set_up.js';
 import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
+import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
+import { observeEngine } from '../../../metrics/observed_engine.js';
+import { mattermostCallObserver, timedFetch } from '../../../metrics/timed_fetch.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 /** How long /readyz waits for each of its checks: a probe must answer before its own timeout. */
@@ -39,6 +42,8 @@ export interface StandaloneHostOptions {
   cipher: SecretSealer;
   engine: OAuthEngine;
   mattermostEngine: OAuthEngine;
+  /** The service's metrics: this host counts its requests, flows, database statements and Mattermost calls into it. */
+  metrics: ServiceMetrics;
 }
 
 export interface StandaloneHost {
@@ -56,7 +61,9 @@ export interface StandaloneHost {
 export async function startStandaloneHost(options: StandaloneHostOptions): Promise<StandaloneHost> {
   const { config, logger, now } = options;
   // A refresh under the lock makes at most two provider requests (discovery, token), each bounded by the HTTP timeout.
-  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs });
+  const storage = config.database.kind;
+  const onQuery = (seconds: number, ok: boolean) => options.metrics.databaseQueries.observe({ storage, outcome: ok ? 'ok' : 'error' }, seconds);
+  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs, onQuery });
   const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
@@ -90,12 +97,15 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
   const { config, logger, now } = options;
   const { dialogKey, flowKey } = standaloneKeys(options.currentKey);
   const settings = { ...standaloneSettings(config), ...coreSettings(config) };
-  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs });
+  const observe = mattermostCallObserver(options.metrics, 'standalone');
+  // Every fetch of this host's own goes to the configured Mattermost (the engines have theirs).
+  const mattermostFetch = timedFetch(options.fetch, observe);
+  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs, observe });
   return {
     settings,
     logger,
     now,
-    engine: options.engine,
+    engine: observeEngine(options.engine, options.metrics, 'standalone'),
     mattermostEngine: options.mattermostEngine,
     sealer,
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
@@ -103,10 +113,11 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
     ...repositories,
     bot,
     adminView: createAdminView({ bot, logger, now }),
-    fetch: options.fetch,
+    fetch: mattermostFetch,
+    metrics: options.metrics,
     signingKey: createSigningKeySource({
       mattermostUrl: settings.mattermostUrl,
-      fetch: options.fetch,
+      fetch: mattermostFetch,
       timeoutMs: config.httpTimeoutMs,
       now: Date.now,
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
