@@ -49,7 +49,7 @@ async function start(): Promise<void> {
 
   if (metricsApp && config.metricsListener) {
     const { host, port } = config.metricsListener;
-    servers.push(listen(metricsApp, port, host, deps.logger, { metrics: `${defaultRootUrl(host, port)}/metrics`, token: config.metricsToken !== undefined }));
+    servers.push(listen(metricsApp, port, host, deps.logger, { metrics: `${defaultRootUrl(host, port)}/metrics`, bearer: config.metricsToken !== undefined }));
   }
 
   let stopping = false;

@@ -5,6 +5,7 @@
  */
 import type { Config } from './config/index.js';
 import { coreSettings } from './core/request.js';
+import { createAuditTrail } from './core/audit.js';
 import { routes } from './hosts/apps/calls/routes.js';
 import type { Deps } from './hosts/apps/calls/deps.js';
 import { createHttpApp } from './hosts/apps/http/app.js';
@@ -36,6 +37,8 @@ function appsDeps(parts: ServiceParts): Deps {
     metrics: parts.metrics,
     now: parts.now,
     reportIndex: new ReportIndex(parts.logger),
+    // The Apps host keeps no rows (its stores are per user or the App's one document): audit lines go to the log.
+    audit: createAuditTrail({ logger: parts.logger, now: parts.now }),
   };
 }
 
@@ -109,5 +112,13 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  return { app, ...(appsApp && { appsApp }), ...(metricsApp && { metricsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
+  return {
+    app,
+    ...(appsApp && { appsApp }),
+    ...(metricsApp && { metricsApp }),
+    deps,
+    ...(standalone && { standalone }),
+    stopping,
+    close: async () => standalone?.close(),
+  };
 }

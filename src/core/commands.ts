@@ -11,6 +11,8 @@ import { addProvider, editProvider, providerAddForm, providerEditForm, removePro
 import type { FormRefresh } from './admin/provider_form.js';
 import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from './admin/provider_reports.js';
 import type { AdminDeps } from './admin/provider_secrets.js';
+import { audited } from './admin/audited.js';
+import { auditTrailCommand } from './admin/audit_command.js';
 import { disconnect } from './disconnect.js';
 import { type HelpRow, providersList, renderHelp } from './info.js';
 import type { CoreAnswer, CoreOperation, CoreRequest, HelpWording } from './request.js';
@@ -66,26 +68,52 @@ export const COMMANDS = [
   { name: 'status', help: 'show your connected accounts', adminOnly: false, operation: status },
   { name: 'providers', help: 'list the registered providers', adminOnly: false, operation: providersList },
   { name: 'help', help: 'list these commands', adminOnly: false, showsAdminCommands: true, operation: help },
-  { name: 'provider add', help: 'register a provider with its client id and secret', adminOnly: true, form: providerAddForm, operation: addProvider },
+  {
+    name: 'provider add',
+    help: 'register a provider with its client id and secret',
+    adminOnly: true,
+    form: providerAddForm,
+    operation: audited('provider.add', addProvider),
+  },
   {
     name: 'provider register',
     help: 'register a provider by dynamic client registration (RFC 7591)',
     adminOnly: true,
     form: providerRegisterForm,
-    operation: registerProvider,
+    operation: audited('provider.register', registerProvider),
   },
   { name: 'provider list', help: 'list the registered providers and their settings', adminOnly: true, operation: listProviders },
-  { name: 'provider edit', provider: registered, help: 'change a registered provider', adminOnly: true, form: providerEditForm, operation: editProvider },
+  {
+    name: 'provider edit',
+    provider: registered,
+    help: 'change a registered provider',
+    adminOnly: true,
+    form: providerEditForm,
+    operation: audited('provider.edit', editProvider),
+  },
   {
     name: 'provider remove',
     provider: registered,
     confirm: 'Users connected to it will no longer be able to use their tokens.',
     help: 'remove a provider (its users must reconnect if it comes back)',
     adminOnly: true,
-    operation: removeProvider,
+    operation: audited('provider.remove', removeProvider),
   },
-  { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
+  {
+    name: 'provider test',
+    provider: registered,
+    help: "check a provider's discovery and metadata",
+    adminOnly: true,
+    operation: audited('provider.test', testProvider),
+  },
   { name: 'report', help: 'show the connected and broken users per provider', adminOnly: true, operation: connectionReport },
+  {
+    name: 'audit',
+    help: 'show the latest audit entries: admin actions, setup and team sync repairs, refused forgeries',
+    adminOnly: true,
+    options: { provider: 'id', user: '@name', limit: 'N' },
+    operation: auditTrailCommand,
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -22,6 +22,8 @@ export type DialogSpec = Omit<Dialog, 'elements'> & {
 
 export interface MattermostBot {
   getUser(userId: string): Promise<UserProfile>;
+  /** The user with this username; rejects when there is none. */
+  getUserByUsername(username: string): Promise<UserProfile>;
   /** Re-read from Mattermost at each call: the user's roles contain system_admin. */
   isSystemAdmin(userId: string): Promise<boolean>;
   /** A direct message from the bot to the user. */
@@ -104,6 +106,7 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
 
   return {
     getUser: (userId) => call('GET /users/{id}', (client) => client.getUser(userId)),
+    getUserByUsername: (username) => call('GET /users/username/{username}', (client) => client.getUserByUsername(username)),
     isSystemAdmin: async (userId) => {
       const user = await call('GET /users/{id}', (client) => client.getUser(userId));
       return typeof user.roles === 'string' && user.roles.split(' ').includes('system_admin') && !user.delete_at;

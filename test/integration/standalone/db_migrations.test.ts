@@ -7,7 +7,7 @@ import { SqlInstallationStore } from '../../../src/hosts/standalone/db/installat
 import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/migrations.js';
 import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
-const TABLES = ['connections', 'installation', 'one_time', 'provider_list_version', 'providers', 'sessions', 'team_commands'];
+const TABLES = ['audit_log', 'connections', 'installation', 'one_time', 'provider_list_version', 'providers', 'sessions', 'team_commands'];
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -54,6 +54,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0002_bot_role_and_command_owner',
         '0003_installation_id',
         '0004_provider_list_version',
+        '0006_audit_log',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');

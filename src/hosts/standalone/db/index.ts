@@ -7,12 +7,13 @@ import { SqlInstallationStore } from './installation_store.js';
 import { SqlOneTimeStore } from './one_time_store.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
+import { SqlAuditStore } from './audit_store.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
 export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } from './health.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
-export { SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
+export { SqlAuditStore, SqlCommandAdmission, SqlConnectionRepository, SqlInstallationStore, SqlOneTimeStore, SqlProviderRepository, SqlSessionStore };
 export type { Database } from './schema.js';
 
 export interface StandaloneRepositories {
@@ -22,6 +23,7 @@ export interface StandaloneRepositories {
   sessions: SqlSessionStore;
   oneTime: SqlOneTimeStore;
   admission: SqlCommandAdmission;
+  auditLog: SqlAuditStore;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -37,5 +39,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     sessions: new SqlSessionStore(db),
     oneTime,
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
+    auditLog: new SqlAuditStore(db),
   };
 }

@@ -84,6 +84,18 @@ export interface OneTimeTable {
   expires_at: Millis;
 }
 
+/** One audit entry (src/core/audit.ts); pruned after APP_AUDIT_RETENTION_DAYS. */
+export interface AuditLogTable {
+  /** Random, to keep entries of the same millisecond apart. */
+  id: string;
+  at: Millis;
+  actor_user_id: string;
+  action: string;
+  target: string;
+  outcome: string;
+  detail: string;
+}
+
 export interface Database {
   providers: ProvidersTable;
   provider_list_version: ProviderListVersionTable;
@@ -92,6 +104,7 @@ export interface Database {
   team_commands: TeamCommandsTable;
   sessions: SessionsTable;
   one_time: OneTimeTable;
+  audit_log: AuditLogTable;
 }
 
 /** Reads an epoch-ms column from either driver. */

@@ -9,7 +9,6 @@ import type { Config } from '../../../config/index.js';
 import { coreSettings } from '../../../core/request.js';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Logger } from '../../../log/logger.js';
-import { rateLimitedWarn } from '../../../log/rate_limited.js';
 import { createMattermostBot } from '../bot.js';
 import { deriveFlowSecrets } from '../../../oauth/crypto.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
@@ -22,6 +21,7 @@ import { notSetUpRouter } from './not_set_up.js';
 import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
+import { pruneAudit, standaloneAudit } from './audit_wiring.js';
 import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
 import { observeEngine } from '../../../metrics/observed_engine.js';
 import { mattermostCallObserver, timedFetch } from '../../../metrics/timed_fetch.js';
@@ -67,7 +67,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
-  const timers: Array<() => void> = [startPruning(repositories, logger, now)];
+  const timers: Array<() => void> = [startPruning(repositories, logger, now, config.auditRetentionMs)];
   const close = async () => {
     for (const stop of timers) stop();
     await database.close();
@@ -88,6 +88,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     rootUrl: deps.settings.rootUrl,
     intervalMs: config.teamSyncIntervalMs,
     logger,
+    ...(deps.audit && { audit: deps.audit }),
   });
   timers.push(() => sync.stop());
   return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close, unready };
@@ -123,16 +124,17 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
     }),
     wallClock: Date.now,
-    refusalLog: rateLimitedWarn(logger, Date.now),
+    ...standaloneAudit({ logger, now, store: repositories.auditLog }),
   };
 }
 
-/** Expired sessions and one-time records are useless; removing them keeps the tables small. */
-function startPruning(repositories: StandaloneRepositories, logger: Logger, now: () => number): () => void {
+/** Expired sessions and one-time records are useless, and audit entries past their retention are due to go; removing them keeps the tables small. */
+export function startPruning(repositories: StandaloneRepositories, logger: Logger, now: () => number, auditRetentionMs: number): () => void {
   const prune = async () => {
     const sessions = await repositories.sessions.prune(now());
     const records = await repositories.oneTime.prune(now());
-    if (sessions + records > 0) logger.debug('pruned expired records', { sessions, one_time: records });
+    const audit = await pruneAudit(repositories.auditLog, now() - auditRetentionMs);
+    if (sessions + records + audit > 0) logger.debug('pruned expired records', { sessions, one_time: records, audit });
   };
   const timer = setInterval(() => prune().catch((error: unknown) => logger.warn('pruning failed', { error: (error as Error).message })), PRUNE_INTERVAL_MS);
   timer.unref();
