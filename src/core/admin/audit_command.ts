@@ -45,7 +45,9 @@ const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(
 
 function row(entry: AuditEntry, names: Map<string, string>): string {
   const who = entry.actor_user_id === '' ? '(nobody vouched for)' : `@${names.get(entry.actor_user_id) ?? entry.actor_user_id}`;
-  const cells = [when(entry.at), md(who), entry.action, md(entry.target || '-'), entry.outcome, md(entry.detail || '-')];
+  // The detail as code: field names keep their underscores, and nothing in it is read as markdown.
+  const detail = entry.detail ? `\`${entry.detail.replace(/`/g, "'")}\`` : '-';
+  const cells = [when(entry.at), md(who), entry.action, md(entry.target || '-'), entry.outcome, detail];
   return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 

@@ -86,6 +86,7 @@ export class StandaloneHost implements ScenarioHost {
     private readonly ownSecrets: string[],
     private readonly cleanups: Array<() => Promise<unknown>>,
     readonly clock: { offsetMs: number },
+    private readonly metricsToken: string,
   ) {}
 
   static async start(mattermost: (rootUrl: string) => Promise<StandaloneMattermost>, options: StandaloneHostOptions = {}): Promise<StandaloneHost> {
@@ -119,7 +120,8 @@ export class StandaloneHost implements ScenarioHost {
       cleanups.push(() => provider.close());
       const browser = await launchBrowser();
       cleanups.push(() => browser.close());
-      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, [running.encryptionKey], cleanups, clock);
+      const secrets = [running.encryptionKey, running.metricsToken];
+      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, secrets, cleanups, clock, running.metricsToken);
     } catch (err) {
       await close();
       throw err;
@@ -199,6 +201,12 @@ export class StandaloneHost implements ScenarioHost {
 
   teamAdminKit(user: Person): Promise<TeamAdminKit> {
     return this.mm.teamAdminKit(user, this.service, this.rootUrl);
+  }
+
+  async metrics(): Promise<string> {
+    const res = await fetch(`${this.rootUrl}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
+    assert.equal(res.status, 200, 'GET /metrics with the token');
+    return res.text();
   }
 
   redirectUri(providerId: string): string {
