@@ -44,10 +44,10 @@ async function actorOf(req: CoreRequest, raw: unknown): Promise<string | undefin
 const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
 
 function row(entry: AuditEntry, names: Map<string, string>): string {
-  const who = entry.actor_user_id === '' ? '(nobody vouched for)' : `@${names.get(entry.actor_user_id) ?? entry.actor_user_id}`;
+  const who = entry.actor_user_id === '' ? '_nobody vouched for_' : md(`@${names.get(entry.actor_user_id) ?? entry.actor_user_id}`);
   // The detail as code: field names keep their underscores, and nothing in it is read as markdown.
   const detail = entry.detail ? `\`${entry.detail.replace(/`/g, "'")}\`` : '-';
-  const cells = [when(entry.at), md(who), entry.action, md(entry.target || '-'), entry.outcome, detail];
+  const cells = [when(entry.at), who, entry.action, md(entry.target || '-'), entry.outcome, detail];
   return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
