@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAuditTrail } from '../../../src/core/audit.js';
 import { audited } from '../../../src/core/admin/audited.js';
-import { addProvider, editProvider } from '../../../src/core/admin/provider_changes.js';
+import { addProvider, editProvider, removeProvider } from '../../../src/core/admin/provider_changes.js';
 import { UserFacingError } from '../../../src/core/errors.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { MemoryAuditStore } from '../../support/memory_audit_store.js';
@@ -70,6 +70,23 @@ describe('audited admin operations', () => {
       ],
     );
     w.noSecret();
+  });
+
+  it("when an admin removes a provider where other users' rows cannot be read (as on the Apps host), then the entry says their tokens were left unusable; an unconfirmed removal is failed and removes nothing", async () => {
+    const w = audit();
+    await audited('provider.add', addProvider)(w.request(FORM), w.deps);
+    await assert.rejects(audited('provider.remove', removeProvider)(w.request({ provider: 'split' }), w.deps), /Confirm/);
+    assert.equal(w.store.entries.at(-1)?.outcome, 'failed');
+    assert.equal((await w.providers.list()).length, 1);
+    await audited('provider.remove', removeProvider)(w.request({ provider: 'split', confirm: true }), w.deps);
+    assert.deepEqual(w.store.entries.at(-1), {
+      at: 1_800_000_000_000,
+      actor_user_id: 'u1',
+      action: 'provider.remove',
+      target: 'split',
+      outcome: 'ok',
+      detail: 'tokens left unusable',
+    });
   });
 
   it('when an edit changes nothing but retypes the same secret, then it says so and the secret is not named as changed', async () => {
