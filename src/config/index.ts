@@ -128,7 +128,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ...parse(hosts(dataDir), env),
     ...parse(observability, env),
   };
-  metricsListenerCheck(config.metricsListener, [listeners.port, ...(listeners.appsListener ? [listeners.appsListener.port] : [])].filter((p) => p !== 0));
+  metricsListenerCheck(
+    config.metricsListener,
+    [listeners.port, ...(listeners.appsListener ? [listeners.appsListener.port] : [])].filter((p) => p !== 0),
+  );
   const warnings = crossChecks(config, listeners.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });
 }

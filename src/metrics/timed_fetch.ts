@@ -24,5 +24,10 @@ export async function timed<T>(observe: MattermostCallObserver | undefined, work
 }
 
 export function timedFetch(doFetch: typeof fetch, observe: MattermostCallObserver): typeof fetch {
-  return (input, init) => timed(observe, () => doFetch(input, init), (response) => response.ok);
+  return (input, init) =>
+    timed(
+      observe,
+      () => doFetch(input, init),
+      (response) => response.ok,
+    );
 }

@@ -17,7 +17,11 @@ import type { RequestOutcome } from '../../../metrics/service_metrics.js';
 
 /** A call's logged outcome (its response type, or the error's code) as the metrics count it. */
 const countedOutcome = (outcome: string): RequestOutcome =>
-  outcome === 'internal_error' || outcome === 'mattermost_error' ? 'failed' : outcome === 'ok' || outcome === 'form' || outcome === 'navigate' ? 'ok' : 'user_error';
+  outcome === 'internal_error' || outcome === 'mattermost_error'
+    ? 'failed'
+    : outcome === 'ok' || outcome === 'form' || outcome === 'navigate'
+      ? 'ok'
+      : 'user_error';
 
 function safePath(path: string): string {
   return path.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
