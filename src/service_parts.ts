@@ -10,11 +10,14 @@ import { createLogger, type Logger } from './log/logger.js';
 import { createTokenCipher } from './oauth/crypto.js';
 import { createOAuthEngine } from './oauth/engine.js';
 import type { OAuthEngine } from './oauth/types.js';
+import { ServiceMetrics } from './metrics/service_metrics.js';
 
 export interface ServiceOverrides {
   fetch?: typeof fetch;
   now?: () => number;
   logger?: Logger;
+  /** Without it each service makes its own registry (tests start several services in one process). */
+  metrics?: ServiceMetrics;
 }
 
 export interface ServiceParts {
@@ -30,10 +33,12 @@ export interface ServiceParts {
   engine: OAuthEngine;
   /** For Sign in with Mattermost: the configured Mattermost is configuration, not a target to guard (it often lives on a private network). */
   mattermostEngine: OAuthEngine;
+  /** This service's metrics registry; each host counts into it with its own host label. */
+  metrics: ServiceMetrics;
 }
 
 export function serviceParts(config: Readonly<Config>, overrides: ServiceOverrides = {}): ServiceParts {
-  const secrets = [config.jwtSecret ?? '', ...config.encryptionKeys.map((k) => k.key.toString('base64'))];
+  const secrets = [config.jwtSecret ?? '', config.metricsToken ?? '', ...config.encryptionKeys.map((k) => k.key.toString('base64'))];
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets });
   const doFetch = overrides.fetch ?? fetch;
   const now = overrides.now ?? Date.now;
@@ -55,5 +60,6 @@ export function serviceParts(config: Readonly<Config>, overrides: ServiceOverrid
     cipher: createTokenCipher({ keys: config.encryptionKeys, currentKeyId: config.currentKeyId, acceptUnbound: config.acceptUnboundSealed }),
     engine: createOAuthEngine({ ...engineOptions, allowPrivateNetwork: config.allowPrivateNetwork }),
     mattermostEngine: createOAuthEngine({ ...engineOptions, allowPrivateNetwork: true }),
+    metrics: overrides.metrics ?? new ServiceMetrics(),
   };
 }

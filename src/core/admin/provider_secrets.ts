@@ -9,7 +9,7 @@ import type { StoredProvider } from '../provider_records.js';
 import type { CoreDeps } from '../request.js';
 
 /** What the admin operations use of CoreDeps. */
-export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now'>;
+export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now' | 'audit'>;
 
 /** The core's binding (src/core/seal_slots.ts), kept under this name for the admin operations' callers. */
 export const clientSecretBinding = clientSecretSlot;

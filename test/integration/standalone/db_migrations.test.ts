@@ -11,6 +11,7 @@ const TABLES = [
   'apps_import_connections',
   'apps_import_state',
   'apps_import_users',
+  'audit_log',
   'connections',
   'installation',
   'one_time',
@@ -68,6 +69,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0003_installation_id',
         '0004_provider_list_version',
         '0005_apps_plugin',
+        '0006_audit_log',
         '0008_apps_import',
         '0010_token_clients',
       ]);

@@ -9,6 +9,7 @@ import { SqlOneTimeStore } from './one_time_store.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
 import { SqlTokenClientStore } from './token_client_repository.js';
+import { SqlAuditStore } from './audit_store.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
@@ -16,6 +17,7 @@ export { checkDatabase, healthRouter, type DatabaseHealth, type HealthOptions } 
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
 export {
   SqlAppsImportLedger,
+  SqlAuditStore,
   SqlCommandAdmission,
   SqlConnectionRepository,
   SqlInstallationStore,
@@ -36,6 +38,7 @@ export interface StandaloneRepositories {
   /** The ledger of the move from the Apps host (core/apps_move). */
   appsImport: SqlAppsImportLedger;
   tokenClients: SqlTokenClientStore;
+  auditLog: SqlAuditStore;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -53,5 +56,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
+    auditLog: new SqlAuditStore(db),
   };
 }

@@ -63,6 +63,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const ctx = setupContext(options);
   const adminId = await checkAdmin(ctx);
   if (!adminId) return ctx.report;
+  ctx.report.actorUserId = adminId;
   const force = options.force ?? false;
   if (options.mode === 'remove') {
     // Removing from another storage would take the running service's bot token and sign-in app away too.

@@ -5,12 +5,16 @@
  */
 import type { Config } from '../../../config/index.js';
 import { withDevelopmentKey } from '../../../config/development_key.js';
-import { openDatabase, SqlInstallationStore } from '../db/index.js';
+import { openDatabase, SqlAuditStore, SqlInstallationStore } from '../db/index.js';
 import type { OpenedStore } from './setup_cli.js';
 import { createStandaloneSealer } from '../db/sealer.js';
 
 export async function openSetupStore(config: Readonly<Config>): Promise<OpenedStore> {
   const keyed = withDevelopmentKey(config);
   const database = await openDatabase(keyed.database);
-  return { store: new SqlInstallationStore(database.db, createStandaloneSealer(keyed)), close: () => database.close() };
+  return {
+    store: new SqlInstallationStore(database.db, createStandaloneSealer(keyed)),
+    audit: new SqlAuditStore(database.db),
+    close: () => database.close(),
+  };
 }
