@@ -116,7 +116,6 @@ export const COMMANDS = [
     adminOnly: true,
     operation: audited('provider.test', testProvider),
   },
-  { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
   {
     name: 'migrate providers',
     help: "copy the Apps host's providers to the standalone host",
