@@ -7,9 +7,7 @@
 import type { Config } from './config/index.js';
 import type { SecretSealer } from './core/secret_sealer.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createTokenCipher } from './oauth/crypto.js';
-import { createOAuthEngine } from './oauth/engine.js';
-import type { OAuthEngine } from './oauth/types.js';
+import { createTokenCipher, createOAuthEngine, type OAuthEngine } from '@oauth2-connect/engine';
 
 export interface ServiceOverrides {
   fetch?: typeof fetch;

@@ -4,7 +4,7 @@
  * `cause`). The text says what to do and that nothing was deleted; it never
  * holds a key, a sealed value or a plaintext.
  */
-import { UNBOUND_REFUSED_MESSAGE, WRONG_BINDING_MESSAGE, type TokenCipherError } from '../oauth/crypto.js';
+import { UNBOUND_REFUSED_MESSAGE, WRONG_BINDING_MESSAGE, type TokenCipherError } from '@oauth2-connect/engine';
 
 export interface SecretProblem {
   /** For the log line's outcome. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sealV1 } from '../../support/sealed_slots.js';
-import { type SealBinding, TokenCipherError, createTokenCipher, deriveFlowSecrets } from '../../../src/oauth/crypto.js';
+import { type SealBinding, TokenCipherError, createTokenCipher, deriveFlowSecrets } from '../../../packages/engine/src/crypto.js';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };

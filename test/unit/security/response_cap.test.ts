@@ -2,11 +2,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { send as providerSend } from '../../../src/oauth/http.js';
-import { send as mattermostSend } from '../../../src/mattermost/http.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
-import { MattermostApiError } from '../../../src/mattermost/errors.js';
+import { send as providerSend } from '../../../packages/engine/src/http.js';
+import { send as mattermostSend } from '../../../packages/driver/src/http.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
+import { MattermostApiError } from '../../../packages/driver/src/errors.js';
 
 let server: Server;
 let base: string;

@@ -4,9 +4,9 @@ import { lookup } from 'node:dns/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { send } from '../../../src/oauth/http.js';
-import { isPrivateAddress } from '../../../src/oauth/network_guard.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
+import { send } from '../../../packages/engine/src/http.js';
+import { isPrivateAddress } from '../../../packages/engine/src/network_guard.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
 
 let server: Server;
 let port: number;

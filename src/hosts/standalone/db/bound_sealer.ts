@@ -4,7 +4,7 @@
  * value copied into another row (another user, provider, origin or setting) does not open.
  */
 import type { SecretSealer } from '../../../core/secret_sealer.js';
-import type { SealBinding } from '../../../oauth/seal_binding.js';
+import type { SealBinding } from '@oauth2-connect/engine';
 
 export type { SealBinding };
 export type BoundSealer = SecretSealer;

@@ -4,7 +4,7 @@
  * it, so a value sealed by the Apps host never opens here and the other way
  * round, even under the same key.
  */
-import { createTokenCipher } from '../../../oauth/crypto.js';
+import { createTokenCipher } from '@oauth2-connect/engine';
 import { scopedSealer, type SecretSealer } from '../../../core/secret_sealer.js';
 
 export const STANDALONE_SEAL_SCOPE = 'oauth2-connect/standalone';

@@ -9,7 +9,7 @@ import * as oauth from 'oauth4webapi';
 import { OAuthError } from './errors.js';
 import { oauthError } from './error_mapping.js';
 import { isPrivateAddress, privateAddressCause, publicOnlyDispatcher } from './network_guard.js';
-import { cappedResponse, ResponseTooLargeError } from '../util/read_capped.js';
+import { cappedResponse, ResponseTooLargeError } from './util/read_capped.js';
 
 export interface HttpDeps {
   fetch: typeof fetch;
