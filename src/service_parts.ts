@@ -43,6 +43,8 @@ export function serviceParts(config: Readonly<Config>, overrides: ServiceOverrid
     httpTimeoutMs: config.httpTimeoutMs,
     revocationTimeoutMs: config.revocationTimeoutMs,
     discoveryTtlMs: config.discoveryTtlMs,
+    // An admin allows private providers with the environment, not with the engine's option name.
+    privateNetworkHint: 'set APP_ALLOW_PRIVATE_NETWORK=true',
   };
   return {
     config,

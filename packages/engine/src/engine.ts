@@ -3,7 +3,7 @@
  * HTTP through the injected fetch (each request bounded by httpTimeoutMs) and
  * the metadata cached per issuer for discoveryTtlMs.
  */
-import type * as oauth from 'oauth4webapi';
+import * as oauth from 'oauth4webapi';
 import { readAccount } from './account.js';
 import { buildAuthorizationUrl } from './authorize.js';
 import { checkProvider } from './check.js';
@@ -11,29 +11,62 @@ import { completeAuthorization } from './complete.js';
 import { type Operation, toOAuthError } from './error_mapping.js';
 import { refreshTokens } from './refresh.js';
 import { registerClient } from './register.js';
-import { type EngineContext, resolveProvider } from './resolve.js';
+import { type EngineContext, type Resolved, resolveProvider } from './resolve.js';
 import { revokeTokens } from './revoke.js';
 import { TtlCache } from './ttl_cache.js';
-import type { OAuthEngine, OAuthEngineOptions, ProviderConfig } from './types.js';
+import type { AuthorizationRequest, AuthorizeInput, OAuthEngine, OAuthEngineOptions, ProviderConfig } from './types.js';
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+export const DEFAULT_DISCOVERY_TTL_MS = 60 * 60 * 1000;
+
+function positiveMs(options: OAuthEngineOptions, key: 'httpTimeoutMs' | 'discoveryTtlMs' | 'revocationTimeoutMs', fallback: number): number {
+  const value = options[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`createOAuthEngine: the option ${key} must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
+/** The context of every operation, each option defaulted. */
+function contextOf(options: OAuthEngineOptions): EngineContext {
+  const now = options.now ?? Date.now;
+  const httpTimeoutMs = positiveMs(options, 'httpTimeoutMs', DEFAULT_HTTP_TIMEOUT_MS);
+  return {
+    http: {
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      timeoutMs: httpTimeoutMs,
+      allowPrivateNetwork: options.allowPrivateNetwork === true,
+      ...(options.privateNetworkHint !== undefined && { privateNetworkHint: options.privateNetworkHint }),
+    },
+    now,
+    metadata: new TtlCache<oauth.AuthorizationServer>(positiveMs(options, 'discoveryTtlMs', DEFAULT_DISCOVERY_TTL_MS), now),
+    revocationTimeoutMs: positiveMs(options, 'revocationTimeoutMs', httpTimeoutMs),
+  };
+}
+
+/** A new authorization request: the caller's state, verifier and nonce, or fresh random ones. */
+async function startAuthorization(ctx: EngineContext, resolved: Resolved, input: AuthorizeInput): Promise<AuthorizationRequest> {
+  const state = input.state ?? oauth.generateRandomState();
+  const code_verifier = input.code_verifier ?? oauth.generateRandomCodeVerifier();
+  const nonce = resolved.provider.oidc ? (input.nonce ?? oauth.generateRandomNonce()) : undefined;
+  const url = await buildAuthorizationUrl(ctx, resolved, { redirect_uri: input.redirect_uri, state, code_verifier, ...(nonce && { nonce }) });
+  return { url, state, code_verifier, ...(nonce && { nonce }) };
+}
 
 /**
  * Creates the engine. Stateless but for the metadata cache, so one engine per process.
  * - resolve: RFC 8414 / OIDC discovery (https://www.rfc-editor.org/rfc/rfc8414)
- * - authorizationUrl: RFC 6749 §4.1.1 with RFC 7636 PKCE S256, RFC 9126 PAR when required
+ * - authorize, authorizationUrl: RFC 6749 §4.1.1 with RFC 7636 PKCE S256, RFC 9126 PAR when required
  * - complete: RFC 9207 iss, state, code exchange, OIDC Core §3.1.3.7 id_token validation
  * - refresh: RFC 6749 §6; revoke: RFC 7009; register: RFC 7591
  */
-export function createOAuthEngine(options: OAuthEngineOptions): OAuthEngine {
-  const ctx: EngineContext = {
-    http: { fetch: options.fetch, timeoutMs: options.httpTimeoutMs, allowPrivateNetwork: options.allowPrivateNetwork === true },
-    now: options.now,
-    metadata: new TtlCache<oauth.AuthorizationServer>(options.discoveryTtlMs, options.now),
-    revocationTimeoutMs: options.revocationTimeoutMs ?? options.httpTimeoutMs,
-  };
+export function createOAuthEngine(options: OAuthEngineOptions = {}): OAuthEngine {
+  const ctx = contextOf(options);
   const resolve = (config: ProviderConfig) => resolveProvider(ctx, config);
   const guarded = <T>(operation: Operation, work: () => Promise<T>) => work().catch((err: unknown) => Promise.reject(toOAuthError(err, operation)));
   return {
     resolve: (config) => guarded('discovery', async () => (await resolve(config)).provider),
+    authorize: (config, input) => guarded('authorization', async () => startAuthorization(ctx, await resolve(config), input)),
     authorizationUrl: (config, input) => guarded('authorization', async () => buildAuthorizationUrl(ctx, await resolve(config), input)),
     complete: (config, input) => guarded('token', async () => completeAuthorization(ctx, await resolve(config), input)),
     refresh: (config, tokens) => guarded('refresh', async () => refreshTokens(ctx, await resolve(config), tokens)),

@@ -1,6 +1,8 @@
 /** The OAuth engine's public API (@oauth2-connect/engine). */
 export * from './types.js';
-export { createOAuthEngine } from './engine.js';
+export { createOAuthEngine, DEFAULT_DISCOVERY_TTL_MS, DEFAULT_HTTP_TIMEOUT_MS } from './engine.js';
+export { provider, type ProviderOptions } from './provider.js';
+export { ProviderConfigError, assertProviderConfig } from './config_check.js';
 export { OAuthError, isOAuthError, redactSecrets } from './errors.js';
 export {
   type SealBinding,

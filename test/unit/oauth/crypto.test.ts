@@ -173,7 +173,7 @@ describe('sealed values are bound to their slot', () => {
     const strict = createTokenCipher({ keys: [k1], currentKeyId: 'k1', acceptUnbound: false });
     const refused = thrownBy(() => strict.open(sealV1('k1', k1.key, SECRET), SLOT));
     assert.equal(refused.reason, 'unbound_refused');
-    assert.match(refused.message, /first sealed format \(v1.*APP_ACCEPT_UNBOUND_SEALED=false/);
+    assert.match(refused.message, /first sealed format \(v1.*its option acceptUnbound is false/);
     assert.ok(!refused.message.includes(SECRET));
     const sealed = strict.seal(SECRET, SLOT);
     assert.deepEqual(strict.open(sealed, SLOT), { plaintext: SECRET, stale: false }, 'the bound format still opens');
