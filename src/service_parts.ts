@@ -20,7 +20,7 @@ export interface ServiceParts {
   logger: Logger;
   fetch: typeof fetch;
   now: () => number;
-  /** Each host derives the keys of its own purposes from it (oauth/crypto.ts purposeKey), never using it for anything else. */
+  /** Each host derives the keys of its own purposes from it (the engine's purposeKey), never using it for anything else. */
   currentKey: Buffer;
   /** The bound cipher over the configured keys; each host puts its own seal scope on it. */
   cipher: SecretSealer;

@@ -1,5 +1,5 @@
 /**
- * The slot each sealed value belongs to (see oauth/seal_binding.ts): a
+ * The slot each sealed value belongs to (see packages/engine/src/seal_binding.ts): a
  * provider's client secret, or one user's token at one provider and origin.
  * The host's sealer adds the host's scope (secret_sealer.ts scopedSealer), so
  * a value sealed by one host never opens in another.

@@ -54,8 +54,19 @@ describe('answers are capped at 1 MiB', () => {
 
   it('when discovery answers an endless document, then resolve fails with a provider error and the process stays up', async () => {
     const engine = createOAuthEngine({ fetch: globalThis.fetch, now: Date.now, httpTimeoutMs: 20_000, discoveryTtlMs: 1000, allowPrivateNetwork: true });
-    const config = { id: 'p', display_name: 'P', preset: 'oidc', issuer: `${base}/endless`, client_id: 'c', scopes: ['openid'] };
-    await assert.rejects(engine.resolve(config as never), (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''));
+    const config = {
+      id: 'p',
+      display_name: 'P',
+      preset: 'oidc',
+      issuer: `${base}/endless`,
+      client_id: 'c',
+      scopes: ['openid'],
+      token_endpoint_auth_method: 'none',
+    } as const;
+    await assert.rejects(
+      engine.resolve({ ...config, scopes: [...config.scopes] }),
+      (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
+    );
   });
 
   it('when Mattermost streams an endless body, then the driver stops at the cap with a clear error', async () => {
