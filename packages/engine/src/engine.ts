@@ -19,10 +19,12 @@ import type { AuthorizationRequest, AuthorizeInput, OAuthEngine, OAuthEngineOpti
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 export const DEFAULT_DISCOVERY_TTL_MS = 60 * 60 * 1000;
 
-function positiveMs(options: OAuthEngineOptions, key: 'httpTimeoutMs' | 'discoveryTtlMs' | 'revocationTimeoutMs', fallback: number): number {
+/** The option in ms, or its default; a timeout must be positive, the discovery cache may be 0 (no reuse). */
+function durationMs(options: OAuthEngineOptions, key: 'httpTimeoutMs' | 'discoveryTtlMs' | 'revocationTimeoutMs', fallback: number): number {
   const value = options[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`createOAuthEngine: the option ${key} must be a positive number of milliseconds`);
+  const least = key === 'discoveryTtlMs' ? 0 : 1;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < least) {
+    throw new TypeError(`createOAuthEngine: the option ${key} must be a number of milliseconds, at least ${least}`);
   }
   return value;
 }
@@ -30,7 +32,7 @@ function positiveMs(options: OAuthEngineOptions, key: 'httpTimeoutMs' | 'discove
 /** The context of every operation, each option defaulted. */
 function contextOf(options: OAuthEngineOptions): EngineContext {
   const now = options.now ?? Date.now;
-  const httpTimeoutMs = positiveMs(options, 'httpTimeoutMs', DEFAULT_HTTP_TIMEOUT_MS);
+  const httpTimeoutMs = durationMs(options, 'httpTimeoutMs', DEFAULT_HTTP_TIMEOUT_MS);
   return {
     http: {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
@@ -39,8 +41,8 @@ function contextOf(options: OAuthEngineOptions): EngineContext {
       ...(options.privateNetworkHint !== undefined && { privateNetworkHint: options.privateNetworkHint }),
     },
     now,
-    metadata: new TtlCache<oauth.AuthorizationServer>(positiveMs(options, 'discoveryTtlMs', DEFAULT_DISCOVERY_TTL_MS), now),
-    revocationTimeoutMs: positiveMs(options, 'revocationTimeoutMs', httpTimeoutMs),
+    metadata: new TtlCache<oauth.AuthorizationServer>(durationMs(options, 'discoveryTtlMs', DEFAULT_DISCOVERY_TTL_MS), now),
+    revocationTimeoutMs: durationMs(options, 'revocationTimeoutMs', httpTimeoutMs),
   };
 }
 

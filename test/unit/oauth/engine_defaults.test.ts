@@ -66,9 +66,11 @@ describe('the engine in a few lines: defaults, provider() and authorize()', () =
     assert.ok(!err.message.includes('my-secret-scope-string'));
   });
 
-  it('when an engine option is not a positive duration, then createOAuthEngine names it', () => {
-    assert.throws(() => createOAuthEngine({ httpTimeoutMs: 0 }), /the option httpTimeoutMs must be a positive number/);
-    assert.throws(() => createOAuthEngine({ discoveryTtlMs: Number.NaN }), /the option discoveryTtlMs must be a positive number/);
+  it('when an engine option is not a valid duration, then createOAuthEngine names it; a discovery cache of 0 means no reuse', () => {
+    assert.throws(() => createOAuthEngine({ httpTimeoutMs: 0 }), /the option httpTimeoutMs must be a number of milliseconds, at least 1/);
+    assert.throws(() => createOAuthEngine({ revocationTimeoutMs: -5 }), /the option revocationTimeoutMs must be a number of milliseconds, at least 1/);
+    assert.throws(() => createOAuthEngine({ discoveryTtlMs: Number.NaN }), /the option discoveryTtlMs must be a number of milliseconds, at least 0/);
+    assert.doesNotThrow(() => createOAuthEngine({ discoveryTtlMs: 0 }));
   });
 
   it('when authorize() is asked with only a redirect URI, then it makes state, PKCE verifier and nonce, and complete() accepts them (global fetch, Date.now)', async () => {
