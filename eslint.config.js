@@ -31,7 +31,7 @@ const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers l
  */
 const HOST_FOLDERS = {
   apps: ['protocol', 'store', 'calls', 'http'],
-  standalone: ['db', 'trigger', 'signin', 'dialogs', 'commands', 'panel', 'admin', 'http', 'setup', 'service'],
+  standalone: ['db', 'trigger', 'signin', 'dialogs', 'commands', 'panel', 'admin', 'http', 'setup', 'operations', 'service'],
 };
 
 /** One no-restricted-imports entry per place (a later entry for the same files would replace an earlier one). */

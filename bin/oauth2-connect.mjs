@@ -15,13 +15,25 @@ const COMMANDS = {
     file: 'dist/hosts/standalone/setup/cli.js',
     about: 'create or check what the standalone host needs in Mattermost: setup [--check | --sync | --remove] [--bot-role regular|admin] [--force]',
   },
+  backup: {
+    file: 'dist/hosts/standalone/operations/backup_cli.js',
+    about: 'copy the SQLite database while the service runs: backup <file> [--force] (PostgreSQL: prints the pg_dump commands)',
+  },
+  restore: {
+    file: 'dist/hosts/standalone/operations/restore_cli.js',
+    about: 'put a backup back as the SQLite database, with the service stopped: restore <file>',
+  },
+  'rotate-key': {
+    file: 'dist/hosts/standalone/operations/rotate_key_cli.js',
+    about: 'seal every stored secret again under APP_ENCRYPTION_KEY while the service runs: rotate-key [--check] [--batch-size N]',
+  },
 };
 
 const HELP = `usage: oauth2-connect <command> [options]
 ${Object.entries(COMMANDS)
-  .map(([name, { about }]) => `  ${name.padEnd(6)} ${about}`)
+  .map(([name, { about }]) => `  ${name.padEnd(10)} ${about}`)
   .join('\n')}
-  help   this text; \`oauth2-connect setup --help\` explains setup's options`;
+  help       this text; \`oauth2-connect <command> --help\` explains a command's options`;
 
 const [command, ...args] = process.argv.slice(2);
 if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

@@ -13,27 +13,29 @@ import type { Logger } from './log/logger.js';
 import { startService } from './service.js';
 
 async function start(): Promise<void> {
-  let config;
+  let loaded;
   try {
-    config = withDevelopmentKey(loadConfig());
+    loaded = withDevelopmentKey(loadConfig());
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
   let service;
   try {
-    service = await startService(config);
+    service = await startService(loaded);
   } catch (err) {
-    console.error(`Could not start: ${(err as Error).message}`);
+    // A ConfigError here is a rule of a host decided at start (the Apps host's secret): its message says what to set.
+    console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, appsApp, deps } = service;
+  const { app, appsApp, deps, config } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const apps = config.appsListener;
   const servers = [
     listen(app, config.port, config.host, deps.logger, {
       ...(!apps && { manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined }),
       hosts: config.hosts.filter((host) => !(apps && host === 'apps')),
+      hosts_why: service.hostsWhy,
       health: `${config.rootUrl}/healthz`,
     }),
   ];

@@ -3,7 +3,7 @@
  * (service_parts.ts), then each host that config.hosts names is built from
  * them and mounted. Tests build it with injected fetch, clock and logger.
  */
-import type { Config } from './config/index.js';
+import { withServedHosts, type Config } from './config/index.js';
 import { coreSettings } from './core/request.js';
 import { routes } from './hosts/apps/calls/routes.js';
 import type { Deps } from './hosts/apps/calls/deps.js';
@@ -15,6 +15,7 @@ import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
 import { serviceParts, type ServiceOverrides, type ServiceParts } from './service_parts.js';
+import { decideHosts, readAppsPluginRecord } from './served_hosts.js';
 
 export type { ServiceOverrides };
 
@@ -44,6 +45,10 @@ export function createService(config: Readonly<Config>, overrides: ServiceOverri
 }
 
 export interface RunningService {
+  /** The configuration served: its hosts decided (served_hosts.ts) and the warnings that apply to them. */
+  config: Readonly<Config>;
+  /** Why these hosts, for the start-up log line. */
+  hostsWhy: string;
   /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
@@ -75,11 +80,23 @@ function bareApp(): express.Express {
  * config.appsListener the Apps host is on an app of its own (appsApp), and
  * the main app answers 404 to what is not the standalone host's.
  */
-export async function startService(config: Readonly<Config>, overrides: ServiceOverrides = {}): Promise<RunningService> {
-  const parts = serviceParts(config, overrides);
+export async function startService(loaded: Readonly<Config>, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  const loadedParts = serviceParts(loaded, overrides);
+  const standalone = loaded.hosts.includes('standalone') ? await startStandaloneHost(loadedParts) : undefined;
+  let config: Readonly<Config>;
+  let hostsWhy: string;
+  try {
+    const record = standalone && !loaded.hostsChosen ? await readAppsPluginRecord(standalone.repositories.installation, loaded.mattermostUrl) : undefined;
+    const served = decideHosts(loaded, record);
+    config = withServedHosts(loaded, served.hosts);
+    hostsWhy = served.why;
+  } catch (err) {
+    await standalone?.close();
+    throw err;
+  }
+  const parts = { ...loadedParts, config };
   const deps = appsDeps(parts);
   const hosts = config.hosts;
-  const standalone = hosts.includes('standalone') ? await startStandaloneHost(parts) : undefined;
   let shuttingDown = false;
   const health = healthRouter({
     hosts,
@@ -97,5 +114,14 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
+  return {
+    config,
+    hostsWhy,
+    app,
+    ...(appsApp && { appsApp }),
+    deps,
+    ...(standalone && { standalone }),
+    stopping,
+    close: async () => standalone?.close(),
+  };
 }

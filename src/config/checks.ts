@@ -19,6 +19,7 @@ type Loaded = Reach & {
   currentKeyId: string;
   developmentKeyFile: string | undefined;
   hosts: HostName[];
+  hostsChosen: boolean;
   database: DatabaseSettings;
 };
 
@@ -34,11 +35,13 @@ export function crossChecks(config: Loaded, rootUrlSet: boolean): string[] {
     throw new ConfigError('APP_APPS_PORT', 'is set but APP_HOSTS does not name apps: unset APP_APPS_PORT, or add apps to APP_HOSTS.');
   }
   securityChecks(config, warnings);
+  // Without APP_HOSTS the Apps host's rules wait until the service knows whether it serves it (served_hosts.ts).
+  if (config.hostsChosen) warnings.push(...appsHostChecks(config));
   keyChecks(config, warnings);
   return warnings;
 }
 
-/** A service reachable beyond this machine (a bind address or a root URL) must know its Mattermost and authenticate Apps calls. */
+/** A service reachable beyond this machine (a bind address or a root URL) must know its Mattermost. */
 function securityChecks(config: Loaded, warnings: string[]): void {
   if (!config.mattermostUrl) {
     const exposed = publicAddress(config);
@@ -51,17 +54,23 @@ function securityChecks(config: Loaded, warnings: string[]): void {
       'APP_MATTERMOST_URL is not set: the App trusts the Mattermost URL that calls carry, which is safe only on this machine. Set it to the Mattermost Site URL.',
     );
   }
-  // The JWT authenticates the Apps plugin's calls: a service that does not serve the Apps host has none to check.
-  if (!config.jwtSecret && config.hosts.includes('apps')) {
-    const exposed = publicAppsAddress(config);
-    if (exposed && !config.allowUnauthenticatedCalls) {
-      throw new ConfigError(
-        'APP_JWT_SECRET',
-        `must be set when ${exposed} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`,
-      );
-    }
-    warnings.push('APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.');
+}
+
+/**
+ * The rules of the Apps host, for a process that serves it: the JWT authenticates the Apps plugin's
+ * calls, so a service that does not serve the Apps host has none to check. Throws a ConfigError when
+ * the Apps host is reachable beyond this machine without it; returns the warnings otherwise.
+ */
+export function appsHostChecks(config: Reach & { jwtSecret: string | undefined; allowUnauthenticatedCalls: boolean; hosts: HostName[] }): string[] {
+  if (config.jwtSecret || !config.hosts.includes('apps')) return [];
+  const exposed = publicAppsAddress(config);
+  if (exposed && !config.allowUnauthenticatedCalls) {
+    throw new ConfigError(
+      'APP_JWT_SECRET',
+      `must be set when ${exposed} is not a loopback address (generate one with \`openssl rand -base64 32\`), or set APP_ALLOW_UNAUTHENTICATED_CALLS=true to accept unauthenticated calls.`,
+    );
   }
+  return ['APP_JWT_SECRET is not set: calls are not authenticated (use_jwt is off). Set it in production.'];
 }
 
 function keyChecks(config: Loaded, warnings: string[]): void {

@@ -5,9 +5,12 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { integer, setting } from './fields.js';
+import { integer, optionalSetting, setting } from './fields.js';
 
 export type HostName = 'apps' | 'standalone';
+
+/** The hosts a process serves when APP_HOSTS is not set and nothing narrows them (served_hosts.ts). */
+export const DEFAULT_HOSTS: readonly HostName[] = Object.freeze(['apps', 'standalone']);
 
 /** Where the standalone host keeps its data. */
 export type DatabaseSettings = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PostgresLimits);
@@ -61,7 +64,7 @@ const databaseUrl = z.string().superRefine((raw, ctx) => {
 });
 
 const fields = z.object({
-  APP_HOSTS: setting<HostName[]>(hostList, ['apps', 'standalone']),
+  APP_HOSTS: optionalSetting<HostName[]>(hostList),
   DATABASE_URL: setting(databaseUrl, ''),
   APP_DB_POOL_MAX: setting(integer(1, 100), 10),
   APP_DB_CONNECT_TIMEOUT_MS: setting(integer(100, 120_000), 5000),
@@ -86,8 +89,13 @@ function databaseOf(env: z.output<typeof fields>, dataDir: string): DatabaseSett
 /** `dataDir`: the data folder (APP_DATA_DIR, read once in index.ts). */
 export const hosts = (dataDir: string) =>
   fields.transform((env) => ({
-    /** Which hosts run (APP_HOSTS). */
-    hosts: env.APP_HOSTS,
+    /**
+     * Which hosts run: APP_HOSTS, else both until the service reads what setup recorded about the
+     * Apps plugin (served_hosts.ts narrows them at start).
+     */
+    hosts: env.APP_HOSTS ?? [...DEFAULT_HOSTS],
+    /** Whether APP_HOSTS chose the hosts: an explicit choice always wins. */
+    hostsChosen: env.APP_HOSTS !== undefined,
     /** The standalone host's SQL storage. */
     database: databaseOf(env, dataDir),
     /** How often team sync puts /oauth2 into teams created since (APP_TEAM_SYNC_SECONDS). */

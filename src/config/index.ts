@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configErrorOf, flag, httpUrl, integer, optionalSetting, setting } from './fields.js';
 import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey } from './keys.js';
-import { crossChecks } from './checks.js';
+import { appsHostChecks, crossChecks } from './checks.js';
 import { defaultRootUrl, listening } from './listening.js';
-import { hosts } from './hosts.js';
+import { hosts, type HostName } from './hosts.js';
 
 export { ConfigError, type EncryptionKey };
-export { maskDatabaseUrl, type DatabaseSettings, type HostName } from './hosts.js';
+export { DEFAULT_HOSTS, maskDatabaseUrl, type DatabaseSettings, type HostName } from './hosts.js';
 export type { AppsListener } from './listening.js';
 
 const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
@@ -126,4 +126,21 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   const warnings = crossChecks(config, listeners.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });
+}
+
+/**
+ * The configuration with the hosts the service serves: when APP_HOSTS is unset the service decides
+ * them at start (served_hosts.ts), and only then do the Apps host's rules apply (a ConfigError when
+ * it is served and public without APP_JWT_SECRET, a warning on loopback). An explicit APP_HOSTS was
+ * checked at load and is returned as it is.
+ */
+export function withServedHosts(config: Readonly<Config>, served: HostName[]): Readonly<Config> {
+  if (config.hostsChosen) return config;
+  const apps = served.includes('apps');
+  const next = { ...config, hosts: [...served], appsListener: apps ? config.appsListener : undefined };
+  const warnings = [...config.warnings, ...appsHostChecks(next)];
+  if (config.appsListener && !apps) {
+    warnings.push('APP_APPS_PORT is set but the Apps host is not served (see the hosts in the "listening" line): set APP_HOSTS=apps,standalone to serve it.');
+  }
+  return Object.freeze({ ...next, warnings });
 }

@@ -59,6 +59,10 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     assert.equal((await setup('check')).healthy, true);
   });
 
+  it('then setup recorded that this server has no Apps plugin (so the service, without APP_HOSTS, serves the standalone host only)', () => {
+    assert.equal(store.installation?.apps_plugin, false);
+  });
+
   it('then the bot, its working token, the trusted app and /oauth2 in both teams exist', async () => {
     const inst = store.installation!;
     const bot = await w.admin.client.json<mm.User & { is_bot: boolean }>('GET', `/api/v4/users/username/${BOT_USERNAME}`);

@@ -187,6 +187,15 @@ export function fakeRoutes(s: FakeMattermostState): Route[] {
           .map(({ admins: _admins, ...team }) => team);
       },
     },
+    {
+      method: 'GET',
+      path: /^\/api\/v4\/plugins$/,
+      handle: (c) => {
+        admin(c);
+        if (!s.pluginsEnabled) throw new FakeHttpError(501, 'app.plugin.disabled.app_error');
+        return { active: s.activePlugins.map((id) => ({ id })), inactive: [] };
+      },
+    },
     ...commandRoutes(s),
     ...messageRoutes(s),
   ];

@@ -70,6 +70,9 @@ export class FakeMattermostState {
     EnableOAuthServiceProvider: true,
     AllowedUntrustedInternalConnections: '127.0.0.1',
   };
+  /** The ids of the active plugins (GET /api/v4/plugins); `pluginsEnabled` false: plugins are off (501). */
+  readonly activePlugins: string[] = [];
+  pluginsEnabled = true;
   /** Posts in direct channels, oldest first. */
   readonly directPosts: FakeDirectPost[] = [];
   /** Requests ("METHOD /path") answered 403 whoever asks: an action the caller may not take. */

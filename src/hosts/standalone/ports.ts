@@ -38,6 +38,12 @@ export interface Installation {
    * before the id existed.
    */
   installation_id?: string;
+  /**
+   * Whether setup found the Apps plugin active on the server; absent when it could not tell or the
+   * record is older than the question. Without APP_HOSTS the service serves the Apps host only where
+   * it can be used (served_hosts.ts).
+   */
+  apps_plugin?: boolean;
   updated_at: number;
 }
 

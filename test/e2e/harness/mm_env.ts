@@ -11,7 +11,7 @@ import { join } from 'node:path';
 export function environment(url: string, port: number, db: string, dir: string, provider: boolean, standalone = false): NodeJS.ProcessEnv {
   const on = 'true';
   const off = 'false';
-  return {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: dir,
     MM_CONFIG: join(dir, 'config.json'),
@@ -63,4 +63,29 @@ export function environment(url: string, port: number, db: string, dir: string, 
     MM_METRICSSETTINGS_ENABLE: off,
     MM_FILESETTINGS_DIRECTORY: join(dir, 'data') + '/',
   };
+  return env;
+}
+
+/**
+ * The settings an admin sets on a fresh server for the standalone host (and the developer mode that
+ * loosens what Mattermost may call): left at Mattermost's defaults on a server started `fresh`, so
+ * only what a test applies (the README's list) sets them.
+ */
+const SET_BY_THE_ADMIN = [
+  'MM_SERVICESETTINGS_SITEURL',
+  'MM_SERVICESETTINGS_ENABLEOAUTHSERVICEPROVIDER',
+  'MM_SERVICESETTINGS_ENABLEDYNAMICCLIENTREGISTRATION',
+  'MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION',
+  'MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS',
+  'MM_SERVICESETTINGS_ENABLEDEVELOPER',
+  'MM_SERVICESETTINGS_ENABLETESTING',
+  'MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS',
+  'MM_SERVICESETTINGS_ENABLECOMMANDS',
+];
+
+/** A server as it comes, without the Apps framework (v12's situation), plus `settings` (MM_* variables). */
+export function freshEnvironment(url: string, port: number, db: string, dir: string, settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env = environment(url, port, db, dir, false, true);
+  for (const key of SET_BY_THE_ADMIN) delete env[key];
+  return { ...env, ...settings };
 }

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Built } from './build.js';
-import { environment } from './mm_env.js';
+import { environment, freshEnvironment } from './mm_env.js';
 import { log, runQuiet, tail } from './run.js';
 
 export interface MattermostServer {
@@ -79,7 +79,13 @@ async function waitForPing(url: string, child: ChildProcess, logFile: string, ti
 export async function startMattermost(
   built: Built,
   name: string,
-  opts: { provider?: boolean; host?: string; standalone?: boolean } = {},
+  opts: {
+    provider?: boolean;
+    host?: string;
+    standalone?: boolean;
+    /** A server with Mattermost's defaults for what an admin sets, plus these MM_* settings (given the server's URL). */
+    fresh?: (url: string) => Record<string, string>;
+  } = {},
 ): Promise<MattermostServer> {
   const port = await freePort();
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
@@ -98,7 +104,7 @@ export async function startMattermost(
     const out = openSync(outFile, 'a');
     child = spawn(built.serverBinary, ['server'], {
       cwd: dir,
-      env: environment(url, port, database, dir, !!opts.provider, !!opts.standalone),
+      env: opts.fresh ? freshEnvironment(url, port, database, dir, opts.fresh(url)) : environment(url, port, database, dir, !!opts.provider, !!opts.standalone),
       stdio: ['ignore', out, out],
     });
     log(`${name}: mattermost pid ${child.pid} on ${url}, db ${database}, dir ${dir}`);

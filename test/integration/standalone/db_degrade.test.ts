@@ -69,12 +69,13 @@ describe('the standalone service when PostgreSQL is slow, down or stalled', () =
     await mm?.close();
   });
 
-  async function command(): Promise<{ status: number; text: string }> {
+  async function command(text = 'providers'): Promise<{ status: number; text: string; props?: Record<string, unknown> }> {
     const user = 'b'.repeat(26);
-    const form = new URLSearchParams({ token: TOKEN, team_id: TEAM, user_id: user, user_name: 'alice', command: '/oauth2', text: 'providers' });
+    const form = new URLSearchParams({ token: TOKEN, team_id: TEAM, user_id: user, user_name: 'alice', command: '/oauth2', text });
     form.set('trigger_id', mm.signer.sign(user));
     const res = await fetch(`${url}/standalone/command`, { method: 'POST', body: form, signal: AbortSignal.timeout(HANG_GUARD_MS) });
-    return { status: res.status, text: ((await res.json()) as { text: string }).text };
+    const answer = (await res.json()) as { text: string; props?: Record<string, unknown> };
+    return { status: res.status, ...answer };
   }
   /** 200 when the database check of /readyz passes, else 503 (the installation is not stored here: only the database counts). */
   const health = async () => {
@@ -124,6 +125,8 @@ describe('the standalone service when PostgreSQL is slow, down or stalled', () =
     const page = await fetch(`${url}/standalone/connect?l=${randomValue()}`, { signal: AbortSignal.timeout(HANG_GUARD_MS) });
     assert.equal(page.status, 503);
     assert.match(await page.text(), /cannot reach its database right now/);
+    // The webapp panel reads its answer in the props: there too, not an answer it would take for another command's.
+    assert.deepEqual((await command('__panel')).props, { oauth2_connect: { type: 'error', text: DATABASE_UNAVAILABLE } });
 
     proxy.stalled = true; // accepts connections, never answers: APP_DB_CONNECT_TIMEOUT_MS ends the wait
     await proxy.start();

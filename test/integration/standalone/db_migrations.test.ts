@@ -54,9 +54,11 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0002_bot_role_and_command_owner',
         '0003_installation_id',
         '0004_provider_list_version',
+        '0005_apps_plugin',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');
+      assert.equal((await sealed.getInstallation())?.apps_plugin, undefined, 'whether the Apps plugin is there is unknown until setup runs again');
       assert.deepEqual(await sealed.commandForTeam('team1'), { team_id: 'team1', command_id: 'cmd1', token_hash: 'hash1', creator_id: 'bot1', updated_at: 2 });
     } finally {
       await old.dispose();

@@ -84,6 +84,7 @@ onEachBackend('installation', ({ database }) => {
     oauth_client_secret: 'client-secret-plain-5678',
     bot_role: 'regular' as const,
     installation_id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    apps_plugin: false,
     updated_at: NOW,
   };
 
@@ -98,6 +99,16 @@ onEachBackend('installation', ({ database }) => {
     assert.equal((await store.getInstallation())?.bot_username, 'renamed');
     assert.equal((await store.getInstallation())?.bot_role, 'admin');
     assert.equal((await database().db.selectFrom('installation').select('id').execute()).length, 1);
+  });
+
+  it('when setup records whether the Apps plugin is active (yes, no, or could not tell), then it reads back the same', async () => {
+    const store = new SqlInstallationStore(database().db, testSealer());
+    for (const apps_plugin of [true, false, undefined]) {
+      const { apps_plugin: _recorded, ...rest } = installation;
+      await store.saveInstallation(apps_plugin === undefined ? rest : { ...rest, apps_plugin });
+      assert.equal((await store.getInstallation())?.apps_plugin, apps_plugin);
+      assert.equal('apps_plugin' in ((await store.getInstallation()) ?? {}), apps_plugin !== undefined);
+    }
   });
 
   it('when the encryption key rotates, then reading the installation re-seals the bot token and the client secret under the new key, so the old key can be dropped', async () => {

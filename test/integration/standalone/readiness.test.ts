@@ -78,6 +78,16 @@ describe('/readyz of the standalone service', () => {
     assert.deepEqual(await readyz(), { status: 200, body: { status: 'ready', hosts: ['standalone'], storage: 'postgres' } });
   });
 
+  it('when Mattermost stops answering its ping, then /readyz is 503 naming mattermost alone, and 200 again once it answers', async () => {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, PING_CACHE_MS + 200));
+    mm.down = true;
+    await settle();
+    assert.deepEqual(await readyz(), { status: 503, body: { status: 'unavailable', hosts: ['standalone'], storage: 'postgres', failing: ['mattermost'] } });
+    mm.down = false;
+    await settle();
+    assert.equal((await readyz()).status, 200);
+  });
+
   it('when the database is emptied (no tables), then /readyz is 503 naming the schema, and a command says the database has no tables', async () => {
     await service.standalone!.repositories.installation.saveCommand({ team_id: TEAM, command_id: 'c1', token_hash: hashCommandToken(TOKEN), updated_at: 0 });
     await sql`drop schema public cascade`.execute(service.standalone!.database.db);

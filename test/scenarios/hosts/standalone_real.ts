@@ -20,7 +20,7 @@ import type { DialogAnswer, DialogSubmission, OpenedDialog } from './standalone_
 import type { CommandOutcome, StandaloneMattermost } from './standalone.js';
 
 /** The `open_dialog` events one user's websocket received, in order. */
-class DialogInbox {
+export class DialogInbox {
   private readonly opened: OpenedDialog[] = [];
   private waiters: Array<() => void> = [];
 

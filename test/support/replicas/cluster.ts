@@ -1,6 +1,6 @@
 /**
  * N replicas of the built service (dist/main.js) on one PostgreSQL database of
- * their own, behind a round-robin proxy, with the fake Mattermost and a real
+ * their own (or one process on a SQLite file of its own, storage 'sqlite'), behind a round-robin proxy, with the fake Mattermost and a real
  * oidc-provider (rotating refresh tokens). The installation, the team's
  * command token and the provider are seeded through the repositories, as
  * `npm run setup` and `/oauth2 provider add` would store them; everything a
@@ -9,14 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRepositories, type StandaloneDatabase, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
 import { createStandaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
 import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider } from '../oidc_provider.js';
 import { type FakeMattermost, type FakeUser, mmId, startFakeMattermost } from '../standalone/fake_mattermost.js';
-import { createScratch, type Scratch } from '../standalone_db.js';
+import { createScratch, type BackendName, type Scratch } from '../standalone_db.js';
 import { commandPlace, installForFake, slashCommandForm } from '../standalone/slash_command.js';
 import { connectOverHttp, startConnectOverHttp, type ConnectResult, type ConnectWorld, type PendingComplete } from './connect_over_http.js';
 import { freePort, ReplicaProcess } from './replica_process.js';
@@ -26,6 +26,8 @@ export const PROVIDER_ID = 'test-oidc';
 
 export interface ClusterOptions {
   replicas: number;
+  /** Where the replicas keep their data (default postgres; sqlite takes one replica). */
+  storage?: BackendName;
   provider?: Omit<OidcProviderOptions, 'redirectUris'>;
   /** APP_DB_POOL_MAX of each replica (each has a queries pool and a locks pool of this size). */
   poolMax?: number;
@@ -47,6 +49,8 @@ export interface Cluster {
   replicas: ReplicaProcess[];
   op: StartedOidcProvider;
   mm: FakeMattermost;
+  /** The environment every replica runs with (the storage and the key), e.g. for the command line. */
+  env: Record<string, string>;
   /** The test's own view of the database (same keys as the replicas). */
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
@@ -87,9 +91,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const scratch: Scratch = await createScratch('postgres');
+    const scratch: Scratch = await createScratch(options.storage ?? 'postgres');
     cleanups.push(() => scratch.dispose());
-    if (scratch.settings.kind !== 'postgres') throw new Error('replicas need PostgreSQL');
+    if (scratch.settings.kind === 'sqlite' && options.replicas !== 1) throw new Error('several replicas need PostgreSQL');
     const ports = await Promise.all(Array.from({ length: options.replicas }, () => freePort()));
     const proxy = new RoundRobinProxy(ports);
     await proxy.start();
@@ -107,8 +111,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
     const env: Record<string, string> = {
       APP_HOSTS: 'standalone',
-      DATABASE_URL: scratch.settings.url,
-      APP_DB_POOL_MAX: String(options.poolMax ?? 10),
+      ...(scratch.settings.kind === 'postgres'
+        ? { DATABASE_URL: scratch.settings.url, APP_DB_POOL_MAX: String(options.poolMax ?? 10) }
+        : { APP_DATA_DIR: dirname(scratch.settings.file) }),
       APP_ENCRYPTION_KEY: key.toString('base64'),
       APP_ENCRYPTION_KEY_ID: 'k1',
       APP_MATTERMOST_URL: mm.url,
@@ -159,6 +164,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       replicas,
       op,
       mm,
+      env,
       database,
       repositories,
       admin,

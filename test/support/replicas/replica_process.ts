@@ -33,7 +33,7 @@ export class ReplicaProcess {
   constructor(
     readonly name: string,
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     /** A folder of the caller's; the log is `<name>.log` in it. */
     logDir: string,
     /** Extra node flags, e.g. --cpu-prof. */
@@ -83,6 +83,21 @@ export class ReplicaProcess {
       if (Date.now() > deadline) throw new Error(`${this.name} did not start within ${START_TIMEOUT_MS} ms:\n${this.tail()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** Changes the environment of the next start (a value of undefined removes the variable): a restart with new settings. */
+  setEnv(changes: Record<string, string | undefined>): void {
+    const env = { ...this.env };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    }
+    this.env = env;
+  }
+
+  /** Everything the process printed, every start included. */
+  output(): string {
+    return this.log();
   }
 
   /** SIGKILL: no shutdown code runs, open sockets and database connections just drop. */

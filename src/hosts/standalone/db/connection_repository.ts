@@ -22,7 +22,13 @@ export interface ConnectionRepositoryOptions {
   providers?: SqlProviderRepository;
 }
 
-const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({ kind: 'token', user_id: userId, provider_id: providerId, origin });
+/** A token set's binding (key rotation re-seals with it too). */
+export const tokenBinding = (userId: string, providerId: string, origin: string): SealBinding => ({
+  kind: 'token',
+  user_id: userId,
+  provider_id: providerId,
+  origin,
+});
 
 export class SqlConnectionRepository implements ConnectionRepository {
   private readonly lock: ConnectionLock;

@@ -10,8 +10,9 @@ import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { compileOnce } from './compiled_query.js';
 import { millis, type Database, type TeamCommandsTable } from './schema.js';
 
-const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
-const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
+/** The bindings of the two sealed settings (key rotation re-seals them with these too). */
+export const BOT_TOKEN: SealBinding = { kind: 'setting', scope: 'bot_token' };
+export const CLIENT_SECRET: SealBinding = { kind: 'setting', scope: 'oauth_client_secret' };
 const ROW_ID = 1;
 
 const COMMAND_COLUMNS = ['team_id', 'command_id', 'token_hash', 'creator_id', 'fields_hash', 'updated_at'] as const;
@@ -46,6 +47,7 @@ export class SqlInstallationStore implements InstallationStore {
       updated_at: millis(row.updated_at),
     };
     if (row.installation_id) installation.installation_id = row.installation_id;
+    if (row.apps_plugin !== null) installation.apps_plugin = Number(row.apps_plugin) === 1;
     return installation;
   }
 
@@ -73,6 +75,7 @@ export class SqlInstallationStore implements InstallationStore {
       oauth_client_secret: this.sealer.seal(installation.oauth_client_secret, CLIENT_SECRET),
       bot_role: installation.bot_role ?? 'admin',
       installation_id: installation.installation_id ?? '',
+      apps_plugin: installation.apps_plugin === undefined ? null : Number(installation.apps_plugin),
       updated_at: installation.updated_at,
     };
     await this.db

@@ -118,6 +118,13 @@ const installationId: Migration = {
   },
 };
 
+/** Whether setup found the Apps plugin active: 1 or 0, null until setup runs again (then the service serves both hosts by default). */
+const appsPlugin: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('installation').addColumn('apps_plugin', 'integer').execute();
+  },
+};
+
 function sqlOne() {
   return sql`id = 1`;
 }
@@ -128,6 +135,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_bot_role_and_command_owner': botRoleAndCommandOwner,
   '0003_installation_id': installationId,
   '0004_provider_list_version': providerListVersion,
+  '0005_apps_plugin': appsPlugin,
 });
 
 export class MigrationError extends Error {

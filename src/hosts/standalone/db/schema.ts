@@ -54,6 +54,8 @@ export interface InstallationTable {
   bot_role: string;
   /** '' in a row made before migration 0003 (no id recorded). */
   installation_id: string;
+  /** 1: setup found the Apps plugin active, 0: it did not, null: not recorded. */
+  apps_plugin: ColumnType<number | null, number | null | undefined, number | null>;
   updated_at: Millis;
 }
 

@@ -18,6 +18,7 @@ import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
+import { panelResponse, panelSubcommands } from '../panel/panel_commands.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
@@ -26,6 +27,18 @@ const UNAUTHORIZED: CommandResponse = ephemeral('Unauthorized: this request does
 
 const commandAnswer = (failure: Failure): CommandResponse =>
   ephemeral(failure.text ?? 'Something went wrong on the service. Try again, or ask an admin to look at its log.');
+
+/**
+ * A failure before the subcommand ran (the token check reads the database). The webapp panel reads only
+ * its props and takes an answer without them for a command that is not ours, so its subcommands get the
+ * failure there: the panel then says why (the database, its schema, the installation), not "not set up".
+ */
+function routeFailureAnswer(body: unknown, failure: Failure): CommandResponse {
+  const text = (body as { text?: unknown } | undefined)?.text;
+  const subcommand = typeof text === 'string' ? (text.trim().split(/\s+/)[0] ?? '') : '';
+  if (!Object.hasOwn(panelSubcommands, subcommand)) return commandAnswer(failure);
+  return panelResponse({ type: 'error', text: commandAnswer(failure).text ?? '' });
+}
 
 const triggerDeps = (deps: StandaloneDeps): TriggerCheckDeps => ({
   signingKey: deps.signingKey,
@@ -119,7 +132,7 @@ export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): expr
   router.post('/command', body, (req: Request, res: Response) => {
     handleCommand(deps, table, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
-      const answer = commandAnswer(failureOf(deps.logger, err, 'command route'));
+      const answer = routeFailureAnswer(req.body, failureOf(deps.logger, err, 'command route'));
       if (!res.headersSent) res.status(200).json(answer);
     });
   });

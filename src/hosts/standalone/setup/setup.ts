@@ -8,6 +8,7 @@
 import { createMattermostClient, type MattermostClient4 } from '../client4.js';
 import type { BotRole, Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
+import { appsPluginActive } from './apps_plugin.js';
 import { ensureBot, type BotState } from './bot.js';
 import { chosenBotRole } from './bot_role.js';
 import type { SetupContext } from './context.js';
@@ -94,9 +95,11 @@ async function installObjects(ctx: SetupContext, adminId: string, roleFlag: BotR
   if (!bot && ctx.apply) return;
   const app = await ensureSigninApp(ctx, stored);
   if (!app && ctx.apply) return;
+  // An answer that could not be read keeps what an earlier run recorded.
+  const appsPlugin = (await appsPluginActive(ctx)) ?? stored?.apps_plugin;
   if (ctx.apply && bot?.token && app?.clientSecret) {
     const fields = { ...botFields(bot.userId, bot.token, role), oauth_client_id: app.clientId, oauth_client_secret: app.clientSecret };
-    await saveInstallation(ctx, stored, { ...fields, installation_id: installationId });
+    await saveInstallation(ctx, stored, { ...fields, installation_id: installationId, ...(appsPlugin !== undefined && { apps_plugin: appsPlugin }) });
   }
   await ensureBotRecord(ctx, bot?.userId, installationId);
   await syncTeamsAs(ctx, role, adminId, bot);
@@ -120,7 +123,19 @@ function botFields(userId: string, token: string, role: BotRole) {
   return { bot_user_id: userId, bot_username: BOT_USERNAME, bot_token: token, bot_role: role };
 }
 
-const COMPARED = ['mattermost_url', 'bot_user_id', 'bot_token', 'bot_role', 'oauth_client_id', 'oauth_client_secret', 'installation_id'] as const;
+const COMPARED = [
+  'mattermost_url',
+  'bot_user_id',
+  'bot_token',
+  'bot_role',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'installation_id',
+  'apps_plugin',
+] as const;
+
+const appsPluginWords = (recorded: boolean | undefined) =>
+  recorded === undefined ? 'Apps plugin not known' : recorded ? 'Apps plugin active' : 'no Apps plugin';
 
 async function saveInstallation(
   ctx: SetupContext,
@@ -131,6 +146,6 @@ async function saveInstallation(
   if (stored && COMPARED.every((k) => stored[k] === next[k])) return;
   await ctx.store.saveInstallation(next);
   ctx.report.did(
-    `saved installation ${next.installation_id} in ${ctx.storage} (bot role ${next.bot_role}; bot token and OAuth client secret sealed by the store)`,
+    `saved installation ${next.installation_id} in ${ctx.storage} (bot role ${next.bot_role}; ${appsPluginWords(next.apps_plugin)}; bot token and OAuth client secret sealed by the store)`,
   );
 }

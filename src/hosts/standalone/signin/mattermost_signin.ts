@@ -13,13 +13,15 @@ import { hashValue, randomValue, sameText } from '../secrets.js';
 import type { OneTimeRecord } from '../ports.js';
 import { START_AGAIN } from '../../../core/connect_flow.js';
 import { SIGNIN_TTL_MS } from './cookies.js';
+import { NotInstalledError } from '../cannot_serve.js';
 
 export const signinCallbackUrl = (rootUrl: string): string => `${rootUrl}/standalone/signin/callback`;
 
 /** The engine's view of the Mattermost server as a provider, from the installation record. */
 export async function mattermostSigninConfig(deps: Pick<StandaloneDeps, 'installation' | 'settings'>): Promise<ProviderConfig> {
   const installation = await deps.installation.getInstallation();
-  if (!installation) throw new UserFacingError('The service is not set up in Mattermost yet. Ask a system admin to run `npm run setup`.', { status: 503 });
+  // The page then says what /readyz names (the storage holds no installation), as every other surface does.
+  if (!installation) throw new NotInstalledError();
   return {
     id: 'mattermost-signin',
     display_name: 'Mattermost',

@@ -1,0 +1,63 @@
+/**
+ * `oauth2-connect backup <file> [--force]`: a consistent copy of the SQLite
+ * database while the service runs. The copy is written beside the target and
+ * renamed into place once complete, so a failed run leaves no half file and
+ * never damages an older backup given with --force.
+ */
+import { existsSync, realpathSync, renameSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeContents, describeSealing, readContents } from './contents.js';
+import { copyDatabase, openAsItIs, removeDatabaseFiles } from './sqlite_files.js';
+import { EXIT, keyReminder, loadServiceConfig, postgresAdvice, serviceKeys, type StorageCliDeps } from './storage_cli.js';
+
+export const BACKUP_USAGE = `usage: oauth2-connect backup <file> [--force]
+  Copies the service's SQLite database to <file> while the service runs (SQLite's online backup).
+  --force  replace <file> if it exists
+With DATABASE_URL (PostgreSQL) it prints the pg_dump and pg_restore commands instead.`;
+
+export async function runBackup(args: string[], deps: StorageCliDeps): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    deps.print(`${(error as Error).message}\n${BACKUP_USAGE}`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) return (deps.print(BACKUP_USAGE), EXIT.ok);
+  const config = loadServiceConfig(deps);
+  if (!config) return EXIT.usage;
+  if (config.database.kind === 'postgres') return (deps.print(postgresAdvice(config, config.database.url)), EXIT.usage);
+  if (parsed.positionals.length !== 1) return (deps.print(BACKUP_USAGE), EXIT.usage);
+  const source = config.database.file;
+  const target = resolve(parsed.positionals[0]!);
+  if (!existsSync(source)) return (deps.print(`There is no database at ${source}: nothing to back up (check APP_DATA_DIR).`), EXIT.refused);
+  if (!existsSync(dirname(target))) return (deps.print(`The folder ${dirname(target)} does not exist.`), EXIT.refused);
+  if (existsSync(target) && realpathSync(target) === realpathSync(source)) {
+    return (deps.print('That is the service database itself: back it up to another file.'), EXIT.refused);
+  }
+  if (existsSync(target) && !parsed.values.force) {
+    return (deps.print(`${target} exists; nothing was written. Give --force to replace it.`), EXIT.refused);
+  }
+  const partial = `${target}.partial-${process.pid}`;
+  try {
+    await copyDatabase(source, partial);
+    const copy = openAsItIs(partial);
+    let summary: string;
+    try {
+      const keys = serviceKeys(config);
+      summary = describeContents(await readContents(copy)) + (keys ? `; ${await describeSealing(copy, keys)}` : '');
+    } finally {
+      await copy.destroy();
+    }
+    renameSync(partial, target);
+    deps.print(`Backed up ${source} to ${target}: ${summary}.`);
+    deps.print(keyReminder(config));
+    return EXIT.ok;
+  } catch (error) {
+    deps.print(`The backup failed, nothing was written to ${target}: ${(error as Error).message}`);
+    return EXIT.refused;
+  } finally {
+    removeDatabaseFiles(partial);
+  }
+}
