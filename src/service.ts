@@ -11,7 +11,7 @@ import type { Deps } from './hosts/apps/calls/deps.js';
 import { createHttpApp } from './hosts/apps/http/app.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
 import { appsSealer } from './hosts/apps/store/sealer.js';
-import { deriveFlowSecrets, purposeKey } from './oauth/crypto.js';
+import { deriveFlowSecrets, purposeKey } from '@oauth2-connect/engine';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';

@@ -7,9 +7,7 @@
 import type { Config } from './config/index.js';
 import type { SecretSealer } from './core/secret_sealer.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createTokenCipher } from './oauth/crypto.js';
-import { createOAuthEngine } from './oauth/engine.js';
-import type { OAuthEngine } from './oauth/types.js';
+import { createTokenCipher, createOAuthEngine, type OAuthEngine } from '@oauth2-connect/engine';
 import { ServiceMetrics } from './metrics/service_metrics.js';
 
 export interface ServiceOverrides {
@@ -25,7 +23,7 @@ export interface ServiceParts {
   logger: Logger;
   fetch: typeof fetch;
   now: () => number;
-  /** Each host derives the keys of its own purposes from it (oauth/crypto.ts purposeKey), never using it for anything else. */
+  /** Each host derives the keys of its own purposes from it (the engine's purposeKey), never using it for anything else. */
   currentKey: Buffer;
   /** The bound cipher over the configured keys; each host puts its own seal scope on it. */
   cipher: SecretSealer;
@@ -50,6 +48,8 @@ export function serviceParts(config: Readonly<Config>, overrides: ServiceOverrid
     httpTimeoutMs: config.httpTimeoutMs,
     revocationTimeoutMs: config.revocationTimeoutMs,
     discoveryTtlMs: config.discoveryTtlMs,
+    // An admin allows private providers with the environment, not with the engine's option name.
+    privateNetworkHint: 'set APP_ALLOW_PRIVATE_NETWORK=true',
   };
   return {
     config,

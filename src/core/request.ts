@@ -5,7 +5,7 @@
  * UserFacingError (./errors.ts); each host renders both in its own protocol.
  */
 import type { Logger } from '../log/logger.js';
-import type { OAuthEngine } from '../oauth/types.js';
+import type { OAuthEngine } from '@oauth2-connect/engine';
 import type { FormSpec } from './form_spec.js';
 import type { AppsMove } from './apps_move/ports.js';
 import type { ConnectionRepository, ProviderRepository } from './ports.js';

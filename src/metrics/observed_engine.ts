@@ -4,7 +4,7 @@
  * provider and outcome, and every provider error by kind. It wraps the
  * engine's public interface, so the engine itself knows nothing of metrics.
  */
-import { isOAuthError, type OAuthEngine, type ProviderConfig } from '../oauth/index.js';
+import { isOAuthError, type OAuthEngine, type ProviderConfig } from '@oauth2-connect/engine';
 import type { HostLabel, ServiceMetrics } from './service_metrics.js';
 
 /** The error's kind as the engine names it (OAuthErrorCode), or "internal" for anything else. */
@@ -23,6 +23,11 @@ export function observeEngine(engine: OAuthEngine, metrics: ServiceMetrics, host
     };
   return {
     resolve: (config) => engine.resolve(config).catch(failed(config, 'discovery')),
+    authorize: async (config, input) => {
+      const started = await engine.authorize(config, input).catch(failed(config, 'authorization'));
+      metrics.flowsStarted.inc({ host, provider: provider(config) });
+      return started;
+    },
     authorizationUrl: async (config, input) => {
       const url = await engine.authorizationUrl(config, input).catch(failed(config, 'authorization'));
       metrics.flowsStarted.inc({ host, provider: provider(config) });

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { openSetupStore } from '../../src/hosts/standalone/setup/setup_store.js';
-import { createMattermostClient } from '../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../src/hosts/standalone/client4.js';
 import { BOT_USERNAME, SIGNIN_APP_NAME } from '../../src/hosts/standalone/setup/names.js';
 import { runSetup, type SetupMode } from '../../src/hosts/standalone/setup/setup.js';
 import { syncTeams } from '../../src/hosts/standalone/setup/team_sync.js';

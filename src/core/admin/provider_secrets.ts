@@ -4,7 +4,7 @@
  * host's sealer adds the host's scope. Opening it is providers.ts openProvider.
  */
 import { clientSecretSlot } from '../seal_slots.js';
-import type { ProviderConfig } from '../../oauth/types.js';
+import type { ProviderConfig } from '@oauth2-connect/engine';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreDeps } from '../request.js';
 

@@ -9,7 +9,7 @@
 import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
 import type { InstallationStore } from './ports.js';
-import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from './client4.js';
 import { MattermostUnreachableError, NotInstalledError } from './cannot_serve.js';
 import { timed, type MattermostCallObserver } from '../../metrics/timed_fetch.js';
 

@@ -4,7 +4,7 @@ import type { SetupReport } from '../../../src/hosts/standalone/setup/report.js'
 import { runSetup, type SetupMode } from '../../../src/hosts/standalone/setup/setup.js';
 import { runSetupCli } from '../../../src/hosts/standalone/setup/setup_cli.js';
 import { startTeamSync } from '../../../src/hosts/standalone/setup/team_sync_loop.js';
-import { createMattermostClient } from '../../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../../src/hosts/standalone/client4.js';
 import { startFakeMattermost, type FakeMattermost } from '../../support/fake_mattermost_rest.js';
 import { MemoryInstallationStore } from '../../support/memory_installation_store.js';
 import { MemoryAuditStore } from '../../support/memory_audit_store.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createMattermostClient } from '../../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../../src/hosts/standalone/client4.js';
 import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { commandFieldsHash } from '../../../src/hosts/standalone/setup/team_commands.js';
 import { syncTeams } from '../../../src/hosts/standalone/setup/team_sync.js';

@@ -3,7 +3,7 @@
  * `/oauth2` commands: one direct message from the bot per run, to every
  * active system admin, listing each team, what was found and what was done.
  */
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import { listActiveSystemAdmins, sendDirectMessages } from '../bot.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { Finding } from './report.js';

@@ -5,7 +5,7 @@
  * what it found changed there. Idempotent; 'check' only reports. The admin
  * token is used for this run only and never stored.
  */
-import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../client4.js';
 import type { BotRole, Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { appsPluginActive } from './apps_plugin.js';

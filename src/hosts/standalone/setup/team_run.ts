@@ -5,7 +5,7 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
 import { hashCommandToken } from '../commands/command_token.js';
 import { COMMAND_TRIGGER } from './names.js';

@@ -9,7 +9,7 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
 import { COMMAND_TRIGGER, serviceUrls } from './names.js';
 import { SetupReport } from './report.js';

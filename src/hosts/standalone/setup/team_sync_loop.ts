@@ -9,7 +9,7 @@
  * run is logged (no secret) and retried at the next tick.
  */
 import type { Logger } from '../../../log/logger.js';
-import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../client4.js';
 import type { Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { botRoleOf } from './bot_role.js';

@@ -3,6 +3,7 @@
  * each check. Never throws.
  * https://www.rfc-editor.org/rfc/rfc8414#section-2
  */
+import { assertProviderConfig } from './config_check.js';
 import type * as oauth from 'oauth4webapi';
 import { toOAuthError } from './error_mapping.js';
 import { isAllowedUrl } from './http.js';
@@ -18,6 +19,7 @@ export async function checkProvider(ctx: EngineContext, config: ProviderConfig):
   let preset: ProviderPreset;
   let source: MetadataSource;
   try {
+    assertProviderConfig(config);
     preset = getPreset(config.preset);
     source = preset.metadataSource(config);
     clientOf(config);

@@ -1,6 +1,6 @@
 /**
  * Mattermost REST through @mattermost/client (Client4), for the standalone
- * host and its setup: the whole v4 API, where rest_client.ts's
+ * host and its setup: the whole v4 API, where the driver's
  * MattermostRestClient is the Apps host's few calls. The base URL always
  * comes from configuration, never from a request. A refusal is Client4's
  * ClientError (status_code, server_error_id), not MattermostApiError. The

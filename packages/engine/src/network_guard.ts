@@ -5,7 +5,7 @@
  * both for IP literals in the URL and, at connect time, for every address a
  * host name resolves to,
  * so a name that resolves differently on a second lookup (DNS rebinding)
- * gains nothing. APP_ALLOW_PRIVATE_NETWORK=true turns the guard off.
+ * gains nothing. The engine option allowPrivateNetwork turns the guard off.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
@@ -63,7 +63,7 @@ export class PrivateAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} resolves to a private address (${address}); set APP_ALLOW_PRIVATE_NETWORK=true if this is intended`);
+    super(`${host} resolves to a private address (${address})`);
     this.name = 'PrivateAddressError';
   }
 }

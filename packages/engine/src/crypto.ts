@@ -48,7 +48,7 @@ export class TokenCipherError extends Error {
 }
 
 export const UNBOUND_REFUSED_MESSAGE =
-  'A stored secret is in the first sealed format (v1, not bound to its user, provider or setting), which this service refuses (APP_ACCEPT_UNBOUND_SEALED=false). Nothing was deleted.';
+  'A stored secret is in the first sealed format (v1, not bound to its user, provider or setting), which this cipher refuses (its option acceptUnbound is false). Nothing was deleted.';
 
 export const WRONG_BINDING_MESSAGE =
   'The stored data does not belong here: it was sealed for another user, provider or provider address. Nothing was deleted or sent.';

@@ -1,7 +1,7 @@
 /** The one place the driver talks HTTP: injected fetch, a timeout, typed errors. */
 import { MattermostApiError } from './errors.js';
-import { readCapped, ResponseTooLargeError } from '../util/read_capped.js';
-import { trimTrailingSlashes } from '../util/trim_slashes.js';
+import { readCapped, ResponseTooLargeError } from './util/read_capped.js';
+import { trimTrailingSlashes } from './util/trim_slashes.js';
 
 export interface HttpOptions {
   /** The Mattermost server, e.g. https://mm.example.com (no trailing slash needed). */

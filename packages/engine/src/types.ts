@@ -86,6 +86,23 @@ export interface AuthorizationRequestInput {
   nonce?: string;
 }
 
+/** What authorize() needs: the redirect URI; state, verifier and nonce are made when not given. */
+export interface AuthorizeInput {
+  redirect_uri: string;
+  state?: string;
+  code_verifier?: string;
+  nonce?: string;
+}
+
+/** The URL to send the browser to, and what complete() needs back: keep it server-side until the redirect returns. */
+export interface AuthorizationRequest {
+  url: string;
+  state: string;
+  code_verifier: string;
+  /** Made for OpenID Connect providers only. */
+  nonce?: string;
+}
+
 export interface CallbackInput {
   /** The query parameters of the redirect to complete_url (values of the complete call). */
   params: Record<string, string>;
@@ -145,25 +162,34 @@ export interface ProviderCheck {
   detail: string;
 }
 
+/** Every option has a default: createOAuthEngine() alone is a working engine. */
 export interface OAuthEngineOptions {
-  /** All outbound HTTP goes through this. */
-  fetch: typeof fetch;
-  now: () => number;
-  /** Timeout of each outbound HTTP request, in ms. */
-  httpTimeoutMs: number;
-  /** How long discovered metadata is reused, in ms. */
-  discoveryTtlMs: number;
+  /** All outbound HTTP goes through this (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** The clock, in epoch milliseconds (default: Date.now). */
+  now?: () => number;
+  /** Timeout of each outbound HTTP request, in ms (default 10000). */
+  httpTimeoutMs?: number;
+  /** How long discovered metadata is reused, in ms (default 3600000, one hour). */
+  discoveryTtlMs?: number;
   /** Timeout of each revocation request, in ms (default: httpTimeoutMs). */
   revocationTimeoutMs?: number;
-  /** Allow private/loopback provider addresses and plain http (default false: refused after DNS resolution). */
+  /** Allow private/loopback provider addresses and plain http (default false: refused, also after DNS resolution). */
   allowPrivateNetwork?: boolean;
+  /**
+   * How a refusal of a private address tells the reader to allow it (default
+   * "set the engine option allowPrivateNetwork: true"): an application names its own setting.
+   */
+  privateNetworkHint?: string;
 }
 
 /** The engine: stateless but for the discovery cache. */
 export interface OAuthEngine {
   /** Discovery (cached with a TTL) or the preset's fixed endpoints. */
   resolve(config: ProviderConfig): Promise<ResolvedProvider>;
-  /** The authorize URL (PKCE S256 always; nonce for OIDC; PAR when required). */
+  /** The authorize URL with the state, PKCE verifier and (OIDC) nonce it made: the start of a connection. */
+  authorize(config: ProviderConfig, input: AuthorizeInput): Promise<AuthorizationRequest>;
+  /** The authorize URL for a state, verifier and nonce of the caller's (PKCE S256 always; nonce for OIDC; PAR when required). */
   authorizationUrl(config: ProviderConfig, input: AuthorizationRequestInput): Promise<string>;
   /** Checks the callback (error, state, iss), exchanges the code, validates the id_token, reads the account. */
   complete(config: ProviderConfig, input: CallbackInput): Promise<CompletedAuthorization>;

@@ -3,6 +3,7 @@
  * the (cached) metadata as oauth4webapi wants it, and the client credentials.
  */
 import * as oauth from 'oauth4webapi';
+import { assertProviderConfig } from './config_check.js';
 import { oauthError } from './error_mapping.js';
 import type { HttpDeps } from './http.js';
 import { endpointsOf, loadMetadata, mergeEndpoints } from './metadata.js';
@@ -29,6 +30,7 @@ export interface Resolved {
 
 /** Metadata from the cache (shared per issuer and overrides), or discovered once. */
 export async function resolveProvider(ctx: EngineContext, config: ProviderConfig): Promise<Resolved> {
+  assertProviderConfig(config);
   const preset = getPreset(config.preset);
   const source = preset.metadataSource(config);
   const fallbacks = preset.fallbackEndpoints?.(config);

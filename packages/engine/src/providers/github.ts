@@ -8,7 +8,7 @@
 import { type ProviderPreset, firstString } from './preset.js';
 import { oauthErrorResponse, peekJsonObject } from './shim.js';
 import type { ProviderConfig } from '../types.js';
-import { trimTrailingSlashes } from '../../util/trim_slashes.js';
+import { trimTrailingSlashes } from '../util/trim_slashes.js';
 
 const GITHUB_COM = 'https://github.com';
 

@@ -2,22 +2,29 @@
  * Outbound HTTP for the engine: every request goes through the injected fetch,
  * with a timeout and a capped answer (about 1 MiB), and only to public
  * https:// addresses, checked again at connect time after DNS resolution
- * (network_guard.ts). APP_ALLOW_PRIVATE_NETWORK=true allows private addresses
- * and plain http (tests, local providers).
+ * (network_guard.ts). The engine option allowPrivateNetwork allows private
+ * addresses and plain http (tests, local providers).
  */
 import * as oauth from 'oauth4webapi';
 import { OAuthError } from './errors.js';
 import { oauthError } from './error_mapping.js';
 import { isPrivateAddress, privateAddressCause, publicOnlyDispatcher } from './network_guard.js';
-import { cappedResponse, ResponseTooLargeError } from '../util/read_capped.js';
+import { cappedResponse, ResponseTooLargeError } from './util/read_capped.js';
 
 export interface HttpDeps {
   fetch: typeof fetch;
   /** Timeout of each request, in ms. */
   timeoutMs: number;
-  /** APP_ALLOW_PRIVATE_NETWORK: no address filter, plain http allowed. */
+  /** No address filter, plain http allowed. */
   allowPrivateNetwork?: boolean;
+  /** How a refusal tells the reader to allow private networks (an application names its own setting). */
+  privateNetworkHint?: string;
 }
+
+/** The refusal's advice by default: the engine's own option. */
+export const PRIVATE_NETWORK_HINT = 'set the engine option allowPrivateNetwork: true';
+
+const hintOf = (http: HttpDeps) => http.privateNetworkHint ?? PRIVATE_NETWORK_HINT;
 
 /** `new URL()` without the throw (URL.parse is missing from early Node 20 releases). */
 export function parseUrl(url: string): URL | null {
@@ -49,8 +56,8 @@ function assertAllowedUrl(http: HttpDeps, url: string): void {
   const parsed = parseUrl(url);
   const why =
     parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') && namesPrivateHost(parsed)
-      ? `${bareHost(parsed)} is a private address; set APP_ALLOW_PRIVATE_NETWORK=true if this is intended.`
-      : 'provider URLs must use https:// (http:// only with APP_ALLOW_PRIVATE_NETWORK=true).';
+      ? `${bareHost(parsed)} is a private address; ${hintOf(http)} if this is intended.`
+      : `provider URLs must use https:// (for http://, ${hintOf(http)}).`;
   throw new OAuthError('config', 'The provider is not configured correctly. Ask an admin to check it.', {
     adminDetail: `Refused to call ${parsed?.origin ?? 'an invalid URL'}: ${why}`,
   });
@@ -64,7 +71,7 @@ async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Pro
     return await cappedResponse(await http.fetch(url, { ...init, ...dispatcher } as RequestInit));
   } catch (err) {
     const privateAddress = privateAddressCause(err);
-    if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}.`);
+    if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}; ${hintOf(http)} if this is intended.`);
     if (err instanceof ResponseTooLargeError)
       throw oauthError('provider_error', `${parseUrl(url)?.origin} answered with a body larger than the limit (${err.message}).`);
     throw err;

@@ -7,7 +7,7 @@ import { oauthError } from '../error_mapping.js';
 import type { OAuthError } from '../errors.js';
 import type { HttpDeps } from '../http.js';
 import type { AccountInfo, PresetName, ProviderConfig, ProviderEndpoints, RevocationResult, TokenEndpointAuthMethod, TokenSet } from '../types.js';
-import { trimTrailingSlashes } from '../../util/trim_slashes.js';
+import { trimTrailingSlashes } from '../util/trim_slashes.js';
 
 /** A setting the admin form asks for, beyond client id, secret and scopes. */
 export interface PresetField {

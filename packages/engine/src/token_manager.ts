@@ -18,9 +18,10 @@ export interface FreshTokenInput {
   save(tokens: TokenSet): Promise<void>;
   /** The refresh itself, usually `(tokens) => engine.refresh(config, tokens)`. */
   refresh(tokens: TokenSet): Promise<TokenSet>;
-  now(): number;
-  /** Refresh when the token expires within this many ms. */
-  marginMs: number;
+  /** The clock, in epoch ms (default Date.now). */
+  now?(): number;
+  /** Refresh when the token expires within this many ms (default 60000). */
+  marginMs?: number;
   /** Refresh even if the stored token looks valid (the provider just refused it). */
   force?: boolean;
   /** Where in-flight refreshes are shared; one per process by default. */
@@ -28,6 +29,8 @@ export interface FreshTokenInput {
 }
 
 const processFlights = singleFlight();
+const DEFAULT_MARGIN_MS = 60_000;
+type Defaulted = FreshTokenInput & Required<Pick<FreshTokenInput, 'now' | 'marginMs'>>;
 
 /**
  * The stored token if it is valid for longer than the margin, else a refreshed one.
@@ -35,13 +38,14 @@ const processFlights = singleFlight();
  * connection broken) and OAuthError('provider_unavailable') when the provider
  * cannot be reached (the stored token is left as it was).
  */
-export async function getFreshToken(input: FreshTokenInput): Promise<TokenSet> {
+export async function getFreshToken(options: FreshTokenInput): Promise<TokenSet> {
+  const input: Defaulted = { ...options, now: options.now ?? Date.now, marginMs: options.marginMs ?? DEFAULT_MARGIN_MS };
   const seen = await input.load();
   if (!input.force && isFresh(seen, input.now(), input.marginMs)) return seen;
   return (input.flights ?? processFlights).run(input.key, () => refreshStored(input, seen));
 }
 
-async function refreshStored(input: FreshTokenInput, seen: TokenSet): Promise<TokenSet> {
+async function refreshStored(input: Defaulted, seen: TokenSet): Promise<TokenSet> {
   // A caller that read the old token just before the last refresh finished lands here: reuse that result.
   const current = await input.load();
   const replaced = current.access_token !== seen.access_token;
@@ -59,7 +63,7 @@ async function refreshStored(input: FreshTokenInput, seen: TokenSet): Promise<To
 const SAVE_ATTEMPTS = 3;
 
 /** The provider may have rotated the refresh token already: losing this write loses the connection, so a failed write is retried. */
-async function saveRotated(input: FreshTokenInput, tokens: TokenSet): Promise<void> {
+async function saveRotated(input: Defaulted, tokens: TokenSet): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await input.save(tokens);
