@@ -44,7 +44,7 @@ export interface StandaloneMattermost {
   readonly channelId: string;
   /** Secrets of this Mattermost's side (bot token, OAuth client secret) that no log line may hold. */
   readonly secrets: string[];
-  /** What `npm run setup` leaves behind: the bot, the trusted OAuth app, /oauth2 in the teams. */
+  /** What `oauth2-connect setup` leaves behind: the bot, the trusted OAuth app, /oauth2 in the teams. */
   install(service: RunningService, rootUrl: string): Promise<void>;
   uninstall(service: RunningService, rootUrl: string): Promise<void>;
   createUser(username: string): Promise<Person>;

@@ -82,7 +82,7 @@ describe('the bot role: regular by default, admin only when chosen', () => {
     assert.equal(code, 1);
     assert.match(
       out,
-      /PROBLEM: the bot @oauth2-connect holds system_admin, which --bot-role regular takes away\n {4}fix: run npm run setup -- --bot-role regular/,
+      /PROBLEM: the bot @oauth2-connect holds system_admin, which --bot-role regular takes away\n {4}fix: run oauth2-connect setup --bot-role regular/,
     );
     assert.deepEqual(w.mm.state.writes(), []);
   });

@@ -99,7 +99,7 @@ export async function loopOnce(w: SetupWorld): Promise<LoopRun> {
   }
 }
 
-/** `npm run setup` as an admin runs it: its exit code and what it printed. */
+/** `oauth2-connect setup` as an admin runs it: its exit code and what it printed. */
 export async function cli(
   w: SetupWorld,
   args: string[],

@@ -86,7 +86,7 @@ describe('the team sync loop with a regular bot', () => {
     assert.equal(run.report, undefined);
     assert.deepEqual(w.mm.state.calls, [], 'no request at all');
     assert.deepEqual(w.mm.state.liveCommands(green), []);
-    assert.match(run.lines.join('\n'), /team sync: off, the bot is a regular user; run `npm run setup -- --sync` on a schedule/);
+    assert.match(run.lines.join('\n'), /team sync: off, the bot is a regular user; run `oauth2-connect setup --sync` on a schedule/);
   });
 
   it('when an installation record predates the choice (no bot_role), then the loop runs as for the admin bot it had', async () => {

@@ -76,7 +76,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     await database.close();
   };
   if (!config.mattermostUrl) {
-    logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run npm run setup.');
+    logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run oauth2-connect setup.');
     const noMattermost = async (): Promise<string> => 'APP_MATTERMOST_URL is not set';
     return { router: notSetUpRouter(), database, repositories, close, unready: () => unreadiness(database, noMattermost, READINESS_TIMEOUT_MS) };
   }

@@ -23,7 +23,7 @@ export function alertText(findings: Finding[], foundBy: string): string {
   if (findings.some((f) => !f.repaired)) {
     lines.push(
       '',
-      `Not everything could be repaired: delete any other /${COMMAND_TRIGGER} in that team (Integrations > Slash Commands), then run \`npm run setup\` with a system admin's token.`,
+      `Not everything could be repaired: delete any other /${COMMAND_TRIGGER} in that team (Integrations > Slash Commands), then run \`oauth2-connect setup\` with a system admin's token.`,
     );
   }
   return lines.join('\n');

@@ -1,5 +1,5 @@
 /**
- * The installation store of `npm run setup`: the service's own SQL database
+ * The installation store of `oauth2-connect setup`: the service's own SQL database
  * (the same file or DATABASE_URL, the same sealing key and scope as
  * `npm start`), so the running service reads what setup wrote.
  */

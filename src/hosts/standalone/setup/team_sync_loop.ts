@@ -45,12 +45,12 @@ export function startTeamSync(options: TeamSyncLoopOptions): TeamSyncLoop {
   async function once(): Promise<SetupReport | undefined> {
     const installation = await options.store.getInstallation();
     if (!installation) {
-      options.logger.warn('team sync: not installed yet; run npm run setup');
+      options.logger.warn('team sync: not installed yet; run oauth2-connect setup');
       return undefined;
     }
     if (botRoleOf(installation) === 'regular') {
       if (!saidRegular)
-        options.logger.info('team sync: off, the bot is a regular user; run `npm run setup -- --sync` on a schedule (README "Standalone host: which bot")');
+        options.logger.info('team sync: off, the bot is a regular user; run `oauth2-connect setup --sync` on a schedule (README "Standalone host: which bot")');
       saidRegular = true;
       return undefined;
     }
