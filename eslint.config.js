@@ -12,7 +12,11 @@ function forbid(...rules) {
 }
 
 const HOSTS = ['(^|/)hosts/', 'The core knows no host: hosts import the core, never the other way round.'];
-const DRIVER = ['(^|/)hosts/', 'The Mattermost driver (src/mattermost, published as ./driver) knows no host: a host-specific client lives in its host.'];
+const PACKAGE = [
+  '^(express|pg|better-sqlite3|kysely|zod|@mattermost/.+)$|(^|/)(src|hosts|core|config)/',
+  'The library packages (packages/engine, packages/driver) install on their own: they import no service code and none of its dependencies.',
+];
+const DRIVER = ['^@oauth2-connect/engine$', "The driver installs without the engine's dependencies: it does not import the engine."];
 const OTHER_HOST = {
   apps: ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'],
   standalone: ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'],
@@ -52,7 +56,7 @@ function hostBoundaries(host, folders) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'webapp/dist/', '.data/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'packages/*/dist/', 'webapp/dist/', '.data/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,8 +72,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: reactHooks.configs.recommended.rules,
   },
-  { files: ['src/core/**/*.ts', 'src/oauth/**/*.ts'], rules: forbid(HOSTS) },
-  { files: ['src/mattermost/**/*.ts'], rules: forbid(DRIVER) },
+  { files: ['src/core/**/*.ts'], rules: forbid(HOSTS) },
+  { files: ['packages/engine/src/**/*.ts'], rules: forbid(PACKAGE) },
+  { files: ['packages/driver/src/**/*.ts'], rules: forbid(PACKAGE, DRIVER) },
   { files: ['src/token_client/**/*.ts'], rules: forbid(TOKEN_CLIENT) },
   ...hostBoundaries('apps', HOST_FOLDERS.apps),
   ...hostBoundaries('standalone', HOST_FOLDERS.standalone),

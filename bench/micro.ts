@@ -7,9 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createJwtVerifier } from '../src/hosts/apps/http/jwt.js';
-import { createTokenCipher, deriveFlowSecrets } from '../src/oauth/crypto.js';
-import { createOAuthEngine } from '../src/oauth/engine.js';
-import type { ProviderConfig, TokenSet } from '../src/oauth/types.js';
+import { createTokenCipher, deriveFlowSecrets, createOAuthEngine, type ProviderConfig, type TokenSet } from '@oauth2-connect/engine';
 import { median } from './load.js';
 
 export interface MicroRow {

@@ -1,6 +1,8 @@
 // Checks that a production install runs setup through the package's bin: the
 // tracked files copied to a temporary folder, `npm ci --omit=dev` there (no
-// tsx, no TypeScript), dist/ built from this checkout copied in, then
+// tsx, no TypeScript), dist/ and the library packages' dist/ built from this
+// checkout copied in (the service loads the engine and the driver through
+// their workspace links), then
 // `npx oauth2-connect setup --check` against a Mattermost address where
 // nothing answers must fail with setup's own message, not a missing module.
 import { spawnSync } from 'node:child_process';
@@ -62,7 +64,7 @@ try {
     fail(`without dist/, expected exit 2 and "is missing: the service is not built", got exit ${unbuilt.code}:\n${unbuilt.out}`);
   }
 
-  cpSync(join(root, 'dist'), join(work, 'dist'), { recursive: true });
+  for (const built of ['dist', 'packages/engine/dist', 'packages/driver/dist']) cpSync(join(root, built), join(work, built), { recursive: true });
   console.log(`[prod] npx oauth2-connect setup --check against http://127.0.0.1:${port}, where nothing answers`);
   const checked = setupCheck();
   if (/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(checked.out)) fail(`a module is missing in the production install:\n${checked.out}`);

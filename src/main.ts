@@ -28,7 +28,7 @@ async function start(): Promise<void> {
     console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, appsApp, deps, config } = service;
+  const { app, appsApp, metricsApp, deps, config } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const apps = config.appsListener;
   const servers = [
@@ -47,6 +47,11 @@ async function start(): Promise<void> {
         hosts: ['apps'],
       }),
     );
+  }
+
+  if (metricsApp && config.metricsListener) {
+    const { host, port } = config.metricsListener;
+    servers.push(listen(metricsApp, port, host, deps.logger, { metrics: `${defaultRootUrl(host, port)}/metrics`, bearer: config.metricsToken !== undefined }));
   }
 
   let stopping = false;

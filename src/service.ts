@@ -5,17 +5,21 @@
  */
 import { withServedHosts, type Config } from './config/index.js';
 import { coreSettings } from './core/request.js';
+import { createAuditTrail } from './core/audit.js';
 import { routes } from './hosts/apps/calls/routes.js';
 import type { Deps } from './hosts/apps/calls/deps.js';
 import { createHttpApp } from './hosts/apps/http/app.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
 import { appsSealer } from './hosts/apps/store/sealer.js';
-import { deriveFlowSecrets, purposeKey } from './oauth/crypto.js';
+import { deriveFlowSecrets, purposeKey } from '@oauth2-connect/engine';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
 import { moveTarget } from './hosts/standalone/service/move_target.js';
 import { createUserCopies } from './hosts/apps/calls/user_copier.js';
+import { metricsRoute } from './metrics/metrics_route.js';
+import { observeEngine } from './metrics/observed_engine.js';
+import { mattermostCallObserver, timedFetch } from './metrics/timed_fetch.js';
 import { serviceParts, type ServiceOverrides, type ServiceParts } from './service_parts.js';
 import { decideHosts, readAppsPluginRecord } from './served_hosts.js';
 
@@ -28,12 +32,16 @@ function appsDeps(parts: ServiceParts): Deps {
     config: parts.config,
     settings: coreSettings(parts.config),
     logger: parts.logger,
-    engine: parts.engine,
+    engine: observeEngine(parts.engine, parts.metrics, 'apps'),
     sealer: appsSealer(parts.cipher),
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
-    fetch: parts.fetch,
+    // The Apps host's own fetch goes only to Mattermost (the engine has its own).
+    fetch: timedFetch(parts.fetch, mattermostCallObserver(parts.metrics, 'apps')),
+    metrics: parts.metrics,
     now: parts.now,
     reportIndex: new ReportIndex(parts.logger),
+    // The Apps host keeps no rows (its stores are per user or the App's one document): audit lines go to the log.
+    audit: createAuditTrail({ logger: parts.logger, now: parts.now }),
   };
 }
 
@@ -55,6 +63,8 @@ export interface RunningService {
   app: express.Express;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
   appsApp?: express.Express;
+  /** Present when config.metricsListener is set: GET /metrics alone, for that listener. */
+  metricsApp?: express.Express;
   deps: Deps;
   /** Present when config.hosts names it. */
   standalone?: StandaloneHost;
@@ -76,7 +86,8 @@ function bareApp(): express.Express {
 }
 
 /**
- * The whole service: GET /healthz and /readyz, the standalone host under /standalone
+ * The whole service: GET /healthz and /readyz, GET /metrics with APP_METRICS_TOKEN
+ * (or on a listener of its own with APP_METRICS_ADDRESS), the standalone host under /standalone
  * (before the Apps host, whose JWT check answers every POST), then the Apps
  * host; each only when config.hosts names it. With
  * config.appsListener the Apps host is on an app of its own (appsApp), and
@@ -112,6 +123,10 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
     ...(standalone && { storage: standalone.database, unready: () => standalone.unready() }),
   });
   const app = bareApp().use(health);
+  const metrics = (token: string | undefined) => metricsRoute({ metrics: parts.metrics, logger: parts.logger, token });
+  // On the main listener only behind the token; on a listener of its own the token is asked when set.
+  if (config.metricsToken) app.use(metrics(config.metricsToken));
+  const metricsApp = config.metricsListener ? bareApp().use(metrics(config.metricsToken), notFound) : undefined;
   if (standalone) app.use('/standalone', standalone.router, notFound);
   if (standalone?.apiRouter) app.use('/api/v1', standalone.apiRouter, notFound);
   const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
@@ -126,6 +141,7 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
     hostsWhy,
     app,
     ...(appsApp && { appsApp }),
+    ...(metricsApp && { metricsApp }),
     deps,
     ...(standalone && { standalone }),
     stopping,

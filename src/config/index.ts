@@ -13,10 +13,12 @@ import { DEVELOPMENT_KEY_ID, currentKey, keyId, previousKeys, type EncryptionKey
 import { appsHostChecks, crossChecks } from './checks.js';
 import { defaultRootUrl, listening } from './listening.js';
 import { hosts, type HostName } from './hosts.js';
+import { metricsListenerCheck, observability } from './observability.js';
 
 export { ConfigError, type EncryptionKey };
 export { DEFAULT_HOSTS, maskDatabaseUrl, type DatabaseSettings, type HostName } from './hosts.js';
 export type { AppsListener } from './listening.js';
+export type { MetricsListener } from './observability.js';
 
 const JWT_SECRET_RULE = 'must be at least 32 bytes; generate one with `openssl rand -base64 32`';
 const jwtSecret = z.string().refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, { error: JWT_SECRET_RULE });
@@ -95,7 +97,8 @@ export type Config = z.output<typeof listening> &
   z.output<typeof limits> &
   z.output<typeof files> &
   z.output<ReturnType<typeof keys>> &
-  z.output<ReturnType<typeof hosts>> & {
+  z.output<ReturnType<typeof hosts>> &
+  z.output<typeof observability> & {
     rootUrl: string;
     /** Set when the App runs on development defaults; each names what to configure. */
     warnings: string[];
@@ -123,7 +126,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     dataDir,
     ...parse(keys(dataDir), env),
     ...parse(hosts(dataDir), env),
+    ...parse(observability, env),
   };
+  metricsListenerCheck(
+    config.metricsListener,
+    [listeners.port, ...(listeners.appsListener ? [listeners.appsListener.port] : [])].filter((p) => p !== 0),
+  );
   const warnings = crossChecks(config, listeners.rootUrl !== undefined);
   return Object.freeze({ ...config, warnings });
 }

@@ -12,6 +12,8 @@ import type { FormRefresh } from './admin/provider_form.js';
 import { connectionReport, listProviders, providerRegisterForm, registerProvider, testProvider } from './admin/provider_reports.js';
 import type { AdminDeps } from './admin/provider_secrets.js';
 import { migrateProviders, migrateStatus, migrateUsers } from './apps_move/operations.js';
+import { audited } from './admin/audited.js';
+import { auditTrailCommand } from './admin/audit_command.js';
 import { disconnect } from './disconnect.js';
 import { type HelpRow, providersList, renderHelp } from './info.js';
 import type { CoreAnswer, CoreOperation, CoreRequest, HelpWording } from './request.js';
@@ -76,39 +78,75 @@ export const COMMANDS = [
   { name: 'help', help: 'list these commands', adminOnly: false, showsAdminCommands: true, operation: help },
   { name: 'grants list', help: 'list the integrations you allowed to use your accounts', adminOnly: false, operation: grantsList },
   { name: 'grants revoke', help: "revoke an integration's access: `<client> [provider]`", adminOnly: false, operation: grantsRevoke },
-  { name: 'provider add', help: 'register a provider with its client id and secret', adminOnly: true, form: providerAddForm, operation: addProvider },
+  {
+    name: 'provider add',
+    help: 'register a provider with its client id and secret',
+    adminOnly: true,
+    form: providerAddForm,
+    operation: audited('provider.add', addProvider),
+  },
   {
     name: 'provider register',
     help: 'register a provider by dynamic client registration (RFC 7591)',
     adminOnly: true,
     form: providerRegisterForm,
-    operation: registerProvider,
+    operation: audited('provider.register', registerProvider),
   },
   { name: 'provider list', help: 'list the registered providers and their settings', adminOnly: true, operation: listProviders },
-  { name: 'provider edit', provider: registered, help: 'change a registered provider', adminOnly: true, form: providerEditForm, operation: editProvider },
+  {
+    name: 'provider edit',
+    provider: registered,
+    help: 'change a registered provider',
+    adminOnly: true,
+    form: providerEditForm,
+    operation: audited('provider.edit', editProvider),
+  },
   {
     name: 'provider remove',
     provider: registered,
     confirm: 'Users connected to it will no longer be able to use their tokens.',
     help: 'remove a provider (its users must reconnect if it comes back)',
     adminOnly: true,
-    operation: removeProvider,
+    operation: audited('provider.remove', removeProvider),
   },
-  { name: 'provider test', provider: registered, help: "check a provider's discovery and metadata", adminOnly: true, operation: testProvider },
-  { name: 'migrate providers', help: "copy the Apps host's providers to the standalone host", adminOnly: true, operation: migrateProviders },
+  {
+    name: 'provider test',
+    provider: registered,
+    help: "check a provider's discovery and metadata",
+    adminOnly: true,
+    operation: audited('provider.test', testProvider),
+  },
+  {
+    name: 'migrate providers',
+    help: "copy the Apps host's providers to the standalone host",
+    adminOnly: true,
+    operation: audited('migrate.providers', migrateProviders),
+  },
   {
     name: 'migrate users',
     help: "turn on copying each user's connections to the standalone host on their next use of the App",
     adminOnly: true,
-    operation: migrateUsers,
+    operation: audited('migrate.users', migrateUsers),
   },
   { name: 'migrate status', help: 'show how many providers and users are copied to the standalone host', adminOnly: true, operation: migrateStatus },
   { name: 'report', help: 'show the connected and broken users per provider, and the token API clients', adminOnly: true, operation: connectionReport },
-  { name: 'client add', help: 'register an integration as a token API client (its credential is shown once)', adminOnly: true, operation: clientAdd },
+  {
+    name: 'client add',
+    help: 'register an integration as a token API client (its credential is shown once)',
+    adminOnly: true,
+    operation: audited('client.add', clientAdd),
+  },
   { name: 'client list', help: 'list the token API clients', adminOnly: true, operation: clientList },
-  { name: 'client rotate', help: "replace a client's credential: `<client>`", adminOnly: true, operation: clientRotate },
-  { name: 'client remove', help: 'remove a client and every grant to it: `<client>`', adminOnly: true, operation: clientRemove },
+  { name: 'client rotate', help: "replace a client's credential: `<client>`", adminOnly: true, operation: audited('client.rotate', clientRotate) },
+  { name: 'client remove', help: 'remove a client and every grant to it: `<client>`', adminOnly: true, operation: audited('client.remove', clientRemove) },
   { name: 'client grants', help: "list a user's grants: `<user id>`", adminOnly: true, operation: clientGrants },
+  {
+    name: 'audit',
+    help: 'show the latest audit entries: admin actions, setup and team sync repairs, refused forgeries',
+    adminOnly: true,
+    options: { provider: 'id', user: '@name', limit: 'N' },
+    operation: auditTrailCommand,
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -3,8 +3,7 @@
  * id_token): a reconnect must return the same account, then the connection is
  * saved with the origin that issued its tokens and the user gets a DM.
  */
-import { providerOrigin } from '../oauth/provider_origin.js';
-import type { CompletedAuthorization, ProviderConfig } from '../oauth/types.js';
+import { providerOrigin, type CompletedAuthorization, type ProviderConfig } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import type { StoredProvider } from './provider_records.js';

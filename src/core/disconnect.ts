@@ -4,7 +4,7 @@
  * delete the connection whatever the provider answered. A token that cannot
  * be read (wrong key, moved provider) is still deleted.
  */
-import { providerOrigin } from '../oauth/provider_origin.js';
+import { providerOrigin } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import type { StoredProvider } from './provider_records.js';

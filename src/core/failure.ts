@@ -6,7 +6,7 @@
  * renders the kind on its surfaces (a call response, a command answer, a
  * dialog, a page) without deciding again.
  */
-import { OAuthError } from '../oauth/errors.js';
+import { OAuthError } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { secretProblemOf, type SecretProblem } from './secret_problem.js';
 

@@ -18,13 +18,22 @@ export interface HelpRow {
   provider?: { required: boolean };
   help: string;
   adminOnly: boolean;
+  /** Typed options, `--name value`: each name with what its value is, e.g. { limit: 'N' }. */
+  options?: Readonly<Record<string, string>>;
 }
 
-/** The arguments as help shows them: '<provider>' when required, '[provider]' when optional, '' when none. */
-export const argumentUsage = (row: Pick<HelpRow, 'provider'>): string => (row.provider ? (row.provider.required ? '<provider>' : '[provider]') : '');
+/** The arguments as help shows them: '<provider>' when required, '[provider]' when optional, then '[--name value]' per option. */
+export const argumentUsage = (row: Pick<HelpRow, 'provider' | 'options'>): string =>
+  [
+    row.provider ? (row.provider.required ? '<provider>' : '[provider]') : '',
+    ...Object.entries(row.options ?? {}).map(([name, value]) => `[--${name} ${value}]`),
+  ]
+    .filter(Boolean)
+    .join(' ');
 
 /** `/oauth2 whoami <provider>`: the command as it is typed. */
-export const commandUsage = (row: Pick<HelpRow, 'name' | 'provider'>): string => [`/oauth2 ${row.name}`, argumentUsage(row)].filter(Boolean).join(' ');
+export const commandUsage = (row: Pick<HelpRow, 'name' | 'provider' | 'options'>): string =>
+  [`/oauth2 ${row.name}`, argumentUsage(row)].filter(Boolean).join(' ');
 
 /** The row's help in this host's words, e.g. "disconnect your account and revoke the App's access". */
 export const helpOf = (row: Pick<HelpRow, 'help'>, wording: HelpWording): string => row.help.replace('{holder}', wording.holder);

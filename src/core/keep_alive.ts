@@ -10,7 +10,7 @@
  * prompt a use would answer; a token that does not belong here is left for a
  * use to report (the pass acts only on what the provider says).
  */
-import { getFreshToken, isOAuthError } from '../oauth/index.js';
+import { getFreshToken, isOAuthError } from '@oauth2-connect/engine';
 import type { StoredProvider } from './provider_records.js';
 import { openProvider } from './providers.js';
 import type { CoreDeps, CoreRequest } from './request.js';

@@ -5,7 +5,7 @@
  * plaintext: each repository seals them, bound to their row (user, provider,
  * kind and, for tokens, the origin that issued them).
  */
-import type { TokenSet } from '../oauth/types.js';
+import type { TokenSet } from '@oauth2-connect/engine';
 import type { StoredProvider } from './provider_records.js';
 import type { Connection } from './record_schemas.js';
 

@@ -4,7 +4,7 @@
  * complete read them with no round trip. Client secrets are sealed with the
  * App's key; the record is public-safe without the key.
  */
-import type { ProviderConfig, TokenEndpointAuthMethod } from '../oauth/types.js';
+import type { ProviderConfig, TokenEndpointAuthMethod } from '@oauth2-connect/engine';
 import { passesProviderRecord, PROVIDER_ID, ProviderRecord } from './record_schemas.js';
 
 export { PROVIDER_ID };

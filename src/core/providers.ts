@@ -1,6 +1,6 @@
 /** Finding the provider a request names, and opening its sealed client secret. */
 import type { Logger } from '../log/logger.js';
-import type { ProviderConfig } from '../oauth/types.js';
+import type { ProviderConfig } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { toProviderConfig, type StoredProvider } from './provider_records.js';
 import type { CoreValues } from './request.js';

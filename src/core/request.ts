@@ -5,12 +5,13 @@
  * UserFacingError (./errors.ts); each host renders both in its own protocol.
  */
 import type { Logger } from '../log/logger.js';
-import type { OAuthEngine } from '../oauth/types.js';
+import type { OAuthEngine } from '@oauth2-connect/engine';
 import type { FormSpec } from './form_spec.js';
 import type { AppsMove } from './apps_move/ports.js';
 import type { ConnectionRepository, ProviderRepository } from './ports.js';
 import type { SecretSealer } from './secret_sealer.js';
 import type { TokenClientStore } from './token_api/types.js';
+import type { AuditTrail } from './audit.js';
 
 export interface CoreUser {
   id: string;
@@ -39,6 +40,8 @@ export interface HostLinks {
   notify(userId: string, message: string): Promise<void>;
   /** Usernames by user id, for the admin report (unknown ids are left out). */
   usernames(ids: string[]): Promise<Map<string, string>>;
+  /** The user id of a username (the audit command's --user); undefined when there is none. Absent where the host does not look users up. */
+  userIdOf?(username: string): Promise<string | undefined>;
 }
 
 export interface CoreRequest {
@@ -69,6 +72,8 @@ export interface CoreDeps {
   engine: OAuthEngine;
   sealer: SecretSealer;
   now(): number;
+  /** Where admin actions are recorded (admin/audited.ts); absent where nothing is (tests of one operation). */
+  audit?: AuditTrail;
 }
 
 export interface CoreAnswer {
@@ -80,6 +85,8 @@ export interface CoreAnswer {
   form?: FormSpec;
   /** Something the user's commands or panel show has changed. */
   refresh?: boolean;
+  /** For the audit trail, not shown: what the operation did beyond its name (field names, counts), never a value. */
+  auditDetail?: string;
 }
 
 export type CoreOperation = (req: CoreRequest, deps: CoreDeps) => Promise<CoreAnswer>;

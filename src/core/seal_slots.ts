@@ -1,12 +1,10 @@
 /**
- * The slot each sealed value belongs to (see oauth/seal_binding.ts): a
+ * The slot each sealed value belongs to (see packages/engine/src/seal_binding.ts): a
  * provider's client secret, or one user's token at one provider and origin.
  * The host's sealer adds the host's scope (secret_sealer.ts scopedSealer), so
  * a value sealed by one host never opens in another.
  */
-import type { SealBinding } from '../oauth/crypto.js';
-import { providerOrigin } from '../oauth/provider_origin.js';
-import type { ProviderConfig } from '../oauth/types.js';
+import { type SealBinding, providerOrigin, type ProviderConfig } from '@oauth2-connect/engine';
 import { type StoredProvider, toProviderConfig } from './provider_records.js';
 
 /**

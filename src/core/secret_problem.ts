@@ -4,7 +4,7 @@
  * `cause`). The text says what to do and that nothing was deleted; it never
  * holds a key, a sealed value or a plaintext.
  */
-import { UNBOUND_REFUSED_MESSAGE, WRONG_BINDING_MESSAGE, type TokenCipherError } from '../oauth/crypto.js';
+import { WRONG_BINDING_MESSAGE, type TokenCipherError } from '@oauth2-connect/engine';
 
 export interface SecretProblem {
   /** For the log line's outcome. */
@@ -14,6 +14,10 @@ export interface SecretProblem {
   /** For the admin, in the log: names the key id and the row, never a value. */
   reason: string;
 }
+
+/** The engine names its cipher's option; the service names the setting an admin changes. */
+const UNBOUND_REFUSED_TEXT =
+  'A stored secret is in the first sealed format (v1, not bound to its user, provider or setting), which this service refuses (APP_ACCEPT_UNBOUND_SEALED=false). Nothing was deleted.';
 
 const REPLACE_IT = "Reconnect, or (for a provider's client secret) re-enter it with `/oauth2 provider edit`.";
 
@@ -31,7 +35,7 @@ export function secretProblemOf(err: unknown, service: string): SecretProblem | 
   if (!cipherError) return undefined;
   const reason = (err as Error).message;
   if (cipherError.reason === 'wrong_binding') return { code: 'wrong_binding', text: `${WRONG_BINDING_MESSAGE} ${REPLACE_IT}`, reason };
-  if (cipherError.reason === 'unbound_refused') return { code: 'unbound_refused', text: `${UNBOUND_REFUSED_MESSAGE} ${REPLACE_IT}`, reason };
+  if (cipherError.reason === 'unbound_refused') return { code: 'unbound_refused', text: `${UNBOUND_REFUSED_TEXT} ${REPLACE_IT}`, reason };
   const text = `${service} cannot decrypt its stored secrets: its encryption key is missing or wrong. A system admin must restore the key (APP_ENCRYPTION_KEY / APP_PREVIOUS_ENCRYPTION_KEYS). Nothing was deleted.`;
   return { code: 'key_error', text, reason };
 }

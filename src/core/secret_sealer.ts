@@ -1,4 +1,4 @@
-import type { SealBinding } from '../oauth/crypto.js';
+import type { SealBinding } from '@oauth2-connect/engine';
 
 /**
  * Seals secrets at rest (AES-256-GCM, key id beside the ciphertext), bound to

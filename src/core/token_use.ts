@@ -5,12 +5,16 @@
  * broken and prompt the user to reconnect. A broken connection is never used
  * to call the provider: only a reconnect replaces it.
  */
-import { TokenCipherError } from '../oauth/crypto.js';
-import { isOAuthError } from '../oauth/errors.js';
-import { getFreshToken, type FreshTokenInput } from '../oauth/token_manager.js';
-import { isFresh } from '../oauth/token_set.js';
-import { providerOrigin } from '../oauth/provider_origin.js';
-import type { ProviderConfig, TokenSet } from '../oauth/types.js';
+import {
+  TokenCipherError,
+  isOAuthError,
+  getFreshToken,
+  isFresh,
+  providerOrigin,
+  type FreshTokenInput,
+  type ProviderConfig,
+  type TokenSet,
+} from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { md } from './format.js';
 import type { ConnectionRow } from './ports.js';

@@ -4,8 +4,7 @@
  * that looked valid, it is refreshed once; if that fails too, the connection
  * is marked broken with a reconnect prompt.
  */
-import { isOAuthError } from '../oauth/errors.js';
-import type { AccountInfo, ProviderConfig } from '../oauth/types.js';
+import { isOAuthError, type AccountInfo, type ProviderConfig } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
 import { codeSpan, md } from './format.js';
 import type { StoredProvider } from './provider_records.js';

@@ -10,21 +10,32 @@ export interface RateLimitedLog {
   (msg: string, fields: Record<string, unknown>): void;
 }
 
-export function rateLimitedWarn(logger: Logger, now: () => number, perWindow = 10, windowMs = 60_000): RateLimitedLog {
+/** `written` is told each line that is written (the summary too), e.g. to keep it in the audit trail at the same bounded rate. */
+export function rateLimitedWarn(
+  logger: Logger,
+  now: () => number,
+  perWindow = 10,
+  windowMs = 60_000,
+  written?: (msg: string, fields: Record<string, unknown>) => void,
+): RateLimitedLog {
+  const warn = (msg: string, fields: Record<string, unknown>) => {
+    logger.warn(msg, fields);
+    written?.(msg, fields);
+  };
   let windowStart = -Infinity;
-  let written = 0;
+  let count = 0;
   let suppressed = 0;
   return (msg, fields) => {
     const t = now();
     if (t - windowStart >= windowMs) {
-      if (suppressed > 0) logger.warn(`${msg}: ${suppressed} more not logged one by one`, { suppressed, window_ms: windowMs });
+      if (suppressed > 0) warn(`${msg}: ${suppressed} more not logged one by one`, { suppressed, window_ms: windowMs });
       windowStart = t;
-      written = 0;
+      count = 0;
       suppressed = 0;
     }
-    if (written < perWindow) {
-      written += 1;
-      logger.warn(msg, fields);
+    if (count < perWindow) {
+      count += 1;
+      warn(msg, fields);
     } else {
       suppressed += 1;
     }

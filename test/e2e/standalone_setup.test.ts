@@ -1,7 +1,7 @@
-// `npm run setup` and team sync against a real Mattermost without the Apps
+// `oauth2-connect setup` and team sync against a real Mattermost without the Apps
 // plugin: idempotence, the objects it makes, a team created later, and a real
 // `/oauth2 help` reaching the service with a token that matches the stored hash;
-// and the `npm run setup` command line itself, spawned as an admin runs it.
+// and the `oauth2-connect setup` command line itself, spawned as an admin runs it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { openSetupStore } from '../../src/hosts/standalone/setup/setup_store.js';
-import { createMattermostClient } from '../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../src/hosts/standalone/client4.js';
 import { BOT_USERNAME, SIGNIN_APP_NAME } from '../../src/hosts/standalone/setup/names.js';
 import { runSetup, type SetupMode } from '../../src/hosts/standalone/setup/setup.js';
 import { syncTeams } from '../../src/hosts/standalone/setup/team_sync.js';
@@ -146,7 +146,7 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     assert.equal(stub.requests.length, requests);
   });
 
-  describe('the `npm run setup` command line, spawned with the admin token in MM_ADMIN_TOKEN', () => {
+  describe('the `oauth2-connect setup` command line, spawned with the admin token in MM_ADMIN_TOKEN', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'setup-cli-'));
     const env = () => ({
       APP_MATTERMOST_URL: w.server.url,
@@ -158,7 +158,7 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     const encryptionKey = randomBytes(32).toString('base64');
     after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    /** `npm run setup [-- args]` in the project folder, as an admin runs it; its exit code and what it printed. */
+    /** `oauth2-connect setup [-- args]` in the project folder, as an admin runs it; its exit code and what it printed. */
     function npmSetup(args: string[]): { status: number | null; output: string } {
       const run = spawnSync('npm', ['run', '--silent', 'setup', ...(args.length > 0 ? ['--', ...args] : [])], {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),

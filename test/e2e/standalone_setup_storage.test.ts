@@ -1,5 +1,5 @@
 // Setup against the wrong storage on a real Mattermost: the service's
-// installation lives in PostgreSQL; `npm run setup` run with only the
+// installation lives in PostgreSQL; `oauth2-connect setup` run with only the
 // Mattermost settings (so it opens the SQLite file of another APP_DATA_DIR)
 // says which storage it opened, refuses to touch the bot token or the sign-in
 // secret, and the live bot token keeps working. `--force` then takes over.

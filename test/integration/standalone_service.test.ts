@@ -24,11 +24,13 @@ import { startFakeMattermost } from '../support/standalone/fake_mattermost.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
+/** The repository's tsconfig: its paths lead the packages' names to their sources when the service runs elsewhere. */
+const TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 
 /** Runs src/main.ts as `npm start` does, in an empty folder with no configuration but the port. */
 async function startBare(port: number) {
   const cwd = mkdtempSync(join(tmpdir(), 'bare-start-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: cwd, PORT: String(port), TSX_TSCONFIG_PATH: TSCONFIG };
   const child = spawn(process.execPath, ['--import', TSX, MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -66,7 +68,7 @@ describe('npm start with no configuration at all', () => {
       assert.match(output(), /WARNING: the standalone host is not set up: set APP_MATTERMOST_URL/);
       const refused = await command(`http://127.0.0.1:${port}`, { token: 'x', team_id: 't', user_id: 'u', text: 'help' });
       assert.equal(refused.status, 503);
-      assert.match(((await refused.json()) as { text: string }).text, /set APP_MATTERMOST_URL .* run npm run setup/);
+      assert.match(((await refused.json()) as { text: string }).text, /set APP_MATTERMOST_URL .* run oauth2-connect setup/);
       const page = await fetch(`http://127.0.0.1:${port}/standalone/connect?l=abc`);
       assert.match(await page.text(), /not set up/);
       assert.equal((await fetch(`http://127.0.0.1:${port}/manifest.json`)).status, 200, 'the Apps host still serves its manifest');

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPreset } from '../../src/oauth/providers/index.js';
+import { getPreset } from '../../packages/engine/src/providers/index.js';
 import type { Answer, OpenForm, Person, ScenarioHost } from './host.js';
 import { connectUser, PROVIDER_ID, registerTestProvider, say } from './host_steps.js';
 import { scenarioHosts } from './hosts/index.js';

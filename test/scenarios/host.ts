@@ -82,6 +82,8 @@ export interface ScenarioHost {
   startFlow(user: Person, provider: string, login: string, deny?: boolean): Promise<RawFlow>;
   /** Messages the service's bot sent the user, oldest first. */
   directMessages(user: Person): Promise<string[]>;
+  /** The service's metrics as Prometheus scrapes them (the Prometheus text format). */
+  metrics(): Promise<string>;
   /** The exact redirect URI an admin registers at the provider for `providerId`. */
   redirectUri(providerId: string): string;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTokenCipher } from '../../src/oauth/crypto.js';
+import { createTokenCipher } from '../../packages/engine/src/crypto.js';
 import type { ScenarioUser } from '../scenarios/backend.js';
 import { command, connect, register, say, summaryOf, textOf } from './support/flows.js';
 import { startSecurityWorld, type SecurityWorld } from './support/world.js';

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ConnectionRow } from '../../src/core/ports.js';
-import { deriveFlowSecrets } from '../../src/oauth/crypto.js';
-import { createOAuthEngine } from '../../src/oauth/engine.js';
-import { providerOrigin } from '../../src/oauth/provider_origin.js';
-import type { ProviderConfig } from '../../src/oauth/types.js';
+import { deriveFlowSecrets } from '../../packages/engine/src/crypto.js';
+import { createOAuthEngine } from '../../packages/engine/src/engine.js';
+import { providerOrigin } from '../../packages/engine/src/provider_origin.js';
+import type { ProviderConfig } from '../../packages/engine/src/types.js';
 import type { StartedOidcProvider } from './oidc_provider.js';
 
 /** The redirect URI the test provider's clients accept by default. */

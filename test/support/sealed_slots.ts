@@ -5,7 +5,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { SecretSealer } from '../../src/core/secret_sealer.js';
 import { tokenSlot } from '../../src/core/seal_slots.js';
-import type { TokenSet } from '../../src/oauth/types.js';
+import type { TokenSet } from '../../packages/engine/src/types.js';
 import { findProvider } from '../../src/core/provider_records.js';
 
 /** The user's token set at `providerId`, read from a sealed record; throws when it is not for that slot. */

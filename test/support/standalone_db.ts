@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseSettings } from '../../src/config/index.js';
-import { createTokenCipher, type TokenCipherKey } from '../../src/oauth/crypto.js';
+import { createTokenCipher, type TokenCipherKey } from '../../packages/engine/src/crypto.js';
 import type { BoundSealer } from '../../src/hosts/standalone/db/bound_sealer.js';
 import { openDatabase, type OpenOptions, type StandaloneDatabase } from '../../src/hosts/standalone/db/open_database.js';
 

@@ -24,6 +24,8 @@ export interface ListeningService {
   encryptionKey: string;
   /** Where its storage is (a replica of it shares it). */
   database: Scratch['settings'];
+  /** APP_METRICS_TOKEN: GET /metrics answers a request that carries it (and no log line may hold it). */
+  metricsToken: string;
   /** Closes the listener (Mattermost's calls then fail as with a service that is down); `listen` opens it again on the same port. */
   stopListening(): Promise<void>;
   listen(): Promise<void>;
@@ -57,10 +59,12 @@ export async function startListeningService(options: ListeningServiceOptions): P
     });
   try {
     const encryptionKey = options.replicaOf?.encryptionKey ?? randomBytes(32).toString('base64');
+    const metricsToken = randomBytes(32).toString('base64url');
     const env: Record<string, string> = {
       APP_ROOT_URL: root,
       APP_MATTERMOST_URL: await options.mattermostUrl(root),
       APP_ENCRYPTION_KEY: encryptionKey,
+      APP_METRICS_TOKEN: metricsToken,
       APP_ALLOW_PRIVATE_NETWORK: 'true',
       // Shorter than the default, so a scenario can wait a trigger out.
       APP_TRIGGER_WINDOW_MS: '10000',
@@ -76,6 +80,7 @@ export async function startListeningService(options: ListeningServiceOptions): P
       logs: logger.lines,
       encryptionKey,
       database: scratch.settings,
+      metricsToken,
       stopListening,
       listen: () => new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve)),
       async close() {

@@ -4,6 +4,7 @@ import { md } from '../format.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreAnswer, CoreRequest } from '../request.js';
 import { requireAdminUser } from './admin_guard.js';
+import { changedFieldNames } from './audited.js';
 import { checkDiscovery, checkDisplayName, refuseSecretMove, savedBeforeEdit } from './provider_checks.js';
 import { type FormRefresh, providerFormSpec } from './provider_form.js';
 import { readProviderInput } from './provider_input.js';
@@ -53,8 +54,10 @@ export async function editProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   refuseSecretMove(req.values, before, config);
   checkDisplayName(all, config);
   await checkDiscovery(deps, config);
-  await req.providers.save(toStored(config, deps, stored));
-  return { text: `Updated **${md(config.display_name)}**.`, refresh: true };
+  const saved = toStored(config, deps, stored);
+  await req.providers.save(saved);
+  const changed = changedFieldNames(stored, saved, config.client_secret !== before.client_secret);
+  return { text: `Updated **${md(config.display_name)}**.`, refresh: true, auditDetail: `changed: ${changed.join(', ') || 'nothing'}` };
 }
 
 export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise<CoreAnswer> {
@@ -70,9 +73,14 @@ export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise
   const held = await holdTokens(req, deps, stored);
   await req.providers.remove(stored.id);
   const removed = `Removed **${md(stored.display_name)}**.`;
-  if (!held) return { text: `${removed} Its users can no longer use their tokens; if it is added again they must reconnect.`, refresh: true };
+  if (!held)
+    return {
+      text: `${removed} Its users can no longer use their tokens; if it is added again they must reconnect.`,
+      refresh: true,
+      auditDetail: 'tokens left unusable',
+    };
   const users = held.rows.length + held.unreadable;
-  if (users === 0) return { text: `${removed} No user was connected to it.`, refresh: true };
+  if (users === 0) return { text: `${removed} No user was connected to it.`, refresh: true, auditDetail: '0 connections deleted' };
   // After the answer: thousands of revocations must not hold up the command (Mattermost waits a few seconds).
   void revokeHeldTokens(req, deps, stored, held)
     .then((summary) => req.host.notify(req.user.id, summary))
@@ -83,5 +91,6 @@ export async function removeProvider(req: CoreRequest, deps: AdminDeps): Promise
         ? `${removed} Its 1 connection was deleted; its tokens are being revoked at the provider, and you will get a direct message when that is done.`
         : `${removed} Its ${users} connections were deleted; their tokens are being revoked at the provider, and you will get a direct message when that is done.`,
     refresh: true,
+    auditDetail: `${users} connections deleted, their tokens being revoked`,
   };
 }

@@ -1,7 +1,5 @@
 /** Checks shared by add, edit and register: discovery, unique display names, a secret never sent to a new origin. */
-import { isOAuthError } from '../../oauth/errors.js';
-import { originMoved } from '../../oauth/provider_origin.js';
-import type { ProviderConfig } from '../../oauth/types.js';
+import { isOAuthError, originMoved, type ProviderConfig } from '@oauth2-connect/engine';
 import { UserFacingError } from '../errors.js';
 import { md } from '../format.js';
 import { type StoredProvider, toProviderConfig } from '../provider_records.js';

@@ -4,8 +4,7 @@
  * provider, and secrets as password fields (never echoed). Used by add, edit
  * and register; each host renders it (Apps form, interactive dialog).
  */
-import { getPreset, listPresets } from '../../oauth/providers/index.js';
-import type { PresetName } from '../../oauth/types.js';
+import { getPreset, listPresets, type PresetName } from '@oauth2-connect/engine';
 import type { FieldSpec, FormSpec } from '../form_spec.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreValues, HostLinks } from '../request.js';

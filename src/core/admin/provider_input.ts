@@ -2,8 +2,7 @@
  * Reading and validating the admin's provider form into a provider config.
  * Every problem is reported on its field; nothing is saved until all pass.
  */
-import { getPreset } from '../../oauth/providers/index.js';
-import type { ProviderConfig, ProviderEndpoints, TokenEndpointAuthMethod } from '../../oauth/types.js';
+import { getPreset, type ProviderConfig, type ProviderEndpoints, type TokenEndpointAuthMethod } from '@oauth2-connect/engine';
 import { PROVIDER_ID } from '../provider_records.js';
 import { UserFacingError } from '../errors.js';
 import type { CoreValues } from '../request.js';

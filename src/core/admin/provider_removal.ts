@@ -7,8 +7,7 @@
  * The Apps plugin's user store answers only for the acting user, so there the
  * tokens just become unusable (the answer says so).
  */
-import { providerOrigin } from '../../oauth/provider_origin.js';
-import type { ProviderConfig } from '../../oauth/types.js';
+import { providerOrigin, type ProviderConfig } from '@oauth2-connect/engine';
 import { md } from '../format.js';
 import type { ConnectionRow } from '../ports.js';
 import type { StoredProvider } from '../provider_records.js';

@@ -22,7 +22,7 @@ export async function testProvider(req: CoreRequest, deps: AdminDeps): Promise<C
   const redirect = req.host.redirectUri(stored.id);
   const register = redirect ? [`The redirect URI registered at the provider must be exactly \`${redirect}\`.`] : [];
   const title = `#### ${md(stored.display_name)}: ${failed === 0 ? 'all checks passed' : `${failed} of ${checks.length} checks failed`}`;
-  return { text: [title, ...lines, ...register].join('\n') };
+  return { text: [title, ...lines, ...register].join('\n'), auditDetail: `${failed} of ${checks.length} checks failed` };
 }
 
 /** The last 4 characters at most: enough to tell two ids apart, never a whole secret. */
@@ -73,6 +73,7 @@ export async function registerProvider(req: CoreRequest, deps: AdminDeps): Promi
   return {
     text: `Registered **${md(config.display_name)}** by dynamic registration (client \`${tail(client.client_id)}\`, ${kind}). Users connect with \`/oauth2 connect ${config.id}\`.`,
     refresh: true,
+    auditDetail: `${kind} client registered`,
   };
 }
 

@@ -4,12 +4,12 @@
  * host's sealer adds the host's scope. Opening it is providers.ts openProvider.
  */
 import { clientSecretSlot } from '../seal_slots.js';
-import type { ProviderConfig } from '../../oauth/types.js';
+import type { ProviderConfig } from '@oauth2-connect/engine';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreDeps } from '../request.js';
 
 /** What the admin operations use of CoreDeps. */
-export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now'>;
+export type AdminDeps = Pick<CoreDeps, 'engine' | 'sealer' | 'logger' | 'now' | 'audit'>;
 
 /** The core's binding (src/core/seal_slots.ts), kept under this name for the admin operations' callers. */
 export const clientSecretBinding = clientSecretSlot;

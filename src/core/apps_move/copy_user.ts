@@ -8,7 +8,7 @@
  * origin. Of two connections the newer one stays (a user who connected on the
  * standalone host since keeps that one).
  */
-import type { TokenSet } from '../../oauth/index.js';
+import type { TokenSet } from '@oauth2-connect/engine';
 import type { Connection } from '../record_schemas.js';
 import { storedOrigin, tokenSlot } from '../seal_slots.js';
 import type { MoveEntry, MoveTarget } from './ports.js';

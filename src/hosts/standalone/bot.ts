@@ -9,8 +9,9 @@
 import type { UserProfile } from '@mattermost/types/users';
 import type { Dialog, DialogElement } from '@mattermost/types/integrations';
 import type { InstallationStore } from './ports.js';
-import { createMattermostClient, type MattermostClient4 } from '../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from './client4.js';
 import { MattermostUnreachableError, NotInstalledError } from './cannot_serve.js';
+import { timed, type MattermostCallObserver } from '../../metrics/timed_fetch.js';
 
 export { NotInstalledError };
 
@@ -21,6 +22,8 @@ export type DialogSpec = Omit<Dialog, 'elements'> & {
 
 export interface MattermostBot {
   getUser(userId: string): Promise<UserProfile>;
+  /** The user with this username; rejects when there is none. */
+  getUserByUsername(username: string): Promise<UserProfile>;
   /** Re-read from Mattermost at each call: the user's roles contain system_admin. */
   isSystemAdmin(userId: string): Promise<boolean>;
   /** A direct message from the bot to the user. */
@@ -36,6 +39,8 @@ export interface MattermostBotOptions {
   siteUrl: string;
   installation: Pick<InstallationStore, 'getInstallation'>;
   timeoutMs: number;
+  /** Told each call's duration and outcome (the service's metrics). */
+  observe?: MattermostCallObserver;
 }
 
 function bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -99,14 +104,17 @@ export function createMattermostBot(options: MattermostBotOptions): MattermostBo
     return { botUserId: installation.bot_user_id, client: cached.client };
   };
   const call = <T>(what: string, work: (client: MattermostClient4, botUserId: string) => Promise<T>): Promise<T> =>
-    bounded(
-      session().then(({ client, botUserId }) => work(client, botUserId)),
-      options.timeoutMs,
-      what,
+    timed(options.observe, () =>
+      bounded(
+        session().then(({ client, botUserId }) => work(client, botUserId)),
+        options.timeoutMs,
+        what,
+      ),
     );
 
   return {
     getUser: (userId) => call('GET /users/{id}', (client) => client.getUser(userId)),
+    getUserByUsername: (username) => call('GET /users/username/{username}', (client) => client.getUserByUsername(username)),
     isSystemAdmin: async (userId) => {
       const user = await call('GET /users/{id}', (client) => client.getUser(userId));
       return typeof user.roles === 'string' && user.roles.split(' ').includes('system_admin') && !user.delete_at;

@@ -18,10 +18,10 @@ export const CANNOT_SERVE_TEXT: Readonly<Record<CannotServe, string>> = {
     'The OAuth2 Connect service cannot reach Mattermost right now. Try again in a minute; if this persists, ask an admin to check the service (its /readyz).',
 };
 
-/** Thrown when setup has not run (no installation record): the admin must run `npm run setup`. */
+/** Thrown when setup has not run (no installation record): the admin must run `oauth2-connect setup`. */
 export class NotInstalledError extends Error {
   constructor() {
-    super('The service is not set up in Mattermost yet: run `npm run setup`.');
+    super('The service is not set up in Mattermost yet: run `oauth2-connect setup`.');
     this.name = 'NotInstalledError';
   }
 }

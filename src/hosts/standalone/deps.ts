@@ -11,11 +11,11 @@ import type { CoreDeps, CoreSettings } from '../../core/request.js';
 import type { SecretSealer } from '../../core/secret_sealer.js';
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from './bot.js';
-import { purposeKey } from '../../oauth/crypto.js';
-import type { OAuthEngine } from '../../oauth/types.js';
+import { purposeKey, type OAuthEngine } from '@oauth2-connect/engine';
 import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
 import type { TokenClientStore } from '../../core/token_api/types.js';
+import type { ServiceMetrics } from '../../metrics/service_metrics.js';
 import { trimTrailingSlashes } from '../../util/trim_slashes.js';
 
 /** Mattermost's public key, which signs every command's trigger id (trigger/signing_key.ts reads it). */
@@ -92,6 +92,8 @@ export interface StandaloneDeps extends CoreDeps {
   refusalLog: RateLimitedLog;
   /** The token API (clients, grants, consent): absent where it is not served. */
   tokenApi?: TokenApi;
+  /** The service's metrics (requests by surface and outcome); absent in tests that build the host alone. */
+  metrics?: ServiceMetrics;
 }
 
 /** This host's keys, derived from the current encryption key, one per purpose, so the key itself serves nothing else. */

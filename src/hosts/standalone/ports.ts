@@ -18,7 +18,7 @@ export const BOT_ROLES: readonly BotRole[] = ['regular', 'admin'];
 /** Whether a stored or typed role is one of BOT_ROLES. */
 export const isBotRole = (value: string): value is BotRole => (BOT_ROLES as readonly string[]).includes(value);
 
-/** What `npm run setup` created in Mattermost for this service. */
+/** What `oauth2-connect setup` created in Mattermost for this service. */
 export interface Installation {
   /** The Mattermost Site URL it was set up against (must equal the configured one). */
   mattermost_url: string;

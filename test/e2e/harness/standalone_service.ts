@@ -1,5 +1,5 @@
 // The real standalone service (test/support/standalone_service.ts) for a
-// standalone world, on SQLite or PostgreSQL, with `npm run setup` applied with
+// standalone world, on SQLite or PostgreSQL, with `oauth2-connect setup` applied with
 // the admin's token: /oauth2 in every team, the bot, Sign in with Mattermost.
 import assert from 'node:assert/strict';
 import type { RunningService } from '../../../src/service.js';

@@ -1,5 +1,5 @@
 // A real Mattermost for the standalone host: no Apps plugin, AppsEnabled off,
-// the settings `npm run setup` checks, an admin (whose session token setup
+// the settings `oauth2-connect setup` checks, an admin (whose session token setup
 // uses), alice, and two teams. manage_oauth is granted to system_admin as for
 // the provider tests (this build gives it to no role; see ../README.md).
 import type { Built } from './build.js';

@@ -12,7 +12,7 @@ import { NOT_ADMIN } from '../../../src/core/admin/admin_guard.js';
 import { ADMIN_VIEW_TTL_MS } from '../../../src/hosts/standalone/admin/admin_view.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { issuedConnection, testOidcConfig } from '../../support/issued_connection.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';

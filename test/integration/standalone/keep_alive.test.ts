@@ -20,7 +20,7 @@ import type { StandaloneDeps } from '../../../src/hosts/standalone/deps.js';
 import { runKeepAlivePass, type KeepAliveCounts, type KeepAliveSettings } from '../../../src/hosts/standalone/keep_alive/pass.js';
 import { backgroundRequest } from '../../../src/hosts/standalone/signin/core_request.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { createOAuthEngine } from '../../../src/oauth/index.js';
+import { createOAuthEngine } from '@oauth2-connect/engine';
 import { issuedConnection, testOidcConfig } from '../../support/issued_connection.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { onEachBackend } from '../../support/standalone_db.js';

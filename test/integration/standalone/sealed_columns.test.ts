@@ -84,6 +84,14 @@ const PLAIN_COLUMNS = [
   'token_grants.scopes',
   'token_grants.granted_at',
   'token_grants.last_used_at',
+  // The audit trail names fields, counts and reasons, never a secret (see docs/observability.md).
+  'audit_log.id',
+  'audit_log.at',
+  'audit_log.actor_user_id',
+  'audit_log.action',
+  'audit_log.target',
+  'audit_log.outcome',
+  'audit_log.detail',
 ];
 
 /** Kysely's own bookkeeping. */

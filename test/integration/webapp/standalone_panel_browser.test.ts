@@ -14,7 +14,7 @@ import { launchBrowser, passProviderPages } from '../../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from './react_vendor.js';

@@ -1,7 +1,7 @@
 // A stand-in for a Mattermost v12 server in front of the real standalone service
 // (in process, test/support/standalone/world.ts): it serves the host page and the
 // built bundle, has no Apps plugin (404), answers the lookup of the service's
-// bot as `npm run setup` leaves it (its address in a prop), and runs `/oauth2 …` for
+// bot as `oauth2-connect setup` leaves it (its address in a prop), and runs `/oauth2 …` for
 // POST /api/v4/commands/execute as Mattermost does (docs/mattermost.md, "Running a
 // command from the webapp"): the
 // session cookie and CSRF header checked, the service called with the team's
@@ -75,7 +75,7 @@ export async function startStandIn(world: StandaloneWorld, reactScript: string):
       return send(res, out.status, 'application/json', out.body);
     }
     if (req.method === 'GET' && path === `/api/v4/users/username/${BOT_USERNAME}`) {
-      // The service's bot as `npm run setup` leaves it: a system admin bot whose props carry the service's address.
+      // The service's bot as `oauth2-connect setup` leaves it: a system admin bot whose props carry the service's address.
       const bot = { id: world.mm.botUserId, username: BOT_USERNAME, is_bot: true, delete_at: 0, roles: 'system_user system_admin' };
       return send(res, 200, 'application/json', JSON.stringify({ ...bot, props: { [SERVICE_URL_PROP]: world.rootUrl } }));
     }

@@ -120,6 +120,11 @@ export class AppsHost implements ScenarioHost {
     return this.world.backend.directMessages(this.as(user));
   }
 
+  /** The Apps scenarios serve the Apps host alone (createService): its registry is read as /metrics would serve it. */
+  async metrics(): Promise<string> {
+    return (await this.world.app.deps.metrics!.exposition()).text;
+  }
+
   redirectUri(providerId: string): string {
     return providerRedirectUri(this.world.completeUrl, providerId);
   }

@@ -44,7 +44,7 @@ export interface StandaloneMattermost {
   readonly channelId: string;
   /** Secrets of this Mattermost's side (bot token, OAuth client secret) that no log line may hold. */
   readonly secrets: string[];
-  /** What `npm run setup` leaves behind: the bot, the trusted OAuth app, /oauth2 in the teams. */
+  /** What `oauth2-connect setup` leaves behind: the bot, the trusted OAuth app, /oauth2 in the teams. */
   install(service: RunningService, rootUrl: string): Promise<void>;
   uninstall(service: RunningService, rootUrl: string): Promise<void>;
   createUser(username: string): Promise<Person>;
@@ -95,6 +95,7 @@ export class StandaloneHost implements ScenarioHost {
     private readonly cleanups: Array<() => Promise<unknown>>,
     readonly clock: { offsetMs: number },
     private readonly running: ListeningService,
+    private readonly metricsToken: string,
   ) {}
 
   /** Another replica of the service on the same PostgreSQL database, key and clock (closed with the host); its root URL. */
@@ -140,7 +141,8 @@ export class StandaloneHost implements ScenarioHost {
       cleanups.push(() => provider.close());
       const browser = await launchBrowser();
       cleanups.push(() => browser.close());
-      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, [running.encryptionKey], cleanups, clock, running);
+      const secrets = [running.encryptionKey, running.metricsToken];
+      return new StandaloneHost(mm, service, rootUrl, provider, browser, running.logs, secrets, cleanups, clock, running, running.metricsToken);
     } catch (err) {
       await close();
       throw err;
@@ -220,6 +222,12 @@ export class StandaloneHost implements ScenarioHost {
 
   teamAdminKit(user: Person): Promise<TeamAdminKit> {
     return this.mm.teamAdminKit(user, this.service, this.rootUrl);
+  }
+
+  async metrics(): Promise<string> {
+    const res = await fetch(`${this.rootUrl}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
+    assert.equal(res.status, 200, 'GET /metrics with the token');
+    return res.text();
   }
 
   redirectUri(providerId: string): string {

@@ -10,7 +10,7 @@ import { startOidcProvider, type OidcProviderOptions, type StartedOidcProvider }
 import { FakeBackend } from '../../scenarios/backends/fake.js';
 import type { World } from '../../scenarios/world.js';
 import type { ScenarioUser } from '../../scenarios/backend.js';
-import type { TokenSet } from '../../../src/oauth/types.js';
+import type { TokenSet } from '../../../packages/engine/src/types.js';
 import { SecretAudit } from './audit.js';
 import { startKvProxy, type KvProxy } from './kv_proxy.js';
 import { openTokens } from '../../support/sealed_slots.js';

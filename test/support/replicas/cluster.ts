@@ -3,7 +3,7 @@
  * their own (or one process on a SQLite file of its own, storage 'sqlite'), behind a round-robin proxy, with the fake Mattermost and a real
  * oidc-provider (rotating refresh tokens). The installation, the team's
  * command token and the provider are seeded through the repositories, as
- * `npm run setup` and `/oauth2 provider add` would store them; everything a
+ * `oauth2-connect setup` and `/oauth2 provider add` would store them; everything a
  * user does then goes through HTTP and the service's own code paths.
  */
 import { randomBytes } from 'node:crypto';

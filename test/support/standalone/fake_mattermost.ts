@@ -202,6 +202,11 @@ export async function startFakeMattermost(callback: string): Promise<FakeMatterm
       const found = fake.users.get(user[1] ?? '');
       return found ? send(res, 200, { delete_at: 0, ...found }) : send(res, 404, { message: 'not found', status_code: 404 });
     }
+    const byName = /^\/api\/v4\/users\/username\/([a-z0-9._-]+)$/.exec(path);
+    if (byName && req.method === 'GET') {
+      const found = [...fake.users.values()].find((u) => u.username === byName[1]);
+      return found ? send(res, 200, { delete_at: 0, ...found }) : send(res, 404, { message: 'not found', status_code: 404 });
+    }
     if (path === '/api/v4/channels/direct' && req.method === 'POST') {
       const ids = JSON.parse(body) as string[];
       const other = ids.find((id) => id !== botUserId) ?? '';

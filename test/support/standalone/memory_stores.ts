@@ -16,7 +16,7 @@ import type {
   SessionStore,
   TeamCommand,
 } from '../../../src/hosts/standalone/ports.js';
-import type { TokenSet } from '../../../src/oauth/types.js';
+import type { TokenSet } from '../../../packages/engine/src/types.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import type { Connection } from '../../../src/hosts/apps/store/user_state.js';
 

@@ -43,7 +43,7 @@ export function slashCommandForm(place: CommandPlace, user: FakeUser, text: stri
   return new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** Stores what `npm run setup` would for this fake (bot, Sign in with Mattermost app) and one team's `/oauth2`. */
+/** Stores what `oauth2-connect setup` would for this fake (bot, Sign in with Mattermost app) and one team's `/oauth2`. */
 export async function installForFake(
   store: Pick<InstallationStore, 'saveInstallation' | 'saveCommand'>,
   mm: FakeMattermost,

@@ -6,7 +6,7 @@ import { createDeps } from '../../../src/service.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { oauth2Complete } from '../../../src/hosts/apps/calls/oauth2_complete.js';
 import { stateHash } from '../../../src/hosts/apps/calls/oauth2_connect.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
 import type { CallRequest } from '../../../src/hosts/apps/protocol/types.js';
 
 const COMPLETE = 'http://mm.test/plugins/com.mattermost.apps/apps/oauth2-connect/oauth2/remote/complete';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppsPluginClient, DriverInputError, MattermostApiError } from '../../../src/mattermost/index.js';
+import { AppsPluginClient, DriverInputError, MattermostApiError } from '../../../packages/driver/src/index.js';
 
 type Seen = { url: string; method: string; auth: string | null; body?: string };
 function client(answer: (seen: Seen) => Response | Promise<Response>) {

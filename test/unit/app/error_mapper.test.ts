@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mapError } from '../../../src/hosts/apps/calls/error_mapper.js';
-import { createTokenCipher, type SealBinding } from '../../../src/oauth/crypto.js';
+import { createTokenCipher, type SealBinding } from '../../../packages/engine/src/crypto.js';
 import { sealV1 } from '../../support/sealed_slots.js';
 
 const SLOT: SealBinding = { kind: 'token', provider_id: 'idp', user_id: 'u1', origin: 'https://idp.example', scope: 'oauth2-connect' };

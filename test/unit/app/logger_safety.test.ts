@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { MAX_SECRETS, createMemoryLogger } from '../../../src/log/logger.js';
 import { mapError } from '../../../src/hosts/apps/calls/error_mapper.js';
-import { createTokenCipher } from '../../../src/oauth/crypto.js';
+import { createTokenCipher } from '../../../packages/engine/src/crypto.js';
 import { TokenStore } from '../../../src/hosts/apps/store/token_store.js';
-import type { AppsPluginClient } from '../../../src/mattermost/apps_client.js';
+import type { AppsPluginClient } from '../../../packages/driver/src/apps_client.js';
 
 const DECRYPTED = 'gho_decrypted-token-value-4242';
 

@@ -5,7 +5,7 @@ import type { CoreRequest, CoreValues } from '../../../src/core/request.js';
 import { STANDALONE_WORDING } from '../../../src/core/info.js';
 import { scopedSealer } from '../../../src/core/secret_sealer.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { createTestSealer } from '../../support/standalone/bound_sealer.js';
 import { MemoryConnections, MemoryProviders } from '../../support/standalone/memory_stores.js';
 

@@ -17,7 +17,7 @@ import { createMemoryLogger } from '../../../src/log/logger.js';
 import { appsSealer } from '../../../src/hosts/apps/store/sealer.js';
 import { createRepositories } from '../../../src/hosts/standalone/db/index.js';
 import { standaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
-import type { TokenSet } from '../../../src/oauth/index.js';
+import type { TokenSet } from '../../../packages/engine/src/index.js';
 import { createScratch, testSealer, type Scratch } from '../../support/standalone_db.js';
 
 const cipher = testSealer();

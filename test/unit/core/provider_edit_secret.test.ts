@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { editProvider } from '../../../src/core/admin/provider_changes.js';
 import { clientSecretBinding, toStored } from '../../../src/core/admin/provider_secrets.js';
 import { UserFacingError } from '../../../src/core/errors.js';
-import type { ProviderConfig } from '../../../src/oauth/types.js';
+import type { ProviderConfig } from '../../../packages/engine/src/types.js';
 import { SCOPE, setup } from './admin_setup.js';
 
 /** A generic provider whose authorization and token endpoints are on two origins. */

@@ -16,8 +16,8 @@ import { usableTokens } from '../../../src/core/token_use.js';
 import { whoami } from '../../../src/core/whoami.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
-import type { CompletedAuthorization, OAuthEngine, TokenSet } from '../../../src/oauth/types.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
+import type { CompletedAuthorization, OAuthEngine, TokenSet } from '../../../packages/engine/src/types.js';
 import { MemoryConnections, MemoryProviders } from '../../support/standalone/memory_stores.js';
 
 const NOW = 1_800_000_000_000;

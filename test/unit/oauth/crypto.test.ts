@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sealV1 } from '../../support/sealed_slots.js';
-import { type SealBinding, TokenCipherError, createTokenCipher, deriveFlowSecrets } from '../../../src/oauth/crypto.js';
+import { type SealBinding, TokenCipherError, createTokenCipher, deriveFlowSecrets } from '../../../packages/engine/src/crypto.js';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
@@ -173,7 +173,7 @@ describe('sealed values are bound to their slot', () => {
     const strict = createTokenCipher({ keys: [k1], currentKeyId: 'k1', acceptUnbound: false });
     const refused = thrownBy(() => strict.open(sealV1('k1', k1.key, SECRET), SLOT));
     assert.equal(refused.reason, 'unbound_refused');
-    assert.match(refused.message, /first sealed format \(v1.*APP_ACCEPT_UNBOUND_SEALED=false/);
+    assert.match(refused.message, /first sealed format \(v1.*its option acceptUnbound is false/);
     assert.ok(!refused.message.includes(SECRET));
     const sealed = strict.seal(SECRET, SLOT);
     assert.deepEqual(strict.open(sealed, SLOT), { plaintext: SECRET, stale: false }, 'the bound format still opens');

@@ -1,8 +1,8 @@
 /** Shared steps for the tests that run the engine against the in-process oidc-provider. */
 import { randomBytes } from 'node:crypto';
-import { deriveFlowSecrets } from '../../../src/oauth/crypto.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import type { CompletedAuthorization, OAuthEngine, ProviderConfig } from '../../../src/oauth/types.js';
+import { deriveFlowSecrets } from '../../../packages/engine/src/crypto.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import type { CompletedAuthorization, OAuthEngine, ProviderConfig } from '../../../packages/engine/src/types.js';
 import type { StartedOidcProvider, TestClient } from '../../support/oidc_provider.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';

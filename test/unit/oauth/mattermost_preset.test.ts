@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import type { ProviderConfig, TokenSet } from '../../../src/oauth/types.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import type { ProviderConfig, TokenSet } from '../../../packages/engine/src/types.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
 import { FIXTURES, MATTERMOST_METADATA } from './preset_fixtures.js';
 import { type StubRoute, json, stubFetch } from './stub_fetch.js';

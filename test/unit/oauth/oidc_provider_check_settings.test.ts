@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { configFor, engineFor } from './flow_helpers.js';
-import type { ProviderCheck } from '../../../src/oauth/types.js';
+import type { ProviderCheck } from '../../../packages/engine/src/types.js';
 
 let op: StartedOidcProvider;
 const byName = (checks: ProviderCheck[], name: string) => checks.find((c) => c.name === name);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { configFor, engineFor, isOAuthErrorWith, runFlow } from './flow_helpers.js';
-import type { ProviderConfig } from '../../../src/oauth/types.js';
+import type { ProviderConfig } from '../../../packages/engine/src/types.js';
 
 let op: StartedOidcProvider;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { singleFlight } from '../../../src/oauth/single_flight.js';
-import { getFreshToken } from '../../../src/oauth/token_manager.js';
-import type { TokenSet } from '../../../src/oauth/types.js';
+import { singleFlight } from '../../../packages/engine/src/single_flight.js';
+import { getFreshToken } from '../../../packages/engine/src/token_manager.js';
+import type { TokenSet } from '../../../packages/engine/src/types.js';
 import { type StartedOidcProvider, startOidcProvider } from '../../support/oidc_provider.js';
 import { REDIRECT_URI, configFor, engineFor, isOAuthErrorWith, runFlow } from './flow_helpers.js';
 

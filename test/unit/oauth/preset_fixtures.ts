@@ -2,7 +2,7 @@
  * One stubbed provider per preset: its metadata (as the real provider publishes
  * it, trimmed), its token and account endpoints, and a config for it.
  */
-import type { PresetName, ProviderConfig } from '../../../src/oauth/types.js';
+import type { PresetName, ProviderConfig } from '../../../packages/engine/src/types.js';
 import { type StubRoute, idTokenSigner, json } from './stub_fetch.js';
 
 export interface PresetFixture {

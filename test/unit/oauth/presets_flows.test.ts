@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import type { OAuthEngine } from '../../../src/oauth/types.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import type { OAuthEngine } from '../../../packages/engine/src/types.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
 import { CLIENT_SECRET, FIXTURES, MICROSOFT_TID, type PresetFixture, SIGNER } from './preset_fixtures.js';
 import { type StubRoute, json, stubFetch } from './stub_fetch.js';

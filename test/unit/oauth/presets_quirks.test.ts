@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
-import type { PresetName } from '../../../src/oauth/types.js';
+import { getPreset, listPresets } from '../../../packages/engine/src/providers/index.js';
+import type { PresetName } from '../../../packages/engine/src/types.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
 import { engineWith, fixture, TOKENS } from './quirk_helpers.js';
 import { json } from './stub_fetch.js';

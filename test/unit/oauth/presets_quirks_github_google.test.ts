@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
 import { engineWith, exchange, fixture, TOKENS } from './quirk_helpers.js';
 import { SIGNER } from './preset_fixtures.js';

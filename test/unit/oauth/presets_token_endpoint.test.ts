@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import type { OAuthErrorCode, TokenSet } from '../../../src/oauth/types.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import type { OAuthErrorCode, TokenSet } from '../../../packages/engine/src/types.js';
 import { isOAuthErrorWith } from './flow_helpers.js';
 import { CLIENT_SECRET, FIXTURES } from './preset_fixtures.js';
 import { type StubAnswer, html, json, stubFetch } from './stub_fetch.js';

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isOAuthError } from '../../../src/oauth/errors.js';
-import { originMoved, providerOrigin } from '../../../src/oauth/provider_origin.js';
-import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
-import type { PresetName, ProviderConfig, ProviderEndpoints } from '../../../src/oauth/types.js';
+import { isOAuthError } from '../../../packages/engine/src/errors.js';
+import { originMoved, providerOrigin } from '../../../packages/engine/src/provider_origin.js';
+import { getPreset, listPresets } from '../../../packages/engine/src/providers/index.js';
+import type { PresetName, ProviderConfig, ProviderEndpoints } from '../../../packages/engine/src/types.js';
 
 function config(preset: PresetName, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   return { id: 'p', display_name: 'P', preset, client_id: 'c', client_secret: 's', token_endpoint_auth_method: 'client_secret_basic', scopes: [], ...extra };

@@ -1,6 +1,6 @@
 /** Helpers shared by the preset quirk tests: a stubbed engine and a code exchange. */
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import type { PresetName, ProviderConfig, TokenSet } from '../../../src/oauth/types.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import type { PresetName, ProviderConfig, TokenSet } from '../../../packages/engine/src/types.js';
 import { FIXTURES, type PresetFixture } from './preset_fixtures.js';
 import { type StubRoute, stubFetch } from './stub_fetch.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OAuthError } from '../../../src/oauth/errors.js';
-import { singleFlight } from '../../../src/oauth/single_flight.js';
-import { getFreshToken } from '../../../src/oauth/token_manager.js';
-import type { TokenSet } from '../../../src/oauth/types.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
+import { singleFlight } from '../../../packages/engine/src/single_flight.js';
+import { getFreshToken } from '../../../packages/engine/src/token_manager.js';
+import type { TokenSet } from '../../../packages/engine/src/types.js';
 
 const NOW = 1_000_000;
 const MARGIN = 60_000;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TtlCache } from '../../../src/oauth/ttl_cache.js';
+import { TtlCache } from '../../../packages/engine/src/ttl_cache.js';
 import { startApp } from '../../support/app_server.js';
 import { postRaw } from '../../security/support/signed.js';
 

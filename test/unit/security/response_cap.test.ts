@@ -2,11 +2,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { send as providerSend } from '../../../src/oauth/http.js';
-import { send as mattermostSend } from '../../../src/mattermost/http.js';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
-import { MattermostApiError } from '../../../src/mattermost/errors.js';
+import { send as providerSend } from '../../../packages/engine/src/http.js';
+import { send as mattermostSend } from '../../../packages/driver/src/http.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
+import { MattermostApiError } from '../../../packages/driver/src/errors.js';
 
 let server: Server;
 let base: string;
@@ -54,8 +54,19 @@ describe('answers are capped at 1 MiB', () => {
 
   it('when discovery answers an endless document, then resolve fails with a provider error and the process stays up', async () => {
     const engine = createOAuthEngine({ fetch: globalThis.fetch, now: Date.now, httpTimeoutMs: 20_000, discoveryTtlMs: 1000, allowPrivateNetwork: true });
-    const config = { id: 'p', display_name: 'P', preset: 'oidc', issuer: `${base}/endless`, client_id: 'c', scopes: ['openid'] };
-    await assert.rejects(engine.resolve(config as never), (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''));
+    const config = {
+      id: 'p',
+      display_name: 'P',
+      preset: 'oidc',
+      issuer: `${base}/endless`,
+      client_id: 'c',
+      scopes: ['openid'],
+      token_endpoint_auth_method: 'none',
+    } as const;
+    await assert.rejects(
+      engine.resolve({ ...config, scopes: [...config.scopes] }),
+      (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
+    );
   });
 
   it('when Mattermost streams an endless body, then the driver stops at the cap with a clear error', async () => {

@@ -4,9 +4,13 @@ import { lookup } from 'node:dns/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { send } from '../../../src/oauth/http.js';
-import { isPrivateAddress } from '../../../src/oauth/network_guard.js';
-import { OAuthError } from '../../../src/oauth/errors.js';
+import { send } from '../../../packages/engine/src/http.js';
+import { isPrivateAddress } from '../../../packages/engine/src/network_guard.js';
+import { randomBytes } from 'node:crypto';
+import { OAuthError } from '../../../packages/engine/src/errors.js';
+import { createOAuthEngine, provider } from '../../../packages/engine/src/index.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { serviceParts } from '../../../src/service_parts.js';
 
 let server: Server;
 let port: number;
@@ -61,7 +65,10 @@ describe('SSRF guard on provider requests', () => {
 
   it('when a URL names a private address literally or plain http, then it is refused before any connection', async () => {
     const before = connections;
-    await assert.rejects(send(guarded, `https://127.0.0.1:${port}/x`), refusedFor(/private address; set APP_ALLOW_PRIVATE_NETWORK=true/));
+    await assert.rejects(
+      send(guarded, `https://127.0.0.1:${port}/x`),
+      refusedFor(/private address; set the engine option allowPrivateNetwork: true if this is intended/),
+    );
     await assert.rejects(send(guarded, `https://[::ffff:7f00:1]:${port}/x`), refusedFor(/private address/));
     await assert.rejects(send(guarded, `https://localhost:${port}/x`), refusedFor(/private address/));
     await assert.rejects(send(guarded, `http://provider.example.com/x`), refusedFor(/must use https/));
@@ -79,12 +86,20 @@ describe('SSRF guard on provider requests', () => {
     const before = connections;
     await assert.rejects(
       send(guarded, `https://${name}:${port}/x`),
-      refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set APP_ALLOW_PRIVATE_NETWORK=true if this is intended`)),
+      refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set the engine option allowPrivateNetwork: true if this is intended`)),
     );
     assert.equal(connections, before, 'no connection was made');
   });
 
-  it('when APP_ALLOW_PRIVATE_NETWORK is on, then the same loopback provider is reached over http', async () => {
+  it('when a library user calls a private provider, then the refusal names the engine option; the service names its environment setting', async () => {
+    const local = provider({ preset: 'oidc', client_id: 'c', issuer: `https://127.0.0.1:${port}` });
+    await assert.rejects(createOAuthEngine().resolve(local), refusedFor(/^(?!.*APP_).*set the engine option allowPrivateNetwork: true if this is intended/));
+    const env = { APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), APP_ENCRYPTION_KEY_ID: 'k' };
+    const { engine } = serviceParts(loadConfig(env));
+    await assert.rejects(engine.resolve(local), refusedFor(/^(?!.*allowPrivateNetwork).*set APP_ALLOW_PRIVATE_NETWORK=true if this is intended/));
+  });
+
+  it('when private networks are allowed, then the same loopback provider is reached over http', async () => {
     const response = await send(open, `http://127.0.0.1:${port}/x`);
     assert.equal(await response.text(), '{}');
   });

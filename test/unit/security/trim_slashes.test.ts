@@ -1,9 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { send } from '../../../src/mattermost/http.js';
-import { requireBaseUrl } from '../../../src/oauth/providers/preset.js';
+import { send } from '../../../packages/driver/src/http.js';
+import { requireBaseUrl } from '../../../packages/engine/src/providers/preset.js';
 import { trimTrailingSlashes } from '../../../src/util/trim_slashes.js';
+import { trimTrailingSlashes as engineTrim } from '../../../packages/engine/src/util/trim_slashes.js';
+import { trimTrailingSlashes as driverTrim } from '../../../packages/driver/src/util/trim_slashes.js';
+
+// The service, the engine and the driver each carry the function (each package installs alone): one behaviour for all.
+const COPIES = { service: trimTrailingSlashes, engine: engineTrim, driver: driverTrim };
 
 // 100,000 slashes then a letter: /\/+$/ tries every start and backtracks over the run (about 5e9 steps,
 // many seconds), while a linear trim takes well under a millisecond: a 1 s bound tells them apart even on a loaded machine.
@@ -17,11 +22,15 @@ function timed(work: () => unknown): number {
 }
 
 describe('trailing-slash trim on unbounded input', () => {
-  it('when slashes end a string, then they are dropped and nothing else is', () => {
-    assert.equal(trimTrailingSlashes('https://a.example/x///'), 'https://a.example/x');
-    assert.equal(trimTrailingSlashes('https://a.example'), 'https://a.example');
-    assert.equal(trimTrailingSlashes('///'), '');
-  });
+  for (const [where, trim] of Object.entries(COPIES)) {
+    it(`when slashes end a string, then the ${where}'s trim drops them and nothing else, in linear time`, () => {
+      assert.equal(trim('https://a.example/x///'), 'https://a.example/x');
+      assert.equal(trim('https://a.example'), 'https://a.example');
+      assert.equal(trim('///'), '');
+      const ms = timed(() => trim(hostile));
+      assert.ok(ms < BOUND_MS, `took ${Math.round(ms)} ms`);
+    });
+  }
 
   it('when a site URL is a long run of slashes followed by a letter, then the Mattermost driver builds its URL in linear time', async () => {
     let seen = '';

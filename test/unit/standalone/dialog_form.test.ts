@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { providerFormSpec } from '../../../src/core/admin/provider_form.js';
 import type { FormSpec } from '../../../src/core/form_spec.js';
 import { fitBytes, formSpecDialog } from '../../../src/hosts/standalone/admin/dialog_form.js';
-import { listPresets } from '../../../src/oauth/providers/index.js';
+import { listPresets } from '../../../packages/engine/src/providers/index.js';
 
 const host = { redirectUri: (id: string) => `https://svc.example/standalone/complete/${id}` };
 

@@ -2,7 +2,7 @@
 // empty-text ephemeral answer (Mattermost posts nothing) with the result in props.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import { type FakeUser } from '../../support/standalone/fake_mattermost.js';

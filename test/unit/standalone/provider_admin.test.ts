@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOAuthEngine } from '../../../src/oauth/engine.js';
+import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { signDialogState } from '../../../src/hosts/standalone/dialogs/state.js';
 import { SECRET_IN_TEXT } from '../../../src/hosts/standalone/admin/provider_command.js';
 import { openProvider } from '../../../src/core/providers.js';

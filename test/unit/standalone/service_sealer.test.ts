@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTokenCipher, type TokenCipherError } from '../../../src/oauth/crypto.js';
+import { createTokenCipher, type TokenCipherError } from '../../../packages/engine/src/crypto.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createDeps } from '../../../src/service.js';
 import { sealV1 } from '../../support/sealed_slots.js';
@@ -37,7 +37,7 @@ describe('the standalone sealer', () => {
     for (const sealer of [createStandaloneSealer(strict), createDeps(strict).sealer]) {
       assert.throws(
         () => sealer.open(legacy, token),
-        (err: TokenCipherError) => err.reason === 'unbound_refused' && /APP_ACCEPT_UNBOUND_SEALED=false/.test(err.message),
+        (err: TokenCipherError) => err.reason === 'unbound_refused' && /first sealed format/.test(err.message),
       );
     }
     const lenient = loadConfig(env);

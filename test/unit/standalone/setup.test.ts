@@ -18,7 +18,7 @@ function assertNoSecret(text: string): void {
   for (const secret of secretsOf(w)) assert.ok(!text.includes(secret), 'a secret reached the report');
 }
 
-describe('npm run setup (fake Mattermost)', () => {
+describe('oauth2-connect setup (fake Mattermost)', () => {
   it('when run first, then it creates a regular bot, its token, the trusted app and /oauth2 in every team (made by the admin), and stores them', async () => {
     const report = await w.run();
     assert.deepEqual(report.problems, []);

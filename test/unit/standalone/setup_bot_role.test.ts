@@ -22,6 +22,10 @@ describe('the bot role: regular by default, admin only when chosen', () => {
     assert.ok(!w.mm.state.calls.some((c) => c.endsWith(`/users/${bot().id}/roles`)), 'no role change was even asked');
     assert.equal(w.store.installation!.bot_role, 'regular');
     for (const c of w.mm.state.liveCommands()) assert.equal(c.creator_id, admin().id);
+    const [run] = w.audit.entries;
+    assert.deepEqual({ ...run, at: 0 }, { at: 0, actor_user_id: admin().id, action: 'setup', target: '', outcome: 'ok', detail: run?.detail });
+    assert.match(run?.detail ?? '', /^apply: \d+ changes, 0 findings, 0 problems$/, 'the run is in the audit trail, by the admin whose token it used');
+    assert.equal(w.audit.entries.length, 1);
   });
 
   it('when setup runs with --bot-role admin, then the bot gets system_admin, makes the commands, and the choice is kept by later runs', async () => {
@@ -33,6 +37,9 @@ describe('the bot role: regular by default, admin only when chosen', () => {
     const again = await cli(w, []);
     assert.match(again.out, /ok: {3}the bot holds system_admin \(--bot-role admin\)/);
     assert.deepEqual(w.mm.state.writes(), []);
+    const entries = w.audit.entries.length;
+    assert.equal((await cli(w, ['--sync'])).code, 0);
+    assert.equal(w.audit.entries.length, entries, 'a sync run that found nothing is not kept');
   });
 
   it('when an earlier setup made an admin bot and another person is a system admin too, then --bot-role regular takes the role away from the same bot', async () => {
@@ -75,7 +82,7 @@ describe('the bot role: regular by default, admin only when chosen', () => {
     assert.equal(code, 1);
     assert.match(
       out,
-      /PROBLEM: the bot @oauth2-connect holds system_admin, which --bot-role regular takes away\n {4}fix: run npm run setup -- --bot-role regular/,
+      /PROBLEM: the bot @oauth2-connect holds system_admin, which --bot-role regular takes away\n {4}fix: run oauth2-connect setup --bot-role regular/,
     );
     assert.deepEqual(w.mm.state.writes(), []);
   });

@@ -4,9 +4,12 @@ import type { SetupReport } from '../../../src/hosts/standalone/setup/report.js'
 import { runSetup, type SetupMode } from '../../../src/hosts/standalone/setup/setup.js';
 import { runSetupCli } from '../../../src/hosts/standalone/setup/setup_cli.js';
 import { startTeamSync } from '../../../src/hosts/standalone/setup/team_sync_loop.js';
-import { createMattermostClient } from '../../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../../src/hosts/standalone/client4.js';
 import { startFakeMattermost, type FakeMattermost } from '../../support/fake_mattermost_rest.js';
 import { MemoryInstallationStore } from '../../support/memory_installation_store.js';
+import { MemoryAuditStore } from '../../support/memory_audit_store.js';
+import { createAuditTrail } from '../../../src/core/audit.js';
+import { createMemoryLogger } from '../../../src/log/logger.js';
 
 export const ROOT = 'http://127.0.0.1:4555';
 
@@ -21,6 +24,8 @@ export interface RunOptions {
 export interface SetupWorld {
   mm: FakeMattermost;
   store: MemoryInstallationStore;
+  /** The audit entries setup and team sync wrote. */
+  audit: MemoryAuditStore;
   adminToken: string;
   teams: string[];
   run(mode?: SetupMode, options?: RunOptions): ReturnType<typeof runSetup>;
@@ -37,6 +42,7 @@ export async function setupWorld(): Promise<SetupWorld> {
   const world: SetupWorld = {
     mm,
     store,
+    audit: new MemoryAuditStore(),
     adminToken,
     teams,
     run: (mode = 'apply', { rootUrl = ROOT, botRole, force, store: other }: RunOptions = {}) =>
@@ -82,7 +88,8 @@ export async function loopOnce(w: SetupWorld): Promise<LoopRun> {
     info: (m: string, f?: object) => void lines.push(`INFO ${m} ${JSON.stringify(f ?? {})}`),
     warn: (m: string, f?: object) => void lines.push(`WARN ${m} ${JSON.stringify(f ?? {})}`),
   };
-  const loop = startTeamSync({ store: w.store, mattermostUrl: w.mm.url, rootUrl: ROOT, intervalMs: 60_000, logger });
+  const audit = createAuditTrail({ logger: createMemoryLogger(), now: Date.now, store: w.audit });
+  const loop = startTeamSync({ store: w.store, mattermostUrl: w.mm.url, rootUrl: ROOT, intervalMs: 60_000, logger, audit });
   try {
     // The loop starts a run at once; runNow joins it.
     const report = await loop.runNow();
@@ -92,7 +99,7 @@ export async function loopOnce(w: SetupWorld): Promise<LoopRun> {
   }
 }
 
-/** `npm run setup` as an admin runs it: its exit code and what it printed. */
+/** `oauth2-connect setup` as an admin runs it: its exit code and what it printed. */
 export async function cli(
   w: SetupWorld,
   args: string[],
@@ -110,7 +117,7 @@ export async function cli(
       MM_ADMIN_TOKEN: w.adminToken,
       ...env,
     },
-    openStore: async () => ({ store, close: async () => undefined }),
+    openStore: async () => ({ store, audit: w.audit, close: async () => undefined }),
     askToken,
     print: (t) => out.push(t),
   });

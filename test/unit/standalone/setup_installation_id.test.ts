@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BOT_USERNAME, INSTALLATION_ID_PROP } from '../../../src/hosts/standalone/setup/names.js';
-import { createMattermostClient } from '../../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../../src/hosts/standalone/client4.js';
 import { MemoryInstallationStore } from '../../support/memory_installation_store.js';
 import { cli, setupWorld, type SetupWorld } from './setup_helpers.js';
 

@@ -43,7 +43,7 @@ describe("setup records the service's address for the webapp plugin (fake Matter
       [
         {
           what: `@${BOT_USERNAME} does not tell the webapp plugin the service's address https://connect.example.test (it says ${ROOT})`,
-          fix: 'run npm run setup',
+          fix: 'run oauth2-connect setup',
         },
       ],
     );

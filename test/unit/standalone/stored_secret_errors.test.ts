@@ -19,7 +19,7 @@ import { hashValue, randomValue } from '../../../src/hosts/standalone/secrets.js
 import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { SESSION_COOKIE } from '../../../src/hosts/standalone/signin/cookies.js';
 import { createConnectLink } from '../../../src/hosts/standalone/signin/links.js';
-import { createTokenCipher } from '../../../src/oauth/crypto.js';
+import { createTokenCipher } from '../../../packages/engine/src/crypto.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';

@@ -44,6 +44,8 @@ export interface TamperMode {
   check(w: SetupWorld): Promise<CheckRun>;
   /** Who makes the service's commands with this role. */
   creator(w: SetupWorld): string;
+  /** Who the audit trail names for a repair: the admin whose token setup used, or the service's bot. */
+  auditor(w: SetupWorld): string;
 }
 
 const userNamed = (w: SetupWorld, name: string) => [...w.mm.state.users.values()].find((u) => u.username === name)!.id;
@@ -61,6 +63,7 @@ export const MODES: TamperMode[] = [
       return { warnings, code, output: out };
     },
     creator: (w) => userNamed(w, 'admin'),
+    auditor: (w) => userNamed(w, 'admin'),
   },
   {
     title: "the service's team sync, for the admin bot,",
@@ -71,6 +74,7 @@ export const MODES: TamperMode[] = [
       return { warnings, output: lines.join('\n') };
     },
     creator: (w) => userNamed(w, BOT_USERNAME),
+    auditor: (w) => userNamed(w, BOT_USERNAME),
   },
 ];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createMattermostClient } from '../../../src/mattermost/client4.js';
+import { createMattermostClient } from '../../../src/hosts/standalone/client4.js';
 import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { commandFieldsHash } from '../../../src/hosts/standalone/setup/team_commands.js';
 import { syncTeams } from '../../../src/hosts/standalone/setup/team_sync.js';
@@ -86,7 +86,7 @@ describe('the team sync loop with a regular bot', () => {
     assert.equal(run.report, undefined);
     assert.deepEqual(w.mm.state.calls, [], 'no request at all');
     assert.deepEqual(w.mm.state.liveCommands(green), []);
-    assert.match(run.lines.join('\n'), /team sync: off, the bot is a regular user; run `npm run setup -- --sync` on a schedule/);
+    assert.match(run.lines.join('\n'), /team sync: off, the bot is a regular user; run `oauth2-connect setup --sync` on a schedule/);
   });
 
   it('when an installation record predates the choice (no bot_role), then the loop runs as for the admin bot it had', async () => {

@@ -30,6 +30,19 @@ for (const mode of MODES) {
       assertAdminsTold(t, '- Team `bobs`: the /oauth2 command had been changed: URL now `https://evil.example/steal`. Restored it.');
       assert.equal(await accepted(t.ours()!.token), true, 'the restored command still works');
       assert.equal(run.code ?? 0, 0);
+      const repairs = t.w.audit.entries.filter((e) => e.action === 'team_sync.repair');
+      assert.deepEqual(
+        repairs.map(({ actor_user_id, target, outcome, detail }) => ({ actor_user_id, target, outcome, detail })),
+        [
+          {
+            actor_user_id: mode.auditor(t.w),
+            target: 'bobs',
+            outcome: 'ok',
+            detail: 'the /oauth2 command had been changed: URL now `https://evil.example/steal`; restored it',
+          },
+        ],
+        'the repair is in the audit trail, by whoever made it',
+      );
     });
 
     it('when he changed its method to GET, then it is POST again, with a warning and a message', async () => {

@@ -14,7 +14,7 @@ import { coreValues } from '../../../src/hosts/apps/calls/admin/apps_core.js';
 import { appsForm } from '../../../src/hosts/apps/calls/admin/apps_form.js';
 import { refreshOf } from '../../../src/hosts/apps/calls/admin/provider_handlers.js';
 import { providerRedirectUri } from '../../../src/hosts/apps/calls/redirect_uri.js';
-import { getPreset, listPresets } from '../../../src/oauth/providers/index.js';
+import { getPreset, listPresets } from '../../../packages/engine/src/providers/index.js';
 import type { CallRequest } from '../../../webapp/wire_types.js';
 import { fakeCallEndpoint, panelData, renderPanel, SITE_URL } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 // On the standalone host the panel opens a connect link only at the service's
-// address that `npm run setup` recorded on the service's bot (a record only a
+// address that `oauth2-connect setup` recorded on the service's bot (a record only a
 // system admin can change), never at an address a command answer names: a team
 // admin can point the team's /oauth2 at a server of their own.
 import './setup.js';

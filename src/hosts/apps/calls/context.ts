@@ -1,7 +1,6 @@
 /** Reading the trusted, expanded context of a call, and the clients it enables. */
 import type { CallRequest, ExpandedUser } from '../protocol/types.js';
-import { AppsPluginClient } from '../../../mattermost/apps_client.js';
-import { MattermostRestClient } from '../../../mattermost/rest_client.js';
+import { AppsPluginClient, MattermostRestClient } from '@oauth2-connect/driver';
 import { readProviders, type StoredProvider } from '../../../core/provider_records.js';
 import { TokenStore } from '../store/token_store.js';
 import { readUserState, type UserState } from '../store/user_state.js';

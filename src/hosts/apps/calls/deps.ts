@@ -18,6 +18,7 @@ export interface UserCopies {
   /** Resolves once no copy is running (shutdown, tests). */
   idle(): Promise<void>;
 }
+import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
 
 /** Built once at start; the core's operations are given it as their CoreDeps (they read its settings, logger, engine, sealer and clock). */
 export interface Deps extends CoreDeps {
@@ -30,6 +31,8 @@ export interface Deps extends CoreDeps {
   /** The standalone host's storage when it runs in this process: where the move to it copies (core/apps_move). */
   moveTarget?: MoveTarget;
   userCopies?: UserCopies;
+  /** The service's metrics: each call is counted by surface and outcome. */
+  metrics?: ServiceMetrics;
 }
 
 export type Handler = (request: CallRequest, deps: Deps) => Promise<CallResponse>;

@@ -8,7 +8,7 @@ import type { CallResponse } from '../protocol/types.js';
 import { error } from '../protocol/responses.js';
 import { InputError } from '../protocol/values.js';
 import { sharedFailureOf, type SharedFailure } from '../../../core/failure.js';
-import { DriverInputError, MattermostApiError } from '../../../mattermost/errors.js';
+import { DriverInputError, MattermostApiError } from '@oauth2-connect/driver';
 import { safeError } from '../../../log/logger.js';
 
 export interface MappedError {

@@ -2,7 +2,7 @@
 import type { Handler } from './deps.js';
 import { actingUser, isSystemAdmin, userRest } from './context.js';
 import { UserFacingError } from '../../../core/errors.js';
-import { MattermostApiError } from '../../../mattermost/errors.js';
+import { MattermostApiError } from '@oauth2-connect/driver';
 
 const NOT_ADMIN = 'Only system admins can manage OAuth2 providers.';
 

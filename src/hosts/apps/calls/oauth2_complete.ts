@@ -22,7 +22,7 @@ import { pluginState, stateHash } from './oauth2_connect.js';
 import { openProvider } from '../../../core/providers.js';
 import { mapError } from './error_mapper.js';
 import { PROVIDER_PARAM, providerRedirectUri } from './redirect_uri.js';
-import { isOAuthError } from '../../../oauth/errors.js';
+import { isOAuthError } from '@oauth2-connect/engine';
 
 function takeFlow(summary: UserState, state: string, now: number): { provider: string; rest: UserState } {
   const hash = stateHash(state);

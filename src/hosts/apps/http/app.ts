@@ -11,6 +11,22 @@ import { createJwtVerifier, JWT_HEADER, type VerifiedCaller } from './jwt.js';
 import { callRoute } from './call_route.js';
 import { error } from '../protocol/responses.js';
 import { rateLimitedWarn } from '../../../log/rate_limited.js';
+import { countRequests } from '../../../metrics/request_counter.js';
+import type { Surface } from '../../../metrics/service_metrics.js';
+import { CallPath } from '../protocol/paths.js';
+
+/** Which surface a call path serves, for the request counts (a command's call path is named after it). */
+function surfaceOfCall(req: Request): Surface {
+  const path = req.path;
+  if (req.method !== 'POST') return 'static';
+  if (path === CallPath.bindings) return 'bindings';
+  if (path === CallPath.panel) return 'panel';
+  if (path === CallPath.providerLookup) return 'lookup';
+  if (path === CallPath.ping || path === CallPath.install) return 'lifecycle';
+  if (path === CallPath.oauth2Connect || path === CallPath.oauth2Complete) return 'call';
+  if (path.endsWith('/form')) return 'form';
+  return 'command';
+}
 
 const STATIC_DIR = fileURLToPath(new URL('../../../../static/', import.meta.url));
 
@@ -18,6 +34,7 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(countRequests(deps.metrics, 'apps', surfaceOfCall));
   // On a listener of its own the Apps host is reached at that listener's URL, not the service's.
   const rootUrl = deps.config.appsListener?.rootUrl ?? deps.config.rootUrl;
   const manifest = JSON.stringify(buildManifest(rootUrl, deps.config.jwtSecret !== undefined));

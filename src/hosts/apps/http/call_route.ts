@@ -12,6 +12,16 @@ import { parseCallRequest } from './parse_call.js';
 import type { VerifiedCaller } from './jwt.js';
 import { checkCaller } from './caller_checks.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
+import { markRequest } from '../../../metrics/request_counter.js';
+import type { RequestOutcome } from '../../../metrics/service_metrics.js';
+
+/** A call's logged outcome (its response type, or the error's code) as the metrics count it. */
+const countedOutcome = (outcome: string): RequestOutcome =>
+  outcome === 'internal_error' || outcome === 'mattermost_error'
+    ? 'failed'
+    : outcome === 'ok' || outcome === 'form' || outcome === 'navigate'
+      ? 'ok'
+      : 'user_error';
 
 function safePath(path: string): string {
   return path.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -33,6 +43,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
       const refusal = checkCaller(call, res.locals.caller as VerifiedCaller, deps.config.jwtSecret !== undefined, deps.config);
       if (refusal) {
         refusedLog('call refused', { path: safePath(path), outcome: refusal.status === 401 ? 'unauthorized' : 'refused', reason: refusal.reason });
+        markRequest(res, { outcome: 'refused' });
         res.status(refusal.status).json(error(refusal.text));
         return;
       }
@@ -47,6 +58,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
       outcome = mapped.code;
       extra = mapped.log;
     }
+    markRequest(res, { outcome: countedOutcome(outcome) });
     const text = serializedText(response);
     // 200, the default; the same content type either way.
     if (text === undefined) res.json(response);

@@ -8,8 +8,8 @@ import type { ConnectionRepository, ConnectionRow } from '../../../core/ports.js
 import type { StoredProvider } from '../../../core/provider_records.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import { storedOrigin, tokenSlot } from '../../../core/seal_slots.js';
-import type { AppsPluginClient } from '../../../mattermost/apps_client.js';
-import type { TokenSet } from '../../../oauth/types.js';
+import type { AppsPluginClient } from '@oauth2-connect/driver';
+import type { TokenSet } from '@oauth2-connect/engine';
 import type { ReportIndex } from './report_index.js';
 import type { TokenStore } from './token_store.js';
 import type { UserState } from './user_state.js';

@@ -6,7 +6,7 @@
  * so concurrent connects do not lose each other's entries and the connect
  * path pays no extra round trip.
  */
-import type { AppsPluginClient } from '../../../mattermost/apps_client.js';
+import type { AppsPluginClient } from '@oauth2-connect/driver';
 import type { Logger } from '../../../log/logger.js';
 
 export type ReportStatus = 'connected' | 'broken' | 'removed';

@@ -4,9 +4,8 @@
  * sealed with the App's key and bound to the user, provider and provider
  * origin. A value sealed with an older key or format is re-sealed when read.
  */
-import type { AppsPluginClient } from '../../../mattermost/apps_client.js';
-import { type SealBinding, TokenCipherError } from '../../../oauth/crypto.js';
-import type { TokenSet } from '../../../oauth/types.js';
+import type { AppsPluginClient } from '@oauth2-connect/driver';
+import { type SealBinding, TokenCipherError, type TokenSet } from '@oauth2-connect/engine';
 import { SealedRecord } from '../../../core/record_schemas.js';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 

@@ -10,7 +10,7 @@
 import type { Logger } from '../../../log/logger.js';
 import type { MattermostBot } from '../bot.js';
 import type { AdminView } from '../deps.js';
-import { TtlCache } from '../../../oauth/ttl_cache.js';
+import { TtlCache } from '@oauth2-connect/engine';
 
 export const ADMIN_VIEW_TTL_MS = 60_000;
 /** Past this many users the oldest answers go first. */

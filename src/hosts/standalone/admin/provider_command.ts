@@ -76,11 +76,19 @@ async function runAction(actions: readonly AdminCommand[], request: CommandReque
 /** A group of admin commands (`provider add`, `provider list` …) under its first word. */
 export const groupSubcommand = (actions: readonly AdminCommand[]): Subcommand => ({ handler: (request, deps) => runAction(actions, request, deps) });
 
-/** An admin command of one word (`report`): its operation for the user, whose admin rights Mattermost confirms; the core refuses others. */
+/** A one-word command's values: its provider (the first word), or its typed options (`--limit 5`), only those it declares. */
+function oneWordValues(spec: AdminCommand, args: string[]): CoreValues {
+  if (spec.provider) return args[0] !== undefined ? { provider: args[0] } : {};
+  const options = spec.options;
+  if (!options) return {};
+  const { values } = parseTypedArgs(args);
+  return Object.fromEntries(Object.entries(values).filter(([name]) => Object.hasOwn(options, name)));
+}
+
+/** An admin command of one word (`report`, `audit`): its operation for the user, whose admin rights Mattermost confirms; the core refuses others. */
 export const adminSubcommand = (spec: AdminCommand): Subcommand => ({
   handler: async (request, deps) => {
     const isAdmin = await deps.bot.isSystemAdmin(request.user_id);
-    const values = spec.provider && request.args[0] !== undefined ? { provider: request.args[0] } : {};
-    return answer(await spec.operation(adminRequest(deps, request.user_id, isAdmin, values), deps));
+    return answer(await spec.operation(adminRequest(deps, request.user_id, isAdmin, oneWordValues(spec, request.args)), deps));
   },
 });

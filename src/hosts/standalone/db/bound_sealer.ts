@@ -1,10 +1,10 @@
 /**
  * The sealing the SQL stores use: the project's bound sealer (src/core/secret_sealer.ts,
- * src/oauth/seal_binding.ts). A value is sealed bound to the row it belongs to, so a
+ * packages/engine/src/seal_binding.ts). A value is sealed bound to the row it belongs to, so a
  * value copied into another row (another user, provider, origin or setting) does not open.
  */
 import type { SecretSealer } from '../../../core/secret_sealer.js';
-import type { SealBinding } from '../../../oauth/seal_binding.js';
+import type { SealBinding } from '@oauth2-connect/engine';
 
 export type { SealBinding };
 export type BoundSealer = SecretSealer;

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ConnectionRepository, ConnectionRow, ProviderUsers, UserConnections } from '../../../core/ports.js';
-import type { TokenSet } from '../../../oauth/types.js';
+import type { TokenSet } from '@oauth2-connect/engine';
 import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';

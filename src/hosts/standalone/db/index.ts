@@ -10,6 +10,7 @@ import { SqlOneTimeStore } from './one_time_store.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
 import { SqlTokenClientStore } from './token_client_repository.js';
+import { SqlAuditStore } from './audit_store.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
@@ -18,6 +19,7 @@ export type { IdleConnection } from './connection_repository.js';
 export { StoredSecretError, type BoundSealer, type SealBinding } from './bound_sealer.js';
 export {
   SqlAppsImportLedger,
+  SqlAuditStore,
   SqlCommandAdmission,
   SqlConnectionRepository,
   SqlInstallationStore,
@@ -39,6 +41,7 @@ export interface StandaloneRepositories {
   /** The ledger of the move from the Apps host (core/apps_move). */
   appsImport: SqlAppsImportLedger;
   tokenClients: SqlTokenClientStore;
+  auditLog: SqlAuditStore;
   /** Which replica runs a background pass (the keep-alive pass). */
   leases: SqlLeaseStore;
 }
@@ -58,6 +61,7 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
+    auditLog: new SqlAuditStore(db),
     leases: new SqlLeaseStore(db),
   };
 }

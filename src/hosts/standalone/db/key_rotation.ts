@@ -10,7 +10,7 @@
  * it again, and a run with nothing left to do changes nothing.
  */
 import type { Kysely } from 'kysely';
-import { TokenCipherError } from '../../../oauth/index.js';
+import { TokenCipherError } from '@oauth2-connect/engine';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Database } from './schema.js';
 import { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed_columns.js';

@@ -163,6 +163,28 @@ const tokenClients: Migration = {
   },
 };
 
+/**
+ * The audit trail. Read newest first, whole or by provider or by user; pruned
+ * by age: each reading order has its index.
+ */
+const auditLog: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('actor_user_id', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('target', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_log_at_idx').on('audit_log').columns(['at', 'id']).execute();
+    await db.schema.createIndex('audit_log_target_idx').on('audit_log').columns(['target', 'at']).execute();
+    await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_user_id', 'at']).execute();
+  },
+};
+
 function sqlOne() {
   return sql`id = 1`;
 }
@@ -174,6 +196,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_installation_id': installationId,
   '0004_provider_list_version': providerListVersion,
   '0005_apps_plugin': appsPlugin,
+  '0006_audit_log': auditLog,
   '0008_apps_import': appsImport,
   '0010_token_clients': tokenClients,
   '0011_keep_alive': keepAlive,

@@ -143,6 +143,18 @@ export interface TokenGrantsTable {
   last_used_at: NullableMillis;
 }
 
+/** One audit entry (src/core/audit.ts); pruned after APP_AUDIT_RETENTION_DAYS. */
+export interface AuditLogTable {
+  /** Random, to keep entries of the same millisecond apart. */
+  id: string;
+  at: Millis;
+  actor_user_id: string;
+  action: string;
+  target: string;
+  outcome: string;
+  detail: string;
+}
+
 export interface Database {
   token_clients: TokenClientsTable;
   token_grants: TokenGrantsTable;
@@ -157,6 +169,7 @@ export interface Database {
   apps_import_state: AppsImportStateTable;
   apps_import_connections: AppsImportConnectionsTable;
   apps_import_users: AppsImportUsersTable;
+  audit_log: AuditLogTable;
 }
 
 /** Reads an epoch-ms column from either driver. */

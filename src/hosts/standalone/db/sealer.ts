@@ -1,10 +1,10 @@
 /**
- * The standalone host's sealer: the project's bound cipher (src/oauth/crypto.ts)
+ * The standalone host's sealer: the project's bound cipher (packages/engine/src/crypto.ts)
  * with every binding under this host's scope, the one place the host applies
  * it, so a value sealed by the Apps host never opens here and the other way
  * round, even under the same key.
  */
-import { createTokenCipher } from '../../../oauth/crypto.js';
+import { createTokenCipher } from '@oauth2-connect/engine';
 import { scopedSealer, type SecretSealer } from '../../../core/secret_sealer.js';
 
 export const STANDALONE_SEAL_SCOPE = 'oauth2-connect/standalone';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
 import { dialogUsed, DIALOG_USED, runOnce } from './single_use.js';
+import { markRequest } from '../../../metrics/request_counter.js';
 import { resignDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
 
@@ -30,7 +31,7 @@ const schema = z.object({
 
 const refuse = (res: Response, text: string) => res.status(200).json({ error: text } satisfies DialogResponse);
 
-async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: unknown): Promise<DialogResponse> {
+async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: unknown, res: Response): Promise<DialogResponse> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { error: 'This dialog submission is malformed.' };
   const input = parsed.data;
@@ -39,10 +40,14 @@ async function handleSubmission(deps: StandaloneDeps, table: DialogTable, body: 
   const check = verifyDialogState(deps.dialogKey, input.state, { user_id: input.user_id, purpose: input.callback_id }, deps.now());
   if (!check.ok) {
     deps.refusalLog('dialog refused', { callback_id: input.callback_id.slice(0, 64), user_id: input.user_id, reason: check.reason });
+    markRequest(res, { outcome: 'refused' });
     return { error: check.reason };
   }
   if (input.cancelled) return {};
-  if (purpose.admin && !(await deps.bot.isSystemAdmin(input.user_id))) return { error: 'Only system admins can do this.' };
+  if (purpose.admin && !(await deps.bot.isSystemAdmin(input.user_id))) {
+    markRequest(res, { outcome: 'refused' });
+    return { error: 'Only system admins can do this.' };
+  }
   const submission = { ...input, state: check.state };
   if (input.type === 'refresh') return refreshed(deps, purpose, submission);
   return runOnce(deps, check.state, () => purpose.handle(submission, deps));
@@ -71,9 +76,17 @@ function dialogAnswer(failure: Failure): DialogResponse {
 export function dialogRoute(deps: StandaloneDeps, table: DialogTable): express.Router {
   const router = express.Router();
   router.post('/dialog', express.json({ limit: DIALOG_BODY_LIMIT, type: () => true }), (req: Request, res: Response) => {
-    handleSubmission(deps, table, req.body).then(
-      (answer) => res.status(200).json(answer),
-      (err: unknown) => res.status(200).json(dialogAnswer(failureOf(deps.logger, err, 'dialog'))),
+    handleSubmission(deps, table, req.body, res).then(
+      (answer) => {
+        // Every refusal and field error is an HTTP 200 with an error: counted as what it is.
+        if ('error' in answer || 'errors' in answer) markRequest(res, { outcome: 'user_error' });
+        res.status(200).json(answer);
+      },
+      (err: unknown) => {
+        const failure = failureOf(deps.logger, err, 'dialog');
+        markRequest(res, { outcome: failure.status < 500 ? 'user_error' : 'failed' });
+        res.status(200).json(dialogAnswer(failure));
+      },
     );
   });
   router.use('/dialog', (err: { type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -18,6 +18,7 @@ import { dispatch } from '../commands/table.js';
 import { ephemeral, type CommandResponse, type SubcommandTable } from '../commands/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { failureOf, type Failure } from '../failures.js';
+import { markRequest } from '../../../metrics/request_counter.js';
 import { panelResponse, panelSubcommands } from '../panel/panel_commands.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 
@@ -108,9 +109,13 @@ async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, req: 
   }
   const started = performance.now();
   let failed = false;
+  // The webapp panel's hidden subcommands (__panel, __connect ...) are the panel's requests.
+  markRequest(res, { surface: parsed.request.subcommand.startsWith('__') ? 'panel' : 'command' });
   const answer = await dispatch(table, parsed.request, deps).catch((err: unknown) => {
     failed = true;
-    return commandAnswer(failureOf(deps.logger, err, 'command', { subcommand: knownSubcommand(table, parsed.request.subcommand) }));
+    const failure = failureOf(deps.logger, err, 'command', { subcommand: knownSubcommand(table, parsed.request.subcommand) });
+    markRequest(res, { outcome: failure.status < 500 ? 'user_error' : 'failed' });
+    return commandAnswer(failure);
   });
   res.status(200).json(answer);
   // One line per command, as the Apps host logs each call. Only the subcommand's name: its arguments can hold a client secret.
@@ -133,6 +138,7 @@ export function commandRoute(deps: StandaloneDeps, table: SubcommandTable): expr
     handleCommand(deps, table, req, res).catch((err: unknown) => {
       // The token check reads the database: when it is down, say so (200: Mattermost shows the text).
       const answer = routeFailureAnswer(req.body, failureOf(deps.logger, err, 'command route'));
+      markRequest(res, { outcome: 'failed' });
       if (!res.headersSent) res.status(200).json(answer);
     });
   });

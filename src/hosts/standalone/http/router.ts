@@ -30,6 +30,11 @@ import { panelSubcommands } from '../panel/panel_commands.js';
 import { browserRoutes } from './browser_routes.js';
 import { commandRoute } from './command_route.js';
 import { consentActionRoute } from '../token_api/consent_action.js';
+import { countRequests } from '../../../metrics/request_counter.js';
+import type { Surface } from '../../../metrics/service_metrics.js';
+
+/** The surface a path serves; the command route marks the panel's hidden subcommands itself. */
+const surfaceOfPath = (req: express.Request): Surface => (req.path === '/command' ? 'command' : req.path === '/dialog' ? 'dialog' : 'page');
 
 export interface StandaloneTables {
   subcommands: SubcommandTable;
@@ -81,6 +86,7 @@ export function createServiceTables(): StandaloneTables {
 /** app.use('/standalone', createStandaloneRouter(deps, createServiceTables())) */
 export function createStandaloneRouter(deps: StandaloneDeps, tables: StandaloneTables): express.Router {
   const router = express.Router();
+  router.use(countRequests(deps.metrics, 'standalone', surfaceOfPath));
   router.use(commandRoute(deps, tables.subcommands));
   router.use(dialogRoute(deps, tables.dialogs));
   router.use(browserRoutes(deps));

@@ -10,10 +10,8 @@ import type { Config } from '../../../config/index.js';
 import { coreSettings } from '../../../core/request.js';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Logger } from '../../../log/logger.js';
-import { rateLimitedWarn } from '../../../log/rate_limited.js';
 import { createMattermostBot } from '../bot.js';
-import { deriveFlowSecrets } from '../../../oauth/crypto.js';
-import type { OAuthEngine } from '../../../oauth/types.js';
+import { deriveFlowSecrets, type OAuthEngine } from '@oauth2-connect/engine';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
 import { createServiceTables, createStandaloneRouter } from '../http/router.js';
@@ -26,6 +24,10 @@ import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
 import { createTokenApi } from '../token_api/token_api.js';
 import { tokenApiRouter } from '../token_api/api_routes.js';
+import { pruneAudit, standaloneAudit } from './audit_wiring.js';
+import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
+import { observeEngine } from '../../../metrics/observed_engine.js';
+import { mattermostCallObserver, timedFetch } from '../../../metrics/timed_fetch.js';
 
 export const PRUNE_INTERVAL_MS = 5 * 60_000;
 /** How long /readyz waits for each of its checks: a probe must answer before its own timeout. */
@@ -43,6 +45,8 @@ export interface StandaloneHostOptions {
   cipher: SecretSealer;
   engine: OAuthEngine;
   mattermostEngine: OAuthEngine;
+  /** The service's metrics: this host counts its requests, flows, database statements and Mattermost calls into it. */
+  metrics: ServiceMetrics;
 }
 
 export interface StandaloneHost {
@@ -62,17 +66,19 @@ export interface StandaloneHost {
 export async function startStandaloneHost(options: StandaloneHostOptions): Promise<StandaloneHost> {
   const { config, logger, now } = options;
   // A refresh under the lock makes at most two provider requests (discovery, token), each bounded by the HTTP timeout.
-  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs });
+  const storage = config.database.kind;
+  const onQuery = (seconds: number, ok: boolean) => options.metrics.databaseQueries.observe({ storage, outcome: ok ? 'ok' : 'error' }, seconds);
+  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs, onQuery });
   const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
-  const timers: Array<() => void | Promise<void>> = [startPruning(repositories, logger, now)];
+  const timers: Array<() => void | Promise<void>> = [startPruning(repositories, logger, now, config.auditRetentionMs)];
   const close = async () => {
     for (const stop of timers) await stop();
     await database.close();
   };
   if (!config.mattermostUrl) {
-    logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run npm run setup.');
+    logger.warn('WARNING: the standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run oauth2-connect setup.');
     const noMattermost = async (): Promise<string> => 'APP_MATTERMOST_URL is not set';
     return { router: notSetUpRouter(), database, repositories, close, unready: () => unreadiness(database, noMattermost, READINESS_TIMEOUT_MS) };
   }
@@ -87,6 +93,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     rootUrl: deps.settings.rootUrl,
     intervalMs: config.teamSyncIntervalMs,
     logger,
+    ...(deps.audit && { audit: deps.audit }),
   });
   timers.push(() => sync.stop());
   timers.push(startKeepAlive({ deps, repositories, settings: config.keepAlive }));
@@ -98,12 +105,15 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
   const { config, logger, now } = options;
   const { dialogKey, flowKey, consentKey } = standaloneKeys(options.currentKey);
   const settings = { ...standaloneSettings(config), ...coreSettings(config) };
-  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs });
+  const observe = mattermostCallObserver(options.metrics, 'standalone');
+  // Every fetch of this host's own goes to the configured Mattermost (the engines have theirs).
+  const mattermostFetch = timedFetch(options.fetch, observe);
+  const bot = createMattermostBot({ siteUrl: settings.mattermostUrl, installation: repositories.installation, timeoutMs: config.httpTimeoutMs, observe });
   return {
     settings,
     logger,
     now,
-    engine: options.engine,
+    engine: observeEngine(options.engine, options.metrics, 'standalone'),
     mattermostEngine: options.mattermostEngine,
     sealer,
     flowSecrets: (state) => deriveFlowSecrets(flowKey, state),
@@ -111,26 +121,28 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
     ...repositories,
     bot,
     adminView: createAdminView({ bot, logger, now }),
-    fetch: options.fetch,
+    fetch: mattermostFetch,
+    metrics: options.metrics,
     signingKey: createSigningKeySource({
       mattermostUrl: settings.mattermostUrl,
-      fetch: options.fetch,
+      fetch: mattermostFetch,
       timeoutMs: config.httpTimeoutMs,
       now: Date.now,
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
     }),
     wallClock: Date.now,
-    refusalLog: rateLimitedWarn(logger, Date.now),
     tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now),
+    ...standaloneAudit({ logger, now, store: repositories.auditLog }),
   };
 }
 
-/** Expired sessions and one-time records are useless; removing them keeps the tables small. */
-function startPruning(repositories: StandaloneRepositories, logger: Logger, now: () => number): () => void {
+/** Expired sessions and one-time records are useless, and audit entries past their retention are due to go; removing them keeps the tables small. */
+export function startPruning(repositories: StandaloneRepositories, logger: Logger, now: () => number, auditRetentionMs: number): () => void {
   const prune = async () => {
     const sessions = await repositories.sessions.prune(now());
     const records = await repositories.oneTime.prune(now());
-    if (sessions + records > 0) logger.debug('pruned expired records', { sessions, one_time: records });
+    const audit = await pruneAudit(repositories.auditLog, now() - auditRetentionMs);
+    if (sessions + records + audit > 0) logger.debug('pruned expired records', { sessions, one_time: records, audit });
   };
   const timer = setInterval(() => prune().catch((error: unknown) => logger.warn('pruning failed', { error: (error as Error).message })), PRUNE_INTERVAL_MS);
   timer.unref();

@@ -6,7 +6,7 @@
 import express, { type Request, type Response } from 'express';
 import { failurePage, sendPage } from '../http/pages.js';
 
-export const NOT_SET_UP = 'The standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run npm run setup.';
+export const NOT_SET_UP = 'The standalone host is not set up: set APP_MATTERMOST_URL to the Mattermost Site URL and run oauth2-connect setup.';
 
 export function notSetUpRouter(): express.Router {
   const router = express.Router();

@@ -3,7 +3,7 @@
  * `/oauth2` commands: one direct message from the bot per run, to every
  * active system admin, listing each team, what was found and what was done.
  */
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import { listActiveSystemAdmins, sendDirectMessages } from '../bot.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { Finding } from './report.js';
@@ -23,7 +23,7 @@ export function alertText(findings: Finding[], foundBy: string): string {
   if (findings.some((f) => !f.repaired)) {
     lines.push(
       '',
-      `Not everything could be repaired: delete any other /${COMMAND_TRIGGER} in that team (Integrations > Slash Commands), then run \`npm run setup\` with a system admin's token.`,
+      `Not everything could be repaired: delete any other /${COMMAND_TRIGGER} in that team (Integrations > Slash Commands), then run \`oauth2-connect setup\` with a system admin's token.`,
     );
   }
   return lines.join('\n');

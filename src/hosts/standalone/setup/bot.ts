@@ -15,7 +15,7 @@ export interface BotState {
   token: string | undefined;
 }
 
-const RUN_SETUP = 'run npm run setup';
+const RUN_SETUP = 'run oauth2-connect setup';
 
 export async function ensureBot(ctx: SetupContext, stored: Installation | undefined, role: BotRole): Promise<BotState | undefined> {
   const found = await findOrCreateBot(ctx);
@@ -68,7 +68,7 @@ async function ensureBotRoles(ctx: SetupContext, user: UserProfile, role: BotRol
       role === 'admin'
         ? `the bot @${BOT_USERNAME} lacks the system_admin role that --bot-role admin gives it`
         : `the bot @${BOT_USERNAME} holds system_admin, which --bot-role regular takes away`,
-      `${RUN_SETUP} -- --bot-role ${role}`,
+      `${RUN_SETUP} --bot-role ${role}`,
     );
     return user;
   }

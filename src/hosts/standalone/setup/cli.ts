@@ -1,5 +1,5 @@
 /**
- * Entry of `npm run setup`: the installation is stored in the service's own
+ * Entry of `oauth2-connect setup`: the installation is stored in the service's own
  * SQL database (the same file or DATABASE_URL and the same sealing key as
  * `npm start`), so the running service reads what setup wrote.
  */

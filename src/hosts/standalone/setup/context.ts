@@ -1,5 +1,5 @@
 /** What every setup step gets: the admin's client, the store, the URLs, the mode; and how Mattermost's refusals are read. */
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import type { InstallationStore } from '../ports.js';
 import type { ServiceUrls } from './names.js';
 import type { SetupReport } from './report.js';

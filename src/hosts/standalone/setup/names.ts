@@ -13,7 +13,7 @@ export const SERVICE_URL_PROP = 'oauth2_connect_service_url';
 /** The prop on the bot's user record that names the installation whose storage holds the bot's token (installation_owner.ts). */
 export const INSTALLATION_ID_PROP = 'oauth2_connect_installation_id';
 /** Tokens setup makes for the bot carry this description, so a lost one can be revoked. */
-export const BOT_TOKEN_DESCRIPTION = 'oauth2-connect service (made by npm run setup)';
+export const BOT_TOKEN_DESCRIPTION = 'oauth2-connect service (made by oauth2-connect setup)';
 export const SIGNIN_APP_NAME = 'OAuth2 Connect sign-in';
 export const SIGNIN_APP_DESCRIPTION = 'Sign in with Mattermost for OAuth2 Connect: proves who opened a connect link.';
 export const COMMAND_TRIGGER = 'oauth2';

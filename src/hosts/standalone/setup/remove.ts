@@ -1,5 +1,5 @@
 /**
- * `npm run setup -- --remove`: deletes what setup made in Mattermost (the
+ * `oauth2-connect setup --remove`: deletes what setup made in Mattermost (the
  * commands, the Sign-in OAuth app), disables the bot after revoking its
  * tokens and its admin role, then forgets the installation records.
  */

@@ -2,6 +2,7 @@
  * What a setup or team sync run did and what it found wrong. Lines never
  * carry a secret (at most its last 4 characters, see secretHint).
  */
+import type { AuditEntry } from '../../../core/audit.js';
 export interface Problem {
   /** What is wrong, in one sentence. */
   what: string;
@@ -25,6 +26,8 @@ export interface Finding {
 }
 
 export class SetupReport {
+  /** The system admin whose token the run used, once Mattermost has confirmed it (for the audit trail). */
+  actorUserId = '';
   readonly done: string[] = [];
   readonly fine: string[] = [];
   readonly problems: Problem[] = [];
@@ -71,4 +74,16 @@ export class SetupReport {
 /** One finding as a sentence: where, what, and what was done. */
 export function findingLine(f: Finding): string {
   return `team "${f.team}": ${f.what}; ${f.outcome}`;
+}
+
+/** A finding as an audit entry: the team's command someone changed, and what was done (repaired or not). */
+export function teamRepairEntry(f: Finding, actorUserId: string, at: number): AuditEntry {
+  return {
+    at,
+    actor_user_id: actorUserId,
+    action: 'team_sync.repair',
+    target: f.team,
+    outcome: f.repaired ? 'ok' : 'failed',
+    detail: `${f.what}; ${f.outcome}`,
+  };
 }

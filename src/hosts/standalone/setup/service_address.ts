@@ -11,7 +11,7 @@
 import type { SetupContext } from './context.js';
 import { BOT_USERNAME, INSTALLATION_ID_PROP, SERVICE_URL_PROP } from './names.js';
 
-const RUN_SETUP = 'run npm run setup';
+const RUN_SETUP = 'run oauth2-connect setup';
 
 interface Change {
   prop: string;

@@ -1,11 +1,11 @@
 /**
- * `npm run setup` as a function: checks what the standalone host needs, then
+ * `oauth2-connect setup` as a function: checks what the standalone host needs, then
  * creates or updates the bot (with the chosen role) and its token, the
  * Sign-in OAuth app and `/oauth2` in every team, and tells the system admins
  * what it found changed there. Idempotent; 'check' only reports. The admin
  * token is used for this run only and never stored.
  */
-import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../client4.js';
 import type { BotRole, Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { appsPluginActive } from './apps_plugin.js';
@@ -63,6 +63,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const ctx = setupContext(options);
   const adminId = await checkAdmin(ctx);
   if (!adminId) return ctx.report;
+  ctx.report.actorUserId = adminId;
   const force = options.force ?? false;
   if (options.mode === 'remove') {
     // Removing from another storage would take the running service's bot token and sign-in app away too.
@@ -113,7 +114,7 @@ async function syncTeamsAs(ctx: SetupContext, role: BotRole, adminId: string, bo
   const creatorId = role === 'admin' ? botUserId : adminId;
   await syncTeams({ client, store: ctx.store, rootUrl: ctx.urls.root, botUserId, creatorId, apply: ctx.apply, report: ctx.report, now: ctx.now });
   if (!ctx.apply || !botClient || ctx.report.findings.length === 0) return;
-  const outcome = await alertSystemAdmins(botClient, botUserId, ctx.report.findings, 'npm run setup');
+  const outcome = await alertSystemAdmins(botClient, botUserId, ctx.report.findings, 'oauth2-connect setup');
   if (outcome.sent.length > 0) ctx.report.did(`told the system admins by direct message from the bot: ${outcome.sent.join(', ')}`);
   for (const failure of outcome.failed)
     ctx.report.problem(`the direct message to the system admins failed (${failure})`, 'check that the bot can send direct messages');

@@ -4,7 +4,7 @@ import { isBotRole, type BotRole } from '../ports.js';
 import type { SetupMode } from './setup.js';
 
 export const USAGE = `usage: oauth2-connect setup [--check | --sync | --remove] [--bot-role regular|admin] [--force]
-       (in a checkout: npm run setup -- [options])
+       (in a checkout, from the sources: npm run setup -- [options])
 Setup reads the service's configuration (the same environment as oauth2-connect start: APP_MATTERMOST_URL,
 APP_ROOT_URL, DATABASE_URL or APP_DATA_DIR, APP_ENCRYPTION_KEY) and opens the service's storage.
   (no option)  create or update the bot, the Sign-in OAuth app and /oauth2 in every team, and

@@ -8,12 +8,15 @@
  */
 import { ConfigError, loadConfig, maskDatabaseUrl, type Config, type DatabaseSettings } from '../../../config/index.js';
 import type { InstallationStore } from '../ports.js';
-import type { SetupReport } from './report.js';
+import { teamRepairEntry, type SetupReport } from './report.js';
+import type { AuditEntry, AuditStore } from '../../../core/audit.js';
 import { parseCommandLine, USAGE } from './setup_args.js';
 import { runSetup, type SetupMode, type SetupOptions } from './setup.js';
 
 export interface OpenedStore {
   store: InstallationStore;
+  /** Where the run's audit entries go (the service's audit trail). */
+  audit?: AuditStore;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,19 @@ function describeFailure(err: unknown, mattermostUrl: string): string {
   const status = (err as { status_code?: number }).status_code;
   if (status !== undefined) return `Mattermost answered HTTP ${status}: ${(err as Error).message}`;
   return (err as Error).message;
+}
+
+/** A run that changed or found something is kept in the audit trail: one entry for the run, one per repair it found. */
+async function auditSetup(opened: OpenedStore, report: SetupReport, mode: string, print: (text: string) => void): Promise<void> {
+  if (!opened.audit || report.quiet || report.actorUserId === '') return;
+  const at = Date.now();
+  const counts = `${report.done.length} changes, ${report.findings.length} findings, ${report.problems.length} problems`;
+  const entries: AuditEntry[] = [
+    { at, actor_user_id: report.actorUserId, action: 'setup', target: '', outcome: report.healthy ? 'ok' : 'failed', detail: `${mode}: ${counts}` },
+    ...report.findings.map((f) => teamRepairEntry(f, report.actorUserId, at)),
+  ];
+  for (const entry of entries)
+    await opened.audit.insert(entry).catch((err: unknown) => print(`The audit entry could not be stored: ${(err as Error).message}`));
 }
 
 /** Returns the exit code: 0 all good, 1 problems found, 2 bad usage or configuration. */
@@ -90,6 +106,7 @@ export async function runSetupCli(args: string[], deps: SetupCliDeps): Promise<n
       force,
       makeClient: deps.makeClient,
     });
+    await auditSetup(opened, report, mode, deps.print);
     if (mode === 'sync' && report.quiet) {
       said.length = 0;
       return 0;

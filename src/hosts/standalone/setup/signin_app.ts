@@ -14,7 +14,7 @@ export interface SigninAppState {
   clientSecret: string | undefined;
 }
 
-const RUN_SETUP = 'run npm run setup';
+const RUN_SETUP = 'run oauth2-connect setup';
 
 async function findApp(ctx: SetupContext, stored: Installation | undefined): Promise<OAuthApp | undefined> {
   if (stored?.oauth_client_id) {

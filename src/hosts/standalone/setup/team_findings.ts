@@ -4,7 +4,7 @@
  * quoted as inline code, so they cannot format or link the message.
  */
 import type { Command } from '@mattermost/types/integrations';
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import { COMMAND_TRIGGER } from './names.js';
 import type { CommandFields } from './team_commands.js';
 

@@ -41,14 +41,14 @@ export async function createOurs(sync: Sync, run: TeamRun): Promise<'duplicate' 
   const deleted = run.stored !== undefined;
   if (!sync.apply) {
     if (deleted) record(sync, run, DELETED, CHECK_ONLY, false);
-    else sync.report.problem(`${run.where} has no /${COMMAND_TRIGGER} command`, 'run npm run setup');
+    else sync.report.problem(`${run.where} has no /${COMMAND_TRIGGER} command`, 'run oauth2-connect setup');
     return undefined;
   }
   const made = await makeCommand(sync, run);
   if (!made.ok && made.duplicate) return 'duplicate';
   if (deleted) record(sync, run, DELETED, made.ok ? 'made a new one' : `could not make a new one (${made.reason}); ${REFUSED}`, made.ok);
   else if (made.ok) sync.report.did(`created /${COMMAND_TRIGGER} in ${run.where}`);
-  else sync.report.problem(`could not create /${COMMAND_TRIGGER} in ${run.where} (${made.reason})`, 'run npm run setup as a system admin');
+  else sync.report.problem(`could not create /${COMMAND_TRIGGER} in ${run.where} (${made.reason})`, 'run oauth2-connect setup as a system admin');
   return undefined;
 }
 
@@ -75,14 +75,14 @@ async function restoreFields(sync: Sync, run: TeamRun, found: Command, sameId: b
   const what = `the /${COMMAND_TRIGGER} command had been changed: ${describeChanges(found, changed)}`;
   if (!sync.apply) {
     if (tampered) record(sync, run, what, CHECK_ONLY, false);
-    else sync.report.problem(`/${COMMAND_TRIGGER} in ${run.where} differs in ${changed.join(', ')}`, 'run npm run setup');
+    else sync.report.problem(`/${COMMAND_TRIGGER} in ${run.where} differs in ${changed.join(', ')}`, 'run oauth2-connect setup');
     return found;
   }
   const edited = await attempt(() => sync.client.editCommand({ ...found, ...sync.want }));
   if (tampered) record(sync, run, what, edited.ok ? 'restored it' : `could not restore it (${edited.reason}); ${REFUSED}`, edited.ok);
   else if (edited.ok) sync.report.did(`updated /${COMMAND_TRIGGER} in ${run.where} (${changed.join(', ')})`);
   else {
-    sync.report.problem(`could not update /${COMMAND_TRIGGER} in ${run.where} (${edited.reason})`, 'run npm run setup as a system admin');
+    sync.report.problem(`could not update /${COMMAND_TRIGGER} in ${run.where} (${edited.reason})`, 'run oauth2-connect setup as a system admin');
     run.unrepaired = true;
   }
   return edited.ok ? edited.value : undefined;
@@ -91,7 +91,7 @@ async function restoreFields(sync: Sync, run: TeamRun, found: Command, sameId: b
 /** The token to store, after renewing one whose hash is not the stored one; undefined when it cannot be stored. */
 async function checkToken(sync: Sync, run: TeamRun, command: Command, sameId: boolean): Promise<string | undefined> {
   if (!command.token) {
-    sync.report.problem(`cannot read the token of /${COMMAND_TRIGGER} in ${run.where}`, 'run npm run setup as a system admin');
+    sync.report.problem(`cannot read the token of /${COMMAND_TRIGGER} in ${run.where}`, 'run oauth2-connect setup as a system admin');
     return undefined;
   }
   if (!sameId || run.stored!.token_hash === hashCommandToken(command.token)) return command.token;

@@ -5,7 +5,7 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
 import { hashCommandToken } from '../commands/command_token.js';
 import { COMMAND_TRIGGER } from './names.js';
@@ -58,7 +58,8 @@ export async function saveIfChanged(sync: Sync, run: TeamRun, command: Command, 
   const sameOwner = s?.creator_id === command.creator_id && s.fields_hash === commandFieldsHash(command);
   if (sameToken && sameOwner) return;
   if (!sync.apply) {
-    if (!sameToken) sync.report.problem(`the token of /${COMMAND_TRIGGER} in ${run.where} is not stored (requests would be refused)`, 'run npm run setup');
+    if (!sameToken)
+      sync.report.problem(`the token of /${COMMAND_TRIGGER} in ${run.where} is not stored (requests would be refused)`, 'run oauth2-connect setup');
     return;
   }
   await save(sync, command, token);

@@ -9,7 +9,7 @@
  */
 import type { Command } from '@mattermost/types/integrations';
 import type { Team } from '@mattermost/types/teams';
-import type { MattermostClient4 } from '../../../mattermost/client4.js';
+import type { MattermostClient4 } from '../client4.js';
 import type { InstallationStore, TeamCommand } from '../ports.js';
 import { COMMAND_TRIGGER, serviceUrls } from './names.js';
 import { SetupReport } from './report.js';
@@ -82,7 +82,7 @@ async function syncTeam(sync: Sync, team: Team, retried = false): Promise<void> 
   else if (foreign.length === 0 && (await createOurs(sync, run)) === 'duplicate') {
     // Another replica may have created it a moment ago: look again once, and adopt that one.
     if (!retried) return syncTeam(sync, team, true);
-    sync.report.problem(`${run.where}: /${COMMAND_TRIGGER} appeared while team sync was making it, twice`, 'run npm run setup again');
+    sync.report.problem(`${run.where}: /${COMMAND_TRIGGER} appeared while team sync was making it, twice`, 'run oauth2-connect setup again');
   }
   if (run.unrepaired) await distrust(sync, run);
 }

@@ -9,11 +9,12 @@
  * run is logged (no secret) and retried at the next tick.
  */
 import type { Logger } from '../../../log/logger.js';
-import { createMattermostClient, type MattermostClient4 } from '../../../mattermost/client4.js';
+import { createMattermostClient, type MattermostClient4 } from '../client4.js';
 import type { Installation, InstallationStore } from '../ports.js';
 import { alertSystemAdmins } from './admin_alert.js';
 import { botRoleOf } from './bot_role.js';
-import { findingLine, type SetupReport } from './report.js';
+import { findingLine, teamRepairEntry, type SetupReport } from './report.js';
+import type { AuditTrail } from '../../../core/audit.js';
 import { syncTeams } from './team_sync.js';
 
 export const DEFAULT_TEAM_SYNC_INTERVAL_MS = 5 * 60_000;
@@ -25,6 +26,8 @@ export interface TeamSyncLoopOptions {
   intervalMs?: number;
   logger: Pick<Logger, 'info' | 'warn'>;
   makeClient?: (url: string, token: string) => MattermostClient4;
+  /** Each finding (a team's command someone changed) is an audit entry, by the bot that repaired it. */
+  audit?: AuditTrail;
 }
 
 export interface TeamSyncLoop {
@@ -42,12 +45,12 @@ export function startTeamSync(options: TeamSyncLoopOptions): TeamSyncLoop {
   async function once(): Promise<SetupReport | undefined> {
     const installation = await options.store.getInstallation();
     if (!installation) {
-      options.logger.warn('team sync: not installed yet; run npm run setup');
+      options.logger.warn('team sync: not installed yet; run oauth2-connect setup');
       return undefined;
     }
     if (botRoleOf(installation) === 'regular') {
       if (!saidRegular)
-        options.logger.info('team sync: off, the bot is a regular user; run `npm run setup -- --sync` on a schedule (README "Standalone host: which bot")');
+        options.logger.info('team sync: off, the bot is a regular user; run `oauth2-connect setup --sync` on a schedule (README "Standalone host: which bot")');
       saidRegular = true;
       return undefined;
     }
@@ -56,6 +59,10 @@ export function startTeamSync(options: TeamSyncLoopOptions): TeamSyncLoop {
     const report = await syncTeams({ client, store: options.store, rootUrl: options.rootUrl, botUserId: installation.bot_user_id });
     for (const line of report.done) options.logger.info(`team sync: ${line}`);
     for (const f of report.findings) options.logger.warn(`team sync: ${findingLine(f)}`);
+    for (const f of report.findings) {
+      const { at: _at, ...entry } = teamRepairEntry(f, installation.bot_user_id, 0);
+      await options.audit?.record(entry);
+    }
     for (const p of report.problems) options.logger.warn(`team sync: ${p.what}`, { fix: p.fix });
     await alert(client, installation, report);
     return report;

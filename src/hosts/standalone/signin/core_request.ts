@@ -31,6 +31,15 @@ export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostL
       );
       return new Map(found.filter((e): e is readonly [string, string] => e !== undefined));
     },
+    // Mattermost's 404 means no such user; any other failure is the service's and is thrown as such.
+    userIdOf: (username) =>
+      deps.bot.getUserByUsername(username).then(
+        (u) => u.id,
+        (err: unknown) => {
+          if ((err as { status_code?: number }).status_code === 404) return undefined;
+          throw err;
+        },
+      ),
   };
 }
 

@@ -6,7 +6,7 @@
  * GET /api/v4/users/me, and is then logged out: it is a full session of the
  * user (docs/mattermost.md, "Sign in with Mattermost, and Mattermost as a provider").
  */
-import type { ProviderConfig } from '../../../oauth/types.js';
+import type { ProviderConfig } from '@oauth2-connect/engine';
 import type { StandaloneDeps } from '../deps.js';
 import { UserFacingError } from '../../../core/errors.js';
 import { hashValue, randomValue, sameText } from '../secrets.js';

@@ -4,7 +4,7 @@
  * everyone, so bindings pick the change up at once.
  */
 import type { CallRequest } from '../../protocol/types.js';
-import { MAX_VALUE_BYTES } from '../../../../mattermost/apps_client.js';
+import { MAX_VALUE_BYTES } from '@oauth2-connect/driver';
 import { type ProvidersDoc, type StoredProvider, toProviderConfig } from '../../../../core/provider_records.js';
 import { userClient } from '../context.js';
 import type { Deps } from '../deps.js';
