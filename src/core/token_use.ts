@@ -3,7 +3,8 @@
  * inside the connection's lock (one read when valid), refresh it before it
  * expires, and when the provider refuses it for good, mark the connection
  * broken and prompt the user to reconnect. A broken connection is never used
- * to call the provider: only a reconnect replaces it.
+ * to call the provider: only a reconnect replaces it. Each use is recorded
+ * where the storage keeps it, at most hourly, for the keep-alive pass.
  */
 import {
   TokenCipherError,
