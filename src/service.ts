@@ -88,7 +88,10 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
     shuttingDown: () => shuttingDown,
     ...(standalone && { storage: standalone.database, unready: () => standalone.unready() }),
   });
-  const app = bareApp().use(health);
+  const app = bareApp();
+  // Every /oauth2 command comes here: ahead of the other routes, so no other layer is tried first.
+  if (standalone?.command) app.post('/standalone/command', standalone.command);
+  app.use(health);
   if (standalone) app.use('/standalone', standalone.router, notFound);
   const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
   const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;

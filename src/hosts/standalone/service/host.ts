@@ -4,6 +4,7 @@
  * router, and the background loops (team sync, pruning of expired sessions
  * and one-time records). close() stops the loops and closes the database.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import type { Config } from '../../../config/index.js';
 import { coreSettings } from '../../../core/request.js';
@@ -15,6 +16,7 @@ import { deriveFlowSecrets } from '../../../oauth/crypto.js';
 import type { OAuthEngine } from '../../../oauth/types.js';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
+import { commandHandler } from '../http/command_route.js';
 import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { createSigningKeySource } from '../trigger/signing_key.js';
@@ -43,6 +45,8 @@ export interface StandaloneHostOptions {
 
 export interface StandaloneHost {
   router: express.Router;
+  /** POST /standalone/command alone, for the service to mount ahead of everything else (the router serves it too). */
+  command?: (req: IncomingMessage, res: ServerResponse) => void;
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
   /** Undefined when APP_MATTERMOST_URL is unset (the router then answers "not set up"). */
@@ -83,7 +87,9 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     logger,
   });
   timers.push(() => sync.stop());
-  return { router: createStandaloneRouter(deps, createServiceTables()), database, repositories, deps, close, unready };
+  const tables = createServiceTables();
+  const command = commandHandler(deps, tables.subcommands);
+  return { router: createStandaloneRouter(deps, tables), command, database, repositories, deps, close, unready };
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
