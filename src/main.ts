@@ -27,11 +27,11 @@ async function start(): Promise<void> {
     console.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, appsApp, deps } = service;
+  const { listener, appsApp, deps } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const apps = config.appsListener;
   const servers = [
-    listen(app, config.port, config.host, deps.logger, {
+    listen(listener, config.port, config.host, deps.logger, {
       ...(!apps && { manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined }),
       hosts: config.hosts.filter((host) => !(apps && host === 'apps')),
       health: `${config.rootUrl}/healthz`,

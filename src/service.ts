@@ -11,6 +11,7 @@ import { createHttpApp } from './hosts/apps/http/app.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
 import { appsSealer } from './hosts/apps/store/sealer.js';
 import { deriveFlowSecrets, purposeKey } from './oauth/crypto.js';
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
@@ -46,6 +47,8 @@ export function createService(config: Readonly<Config>, overrides: ServiceOverri
 export interface RunningService {
   /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
+  /** What the main listener serves: the app, with the standalone host's command route answered before express sees it. */
+  listener: RequestListener;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
   appsApp?: express.Express;
   deps: Deps;
@@ -68,6 +71,20 @@ function bareApp(): express.Express {
   return app;
 }
 
+/** The path Mattermost posts every /oauth2 command to (the standalone router serves it too, for any other spelling of it). */
+const COMMAND_URL = '/standalone/command';
+
+/**
+ * Every /oauth2 command takes this route: answered before express sees the request, since none of its layers is needed
+ * there (the route reads its own body and writes its own answer). Anything else goes to the app as before.
+ */
+function commandFirst(command: RequestListener, app: express.Express): RequestListener {
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === COMMAND_URL) command(req, res);
+    else app(req, res);
+  };
+}
+
 /**
  * The whole service: GET /healthz and /readyz, the standalone host under /standalone
  * (before the Apps host, whose JWT check answers every POST), then the Apps
@@ -88,10 +105,7 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
     shuttingDown: () => shuttingDown,
     ...(standalone && { storage: standalone.database, unready: () => standalone.unready() }),
   });
-  const app = bareApp();
-  // Every /oauth2 command comes here: ahead of the other routes, so no other layer is tried first.
-  if (standalone?.command) app.post('/standalone/command', standalone.command);
-  app.use(health);
+  const app = bareApp().use(health);
   if (standalone) app.use('/standalone', standalone.router, notFound);
   const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
   const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;
@@ -100,5 +114,6 @@ export async function startService(config: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  return { app, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
+  const listener = standalone?.command ? commandFirst(standalone.command, app) : app;
+  return { app, listener, ...(appsApp && { appsApp }), deps, ...(standalone && { standalone }), stopping, close: async () => standalone?.close() };
 }

@@ -24,7 +24,7 @@ const id = fc.stringMatching(/^[a-z0-9]{26}$/);
 const nearId = fc.oneof(fc.stringMatching(/^[a-z0-9A-Z_]{25,27}$/), fc.constant(''), fc.constant('U'.repeat(26)));
 /** Lengths at and around each of the schema's limits. */
 const sized = fc
-  .tuple(fc.constantFrom(0, 1, 2, 64, 128, 130, 1024, 2048, 16_384), fc.constantFrom(-1, 0, 1), fc.constantFrom('a', 'é', ' '))
+  .tuple(fc.constantFrom(0, 1, 2, 64, 128, 130, 1024, 2048, 16_384), fc.constantFrom(-1, 0, 1), fc.constantFrom('a', 'é', ' ', '\u{10000}'))
   .map(([limit, delta, c]) => c.repeat(Math.max(0, limit + delta)));
 const text = fc.oneof(
   { arbitrary: sized, weight: 4 },

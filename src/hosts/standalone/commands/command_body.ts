@@ -41,7 +41,11 @@ type CommandFields = z.output<typeof schema>;
 const IS_ID = /^[a-z0-9]{26}$/;
 type Fields = Readonly<Record<string, unknown>>;
 const isId = (v: unknown): v is string => typeof v === 'string' && IS_ID.test(v);
-const isText = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
+/**
+ * Within the bounds for certain: zod counts code points, one or two UTF-16 units each, so a string of at most `max` units
+ * is within `max`, and one of at least twice `min` units reaches `min`; one in doubt is left to the schema.
+ */
+const isText = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= 2 * min && v.length <= max;
 /** Absent, or a string of at most `max`: the schema's optionalText. */
 const isOptional = (v: unknown, max: number): v is string | undefined => v === undefined || isText(v, 0, max);
 
