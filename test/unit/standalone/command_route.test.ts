@@ -1,9 +1,11 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
+import { commandPlace, slashCommandForm } from '../../support/standalone/slash_command.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
 const PROVIDER = {
@@ -72,6 +74,39 @@ describe('standalone POST /command', () => {
     const response = await world.command(alice, `connect one ${'x'.repeat(70 * 1024)}`);
     assert.equal(response.status, 413);
     assert.equal(world.stores.oneTime.rows.size, 0);
+  });
+
+  describe('the body as Mattermost sends it, and what it does not send', () => {
+    const post = (body: string | Blob, headers: Record<string, string>) =>
+      fetch(`${world.rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    const signedForm = () =>
+      slashCommandForm(commandPlace(world.mm, { commandToken: world.commandToken, teamId: world.teamId, channelId: mmId() }), alice, 'connect one');
+
+    it('when a field comes twice (user_mentions), then the command runs as it would without the repeat', async () => {
+      const form = signedForm();
+      form.append('user_mentions', 'alice');
+      form.append('user_mentions', 'bob');
+      const response = await post(form.toString(), { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' });
+      assert.equal(response.status, 200);
+      assert.match(((await response.json()) as { text: string }).text, /standalone\/connect\?l=/);
+    });
+
+    it('when the body is in another charset or compressed, then it answers 400 and nothing runs', async () => {
+      const latin1 = await post(signedForm().toString(), { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' });
+      assert.equal(latin1.status, 400);
+      assert.match(((await latin1.json()) as { text: string }).text, /could not be read/);
+      const gzipped = await post(new Blob([gzipSync(signedForm().toString())]), { 'content-encoding': 'gzip' });
+      assert.equal(gzipped.status, 400);
+      assert.equal(world.stores.oneTime.rows.size, 0);
+    });
+
+    it('when the body has more than 200 fields, then it answers 413 and nothing runs', async () => {
+      const form = signedForm();
+      for (let i = 0; i < 200; i += 1) form.append(`f${i}`, '1');
+      const response = await post(form.toString(), {});
+      assert.equal(response.status, 413);
+      assert.equal(world.stores.oneTime.rows.size, 0);
+    });
   });
 
   it('when a field is malformed after a valid token and trigger, then a clear ephemeral text answers and nothing runs', async () => {
