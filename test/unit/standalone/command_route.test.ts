@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import type { UserConnections } from '../../../src/core/ports.js';
 import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
@@ -127,6 +128,48 @@ describe('standalone POST /command', () => {
   it('when the subcommand is unknown, then the answer says so and lists the known ones', async () => {
     const body = (await (await world.command(alice, 'frobnicate `x`')).json()) as { text: string };
     assert.match(body.text, /Unknown subcommand `frobnicate`.*`connect`/);
+  });
+
+  describe("the user's view read with the admission", () => {
+    it('when status runs, then it answers from the view its admission read, asked only for that command and that user; help asks for none', async () => {
+      const { deps } = world;
+      const asked: Array<{ withView: boolean | undefined; user: string }> = [];
+      const storageReads: string[] = [];
+      const realAdmit = deps.admission.admit.bind(deps.admission);
+      const realConnections = deps.connections;
+      const provider = (await deps.providers.get('one'))!;
+      const readView: UserConnections = {
+        providers: [provider],
+        connections: { one: { label: 'read-with-admission', sub: 's', since: 1 } },
+        opened: async () => undefined,
+      };
+      deps.admission = {
+        admit: async (teamId, tokenHash, trigger, withView) => {
+          asked.push({ withView, user: trigger.user_id });
+          const admitted = await realAdmit(teamId, tokenHash, trigger, withView);
+          return admitted.claimed && withView ? { ...admitted, view: readView } : admitted;
+        },
+      };
+      deps.connections = Object.assign(Object.create(realConnections) as typeof realConnections, {
+        withProviders: async (userId: string) => {
+          storageReads.push(userId);
+          return { providers: [provider], connections: {}, opened: async () => undefined };
+        },
+      });
+      try {
+        const status = (await (await world.command(alice, 'status')).json()) as { text: string };
+        assert.match(status.text, /connected as \*\*read-with-admission\*\*/);
+        assert.deepEqual(storageReads, []);
+        await world.command(alice, 'help');
+        assert.deepEqual(asked, [
+          { withView: true, user: alice.id },
+          { withView: false, user: alice.id },
+        ]);
+      } finally {
+        deps.admission = { admit: realAdmit };
+        deps.connections = realConnections;
+      }
+    });
   });
 
   it('when commands run, then each is logged once with its subcommand name and never its arguments', async () => {
