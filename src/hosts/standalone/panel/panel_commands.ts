@@ -35,8 +35,8 @@ export interface PanelView {
 
 export const panelResponse = (answer: PanelAnswer): CommandResponse => ({ response_type: 'ephemeral', text: '', props: { [PANEL_PROP]: answer } });
 
-/** Errors stay in props too: a text would be posted in the channel as an ephemeral message. */
-function hidden(run: SubcommandHandler): Subcommand {
+/** Errors stay in props too: a text would be posted in the channel as an ephemeral message. `readsUserView`: see Subcommand. */
+function hidden(run: SubcommandHandler, readsUserView = false): Subcommand {
   const handler: SubcommandHandler = async (request, deps) => {
     try {
       return await run(request, deps);
@@ -48,7 +48,7 @@ function hidden(run: SubcommandHandler): Subcommand {
       });
     }
   };
-  return { handler, hidden: true };
+  return { handler, hidden: true, readsUserView };
 }
 
 function providerArg(args: string[]): string {
@@ -65,7 +65,7 @@ export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
     const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), deps);
     const view: PanelView = { providers, is_admin: isAdmin };
     return panelResponse({ type: 'ok', data: view });
-  }),
+  }, true),
   __connect: hidden(async (request, deps) => {
     const stored = await registeredProvider(deps, providerArg(request.args));
     const link = await createConnectLink(deps, request.user_id, stored.id);
@@ -75,5 +75,5 @@ export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
     const values = { provider: providerArg(request.args) };
     const answer = await disconnect(standaloneCoreRequest(deps, request.user_id, false, values), deps);
     return panelResponse({ type: 'ok', ...(answer.text !== undefined && { text: answer.text }) });
-  }),
+  }, true),
 };
