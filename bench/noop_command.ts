@@ -3,9 +3,9 @@
  * team, served by bare express on 127.0.0.1. The no-op answers `{}`
  * (Mattermost posts nothing): its round trip through commands/execute is what
  * any command costs a user there, and what /oauth2 takes on top of it is what
- * OAuth2 Connect adds. The text no-op answers an ephemeral text as long as a
- * status answer: what it adds is Mattermost's own work to show a text, which
- * every command that answers pays.
+ * OAuth2 Connect adds. The text no-op answers the ephemeral text it is given
+ * (the bench gives it the status command's own answer): what it adds is
+ * Mattermost's own work to show a text, which every command that answers pays.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,19 +16,20 @@ export interface NoopCommands {
   /** The trigger words: `{}`, and an ephemeral text. */
   noop: string;
   text: string;
+  /** What the text no-op answers from now on. */
+  answerWith(text: string): void;
   close(): Promise<void>;
 }
 
-const TEXT = { response_type: 'ephemeral', text: `#### Bench\n- ${'x'.repeat(180)}` };
-
 /** Starts the listener and creates both commands in the team (the admin's session). */
 export async function startNoopCommands(admin: MMClient, teamId: string): Promise<NoopCommands> {
+  let answer = { response_type: 'ephemeral', text: 'Bench.' };
   const app = express();
   app.post('/noop', (_req, res) => {
     res.json({});
   });
   app.post('/text', (_req, res) => {
-    res.json(TEXT);
+    res.json(answer);
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -40,6 +41,9 @@ export async function startNoopCommands(admin: MMClient, teamId: string): Promis
   return {
     noop: 'benchnoop',
     text: 'benchtext',
+    answerWith: (text) => {
+      answer = { response_type: 'ephemeral', text };
+    },
     close: async () => {
       for (const command of made) await admin.json('DELETE', `/api/v4/commands/${command.id}`).catch(() => undefined);
       server.closeAllConnections();

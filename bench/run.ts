@@ -202,6 +202,14 @@ function budgets(http: HttpReport, trips: RoundTrips, memory: MemoryReport, bund
   return list;
 }
 
+/** BENCH_CPU_PROF=1: the node flags that make the App's or the service's process write its CPU profile into bench/profiles/. */
+function profileFlags(): string[] {
+  if (process.env.BENCH_CPU_PROF !== '1') return [];
+  const profileDir = `${ROOT}bench/profiles`;
+  mkdirSync(profileDir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+}
+
 /** BENCH_ONLY: one part and its table, e.g. to rerun the bindings rows at full length. */
 async function onlyPart(part: string, env: Record<string, string>, secret: string): Promise<number> {
   build();
@@ -211,10 +219,8 @@ async function onlyPart(part: string, env: Record<string, string>, secret: strin
     httpTable(http);
     cpuRatioLines(http);
   } else if (part === 'standalone') {
-    standaloneTable(
-      await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line)),
-      say,
-    );
+    const options = { rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! }, serviceNodeFlags: profileFlags() };
+    standaloneTable(await standaloneBench(options, (line) => say(line)), say);
   } else if (part === 'token') {
     const report = await tokenApiBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line));
     tokenApiTable(report, say);
@@ -243,12 +249,7 @@ async function main(): Promise<number> {
   say('the OAuth engine per operation...');
   const micro = await microBench(quick ? 5_000 : 20_000);
   say('HTTP: ours vs bare express vs bare node:http...');
-  const profileDir = `${ROOT}bench/profiles`;
-  if (process.env.BENCH_CPU_PROF === '1') mkdirSync(profileDir, { recursive: true });
-  const http = await httpBench(
-    { rounds, durationS, warmupS: 1, env, secret, ...(process.env.BENCH_CPU_PROF === '1' && { appNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }) },
-    (line) => say(line),
-  );
+  const http = await httpBench({ rounds, durationS, warmupS: 1, env, secret, appNodeFlags: profileFlags() }, (line) => say(line));
   say('standalone command path: SQLite, PostgreSQL, the two express floors...');
   const standalone = await standaloneBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY } }, (line) => say(line));
   say('token API: SQLite, PostgreSQL, the express+json floor...');

@@ -64,11 +64,12 @@ export function cycled(bodies: string[]): BodySource {
 /**
  * APP_TRIGGER_WINDOW_MS for a bench server. A run's first body is signed before
  * all the others (signing them takes up to half the run's length again on a busy
- * machine) and its last is sent at the run's end: the product's 10 s covers the
- * default runs (3 s, the first warm-up 3 s); longer ones (BENCH_DURATION above
- * 4 s) get a window that covers them, up to the setting's 120 s. The check
+ * machine, and several times that on a machine other jobs load) and its last is
+ * sent at the run's end: at least 30 s, which covers the default runs (3 s, the
+ * first warm-up 3 s) on a loaded machine; longer ones (BENCH_DURATION above
+ * 17 s) get a window that covers them, up to the setting's 120 s. The check
  * costs the same either way; only the single-use records live longer.
  */
 export function triggerWindowMs(longestRunS: number): number {
-  return Math.min(120_000, Math.max(10_000, Math.ceil(1.5 * longestRunS + 3) * 1000));
+  return Math.min(120_000, Math.max(30_000, Math.ceil(1.5 * longestRunS + 3) * 1000));
 }

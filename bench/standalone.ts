@@ -52,6 +52,8 @@ export interface StandaloneOptions {
   durationS: number;
   warmupS: number;
   env: Record<string, string>;
+  /** Extra node flags of the service's process, e.g. --cpu-prof (BENCH_CPU_PROF=1). */
+  serviceNodeFlags?: string[];
 }
 
 type Signer = () => string;
@@ -98,7 +100,7 @@ async function benchBackend(
 ) {
   const db: Record<string, string> =
     scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
-  const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed });
+  const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed, nodeFlags: options.serviceNodeFlags ?? [] });
   const servers: ServerProcess[] = [service];
   try {
     const answer = await firstStatusAnswer(service.url, sign);

@@ -86,12 +86,12 @@ async function standaloneListener(seed) {
   return service;
 }
 
-/** @type {{ app: import('node:http').RequestListener; close(): Promise<void> } | undefined} */
+/** @type {{ listener: import("node:http").RequestListener; close(): Promise<void> } | undefined} */
 let service;
 serveOverIpc(
   async (message) => {
     service = /** @type {any} */ (await standaloneListener(message.seed));
-    return /** @type {any} */ (service).app;
+    return /** @type {any} */ (service).listener;
   },
   async () => service?.close(),
 );

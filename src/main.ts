@@ -28,11 +28,11 @@ async function start(): Promise<void> {
     console.error(err instanceof ConfigError ? err.message : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const { app, appsApp, metricsApp, deps, config } = service;
+  const { listener, appsApp, metricsApp, deps, config } = service;
   for (const warning of config.warnings) deps.logger.warn(`WARNING: ${warning}`);
   const apps = config.appsListener;
   const servers = [
-    listen(app, config.port, config.host, deps.logger, {
+    listen(listener, config.port, config.host, deps.logger, {
       ...(!apps && { manifest: `${config.rootUrl}/manifest.json`, use_jwt: config.jwtSecret !== undefined }),
       hosts: config.hosts.filter((host) => !(apps && host === 'apps')),
       hosts_why: service.hostsWhy,

@@ -12,6 +12,7 @@ import { createHttpApp } from './hosts/apps/http/app.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
 import { appsSealer } from './hosts/apps/store/sealer.js';
 import { deriveFlowSecrets, purposeKey } from '@oauth2-connect/engine';
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
@@ -61,6 +62,8 @@ export interface RunningService {
   hostsWhy: string;
   /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
+  /** What the main listener serves: the app, with the standalone host's command route answered before express sees it. */
+  listener: RequestListener;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
   appsApp?: express.Express;
   /** Present when config.metricsListener is set: GET /metrics alone, for that listener. */
@@ -83,6 +86,20 @@ function bareApp(): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   return app;
+}
+
+/** The path Mattermost posts every /oauth2 command to (the standalone router serves it too, for any other spelling of it). */
+const COMMAND_URL = '/standalone/command';
+
+/**
+ * Every /oauth2 command takes this route: answered before express sees the request, since none of its layers is needed
+ * there (the route reads its own body and writes its own answer). Anything else goes to the app as before.
+ */
+function commandFirst(command: RequestListener, app: express.Express): RequestListener {
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === COMMAND_URL) command(req, res);
+    else app(req, res);
+  };
 }
 
 /**
@@ -136,10 +153,12 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
+  const listener = standalone?.command ? commandFirst(standalone.command, app) : app;
   return {
     config,
     hostsWhy,
     app,
+    listener,
     ...(appsApp && { appsApp }),
     ...(metricsApp && { metricsApp }),
     deps,

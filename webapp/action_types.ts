@@ -17,7 +17,10 @@ export const ActionTypes = {
   NOTICE_SHOWN: prefixed('NOTICE_SHOWN'),
 } as const;
 
-export type ProviderActionKind = 'connect' | 'disconnect';
+export type ProviderActionKind = 'connect' | 'disconnect' | 'revoke';
+
+/** The pending key of a grant's revoke: beside its provider's, so the provider's own buttons stay usable. */
+export const grantKey = (providerId: string, clientId: string) => `${providerId}/${clientId}`;
 
 /** A message about the last action, shown above the list. */
 export interface Notice {

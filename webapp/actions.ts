@@ -1,10 +1,10 @@
 // Thunks run by the host store's redux-thunk middleware: each makes one App call
 // and records its outcome in the plugin's slice.
 import type { AnyAction, Dispatch } from 'redux';
-import type { ConnectData, PanelData, PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
-import { ActionTypes, type Notice, type PanelAction } from './action_types.js';
+import type { ConnectData, PanelData, PanelGrant, PanelProvider } from '../src/hosts/apps/protocol/panel_types.js';
+import { ActionTypes, grantKey, type Notice, type PanelAction } from './action_types.js';
 import { runCommand } from './client/command_client.js';
-import { loadPanelFrom, providerActionOn, type HostKind } from './client/host.js';
+import { loadPanelFrom, providerActionOn, revokeGrantOn, type HostKind } from './client/host.js';
 import { readServiceAddress, SERVICE_ADDRESS_UNKNOWN } from './client/service_address.js';
 import type { CallOrigin } from './client/apps_client.js';
 import { APP_ID } from './manifest.js';
@@ -105,6 +105,21 @@ export function disconnectProvider(provider: PanelProvider): Thunk {
         ? { kind: 'info', text: res.text || `Disconnected from ${provider.display_name}.` }
         : { kind: 'error', text: failureText(res, `disconnect ${provider.display_name}`) };
     dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: provider.id, notice });
+    if (res.type === 'ok') await dispatch(loadPanel());
+  };
+}
+
+/** Revoke one integration's grant at one provider; the client's next token request is refused. */
+export function revokeGrant(provider: PanelProvider, grant: PanelGrant): Thunk {
+  return async (dispatch, getState) => {
+    const key = grantKey(provider.id, grant.client_id);
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_STARTED, providerId: key, kind: 'revoke' });
+    const res = await revokeGrantOn(getCallOrigin(getState()), getPanelState(getState()).host, provider, grant);
+    const notice: Notice =
+      res.type === 'ok'
+        ? { kind: 'info', text: `Revoked: ${grant.client_name} can no longer use your ${provider.display_name} account.` }
+        : { kind: 'error', text: failureText(res, `revoke ${grant.client_name}'s access`) };
+    dispatch<PanelAction>({ type: ActionTypes.PROVIDER_ACTION_FINISHED, providerId: key, notice });
     if (res.type === 'ok') await dispatch(loadPanel());
   };
 }

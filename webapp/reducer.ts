@@ -11,7 +11,7 @@ export interface PanelState {
   error: string | null;
   /** A reload was asked for while a load ran: its answer may predate the change. */
   reloadQueued: boolean;
-  /** Provider id → the action running for it, to disable its buttons. */
+  /** Provider id (a grant's: grantKey) → the action running for it, to disable its buttons. */
   pending: Record<string, ProviderActionKind>;
   notice: Notice | null;
   /** The host that answered the last load (Apps plugin or standalone service); null until one did. */

@@ -7,7 +7,7 @@ export const PANEL_CSS = `
 .${CLASS}-panel { padding: 16px; color: var(--center-channel-color, #3f4350); font-size: 14px; line-height: 20px; }
 .${CLASS}-panel h2 { font-size: 16px; font-weight: 600; margin: 0 0 12px; }
 .${CLASS}-list { list-style: none; margin: 0; padding: 0; }
-.${CLASS}-row { display: flex; align-items: center; gap: 12px; padding: 12px 0;
+.${CLASS}-row { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; padding: 12px 0;
   border-bottom: 1px solid rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.12); }
 .${CLASS}-row-text { flex: 1; min-width: 0; }
 .${CLASS}-name { font-weight: 600; }
@@ -17,6 +17,8 @@ export const PANEL_CSS = `
   background: rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.32); }
 .${CLASS}-dot-connected { background: var(--online-indicator, #06d6a0); }
 .${CLASS}-dot-broken { background: var(--error-text, #d24b4e); }
+.${CLASS}-grants { flex-basis: 100%; list-style: none; margin: 0; padding: 0 0 0 14px; }
+.${CLASS}-grant { display: flex; align-items: center; gap: 8px; padding: 4px 0; }
 .${CLASS}-actions { display: flex; gap: 8px; flex-shrink: 0; }
 .${CLASS}-btn { font: inherit; font-size: 12px; font-weight: 600; padding: 6px 12px; border-radius: 4px; cursor: pointer;
   border: 1px solid var(--button-bg, #1c58d9); background: var(--button-bg, #1c58d9); color: var(--button-color, #fff); }

@@ -43,6 +43,8 @@ interface CommandFields extends HelpRow {
   confirm?: string;
   /** Its answer lists the system admins' commands to them: the host asks Mattermost whether the user is one. */
   showsAdminCommands?: boolean;
+  /** Its operation starts from the user's view (user_connections.ts userView): a host may read that with the request's own checks. */
+  readsUserView?: boolean;
 }
 
 /**
@@ -71,9 +73,16 @@ const registered = { required: true, among: 'registered' } as const;
 
 export const COMMANDS = [
   { name: 'connect', provider: { required: false, among: 'connectable' }, help: 'connect your account at a provider', adminOnly: false },
-  { name: 'disconnect', provider: connected, help: 'disconnect your account and revoke {holder} access', adminOnly: false, operation: disconnect },
-  { name: 'whoami', provider: connected, help: 'show who you are at a provider', adminOnly: false, operation: whoami },
-  { name: 'status', help: 'show your connected accounts', adminOnly: false, operation: status },
+  {
+    name: 'disconnect',
+    provider: connected,
+    help: 'disconnect your account and revoke {holder} access',
+    adminOnly: false,
+    operation: disconnect,
+    readsUserView: true,
+  },
+  { name: 'whoami', provider: connected, help: 'show who you are at a provider', adminOnly: false, operation: whoami, readsUserView: true },
+  { name: 'status', help: 'show your connected accounts', adminOnly: false, operation: status, readsUserView: true },
   { name: 'providers', help: 'list the registered providers', adminOnly: false, operation: providersList },
   { name: 'help', help: 'list these commands', adminOnly: false, showsAdminCommands: true, operation: help },
   { name: 'grants list', help: 'list the integrations you allowed to use your accounts', adminOnly: false, operation: grantsList },

@@ -17,4 +17,18 @@ export interface PanelProvider {
   broken?: boolean;
   /** Why it is broken, in words for the user. */
   broken_reason?: string;
+  /** The integrations the user allowed to use this account; absent where the host has no token API (the Apps host). */
+  grants?: PanelGrant[];
+}
+
+/** One integration (a token API client) the user allowed to use their account at a provider. */
+export interface PanelGrant {
+  client_id: string;
+  client_name: string;
+  /** The scopes the user saw and allowed. */
+  scopes: string[];
+  /** Epoch ms. */
+  granted_at: number;
+  /** Epoch ms of the client's last token for this account; absent when never used. */
+  last_used_at?: number;
 }

@@ -5,8 +5,10 @@
 // and forwards everything else (/api/v4, /plugins, /oauth) to the real server,
 // so the user's MMAUTHTOKEN and MMCSRF cookies and X-Requested-With reach it as
 // from the real webapp. Covered: the empty state, connect in the popup (the
-// panel updates when the flow completes), disconnect (revocation seen at the
-// provider), the service down, an expired Mattermost session, an admin's "Add a
+// panel updates when the flow completes), the integrations alice allowed and
+// Revoke (another user's session, through the real commands/execute, neither
+// sees nor revokes them), disconnect (revocation seen at the provider), the
+// service down, an expired Mattermost session, an admin's "Add a
 // provider"; the console stays free of errors and of React warnings.
 // Screenshots in test-artifacts/.
 import assert from 'node:assert/strict';
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { credentialHash, newCredential } from '../../src/core/token_api/credential.js';
 import { signDialogState } from '../../src/hosts/standalone/dialogs/state.js';
 import { passProviderPages } from '../support/browser.js';
 import { startOidcProvider, type StartedOidcProvider } from '../support/oidc_provider.js';
@@ -162,6 +165,39 @@ describe('the webapp panel on a real Mattermost with the standalone service', { 
       await ui.rowSays(PROVIDER, /Connected as alice-op/);
       assert.equal((await connection())?.connection.sub, 'alice-op');
       await shot('connected');
+    });
+
+    test("when alice allowed an integration, then the panel lists it under the provider, and another user's session neither sees nor revokes it", async () => {
+      const grants = running.service.standalone!.repositories.tokenClients;
+      const at = Date.now();
+      const bot = { id: 'issue-bot', name: 'Issue bot', providers: [PROVIDER], scopes: ['openid'], sources: [], rate_per_minute: 60 };
+      // The client outlives the provider's removal between the React runs; a second create is refused as taken, which is fine here.
+      await grants.create({ ...bot, created_by: w.admin.user.id, created_at: at, credential_at: at }, credentialHash(newCredential()));
+      await grants.grant({ user_id: alice.user.id, client_id: 'issue-bot', provider_id: PROVIDER, scopes: ['openid'], granted_at: at });
+      await ui.openPanel();
+      const list = ui.row(PROVIDER).getByRole('list', { name: 'Integrations allowed to use your Test IdP account' });
+      await list.getByText('Scopes: openid · never used').waitFor({ timeout: 15_000 });
+      await shot('grants');
+      // The panel's request in the admin's own session: Mattermost names the user, whatever the body says.
+      const run = (command: string) =>
+        w.admin.client.json<{ props?: { oauth2_connect?: unknown } }>('POST', '/api/v4/commands/execute', {
+          command,
+          channel_id: place.channelId,
+          team_id: place.teamId,
+          user_id: alice.user.id,
+        });
+      const theirs = JSON.stringify((await run('/oauth2 __panel')).props?.oauth2_connect);
+      assert.match(theirs, /"grants":\[\]/);
+      assert.doesNotMatch(theirs, /Issue bot|issue-bot/);
+      assert.match(JSON.stringify((await run(`/oauth2 __revoke issue-bot ${PROVIDER}`)).props?.oauth2_connect), /You have no grant to `issue-bot`/);
+      assert.equal((await grants.grantsOf(alice.user.id)).length, 1, "alice's grant stays");
+    });
+
+    test('when alice clicks Revoke, then the grant ends and the list no longer shows it', async () => {
+      await ui.row(PROVIDER).getByRole('button', { name: "Revoke Issue bot's access to Test IdP" }).click();
+      await ui.page.getByText('Revoked: Issue bot can no longer use your Test IdP account.').waitFor({ timeout: 15_000 });
+      await ui.row(PROVIDER).getByText('Integrations you allowed').waitFor({ state: 'detached', timeout: 15_000 });
+      assert.deepEqual(await running.service.standalone!.repositories.tokenClients.grantsOf(alice.user.id), []);
     });
 
     test('when alice disconnects, then the token is revoked at the provider and the row says Not connected', async () => {

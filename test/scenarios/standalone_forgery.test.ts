@@ -15,15 +15,17 @@ import { scenarioHosts } from './hosts/index.js';
 import type { StandaloneHost } from './hosts/standalone.js';
 import type { TeamAdminKit } from './hosts/team_admin.js';
 import { signTrigger } from '../support/standalone/trigger_signer.js';
+import { credentialHash, newCredential } from '../../src/core/token_api/credential.js';
 
-/** What the service holds that a forged request could change: providers, connections and the DMs the users got. */
+/** What the service holds that a forged request could change: providers, connections, grants and the DMs the users got. */
 async function holdings(host: StandaloneHost, users: Person[]): Promise<string> {
   const providers = (await host.repositories.providers.list()).map((p) => `${p.id}:${p.updated_at}`);
   const connections = await Promise.all(
     users.map(async (u) => JSON.stringify((await host.repositories.connections.get(u.id, PROVIDER_ID))?.connection ?? null)),
   );
+  const grants = await Promise.all(users.map((u) => host.repositories.tokenClients.grantsOf(u.id)));
   const dms = await Promise.all(users.map(async (u) => (await host.directMessages(u)).length));
-  return JSON.stringify({ providers, connections, dms });
+  return JSON.stringify({ providers, connections, grants, dms });
 }
 
 for (const choice of scenarioHosts(['standalone'])) {
@@ -39,6 +41,11 @@ for (const choice of scenarioHosts(['standalone'])) {
       mallory = await host.createUser('mallory');
       await registerTestProvider(host);
       assert.equal((await connectUser(host, alice, 'alice-op')).completed, true);
+      // An integration alice allowed: the panel's revoke is among the forged requests.
+      const at = Date.now();
+      const client = { id: 'some-client', name: 'Some client', providers: [PROVIDER_ID], scopes: [], sources: [], rate_per_minute: 60 };
+      await host.repositories.tokenClients.create({ ...client, created_by: host.admin.id, created_at: at, credential_at: at }, credentialHash(newCredential()));
+      await host.repositories.tokenClients.grant({ user_id: alice.id, client_id: 'some-client', provider_id: PROVIDER_ID, scopes: [], granted_at: at });
       kit = await host.teamAdminKit(mallory);
     });
     after(async () => {
@@ -66,7 +73,7 @@ for (const choice of scenarioHosts(['standalone'])) {
       assert.equal(response.status, 401);
       const text = ((await response.json()) as { text?: string }).text ?? '';
       assert.match(text, reason);
-      assert.doesNotMatch(text, /Test IdP|alice-op|connected/);
+      assert.doesNotMatch(text, /Test IdP|alice-op|connected|Some client/);
     }
 
     const SUBCOMMANDS = [
@@ -79,6 +86,7 @@ for (const choice of scenarioHosts(['standalone'])) {
       `disconnect ${PROVIDER_ID}`,
       '__panel',
       `__disconnect ${PROVIDER_ID}`,
+      `__revoke some-client ${PROVIDER_ID}`,
       'client add',
       'client list',
       'client rotate some-client',

@@ -48,7 +48,7 @@ export async function startListeningService(options: ListeningServiceOptions): P
     ? { settings: options.replicaOf.database, dispose: async () => undefined }
     : await createScratch(options.storage);
   const mounted: { service?: RunningService } = {};
-  const http = createServer((req, res) => mounted.service?.app(req, res));
+  const http = createServer((req, res) => mounted.service?.listener(req, res));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   const root = `http://127.0.0.1:${port}`;

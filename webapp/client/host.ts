@@ -2,7 +2,7 @@
 // plugin with the oauth2-connect App installed (Mattermost up to v11), else the
 // standalone service's `/oauth2` command (v12, no Apps framework). The host
 // that answered last is tried first; when neither answers, the panel says so.
-import type { PanelProvider } from '../../src/hosts/apps/protocol/panel_types.js';
+import type { PanelGrant, PanelProvider } from '../../src/hosts/apps/protocol/panel_types.js';
 import { connectCall, disconnectCall, panelCall, providerValues } from '../app_calls.js';
 import type { CallResponse } from '../wire_types.js';
 import { callApp, Messages, type CallOrigin } from './apps_client.js';
@@ -46,4 +46,15 @@ export async function providerActionOn(
 ): Promise<CallResponse> {
   if (host === 'standalone') return fromCommand(await runPanelCommand(origin, `__${action} ${provider.id}`)) ?? { type: 'error', text: NOT_SET_UP };
   return callApp(origin, action === 'connect' ? connectCall : disconnectCall, providerValues(provider));
+}
+
+/** Revoke an integration's grant: only the standalone host has grants (the Apps host's panel shows none). */
+export async function revokeGrantOn(
+  origin: CallOrigin,
+  host: HostKind | null,
+  provider: Pick<PanelProvider, 'id'>,
+  grant: Pick<PanelGrant, 'client_id'>,
+): Promise<CallResponse> {
+  if (host !== 'standalone') return { type: 'error', text: NOT_SET_UP };
+  return fromCommand(await runPanelCommand(origin, `__revoke ${grant.client_id} ${provider.id}`)) ?? { type: 'error', text: NOT_SET_UP };
 }

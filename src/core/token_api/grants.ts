@@ -6,6 +6,7 @@
  */
 import { UserFacingError } from '../errors.js';
 import { codeSpan, md } from '../format.js';
+import type { PanelProvider } from '../panel_provider.js';
 import type { CoreAnswer, CoreOperation, CoreRequest } from '../request.js';
 import { grantLines } from './client_admin.js';
 import { TOKEN_API_ELSEWHERE } from './types.js';
@@ -17,6 +18,29 @@ export async function grantStatusLines(req: CoreRequest): Promise<string[]> {
   if (grants.length === 0) return [];
   const names = new Map((await req.tokenApi.list()).map((c) => [c.id, c.name]));
   return ['', '#### Integrations you allowed', ...grantLines(grants, names), 'Revoke one with `/oauth2 grants revoke <client> [provider]`.'];
+}
+
+/**
+ * The panel's providers with each one's grants (the webapp shows and revokes
+ * them there); unchanged where the host has no token API, so the panel shows
+ * no grants section.
+ */
+export async function withGrants(req: CoreRequest, providers: PanelProvider[]): Promise<PanelProvider[]> {
+  if (!req.tokenApi) return providers;
+  const [grants, clients] = await Promise.all([req.tokenApi.grantsOf(req.user.id), req.tokenApi.list()]);
+  const names = new Map(clients.map((c) => [c.id, c.name]));
+  return providers.map((p) => ({
+    ...p,
+    grants: grants
+      .filter((g) => g.provider_id === p.id)
+      .map((g) => ({
+        client_id: g.client_id,
+        client_name: names.get(g.client_id) ?? g.client_id,
+        scopes: g.scopes,
+        granted_at: g.granted_at,
+        ...(g.last_used_at !== undefined && { last_used_at: g.last_used_at }),
+      })),
+  }));
 }
 
 export const grantsList: CoreOperation = async (req) => {

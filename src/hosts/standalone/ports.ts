@@ -4,6 +4,7 @@
  * browser sessions, and one-time records (links, sign-in states, flows).
  * Secrets cross these ports in plaintext; the store seals or hashes them.
  */
+import type { UserConnections } from '../../core/ports.js';
 
 /**
  * What the bot may do in Mattermost, chosen at setup (`--bot-role`).
@@ -124,6 +125,15 @@ export interface OneTimeStore {
  * claims, exactly one).
  */
 export interface CommandAdmission {
-  /** The hash stored for the team's command (undefined when none), and whether this call stored `trigger`. */
-  admit(teamId: string, tokenHash: string, trigger: OneTimeRecord): Promise<{ storedHash: string | undefined; claimed: boolean }>;
+  /**
+   * The hash stored for the team's command (undefined when none), and whether this call stored `trigger`.
+   * `withView`: the command starts from its user's view (status, whoami…): where the storage can read it in the same
+   * round trip, `view` is that user's (the trigger's) providers and connections, read only when the trigger was claimed.
+   */
+  admit(
+    teamId: string,
+    tokenHash: string,
+    trigger: OneTimeRecord,
+    withView?: boolean,
+  ): Promise<{ storedHash: string | undefined; claimed: boolean; view?: UserConnections }>;
 }

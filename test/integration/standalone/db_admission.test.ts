@@ -1,17 +1,37 @@
 /**
  * A command's admission in SQL (token check and the trigger's single-use
  * record together): the record is stored only for the team's own token,
- * once, whatever the order or the concurrency of the requests.
+ * once, whatever the order or the concurrency of the requests; the user's
+ * view comes with it only for a trigger it claimed, and only that user's.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createRepositories } from '../../../src/hosts/standalone/db/index.js';
+import type { ConnectionRow } from '../../../src/core/ports.js';
 import type { OneTimeRecord } from '../../../src/hosts/standalone/ports.js';
 import { hashCommandToken } from '../../../src/hosts/standalone/commands/command_token.js';
 import { onEachBackend, testSealer } from '../../support/standalone_db.js';
 
 const NOW = 1_780_000_000_000;
-const trigger = (key: string): OneTimeRecord => ({ key_hash: key, purpose: 'trigger', user_id: 'u1', provider_id: '', expires_at: NOW + 10_000 });
+const trigger = (key: string, user = 'u1'): OneTimeRecord => ({ key_hash: key, purpose: 'trigger', user_id: user, provider_id: '', expires_at: NOW + 10_000 });
+const connection = (user: string, provider: string): ConnectionRow => ({
+  user_id: user,
+  provider_id: provider,
+  origin: `https://${provider}.example`,
+  connection: { label: `${user}@${provider}`, sub: `sub-${user}`, since: NOW, expires_at: NOW + 3_600_000 },
+  tokens: { access_token: `at-${user}-${provider}`, token_type: 'Bearer', expires_at: NOW + 3_600_000, obtained_at: NOW },
+});
+const provider = (id: string) => ({
+  id,
+  display_name: id,
+  preset: 'oidc' as const,
+  issuer: `https://${id}.example`,
+  client_id: 'c',
+  auth: 'none' as const,
+  scopes: ['openid'],
+  created_at: NOW,
+  updated_at: NOW,
+});
 
 onEachBackend('command admission', ({ database }) => {
   const stores = () => createRepositories(database(), testSealer(), () => NOW);
@@ -38,5 +58,39 @@ onEachBackend('command admission', ({ database }) => {
     const { admission } = stores();
     const results = await Promise.all(Array.from({ length: 8 }, () => admission.admit('team-a', hashCommandToken('right'), trigger('k5'))));
     assert.equal(results.filter((r) => r.claimed).length, 1);
+  });
+
+  it("when the command starts from its user's view, then the admission that claims the trigger brings that user's view, as withProviders reads it", async () => {
+    const { installation, admission, providers, connections } = stores();
+    await installation.saveCommand({ team_id: 'team-v', command_id: 'cv', token_hash: hashCommandToken('view'), updated_at: NOW });
+    await providers.save(provider('gitlab'));
+    await providers.save(provider('acme'));
+    await connections.save(connection('u-view', 'gitlab'));
+    await connections.save(connection('u-other', 'acme'));
+    const admitted = await admission.admit('team-v', hashCommandToken('view'), trigger('kv1', 'u-view'), true);
+    assert.equal(admitted.claimed, true);
+    const expected = await connections.withProviders('u-view');
+    assert.deepEqual(admitted.view?.providers, expected.providers);
+    assert.deepEqual(admitted.view?.connections, expected.connections);
+    assert.deepEqual(Object.keys(admitted.view?.connections ?? {}), ['gitlab']);
+    assert.equal((await admitted.view?.opened('gitlab'))?.tokens.access_token, 'at-u-view-gitlab');
+    assert.equal(await admitted.view?.opened('acme'), undefined);
+    // A user with no connection gets the providers and no connection.
+    const none = await admission.admit('team-v', hashCommandToken('view'), trigger('kv2', 'u-none'), true);
+    assert.deepEqual(none.view?.connections, {});
+    assert.deepEqual(none.view?.providers.map((p) => p.id).sort(), ['acme', 'gitlab']);
+  });
+
+  it('when the trigger is replayed, the token is wrong or the view was not asked for, then no view comes back', async () => {
+    const { installation, admission, connections } = stores();
+    await installation.saveCommand({ team_id: 'team-w', command_id: 'cw', token_hash: hashCommandToken('w'), updated_at: NOW });
+    await connections.save(connection('u-w', 'gitlab'));
+    assert.ok((await admission.admit('team-w', hashCommandToken('w'), trigger('kw1', 'u-w'), true)).view);
+    const replayed = await admission.admit('team-w', hashCommandToken('w'), trigger('kw1', 'u-w'), true);
+    assert.deepEqual(replayed, { storedHash: hashCommandToken('w'), claimed: false });
+    const wrongToken = await admission.admit('team-w', hashCommandToken('not-w'), trigger('kw2', 'u-w'), true);
+    assert.deepEqual(wrongToken, { storedHash: hashCommandToken('w'), claimed: false });
+    const notAsked = await admission.admit('team-w', hashCommandToken('w'), trigger('kw3', 'u-w'));
+    assert.deepEqual(notAsked, { storedHash: hashCommandToken('w'), claimed: true });
   });
 });

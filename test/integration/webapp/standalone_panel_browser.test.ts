@@ -1,8 +1,10 @@
 // The BUILT plugin bundle in Chromium, in a host page standing in for Mattermost
 // v12 (no Apps plugin), against the real standalone service (in process) and a
 // real OpenID provider: empty state, connect in the popup (the panel updates by
-// itself when the flow completes), disconnect, the service down, an expired
-// Mattermost session. Runs once per React: 18 (the dev dependency) and 19 (the
+// itself when the flow completes), the integrations she allowed and Revoke
+// (another user's session neither sees nor revokes them), disconnect, the
+// service down, an expired Mattermost session. The token API's clients and
+// grants are on a real SQLite database. Runs once per React: 18 (the dev dependency) and 19 (the
 // local package test/react19); a missing React fails the run, it is not skipped.
 // The page's console must stay free of errors and of React's warnings.
 import assert from 'node:assert/strict';
@@ -16,6 +18,9 @@ import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
+import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
+import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_client_repository.js';
+import { createScratch, type Scratch } from '../../support/standalone_db.js';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from './react_vendor.js';
 import { openPanelPage, type PanelPage } from './panel_page.js';
@@ -35,13 +40,17 @@ function suite(under: ReactUnderTest) {
   let context: BrowserContext;
   let ui: PanelPage;
   let alice: FakeUser;
+  let scratch: Scratch;
+  let grants: SqlTokenClientStore;
 
   const shot = (name: string) => ui.shot(ARTIFACTS, `webapp-standalone-react${under.major}-${name}`);
 
   before(async () => {
     ensureBundle();
     mkdirSync(ARTIFACTS, { recursive: true });
-    world = await startStandaloneWorld({ tables: createServiceTables() });
+    scratch = await createScratch('sqlite');
+    grants = new SqlTokenClientStore((await scratch.open()).db);
+    world = await startStandaloneWorld({ tables: createServiceTables(), tokenClients: grants });
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
     alice = world.mm.addUser('alice');
@@ -61,6 +70,7 @@ function suite(under: ReactUnderTest) {
     await standIn?.close();
     await op?.close();
     await world?.close();
+    await scratch?.dispose();
   });
 
   test('when no provider is registered, then the panel (found through /oauth2 __panel) shows the empty state', async () => {
@@ -86,6 +96,60 @@ function suite(under: ReactUnderTest) {
     assert.ok(standIn.commands.includes('/oauth2 __connect test-oidc'));
     assert.equal((await world.stores.connections.get(alice.id, 'test-oidc'))?.connection.sub, 'alice-op');
     await shot('connected');
+  });
+
+  test('when alice allowed an integration, then the panel lists it under the provider with its scopes and last use', async () => {
+    const at = Date.now();
+    const bot = { name: 'Issue bot', providers: ['test-oidc'], scopes: ['openid', 'profile'], sources: [], rate_per_minute: 60, created_by: alice.id };
+    await grants.create({ ...bot, id: 'issue-bot', created_at: at, credential_at: at }, credentialHash(newCredential()));
+    await grants.grant({ user_id: alice.id, client_id: 'issue-bot', provider_id: 'test-oidc', scopes: ['openid', 'profile'], granted_at: at });
+    await ui.openPanel();
+    const list = ui.row('test-oidc').getByRole('list', { name: 'Integrations allowed to use your Test OIDC account' });
+    await list.getByText('Scopes: openid, profile · never used').waitFor();
+    assert.equal(await list.getByRole('listitem').count(), 1);
+    await shot('grants');
+  });
+
+  test("when mallory runs the panel's requests in her own session, even naming alice's grant, then she sees none of alice's grants and revokes nothing", async () => {
+    const mallory = world.mm.addUser('mallory');
+    const theirs = await browser.newContext();
+    await theirs.addCookies([
+      { name: 'MMAUTHTOKEN', value: mallory.id, url: standIn.url },
+      { name: 'MMCSRF', value: CSRF, url: standIn.url },
+    ]);
+    try {
+      const page = await theirs.newPage();
+      await page.goto(standIn.url);
+      // The request the panel makes, written by hand: Mattermost takes the user from the session, whatever the body says.
+      const run = (command: string) =>
+        page.evaluate(
+          async ([text, csrf, user]) => {
+            const res = await fetch('/api/v4/commands/execute', {
+              method: 'POST',
+              credentials: 'include',
+              headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', 'x-csrf-token': csrf },
+              body: JSON.stringify({ command: text, channel_id: 'c', team_id: 't', user_id: user }),
+            });
+            return JSON.stringify((await res.json()) as unknown);
+          },
+          [command, CSRF, alice.id] as const,
+        );
+      const listed = await run('/oauth2 __panel');
+      assert.match(listed, /"grants":\[\]/);
+      assert.doesNotMatch(listed, /Issue bot|issue-bot/);
+      assert.match(await run('/oauth2 __revoke issue-bot test-oidc'), /You have no grant to `issue-bot`/);
+      assert.equal((await grants.grantsOf(alice.id)).length, 1, "alice's grant stays");
+    } finally {
+      await theirs.close();
+    }
+  });
+
+  test('when alice clicks Revoke, then the grant ends (the same revoke as /oauth2 grants revoke) and the list no longer shows it', async () => {
+    await ui.row('test-oidc').getByRole('button', { name: "Revoke Issue bot's access to Test OIDC" }).click();
+    await ui.page.getByText('Revoked: Issue bot can no longer use your Test OIDC account.').waitFor();
+    await ui.row('test-oidc').getByText('Integrations you allowed').waitFor({ state: 'detached' });
+    assert.ok(standIn.commands.includes('/oauth2 __revoke issue-bot test-oidc'));
+    assert.deepEqual(await grants.grantsOf(alice.id), []);
   });
 
   test('when alice disconnects, then the token is revoked at the provider and the row says Not connected', async () => {

@@ -26,6 +26,8 @@ import { commandPlace, installForFake, slashCommandForm } from './slash_command.
 import { createSigningKeySource } from '../../../src/hosts/standalone/trigger/signing_key.js';
 import { rateLimitedWarn } from '../../../src/log/rate_limited.js';
 import { createAdminView } from '../../../src/hosts/standalone/admin/admin_view.js';
+import type { TokenClientStore } from '../../../src/core/token_api/types.js';
+import { createTokenApi } from '../../../src/hosts/standalone/token_api/token_api.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -53,7 +55,8 @@ export function addTestOidcProvider(world: Pick<StandaloneWorld, 'addProvider'>,
   );
 }
 
-export async function startStandaloneWorld(options: { tables?: StandaloneTables } = {}): Promise<StandaloneWorld> {
+/** `tokenClients`: the token API's clients and grants (a real database's); without it the world serves no token API. */
+export async function startStandaloneWorld(options: { tables?: StandaloneTables; tokenClients?: TokenClientStore } = {}): Promise<StandaloneWorld> {
   // The server listens first (its URL goes into deps); the express app is attached once built.
   const mounted: { app?: express.Express } = {};
   const server: Server = createServer((req, res) => mounted.app?.(req, res));
@@ -62,7 +65,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
   const mm = await startFakeMattermost(`${rootUrl}/standalone/signin/callback`);
   const stores = createMemoryStores();
   const key = randomBytes(32);
-  const { dialogKey, flowKey } = standaloneKeys(key);
+  const { dialogKey, flowKey, consentKey } = standaloneKeys(key);
   const logger = createMemoryLogger();
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
@@ -92,6 +95,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables 
     }),
     wallClock: Date.now,
     refusalLog: rateLimitedWarn(logger, Date.now),
+    ...(options.tokenClients && { tokenApi: createTokenApi(options.tokenClients, consentKey, logger, now) }),
   };
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps, options.tables ?? createServiceTables()));

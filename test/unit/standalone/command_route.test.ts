@@ -1,9 +1,12 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import type { UserConnections } from '../../../src/core/ports.js';
 import { registerSubcommand } from '../../../src/hosts/standalone/commands/table.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { hashValue } from '../../../src/hosts/standalone/secrets.js';
 import { mmId, type FakeUser } from '../../support/standalone/fake_mattermost.js';
+import { commandPlace, slashCommandForm } from '../../support/standalone/slash_command.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
 const PROVIDER = {
@@ -74,6 +77,39 @@ describe('standalone POST /command', () => {
     assert.equal(world.stores.oneTime.rows.size, 0);
   });
 
+  describe('the body as Mattermost sends it, and what it does not send', () => {
+    const post = (body: string | Blob, headers: Record<string, string>) =>
+      fetch(`${world.rootUrl}/standalone/command`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    const signedForm = () =>
+      slashCommandForm(commandPlace(world.mm, { commandToken: world.commandToken, teamId: world.teamId, channelId: mmId() }), alice, 'connect one');
+
+    it('when a field comes twice (user_mentions), then the command runs as it would without the repeat', async () => {
+      const form = signedForm();
+      form.append('user_mentions', 'alice');
+      form.append('user_mentions', 'bob');
+      const response = await post(form.toString(), { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' });
+      assert.equal(response.status, 200);
+      assert.match(((await response.json()) as { text: string }).text, /standalone\/connect\?l=/);
+    });
+
+    it('when the body is in another charset or compressed, then it answers 400 and nothing runs', async () => {
+      const latin1 = await post(signedForm().toString(), { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' });
+      assert.equal(latin1.status, 400);
+      assert.match(((await latin1.json()) as { text: string }).text, /could not be read/);
+      const gzipped = await post(new Blob([gzipSync(signedForm().toString())]), { 'content-encoding': 'gzip' });
+      assert.equal(gzipped.status, 400);
+      assert.equal(world.stores.oneTime.rows.size, 0);
+    });
+
+    it('when the body has more than 200 fields, then it answers 413 and nothing runs', async () => {
+      const form = signedForm();
+      for (let i = 0; i < 200; i += 1) form.append(`f${i}`, '1');
+      const response = await post(form.toString(), {});
+      assert.equal(response.status, 413);
+      assert.equal(world.stores.oneTime.rows.size, 0);
+    });
+  });
+
   it('when a field is malformed after a valid token and trigger, then a clear ephemeral text answers and nothing runs', async () => {
     const response = await world.command(alice, 'connect one', { channel_id: 'not-an-id' });
     assert.equal(response.status, 200);
@@ -92,6 +128,48 @@ describe('standalone POST /command', () => {
   it('when the subcommand is unknown, then the answer says so and lists the known ones', async () => {
     const body = (await (await world.command(alice, 'frobnicate `x`')).json()) as { text: string };
     assert.match(body.text, /Unknown subcommand `frobnicate`.*`connect`/);
+  });
+
+  describe("the user's view read with the admission", () => {
+    it('when status runs, then it answers from the view its admission read, asked only for that command and that user; help asks for none', async () => {
+      const { deps } = world;
+      const asked: Array<{ withView: boolean | undefined; user: string }> = [];
+      const storageReads: string[] = [];
+      const realAdmit = deps.admission.admit.bind(deps.admission);
+      const realConnections = deps.connections;
+      const provider = (await deps.providers.get('one'))!;
+      const readView: UserConnections = {
+        providers: [provider],
+        connections: { one: { label: 'read-with-admission', sub: 's', since: 1 } },
+        opened: async () => undefined,
+      };
+      deps.admission = {
+        admit: async (teamId, tokenHash, trigger, withView) => {
+          asked.push({ withView, user: trigger.user_id });
+          const admitted = await realAdmit(teamId, tokenHash, trigger, withView);
+          return admitted.claimed && withView ? { ...admitted, view: readView } : admitted;
+        },
+      };
+      deps.connections = Object.assign(Object.create(realConnections) as typeof realConnections, {
+        withProviders: async (userId: string) => {
+          storageReads.push(userId);
+          return { providers: [provider], connections: {}, opened: async () => undefined };
+        },
+      });
+      try {
+        const status = (await (await world.command(alice, 'status')).json()) as { text: string };
+        assert.match(status.text, /connected as \*\*read-with-admission\*\*/);
+        assert.deepEqual(storageReads, []);
+        await world.command(alice, 'help');
+        assert.deepEqual(asked, [
+          { withView: true, user: alice.id },
+          { withView: false, user: alice.id },
+        ]);
+      } finally {
+        deps.admission = { admit: realAdmit };
+        deps.connections = realConnections;
+      }
+    });
   });
 
   it('when commands run, then each is logged once with its subcommand name and never its arguments', async () => {

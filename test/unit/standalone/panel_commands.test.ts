@@ -126,6 +126,18 @@ describe('standalone hidden panel subcommands', () => {
     assert.equal(idp.counters.revocation, 0);
   });
 
+  it('when the service serves no token API, then __panel carries no grants and __revoke refuses in props', async () => {
+    const providers = (answerOf(await run(alice, '__panel')).data?.providers ?? []) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      providers.map((p) => 'grants' in p),
+      [false, false],
+    );
+    assert.deepEqual(answerOf(await run(alice, '__revoke some-client idp')), {
+      type: 'error',
+      text: 'This OAuth2 Connect service serves no token API, so it keeps no grants.',
+    });
+  });
+
   it('when a browser page asks the service directly (from any origin, the Mattermost site too), then it grants no cross-origin access: the panel only reaches it through Mattermost', async () => {
     for (const origin of [world.mm.url, 'https://evil.example']) {
       const preflight = await fetch(`${world.rootUrl}/standalone/command`, {

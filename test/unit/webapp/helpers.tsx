@@ -117,3 +117,23 @@ export function serviceBotRecord(root: string, overrides: Record<string, unknown
     ...overrides,
   };
 }
+
+export const EXECUTE = `${SITE_URL}/api/v4/commands/execute`;
+
+/** Mattermost's execute reply for a service answer: the processed CommandResponse, props kept. */
+export const executed = (answer: unknown, extra: Record<string, unknown> = {}): Answer => ({
+  json: { response_type: 'ephemeral', text: '', props: { oauth2_connect: answer, from_webhook: 'true' }, trigger_id: 'client-trigger', ...extra },
+});
+
+/** The Apps plugin is absent (HTTP 404); the command answers with `service(text)`; setup recorded the service's address on its bot. */
+export function standaloneServer(service: (text: string) => Answer | Promise<Answer>) {
+  return fakeCallEndpoint((body, url) => {
+    if (url === `${SITE_URL}/api/v4/users/username/oauth2-connect`) return { json: serviceBotRecord('https://oauth2.example.com') };
+    const command = (body as unknown as { command?: string }).command;
+    if (command === undefined) return { status: 404, text: '404 page not found' };
+    return service(command.replace(/^\/oauth2 /, ''));
+  });
+}
+
+export const commandsOf = (endpoint: ReturnType<typeof fakeCallEndpoint>) =>
+  endpoint.calls.filter((c) => c.url === EXECUTE).map((c) => (c.body as unknown as { command: string }).command);

@@ -9,9 +9,8 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { AnyAction } from 'redux';
 import { Messages } from '../../../webapp/client/apps_client.js';
 import { CommandMessages } from '../../../webapp/client/command_client.js';
-import { FakePopup, fakeCallEndpoint, makeStore, panelData, renderPanel, serviceBotRecord, SITE_URL, type Answer } from './helpers.js';
+import { commandsOf, EXECUTE, executed, FakePopup, makeStore, panelData, renderPanel, standaloneServer } from './helpers.js';
 
-const EXECUTE = `${SITE_URL}/api/v4/commands/execute`;
 const LINK = 'https://oauth2.example.com/standalone/connect?l=one-time-value';
 
 let popup: FakePopup;
@@ -22,24 +21,6 @@ beforeEach(() => {
 });
 // The panel watches a sign-in window until it closes (at most 15 minutes): close it, or its timer keeps this process alive.
 afterEach(() => popup.close());
-
-/** Mattermost's execute reply for a service answer: the processed CommandResponse, props kept. */
-const executed = (answer: unknown, extra: Record<string, unknown> = {}): Answer => ({
-  json: { response_type: 'ephemeral', text: '', props: { oauth2_connect: answer, from_webhook: 'true' }, trigger_id: 'client-trigger', ...extra },
-});
-
-/** The Apps plugin is absent (HTTP 404); the command answers with `service(text)`; setup recorded the service's address on its bot. */
-function standaloneServer(service: (text: string) => Answer) {
-  return fakeCallEndpoint((body, url) => {
-    if (url === `${SITE_URL}/api/v4/users/username/oauth2-connect`) return { json: serviceBotRecord('https://oauth2.example.com') };
-    const command = (body as unknown as { command?: string }).command;
-    if (command === undefined) return { status: 404, text: '404 page not found' };
-    return service(command.replace(/^\/oauth2 /, ''));
-  });
-}
-
-const commandsOf = (endpoint: ReturnType<typeof fakeCallEndpoint>) =>
-  endpoint.calls.filter((c) => c.url === EXECUTE).map((c) => (c.body as unknown as { command: string }).command);
 
 describe('ConnectedAccounts on the standalone host', () => {
   test('when the Apps plugin is absent, then the panel runs /oauth2 __panel with the session and shows its props', async () => {

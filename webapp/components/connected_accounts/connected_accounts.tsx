@@ -4,8 +4,17 @@
 // which is when a user comes back from signing in at a provider.
 import { useCallback, useEffect, useState } from 'react';
 import { useDispatch, useSelector } from 'react-redux';
-import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
-import { addProviderThroughCommand, connectProvider, disconnectProvider, dismissNotice, loadPanel, showNotice, type AppDispatch } from '../../actions.js';
+import type { PanelGrant, PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
+import {
+  addProviderThroughCommand,
+  connectProvider,
+  disconnectProvider,
+  dismissNotice,
+  loadPanel,
+  revokeGrant,
+  showNotice,
+  type AppDispatch,
+} from '../../actions.js';
 import { openBlankPopup } from '../../popup.js';
 import { getPanelState, type HostState } from '../../selectors.js';
 import { CLASS, PANEL_CSS } from '../../styles.js';
@@ -42,6 +51,7 @@ export function ConnectedAccounts() {
     void dispatch(connectProvider(provider, popup));
   };
   const onDisconnect = (provider: PanelProvider) => void dispatch(disconnectProvider(provider));
+  const onRevoke = (provider: PanelProvider, grant: PanelGrant) => void dispatch(revokeGrant(provider, grant));
   // The standalone host has no Apps form: its command opens Mattermost's own dialog.
   const onAddProvider = () => (panel.host === 'standalone' ? void dispatch(addProviderThroughCommand()) : setFormOpen(true));
 
@@ -74,10 +84,11 @@ export function ConnectedAccounts() {
             <ProviderRow
               key={provider.id}
               provider={provider}
-              pending={panel.pending[provider.id]}
+              pending={panel.pending}
               now={now}
               onConnect={onConnect}
               onDisconnect={onDisconnect}
+              onRevoke={onRevoke}
             />
           ))}
         </ul>

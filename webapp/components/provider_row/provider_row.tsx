@@ -1,22 +1,26 @@
 /** @jsxRuntime automatic */
 // One provider: its name, its connection in words, and the buttons that change it.
 // (The pragma above keeps JSX working under the test runner, see webapp/README.md.)
-import type { PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
+import type { PanelGrant, PanelProvider } from '../../../src/hosts/apps/protocol/panel_types.js';
 import type { ProviderActionKind } from '../../action_types.js';
 import { connectionState, describeConnection } from '../../format.js';
 import { CLASS } from '../../styles.js';
+import { GrantList } from '../grant_list/grant_list.js';
 
 export interface ProviderRowProps {
   provider: PanelProvider;
-  pending?: ProviderActionKind | undefined;
+  /** The panel's running actions: this provider's by its id, its grants' by grantKey. */
+  pending: Record<string, ProviderActionKind>;
   now: number;
   onConnect: (provider: PanelProvider) => void;
   onDisconnect: (provider: PanelProvider) => void;
+  onRevoke: (provider: PanelProvider, grant: PanelGrant) => void;
 }
 
-export function ProviderRow({ provider, pending, now, onConnect, onDisconnect }: ProviderRowProps) {
+export function ProviderRow({ provider, pending: running, now, onConnect, onDisconnect, onRevoke }: ProviderRowProps) {
   const state = connectionState(provider);
   const name = provider.display_name;
+  const pending = running[provider.id];
   const busy = pending !== undefined;
   const connectVerb = state === 'not_connected' ? 'Connect' : 'Reconnect';
   return (
@@ -46,6 +50,7 @@ export function ProviderRow({ provider, pending, now, onConnect, onDisconnect }:
           </button>
         )}
       </div>
+      <GrantList provider={provider} pending={running} now={now} onRevoke={onRevoke} />
     </li>
   );
 }

@@ -2,9 +2,9 @@
  * The data of the webapp's "Connected accounts" panel: the `data` of an `ok`
  * response to CallPath.panel. Shared with the webapp plugin.
  */
-import type { PanelProvider } from '../../../core/panel_provider.js';
+import type { PanelGrant, PanelProvider } from '../../../core/panel_provider.js';
 
-export type { PanelProvider };
+export type { PanelGrant, PanelProvider };
 
 export interface PanelData {
   providers: PanelProvider[];

@@ -19,5 +19,6 @@ export function coreSubcommand(spec: UserCommand): Subcommand {
       const answer = await operation(standaloneCoreRequest(deps, request.user_id, isAdmin, values), deps);
       return ephemeral(answer.text ?? 'Done.');
     },
+    readsUserView: spec.readsUserView === true,
   };
 }

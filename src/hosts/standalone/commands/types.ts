@@ -40,6 +40,8 @@ export interface Subcommand {
   handler: SubcommandHandler;
   /** Left out of the unknown-subcommand list (the webapp panel's `__…` subcommands; help lists the core's commands only). */
   hidden?: boolean;
+  /** It starts from the user's view (providers and connections): the command's admission may read that in its own round trip. */
+  readsUserView?: boolean;
 }
 
 /** Subcommands by name (lower case): the first word of each of the core's commands, and the panel's. */

@@ -2,23 +2,35 @@
  * The token check and the trigger's record of a command (ports.ts
  * CommandAdmission). PostgreSQL: one statement, the team's command read and
  * the record inserted (only for that token, ON CONFLICT DO NOTHING) in a
- * data-modifying CTE. SQLite, in the process, needs no round trip to save:
- * the read, a constant-time comparison, then the insert.
+ * data-modifying CTE; for a command that starts from its user's view
+ * (status, whoami, disconnect, the panel), the same statement also reads that
+ * view (the provider list's version and the user's connections, as
+ * connection_queries.ts withVersion does), only when the trigger was claimed,
+ * so such a command makes one round trip in all. SQLite, in the process,
+ * needs no round trip to save: the read, a constant-time comparison, the
+ * insert, then the view's one query when the trigger was claimed.
  */
 import { sql, type Kysely } from 'kysely';
 import type { CommandAdmission, OneTimeRecord } from '../ports.js';
 import { sameText } from '../secrets.js';
 import { compileOnce } from './compiled_query.js';
+import { ROW, type VersionedRow } from './connection_queries.js';
+import type { SqlConnectionRepository } from './connection_repository.js';
 import type { SqlInstallationStore } from './installation_store.js';
 import type { SqlOneTimeStore } from './one_time_store.js';
 import type { Database } from './schema.js';
 
 type Admitted = Awaited<ReturnType<CommandAdmission['admit']>>;
 
-function postgresAdmission(db: Kysely<Database>): CommandAdmission['admit'] {
-  const query = compileOnce(db, ['teamId', 'tokenHash', 'keyHash', 'purpose', 'userId', 'providerId', 'data', 'expiresAt'], (s) => ({
+/** The admission's answer: the stored hash and the claim, on every row; the view's columns (null without one) beside them. */
+type AdmissionRow = { token_hash: string; claimed: number | string; relaxed: number | string } & VersionedRow;
+
+function postgresAdmission(db: Kysely<Database>, connections: SqlConnectionRepository): CommandAdmission['admit'] {
+  const slots = ['teamId', 'tokenHash', 'keyHash', 'purpose', 'userId', 'providerId', 'data', 'expiresAt', 'withView'] as const;
+  const query = compileOnce(db, slots, (s) => ({
     compile: () =>
-      sql<{ token_hash: string; claimed: number | string }>`with cmd as (select token_hash from team_commands where team_id = ${s.teamId}),
+      sql<AdmissionRow>`with relaxed as (select set_config('synchronous_commit', 'off', true)),
+        cmd as (select token_hash from team_commands where team_id = ${s.teamId}),
         claim as (
           insert into one_time (key_hash, purpose, user_id, provider_id, data, expires_at)
           select ${s.keyHash}::text, ${s.purpose}::text, ${s.userId}::text, ${s.providerId}::text, ${s.data}::text, ${s.expiresAt}::bigint
@@ -26,9 +38,15 @@ function postgresAdmission(db: Kysely<Database>): CommandAdmission['admit'] {
           on conflict (key_hash) do nothing
           returning key_hash
         )
-        select cmd.token_hash, (select count(*) from claim) as claimed from cmd`.compile(db),
+        select cmd.token_hash, (select count(*) from claim) as claimed, (select count(*) from relaxed) as relaxed, mine.*
+        from cmd left join lateral (
+          select v.version, ${sql.join(ROW.map((column) => sql.ref(`c.${column}`)))}
+          from provider_list_version v left join connections c on c.user_id = ${s.userId}::text
+          where v.id = 1 and ${s.withView}::boolean and exists (select 1 from claim)
+        ) mine on true
+        order by mine.provider_id`.compile(db),
   }));
-  return async (teamId, tokenHash, trigger): Promise<Admitted> => {
+  return async (teamId, tokenHash, trigger, withView = false): Promise<Admitted> => {
     const { rows } = await query.run({
       teamId,
       tokenHash,
@@ -38,25 +56,37 @@ function postgresAdmission(db: Kysely<Database>): CommandAdmission['admit'] {
       providerId: trigger.provider_id,
       data: trigger.data ?? null,
       expiresAt: trigger.expires_at,
+      withView,
     });
     const row = rows[0];
-    return { storedHash: row?.token_hash, claimed: Number(row?.claimed ?? 0) > 0 };
+    const claimed = Number(row?.claimed ?? 0) > 0;
+    // A view was read only for a claimed trigger; a row without a version is the left join's empty side.
+    const view = claimed && withView && row?.version != null ? await connections.viewOf(rows) : undefined;
+    return { storedHash: row?.token_hash, claimed, ...(view && { view }) };
   };
 }
 
-function sqliteAdmission(installation: SqlInstallationStore, oneTime: SqlOneTimeStore): CommandAdmission['admit'] {
-  return async (teamId, tokenHash, trigger: OneTimeRecord): Promise<Admitted> => {
-    const storedHash = (await installation.commandForTeam(teamId))?.token_hash;
+function sqliteAdmission(stores: AdmissionStores): CommandAdmission['admit'] {
+  return async (teamId, tokenHash, trigger: OneTimeRecord, withView = false): Promise<Admitted> => {
+    const storedHash = (await stores.installation.commandForTeam(teamId))?.token_hash;
     // Compared even when the team is unknown, so the work is the same either way; '' (a command not repaired) matches nothing.
     const matches = sameText(tokenHash, storedHash ?? '') && tokenHash !== '';
-    return { storedHash, claimed: storedHash !== undefined && matches && (await oneTime.claim(trigger)) };
+    const claimed = storedHash !== undefined && matches && (await stores.oneTime.claim(trigger));
+    const view = claimed && withView ? await stores.connections.withProviders(trigger.user_id) : undefined;
+    return { storedHash, claimed, ...(view && { view }) };
   };
+}
+
+interface AdmissionStores {
+  installation: SqlInstallationStore;
+  oneTime: SqlOneTimeStore;
+  connections: SqlConnectionRepository;
 }
 
 export class SqlCommandAdmission implements CommandAdmission {
   readonly admit: CommandAdmission['admit'];
 
-  constructor(db: Kysely<Database>, kind: 'sqlite' | 'postgres', stores: { installation: SqlInstallationStore; oneTime: SqlOneTimeStore }) {
-    this.admit = kind === 'postgres' ? postgresAdmission(db) : sqliteAdmission(stores.installation, stores.oneTime);
+  constructor(db: Kysely<Database>, kind: 'sqlite' | 'postgres', stores: AdmissionStores) {
+    this.admit = kind === 'postgres' ? postgresAdmission(db, stores.connections) : sqliteAdmission(stores);
   }
 }

@@ -12,7 +12,11 @@ import { millis, optionalMillis, type ConnectionsTable, type Database } from './
 export type ConnectionRead = Omit<Selectable<ConnectionsTable>, 'updated_at'>;
 
 const SUMMARY = ['provider_id', 'label', 'sub', 'since', 'expires_at', 'broken'] as const;
-const ROW = ['user_id', ...SUMMARY, 'tokens', 'origin', 'used_at'] as const;
+/** A connection's columns as the command path reads them (also by the admission's statement, command_admission.ts). */
+export const ROW = ['user_id', ...SUMMARY, 'tokens', 'origin', 'used_at'] as const;
+
+/** A row of the user's view: the provider list's version, and one connection's columns (all null for a user with none). */
+export type VersionedRow = { version: number | string | null } & { [K in keyof ConnectionRead]: ConnectionRead[K] | null };
 
 export function connectionQueries(db: Kysely<Database>) {
   return {
@@ -33,8 +37,8 @@ export function connectionQueries(db: Kysely<Database>) {
 }
 
 /** The rows of withVersion that are connections (a user with none has the version's row alone). */
-export function connectionRows(rows: ReadonlyArray<{ [K in keyof ConnectionRead]: ConnectionRead[K] | null }>): ConnectionRead[] {
-  return rows.filter((row): row is ConnectionRead => row.provider_id !== null);
+export function connectionRows(rows: ReadonlyArray<VersionedRow>): ConnectionRead[] {
+  return rows.filter((row): row is VersionedRow & ConnectionRead => row.provider_id !== null);
 }
 
 /** A row's summary (the Connection the core reads). */

@@ -10,7 +10,7 @@ import type { TokenSet } from '@oauth2-connect/engine';
 import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
-import { connectionQueries, connectionRows, toConnection, type ConnectionRead } from './connection_queries.js';
+import { connectionQueries, connectionRows, toConnection, type ConnectionRead, type VersionedRow } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { millis, type Database } from './schema.js';
 
@@ -62,6 +62,11 @@ export class SqlConnectionRepository implements ConnectionRepository {
   /** One query: the user's rows and the list's version; the list is read again only when that version moved on. */
   async withProviders(userId: string): Promise<UserConnections> {
     const { rows } = await this.queries.withVersion.run({ userId });
+    return this.viewOf(rows);
+  }
+
+  /** The view from rows shaped as withVersion's (the version, then a connection's columns or nulls), however they were read. */
+  async viewOf(rows: ReadonlyArray<VersionedRow>): Promise<UserConnections> {
     const providers = await this.providers.at(Number(rows[0]?.version));
     const mine = new Map(connectionRows(rows).map((row) => [row.provider_id, row]));
     const connections = Object.fromEntries([...mine].map(([id, row]) => [id, toConnection(row)]));

@@ -52,13 +52,14 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
   const providers = new SqlProviderRepository(db);
   const installation = new SqlInstallationStore(db, sealer);
   const oneTime = new SqlOneTimeStore(db);
+  const connections = new SqlConnectionRepository(db, sealer, { ...(lockDb && { lockDb }), now, providers });
   return {
     providers,
-    connections: new SqlConnectionRepository(db, sealer, { ...(lockDb && { lockDb }), now, providers }),
+    connections,
     installation,
     sessions: new SqlSessionStore(db),
     oneTime,
-    admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime }),
+    admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime, connections }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
     auditLog: new SqlAuditStore(db),

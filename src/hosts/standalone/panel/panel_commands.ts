@@ -10,10 +10,14 @@
  *
  * The panel's list and disconnect are the core's operations (the same the Apps
  * host's panel and `/oauth2 status` / `disconnect` run); only the connect link
- * is this host's own (Sign in with Mattermost, then the provider).
+ * is this host's own (Sign in with Mattermost, then the provider). This host
+ * serves the token API, so its list carries each provider's grants, and a
+ * grant's Revoke runs the core's `/oauth2 grants revoke` for the user
+ * Mattermost vouched for: only their own grants can be seen or revoked.
  */
 import { connectionView } from '../../../core/connection_view.js';
 import { disconnect } from '../../../core/disconnect.js';
+import { grantsRevoke, withGrants } from '../../../core/token_api/grants.js';
 import { UserFacingError } from '../../../core/errors.js';
 import type { PanelProvider } from '../../../core/panel_provider.js';
 import { standaloneCoreRequest } from '../signin/core_request.js';
@@ -35,8 +39,8 @@ export interface PanelView {
 
 export const panelResponse = (answer: PanelAnswer): CommandResponse => ({ response_type: 'ephemeral', text: '', props: { [PANEL_PROP]: answer } });
 
-/** Errors stay in props too: a text would be posted in the channel as an ephemeral message. */
-function hidden(run: SubcommandHandler): Subcommand {
+/** Errors stay in props too: a text would be posted in the channel as an ephemeral message. `readsUserView`: see Subcommand. */
+function hidden(run: SubcommandHandler, readsUserView = false): Subcommand {
   const handler: SubcommandHandler = async (request, deps) => {
     try {
       return await run(request, deps);
@@ -48,24 +52,25 @@ function hidden(run: SubcommandHandler): Subcommand {
       });
     }
   };
-  return { handler, hidden: true };
+  return { handler, hidden: true, readsUserView };
 }
 
-function providerArg(args: string[]): string {
-  const id = args[0]?.toLowerCase();
+function providerArg(args: string[], at = 0): string {
+  const id = args[at]?.toLowerCase();
   if (!id) throw new UserFacingError('Which provider? The panel sent no provider id.');
   return id;
 }
 
-/** `__panel`, `__connect <id>`, `__disconnect <id>`; registered with the core's user subcommands. */
+/** `__panel`, `__connect <id>`, `__disconnect <id>`, `__revoke <client> <provider>`; registered with the core's user subcommands. */
 export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
   __panel: hidden(async (request, deps) => {
     // is_admin only decides what the panel shows; the admin commands it points to re-read the rights.
     const isAdmin = await deps.adminView.shownAsAdmin(request.user_id);
-    const providers = await connectionView(standaloneCoreRequest(deps, request.user_id, isAdmin, {}), deps);
+    const req = standaloneCoreRequest(deps, request.user_id, isAdmin, {});
+    const providers = await withGrants(req, await connectionView(req, deps));
     const view: PanelView = { providers, is_admin: isAdmin };
     return panelResponse({ type: 'ok', data: view });
-  }),
+  }, true),
   __connect: hidden(async (request, deps) => {
     const stored = await registeredProvider(deps, providerArg(request.args));
     const link = await createConnectLink(deps, request.user_id, stored.id);
@@ -75,5 +80,13 @@ export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
     const values = { provider: providerArg(request.args) };
     const answer = await disconnect(standaloneCoreRequest(deps, request.user_id, false, values), deps);
     return panelResponse({ type: 'ok', ...(answer.text !== undefined && { text: answer.text }) });
+  }, true),
+  __revoke: hidden(async (request, deps) => {
+    const client = request.args[0]?.toLowerCase();
+    if (!client) throw new UserFacingError('Which integration? The panel sent no client id.');
+    if (!deps.tokenApi) throw new UserFacingError('This OAuth2 Connect service serves no token API, so it keeps no grants.');
+    // The command's answer is markdown for a post; the panel words its own notice.
+    await grantsRevoke(standaloneCoreRequest(deps, request.user_id, false, { client, provider: providerArg(request.args, 1) }), deps);
+    return panelResponse({ type: 'ok' });
   }),
 };

@@ -5,6 +5,7 @@
  * and one-time records, the keep-alive pass over idle connections). close()
  * stops the loops and closes the database.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import type { Config } from '../../../config/index.js';
 import { coreSettings } from '../../../core/request.js';
@@ -14,6 +15,7 @@ import { createMattermostBot } from '../bot.js';
 import { deriveFlowSecrets, type OAuthEngine } from '@oauth2-connect/engine';
 import { createRepositories, openDatabase, type StandaloneDatabase, type StandaloneRepositories } from '../db/index.js';
 import { standaloneKeys, standaloneSettings, type StandaloneDeps } from '../deps.js';
+import { commandHandler } from '../http/command_route.js';
 import { createServiceTables, createStandaloneRouter } from '../http/router.js';
 import { startTeamSync } from '../setup/team_sync_loop.js';
 import { startKeepAlive } from '../keep_alive/loop.js';
@@ -53,6 +55,8 @@ export interface StandaloneHost {
   router: express.Router;
   /** The token API, mounted at /api/v1; absent until APP_MATTERMOST_URL is set. */
   apiRouter?: express.Router;
+  /** POST /standalone/command alone, for the service to mount ahead of everything else (the router serves it too). */
+  command?: (req: IncomingMessage, res: ServerResponse) => void;
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
   /** Undefined when APP_MATTERMOST_URL is unset (the router then answers "not set up"). */
@@ -98,7 +102,9 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   timers.push(() => sync.stop());
   timers.push(startKeepAlive({ deps, repositories, settings: config.keepAlive }));
   const apiRouter = deps.tokenApi && tokenApiRouter(deps, deps.tokenApi);
-  return { router: createStandaloneRouter(deps, createServiceTables()), ...(apiRouter && { apiRouter }), database, repositories, deps, close, unready };
+  const tables = createServiceTables();
+  const command = commandHandler(deps, tables.subcommands);
+  return { router: createStandaloneRouter(deps, tables), command, ...(apiRouter && { apiRouter }), database, repositories, deps, close, unready };
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
