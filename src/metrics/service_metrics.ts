@@ -64,6 +64,12 @@ export class ServiceMetrics {
     labelNames: ['host', 'provider', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly keepAlive = new Counter({
+    name: `${PREFIX}keep_alive_connections_total`,
+    help: 'Idle connections the keep-alive pass handled, by outcome: refreshed, failed_for_good (marked broken, user told), failed_for_now, skipped.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly providerErrors = new Counter({
     name: `${PREFIX}provider_errors_total`,
     help: 'Failed requests to providers by kind (invalid_grant, invalid_client, provider_unavailable, ...) and operation.',

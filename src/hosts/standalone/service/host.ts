@@ -100,7 +100,22 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     ...(deps.audit && { audit: deps.audit }),
   });
   timers.push(() => sync.stop());
-  timers.push(startKeepAlive({ deps, repositories, settings: config.keepAlive }));
+  const keepAliveMetrics = deps.metrics?.keepAlive;
+  timers.push(
+    startKeepAlive({
+      deps,
+      repositories,
+      settings: config.keepAlive,
+      ...(keepAliveMetrics && {
+        onPass: (counts) => {
+          keepAliveMetrics.inc({ outcome: 'refreshed' }, counts.refreshed);
+          keepAliveMetrics.inc({ outcome: 'failed_for_good' }, counts.failedForGood);
+          keepAliveMetrics.inc({ outcome: 'failed_for_now' }, counts.failedForNow);
+          keepAliveMetrics.inc({ outcome: 'skipped' }, counts.skipped);
+        },
+      }),
+    }),
+  );
   const apiRouter = deps.tokenApi && tokenApiRouter(deps, deps.tokenApi);
   const tables = createServiceTables();
   const command = commandHandler(deps, tables.subcommands);
