@@ -16,7 +16,8 @@ import { docExamples } from './doc_examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PACKAGES = ['packages/engine', 'packages/driver', 'packages/token-client'];
+// Every workspace of the root package.json is a library package.
+const PACKAGES = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
 const BUDGET_BYTES = 5 * 1024 * 1024;
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
