@@ -14,14 +14,14 @@ function forbid(...rules) {
 const HOSTS = ['(^|/)hosts/', 'The core knows no host: hosts import the core, never the other way round.'];
 const PACKAGE = [
   '^(express|pg|better-sqlite3|kysely|zod|@mattermost/.+)$|(^|/)(src|hosts|core|config)/',
-  'The library packages (packages/engine, packages/driver) install on their own: they import no service code and none of its dependencies.',
+  'The library packages (packages/engine, packages/driver, packages/token-client) install on their own: they import no service code and none of its dependencies.',
 ];
 const DRIVER = ['^@oauth2-connect/engine$', "The driver installs without the engine's dependencies: it does not import the engine."];
 const OTHER_HOST = {
   apps: ['(^|/)standalone/', 'The Apps host does not import the standalone host; share through src/core.'],
   standalone: ['(^|/)apps/', 'The standalone host does not import the Apps host; share through src/core.'],
 };
-const TOKEN_CLIENT = ['^(?!\\./)', 'The token API client (published as ./token-client) depends on nothing but fetch: it imports only its own files.'];
+const TOKEN_CLIENT = ['^(?!\\./)', 'The token API client (@oauth2-connect/token-client) depends on nothing but fetch: it imports only its own files.'];
 const BENCH = ['(^|/)bench/', 'Tests do not import from bench/; shared helpers live in test/support.'];
 
 /**
@@ -75,7 +75,7 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], rules: forbid(HOSTS) },
   { files: ['packages/engine/src/**/*.ts'], rules: forbid(PACKAGE) },
   { files: ['packages/driver/src/**/*.ts'], rules: forbid(PACKAGE, DRIVER) },
-  { files: ['src/token_client/**/*.ts'], rules: forbid(TOKEN_CLIENT) },
+  { files: ['packages/token-client/src/**/*.ts'], rules: forbid(PACKAGE, TOKEN_CLIENT) },
   ...hostBoundaries('apps', HOST_FOLDERS.apps),
   ...hostBoundaries('standalone', HOST_FOLDERS.standalone),
   {

@@ -1,12 +1,12 @@
 // Checks the library packages as an App developer gets them: `npm pack` of
-// @oauth2-connect/engine and @oauth2-connect/driver, the tarballs installed in
+// @oauth2-connect/engine, @oauth2-connect/driver and @oauth2-connect/token-client, the tarballs installed in
 // an empty project (their dependencies from the registry), then every
 // TypeScript example of the documents compiled there under strict TypeScript
 // with skipLibCheck false against the installed declarations, and the plain
 // examples run (the driven ones run in test/unit/library/docs_examples.test.ts,
 // which has the servers they call). Prints the install's size and package
 // count and holds them to the budget: no install scripts, no native build,
-// engine and driver together under 5 MB.
+// the three together under 5 MB.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,8 @@ import { docExamples } from './doc_examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PACKAGES = ['packages/engine', 'packages/driver'];
+// Every workspace of the root package.json is a library package.
+const PACKAGES = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
 const BUDGET_BYTES = 5 * 1024 * 1024;
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
@@ -84,7 +85,7 @@ try {
   mkdirSync(join(project, 'src'), { recursive: true });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'an-app', private: true, type: 'module' }, null, 2));
 
-  console.log('[packages] npm install of the two tarballs in an empty project');
+  console.log(`[packages] npm install of the ${tarballs.length} tarballs in an empty project`);
   must('npm install', run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: project }));
   const nodeModules = join(project, 'node_modules');
   const installed = installedPackages(nodeModules);
@@ -109,7 +110,7 @@ try {
       moduleResolution: 'NodeNext',
       lib: ['ES2023'],
       types: ['node'],
-      // TypeScript and Node's types are the repository's: the app under test installs only the two packages.
+      // TypeScript and Node's types are the repository's: the app under test installs only the packages.
       typeRoots: [join(root, 'node_modules/@types')],
       rootDir: 'src',
       outDir: 'out',

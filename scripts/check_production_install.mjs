@@ -1,12 +1,12 @@
 // Checks that a production install runs setup through the package's bin: the
 // tracked files copied to a temporary folder, `npm ci --omit=dev` there (no
 // tsx, no TypeScript), dist/ and the library packages' dist/ built from this
-// checkout copied in (the service loads the engine and the driver through
-// their workspace links), then
+// checkout copied in (the service loads the engine, the driver and the token
+// client through their workspace links), then
 // `npx oauth2-connect setup --check` against a Mattermost address where
 // nothing answers must fail with setup's own message, not a missing module.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -64,7 +64,8 @@ try {
     fail(`without dist/, expected exit 2 and "is missing: the service is not built", got exit ${unbuilt.code}:\n${unbuilt.out}`);
   }
 
-  for (const built of ['dist', 'packages/engine/dist', 'packages/driver/dist']) cpSync(join(root, built), join(work, built), { recursive: true });
+  const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const built of ['dist', ...workspaces.map((dir) => `${dir}/dist`)]) cpSync(join(root, built), join(work, built), { recursive: true });
   console.log(`[prod] npx oauth2-connect setup --check against http://127.0.0.1:${port}, where nothing answers`);
   const checked = setupCheck();
   if (/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(checked.out)) fail(`a module is missing in the production install:\n${checked.out}`);

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NOT_ADMIN } from '../../src/core/admin/admin_guard.js';
 import { CONSENT_URL_PATH } from '../../src/hosts/standalone/token_api/prompts.js';
-import { TokenApiClient, TokenApiError } from '../../src/token_client/index.js';
+import { TokenApiClient, TokenApiError } from '@oauth2-connect/token-client';
 import type { Person } from './host.js';
 import { connectUser, registerTestProvider } from './host_steps.js';
 import { scenarioHosts } from './hosts/index.js';

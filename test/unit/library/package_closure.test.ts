@@ -1,6 +1,6 @@
 /**
- * The library packages install and load on their own: importing the engine or
- * the driver loads none of the service's dependencies. Each import runs in a
+ * The library packages install and load on their own: importing the engine,
+ * the driver or the token client loads none of the service's dependencies. Each import runs in a
  * fresh node with a module hook recording every module resolved, plus the
  * CommonJS cache (a CommonJS package's own require() calls bypass the hook).
  * The service's entry, imported the same way, must show those dependencies:
@@ -68,7 +68,7 @@ describe('the library packages load none of the service', () => {
     assert.deepEqual(serviceDependencies(modulesLoadedBy('src/index.ts')), SERVICE_ONLY);
   });
 
-  for (const entry of ['packages/engine/src/index.ts', 'packages/driver/src/index.ts']) {
+  for (const entry of ['packages/engine/src/index.ts', 'packages/driver/src/index.ts', 'packages/token-client/src/index.ts']) {
     it(`when ${entry} is imported, then none of them is loaded, nor any service file`, () => {
       const loaded = modulesLoadedBy(entry);
       assert.ok(
@@ -83,12 +83,16 @@ describe('the library packages load none of the service', () => {
     });
   }
 
-  it('when the driver is imported, then it loads no dependency at all and not the engine', () => {
-    // tsx, which runs the TypeScript sources here, loads esbuild: not the driver's.
-    const loaded = modulesLoadedBy('packages/driver/src/index.ts').filter((path) => path.startsWith('/') && !/\/node_modules\/(tsx|esbuild)\//.test(path));
-    assert.deepEqual(
-      loaded.filter((path) => path.includes('/node_modules/') || path.includes('/packages/engine/')),
-      [],
-    );
-  });
+  for (const entry of ['packages/driver/src/index.ts', 'packages/token-client/src/index.ts']) {
+    it(`when ${entry} is imported, then it loads no dependency at all, nor another package`, () => {
+      // tsx, which runs the TypeScript sources here, loads esbuild: not the package's.
+      const own = entry.slice(0, entry.indexOf('/src/'));
+      const loaded = modulesLoadedBy(entry).filter((path) => path.startsWith('/') && !/\/node_modules\/(tsx|esbuild)\//.test(path));
+      assert.ok(loaded.some((path) => path.includes(entry)));
+      assert.deepEqual(
+        loaded.filter((path) => path.includes('/node_modules/') || (path.includes('/packages/') && !path.includes(`/${own}/`))),
+        [],
+      );
+    });
+  }
 });

@@ -1,9 +1,9 @@
 /**
  * The token API's refusals: a stable `error` code with its HTTP status (one
- * list, src/token_client/errors.ts, which the typed client reads too), and a
+ * list, the one @oauth2-connect/token-client publishes and reads), and a
  * description for the integration's developer (never a secret).
  */
-import { TOKEN_API_ERRORS, type TokenApiErrorCode } from '../../../token_client/errors.js';
+import { TOKEN_API_ERRORS, type TokenApiErrorCode } from '@oauth2-connect/token-client';
 
 export type ApiErrorCode = TokenApiErrorCode;
 

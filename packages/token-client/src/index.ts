@@ -1,9 +1,9 @@
 /**
  * A typed client of OAuth2 Connect's token API, for TypeScript integrations
  * (bots, plugins' servers, AI agents): `import { TokenApiClient } from
- * 'oauth2-connect/token-client'`. It needs nothing but `fetch` (Node 18+,
- * Deno, Bun, browsers' workers). docs/token-api.md has the protocol and an
- * example bot.
+ * '@oauth2-connect/token-client'`. It needs nothing but `fetch` (Node 18+,
+ * Deno, Bun, browsers' workers). The package's README and docs/token-api.md
+ * of the OAuth2 Connect repository have the protocol and an example bot.
  *
  *   const api = new TokenApiClient({ baseUrl: 'https://oauth2.example.com', credential: process.env.OAUTH2_CONNECT_CREDENTIAL! });
  *   try {
