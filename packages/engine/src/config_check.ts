@@ -65,7 +65,8 @@ export function assertProviderConfig(config: unknown): asserts config is Provide
   if (!isString(config.id) || !ID.test(config.id)) throw new ProviderConfigError('id', '1 to 32 characters of a-z, 0-9 and "-"', config.id);
   if (!isString(config.display_name)) throw new ProviderConfigError('display_name', 'a string', config.display_name);
   if (!PRESETS.includes(config.preset as PresetName)) throw new ProviderConfigError('preset', `one of ${PRESETS.join(', ')}`, config.preset);
-  if (!isString(config.client_id) || config.client_id === '') throw new ProviderConfigError('client_id', 'a non-empty string', config.client_id);
+  // Empty until dynamic registration gives one: discovery, check and registration need none (assertClientId for the rest).
+  if (!isString(config.client_id)) throw new ProviderConfigError('client_id', 'a string', config.client_id);
   optionalString(config, 'client_secret');
   if (!AUTH_METHODS.includes(config.token_endpoint_auth_method as TokenEndpointAuthMethod)) {
     throw new ProviderConfigError('token_endpoint_auth_method', `one of ${AUTH_METHODS.join(', ')}`, config.token_endpoint_auth_method);
@@ -76,4 +77,9 @@ export function assertProviderConfig(config: unknown): asserts config is Provide
   for (const key of ['issuer', 'base_url', 'tenant']) optionalString(config, key);
   stringRecord(config.endpoints, 'endpoints', ENDPOINTS);
   stringRecord(config.extra_authorize_params, 'extra_authorize_params');
+}
+
+/** The operations that speak for a client (authorize, complete, refresh, revoke, userinfo) need its id. */
+export function assertClientId(config: ProviderConfig): void {
+  if (config.client_id === '') throw new ProviderConfigError('client_id', 'a non-empty string (register the client first)', config.client_id);
 }

@@ -11,6 +11,7 @@ import { completeAuthorization } from './complete.js';
 import { type Operation, toOAuthError } from './error_mapping.js';
 import { refreshTokens } from './refresh.js';
 import { registerClient } from './register.js';
+import { assertClientId } from './config_check.js';
 import { type EngineContext, type Resolved, resolveProvider } from './resolve.js';
 import { revokeTokens } from './revoke.js';
 import { TtlCache } from './ttl_cache.js';
@@ -65,15 +66,21 @@ async function startAuthorization(ctx: EngineContext, resolved: Resolved, input:
 export function createOAuthEngine(options: OAuthEngineOptions = {}): OAuthEngine {
   const ctx = contextOf(options);
   const resolve = (config: ProviderConfig) => resolveProvider(ctx, config);
+  /** Resolved for an operation that acts as the client: refused first when there is no client id yet. */
+  const resolveClient = async (config: ProviderConfig) => {
+    const resolved = await resolve(config);
+    assertClientId(resolved.config);
+    return resolved;
+  };
   const guarded = <T>(operation: Operation, work: () => Promise<T>) => work().catch((err: unknown) => Promise.reject(toOAuthError(err, operation)));
   return {
     resolve: (config) => guarded('discovery', async () => (await resolve(config)).provider),
-    authorize: (config, input) => guarded('authorization', async () => startAuthorization(ctx, await resolve(config), input)),
-    authorizationUrl: (config, input) => guarded('authorization', async () => buildAuthorizationUrl(ctx, await resolve(config), input)),
-    complete: (config, input) => guarded('token', async () => completeAuthorization(ctx, await resolve(config), input)),
-    refresh: (config, tokens) => guarded('refresh', async () => refreshTokens(ctx, await resolve(config), tokens)),
-    revoke: (config, tokens) => revokeTokens(ctx, resolve, config, tokens),
-    account: (config, tokens) => guarded('userinfo', async () => readAccount(ctx, await resolve(config), tokens)),
+    authorize: (config, input) => guarded('authorization', async () => startAuthorization(ctx, await resolveClient(config), input)),
+    authorizationUrl: (config, input) => guarded('authorization', async () => buildAuthorizationUrl(ctx, await resolveClient(config), input)),
+    complete: (config, input) => guarded('token', async () => completeAuthorization(ctx, await resolveClient(config), input)),
+    refresh: (config, tokens) => guarded('refresh', async () => refreshTokens(ctx, await resolveClient(config), tokens)),
+    revoke: (config, tokens) => revokeTokens(ctx, resolveClient, config, tokens),
+    account: (config, tokens) => guarded('userinfo', async () => readAccount(ctx, await resolveClient(config), tokens)),
     register: (config, input) => guarded('registration', async () => registerClient(ctx, await resolve(config), input)),
     check: (config) =>
       checkProvider(ctx, config).catch((err: unknown) => [

@@ -3,7 +3,7 @@
  * filled in from the preset's defaults (id, display name, scopes, token
  * endpoint authentication), then checked like any configuration.
  */
-import { assertProviderConfig } from './config_check.js';
+import { assertClientId, assertProviderConfig } from './config_check.js';
 import { getPreset } from './providers/index.js';
 import type { PresetName, ProviderConfig } from './types.js';
 
@@ -28,5 +28,6 @@ export function provider(options: ProviderOptions): ProviderConfig {
     token_endpoint_auth_method: options.token_endpoint_auth_method ?? (withSecret ? preset.defaults.token_endpoint_auth_method : 'none'),
   };
   assertProviderConfig(config);
+  assertClientId(config);
   return config;
 }

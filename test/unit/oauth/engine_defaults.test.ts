@@ -50,6 +50,9 @@ describe('the engine in a few lines: defaults, provider() and authorize()', () =
     const checks = await engine.check(noScopes as ProviderConfig);
     assert.match(checks[0]?.detail ?? '', /scopes must be an array of strings/);
     assert.throws(() => provider({ preset: 'oidc', client_id: '' }), configErrorNaming('client_id'));
+    // Before dynamic registration there is no client id: discovery works, acting as the client does not.
+    await engine.resolve({ ...good, client_id: '' });
+    await assert.rejects(engine.authorize({ ...good, client_id: '' }, { redirect_uri: 'http://127.0.0.1/cb' }), configErrorNaming('client_id'));
     assert.throws(() => provider({ preset: 'oidc', client_id: 'c', id: 'Not An Id' }), configErrorNaming('id'));
   });
 
