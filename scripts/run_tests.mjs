@@ -1,6 +1,6 @@
 // Runs node's built-in test runner over the TypeScript test files of the named
-// suites (folders under test/). Node 20's --test does not expand globs, so the
-// files are listed here.
+// suites (folders under test/). The files are listed here rather than given to
+// --test as globs, so the run first says how many it found.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
