@@ -13,6 +13,7 @@ import { connectUser, PROVIDER_ID, registerTestProvider, say } from './host_step
 import { scenarioHosts } from './hosts/index.js';
 import type { StandaloneHost } from './hosts/standalone.js';
 import type { DialogForm } from './hosts/standalone_dialog.js';
+import { tampered } from '../support/tamper.js';
 
 for (const choice of scenarioHosts(['standalone'])) {
   describe(`the standalone host refuses forgeries (${choice.label})`, () => {
@@ -70,7 +71,7 @@ for (const choice of scenarioHosts(['standalone'])) {
       const form = await adminsDialog();
       const body = form.body();
       const [version, payload, mac] = body.state.split('.');
-      const flipped = `${payload!.slice(0, -2)}${payload!.endsWith('A') ? 'B' : 'A'}${payload!.slice(-1)}`;
+      const flipped = tampered(payload!);
       for (const state of ['forged', `${version}.${flipped}.${mac}`, `${version}.${payload}.${mac!.slice(1)}`]) {
         const answer = await host.mm.submitDialog(host.admin, form.opened.url, { ...body, state });
         assert.equal(answer.error, 'This dialog is not one the service opened.', JSON.stringify(answer));

@@ -18,6 +18,7 @@ import { connectUser, registerTestProvider } from './host_steps.js';
 import { scenarioHosts } from './hosts/index.js';
 import { scenarioStorage, type StandaloneHost } from './hosts/standalone.js';
 import { actionsOf, type FakeStandaloneMattermost } from './hosts/standalone_fake.js';
+import { tampered } from '../support/tamper.js';
 
 const CREDENTIAL = /o2c_[A-Za-z0-9_-]{43}/;
 
@@ -176,7 +177,7 @@ for (const choice of scenarioHosts(['standalone'])) {
       fields[0] = carol.id;
       const retargeted = `${v}.${Buffer.from(JSON.stringify(fields)).toString('base64url')}.${mac}`;
       assert.match((await postAction(carol.id, { consent: retargeted })).ephemeral_text ?? '', /not one the service sent/);
-      assert.match((await postAction(alice.id, { consent: `${raw.slice(0, -2)}AA` })).ephemeral_text ?? '', /not one the service sent/);
+      assert.match((await postAction(alice.id, { consent: tampered(raw) })).ephemeral_text ?? '', /not one the service sent/);
       assert.match((await postAction(alice.id, {})).ephemeral_text ?? '', /not one the service sent/);
       assert.equal((await token(alice)).body.error, 'consent_required');
     });

@@ -23,6 +23,7 @@ import { NOT_SET_UP_FOR_TEAM } from '../../src/hosts/standalone/http/command_rou
 import { startServiceWorld } from './support/standalone_service_world.js';
 import { str, shortStr } from './support/fuzz_values.js';
 import { watchCrashes } from './support/fuzz_checks.js';
+import { tampered } from '../support/tamper.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const RUNS = 400;
@@ -217,7 +218,7 @@ function forgedState(input: DialogInput): string | undefined {
       return signDialogState(key, { user_id: admin.id, purpose: `${purpose}.other`, target: 'idp' }, now);
     default: {
       const good = signDialogState(key, { user_id: admin.id, purpose, target: 'idp' }, now);
-      return `${good.slice(0, -2)}${good.endsWith('A') ? 'B' : 'A'}A`;
+      return tampered(good);
     }
   }
 }
