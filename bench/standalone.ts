@@ -10,7 +10,8 @@
  * three taking turns each round, medians over the rounds; CPU is the server's own.
  */
 import { dirname } from 'node:path';
-import { createScratch, type BackendName, type Scratch } from '../test/support/standalone_db.js';
+import type { BackendName, Scratch } from '../test/support/standalone_db.js';
+import { onEachScratchBackend } from './scratch_backends.js';
 import { createTriggerSigner } from '../test/support/standalone/trigger_signer.js';
 import { CONCURRENCY } from './http_bench.js';
 import { median } from './load.js';
@@ -122,24 +123,12 @@ export async function standaloneBench(options: StandaloneOptions, progress: (lin
   const seed: StandaloneSeed = { ...SEED, mattermostUrl: mattermost.url, triggerWindowMs: triggerWindowMs(Math.max(options.durationS, 3 * options.warmupS)) };
   const report: StandaloneReport = { rows: [], skipped: {}, answerBytes: 0, requestBytes: Buffer.byteLength(sign()), signedLate: 0 };
   try {
-    for (const backend of ['sqlite', 'postgres'] as const) {
-      let scratch: Scratch;
-      try {
-        scratch = await createScratch(backend);
-      } catch (err) {
-        report.skipped[backend] = (err as Error).message;
-        progress(`  ${backend}: SKIPPED, its scratch database could not be made: ${(err as Error).message}`);
-        continue;
-      }
-      try {
-        const { rows, answerBytes, signedLate } = await benchBackend(backend, scratch, seed, sign, options, progress);
-        report.rows.push(...rows);
-        report.answerBytes = answerBytes;
-        report.signedLate += signedLate;
-      } finally {
-        await scratch.dispose();
-      }
-    }
+    await onEachScratchBackend(report.skipped, progress, async (backend, scratch) => {
+      const { rows, answerBytes, signedLate } = await benchBackend(backend, scratch, seed, sign, options, progress);
+      report.rows.push(...rows);
+      report.answerBytes = answerBytes;
+      report.signedLate += signedLate;
+    });
   } finally {
     await mattermost.close();
   }

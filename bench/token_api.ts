@@ -10,7 +10,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { createScratch, type BackendName, type Scratch } from '../test/support/standalone_db.js';
+import type { BackendName, Scratch } from '../test/support/standalone_db.js';
+import { onEachScratchBackend } from './scratch_backends.js';
 import { CONCURRENCY, warmupFor } from './http_bench.js';
 import { median, runLoad } from './load.js';
 import { startServer, type ServerProcess } from './servers.js';
@@ -109,22 +110,10 @@ async function benchBackend(backend: BackendName, scratch: Scratch, options: Tok
 
 export async function tokenApiBench(options: TokenBenchOptions, progress: (line: string) => void): Promise<TokenReport> {
   const report: TokenReport = { rows: [], skipped: {} };
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    let scratch: Scratch;
-    try {
-      scratch = await createScratch(backend);
-    } catch (err) {
-      report.skipped[backend] = (err as Error).message;
-      progress(`  ${backend}: SKIPPED, its scratch database could not be made: ${(err as Error).message}`);
-      continue;
-    }
-    try {
-      report.rows.push(...(await benchBackend(backend, scratch, options)));
-      progress(`  token API on ${backend} and the express+json floor done`);
-    } finally {
-      await scratch.dispose();
-    }
-  }
+  await onEachScratchBackend(report.skipped, progress, async (backend, scratch) => {
+    report.rows.push(...(await benchBackend(backend, scratch, options)));
+    progress(`  token API on ${backend} and the express+json floor done`);
+  });
   return report;
 }
 

@@ -8,18 +8,13 @@ import { BlockList, isIP } from 'node:net';
 import { UserFacingError } from '../errors.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreValues } from '../request.js';
+import type { TokenClient } from './types.js';
 
 export const DEFAULT_RATE_PER_MINUTE = 600;
 export const MAX_RATE_PER_MINUTE = 60_000;
 
-export interface ClientSettings {
-  id: string;
-  name: string;
-  providers: string[];
-  scopes: string[];
-  sources: string[];
-  rate_per_minute: number;
-}
+/** What an admin chooses for a client; the rest of its record is the service's. */
+export type ClientSettings = Pick<TokenClient, 'id' | 'name' | 'providers' | 'scopes' | 'sources' | 'rate_per_minute'>;
 
 const words = (value: CoreValues[string]): string[] =>
   typeof value === 'string'

@@ -5,11 +5,10 @@
  * never damages an older backup given with --force.
  */
 import { existsSync, realpathSync, renameSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { dirname } from 'node:path';
 import { describeContents, describeSealing, readContents } from './contents.js';
 import { copyDatabase, openAsItIs, removeDatabaseFiles } from './sqlite_files.js';
-import { EXIT, keyReminder, loadServiceConfig, postgresAdvice, serviceKeys, type StorageCliDeps } from './storage_cli.js';
+import { EXIT, keyReminder, readFileCommand, serviceKeys, type StorageCliDeps } from './storage_cli.js';
 
 export const BACKUP_USAGE = `usage: oauth2-connect backup <file> [--force]
   Copies the service's SQLite database to <file> while the service runs (SQLite's online backup).
@@ -17,26 +16,15 @@ export const BACKUP_USAGE = `usage: oauth2-connect backup <file> [--force]
 With DATABASE_URL (PostgreSQL) it prints the pg_dump and pg_restore commands instead.`;
 
 export async function runBackup(args: string[], deps: StorageCliDeps): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    deps.print(`${(error as Error).message}\n${BACKUP_USAGE}`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help) return (deps.print(BACKUP_USAGE), EXIT.ok);
-  const config = loadServiceConfig(deps);
-  if (!config) return EXIT.usage;
-  if (config.database.kind === 'postgres') return (deps.print(postgresAdvice(config, config.database.url)), EXIT.usage);
-  if (parsed.positionals.length !== 1) return (deps.print(BACKUP_USAGE), EXIT.usage);
-  const source = config.database.file;
-  const target = resolve(parsed.positionals[0]!);
+  const command = readFileCommand(args, deps, BACKUP_USAGE, { force: true });
+  if (typeof command === 'number') return command;
+  const { config, database: source, file: target } = command;
   if (!existsSync(source)) return (deps.print(`There is no database at ${source}: nothing to back up (check APP_DATA_DIR).`), EXIT.refused);
   if (!existsSync(dirname(target))) return (deps.print(`The folder ${dirname(target)} does not exist.`), EXIT.refused);
   if (existsSync(target) && realpathSync(target) === realpathSync(source)) {
     return (deps.print('That is the service database itself: back it up to another file.'), EXIT.refused);
   }
-  if (existsSync(target) && !parsed.values.force) {
+  if (existsSync(target) && !command.force) {
     return (deps.print(`${target} exists; nothing was written. Give --force to replace it.`), EXIT.refused);
   }
   const partial = `${target}.partial-${process.pid}`;

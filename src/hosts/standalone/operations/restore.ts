@@ -7,13 +7,11 @@
  * leaves the database as it was; the database it replaces is kept beside it.
  */
 import { existsSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { migrateToLatest } from '../db/migrations.js';
 import { rotateSealedValues } from '../db/key_rotation.js';
 import { describeContents, inspectDatabaseFile, readContents, sealingSummary, unopened } from './contents.js';
 import { copyDatabase, openAsItIs, removeDatabaseFiles, SIDE_FILES, sqliteInUse } from './sqlite_files.js';
-import { EXIT, keyReminder, loadServiceConfig, postgresAdvice, serviceKeys, type StorageCliDeps } from './storage_cli.js';
+import { EXIT, keyReminder, readFileCommand, serviceKeys, type StorageCliDeps } from './storage_cli.js';
 import type { Kysely } from 'kysely';
 
 export const RESTORE_USAGE = `usage: oauth2-connect restore <file>
@@ -26,20 +24,9 @@ const inUse = (file: string) =>
   `The database ${file} is open in another process (the service is running): stop every process using APP_DATA_DIR, then restore again. Nothing was changed.`;
 
 export async function runRestore(args: string[], deps: StorageCliDeps, now: () => Date = () => new Date()): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    deps.print(`${(error as Error).message}\n${RESTORE_USAGE}`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help) return (deps.print(RESTORE_USAGE), EXIT.ok);
-  const config = loadServiceConfig(deps);
-  if (!config) return EXIT.usage;
-  if (config.database.kind === 'postgres') return (deps.print(postgresAdvice(config, config.database.url)), EXIT.usage);
-  if (parsed.positionals.length !== 1) return (deps.print(RESTORE_USAGE), EXIT.usage);
-  const backup = resolve(parsed.positionals[0]!);
-  const target = config.database.file;
+  const command = readFileCommand(args, deps, RESTORE_USAGE, { force: false });
+  if (typeof command === 'number') return command;
+  const { config, database: target, file: backup } = command;
   if (!existsSync(backup)) return (deps.print(`There is no file ${backup}.`), EXIT.refused);
   if (sqliteInUse(target)) return (deps.print(inUse(target)), EXIT.refused);
   const inspection = inspectDatabaseFile(backup);

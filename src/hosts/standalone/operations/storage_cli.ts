@@ -5,6 +5,8 @@
  * that every backup needs beside it. Nothing here prints a key or a token.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, maskDatabaseUrl, type Config } from '../../../config/index.js';
 import { withDevelopmentKey } from '../../../config/development_key.js';
 import { describeStorage } from '../setup/setup_cli.js';
@@ -65,4 +67,38 @@ export function postgresAdvice(config: Readonly<Config>, url: string): string {
     `    pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" oauth2-connect.dump`,
     keyReminder(config),
   ].join('\n');
+}
+
+/** What a SQLite file command (backup, restore) works with once its arguments and configuration are read. */
+export interface FileCommand {
+  config: Readonly<Config>;
+  /** The service's SQLite database. */
+  database: string;
+  /** The one file named on the command line, resolved. */
+  file: string;
+  force: boolean;
+}
+
+/**
+ * The arguments and configuration of backup and restore: usage on a parse error or `--help`, the
+ * PostgreSQL advice with DATABASE_URL, usage again unless exactly one file is named; otherwise what
+ * the command works with. A number is the exit code, everything already printed.
+ */
+export function readFileCommand(args: string[], deps: StorageCliDeps, usage: string, options: { force: boolean }): FileCommand | number {
+  let parsed;
+  try {
+    const flags: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+    if (options.force) flags.force = { type: 'boolean' };
+    parsed = parseArgs({ args, allowPositionals: true, options: flags });
+  } catch (error) {
+    deps.print(`${(error as Error).message}\n${usage}`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) return (deps.print(usage), EXIT.ok);
+  const config = loadServiceConfig(deps);
+  if (!config) return EXIT.usage;
+  if (config.database.kind === 'postgres') return (deps.print(postgresAdvice(config, config.database.url)), EXIT.usage);
+  if (parsed.positionals.length !== 1) return (deps.print(usage), EXIT.usage);
+  const force = parsed.values.force === true;
+  return { config, database: config.database.file, file: resolve(parsed.positionals[0]!), force };
 }

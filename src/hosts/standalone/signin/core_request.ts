@@ -43,12 +43,15 @@ export function standaloneHostLinks(deps: StandaloneDeps, userId: string): HostL
   };
 }
 
+/** Where a one-time link would not do (it expires, or it is not for this reader): the command that makes one. */
+export const commandConnectHint = async (providerId: string): Promise<string> => `\`/oauth2 connect ${providerId}\``;
+
 /**
  * The user's request when the service acts for them outside a call of theirs (the token API, the keep-alive
  * pass): what they are told to do is the command, since a one-time link would have expired when they read it.
  */
 export function backgroundRequest(deps: StandaloneDeps, userId: string): CoreRequest {
-  const host = { ...standaloneHostLinks(deps, userId), connectHint: async (id: string) => `\`/oauth2 connect ${id}\`` };
+  const host = { ...standaloneHostLinks(deps, userId), connectHint: commandConnectHint };
   return { user: { id: userId, isAdmin: false }, values: {}, providers: deps.providers, connections: deps.connections, host };
 }
 
