@@ -5,7 +5,7 @@
  */
 import { withServedHosts, type Config } from './config/index.js';
 import { coreSettings } from './core/request.js';
-import { createAuditTrail } from './core/audit.js';
+import { createAuditTrail, type AuditStore } from './core/audit.js';
 import { routes } from './hosts/apps/calls/routes.js';
 import type { Deps } from './hosts/apps/calls/deps.js';
 import { createHttpApp } from './hosts/apps/http/app.js';
@@ -26,8 +26,12 @@ import { decideHosts, readAppsPluginRecord } from './served_hosts.js';
 
 export type { ServiceOverrides };
 
-/** The Apps host's dependencies from the shared parts. */
-function appsDeps(parts: ServiceParts): Deps {
+/**
+ * The Apps host's dependencies from the shared parts. Its own stores are per user or the App's one document,
+ * so its audit entries are rows only where the standalone host's database is open in the same process
+ * (both hosts, the default); else they are log lines alone.
+ */
+function appsDeps(parts: ServiceParts, auditRows?: AuditStore): Deps {
   const flowKey = purposeKey(parts.currentKey, 'oauth2-connect flow secrets');
   return {
     config: parts.config,
@@ -41,8 +45,7 @@ function appsDeps(parts: ServiceParts): Deps {
     metrics: parts.metrics,
     now: parts.now,
     reportIndex: new ReportIndex(parts.logger),
-    // The Apps host keeps no rows (its stores are per user or the App's one document): audit lines go to the log.
-    audit: createAuditTrail({ logger: parts.logger, now: parts.now }),
+    audit: createAuditTrail({ logger: parts.logger, now: parts.now, ...(auditRows && { store: auditRows }) }),
   };
 }
 
@@ -125,7 +128,7 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
     throw err;
   }
   const parts = { ...loadedParts, config };
-  const deps = appsDeps(parts);
+  const deps = appsDeps(parts, standalone?.repositories.auditLog);
   const hosts = config.hosts;
   // Both hosts here: the Apps host can copy its providers and users into the standalone host's storage (the move to v12).
   const target = standalone && hosts.includes('apps') ? moveTarget(standalone, parts.cipher) : undefined;

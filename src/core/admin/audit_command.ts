@@ -13,7 +13,7 @@ import type { AdminDeps } from './provider_secrets.js';
 export const NOT_ADMIN_AUDIT = 'Only system admins can read the audit trail.';
 
 export const AUDIT_NOT_KEPT_HERE =
-  "This host keeps no audit rows: its admin actions are written to the service's log as `audit` lines. The standalone host keeps the audit trail in its database, where `/oauth2 audit` lists it.";
+  'This service keeps no audit rows: it runs the Apps host alone (`APP_HOSTS=apps`), so admin actions are written to its log as `audit` lines. Run it with the standalone host beside (`APP_HOSTS=apps,standalone`, the default) to keep them in its database, where `/oauth2 audit` lists them.';
 
 export const DEFAULT_AUDIT_LIMIT = 20;
 export const MAX_AUDIT_LIMIT = 200;

@@ -10,7 +10,7 @@ import type { Deps, Handler } from '../calls/deps.js';
 import { createJwtVerifier, JWT_HEADER, type VerifiedCaller } from './jwt.js';
 import { callRoute } from './call_route.js';
 import { error } from '../protocol/responses.js';
-import { rateLimitedWarn } from '../../../log/rate_limited.js';
+import { auditedRefusalLog } from '../../../core/refusal_audit.js';
 import { countRequests } from '../../../metrics/request_counter.js';
 import type { Surface } from '../../../metrics/service_metrics.js';
 import { CallPath } from '../protocol/paths.js';
@@ -47,8 +47,8 @@ export function createHttpApp(deps: Deps, routes: ReadonlyMap<string, Handler>):
   });
 
   const verify = deps.config.jwtSecret !== undefined ? createJwtVerifier(deps.config.jwtSecret) : undefined;
-  // Anyone who reaches the App can send bad JWTs: their warn lines are rate-limited.
-  const refusedLog = rateLimitedWarn(deps.logger, deps.now);
+  // Anyone who reaches the App can send bad JWTs: their warn lines (and audit entries) are rate-limited.
+  const refusedLog = auditedRefusalLog({ logger: deps.logger, now: deps.now, audit: deps.audit });
   const parseBody = express.json({ limit: deps.config.bodyLimitBytes, strict: false, type: () => true });
   const handleCall = callRoute(deps, routes, refusedLog);
   // Every POST in one middleware (JWT, body, call) rather than three router

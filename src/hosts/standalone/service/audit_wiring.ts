@@ -1,41 +1,21 @@
 /**
  * The standalone host's audit trail: entries in the service's log and in its
- * database, refused forgeries among them, and their pruning. A refused
- * request is kept at the rate its warning is logged (log/rate_limited.ts), so
- * a flood of forged requests writes a handful of rows a minute and then one
- * that counts the rest.
+ * database, refused forgeries among them (core/refusal_audit.ts), and their
+ * pruning.
  */
 import { createAuditTrail, type AuditTrail } from '../../../core/audit.js';
 import type { Logger } from '../../../log/logger.js';
-import { rateLimitedWarn, type RateLimitedLog } from '../../../log/rate_limited.js';
+import type { RateLimitedLog } from '../../../log/rate_limited.js';
+import { auditedRefusalLog } from '../../../core/refusal_audit.js';
 import type { SqlAuditStore } from '../db/index.js';
 
 /** Rows deleted per statement, and statements per pruning pass: a long backlog is worked off over several passes. */
 export const AUDIT_PRUNE_BATCH = 1000;
 const AUDIT_PRUNE_BATCHES_PER_PASS = 20;
 
-const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 64) : typeof value === 'number' ? String(value) : '');
-
-/**
- * One refusal as an audit entry. Nobody is vouched for, so the actor is empty; the user id the request
- * claimed (someone else's, if forged) is only named in the detail.
- */
-function forgeryEntry(msg: string, fields: Record<string, unknown>) {
-  const claimed = text(fields.claimed_user_id ?? fields.user_id);
-  const reason = text(fields.reason) || (fields.suppressed !== undefined ? `${text(fields.suppressed)} more in the last minute` : 'refused');
-  return {
-    actor_user_id: '',
-    action: 'forgery.refused' as const,
-    target: text(fields.team_id) || text(fields.callback_id),
-    outcome: 'refused' as const,
-    detail: `${msg.split(':')[0]}: ${reason}${claimed ? `; claimed user ${claimed}` : ''}`,
-  };
-}
-
 export function standaloneAudit(options: { logger: Logger; now: () => number; store: SqlAuditStore }): { audit: AuditTrail; refusalLog: RateLimitedLog } {
   const audit = createAuditTrail(options);
-  const refusalLog = rateLimitedWarn(options.logger, Date.now, undefined, undefined, (msg, fields) => void audit.record(forgeryEntry(msg, fields)));
-  return { audit, refusalLog };
+  return { audit, refusalLog: auditedRefusalLog({ logger: options.logger, now: Date.now, audit }) };
 }
 
 /** Deletes the entries older than the retention, in bounded batches; returns how many. */
