@@ -1,11 +1,12 @@
 /**
  * The ledger of the move from the Apps host (core/apps_move/ports.ts) in SQL
- * (migration 0008). Every user's status on this host asks it which of their
+ * (migration 0008; the change marks, migration 0012). Every user's status on this host asks it which of their
  * Apps connections were not copied; while the ledger holds no such
  * connection at all (an installation that never ran on the Apps host, or
  * every user copied), the process knows it for a minute and asks nothing.
  */
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import type { MoveEntry, MoveLedger, MoveProgress } from '../../../core/apps_move/ports.js';
 import { millis, type Database } from './schema.js';
 
@@ -25,8 +26,13 @@ export class SqlAppsImportLedger implements MoveLedger {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  usersEnabledKnown(): boolean | undefined {
+    return this.enabled && (this.enabled.value || this.clock() < this.enabled.until) ? this.enabled.value : undefined;
+  }
+
   async usersEnabled(): Promise<boolean> {
-    if (this.enabled && (this.enabled.value || this.clock() < this.enabled.until)) return this.enabled.value;
+    const known = this.usersEnabledKnown();
+    if (known !== undefined) return known;
     const value = (await this.enabledAt()) !== undefined;
     this.enabled = { value, until: this.clock() + OFF_KEPT_MS };
     return value;
@@ -92,6 +98,25 @@ export class SqlAppsImportLedger implements MoveLedger {
 
   async visited(userId: string): Promise<boolean> {
     return (await this.db.selectFrom('apps_import_users').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  }
+
+  async markChanged(userId: string): Promise<void> {
+    const mark = randomUUID();
+    // One statement: a user gets a mark when a copy ran for them or user copying is on (else their first copy is due anyway).
+    await sql`insert into apps_import_changes (user_id, mark)
+      select ${userId}, ${mark}
+      where exists (select 1 from apps_import_users where user_id = ${userId}) or exists (select 1 from apps_import_state)
+      on conflict (user_id) do update set mark = excluded.mark`.execute(this.db);
+  }
+
+  async copyDue(userId: string): Promise<{ mark?: string } | undefined> {
+    const change = await this.db.selectFrom('apps_import_changes').select('mark').where('user_id', '=', userId).executeTakeFirst();
+    if (change) return { mark: change.mark };
+    return (await this.visited(userId)) ? undefined : {};
+  }
+
+  async settled(userId: string, mark: string): Promise<void> {
+    await this.db.deleteFrom('apps_import_changes').where('user_id', '=', userId).where('mark', '=', mark).execute();
   }
 
   async notCopied(userId: string): Promise<string[]> {
