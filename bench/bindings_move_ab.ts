@@ -12,18 +12,17 @@
  *   node --import tsx bench/bindings_move_ab.ts [slices=10] [requests per slice=500] [other checkout]
  * Needs `npm run build` (dist/). Not part of npm run bench.
  */
-import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTING_USER_ID, bindingsBody, pluginJwt } from './payloads.js';
+import { sequentialPost } from './sequential_post.js';
 import { startServer, type ServerProcess } from './servers.js';
 
 const [slicesArg, perSliceArg, baseRoot] = process.argv.slice(2);
 const slices = Number(slicesArg ?? 10);
 const perSlice = Number(perSliceArg ?? 500);
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const secret = randomBytes(32).toString('base64url');
 const headers = { 'content-type': 'application/json', 'mattermost-app-authorization': `Bearer ${await pluginJwt(secret)}` };
 const body = bindingsBody();
@@ -34,19 +33,7 @@ const bodyWithoutToken = (() => {
   return JSON.stringify(call);
 })();
 
-function post(url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = sequentialPost(headers);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const env = { BENCH_JWT_SECRET: secret, BENCH_ENCRYPTION_KEY: randomBytes(32).toString('base64'), BENCH_USER_ID: ACTING_USER_ID };
