@@ -20,6 +20,7 @@ export class SqlAppsImportLedger implements MoveLedger {
   private nothingPendingUntil = 0;
   /** Read after every Apps call: true is kept for good, false for OFF_KEPT_MS. */
   private enabled: { value: boolean; until: number } | undefined;
+  private asking: Promise<boolean> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -33,9 +34,17 @@ export class SqlAppsImportLedger implements MoveLedger {
   async usersEnabled(): Promise<boolean> {
     const known = this.usersEnabledKnown();
     if (known !== undefined) return known;
-    const value = (await this.enabledAt()) !== undefined;
-    this.enabled = { value, until: this.clock() + OFF_KEPT_MS };
-    return value;
+    // Calls that find the answer expired together share one read.
+    this.asking ??= this.enabledAt()
+      .then((at) => {
+        // Turned on by this process while the read ran: on stays.
+        if (!this.enabled?.value) this.enabled = { value: at !== undefined, until: this.clock() + OFF_KEPT_MS };
+        return this.enabled!.value;
+      })
+      .finally(() => {
+        this.asking = undefined;
+      });
+    return this.asking;
   }
 
   private async enabledAt(): Promise<number | undefined> {
