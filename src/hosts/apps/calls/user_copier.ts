@@ -42,6 +42,13 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
   /** Change marks being written: that user's copy waits for its mark before asking whether it is due. */
   const marking = new Map<string, Promise<void>>();
   const running = new Map<string, Promise<void>>();
+  /** The latest call of a user whose copy was running: a change during that copy is copied with it as soon as it ends. */
+  const followUp = new Map<string, CallRequest>();
+
+  /** Takes the user as copied for a while, unless their connections changed since the copy or check began. */
+  function markDone(userId: string): void {
+    if (!changedHere.has(userId)) doneUntil.set(userId, deps.now() + DONE_KEPT_MS);
+  }
 
   async function copy(call: CallRequest, userId: string): Promise<void> {
     // The ledger keeps "on" for good and "off" a few seconds: most checks ask nothing of the database.
@@ -60,7 +67,7 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
 
   async function copyIfDue(call: CallRequest, userId: string, again: boolean): Promise<void> {
     const due = await ledger.copyDue(userId);
-    if (!due && !again) return void doneUntil.set(userId, deps.now() + DONE_KEPT_MS);
+    if (!due && !again) return markDone(userId);
     if (await target.notReady()) {
       if (again) changedHere.add(userId);
       return void doneUntil.set(userId, deps.now() + RETRY_AFTER_MS);
@@ -74,8 +81,7 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
     const store = userTokenStore(call, deps);
     const result = await copyUserConnections({ userId, connections: summary.connections, tokens: (id, slot) => store.load(id, slot) }, target, deps.now());
     if (due?.mark) await ledger.settled(userId, due.mark);
-    // A change while this copy ran is copied on the user's next call.
-    if (!changedHere.has(userId)) doneUntil.set(userId, deps.now() + DONE_KEPT_MS);
+    markDone(userId);
     deps.logger.info('apps move: user copied', {
       user_id: userId,
       copied: result.copied.join(','),
@@ -87,17 +93,28 @@ export function createUserCopies(target: MoveTarget, deps: Omit<Deps, 'userCopie
   /** Whether this call may start a copy, decided without waiting: off (as the ledger knows it) or copied already, it may not. */
   function worthTrying(userId: string): boolean {
     if (ledger.usersEnabledKnown() === false || (doneUntil.get(userId) ?? 0) > deps.now()) return false;
-    return !running.has(userId) && running.size < MAX_RUNNING;
+    return running.size < MAX_RUNNING;
+  }
+
+  function start(call: CallRequest, userId: string): void {
+    const job = copy(call, userId)
+      .catch((error: unknown) => deps.logger.warn('apps move: copying a user failed; it is tried again on their next call', { user_id: userId, error }))
+      .finally(() => {
+        running.delete(userId);
+        const next = followUp.get(userId);
+        followUp.delete(userId);
+        // Not left to a later call, which may not come before the upgrade.
+        if (next && changedHere.has(userId) && worthTrying(userId)) start(next, userId);
+      });
+    running.set(userId, job);
   }
 
   return {
     afterCall(call) {
       const userId = call.context.acting_user?.id;
-      if (!userId || !call.context.acting_user_access_token || !worthTrying(userId)) return;
-      const job = copy(call, userId)
-        .catch((error: unknown) => deps.logger.warn('apps move: copying a user failed; it is tried again on their next call', { user_id: userId, error }))
-        .finally(() => running.delete(userId));
-      running.set(userId, job);
+      if (!userId || !call.context.acting_user_access_token) return;
+      if (running.has(userId)) followUp.set(userId, call);
+      else if (worthTrying(userId)) start(call, userId);
     },
     changed(userId) {
       doneUntil.delete(userId);
