@@ -11,73 +11,13 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { SqlLeaseStore, StandaloneDatabase } from '../../../src/hosts/standalone/db/index.js';
 import type { KeepAliveCounts, KeepAliveSettings } from '../../../src/hosts/standalone/keep_alive/pass.js';
-import { ASK_EVERY_MS, FIRST_ASK_WITHIN_MS, startKeepAlive, type LoopTiming } from '../../../src/hosts/standalone/keep_alive/loop.js';
+import { ASK_EVERY_MS, FIRST_ASK_WITHIN_MS, startKeepAlive } from '../../../src/hosts/standalone/keep_alive/loop.js';
 import { addProvider, connect, DAY, rowOf, serviceOn, type Service } from '../../support/keep_alive_service.js';
+import { ManualTime } from '../../support/manual_time.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';
 
 const MINUTE = 60_000;
-
-/** Timers and sleeps on `clock`, run when the test moves it; random() answers `randoms` in turn, then 0.5. */
-class ManualTime implements LoopTiming {
-  private tasks: Array<{ at: number; everyMs: number; run: () => void; cancelled: boolean }> = [];
-  private sleeps: Array<{ at: number; resolve: () => void }> = [];
-  readonly waits: number[] = [];
-  constructor(
-    readonly clock: { now: number },
-    readonly randoms: number[] = [],
-  ) {}
-
-  schedule(ms: number, everyMs: number, run: () => void): () => void {
-    const task = { at: this.clock.now + ms, everyMs, run, cancelled: false };
-    this.tasks.push(task);
-    return () => void (task.cancelled = true);
-  }
-
-  sleep(ms: number, signal: AbortSignal): Promise<void> {
-    this.waits.push(ms);
-    return new Promise((resolve, reject) => {
-      const entry = { at: this.clock.now + ms, resolve };
-      this.sleeps.push(entry);
-      signal.addEventListener('abort', () => {
-        this.sleeps = this.sleeps.filter((s) => s !== entry);
-        reject(signal.reason);
-      });
-    });
-  }
-
-  random(): number {
-    return this.randoms.shift() ?? 0.5;
-  }
-
-  get sleeping(): number {
-    return this.sleeps.length;
-  }
-
-  get scheduled(): number {
-    return this.tasks.filter((t) => !t.cancelled).length;
-  }
-
-  /** Moves the clock to `until`, running each timer and ending each sleep as it falls due, and `settle()` after each. */
-  async advanceTo(until: number, settle: () => Promise<void>): Promise<void> {
-    for (;;) {
-      const task = this.tasks.filter((t) => !t.cancelled && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      const sleep = [...this.sleeps].sort((a, b) => a.at - b.at).find((s) => s.at <= until);
-      if (!task && !sleep) break;
-      if (task && (!sleep || task.at <= sleep.at)) {
-        this.clock.now = Math.max(this.clock.now, task.at);
-        task.at += task.everyMs;
-        task.run();
-      } else {
-        this.clock.now = Math.max(this.clock.now, sleep!.at);
-        this.sleeps = this.sleeps.filter((s) => s !== sleep);
-        sleep!.resolve();
-      }
-      await settle();
-    }
-    this.clock.now = until;
-  }
-}
 
 /** The loops of several replicas on one database and one clock, with every lease claim and pass recorded. */
 function replicas(service: Service, time: ManualTime, settings: KeepAliveSettings, count: number) {

@@ -1,13 +1,13 @@
 /**
  * The ledger of the move from the Apps host (core/apps_move/ports.ts) in SQL
- * (migration 0008; the change marks, migration 0012). Every user's status on this host asks it which of their
+ * (migration 0008; the change marks: apps_copy_marks.ts). Every user's status on this host asks it which of their
  * Apps connections were not copied; while the ledger holds no such
  * connection at all (an installation that never ran on the Apps host, or
  * every user copied), the process knows it for a minute and asks nothing.
  */
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MoveEntry, MoveLedger, MoveProgress } from '../../../core/apps_move/ports.js';
+import { SqlAppsCopyMarks } from './apps_copy_marks.js';
 import { millis, type Database } from './schema.js';
 
 /** Rows per insert: far under both dialects' limits on bound values. */
@@ -21,11 +21,14 @@ export class SqlAppsImportLedger implements MoveLedger {
   /** Read after every Apps call: true is kept for good, false for OFF_KEPT_MS. */
   private enabled: { value: boolean; until: number } | undefined;
   private asking: Promise<boolean> | undefined;
+  private readonly marks: SqlAppsCopyMarks;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.marks = new SqlAppsCopyMarks(db);
+  }
 
   usersEnabledKnown(): boolean | undefined {
     return this.enabled && (this.enabled.value || this.clock() < this.enabled.until) ? this.enabled.value : undefined;
@@ -109,23 +112,16 @@ export class SqlAppsImportLedger implements MoveLedger {
     return (await this.db.selectFrom('apps_import_users').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
   }
 
-  async markChanged(userId: string): Promise<void> {
-    const mark = randomUUID();
-    // One statement: a user gets a mark when a copy ran for them or user copying is on (else their first copy is due anyway).
-    await sql`insert into apps_import_changes (user_id, mark)
-      select ${userId}, ${mark}
-      where exists (select 1 from apps_import_users where user_id = ${userId}) or exists (select 1 from apps_import_state)
-      on conflict (user_id) do update set mark = excluded.mark`.execute(this.db);
+  markChanged(userId: string): Promise<void> {
+    return this.marks.markChanged(userId);
   }
 
-  async copyDue(userId: string): Promise<{ mark?: string } | undefined> {
-    const change = await this.db.selectFrom('apps_import_changes').select('mark').where('user_id', '=', userId).executeTakeFirst();
-    if (change) return { mark: change.mark };
-    return (await this.visited(userId)) ? undefined : {};
+  copyDue(userId: string): Promise<{ mark?: string } | undefined> {
+    return this.marks.copyDue(userId, () => this.visited(userId));
   }
 
-  async settled(userId: string, mark: string): Promise<void> {
-    await this.db.deleteFrom('apps_import_changes').where('user_id', '=', userId).where('mark', '=', mark).execute();
+  settled(userId: string, mark: string): Promise<void> {
+    return this.marks.settled(userId, mark);
   }
 
   async notCopied(userId: string): Promise<string[]> {
