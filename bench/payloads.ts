@@ -104,8 +104,8 @@ const oauth2App = () => ({
 export const bindingsBody = (): string =>
   JSON.stringify({
     path: '/bindings',
-    expand: { acting_user: 'summary', oauth2_app: 'all', oauth2_user: 'all' },
-    context: { ...baseContext(), oauth2: { ...oauth2App(), user: CONNECTED } },
+    expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
+    context: { ...baseContext(), acting_user_access_token: token('usr'), oauth2: { ...oauth2App(), user: CONNECTED } },
   });
 
 /** The /oauth2 status submit of a user with no connection: no round trip, so only the App is measured. */

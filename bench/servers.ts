@@ -1,14 +1,16 @@
 /**
- * Forks bench/server.mjs for a variant (plain node, the App from dist/), or
- * bench/standalone_server.mjs for the standalone host, and talks to it over IPC.
+ * Forks bench/server.mjs for a variant (plain node, the App from dist/),
+ * bench/standalone_server.mjs for the standalone host, or
+ * bench/apps_move_server.mjs for both hosts, and talks to it over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const STANDALONE_SERVER = fileURLToPath(new URL('./standalone_server.mjs', import.meta.url));
+const APPS_MOVE_SERVER = fileURLToPath(new URL('./apps_move_server.mjs', import.meta.url));
 
-export type Variant = 'app' | 'express' | 'express-json' | 'express-form' | 'node' | 'standalone';
+export type Variant = 'app' | 'apps-move' | 'express' | 'express-json' | 'express-form' | 'node' | 'standalone';
 /**
  * What the standalone server stores before it listens (the team's command token and the user with a
  * connection), and where it reads Mattermost's signing key (APP_MATTERMOST_URL) with the trigger window.
@@ -75,7 +77,8 @@ export interface StartOptions {
 }
 
 export async function startServer(variant: Variant, options: StartOptions): Promise<ServerProcess> {
-  const child = fork(variant === 'standalone' ? STANDALONE_SERVER : SERVER, [variant], {
+  const file = variant === 'standalone' ? STANDALONE_SERVER : variant === 'apps-move' ? APPS_MOVE_SERVER : SERVER;
+  const child = fork(file, [variant], {
     execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

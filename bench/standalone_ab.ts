@@ -11,11 +11,11 @@
  * Not part of npm run bench.
  */
 import { dirname } from 'node:path';
-import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { createScratch, type BackendName } from '../test/support/standalone_db.js';
 import { createTriggerSigner } from '../test/support/standalone/trigger_signer.js';
 import { serveClientConfig } from './client_config_server.js';
+import { sequentialPost } from './sequential_post.js';
 import { startServer as startNew, type ServerProcess } from './servers.js';
 import { HEADERS, PATH, SEED, statusForm } from './standalone_command.js';
 
@@ -24,21 +24,8 @@ if (!baseRoot) throw new Error('usage: node --import tsx bench/standalone_ab.ts 
 const slices = Number(slicesArg ?? 10);
 const perSlice = Number(perSliceArg ?? 300);
 const { startServer: startBase } = (await import(`${baseRoot}/bench/servers.ts`)) as { startServer: typeof startNew };
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: HEADERS, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = sequentialPost(HEADERS);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const signer = createTriggerSigner();

@@ -40,6 +40,12 @@ export interface MoveWorld {
   /** For the Apps steps (test/scenarios/steps.ts). */
   appsWorld: World;
   scratch: Scratch;
+  /** Every request the fake Apps plugin's server received (users' and the App's), as `METHOD path`, in order. */
+  pluginRequests: string[];
+  /** While set, the fake Apps plugin's server answers GET /api/v4/users/me with a 500 (Mattermost failing). */
+  faults: { me: boolean };
+  /** Stops the service and starts it again with both hosts on the same storage (a restart, or a redeploy). */
+  restart(): Promise<void>;
   /** A user on both fakes with one id. */
   createUser(prefix: string): Promise<ScenarioUser>;
   upgrade(): Promise<void>;
@@ -59,7 +65,16 @@ export async function startMoveWorld(storage: BackendName): Promise<MoveWorld> {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => (http.closeAllConnections(), http.close(() => resolve()))));
     const root = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const apps = await FakeBackend.start();
+    const pluginRequests: string[] = [];
+    const faults = { me: false };
+    const apps = await FakeBackend.start({
+      extraRoutes: (app) =>
+        app.use((req, res, next) => {
+          pluginRequests.push(`${req.method} ${req.path}`);
+          if (faults.me && req.path === '/api/v4/users/me') return void res.status(500).json({ message: 'unavailable' });
+          next();
+        }),
+    });
     cleanups.push(() => apps.close());
     const mm = await FakeStandaloneMattermost.start(root);
     cleanups.push(() => mm.close());
@@ -104,6 +119,14 @@ export async function startMoveWorld(storage: BackendName): Promise<MoveWorld> {
       clock,
       appsWorld: { backend: apps, provider, completeUrl: appsComplete } as unknown as World,
       scratch,
+      pluginRequests,
+      faults,
+      async restart() {
+        const before = mounted.service!;
+        delete mounted.service;
+        await before.close();
+        mounted.service = await start('apps,standalone', apps.siteUrl);
+      },
       async createUser(prefix) {
         const user = await apps.createUser(`${prefix}${Date.now() % 100000}`);
         mm.fake.users.set(user.id, { id: user.id, username: user.username, roles: 'system_user' });

@@ -33,6 +33,8 @@ export interface MoveProgress {
 export interface MoveLedger {
   /** Whether each user's connections are copied on their next call (an admin turned it on). */
   usersEnabled(): Promise<boolean>;
+  /** What usersEnabled() answers without a round trip; undefined when it would ask the storage. */
+  usersEnabledKnown(): boolean | undefined;
   /** Turns user copying on; false when it was on already. */
   enableUsers(at: number): Promise<boolean>;
   /** Records connections the Apps host holds (its report index); entries known already are left as they are. */
@@ -45,6 +47,16 @@ export interface MoveLedger {
   forget(userId: string, providerId: string): Promise<void>;
   /** Whether this user's connections were copied already (a copy ran for them, whatever it could copy). */
   visited(userId: string): Promise<boolean>;
+  /**
+   * Marks that this user's connections changed on the Apps host since their copy, so the next copy check, in
+   * any process and after a restart, finds it due. Nothing is marked for a user no copy ran for while user
+   * copying is off: their first copy is due anyway.
+   */
+  markChanged(userId: string): Promise<void>;
+  /** Whether this user's copy is due (never copied, or changed since); `mark` is the change mark read, for settled(). */
+  copyDue(userId: string): Promise<{ mark?: string } | undefined>;
+  /** After a copy: clears the change mark it read before it began; a mark written since (a change during the copy) stays. */
+  settled(userId: string, mark: string): Promise<void>;
   /** The providers at which the Apps host had this user connected and nothing was copied. */
   notCopied(userId: string): Promise<string[]>;
   progress(): Promise<MoveProgress>;

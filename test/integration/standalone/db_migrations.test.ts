@@ -8,6 +8,7 @@ import { migrateToLatest, MIGRATIONS } from '../../../src/hosts/standalone/db/mi
 import { createScratch, onEachBackend, testSealer } from '../../support/standalone_db.js';
 
 const TABLES = [
+  'apps_import_changes',
   'apps_import_connections',
   'apps_import_state',
   'apps_import_users',
@@ -60,7 +61,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
       assert.equal((await before.migrateToLatest()).error, undefined);
       await sql`insert into connections (user_id, provider_id, label, sub, since, tokens, origin, updated_at)
         values ('u1', 'p1', 'l', 's', 1, 'sealed', 'https://p1.example', 1234)`.execute(database.db);
-      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0011_keep_alive']);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0011_keep_alive', '0012_apps_copy_mark']);
       const row = await database.db.selectFrom('connections').select(['updated_at', 'used_at']).executeTakeFirstOrThrow();
       assert.deepEqual([Number(row.updated_at), Number(row.used_at)], [1234, 1234]);
     } finally {
@@ -91,6 +92,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0008_apps_import',
         '0010_token_clients',
         '0011_keep_alive',
+        '0012_apps_copy_mark',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');

@@ -10,24 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { clientSecretSlot } from '../../../src/core/seal_slots.js';
-import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { openProvider } from '../../../src/core/providers.js';
 import { usableTokens } from '../../../src/core/token_use.js';
-import { createRepositories, type StandaloneRepositories } from '../../../src/hosts/standalone/db/index.js';
-import { createStandaloneSealer } from '../../../src/hosts/standalone/db/sealer.js';
-import type { StandaloneDeps } from '../../../src/hosts/standalone/deps.js';
-import { runKeepAlivePass, type KeepAliveCounts, type KeepAliveSettings } from '../../../src/hosts/standalone/keep_alive/pass.js';
+import type { createRepositories } from '../../../src/hosts/standalone/db/index.js';
+import type { KeepAliveSettings } from '../../../src/hosts/standalone/keep_alive/pass.js';
 import { backgroundRequest } from '../../../src/hosts/standalone/signin/core_request.js';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { createOAuthEngine } from '@oauth2-connect/engine';
-import { issuedConnection, testOidcConfig } from '../../support/issued_connection.js';
+import { addProvider, connect, DAY, PROVIDER, refreshesAt, rowOf, serviceOn as serviceWith, SETTINGS } from '../../support/keep_alive_service.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
 import { onEachBackend } from '../../support/standalone_db.js';
-
-const DAY = 86_400_000;
-const PROVIDER = 'test-oidc';
-const SETTINGS: KeepAliveSettings = { idleMs: 30 * DAY, intervalMs: 60 * 60_000, perMinute: 600 };
 
 let op: StartedOidcProvider;
 before(async () => {
@@ -35,75 +25,8 @@ before(async () => {
 });
 after(() => op.close());
 
-/** The service's parts over the scratch database, on a clock the test moves; direct messages are recorded. */
-function serviceOn(database: Parameters<typeof createRepositories>[0], clock: { now: number }) {
-  const now = () => clock.now;
-  const sealer = createStandaloneSealer({ encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }], currentKeyId: 'k1' });
-  const repositories: StandaloneRepositories = createRepositories(database, sealer, now);
-  const logger = createMemoryLogger({ level: 'info' });
-  const dms: Array<{ to: string; message: string }> = [];
-  const engine = createOAuthEngine({ fetch, now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
-  const deps = {
-    settings: { refreshMarginMs: 60_000, rootUrl: 'http://127.0.0.1:9', mattermostUrl: 'http://127.0.0.1:9', httpTimeoutMs: 5000, triggerWindowMs: 30_000 },
-    logger,
-    now,
-    engine,
-    sealer,
-    providers: repositories.providers,
-    connections: repositories.connections,
-    bot: { dm: async (to: string, message: string) => void dms.push({ to, message }) },
-  } as unknown as StandaloneDeps;
-  const sleeps: number[] = [];
-  const pass = (settings: KeepAliveSettings = SETTINGS, holder = 'replica-a'): Promise<KeepAliveCounts | undefined> =>
-    runKeepAlivePass({
-      deps,
-      connections: repositories.connections,
-      leases: repositories.leases,
-      settings,
-      holder,
-      // Waiting is the clock moving on.
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock.now += ms;
-      },
-      random: Math.random,
-    });
-  return { clock, repositories, deps, logger, dms, sleeps, pass };
-}
-
-type Service = ReturnType<typeof serviceOn>;
-
-async function addProvider(service: Service): Promise<StoredProvider> {
-  const config = { ...testOidcConfig(op, PROVIDER), scopes: ['openid', 'profile', 'offline_access'] };
-  const bare: StoredProvider = {
-    id: PROVIDER,
-    display_name: 'Test OIDC',
-    preset: 'oidc',
-    issuer: op.issuer,
-    client_id: config.client_id,
-    auth: 'client_secret_post',
-    scopes: config.scopes,
-    created_at: service.clock.now,
-    updated_at: service.clock.now,
-  };
-  const stored = { ...bare, sealed_secret: service.deps.sealer.seal(config.client_secret!, clientSecretSlot(toProviderConfig(bare, undefined))) };
-  await service.repositories.providers.save(stored);
-  return stored;
-}
-
-/** `user` connected now (as the clock says), signed in at the provider as `${user}-op`; its access token lasts a year when `longLived`. */
-async function connect(service: Service, stored: StoredProvider, user: string, options: { longLived?: boolean; noRefresh?: boolean } = {}) {
-  const config = openProvider(stored, service.deps);
-  const row = await issuedConnection(op, config, user, `${user}-op`);
-  assert.ok(row.tokens.refresh_token, 'the provider issued a refresh token');
-  if (options.longLived) row.tokens.expires_at = service.clock.now + 365 * DAY;
-  if (options.noRefresh) delete row.tokens.refresh_token;
-  await service.repositories.connections.save(row);
-  return row;
-}
-
-const refreshesOf = (user: string) => op.issued.filter((t) => t.grant === 'refresh_token' && t.account === `${user}-op`).length;
-const rowOf = (service: Service, user: string) => service.repositories.connections.get(user, PROVIDER);
+const serviceOn = (database: Parameters<typeof createRepositories>[0], clock: { now: number }) => serviceWith(database, clock, op);
+const refreshesOf = (user: string) => refreshesAt(op, user);
 
 onEachBackend('keep-alive pass', ({ database }) => {
   // One clock for the suite: it only moves on, as the lease in the database expects.

@@ -67,6 +67,8 @@ const PLAIN_COLUMNS = [
   'apps_import_users.user_id',
   'apps_import_users.visited_at',
   'apps_import_users.copied',
+  'apps_import_changes.user_id',
+  'apps_import_changes.mark',
   'token_clients.id',
   'token_clients.name',
   'token_clients.providers',

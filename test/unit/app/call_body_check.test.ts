@@ -57,16 +57,17 @@ const bodies = fc
   )
   .filter((b) => depth(b) < 40);
 
-/** The shape of the plugin's /bindings call (manifest expand: acting_user summary, oauth2_app, oauth2_user). */
+/** The shape of the plugin's /bindings call (manifest expand: acting_user summary, the user's token, oauth2_app, oauth2_user). */
 const PLUGIN_BINDINGS_CALL = JSON.stringify({
   path: '/bindings',
-  expand: { acting_user: 'summary', oauth2_app: 'all', oauth2_user: 'all' },
+  expand: { acting_user: 'summary', acting_user_access_token: 'all', oauth2_app: 'all', oauth2_user: 'all' },
   context: {
     app_id: '',
     mattermost_site_url: 'https://mm.example.com',
     bot_user_id: 'b9rwq4mzt1ckdx7pnfa3yes8gh',
     bot_access_token: 'botxxxxxxxxxxxxxxxxxxxxxxx',
     acting_user: { id: 'u7k3mfq9zbdn8xw1ceyr4tjahs', username: 'jane', roles: 'system_user', timezone: { useAutomaticTimezone: 'true' }, notify_props: null },
+    acting_user_access_token: 'usrxxxxxxxxxxxxxxxxxxxxxxx',
     oauth2: { client_id: 'oauth2-connect', client_secret: '', data: { v: 1, providers: [{ id: 'github' }] }, user: { v: 1, connections: {} } },
   },
 });

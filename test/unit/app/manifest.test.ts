@@ -34,6 +34,10 @@ describe('manifest.json', () => {
     assert.deepEqual(file.on_oauth2_complete.expand, CALL_EXPAND);
   });
 
+  it("when the bindings call expands, then it carries the user's token as well, which copying the user to the standalone host reads with", () => {
+    assert.deepEqual(file.bindings.expand, CALL_EXPAND);
+  });
+
   describe('served', () => {
     let app: RunningApp;
     before(async () => {

@@ -1,12 +1,13 @@
 /**
  * The ledger of the move from the Apps host (core/apps_move/ports.ts) in SQL
- * (migration 0008). Every user's status on this host asks it which of their
+ * (migration 0008; the change marks: apps_copy_marks.ts). Every user's status on this host asks it which of their
  * Apps connections were not copied; while the ledger holds no such
  * connection at all (an installation that never ran on the Apps host, or
  * every user copied), the process knows it for a minute and asks nothing.
  */
 import type { Kysely } from 'kysely';
 import type { MoveEntry, MoveLedger, MoveProgress } from '../../../core/apps_move/ports.js';
+import { SqlAppsCopyMarks } from './apps_copy_marks.js';
 import { millis, type Database } from './schema.js';
 
 /** Rows per insert: far under both dialects' limits on bound values. */
@@ -19,17 +20,34 @@ export class SqlAppsImportLedger implements MoveLedger {
   private nothingPendingUntil = 0;
   /** Read after every Apps call: true is kept for good, false for OFF_KEPT_MS. */
   private enabled: { value: boolean; until: number } | undefined;
+  private asking: Promise<boolean> | undefined;
+  private readonly marks: SqlAppsCopyMarks;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.marks = new SqlAppsCopyMarks(db);
+  }
+
+  usersEnabledKnown(): boolean | undefined {
+    return this.enabled && (this.enabled.value || this.clock() < this.enabled.until) ? this.enabled.value : undefined;
+  }
 
   async usersEnabled(): Promise<boolean> {
-    if (this.enabled && (this.enabled.value || this.clock() < this.enabled.until)) return this.enabled.value;
-    const value = (await this.enabledAt()) !== undefined;
-    this.enabled = { value, until: this.clock() + OFF_KEPT_MS };
-    return value;
+    const known = this.usersEnabledKnown();
+    if (known !== undefined) return known;
+    // Calls that find the answer expired together share one read.
+    this.asking ??= this.enabledAt()
+      .then((at) => {
+        // Turned on by this process while the read ran: on stays.
+        if (!this.enabled?.value) this.enabled = { value: at !== undefined, until: this.clock() + OFF_KEPT_MS };
+        return this.enabled!.value;
+      })
+      .finally(() => {
+        this.asking = undefined;
+      });
+    return this.asking;
   }
 
   private async enabledAt(): Promise<number | undefined> {
@@ -92,6 +110,18 @@ export class SqlAppsImportLedger implements MoveLedger {
 
   async visited(userId: string): Promise<boolean> {
     return (await this.db.selectFrom('apps_import_users').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  }
+
+  markChanged(userId: string): Promise<void> {
+    return this.marks.markChanged(userId);
+  }
+
+  copyDue(userId: string): Promise<{ mark?: string } | undefined> {
+    return this.marks.copyDue(userId, () => this.visited(userId));
+  }
+
+  settled(userId: string, mark: string): Promise<void> {
+    return this.marks.settled(userId, mark);
   }
 
   async notCopied(userId: string): Promise<string[]> {

@@ -8,6 +8,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { appsImport } from './apps_import_migration.js';
 import { keepAlive } from './keep_alive_migration.js';
+import { appsCopyMark } from './apps_copy_mark_migration.js';
 import { providerListVersion } from './provider_list_version.js';
 
 async function createProviderTables(db: Kysely<unknown>): Promise<void> {
@@ -200,6 +201,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0008_apps_import': appsImport,
   '0010_token_clients': tokenClients,
   '0011_keep_alive': keepAlive,
+  '0012_apps_copy_mark': appsCopyMark,
 });
 
 export class MigrationError extends Error {

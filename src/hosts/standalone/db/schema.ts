@@ -117,6 +117,12 @@ export interface AppsImportUsersTable {
   copied: number;
 }
 
+/** A user whose connections changed on the Apps host since their copy (migration 0012); the mark is random per change. */
+export interface AppsImportChangesTable {
+  user_id: string;
+  mark: string;
+}
+
 export interface TokenClientsTable {
   id: string;
   name: string;
@@ -169,6 +175,7 @@ export interface Database {
   apps_import_state: AppsImportStateTable;
   apps_import_connections: AppsImportConnectionsTable;
   apps_import_users: AppsImportUsersTable;
+  apps_import_changes: AppsImportChangesTable;
   audit_log: AuditLogTable;
 }
 

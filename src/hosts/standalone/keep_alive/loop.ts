@@ -11,19 +11,47 @@ import type { SqlConnectionRepository, SqlLeaseStore } from '../db/index.js';
 import type { StandaloneDeps } from '../deps.js';
 import { runKeepAlivePass, type KeepAliveCounts, type KeepAliveSettings } from './pass.js';
 
-const ASK_EVERY_MS = 60_000;
-const FIRST_ASK_WITHIN_MS = 10_000;
+export const ASK_EVERY_MS = 60_000;
+export const FIRST_ASK_WITHIN_MS = 10_000;
+
+/** The loop's time: Node's timers and Math.random, or a clock a test moves (deps.now must follow the same clock). */
+export interface LoopTiming {
+  /** Runs `run` once after `ms`, then every `everyMs`; the answer cancels it. */
+  schedule(ms: number, everyMs: number, run: () => void): () => void;
+  /** Resolves after `ms`; rejects once `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+const nodeTiming: LoopTiming = {
+  schedule(ms, everyMs, run) {
+    let timer: NodeJS.Timeout | undefined;
+    const first = setTimeout(() => {
+      run();
+      timer = setInterval(run, everyMs);
+      timer.unref();
+    }, ms);
+    first.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  },
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+  random: Math.random,
+};
 
 export interface KeepAliveLoopOptions {
   deps: StandaloneDeps;
   repositories: { connections: SqlConnectionRepository; leases: SqlLeaseStore };
   settings: KeepAliveSettings;
   onPass?(counts: KeepAliveCounts): void;
+  timing?: LoopTiming;
 }
 
 /** Starts the loop; the function it answers stops it (and the pass under way). */
 export function startKeepAlive(options: KeepAliveLoopOptions): () => Promise<void> {
-  const { deps, settings } = options;
+  const { deps, settings, timing = nodeTiming } = options;
   if (settings.idleMs === 0) return async () => undefined;
   const stopping = new AbortController();
   const holder = randomUUID();
@@ -34,8 +62,8 @@ export function startKeepAlive(options: KeepAliveLoopOptions): () => Promise<voi
       ...options.repositories,
       settings,
       holder,
-      sleep: (ms) => sleep(ms, undefined, { signal: stopping.signal }),
-      random: Math.random,
+      sleep: (ms) => timing.sleep(ms, stopping.signal),
+      random: () => timing.random(),
       ...(options.onPass && { onPass: options.onPass }),
     })
       .catch((err: unknown) => {
@@ -45,16 +73,9 @@ export function startKeepAlive(options: KeepAliveLoopOptions): () => Promise<voi
         running = undefined;
       });
   };
-  let timer: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    ask();
-    timer = setInterval(ask, ASK_EVERY_MS);
-    timer.unref();
-  }, Math.random() * FIRST_ASK_WITHIN_MS);
-  first.unref();
+  const cancel = timing.schedule(timing.random() * FIRST_ASK_WITHIN_MS, ASK_EVERY_MS, ask);
   return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
+    cancel();
     stopping.abort();
     await running;
   };
