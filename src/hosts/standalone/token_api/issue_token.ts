@@ -14,7 +14,7 @@ import { usableTokens } from '../../../core/token_use.js';
 import type { StandaloneDeps } from '../deps.js';
 import { backgroundRequest } from '../signin/core_request.js';
 import { TokenApiError } from './api_error.js';
-import { connectedRow, targetView, usableTarget, type Target } from './target.js';
+import { connectedRow, targetView, usableTarget, type Target, type TargetView } from './target.js';
 import type { TokenApi } from './token_api.js';
 
 export interface IssuedToken {
@@ -48,6 +48,18 @@ export async function issueToken(deps: StandaloneDeps, api: TokenApi, client: To
     targetView(deps, client, target.user_id, target.provider),
     api.clients.getGrant(target.user_id, client.id, target.provider),
   ]);
+  return issueFrom(deps, api, client, target, view, grant);
+}
+
+/** The token, from the target and the grant as read (by issueToken, or with the client in one statement). */
+export async function issueFrom(
+  deps: StandaloneDeps,
+  api: TokenApi,
+  client: TokenClient,
+  target: Target,
+  view: TargetView,
+  grant: TokenGrant | undefined,
+): Promise<IssuedToken> {
   const { stored, row } = usableTarget(view, target.provider);
   if (!grant)
     throw new TokenApiError(

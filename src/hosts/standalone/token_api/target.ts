@@ -4,7 +4,7 @@
  * consent and connect requests, so each refuses the same way.
  */
 import { z } from 'zod';
-import type { ConnectionRow } from '../../../core/ports.js';
+import type { ConnectionRow, UserConnections } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -58,13 +58,15 @@ export async function targetView(
   providerId: string,
 ): Promise<TargetView> {
   if (!client.providers.includes(providerId)) return { stored: undefined, row: undefined };
-  if (deps.connections.withProviders) {
-    const view = await deps.connections.withProviders(userId);
-    const stored = view.providers.find((p) => p.id === providerId);
-    return { stored, row: stored ? await view.opened(providerId).catch(() => null) : undefined };
-  }
+  if (deps.connections.withProviders) return targetInView(await deps.connections.withProviders(userId), client, providerId);
   const stored = await deps.providers.get(providerId);
   return { stored, row: stored ? await deps.connections.get(userId, providerId).catch(() => null) : undefined };
+}
+
+/** The target in a view already read (the user's, or the token endpoint's one read, which holds only that provider's row). */
+export async function targetInView(view: UserConnections, client: TokenClient, providerId: string): Promise<TargetView> {
+  const stored = client.providers.includes(providerId) ? view.providers.find((p) => p.id === providerId) : undefined;
+  return { stored, row: stored ? await view.opened(providerId).catch(() => null) : undefined };
 }
 
 /** What targetView found, or the refusal: provider_not_allowed, then not_connected / reconnect_required. */
