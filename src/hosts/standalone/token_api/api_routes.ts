@@ -20,7 +20,7 @@ import { admittedClient, presentedCredential } from './client_auth.js';
 import { issueFrom, issueToken } from './issue_token.js';
 import { readJsonBody } from './json_body.js';
 import { requestConnect, requestConsent } from './prompts.js';
-import { parseTarget, targetInView, TARGET, type Target } from './target.js';
+import { parseTarget, targetInView, wellFormedTarget, type Target } from './target.js';
 import type { TokenApi } from './token_api.js';
 
 const BODY_LIMIT = 4 * 1024;
@@ -65,8 +65,8 @@ function serve(deps: StandaloneDeps, api: TokenApi, path: string, req: IncomingM
   const started = deps.now();
   const fields: Record<string, unknown> = {};
   const run = async () => {
-    const target = path === '/token' && api.issuance ? TARGET.safeParse(body) : undefined;
-    if (target?.success) return tokenInOneRead(deps, api, req, target.data, fields);
+    const target = path === '/token' && api.issuance ? wellFormedTarget(body) : undefined;
+    if (target) return tokenInOneRead(deps, api, req, target, fields);
     const given = presentedCredential(req);
     const client = admittedClient({ limiter: api.limiter, now: deps.now }, given, await api.clients.byCredentialHash(given.hash), req.socket.remoteAddress);
     fields.client = client.id;
