@@ -22,9 +22,10 @@
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
  * standalone, token, replicas or mattermost (that part alone and its table, no results.json;
- * BENCH_TOKEN_BASE=<other checkout, dist/ built> runs its token endpoint in the same rounds;
- * of the budgets only the standalone and Mattermost parts', printed under their
- * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres).
+ * of the budgets only the standalone, token and Mattermost parts', printed under their
+ * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres), BENCH_TOKEN_BASE
+ * (with BENCH_ONLY=token: another checkout, its dist/ built, whose token endpoint runs
+ * in the same rounds, for a change's before and after).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
