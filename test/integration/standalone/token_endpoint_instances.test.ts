@@ -6,7 +6,8 @@
  * share the database as replicas do, and a credential rotated, a client
  * removed or a grant revoked through one is refused by the other at its next
  * request. A sealed token copied into another user's row is refused there
- * even after it was served to its own user.
+ * even after it was served to its own user; a stored token served again and
+ * again is opened once, and so is its provider's client secret.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { loadConfig } from '../../../src/config/index.js';
+import { toProviderConfig } from '../../../src/core/provider_records.js';
+import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { startService, type RunningService } from '../../../src/service.js';
@@ -26,6 +29,9 @@ const ALICE = 'a'.repeat(26);
 const BOB = 'b'.repeat(26);
 const ORIGIN = 'https://idp.example.com';
 const HOUR = 3600_000;
+
+const PROVIDER = { id: 'idp', display_name: 'IdP', preset: 'oidc' as const, issuer: ORIGIN, client_id: 'c', auth: 'none' as const, scopes: ['openid'] };
+const CLIENT = { id: 'bot', name: 'Bot', providers: ['idp'], scopes: ['openid'], sources: [], rate_per_minute: 100_000, created_by: ALICE };
 
 interface Answer {
   status: number;
@@ -103,28 +109,8 @@ for (const backend of BACKENDS) {
       const first = await start();
       const second = backend === 'postgres' ? await start() : first;
       const now = Date.now();
-      await repositories().providers.save({
-        id: 'idp',
-        display_name: 'IdP',
-        preset: 'oidc',
-        issuer: ORIGIN,
-        client_id: 'c',
-        auth: 'none',
-        scopes: ['openid'],
-        created_at: now,
-        updated_at: now,
-      });
-      const client = {
-        name: 'Bot',
-        providers: ['idp'],
-        scopes: ['openid'],
-        sources: [],
-        rate_per_minute: 100_000,
-        created_by: ALICE,
-        created_at: now,
-        credential_at: now,
-      };
-      await repositories().tokenClients.create({ id: 'bot', ...client }, credentialHash(credential));
+      await repositories().providers.save({ ...PROVIDER, created_at: now, updated_at: now });
+      await repositories().tokenClients.create({ ...CLIENT, created_at: now, credential_at: now }, credentialHash(credential));
       for (const user of [ALICE, BOB])
         await repositories().tokenClients.grant({ user_id: user, client_id: 'bot', provider_id: 'idp', scopes: ['openid'], granted_at: now });
       await connect(ALICE, 'alice-access-1');
@@ -196,6 +182,37 @@ for (const backend of BACKENDS) {
         await db.updateTable('connections').set({ tokens: bobBefore.tokens }).where('user_id', '=', BOB).execute();
       }
       assert.equal((await token(other, BOB)).access_token, 'bob-access-1');
+    });
+
+    it('when a provider with a client secret serves the same stored token again and again, then neither the token nor the secret is opened again', async () => {
+      const now = Date.now();
+      const sealer = services[0]!.standalone!.deps!.sealer;
+      const bare = { ...PROVIDER, id: 'sec', issuer: 'https://sec.example.com', auth: 'client_secret_basic' as const, created_at: now, updated_at: now };
+      const sealed_secret = sealer.seal('sec-client-secret', clientSecretSlot(toProviderConfig(bare, undefined)));
+      await repositories().providers.save({ ...bare, sealed_secret });
+      const secCredential = newCredential();
+      await repositories().tokenClients.create(
+        { ...CLIENT, id: 'sec-bot', providers: ['sec'], created_at: now, credential_at: now },
+        credentialHash(secCredential),
+      );
+      await repositories().tokenClients.grant({ user_id: ALICE, client_id: 'sec-bot', provider_id: 'sec', scopes: ['openid'], granted_at: now });
+      const tokens = { access_token: 'alice-sec-access', token_type: 'bearer', expires_at: now + 8 * HOUR, obtained_at: now };
+      const connection = { label: 'alice', sub: ALICE, since: now };
+      await repositories().connections.save({ user_id: ALICE, provider_id: 'sec', connection, tokens, origin: 'https://sec.example.com' });
+      const open = sealer.open;
+      let opened = 0;
+      sealer.open = (...args) => ((opened += 1), open(...args));
+      try {
+        const request = () => send(one, bearer(secCredential), JSON.stringify({ user_id: ALICE, provider: 'sec' }));
+        const answers = [await request(), await request(), await request(), await request()];
+        assert.deepEqual(
+          answers.map((a) => [a.status, (JSON.parse(a.body) as { access_token?: string }).access_token]),
+          Array.from({ length: 4 }, () => [200, 'alice-sec-access']),
+        );
+        assert.equal(opened, 2, 'the token and the client secret, each once');
+      } finally {
+        sealer.open = open;
+      }
     });
 
     it('when a grant is revoked, the credential rotated and the client removed through one instance, then the other refuses at its next request', async () => {
