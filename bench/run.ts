@@ -22,8 +22,10 @@
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
  * standalone, token, replicas or mattermost (that part alone and its table, no results.json;
- * of the budgets only the standalone and Mattermost parts', printed under their
- * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres).
+ * of the budgets only the standalone, token and Mattermost parts', printed under their
+ * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres), BENCH_TOKEN_BASE
+ * (with BENCH_ONLY=token: another checkout, its dist/ built, whose token endpoint runs
+ * in the same rounds, for a change's before and after).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -222,7 +224,16 @@ async function onlyPart(part: string, env: Record<string, string>, secret: strin
     const options = { rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! }, serviceNodeFlags: profileFlags() };
     standaloneTable(await standaloneBench(options, (line) => say(line)), say);
   } else if (part === 'token') {
-    const report = await tokenApiBench({ rounds, durationS, warmupS: 1, env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! } }, (line) => say(line));
+    const base = process.env.BENCH_TOKEN_BASE;
+    const options = {
+      rounds,
+      durationS,
+      warmupS: 1,
+      env: { BENCH_ENCRYPTION_KEY: env.BENCH_ENCRYPTION_KEY! },
+      serviceNodeFlags: profileFlags(),
+      ...(base && { baseRoot: base }),
+    };
+    const report = await tokenApiBench(options, (line) => say(line));
     tokenApiTable(report, say);
     for (const b of tokenApiBudgets(report)) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
   } else if (part === 'replicas') {

@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import type { BackendName, Scratch } from '../test/support/standalone_db.js';
+import { createScratch, type BackendName, type Scratch } from '../test/support/standalone_db.js';
 import { onEachScratchBackend } from './scratch_backends.js';
 import { CONCURRENCY, warmupFor } from './http_bench.js';
 import { median, runLoad } from './load.js';
@@ -21,7 +21,8 @@ const PATH = '/api/v1/token';
 export const TOKEN_BUDGET = { cpuRatio: 2, p99MsAt16: 10 };
 export const TOKEN_BUDGET_LINE = `token issuance CPU per request <= ${TOKEN_BUDGET.cpuRatio}x the express+json floor; p99 at c=16 < ${TOKEN_BUDGET.p99MsAt16} ms`;
 
-export type TokenSide = 'token-api' | 'express-json';
+/** 'token-api-base': another checkout's build (BENCH_TOKEN_BASE), for a change's before and after in the same rounds. */
+export type TokenSide = 'token-api' | 'token-api-base' | 'express-json';
 
 export interface TokenRow {
   backend: BackendName;
@@ -43,17 +44,23 @@ export interface TokenBenchOptions {
   durationS: number;
   warmupS: number;
   env: Record<string, string>;
+  /** Extra node flags of the service's process, e.g. --cpu-prof (BENCH_CPU_PROF=1). */
+  serviceNodeFlags?: string[];
+  /** Another checkout (its dist/ built) whose service runs in the same rounds on a scratch database of its own. */
+  baseRoot?: string;
 }
 
 interface Target {
   server: ServerProcess;
   variant: TokenSide;
+  /** What every answer must be (each build seeds its own token's expiry). */
+  answer: string;
 }
 
-async function measureRounds(targets: Target[], headers: Record<string, string>, body: string, answer: string, options: TokenBenchOptions) {
+async function measureRounds(targets: Target[], headers: Record<string, string>, body: string, options: TokenBenchOptions) {
   const runs = new Map<string, Array<Omit<TokenRow, 'backend' | 'connections' | 'variant'>>>();
   const load = (target: Target, connections: number, duration: number) =>
-    runLoad({ url: target.server.url + PATH, body, headers, connections, duration, verify: (text) => text === answer });
+    runLoad({ url: target.server.url + PATH, body, headers, connections, duration, verify: (text) => text === target.answer });
   for (let round = 0; round < options.rounds; round += 1) {
     for (const target of targets.map((_, i) => targets[(i + round) % targets.length]!)) {
       await load(target, 16, warmupFor(round, options.warmupS));
@@ -69,15 +76,30 @@ async function measureRounds(targets: Target[], headers: Record<string, string>,
   return runs;
 }
 
+const dbEnv = (scratch: Scratch): Record<string, string> =>
+  scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
+
+/** The base checkout's service on a scratch database of its own, seeded alike (dropped with the run). */
+async function startBase(backend: BackendName, baseRoot: string, options: TokenBenchOptions, seed: object, cleanups: Array<() => Promise<unknown>>) {
+  const { startServer: startBaseServer } = (await import(`${baseRoot}/bench/servers.ts`)) as { startServer: typeof startServer };
+  const scratch = await createScratch(backend);
+  cleanups.push(() => scratch.dispose());
+  return startBaseServer('standalone', { env: { ...options.env, ...dbEnv(scratch) }, responses: {}, seed: seed as never });
+}
+
 async function benchBackend(backend: BackendName, scratch: Scratch, options: TokenBenchOptions): Promise<TokenRow[]> {
   const credential = `o2c_${randomBytes(32).toString('base64url')}`;
   const tokenCredentialHash = createHash('sha256').update(credential).digest('base64url');
-  const db: Record<string, string> =
-    scratch.settings.kind === 'postgres' ? { BENCH_DATABASE_URL: scratch.settings.url } : { BENCH_DATA_DIR: dirname(scratch.settings.file) };
   // No Mattermost is called on this path: the address only has to be one.
   const seed = { ...SEED, mattermostUrl: 'http://127.0.0.1:9', triggerWindowMs: 30_000, tokenCredentialHash };
-  const service = await startServer('standalone', { env: { ...options.env, ...db }, responses: {}, seed });
+  const service = await startServer('standalone', {
+    env: { ...options.env, ...dbEnv(scratch) },
+    responses: {},
+    seed,
+    nodeFlags: options.serviceNodeFlags ?? [],
+  });
   const servers: ServerProcess[] = [service];
+  const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${credential}` };
     const body = JSON.stringify({ user_id: SEED.userId, provider: 'github' });
@@ -86,18 +108,20 @@ async function benchBackend(backend: BackendName, scratch: Scratch, options: Tok
     if (first.status !== 200 || !answer.includes('gho_bench_access')) throw new Error(`token API: HTTP ${first.status} ${answer.slice(0, 300)}`);
     const floor = await startServer('express-json', { env: {}, responses: { [PATH]: answer } });
     servers.push(floor);
-    const runs = await measureRounds(
-      [
-        { server: service, variant: 'token-api' },
-        { server: floor, variant: 'express-json' },
-      ],
-      headers,
-      body,
-      answer,
-      options,
-    );
+    const targets: Target[] = [
+      { server: service, variant: 'token-api', answer },
+      { server: floor, variant: 'express-json', answer },
+    ];
+    if (options.baseRoot) {
+      const base = await startBase(backend, options.baseRoot, options, seed, cleanups);
+      servers.push(base);
+      const baseAnswer = await fetch(base.url + PATH, { method: 'POST', headers, body });
+      if (baseAnswer.status !== 200) throw new Error(`base token API: HTTP ${baseAnswer.status}`);
+      targets.push({ server: base, variant: 'token-api-base', answer: await baseAnswer.text() });
+    }
+    const runs = await measureRounds(targets, headers, body, options);
     return CONCURRENCY.flatMap((connections) =>
-      (['token-api', 'express-json'] as const).map((variant) => {
+      targets.map(({ variant }) => {
         const list = runs.get(`${connections}|${variant}`) ?? [];
         const mid = (f: (r: (typeof list)[number]) => number) => median(list.map(f));
         return { backend, connections, variant, rps: mid((r) => r.rps), p50: mid((r) => r.p50), p99: mid((r) => r.p99), cpuUs: mid((r) => r.cpuUs) };
@@ -105,6 +129,7 @@ async function benchBackend(backend: BackendName, scratch: Scratch, options: Tok
     );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    for (const cleanup of cleanups) await cleanup();
   }
 }
 
@@ -120,13 +145,19 @@ export async function tokenApiBench(options: TokenBenchOptions, progress: (line:
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
 
 export function tokenApiTable(report: TokenReport, say: (line: string) => void): void {
+  const withBase = report.rows.some((r) => r.variant === 'token-api-base');
   say('Token API: POST /api/v1/token, valid credential and grant, fresh token; floor = express+json answering the same JSON, same run');
-  say(['storage ', ' c', 'ours r/s', 'floor r/s', 'p50 ms', 'p99 ms', 'floor p99', 'CPU µs/req o/f', 'CPU ratio'].join('  '));
+  const baseHeads = withBase ? ['base r/s', 'base p99', 'base CPU µs', 'base ratio'] : [];
+  say(['storage ', ' c', 'ours r/s', 'floor r/s', 'p50 ms', 'p99 ms', 'floor p99', 'CPU µs/req o/f', 'CPU ratio', ...baseHeads].join('  '));
   for (const backend of ['sqlite', 'postgres'] as const) {
     for (const c of CONCURRENCY) {
-      const o = report.rows.find((r) => r.backend === backend && r.connections === c && r.variant === 'token-api');
-      const f = report.rows.find((r) => r.backend === backend && r.connections === c && r.variant === 'express-json');
+      const [o, f, b] = (['token-api', 'express-json', 'token-api-base'] as const).map((variant) =>
+        report.rows.find((r) => r.backend === backend && r.connections === c && r.variant === variant),
+      );
       if (!o || !f) continue;
+      const baseCells = b
+        ? [fixed(b.rps, 0).padStart(8), fixed(b.p99).padStart(8), fixed(b.cpuUs, 0).padStart(11), `${fixed(b.cpuUs / f.cpuUs)}x`.padStart(10)]
+        : [];
       say(
         [
           backend.padEnd(8),
@@ -138,6 +169,7 @@ export function tokenApiTable(report: TokenReport, say: (line: string) => void):
           fixed(f.p99).padStart(9),
           `${fixed(o.cpuUs, 0)}/${fixed(f.cpuUs, 0)}`.padStart(14),
           `${fixed(o.cpuUs / f.cpuUs)}x`.padStart(9),
+          ...baseCells,
         ].join('  '),
       );
     }

@@ -17,6 +17,8 @@ import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
 import { moveTarget } from './hosts/standalone/service/move_target.js';
+import { plainUtf8 } from './hosts/standalone/plain_body.js';
+import { TOKEN_URL } from './hosts/standalone/token_api/api_routes.js';
 import { createUserCopies } from './hosts/apps/calls/user_copier.js';
 import { metricsRoute } from './metrics/metrics_route.js';
 import { observeEngine } from './metrics/observed_engine.js';
@@ -65,7 +67,7 @@ export interface RunningService {
   hostsWhy: string;
   /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
-  /** What the main listener serves: the app, with the standalone host's command route answered before express sees it. */
+  /** What the main listener serves: the app, with the standalone host's command route and token endpoint answered before express sees them. */
   listener: RequestListener;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
   appsApp?: express.Express;
@@ -95,12 +97,15 @@ function bareApp(): express.Express {
 const COMMAND_URL = '/standalone/command';
 
 /**
- * Every /oauth2 command takes this route: answered before express sees the request, since none of its layers is needed
- * there (the route reads its own body and writes its own answer). Anything else goes to the app as before.
+ * Every /oauth2 command, and every token request with a plain UTF-8 body, is answered before express sees the
+ * request, since none of its layers is needed there (each route reads its own body and writes its own answer).
+ * Anything else goes to the app as before (express serves those two paths too, for any other spelling or body).
  */
-function commandFirst(command: RequestListener, app: express.Express): RequestListener {
+function standaloneFirst(standalone: StandaloneHost, app: express.Express): RequestListener {
+  const { command, token } = standalone;
   return (req, res) => {
-    if (req.method === 'POST' && req.url === COMMAND_URL) command(req, res);
+    if (req.method === 'POST' && req.url === COMMAND_URL && command) command(req, res);
+    else if (req.method === 'POST' && req.url === TOKEN_URL && token && plainUtf8(req)) token(req, res);
     else app(req, res);
   };
 }
@@ -156,7 +161,7 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  const listener = standalone?.command ? commandFirst(standalone.command, app) : app;
+  const listener = standalone ? standaloneFirst(standalone, app) : app;
   return {
     config,
     hostsWhy,

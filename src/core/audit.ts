@@ -1,6 +1,7 @@
 /**
  * The audit trail: admin actions (providers added, edited, removed, tested,
- * registered), setup runs and team-sync repairs, and refused forgeries. Each
+ * registered; token API clients), setup runs and team-sync repairs, users'
+ * grants to integrations ending, and refused forgeries. Each
  * entry is one structured log line and, where the host has a database (the
  * standalone host), a row kept for APP_AUDIT_RETENTION_DAYS. An entry names
  * who (the user Mattermost vouched for; '' when nobody was), what, on what,
@@ -18,6 +19,7 @@ export type AuditAction =
   | 'client.add'
   | 'client.rotate'
   | 'client.remove'
+  | 'grant.revoke'
   | 'migrate.providers'
   | 'migrate.users'
   | 'setup'

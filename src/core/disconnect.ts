@@ -2,7 +2,8 @@
  * `disconnect [provider]`: revoke at the provider where it can (RFC 7009,
  * bounded by a timeout), only at the origin that issued the token, then
  * delete the connection whatever the provider answered. A token that cannot
- * be read (wrong key, moved provider) is still deleted.
+ * be read (wrong key, moved provider) is still deleted. The user's grants to
+ * integrations at that provider end with it (an audit entry each).
  */
 import { providerOrigin } from '@oauth2-connect/engine';
 import { UserFacingError } from './errors.js';
@@ -11,6 +12,7 @@ import type { StoredProvider } from './provider_records.js';
 import { chosenProvider, openProvider } from './providers.js';
 import type { CoreDeps, CoreOperation, CoreRequest } from './request.js';
 import { userView } from './user_connections.js';
+import { auditGrantsEnded } from './token_api/grant_audit.js';
 
 const UNREAD = 'The stored token could not be read, so it was not revoked at the provider; it was deleted here.';
 const MOVED = 'The provider moved to another address since you connected, so the token was not sent there; it was deleted here.';
@@ -50,7 +52,10 @@ export const disconnect: CoreOperation = async (req, deps) => {
   // token revoked is the one deleted (not one rotated or replaced meanwhile).
   const revocation = await req.connections.withLock(req.user.id, stored.id, async () => {
     const said = await revokeAtOrigin(req, deps, stored);
+    // The grants the delete ends with the connection, for their audit entries.
+    const grants = req.tokenApi ? (await req.tokenApi.grantsOf(req.user.id)).filter((g) => g.provider_id === stored.id) : [];
     await req.connections.delete(req.user.id, stored.id);
+    await auditGrantsEnded(deps.audit, req.user.id, grants, 'ended by disconnect');
     return said;
   });
   return { text: `Disconnected your ${md(stored.display_name)} account. ${revocation}`, refresh: true };

@@ -65,11 +65,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const addSecrets = (...values: (string | undefined)[]) => {
     for (const value of values) {
       if (value === undefined || value.length < 8) continue;
-      learned.delete(value);
+      // A value known already only moves to the newest end: the set, so the array, stays the same (every
+      // token request registers the token it serves; rebuilding the array each time cost more than the line).
+      const known = learned.delete(value);
       learned.add(value);
+      if (known) continue;
       if (learned.size > MAX_SECRETS) learned.delete(learned.values().next().value as string);
+      secrets = undefined;
     }
-    secrets = undefined;
   };
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const log =

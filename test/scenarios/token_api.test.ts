@@ -6,7 +6,8 @@
  * stable code. Insiders attack it: a non-admin registering a client, a click
  * on another user's consent button, a forged, tampered, replayed or expired
  * consent, a client asking beyond what it may, from another address, with a
- * replaced credential, after a grant was revoked, faster than its rate.
+ * replaced credential, after a grant was revoked, faster than its rate. A
+ * grant revoked or ended by a disconnect is an audit entry.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -320,6 +321,15 @@ for (const choice of scenarioHosts(['standalone'])) {
       assert.equal((await token(bob)).body.error, 'not_connected');
       assert.ok((await connectUser(host, bob, 'bob-at-idp')).completed);
       assert.equal((await token(bob)).body.error, 'consent_required', 'a reconnect asks for consent again');
+      const entries = await host.service.standalone!.repositories.auditLog.recent({ target: 'client:issue-bot', limit: 10 });
+      assert.deepEqual(
+        entries.filter((e) => e.action === 'grant.revoke').map((e) => [e.actor_user_id, e.outcome, e.detail]),
+        [
+          [bob.id, 'ok', 'provider idp; ended by disconnect'],
+          [alice.id, 'ok', 'provider idp; revoked'],
+        ],
+        'the revoke and the grant the disconnect ended are audit entries, newest first',
+      );
     });
 
     it("when an admin lists a user's grants and the report, then clients, grants and last use are shown", async () => {

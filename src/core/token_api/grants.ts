@@ -9,7 +9,8 @@ import { codeSpan, md } from '../format.js';
 import type { PanelProvider } from '../panel_provider.js';
 import type { CoreAnswer, CoreOperation, CoreRequest } from '../request.js';
 import { grantLines } from './client_admin.js';
-import { TOKEN_API_ELSEWHERE } from './types.js';
+import { auditGrantsEnded } from './grant_audit.js';
+import { TOKEN_API_ELSEWHERE, type TokenGrant } from './types.js';
 
 /** Status's lines about grants (none where the host has no token API or the user granted nothing). */
 export async function grantStatusLines(req: CoreRequest): Promise<string[]> {
@@ -49,7 +50,7 @@ export const grantsList: CoreOperation = async (req) => {
   return { text: lines.length > 0 ? lines.slice(1).join('\n') : 'You have allowed no integration to use your accounts.' };
 };
 
-export const grantsRevoke: CoreOperation = async (req: CoreRequest): Promise<CoreAnswer> => {
+export const grantsRevoke: CoreOperation = async (req: CoreRequest, deps): Promise<CoreAnswer> => {
   if (!req.tokenApi) return { text: TOKEN_API_ELSEWHERE };
   const clientId = typeof req.values.client === 'string' ? req.values.client.toLowerCase() : '';
   const providerId = typeof req.values.provider === 'string' ? req.values.provider.toLowerCase() : undefined;
@@ -60,7 +61,9 @@ export const grantsRevoke: CoreOperation = async (req: CoreRequest): Promise<Cor
     throw new UserFacingError(
       `You have no grant ${clientId ? `to ${codeSpan(clientId)}${providerId ? ` for ${codeSpan(providerId)}` : ''}` : 'by that name'}. See yours with \`/oauth2 grants list\`.`,
     );
-  for (const g of grants) await req.tokenApi.revokeGrant(req.user.id, g.client_id, g.provider_id);
+  const revoked: TokenGrant[] = [];
+  for (const g of grants) if (await req.tokenApi.revokeGrant(req.user.id, g.client_id, g.provider_id)) revoked.push(g);
+  await auditGrantsEnded(deps.audit, req.user.id, revoked, 'revoked');
   const client = await req.tokenApi.get(clientId);
   const where = grants.map((g) => `\`${g.provider_id}\``).join(', ');
   return { text: `Revoked: **${md(client?.name ?? clientId)}** can no longer use your ${where} account.`, refresh: true };

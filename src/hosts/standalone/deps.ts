@@ -12,7 +12,7 @@ import type { SecretSealer } from '../../core/secret_sealer.js';
 import type { Logger } from '../../log/logger.js';
 import type { MattermostBot } from './bot.js';
 import { purposeKey, type OAuthEngine } from '@oauth2-connect/engine';
-import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore } from './ports.js';
+import type { CommandAdmission, InstallationStore, OneTimeStore, SessionStore, TokenIssuanceReader } from './ports.js';
 import type { RateLimitedLog } from '../../log/rate_limited.js';
 import type { TokenClientStore } from '../../core/token_api/types.js';
 import type { ServiceMetrics } from '../../metrics/service_metrics.js';
@@ -52,6 +52,8 @@ export interface TokenApi {
   limiter: { take(clientId: string, perMinute: number, now: number): { allowed: boolean; retryAfterSeconds: number } };
   /** Records that the client used the user's grant; written in the background, spaced out. */
   recordUse(clientId: string, userId: string, providerId: string): void;
+  /** The token endpoint's reads in one statement, where the storage has it; else the client, then the grant and the user's view. */
+  issuance?: TokenIssuanceReader;
 }
 
 /** Built once at start; the core's operations are given it as their CoreDeps. */

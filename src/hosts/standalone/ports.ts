@@ -5,6 +5,7 @@
  * Secrets cross these ports in plaintext; the store seals or hashes them.
  */
 import type { UserConnections } from '../../core/ports.js';
+import type { TokenClient, TokenGrant } from '../../core/token_api/types.js';
 
 /**
  * What the bot may do in Mattermost, chosen at setup (`--bot-role`).
@@ -136,4 +137,19 @@ export interface CommandAdmission {
     trigger: OneTimeRecord,
     withView?: boolean,
   ): Promise<{ storedHash: string | undefined; claimed: boolean; view?: UserConnections }>;
+}
+
+/** What the token endpoint reads for one request (the client by its credential's hash, the user's grant to it, the user's row). */
+export interface IssuanceRead {
+  /** The client whose credential hashes to this, with its stored hash (compared again in constant time by the caller). */
+  found?: { client: TokenClient; hash: string };
+  /** The user's grant to that client at the provider. */
+  grant?: TokenGrant;
+  /** The provider list, and the user's connection at that provider alone; absent without a client. */
+  view?: UserConnections;
+}
+
+/** The token endpoint's reads in one statement (db/token_issuance.ts): one round trip per token request. */
+export interface TokenIssuanceReader {
+  read(credentialHash: string, userId: string, providerId: string): Promise<IssuanceRead>;
 }

@@ -1,9 +1,10 @@
 // The "Connected accounts" panel's grants on the standalone host, through its
 // hidden subcommands, with the token API's clients and grants on SQLite and
 // PostgreSQL: __panel lists the user's own grants under each provider, and
-// __revoke <client> <provider> runs the core's `/oauth2 grants revoke`. Insiders
-// attack it: another user's session naming alice's grant, extra words naming
-// alice, and a request forged with alice's user id.
+// __revoke <client> <provider> runs the core's `/oauth2 grants revoke`; each
+// revoked grant is an audit entry, as an admin's actions are. Insiders attack
+// it: another user's session naming alice's grant, extra words naming alice,
+// and a request forged with alice's user id.
 import { after, before, beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
@@ -11,6 +12,7 @@ import type { TokenClient } from '../../../src/core/token_api/types.js';
 import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_client_repository.js';
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
+import { MemoryAuditStore } from '../../support/memory_audit_store.js';
 import { onEachBackend } from '../../support/standalone_db.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
@@ -37,6 +39,7 @@ const client = (id: string, name: string): TokenClient => ({
 onEachBackend('the panel shows and revokes the user’s grants', ({ database }) => {
   let world: StandaloneWorld;
   let store: SqlTokenClientStore;
+  let audit: MemoryAuditStore;
   let alice: FakeUser;
   let mallory: FakeUser;
 
@@ -53,7 +56,8 @@ onEachBackend('the panel shows and revokes the user’s grants', ({ database }) 
 
   before(async () => {
     store = new SqlTokenClientStore(database().db);
-    world = await startStandaloneWorld({ tokenClients: store });
+    audit = new MemoryAuditStore();
+    world = await startStandaloneWorld({ tokenClients: store, audit });
     alice = world.mm.addUser('alice');
     mallory = world.mm.addUser('mallory');
     await store.create(client('issue-bot', 'Issue bot'), credentialHash(newCredential()));
@@ -69,6 +73,7 @@ onEachBackend('the panel shows and revokes the user’s grants', ({ database }) 
     await world?.close();
   });
   beforeEach(async () => {
+    audit.entries.length = 0;
     for (const g of await store.allGrants()) await store.revokeGrant(g.user_id, g.client_id, g.provider_id);
     await store.grant({ user_id: alice.id, client_id: 'issue-bot', provider_id: 'idp', scopes: ['openid', 'profile'], granted_at: NOW });
     await store.touch('issue-bot', alice.id, 'idp', NOW + 60_000);
@@ -110,6 +115,33 @@ onEachBackend('the panel shows and revokes the user’s grants', ({ database }) 
       idp?.grants?.map((g) => (g as { client_id: string }).client_id),
       ['calendar'],
     );
+  });
+
+  it('when alice revokes in the panel and with the command, then each revoked grant is one audit entry by her, naming client and provider', async () => {
+    await answerOf(await world.command(alice, '__revoke issue-bot idp'));
+    const typed = ((await (await world.command(alice, 'grants revoke calendar')).json()) as { text: string }).text;
+    assert.match(typed, /Revoked: \*\*Calendar\*\*/);
+    const entry = (client: string, provider: string) => ({
+      actor_user_id: alice.id,
+      action: 'grant.revoke',
+      target: `client:${client}`,
+      outcome: 'ok',
+      detail: `provider ${provider}; revoked`,
+    });
+    assert.deepEqual(
+      audit.entries.map(({ at: _at, ...rest }) => rest),
+      [entry('issue-bot', 'idp'), entry('calendar', 'idp')],
+    );
+    assert.ok(
+      world.logs.some((line) => line.includes('"msg":"audit"') && line.includes('"action":"grant.revoke"')),
+      'and one log line each',
+    );
+  });
+
+  it('when a revoke is refused (not her grant, gone already), then no audit entry is written', async () => {
+    await world.command(mallory, '__revoke issue-bot idp');
+    await world.command(alice, '__revoke nobody idp');
+    assert.deepEqual(audit.entries, []);
   });
 
   it('when the grant is gone already, or the panel sends no client or provider, then the error is in props and nothing changes', async () => {

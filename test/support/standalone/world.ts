@@ -28,6 +28,7 @@ import { rateLimitedWarn } from '../../../src/log/rate_limited.js';
 import { createAdminView } from '../../../src/hosts/standalone/admin/admin_view.js';
 import type { TokenClientStore } from '../../../src/core/token_api/types.js';
 import { createTokenApi } from '../../../src/hosts/standalone/token_api/token_api.js';
+import { createAuditTrail, type AuditStore } from '../../../src/core/audit.js';
 
 export interface StandaloneWorld {
   rootUrl: string;
@@ -55,8 +56,13 @@ export function addTestOidcProvider(world: Pick<StandaloneWorld, 'addProvider'>,
   );
 }
 
-/** `tokenClients`: the token API's clients and grants (a real database's); without it the world serves no token API. */
-export async function startStandaloneWorld(options: { tables?: StandaloneTables; tokenClients?: TokenClientStore } = {}): Promise<StandaloneWorld> {
+/**
+ * `tokenClients`: the token API's clients and grants (a real database's); without it the world serves no token API.
+ * `audit`: where the audit trail's entries go; without it the world records none.
+ */
+export async function startStandaloneWorld(
+  options: { tables?: StandaloneTables; tokenClients?: TokenClientStore; audit?: AuditStore } = {},
+): Promise<StandaloneWorld> {
   // The server listens first (its URL goes into deps); the express app is attached once built.
   const mounted: { app?: express.Express } = {};
   const server: Server = createServer((req, res) => mounted.app?.(req, res));
@@ -96,6 +102,7 @@ export async function startStandaloneWorld(options: { tables?: StandaloneTables;
     wallClock: Date.now,
     refusalLog: rateLimitedWarn(logger, Date.now),
     ...(options.tokenClients && { tokenApi: createTokenApi(options.tokenClients, consentKey, logger, now) }),
+    ...(options.audit && { audit: createAuditTrail({ logger, now, store: options.audit }) }),
   };
   const app = express();
   app.use('/standalone', createStandaloneRouter(deps, options.tables ?? createServiceTables()));

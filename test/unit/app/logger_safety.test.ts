@@ -57,6 +57,21 @@ describe('logging errors and secrets safely', () => {
     assert.ok(!log.lines[1]!.includes(`filler-secret-${MAX_SECRETS + 4}`), 'the newest values are kept');
   });
 
+  it('when a known value is registered again between lines (a token served at every request), then it stays scrubbed and is the last to go', () => {
+    const log = createMemoryLogger();
+    log.addSecrets('served-token-value');
+    for (let i = 0; i < MAX_SECRETS - 1; i += 1) log.addSecrets(`filler-secret-${i}`);
+    log.info('a line in between');
+    log.addSecrets('served-token-value');
+    log.info('served served-token-value');
+    assert.ok(!log.lines[1]!.includes('served-token-value'), log.lines[1]);
+    log.addSecrets('one-more-secret');
+    log.info('served-token-value filler-secret-0 one-more-secret');
+    assert.ok(!log.lines[2]!.includes('served-token-value'), 'registered again, so not the oldest');
+    assert.ok(!log.lines[2]!.includes('one-more-secret'));
+    assert.ok(log.lines[2]!.includes('filler-secret-0'), 'the oldest went');
+  });
+
   it('when whoami loads a token, then the token store registers its values with the logger', async () => {
     const cipher = createTokenCipher({ keys: [{ id: 'k1', key: randomBytes(32) }], currentKeyId: 'k1' });
     const slot = { kind: 'token', provider_id: 'gh', user_id: 'u1' } as const;

@@ -13,6 +13,7 @@ import { createConnectionLock, type ConnectionLock } from './connection_lock.js'
 import { connectionQueries, connectionRows, toConnection, type ConnectionRead, type VersionedRow } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { millis, type Database } from './schema.js';
+import { OpenedTokens } from './opened_tokens.js';
 
 /** A connection the keep-alive pass may refresh, and its place in the oldest-first scan. */
 export interface IdleConnection {
@@ -42,6 +43,7 @@ export class SqlConnectionRepository implements ConnectionRepository {
   private readonly now: () => number;
   private readonly providers: SqlProviderRepository;
   private readonly queries: ReturnType<typeof connectionQueries>;
+  private readonly openedTokens = new OpenedTokens();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -100,16 +102,22 @@ export class SqlConnectionRepository implements ConnectionRepository {
   private async opened(row: ConnectionRead): Promise<ConnectionRow> {
     const { user_id: userId, provider_id: providerId } = row;
     const binding = tokenBinding(userId, providerId, row.origin);
-    const opened = openFor(this.sealer, row.tokens, binding, `the connection of user ${userId} to ${providerId}`);
-    if (opened.stale) await this.reseal(row.tokens, opened.plaintext, binding);
     return {
       user_id: userId,
       provider_id: providerId,
       origin: row.origin,
       connection: toConnection(row),
-      tokens: JSON.parse(opened.plaintext) as TokenSet,
+      tokens: this.openedTokens.get(row.tokens, binding) ?? (await this.openTokens(row.tokens, binding)),
       used_at: millis(row.used_at),
     };
+  }
+
+  private async openTokens(sealed: string, binding: SealBinding): Promise<TokenSet> {
+    const opened = openFor(this.sealer, sealed, binding, `the connection of user ${binding.user_id} to ${binding.provider_id}`);
+    const tokens = JSON.parse(opened.plaintext) as TokenSet;
+    if (!opened.stale) return this.openedTokens.keep(sealed, binding, tokens);
+    await this.reseal(sealed, opened.plaintext, binding);
+    return tokens;
   }
 
   /** Re-seals under the current key, unless a refresh replaced the value meanwhile. */

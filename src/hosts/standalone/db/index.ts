@@ -11,6 +11,7 @@ import { SqlProviderRepository } from './provider_repository.js';
 import { SqlSessionStore } from './session_store.js';
 import { SqlTokenClientStore } from './token_client_repository.js';
 import { SqlAuditStore } from './audit_store.js';
+import { SqlTokenIssuance } from './token_issuance.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
@@ -28,6 +29,7 @@ export {
   SqlProviderRepository,
   SqlSessionStore,
   SqlTokenClientStore,
+  SqlTokenIssuance,
 };
 export type { Database } from './schema.js';
 
@@ -41,6 +43,8 @@ export interface StandaloneRepositories {
   /** The ledger of the move from the Apps host (core/apps_move). */
   appsImport: SqlAppsImportLedger;
   tokenClients: SqlTokenClientStore;
+  /** The token endpoint's reads in one statement. */
+  tokenIssuance: SqlTokenIssuance;
   auditLog: SqlAuditStore;
   /** Which replica runs a background pass (the keep-alive pass). */
   leases: SqlLeaseStore;
@@ -62,6 +66,7 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime, connections }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
+    tokenIssuance: new SqlTokenIssuance(db, connections),
     auditLog: new SqlAuditStore(db),
     leases: new SqlLeaseStore(db),
   };

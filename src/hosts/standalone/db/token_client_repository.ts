@@ -6,7 +6,7 @@
  * compiled once (compiled_query.ts), as the command path's are.
  */
 
-const CLIENT = [
+export const CLIENT = [
   'id',
   'name',
   'providers',
@@ -19,7 +19,7 @@ const CLIENT = [
   'credential_at',
   'last_used_at',
 ] as const;
-const GRANT = ['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at', 'last_used_at'] as const;
+export const GRANT = ['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at', 'last_used_at'] as const;
 
 function hotQueries(db: Kysely<Database>) {
   return {
@@ -39,7 +39,7 @@ const texts = (json: string): string[] => {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 };
 
-function toClient(row: Selectable<TokenClientsTable>): TokenClient {
+export function toClient(row: Selectable<TokenClientsTable>): TokenClient {
   const last = optionalMillis(row.last_used_at);
   return {
     id: row.id,
@@ -55,7 +55,7 @@ function toClient(row: Selectable<TokenClientsTable>): TokenClient {
   };
 }
 
-function toGrant(row: Selectable<TokenGrantsTable>): TokenGrant {
+export function toGrant(row: Selectable<TokenGrantsTable>): TokenGrant {
   const last = optionalMillis(row.last_used_at);
   return {
     user_id: row.user_id,

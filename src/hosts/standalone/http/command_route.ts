@@ -29,6 +29,7 @@ import { countResponse, markRequest } from '../../../metrics/request_counter.js'
 import { panelResponse, panelSubcommands } from '../panel/panel_commands.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 import { readForm, type FormBody } from './form_body.js';
+import { sendJson } from '../json_answer.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
 
@@ -162,15 +163,6 @@ async function handleCommand(deps: StandaloneDeps, table: SubcommandTable, body:
 
 /** The name as logged: a registered subcommand, '' for none, else 'unknown' (a typo may be a pasted secret). */
 const knownSubcommand = (table: SubcommandTable, name: string): string => (name === '' || table.has(name) ? name : 'unknown');
-
-/** HTTP `status` with the JSON of `answer`, as express's res.json writes it. */
-function sendJson(res: ServerResponse, status: number, answer: unknown): void {
-  const text = JSON.stringify(answer);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
-}
 
 const FORM_LIMITS = { bytes: COMMAND_BODY_LIMIT, fields: 200 };
 

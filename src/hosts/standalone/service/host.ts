@@ -25,7 +25,7 @@ import { mattermostPing, unreadiness, type Unready } from './readiness.js';
 import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
 import { createTokenApi } from '../token_api/token_api.js';
-import { tokenApiRouter } from '../token_api/api_routes.js';
+import { tokenApiRouter, tokenHandler } from '../token_api/api_routes.js';
 import { pruneAudit, standaloneAudit } from './audit_wiring.js';
 import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
 import { observeEngine } from '../../../metrics/observed_engine.js';
@@ -57,6 +57,8 @@ export interface StandaloneHost {
   apiRouter?: express.Router;
   /** POST /standalone/command alone, for the service to mount ahead of everything else (the router serves it too). */
   command?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** POST /api/v1/token alone, for a plain UTF-8 body, ahead of everything else (apiRouter serves it too); with apiRouter. */
+  token?: (req: IncomingMessage, res: ServerResponse) => void;
   database: StandaloneDatabase;
   repositories: StandaloneRepositories;
   /** Undefined when APP_MATTERMOST_URL is unset (the router then answers "not set up"). */
@@ -117,9 +119,11 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
     }),
   );
   const apiRouter = deps.tokenApi && tokenApiRouter(deps, deps.tokenApi);
+  const token = deps.tokenApi && tokenHandler(deps, deps.tokenApi);
   const tables = createServiceTables();
   const command = commandHandler(deps, tables.subcommands);
-  return { router: createStandaloneRouter(deps, tables), command, ...(apiRouter && { apiRouter }), database, repositories, deps, close, unready };
+  const api = apiRouter && token && { apiRouter, token };
+  return { router: createStandaloneRouter(deps, tables), command, ...api, database, repositories, deps, close, unready };
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
@@ -152,7 +156,7 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
     }),
     wallClock: Date.now,
-    tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now),
+    tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now, repositories.tokenIssuance),
     ...standaloneAudit({ logger, now, store: repositories.auditLog }),
   };
 }

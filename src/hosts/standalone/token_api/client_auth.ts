@@ -4,7 +4,7 @@
  * user name), from an address its sources allow, within its rate. Only the
  * credential's hash is looked up; the hashes are compared in constant time.
  */
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { fromAllowedSource } from '../../../core/token_api/client_input.js';
 import { CREDENTIAL_SHAPE, credentialHash, sameHash } from '../../../core/token_api/credential.js';
 import type { TokenClient, TokenClientStore } from '../../../core/token_api/types.js';
@@ -37,8 +37,14 @@ export interface ClientCheckDeps {
   now(): number;
 }
 
-/** The calling client, or a TokenApiError (invalid_client, rate_limited). */
-export async function authenticatedClient(deps: ClientCheckDeps, req: Request): Promise<TokenClient> {
+/** The credential a request presents, by its hash, and the Basic user name when it came that way. */
+export interface PresentedCredential {
+  hash: string;
+  clientId?: string;
+}
+
+/** The request's credential, or invalid_client when there is none of the right shape (nothing is read then). */
+export function presentedCredential(req: IncomingMessage): PresentedCredential {
   let given: Presented | undefined;
   try {
     given = presented(req.headers.authorization);
@@ -47,14 +53,32 @@ export async function authenticatedClient(deps: ClientCheckDeps, req: Request): 
   }
   if (!given || !CREDENTIAL_SHAPE.test(given.credential)) throw new TokenApiError('invalid_client', INVALID);
   const hash = credentialHash(given.credential);
-  const found = await deps.clients.byCredentialHash(hash);
-  if (!found || !sameHash(found.hash, hash) || (given.clientId !== undefined && given.clientId !== found.client.id))
+  return given.clientId === undefined ? { hash } : { hash, clientId: given.clientId };
+}
+
+/**
+ * The client the storage found by the credential's hash, admitted: the hashes equal (compared in constant
+ * time), the Basic user name its id, the address one its sources allow, within its rate; else a TokenApiError
+ * (invalid_client, rate_limited).
+ */
+export function admittedClient(
+  deps: Omit<ClientCheckDeps, 'clients'>,
+  given: PresentedCredential,
+  found: { client: TokenClient; hash: string } | undefined,
+  address: string | undefined,
+): TokenClient {
+  if (!found || !sameHash(found.hash, given.hash) || (given.clientId !== undefined && given.clientId !== found.client.id))
     throw new TokenApiError('invalid_client', INVALID);
   const client = found.client;
   const refuse = (err: TokenApiError) => Object.assign(err, { clientId: client.id });
-  if (!fromAllowedSource(client.sources, req.socket.remoteAddress))
-    throw refuse(new TokenApiError('invalid_client', 'This client may not call from this address.'));
+  if (!fromAllowedSource(client.sources, address)) throw refuse(new TokenApiError('invalid_client', 'This client may not call from this address.'));
   const rate = deps.limiter.take(client.id, client.rate_per_minute, deps.now());
   if (!rate.allowed) throw refuse(new TokenApiError('rate_limited', `At most ${client.rate_per_minute} requests a minute.`, rate.retryAfterSeconds));
   return client;
+}
+
+/** The calling client, or a TokenApiError (invalid_client, rate_limited). */
+export async function authenticatedClient(deps: ClientCheckDeps, req: IncomingMessage): Promise<TokenClient> {
+  const given = presentedCredential(req);
+  return admittedClient(deps, given, await deps.clients.byCredentialHash(given.hash), req.socket.remoteAddress);
 }

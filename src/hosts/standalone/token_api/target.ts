@@ -4,7 +4,7 @@
  * consent and connect requests, so each refuses the same way.
  */
 import { z } from 'zod';
-import type { ConnectionRow } from '../../../core/ports.js';
+import type { ConnectionRow, UserConnections } from '../../../core/ports.js';
 import type { StoredProvider } from '../../../core/provider_records.js';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import type { StandaloneDeps } from '../deps.js';
@@ -19,7 +19,35 @@ export const TARGET = z.object({
 
 export type Target = z.infer<typeof TARGET>;
 
+const USER_ID = /^[a-z0-9]{26}$/;
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** Printable ASCII: one character per code unit and per code point, so the length limit means the same to zod and here. */
+const PRINTABLE = /^[ -~]*$/;
+
+/**
+ * The target as TARGET gives it, checked by hand for the common body (every token request has one): a plain
+ * object with the two ids and at most an ASCII scope within its length. Undefined for any other body, which
+ * goes to the schema, which says why (test/unit/token_api/target_check.test.ts holds the two together).
+ */
+export function plainTarget(body: unknown): Target | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { user_id: user, provider, scope } = body as Record<string, unknown>;
+  if (typeof user !== 'string' || !USER_ID.test(user) || typeof provider !== 'string' || !PROVIDER_ID.test(provider)) return undefined;
+  if (scope === undefined) return { user_id: user, provider };
+  return typeof scope === 'string' && scope.length <= 1000 && PRINTABLE.test(scope) ? { user_id: user, provider, scope } : undefined;
+}
+
+/** The target when the body is one (the hand check, else the schema); undefined when it is not. */
+export const wellFormedTarget = (body: unknown): Target | undefined => {
+  const plain = plainTarget(body);
+  if (plain) return plain;
+  const parsed = TARGET.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
+};
+
 export function parseTarget(body: unknown): Target {
+  const plain = plainTarget(body);
+  if (plain) return plain;
   const parsed = TARGET.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -58,13 +86,15 @@ export async function targetView(
   providerId: string,
 ): Promise<TargetView> {
   if (!client.providers.includes(providerId)) return { stored: undefined, row: undefined };
-  if (deps.connections.withProviders) {
-    const view = await deps.connections.withProviders(userId);
-    const stored = view.providers.find((p) => p.id === providerId);
-    return { stored, row: stored ? await view.opened(providerId).catch(() => null) : undefined };
-  }
+  if (deps.connections.withProviders) return targetInView(await deps.connections.withProviders(userId), client, providerId);
   const stored = await deps.providers.get(providerId);
   return { stored, row: stored ? await deps.connections.get(userId, providerId).catch(() => null) : undefined };
+}
+
+/** The target in a view already read (the user's, or the token endpoint's one read, which holds only that provider's row). */
+export async function targetInView(view: UserConnections, client: TokenClient, providerId: string): Promise<TargetView> {
+  const stored = client.providers.includes(providerId) ? view.providers.find((p) => p.id === providerId) : undefined;
+  return { stored, row: stored ? await view.opened(providerId).catch(() => null) : undefined };
 }
 
 /** What targetView found, or the refusal: provider_not_allowed, then not_connected / reconnect_required. */

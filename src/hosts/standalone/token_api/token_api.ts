@@ -1,11 +1,13 @@
 /**
  * The token API's parts the standalone host is given (service/host.ts builds
  * them): the clients and grants, the consent buttons' key, the per-client
- * rate limits, and the spaced-out record of each use.
+ * rate limits, the spaced-out record of each use, and the token endpoint's
+ * one-statement read where the storage has it.
  */
 import type { TokenClientStore } from '../../../core/token_api/types.js';
 import type { Logger } from '../../../log/logger.js';
 import type { TokenApi } from '../deps.js';
+import type { TokenIssuanceReader } from '../ports.js';
 import { ClientRateLimiter } from './rate_limit.js';
 
 export type { TokenApi };
@@ -14,11 +16,18 @@ export type { TokenApi };
 export const USE_RECORD_SPACING_MS = 60_000;
 const MAX_REMEMBERED_USES = 10_000;
 
-export function createTokenApi(clients: TokenClientStore, consentKey: Buffer, logger: Pick<Logger, 'warn'>, now: () => number): TokenApi {
+export function createTokenApi(
+  clients: TokenClientStore,
+  consentKey: Buffer,
+  logger: Pick<Logger, 'warn'>,
+  now: () => number,
+  issuance?: TokenIssuanceReader,
+): TokenApi {
   const written = new Map<string, number>();
   return {
     clients,
     consentKey,
+    ...(issuance && { issuance }),
     limiter: new ClientRateLimiter(),
     recordUse(clientId, userId, providerId) {
       const key = `${clientId}\0${userId}\0${providerId}`;
