@@ -60,4 +60,11 @@ describe('from the Apps host to the standalone host on a real Mattermost', { tim
     assert.match(await typed(bob, 'status'), /connection from before the Mattermost upgrade was not carried over: reconnect with `\/oauth2 connect idp`/);
     for (const secret of [w.key, w.jwtSecret, w.provider.clients.basic.client_secret!]) assert.ok(!w.logger.lines.some((l) => l.includes(secret)));
   });
+
+  it('when the admin reads /oauth2 audit on the standalone host, then it lists what was done on the Apps host before the upgrade, and bob reads nothing', async () => {
+    const text = await typed(w.backend.admin, 'audit');
+    assert.match(text, /migrate\.providers \|[^|\n]*\| ok/);
+    assert.match(text, /migrate\.users \|[^|\n]*\| ok/);
+    assert.match(await typed(bob, 'audit'), /Only system admins/);
+  });
 });
