@@ -67,7 +67,7 @@ export interface RunningService {
   hostsWhy: string;
   /** The main listener's app: /healthz, the standalone host, and the Apps host unless it has a listener of its own. */
   app: express.Express;
-  /** What the main listener serves: the app, with the standalone host's command route and token endpoint answered before express sees them. */
+  /** What the main listener serves: the app, with the standalone host's command route and token endpoint, and the Apps host's calls, answered before the app sees them. */
   listener: RequestListener;
   /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
   appsApp?: express.Express;
@@ -96,16 +96,22 @@ function bareApp(): express.Express {
 /** The path Mattermost posts every /oauth2 command to (the standalone router serves it too, for any other spelling of it). */
 const COMMAND_URL = '/standalone/command';
 
+/** What the main app serves itself on the main listener; with the Apps host there, every other path is the Apps host's. */
+const MAIN_APP_PATHS = /^\/(?:standalone|api\/v1|healthz|readyz|metrics)(?:[/?]|$)/i;
+
 /**
- * Every /oauth2 command, and every token request with a plain UTF-8 body, is answered before express sees the
- * request, since none of its layers is needed there (each route reads its own body and writes its own answer).
- * Anything else goes to the app as before (express serves those two paths too, for any other spelling or body).
+ * The main listener's first decision, before express: every /oauth2 command, and every token request with a plain
+ * UTF-8 body, is answered by its own route, since none of express's layers is needed there (each route reads its
+ * own body and writes its own answer; express serves those two paths too, for any other spelling or body). An Apps
+ * call goes straight to the Apps host's app, not through the main app's health, metrics, standalone and token API
+ * layers, none of which serves it. Anything else goes to the main app.
  */
-function standaloneFirst(standalone: StandaloneHost, app: express.Express): RequestListener {
-  const { command, token } = standalone;
+function mainListener(standalone: StandaloneHost | undefined, apps: express.Express | undefined, app: express.Express): RequestListener {
+  const { command, token } = standalone ?? {};
   return (req, res) => {
     if (req.method === 'POST' && req.url === COMMAND_URL && command) command(req, res);
     else if (req.method === 'POST' && req.url === TOKEN_URL && token && plainUtf8(req)) token(req, res);
+    else if (apps && !MAIN_APP_PATHS.test(req.url ?? '/')) apps(req, res);
     else app(req, res);
   };
 }
@@ -161,7 +167,8 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   const stopping = () => {
     shuttingDown = true;
   };
-  const listener = standalone ? standaloneFirst(standalone, app) : app;
+  // On the main listener unless the Apps host has a listener of its own.
+  const listener = mainListener(standalone, appsApp ? undefined : apps, app);
   return {
     config,
     hostsWhy,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +36,9 @@ function storage(): Record<string, string> {
 /** Starts the service, lets `use` ask it over HTTP, and closes it. */
 async function withService(env: Record<string, string>, use: (url: string, service: RunningService) => Promise<void>): Promise<void> {
   const service = await startService(loadConfig(env), { logger: createMemoryLogger() });
-  const server = await new Promise<Server>((resolve) => {
-    const s = service.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // The listener npm start serves (its first decisions before express), not the app alone.
+  const server = createServer(service.listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, service);
   } finally {
@@ -114,6 +114,27 @@ describe('the hosts the service serves, from what setup recorded', () => {
       assert.deepEqual(service.config.hosts, ['apps', 'standalone']);
       assert.equal(service.hostsWhy, 'APP_HOSTS names them');
       assert.equal((await ping(url)).status, 200);
+    });
+  });
+
+  it('when both hosts are served, then each path on the main listener reaches its host: health, metrics, the standalone host in any case of its path, the Apps host for the rest', async () => {
+    await withService({ ...storage(), APP_HOSTS: 'apps,standalone', APP_METRICS_TOKEN: 'metrics-token-0123456789abcdef0123456789' }, async (url) => {
+      assert.deepEqual(((await (await fetch(`${url}/healthz`)).json()) as { hosts: string[] }).hosts, ['apps', 'standalone']);
+      assert.equal((await fetch(`${url}/readyz?x=1`)).status, 503, 'not set up: the readiness route answers, not the Apps host');
+      const metrics = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789abcdef0123456789' } });
+      assert.match(await metrics.text(), /oauth2_connect_requests_total/);
+      assert.equal((await command(url)).status, 401, 'the standalone host checks the command token');
+      const upper = await fetch(`${url}/STANDALONE/command`, { method: 'POST', body: new URLSearchParams({ token: 'x', team_id: 't', text: 'help' }) });
+      assert.equal(upper.status, 401);
+      assert.doesNotMatch(await upper.text(), /Apps plugin/, 'express serves the other spelling, not the Apps host');
+      const token = await fetch(`${url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(((await token.json()) as { error: string }).error, 'invalid_client');
+      assert.equal((await ping(url)).status, 200);
+      assert.equal((await fetch(`${url}/manifest.json`)).status, 200);
+      const unsigned = await fetch(`${url}/bindings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(typeof ((await unsigned.json()) as { type?: string }).type, 'string', 'the Apps host answers its calls with a call response');
+      const unknown = await fetch(`${url}/no-such-place`);
+      assert.equal(unknown.status, 404);
     });
   });
 
