@@ -81,6 +81,46 @@ onEachBackend('command admission', ({ database }) => {
     assert.deepEqual(none.view?.providers.map((p) => p.id).sort(), ['acme', 'gitlab']);
   });
 
+  it("when the view comes with the admission, then it lists the user's grants as grantsOf does, and only that user's", async () => {
+    const { installation, admission, tokenClients } = stores();
+    await installation.saveCommand({ team_id: 'team-g', command_id: 'cg', token_hash: hashCommandToken('g'), updated_at: NOW });
+    for (const id of ['zeta-bot', 'alpha-bot'])
+      await tokenClients.create(
+        {
+          id,
+          name: id,
+          providers: ['gitlab', 'acme'],
+          scopes: ['read'],
+          sources: [],
+          rate_per_minute: 60,
+          created_by: 'admin',
+          created_at: NOW,
+          credential_at: NOW,
+        },
+        `hash-${id}`,
+      );
+    const grant = (client_id: string, provider_id: string, user_id = 'u-g') => ({
+      user_id,
+      client_id,
+      provider_id,
+      scopes: ['read', 'write'],
+      granted_at: NOW,
+    });
+    await tokenClients.grant(grant('zeta-bot', 'gitlab'));
+    await tokenClients.grant(grant('alpha-bot', 'gitlab'));
+    await tokenClients.grant(grant('alpha-bot', 'acme'));
+    await tokenClients.grant(grant('alpha-bot', 'gitlab', 'u-other'));
+    await tokenClients.touch('alpha-bot', 'u-g', 'acme', NOW + 5);
+    const admitted = await admission.admit('team-g', hashCommandToken('g'), trigger('kg1', 'u-g'), true);
+    assert.deepEqual(admitted.view?.grants, await tokenClients.grantsOf('u-g'));
+    assert.deepEqual(
+      admitted.view?.grants?.map((g) => `${g.client_id}/${g.provider_id}`),
+      ['alpha-bot/acme', 'alpha-bot/gitlab', 'zeta-bot/gitlab'],
+    );
+    const none = await admission.admit('team-g', hashCommandToken('g'), trigger('kg2', 'u-nobody'), true);
+    assert.deepEqual(none.view?.grants, []);
+  });
+
   it('when the trigger is replayed, the token is wrong or the view was not asked for, then no view comes back', async () => {
     const { installation, admission, connections } = stores();
     await installation.saveCommand({ team_id: 'team-w', command_id: 'cw', token_hash: hashCommandToken('w'), updated_at: NOW });

@@ -4,17 +4,18 @@
  * the record inserted (only for that token, ON CONFLICT DO NOTHING) in a
  * data-modifying CTE; for a command that starts from its user's view
  * (status, whoami, disconnect, the panel), the same statement also reads that
- * view (the provider list's version and the user's connections, as
- * connection_queries.ts withVersion does), only when the trigger was claimed,
- * so such a command makes one round trip in all. SQLite, in the process,
- * needs no round trip to save: the read, a constant-time comparison, the
- * insert, then the view's one query when the trigger was claimed.
+ * view (the provider list's version, the user's connections and grants, as
+ * connection_queries.ts withVersionAndGrants does), only when the trigger was
+ * claimed, so such a command makes one round trip in all. SQLite, in the
+ * process, needs no round trip to save: the read, a constant-time comparison,
+ * the insert, then the view's one query when the trigger was claimed.
  */
 import { sql, type Kysely } from 'kysely';
 import type { CommandAdmission, OneTimeRecord } from '../ports.js';
 import { sameText } from '../secrets.js';
 import { compileOnce } from './compiled_query.js';
 import { ROW, type VersionedRow } from './connection_queries.js';
+import { userGrantsJson } from './grant_rows.js';
 import type { SqlConnectionRepository } from './connection_repository.js';
 import type { SqlInstallationStore } from './installation_store.js';
 import type { SqlOneTimeStore } from './one_time_store.js';
@@ -40,7 +41,7 @@ function postgresAdmission(db: Kysely<Database>, connections: SqlConnectionRepos
         )
         select cmd.token_hash, (select count(*) from claim) as claimed, (select count(*) from relaxed) as relaxed, mine.*
         from cmd left join lateral (
-          select v.version, ${sql.join(ROW.map((column) => sql.ref(`c.${column}`)))}
+          select v.version, ${userGrantsJson('postgres', s.userId)} as grants, ${sql.join(ROW.map((column) => sql.ref(`c.${column}`)))}
           from provider_list_version v left join connections c on c.user_id = ${s.userId}::text
           where v.id = 1 and ${s.withView}::boolean and exists (select 1 from claim)
         ) mine on true
@@ -72,7 +73,7 @@ function sqliteAdmission(stores: AdmissionStores): CommandAdmission['admit'] {
     // Compared even when the team is unknown, so the work is the same either way; '' (a command not repaired) matches nothing.
     const matches = sameText(tokenHash, storedHash ?? '') && tokenHash !== '';
     const claimed = storedHash !== undefined && matches && (await stores.oneTime.claim(trigger));
-    const view = claimed && withView ? await stores.connections.withProviders(trigger.user_id) : undefined;
+    const view = claimed && withView ? await stores.connections.withProvidersAndGrants(trigger.user_id) : undefined;
     return { storedHash, claimed, ...(view && { view }) };
   };
 }
