@@ -3,7 +3,6 @@
  * panel: providers, connections, and each connected token's expiry (opened
  * from the rows read with the view, or one read per connected provider).
  */
-import type { ConnectionRow } from './ports.js';
 import type { PanelProvider } from './panel_provider.js';
 import type { Connection } from './record_schemas.js';
 import type { StoredProvider } from './provider_records.js';
@@ -14,11 +13,11 @@ import { userView, type UserView } from './user_connections.js';
 /** One provider's line (the webapp panel's PanelProvider). */
 export type ConnectionView = PanelProvider;
 
-type RowOf = (providerId: string) => Promise<ConnectionRow | undefined>;
+type ExpiryOf = UserView['tokenExpiry'];
 
-async function tokenExpiry(deps: CoreDeps, p: StoredProvider, rowOf: RowOf): Promise<{ expiresAt?: number; unreadable?: string }> {
+async function tokenExpiry(deps: CoreDeps, p: StoredProvider, expiryOf: ExpiryOf): Promise<{ expiresAt?: number; unreadable?: string }> {
   try {
-    const expiresAt = (await rowOf(p.id))?.tokens.expires_at;
+    const expiresAt = await expiryOf(p.id);
     return expiresAt === undefined ? {} : { expiresAt };
   } catch (err) {
     // Only a key problem is shown on the provider's line; storage being unreachable fails the call with its own message.
@@ -28,10 +27,10 @@ async function tokenExpiry(deps: CoreDeps, p: StoredProvider, rowOf: RowOf): Pro
   }
 }
 
-async function viewOf(deps: CoreDeps, p: StoredProvider, c: Connection | undefined, rowOf: RowOf): Promise<ConnectionView> {
+async function viewOf(deps: CoreDeps, p: StoredProvider, c: Connection | undefined, expiryOf: ExpiryOf): Promise<ConnectionView> {
   const base = { id: p.id, display_name: p.display_name, preset: p.preset };
   if (!c) return { ...base, connected: false };
-  const { expiresAt, unreadable } = await tokenExpiry(deps, p, rowOf);
+  const { expiresAt, unreadable } = await tokenExpiry(deps, p, expiryOf);
   const broken = c.broken ?? unreadable;
   return {
     ...base,
@@ -48,6 +47,6 @@ export async function connectionView(req: CoreRequest, deps: CoreDeps): Promise<
 }
 
 /** The lines of a view already read (status and the panel read it once, and its grants with it where the storage did). */
-export function connectionViewOf({ providers, connections, row }: UserView, deps: CoreDeps): Promise<ConnectionView[]> {
-  return Promise.all(providers.map((p) => viewOf(deps, p, connections[p.id], row)));
+export function connectionViewOf({ providers, connections, tokenExpiry }: UserView, deps: CoreDeps): Promise<ConnectionView[]> {
+  return Promise.all(providers.map((p) => viewOf(deps, p, connections[p.id], tokenExpiry)));
 }

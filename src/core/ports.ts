@@ -44,6 +44,11 @@ export interface UserConnections {
   connections: Record<string, Connection>;
   /** The user's row at a provider as get() answers it, from the same read (no round trip); throws as get() does. */
   opened(providerId: string): Promise<ConnectionRow | undefined>;
+  /**
+   * The token's expiry at a provider as opened(providerId) gives it (undefined: no expiry, or no connection), throwing as
+   * opened does. Optional: a storage that keeps what its process already opened answers without opening it again.
+   */
+  tokenExpiry?(providerId: string): Promise<number | undefined>;
   /** The user's token API grants as TokenClientStore.grantsOf lists them, where the storage read them with the view (status lists them). */
   grants?: TokenGrant[];
 }

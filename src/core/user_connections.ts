@@ -17,6 +17,8 @@ export interface UserView {
   /** The row at a provider; `read: 'with the view'` when it came with the same read (no round trip to get it). */
   row(providerId: string): Promise<ConnectionRow | undefined>;
   read: 'with the view' | 'on demand';
+  /** The token's expiry at a provider (status and the panel show it), as row() would give it. */
+  tokenExpiry(providerId: string): Promise<number | undefined>;
   /** The user's grants, when the storage read them with the view (UserConnections.grants); else the token API is asked. */
   grants?: TokenGrant[];
 }
@@ -26,8 +28,15 @@ export async function userView(req: CoreRequest): Promise<UserView> {
   if (repository.withProviders) {
     const together = await repository.withProviders(user.id);
     const { providers, connections, opened, grants } = together;
-    return { providers, connections, row: opened, read: 'with the view', ...(grants && { grants }) };
+    const tokenExpiry = together.tokenExpiry ?? expiryFrom(opened);
+    return { providers, connections, row: opened, read: 'with the view', tokenExpiry, ...(grants && { grants }) };
   }
   const [providers, connections] = await Promise.all([req.providers.list(), repository.summaries(user.id)]);
-  return { providers, connections, row: (providerId) => repository.get(user.id, providerId), read: 'on demand' };
+  const row = (providerId: string) => repository.get(user.id, providerId);
+  return { providers, connections, row, read: 'on demand', tokenExpiry: expiryFrom(row) };
 }
+
+const expiryFrom =
+  (row: UserView['row']) =>
+  async (providerId: string): Promise<number | undefined> =>
+    (await row(providerId))?.tokens.expires_at;

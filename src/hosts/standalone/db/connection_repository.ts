@@ -11,6 +11,7 @@ import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
 import { grantsFromJson } from './grant_rows.js';
+import { openedExpiries } from './opened_expiries.js';
 import { connectionQueries, connectionRows, toConnection, type ConnectionRead, type VersionedRow } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { millis, type Database } from './schema.js';
@@ -43,6 +44,7 @@ export class SqlConnectionRepository implements ConnectionRepository {
   private readonly now: () => number;
   private readonly providers: SqlProviderRepository;
   private readonly queries: ReturnType<typeof connectionQueries>;
+  private readonly expiries = openedExpiries();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -78,7 +80,16 @@ export class SqlConnectionRepository implements ConnectionRepository {
     const mine = new Map(connectionRows(rows).map((row) => [row.provider_id, row]));
     const connections = Object.fromEntries([...mine].map(([id, row]) => [id, toConnection(row)]));
     const grants = grantsFromJson(rows[0]?.grants);
-    return { providers, connections, opened: async (providerId) => this.openedOrNone(mine.get(providerId)), ...(grants && { grants }) };
+    return {
+      providers,
+      connections,
+      opened: async (providerId) => this.openedOrNone(mine.get(providerId)),
+      tokenExpiry: async (providerId) => {
+        const row = mine.get(providerId);
+        return row && this.expiries.of(row, async () => (await this.opened(row)).tokens.expires_at);
+      },
+      ...(grants && { grants }),
+    };
   }
 
   async get(userId: string, providerId: string): Promise<ConnectionRow | undefined> {
