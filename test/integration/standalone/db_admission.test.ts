@@ -60,6 +60,27 @@ onEachBackend('command admission', ({ database }) => {
     assert.equal(results.filter((r) => r.claimed).length, 1);
   });
 
+  it('when sixteen commands arrive at once, two of them with one trigger, then each other trigger is stored and admitted once, that one once', async () => {
+    const { installation, admission } = stores();
+    await installation.saveCommand({ team_id: 'team-m', command_id: 'cm', token_hash: hashCommandToken('m'), updated_at: NOW });
+    const keys = [...Array.from({ length: 15 }, (_, i) => `km${i}`), 'km0'];
+    const results = await Promise.all(keys.map((key) => admission.admit('team-m', hashCommandToken('m'), trigger(key), true)));
+    assert.equal(results.filter((r) => r.claimed).length, 15);
+    assert.ok(results.filter((r) => r.claimed).every((r) => r.view !== undefined));
+    for (const key of new Set(keys)) assert.equal(await held(key), true, key);
+    // A wrong token among them stores nothing and refuses only itself.
+    const mixed = await Promise.all([
+      admission.admit('team-m', hashCommandToken('m'), trigger('kn1')),
+      admission.admit('team-m', hashCommandToken('wrong'), trigger('kn2')),
+      admission.admit('team-m', hashCommandToken('m'), trigger('kn3')),
+    ]);
+    assert.deepEqual(
+      mixed.map((r) => r.claimed),
+      [true, false, true],
+    );
+    assert.equal(await held('kn2'), false);
+  });
+
   it("when the command starts from its user's view, then the admission that claims the trigger brings that user's view, as withProviders reads it", async () => {
     const { installation, admission, providers, connections } = stores();
     await installation.saveCommand({ team_id: 'team-v', command_id: 'cv', token_hash: hashCommandToken('view'), updated_at: NOW });

@@ -14,6 +14,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { CommandAdmission, OneTimeRecord } from '../ports.js';
+import { inBatches } from './claim_batches.js';
 import { compileOnce } from './compiled_query.js';
 import { ROW, type VersionedRow } from './connection_queries.js';
 import { userGrantsJson } from './grant_rows.js';
@@ -78,8 +79,9 @@ function sqliteAdmission(db: Kysely<Database>, stores: AdmissionStores): Command
         on conflict (key_hash) do nothing
         returning key_hash`.compile(db),
   }));
+  const claim = inBatches(db, claimForToken);
   return async (teamId, tokenHash, trigger: OneTimeRecord, withView = false): Promise<Admitted> => {
-    const { rows } = await claimForToken.run({
+    const { rows } = await claim({
       teamId,
       tokenHash,
       keyHash: trigger.key_hash,
