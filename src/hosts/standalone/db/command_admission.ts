@@ -27,9 +27,23 @@ type Admitted = Awaited<ReturnType<CommandAdmission['admit']>>;
 /** The admission's answer: the stored hash and the claim, on every row; the view's columns (null without one) beside them. */
 type AdmissionRow = { token_hash: string; claimed: number | string; relaxed: number | string } & VersionedRow;
 
+/** The slots of both statements: the team and its token, and the trigger's record. */
+const SLOTS = ['teamId', 'tokenHash', 'keyHash', 'purpose', 'userId', 'providerId', 'data', 'expiresAt'] as const;
+
+/** The values of SLOTS for one admission. */
+const slotValues = (teamId: string, tokenHash: string, trigger: OneTimeRecord): Record<(typeof SLOTS)[number], unknown> => ({
+  teamId,
+  tokenHash,
+  keyHash: trigger.key_hash,
+  purpose: trigger.purpose,
+  userId: trigger.user_id,
+  providerId: trigger.provider_id,
+  data: trigger.data ?? null,
+  expiresAt: trigger.expires_at,
+});
+
 function postgresAdmission(db: Kysely<Database>, connections: SqlConnectionRepository): CommandAdmission['admit'] {
-  const slots = ['teamId', 'tokenHash', 'keyHash', 'purpose', 'userId', 'providerId', 'data', 'expiresAt', 'withView'] as const;
-  const query = compileOnce(db, slots, (s) => ({
+  const query = compileOnce(db, [...SLOTS, 'withView'], (s) => ({
     compile: () =>
       sql<AdmissionRow>`with relaxed as (select set_config('synchronous_commit', 'off', true)),
         cmd as (select token_hash from team_commands where team_id = ${s.teamId}),
@@ -49,17 +63,7 @@ function postgresAdmission(db: Kysely<Database>, connections: SqlConnectionRepos
         order by mine.provider_id`.compile(db),
   }));
   return async (teamId, tokenHash, trigger, withView = false): Promise<Admitted> => {
-    const { rows } = await query.run({
-      teamId,
-      tokenHash,
-      keyHash: trigger.key_hash,
-      purpose: trigger.purpose,
-      userId: trigger.user_id,
-      providerId: trigger.provider_id,
-      data: trigger.data ?? null,
-      expiresAt: trigger.expires_at,
-      withView,
-    });
+    const { rows } = await query.run({ ...slotValues(teamId, tokenHash, trigger), withView });
     const row = rows[0];
     const claimed = Number(row?.claimed ?? 0) > 0;
     // A view was read only for a claimed trigger; a row without a version is the left join's empty side.
@@ -69,9 +73,8 @@ function postgresAdmission(db: Kysely<Database>, connections: SqlConnectionRepos
 }
 
 function sqliteAdmission(db: Kysely<Database>, stores: AdmissionStores): CommandAdmission['admit'] {
-  const slots = ['teamId', 'tokenHash', 'keyHash', 'purpose', 'userId', 'providerId', 'data', 'expiresAt'] as const;
   // The record is inserted only for the team's own token: no row comes back for another token, another team or a replay.
-  const claimForToken = compileOnce(db, slots, (s) => ({
+  const claimForToken = compileOnce(db, SLOTS, (s) => ({
     compile: () =>
       sql<{ key_hash: string }>`insert into one_time (key_hash, purpose, user_id, provider_id, data, expires_at)
         select ${s.keyHash}, ${s.purpose}, ${s.userId}, ${s.providerId}, ${s.data}, ${s.expiresAt}
@@ -81,16 +84,7 @@ function sqliteAdmission(db: Kysely<Database>, stores: AdmissionStores): Command
   }));
   const claim = inBatches(db, claimForToken);
   return async (teamId, tokenHash, trigger: OneTimeRecord, withView = false): Promise<Admitted> => {
-    const { rows } = await claim({
-      teamId,
-      tokenHash,
-      keyHash: trigger.key_hash,
-      purpose: trigger.purpose,
-      userId: trigger.user_id,
-      providerId: trigger.provider_id,
-      data: trigger.data ?? null,
-      expiresAt: trigger.expires_at,
-    });
+    const { rows } = await claim(slotValues(teamId, tokenHash, trigger));
     // Refused: the stored hash is read only now, for the checks one by one that say why.
     if (rows.length === 0) return { storedHash: (await stores.installation.commandForTeam(teamId))?.token_hash, claimed: false };
     const view = withView ? await stores.connections.withProvidersAndGrants(trigger.user_id) : undefined;
