@@ -9,7 +9,7 @@ import type { Connection } from './record_schemas.js';
 import type { StoredProvider } from './provider_records.js';
 import type { CoreDeps, CoreRequest } from './request.js';
 import { NOT_HERE, isWrongBinding } from './token_use.js';
-import { userView } from './user_connections.js';
+import { userView, type UserView } from './user_connections.js';
 
 /** One provider's line (the webapp panel's PanelProvider). */
 export type ConnectionView = PanelProvider;
@@ -44,6 +44,10 @@ async function viewOf(deps: CoreDeps, p: StoredProvider, c: Connection | undefin
 }
 
 export async function connectionView(req: CoreRequest, deps: CoreDeps): Promise<ConnectionView[]> {
-  const { providers, connections, row } = await userView(req);
+  return connectionViewOf(await userView(req), deps);
+}
+
+/** The lines of a view already read (status and the panel read it once, and its grants with it where the storage did). */
+export function connectionViewOf({ providers, connections, row }: UserView, deps: CoreDeps): Promise<ConnectionView[]> {
   return Promise.all(providers.map((p) => viewOf(deps, p, connections[p.id], row)));
 }

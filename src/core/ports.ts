@@ -8,6 +8,7 @@
 import type { TokenSet } from '@oauth2-connect/engine';
 import type { StoredProvider } from './provider_records.js';
 import type { Connection } from './record_schemas.js';
+import type { TokenGrant } from './token_api/types.js';
 
 /** Providers as the admins registered them (the client secret sealed inside the record). */
 export interface ProviderRepository {
@@ -43,6 +44,8 @@ export interface UserConnections {
   connections: Record<string, Connection>;
   /** The user's row at a provider as get() answers it, from the same read (no round trip); throws as get() does. */
   opened(providerId: string): Promise<ConnectionRow | undefined>;
+  /** The user's token API grants as TokenClientStore.grantsOf lists them, where the storage read them with the view (status lists them). */
+  grants?: TokenGrant[];
 }
 
 export interface ConnectionRepository {

@@ -1,10 +1,11 @@
 /** `status`: every provider, connected as whom, since when, token expiry, broken. */
 import { formatTime, md, relative } from './format.js';
-import { connectionView, type ConnectionView } from './connection_view.js';
+import { connectionView, connectionViewOf, type ConnectionView } from './connection_view.js';
 import { NO_PROVIDERS } from './providers.js';
 import type { CoreOperation } from './request.js';
 import { notCarriedOver, notCarriedOverText } from './apps_move/not_carried_over.js';
 import { grantStatusLines } from './token_api/grants.js';
+import { userView } from './user_connections.js';
 
 function line(p: ConnectionView, now: number, missed: ReadonlySet<string>): string {
   const name = `**${md(p.display_name)}** (\`${p.id}\`)`;
@@ -28,7 +29,8 @@ export function statusText(view: ConnectionView[], now: number, missed: Readonly
 }
 
 export const status: CoreOperation = async (req, deps) => {
-  const [view, grants] = await Promise.all([connectionView(req, deps), grantStatusLines(req)]);
+  const read = await userView(req);
+  const [view, grants] = await Promise.all([connectionViewOf(read, deps), grantStatusLines(req, read.grants)]);
   const missed = await notCarriedOver(
     req,
     view.filter((p) => !p.connected).map((p) => p.id),

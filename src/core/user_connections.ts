@@ -9,6 +9,7 @@ import type { ConnectionRow } from './ports.js';
 import type { Connection } from './record_schemas.js';
 import type { StoredProvider } from './provider_records.js';
 import type { CoreRequest } from './request.js';
+import type { TokenGrant } from './token_api/types.js';
 
 export interface UserView {
   providers: StoredProvider[];
@@ -16,13 +17,16 @@ export interface UserView {
   /** The row at a provider; `read: 'with the view'` when it came with the same read (no round trip to get it). */
   row(providerId: string): Promise<ConnectionRow | undefined>;
   read: 'with the view' | 'on demand';
+  /** The user's grants, when the storage read them with the view (UserConnections.grants); else the token API is asked. */
+  grants?: TokenGrant[];
 }
 
 export async function userView(req: CoreRequest): Promise<UserView> {
   const { connections: repository, user } = req;
   if (repository.withProviders) {
     const together = await repository.withProviders(user.id);
-    return { providers: together.providers, connections: together.connections, row: together.opened, read: 'with the view' };
+    const { providers, connections, opened, grants } = together;
+    return { providers, connections, row: opened, read: 'with the view', ...(grants && { grants }) };
   }
   const [providers, connections] = await Promise.all([req.providers.list(), repository.summaries(user.id)]);
   return { providers, connections, row: (providerId) => repository.get(user.id, providerId), read: 'on demand' };

@@ -97,7 +97,7 @@ export async function clientList(req: CoreRequest): Promise<CoreAnswer> {
   };
 }
 
-export function grantLines(grants: TokenGrant[], names: Map<string, string>): string[] {
+export function grantLines(grants: readonly TokenGrant[], names: Map<string, string>): string[] {
   return grants.map(
     (g) =>
       `- **${md(names.get(g.client_id) ?? g.client_id)}** (\`${g.client_id}\`) may use your \`${g.provider_id}\` account (${list(g.scopes)}), allowed ${formatTime(g.granted_at)}, last used ${when(g.last_used_at)}.`,

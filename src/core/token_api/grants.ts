@@ -12,10 +12,13 @@ import { grantLines } from './client_admin.js';
 import { auditGrantsEnded } from './grant_audit.js';
 import { TOKEN_API_ELSEWHERE, type TokenGrant } from './types.js';
 
-/** Status's lines about grants (none where the host has no token API or the user granted nothing). */
-export async function grantStatusLines(req: CoreRequest): Promise<string[]> {
+/**
+ * Status's lines about grants (none where the host has no token API or the user granted nothing).
+ * `read`: the user's grants when they came with the user's view (UserView.grants): no read of its own then.
+ */
+export async function grantStatusLines(req: CoreRequest, read?: readonly TokenGrant[]): Promise<string[]> {
   if (!req.tokenApi) return [];
-  const grants = await req.tokenApi.grantsOf(req.user.id);
+  const grants = read ?? (await req.tokenApi.grantsOf(req.user.id));
   if (grants.length === 0) return [];
   const names = new Map((await req.tokenApi.list()).map((c) => [c.id, c.name]));
   return ['', '#### Integrations you allowed', ...grantLines(grants, names), 'Revoke one with `/oauth2 grants revoke <client> [provider]`.'];
@@ -24,11 +27,11 @@ export async function grantStatusLines(req: CoreRequest): Promise<string[]> {
 /**
  * The panel's providers with each one's grants (the webapp shows and revokes
  * them there); unchanged where the host has no token API, so the panel shows
- * no grants section.
+ * no grants section. `read`: as grantStatusLines's.
  */
-export async function withGrants(req: CoreRequest, providers: PanelProvider[]): Promise<PanelProvider[]> {
+export async function withGrants(req: CoreRequest, providers: PanelProvider[], read?: readonly TokenGrant[]): Promise<PanelProvider[]> {
   if (!req.tokenApi) return providers;
-  const [grants, clients] = await Promise.all([req.tokenApi.grantsOf(req.user.id), req.tokenApi.list()]);
+  const [grants, clients] = await Promise.all([read ?? req.tokenApi.grantsOf(req.user.id), req.tokenApi.list()]);
   const names = new Map(clients.map((c) => [c.id, c.name]));
   return providers.map((p) => ({
     ...p,

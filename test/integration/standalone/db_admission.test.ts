@@ -60,6 +60,27 @@ onEachBackend('command admission', ({ database }) => {
     assert.equal(results.filter((r) => r.claimed).length, 1);
   });
 
+  it('when sixteen commands arrive at once, two of them with one trigger, then each other trigger is stored and admitted once, that one once', async () => {
+    const { installation, admission } = stores();
+    await installation.saveCommand({ team_id: 'team-m', command_id: 'cm', token_hash: hashCommandToken('m'), updated_at: NOW });
+    const keys = [...Array.from({ length: 15 }, (_, i) => `km${i}`), 'km0'];
+    const results = await Promise.all(keys.map((key) => admission.admit('team-m', hashCommandToken('m'), trigger(key), true)));
+    assert.equal(results.filter((r) => r.claimed).length, 15);
+    assert.ok(results.filter((r) => r.claimed).every((r) => r.view !== undefined));
+    for (const key of new Set(keys)) assert.equal(await held(key), true, key);
+    // A wrong token among them stores nothing and refuses only itself.
+    const mixed = await Promise.all([
+      admission.admit('team-m', hashCommandToken('m'), trigger('kn1')),
+      admission.admit('team-m', hashCommandToken('wrong'), trigger('kn2')),
+      admission.admit('team-m', hashCommandToken('m'), trigger('kn3')),
+    ]);
+    assert.deepEqual(
+      mixed.map((r) => r.claimed),
+      [true, false, true],
+    );
+    assert.equal(await held('kn2'), false);
+  });
+
   it("when the command starts from its user's view, then the admission that claims the trigger brings that user's view, as withProviders reads it", async () => {
     const { installation, admission, providers, connections } = stores();
     await installation.saveCommand({ team_id: 'team-v', command_id: 'cv', token_hash: hashCommandToken('view'), updated_at: NOW });
@@ -79,6 +100,46 @@ onEachBackend('command admission', ({ database }) => {
     const none = await admission.admit('team-v', hashCommandToken('view'), trigger('kv2', 'u-none'), true);
     assert.deepEqual(none.view?.connections, {});
     assert.deepEqual(none.view?.providers.map((p) => p.id).sort(), ['acme', 'gitlab']);
+  });
+
+  it("when the view comes with the admission, then it lists the user's grants as grantsOf does, and only that user's", async () => {
+    const { installation, admission, tokenClients } = stores();
+    await installation.saveCommand({ team_id: 'team-g', command_id: 'cg', token_hash: hashCommandToken('g'), updated_at: NOW });
+    for (const id of ['zeta-bot', 'alpha-bot'])
+      await tokenClients.create(
+        {
+          id,
+          name: id,
+          providers: ['gitlab', 'acme'],
+          scopes: ['read'],
+          sources: [],
+          rate_per_minute: 60,
+          created_by: 'admin',
+          created_at: NOW,
+          credential_at: NOW,
+        },
+        `hash-${id}`,
+      );
+    const grant = (client_id: string, provider_id: string, user_id = 'u-g') => ({
+      user_id,
+      client_id,
+      provider_id,
+      scopes: ['read', 'write'],
+      granted_at: NOW,
+    });
+    await tokenClients.grant(grant('zeta-bot', 'gitlab'));
+    await tokenClients.grant(grant('alpha-bot', 'gitlab'));
+    await tokenClients.grant(grant('alpha-bot', 'acme'));
+    await tokenClients.grant(grant('alpha-bot', 'gitlab', 'u-other'));
+    await tokenClients.touch('alpha-bot', 'u-g', 'acme', NOW + 5);
+    const admitted = await admission.admit('team-g', hashCommandToken('g'), trigger('kg1', 'u-g'), true);
+    assert.deepEqual(admitted.view?.grants, await tokenClients.grantsOf('u-g'));
+    assert.deepEqual(
+      admitted.view?.grants?.map((g) => `${g.client_id}/${g.provider_id}`),
+      ['alpha-bot/acme', 'alpha-bot/gitlab', 'zeta-bot/gitlab'],
+    );
+    const none = await admission.admit('team-g', hashCommandToken('g'), trigger('kg2', 'u-nobody'), true);
+    assert.deepEqual(none.view?.grants, []);
   });
 
   it('when the trigger is replayed, the token is wrong or the view was not asked for, then no view comes back', async () => {

@@ -1,10 +1,12 @@
 /**
  * The connection reads of the command path, compiled once (compiled_query.ts):
  * a user's rows with the provider list's version (what status, whoami,
- * disconnect and the panel start from: one query), one row, a user's summaries.
+ * disconnect and the panel start from: one query), the same with the user's
+ * grants (what status and the panel list), one row, a user's summaries.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { compileOnce } from './compiled_query.js';
+import { userGrantsJson } from './grant_rows.js';
 import type { Connection } from '../../../core/record_schemas.js';
 import { millis, optionalMillis, type ConnectionsTable, type Database } from './schema.js';
 
@@ -15,20 +17,26 @@ const SUMMARY = ['provider_id', 'label', 'sub', 'since', 'expires_at', 'broken']
 /** A connection's columns as the command path reads them (also by the admission's statement, command_admission.ts). */
 export const ROW = ['user_id', ...SUMMARY, 'tokens', 'origin', 'used_at'] as const;
 
-/** A row of the user's view: the provider list's version, and one connection's columns (all null for a user with none). */
-export type VersionedRow = { version: number | string | null } & { [K in keyof ConnectionRead]: ConnectionRead[K] | null };
+/**
+ * A row of the user's view: the provider list's version, and one connection's columns (all null for a user with none);
+ * `grants`, where the read asked for them, the user's grants as one JSON array (grant_rows.ts), the same on every row.
+ */
+export type VersionedRow = { version: number | string | null; grants?: unknown } & { [K in keyof ConnectionRead]: ConnectionRead[K] | null };
 
 export function connectionQueries(db: Kysely<Database>) {
+  const kind = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  const versioned = (userId: never) =>
+    db
+      .selectFrom('provider_list_version as v')
+      .leftJoin('connections as c', (join) => join.on('c.user_id', '=', userId))
+      .select(['v.version', ...ROW.map((column) => `c.${column}` as const)])
+      .where('v.id', '=', 1)
+      .orderBy('c.provider_id');
   return {
     /** Always one row at least (the version's); with no connection its connection columns are null. */
-    withVersion: compileOnce(db, ['userId'], (s) =>
-      db
-        .selectFrom('provider_list_version as v')
-        .leftJoin('connections as c', (join) => join.on('c.user_id', '=', s.userId))
-        .select(['v.version', ...ROW.map((column) => `c.${column}` as const)])
-        .where('v.id', '=', 1)
-        .orderBy('c.provider_id'),
-    ),
+    withVersion: compileOnce(db, ['userId'], (s) => versioned(s.userId)),
+    /** withVersion and the user's grants, in one statement (status lists both). */
+    withVersionAndGrants: compileOnce(db, ['userId'], (s) => versioned(s.userId).select(userGrantsJson(kind, s.userId).as('grants'))),
     row: compileOnce(db, ['userId', 'providerId'], (s) =>
       db.selectFrom('connections').select(ROW).where('user_id', '=', s.userId).where('provider_id', '=', s.providerId),
     ),

@@ -10,6 +10,7 @@ import type { TokenSet } from '@oauth2-connect/engine';
 import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
+import { grantsFromJson } from './grant_rows.js';
 import { connectionQueries, connectionRows, toConnection, type ConnectionRead, type VersionedRow } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { millis, type Database } from './schema.js';
@@ -67,12 +68,24 @@ export class SqlConnectionRepository implements ConnectionRepository {
     return this.viewOf(rows);
   }
 
-  /** The view from rows shaped as withVersion's (the version, then a connection's columns or nulls), however they were read. */
+  /** withProviders and the user's grants, still one query (what status reads with its admission on SQLite). */
+  async withProvidersAndGrants(userId: string): Promise<UserConnections> {
+    const { rows } = await this.queries.withVersionAndGrants.run({ userId });
+    return this.viewOf(rows);
+  }
+
+  /** The view from rows shaped as withVersion's (the version, then a connection's columns or nulls, the grants when read), however they were read. */
   async viewOf(rows: ReadonlyArray<VersionedRow>): Promise<UserConnections> {
     const providers = await this.providers.at(Number(rows[0]?.version));
     const mine = new Map(connectionRows(rows).map((row) => [row.provider_id, row]));
     const connections = Object.fromEntries([...mine].map(([id, row]) => [id, toConnection(row)]));
-    return { providers, connections, opened: async (providerId) => this.openedOrNone(mine.get(providerId)) };
+    const grants = grantsFromJson(rows[0]?.grants);
+    return {
+      providers,
+      connections,
+      opened: async (providerId) => this.openedOrNone(mine.get(providerId)),
+      ...(grants && { grants }),
+    };
   }
 
   async get(userId: string, providerId: string): Promise<ConnectionRow | undefined> {

@@ -63,7 +63,7 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     installation,
     sessions: new SqlSessionStore(db),
     oneTime,
-    admission: new SqlCommandAdmission(db, database.kind, { installation, oneTime, connections }),
+    admission: new SqlCommandAdmission(db, database.kind, { installation, connections }),
     appsImport: new SqlAppsImportLedger(db),
     tokenClients: new SqlTokenClientStore(db),
     tokenIssuance: new SqlTokenIssuance(db, connections),

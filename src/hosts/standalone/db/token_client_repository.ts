@@ -5,6 +5,11 @@
  * The token endpoint's two reads (the client by its credential, the grant) are
  * compiled once (compiled_query.ts), as the command path's are.
  */
+import type { Kysely, Selectable } from 'kysely';
+import { compileOnce } from './compiled_query.js';
+import type { TokenClient, TokenClientStore, TokenGrant } from '../../../core/token_api/types.js';
+import { texts, toGrant } from './grant_rows.js';
+import { millis, optionalMillis, type Database, type TokenClientsTable } from './schema.js';
 
 export const CLIENT = [
   'id',
@@ -29,15 +34,6 @@ function hotQueries(db: Kysely<Database>) {
     ),
   };
 }
-import type { Kysely, Selectable } from 'kysely';
-import { compileOnce } from './compiled_query.js';
-import type { TokenClient, TokenClientStore, TokenGrant } from '../../../core/token_api/types.js';
-import { millis, optionalMillis, type Database, type TokenClientsTable, type TokenGrantsTable } from './schema.js';
-
-const texts = (json: string): string[] => {
-  const value: unknown = JSON.parse(json);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-};
 
 export function toClient(row: Selectable<TokenClientsTable>): TokenClient {
   const last = optionalMillis(row.last_used_at);
@@ -51,18 +47,6 @@ export function toClient(row: Selectable<TokenClientsTable>): TokenClient {
     created_by: row.created_by,
     created_at: millis(row.created_at),
     credential_at: millis(row.credential_at),
-    ...(last !== undefined && { last_used_at: last }),
-  };
-}
-
-export function toGrant(row: Selectable<TokenGrantsTable>): TokenGrant {
-  const last = optionalMillis(row.last_used_at);
-  return {
-    user_id: row.user_id,
-    client_id: row.client_id,
-    provider_id: row.provider_id,
-    scopes: texts(row.scopes),
-    granted_at: millis(row.granted_at),
     ...(last !== undefined && { last_used_at: last }),
   };
 }

@@ -15,7 +15,8 @@ import { compileOnce } from './compiled_query.js';
 import { ROW } from './connection_queries.js';
 import type { SqlConnectionRepository } from './connection_repository.js';
 import type { Database } from './schema.js';
-import { CLIENT, toClient, toGrant } from './token_client_repository.js';
+import { CLIENT, toClient } from './token_client_repository.js';
+import { toGrant } from './grant_rows.js';
 
 function issuanceQuery(db: Kysely<Database>) {
   return compileOnce(db, ['hash', 'userId', 'providerId'], (s) =>

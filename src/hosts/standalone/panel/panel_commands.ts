@@ -15,7 +15,8 @@
  * grant's Revoke runs the core's `/oauth2 grants revoke` for the user
  * Mattermost vouched for: only their own grants can be seen or revoked.
  */
-import { connectionView } from '../../../core/connection_view.js';
+import { connectionViewOf } from '../../../core/connection_view.js';
+import { userView } from '../../../core/user_connections.js';
 import { disconnect } from '../../../core/disconnect.js';
 import { grantsRevoke, withGrants } from '../../../core/token_api/grants.js';
 import { UserFacingError } from '../../../core/errors.js';
@@ -67,7 +68,8 @@ export const panelSubcommands: Readonly<Record<string, Subcommand>> = {
     // is_admin only decides what the panel shows; the admin commands it points to re-read the rights.
     const isAdmin = await deps.adminView.shownAsAdmin(request.user_id);
     const req = standaloneCoreRequest(deps, request.user_id, isAdmin, {});
-    const providers = await withGrants(req, await connectionView(req, deps));
+    const read = await userView(req);
+    const providers = await withGrants(req, await connectionViewOf(read, deps), read.grants);
     const view: PanelView = { providers, is_admin: isAdmin };
     return panelResponse({ type: 'ok', data: view });
   }, true),
