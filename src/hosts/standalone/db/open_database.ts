@@ -15,6 +15,7 @@ import { migrateToLatest } from './migrations.js';
 import { checkDatabase, type DatabaseHealth } from './health.js';
 import { preparingPool } from './preparing_pool.js';
 import { keepingStatements } from './statement_cache.js';
+import { startBackgroundCheckpoints } from './background_checkpoints.js';
 
 export type StorageKind = DatabaseSettings['kind'];
 
@@ -50,6 +51,8 @@ export interface OpenOptions {
   lockHoldMs?: number;
   /** Told each statement's duration and whether it succeeded (the service's metrics). */
   onQuery?: (seconds: number, ok: boolean) => void;
+  /** SQLite: WAL checkpoints on a thread of their own, not on the commit that fills the WAL (the running service). */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Kysely's log hook, when someone listens: every statement, its duration and outcome. */
@@ -83,13 +86,19 @@ function openSqlite(file: string, options: OpenOptions): StandaloneDatabase {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  const checkpoints = options.backgroundCheckpoints
+    ? startBackgroundCheckpoints(sqlite, file, { ...(options.logger && { logger: options.logger }) })
+    : undefined;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }), ...queryLog(options) });
   return {
     kind: 'sqlite',
     description: file,
     db,
     check: (timeoutMs) => checkDatabase(db, timeoutMs),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
   };
 }
 

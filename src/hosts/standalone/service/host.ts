@@ -74,7 +74,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   // A refresh under the lock makes at most two provider requests (discovery, token), each bounded by the HTTP timeout.
   const storage = config.database.kind;
   const onQuery = (seconds: number, ok: boolean) => options.metrics.databaseQueries.observe({ storage, outcome: ok ? 'ok' : 'error' }, seconds);
-  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs, onQuery });
+  const database = await openDatabase(config.database, { logger, lockHoldMs: 2 * config.httpTimeoutMs, onQuery, backgroundCheckpoints: true });
   const sealer = standaloneSealer(options.cipher);
   const repositories = createRepositories(database, sealer, now);
   logger.info('standalone storage', { kind: database.kind, where: database.description });
