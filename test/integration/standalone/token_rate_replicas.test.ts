@@ -75,7 +75,12 @@ for (const backend of BACKENDS) {
       });
       const body = await res.text();
       const retryAfter = res.headers.get('retry-after');
-      return { status: res.status, error: (JSON.parse(body) as { error?: string }).error, retryAfter: retryAfter === null ? undefined : Number(retryAfter), body };
+      return {
+        status: res.status,
+        error: (JSON.parse(body) as { error?: string }).error,
+        retryAfter: retryAfter === null ? undefined : Number(retryAfter),
+        body,
+      };
     };
     /** `count` requests, each to the next instance in turn. */
     const inTurn = async (count: number) => {
@@ -129,7 +134,11 @@ for (const backend of BACKENDS) {
           }
           nextWindow();
         }
-        const rows = await services[0]!.standalone!.database.db.selectFrom('client_rate_windows').select(['window_start', 'used']).where('client_id', '=', 'bot').execute();
+        const rows = await services[0]!
+          .standalone!.database.db.selectFrom('client_rate_windows')
+          .select(['window_start', 'used'])
+          .where('client_id', '=', 'bot')
+          .execute();
         const used = new Map(rows.map((r) => [Number(r.window_start), r.used]));
         assert.deepEqual([used.get(windowStart), used.get(windowStart + WINDOW_MS)], [RATE, RATE], 'each window counted to the rate, never past it');
       });

@@ -41,7 +41,10 @@ describe('the rate limit shared by replicas', () => {
     const answers: RateDecision[] = [];
     for (let i = 0; i < 60; i += 1) answers.push(await decide(replicas[i % 2]!, 40, start + i * 10));
     assert.equal(answers.filter((a) => a.allowed).length, 40);
-    assert.ok(answers.slice(40).every((a) => !a.allowed && a.retryAfterSeconds === 45), 'refused on both, with the seconds to the next window');
+    assert.ok(
+      answers.slice(40).every((a) => !a.allowed && a.retryAfterSeconds === 45),
+      'refused on both, with the seconds to the next window',
+    );
     assert.equal(windows.used.get(`bot@${7 * WINDOW_MS}`), 40, 'the shared count stops at the rate');
     const claimsThisWindow = windows.claims.length;
     assert.ok(claimsThisWindow <= 2 * (40 / chunkOf(40) + 1), `a claim per chunk, not per request (${claimsThisWindow})`);

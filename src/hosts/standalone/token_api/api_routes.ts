@@ -68,7 +68,12 @@ function serve(deps: StandaloneDeps, api: TokenApi, path: string, req: IncomingM
     const target = path === '/token' && api.issuance ? wellFormedTarget(body) : undefined;
     if (target) return tokenInOneRead(deps, api, req, target, fields);
     const given = presentedCredential(req);
-    const client = await admittedClient({ limiter: api.limiter, now: deps.now }, given, await api.clients.byCredentialHash(given.hash), req.socket.remoteAddress);
+    const client = await admittedClient(
+      { limiter: api.limiter, now: deps.now },
+      given,
+      await api.clients.byCredentialHash(given.hash),
+      req.socket.remoteAddress,
+    );
     fields.client = client.id;
     const parsed = parseTarget(body);
     Object.assign(fields, { user: parsed.user_id, provider: parsed.provider });
