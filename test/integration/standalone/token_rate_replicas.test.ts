@@ -9,17 +9,11 @@
  * does, without a stack trace.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../../src/config/index.js';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { startService, type RunningService } from '../../../src/service.js';
 import { WINDOW_MS } from '../../../src/hosts/standalone/token_api/shared_rate_limit.js';
-import { BACKENDS, createScratch, type Scratch } from '../../support/standalone_db.js';
+import { BACKENDS } from '../../support/standalone_db.js';
+import { startListeningService, type ListeningService } from '../../support/standalone_service.js';
 
 const ALICE = 'a'.repeat(26);
 const ORIGIN = 'https://idp.example.com';
@@ -28,11 +22,6 @@ const RATE = 30;
 
 const PROVIDER = { id: 'idp', display_name: 'IdP', preset: 'oidc' as const, issuer: ORIGIN, client_id: 'c', auth: 'none' as const, scopes: ['openid'] };
 const CLIENT = { id: 'bot', name: 'Bot', providers: ['idp'], scopes: ['openid'], sources: [], rate_per_minute: RATE, created_by: ALICE };
-
-const listen = (listener: RequestListener) =>
-  new Promise<{ server: Server; url: string }>((resolve) => {
-    const server = createServer(listener).listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-  });
 
 interface Answer {
   status: number;
@@ -43,30 +32,21 @@ interface Answer {
 
 for (const backend of BACKENDS) {
   describe(`the token API's per-client rate [${backend}]`, () => {
-    let scratch: Scratch;
-    const services: RunningService[] = [];
-    const servers: Server[] = [];
-    /** One listener per instance: two on one database on PostgreSQL, one on SQLite. */
+    /** Two instances on one database on PostgreSQL (the second a replica of the first), one on SQLite. */
+    const services: ListeningService[] = [];
     let urls: string[] = [];
     const credential = newCredential();
-    const key = randomBytes(32).toString('base64');
     /** The instances' clock, still unless a test moves it: a second into a window, then on by whole windows. */
     let clock = Date.now();
     const now = () => clock;
 
-    async function start(): Promise<RunningService> {
-      const env: Record<string, string> = {
-        APP_HOSTS: 'standalone',
-        APP_ROOT_URL: 'http://127.0.0.1:9',
-        APP_MATTERMOST_URL: 'http://127.0.0.1:9',
-        APP_ENCRYPTION_KEY: key,
-        ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
-      };
-      const service = await startService(loadConfig(env), { logger: createMemoryLogger(), now });
-      services.push(service);
-      return service;
-    }
-    const repositories = () => services[0]!.standalone!.repositories;
+    const start = async (replicaOf?: ListeningService) => {
+      const started = await startListeningService({ storage: backend, mattermostUrl: () => 'http://127.0.0.1:9', now, ...(replicaOf && { replicaOf }) });
+      services.push(started);
+      return started;
+    };
+    const standalone = () => services[0]!.service.standalone!;
+    const repositories = () => standalone().repositories;
     const token = async (url: string): Promise<Answer> => {
       const res = await fetch(`${url}/api/v1/token`, {
         method: 'POST',
@@ -94,9 +74,8 @@ for (const backend of BACKENDS) {
     };
 
     before(async () => {
-      scratch = await createScratch(backend);
       const first = await start();
-      const second = backend === 'postgres' ? await start() : undefined;
+      if (backend === 'postgres') await start(first);
       const at = Date.now();
       await repositories().providers.save({ ...PROVIDER, created_at: at, updated_at: at });
       await repositories().tokenClients.create({ ...CLIENT, created_at: at, credential_at: at }, credentialHash(credential));
@@ -108,14 +87,11 @@ for (const backend of BACKENDS) {
         tokens: { access_token: 'alice-access', token_type: 'bearer', expires_at: at + 8 * HOUR, obtained_at: at },
         origin: ORIGIN,
       });
-      const listeners = await Promise.all([first, ...(second ? [second] : [])].map((s) => listen(s.listener)));
-      servers.push(...listeners.map((l) => l.server));
-      urls = listeners.map((l) => l.url);
+      urls = services.map((s) => s.root);
     });
     after(async () => {
-      for (const server of servers) server.close();
-      for (const service of services) await service.close();
-      await scratch.dispose();
+      // The replica first: the first instance drops the database.
+      for (const service of services.reverse()) await service.close();
     });
 
     if (backend === 'postgres') {
@@ -134,16 +110,12 @@ for (const backend of BACKENDS) {
           }
           nextWindow();
         }
-        const rows = await services[0]!
-          .standalone!.database.db.selectFrom('client_rate_windows')
-          .select(['window_start', 'used'])
-          .where('client_id', '=', 'bot')
-          .execute();
+        const rows = await standalone().database.db.selectFrom('client_rate_windows').select(['window_start', 'used']).where('client_id', '=', 'bot').execute();
         const used = new Map(rows.map((r) => [Number(r.window_start), r.used]));
         assert.deepEqual([used.get(windowStart), used.get(windowStart + WINDOW_MS)], [RATE, RATE], 'each window counted to the rate, never past it');
       });
 
-      it('when the shared count cannot be written, then the request fails as a storage error does and the next window is served once it can', async () => {
+      it('when the shared count cannot be written, then the request fails as a storage error does, and the next one is served once it can', async () => {
         nextWindow();
         const store = repositories().rateWindows;
         const claim = store.claim.bind(store);
@@ -161,7 +133,7 @@ for (const backend of BACKENDS) {
       it('when the pruning pass runs, then windows that ended are removed and the current one stays', async () => {
         const removed = await repositories().rateWindows.prune(now() - 2 * WINDOW_MS);
         assert.ok(removed >= 1);
-        const left = await services[0]!.standalone!.database.db.selectFrom('client_rate_windows').select('window_start').execute();
+        const left = await standalone().database.db.selectFrom('client_rate_windows').select('window_start').execute();
         assert.deepEqual(
           left.map((r) => Number(r.window_start)),
           [Math.floor(now() / WINDOW_MS) * WINDOW_MS],
@@ -177,7 +149,7 @@ for (const backend of BACKENDS) {
         clock += (60 / RATE) * 1000;
         assert.equal((await token(urls[0]!)).status, 200, 'one request refilled, in the same window');
         assert.equal((await token(urls[0]!)).status, 429);
-        const rows = await services[0]!.standalone!.database.db.selectFrom('client_rate_windows').selectAll().execute();
+        const rows = await standalone().database.db.selectFrom('client_rate_windows').selectAll().execute();
         assert.deepEqual(rows, []);
       });
     }

@@ -10,7 +10,7 @@ export type { RateDecision };
 
 const MAX_CLIENTS = 10_000;
 
-export const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
+const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
 
 interface Bucket {
   tokens: number;

@@ -13,7 +13,7 @@
  * than its rate in that window, never more.
  */
 import type { RateWindowClaims } from '../ports.js';
-import { ALLOWED, ClientRateLimiter, type RateDecision } from './rate_limit.js';
+import { ClientRateLimiter, type RateDecision } from './rate_limit.js';
 
 export const WINDOW_MS = 60_000;
 /** A claim takes this part of the rate, so each replica claims about this many times a window at most. */
@@ -44,14 +44,15 @@ export class SharedRateLimiter {
 
   /** The decision, at once when this replica's share answers it; after a claim on the shared count otherwise. */
   take(clientId: string, perMinute: number, now: number): RateDecision | Promise<RateDecision> {
-    const wait = this.bucket.wait(clientId, perMinute, now);
-    if (wait > 0) return { allowed: false, retryAfterSeconds: wait };
     const share = this.shareOf(clientId, Math.floor(now / WINDOW_MS));
     if (share.left > 0) {
-      share.left -= 1;
-      this.bucket.take(clientId, perMinute, now);
-      return ALLOWED;
+      const decision = this.bucket.take(clientId, perMinute, now);
+      if (decision.allowed) share.left -= 1;
+      return decision;
     }
+    // Neither a request the bucket refuses nor one of a spent window is worth a claim.
+    const wait = this.bucket.wait(clientId, perMinute, now);
+    if (wait > 0) return { allowed: false, retryAfterSeconds: wait };
     if (share.spent) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((share.window + 1) * WINDOW_MS - now) / 1000)) };
     share.claiming ??= this.claim(clientId, share, perMinute).finally(() => {
       share.claiming = undefined;
