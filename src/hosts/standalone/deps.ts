@@ -43,13 +43,23 @@ export interface StandaloneSettings {
   triggerWindowMs: number;
 }
 
+/** A per-client rate limit's answer to one request. */
+export interface RateDecision {
+  allowed: boolean;
+  /** Whole seconds until one request is allowed again (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
 /** The token API's parts (token_api/token_api.ts builds them). */
 export interface TokenApi {
   clients: TokenClientStore;
   /** HMAC key of the consent buttons' context (token_api/consent_context.ts). */
   consentKey: Buffer;
-  /** Per-client rate limits: a request is allowed, or refused with the seconds to wait. */
-  limiter: { take(clientId: string, perMinute: number, now: number): { allowed: boolean; retryAfterSeconds: number } };
+  /**
+   * Per-client rate limits: a request is allowed, or refused with the seconds to wait; at once from the process's
+   * own state, or after a claim on the replicas' shared count (PostgreSQL).
+   */
+  limiter: { take(clientId: string, perMinute: number, now: number): RateDecision | Promise<RateDecision> };
   /** Records that the client used the user's grant; written in the background, spaced out. */
   recordUse(clientId: string, userId: string, providerId: string): void;
   /** The token endpoint's reads in one statement, where the storage has it; else the client, then the grant and the user's view. */

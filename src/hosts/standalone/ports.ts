@@ -153,3 +153,20 @@ export interface IssuanceRead {
 export interface TokenIssuanceReader {
   read(credentialHash: string, userId: string, providerId: string): Promise<IssuanceRead>;
 }
+
+/** One claim on a client's shared count for a minute window (db/rate_window_store.ts). */
+export interface WindowClaim {
+  clientId: string;
+  /** The window's first millisecond. */
+  windowStart: number;
+  /** At most this many requests are taken. */
+  chunk: number;
+  /** The client's rate per minute: the window's count never passes it. */
+  rate: number;
+}
+
+/** The replicas' shared per-client counts per minute window, taken in chunks. */
+export interface RateWindowClaims {
+  /** How many requests this claim took (at most the chunk); 0 when the window has reached the rate. */
+  claim(claim: WindowClaim): Promise<number>;
+}

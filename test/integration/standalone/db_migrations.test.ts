@@ -13,6 +13,7 @@ const TABLES = [
   'apps_import_state',
   'apps_import_users',
   'audit_log',
+  'client_rate_windows',
   'connections',
   'installation',
   'leases',
@@ -61,7 +62,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
       assert.equal((await before.migrateToLatest()).error, undefined);
       await sql`insert into connections (user_id, provider_id, label, sub, since, tokens, origin, updated_at)
         values ('u1', 'p1', 'l', 's', 1, 'sealed', 'https://p1.example', 1234)`.execute(database.db);
-      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0011_keep_alive', '0012_apps_copy_mark']);
+      assert.deepEqual(await migrateToLatest(database.db as Kysely<unknown>), ['0011_keep_alive', '0012_apps_copy_mark', '0013_client_rate_windows']);
       const row = await database.db.selectFrom('connections').select(['updated_at', 'used_at']).executeTakeFirstOrThrow();
       assert.deepEqual([Number(row.updated_at), Number(row.used_at)], [1234, 1234]);
     } finally {
@@ -93,6 +94,7 @@ onEachBackend('migrations', ({ backend, scratch, database }) => {
         '0010_token_clients',
         '0011_keep_alive',
         '0012_apps_copy_mark',
+        '0013_client_rate_windows',
       ]);
       assert.equal((await sealed.getInstallation())?.bot_role, 'admin');
       assert.equal((await sealed.getInstallation())?.installation_id, undefined, 'no id is recorded until setup runs again');

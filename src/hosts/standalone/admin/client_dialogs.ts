@@ -44,7 +44,7 @@ async function addDialog(deps: StandaloneDeps, values: CoreValues): Promise<Dial
       text('providers', 'Providers', 'The provider ids it may ask for, separated by spaces.', false),
       text('scopes', 'Scopes', "Separated by spaces, within the providers' scopes. Empty: all of them."),
       text('sources', 'Source addresses', 'CIDRs it may call from, e.g. 10.0.0.0/8. Empty: anywhere.'),
-      text('rate_per_minute', 'Requests per minute', `Per replica of the service. Default ${DEFAULT_RATE_PER_MINUTE}.`),
+      text('rate_per_minute', 'Requests per minute', `For the whole service, all replicas together. Default ${DEFAULT_RATE_PER_MINUTE}.`),
     ],
     submit_label: 'Register',
   };

@@ -12,6 +12,7 @@ import { SqlSessionStore } from './session_store.js';
 import { SqlTokenClientStore } from './token_client_repository.js';
 import { SqlAuditStore } from './audit_store.js';
 import { SqlTokenIssuance } from './token_issuance.js';
+import { SqlRateWindowStore } from './rate_window_store.js';
 
 export { openDatabase, type StandaloneDatabase, type OpenOptions, type StorageKind } from './open_database.js';
 export { migrateToLatest, MigrationError, MIGRATIONS } from './migrations.js';
@@ -27,6 +28,7 @@ export {
   SqlLeaseStore,
   SqlOneTimeStore,
   SqlProviderRepository,
+  SqlRateWindowStore,
   SqlSessionStore,
   SqlTokenClientStore,
   SqlTokenIssuance,
@@ -48,6 +50,8 @@ export interface StandaloneRepositories {
   auditLog: SqlAuditStore;
   /** Which replica runs a background pass (the keep-alive pass). */
   leases: SqlLeaseStore;
+  /** The token API's per-client counts per minute window, shared by the replicas (used on PostgreSQL; pruned on both). */
+  rateWindows: SqlRateWindowStore;
 }
 
 export function createRepositories(database: StandaloneDatabase, sealer: BoundSealer, now: () => number = Date.now): StandaloneRepositories {
@@ -69,5 +73,6 @@ export function createRepositories(database: StandaloneDatabase, sealer: BoundSe
     tokenIssuance: new SqlTokenIssuance(db, connections),
     auditLog: new SqlAuditStore(db),
     leases: new SqlLeaseStore(db),
+    rateWindows: new SqlRateWindowStore(db),
   };
 }

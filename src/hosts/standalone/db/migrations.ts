@@ -10,6 +10,7 @@ import { appsImport } from './apps_import_migration.js';
 import { keepAlive } from './keep_alive_migration.js';
 import { appsCopyMark } from './apps_copy_mark_migration.js';
 import { providerListVersion } from './provider_list_version.js';
+import { clientRateWindows } from './rate_windows_migration.js';
 
 async function createProviderTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -202,6 +203,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0010_token_clients': tokenClients,
   '0011_keep_alive': keepAlive,
   '0012_apps_copy_mark': appsCopyMark,
+  '0013_client_rate_windows': clientRateWindows,
 });
 
 export class MigrationError extends Error {

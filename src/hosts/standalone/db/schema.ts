@@ -161,6 +161,16 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/** A client's token API requests in one minute window, taken by the replicas in chunks (rate_window_store.ts); pruned after the window. */
+export interface ClientRateWindowsTable {
+  client_id: string;
+  /** The window's first millisecond (a multiple of a minute). */
+  window_start: Millis;
+  used: number;
+  /** The size of the last claim, read back by its claimer. */
+  granted: number;
+}
+
 export interface Database {
   token_clients: TokenClientsTable;
   token_grants: TokenGrantsTable;
@@ -177,6 +187,7 @@ export interface Database {
   apps_import_users: AppsImportUsersTable;
   apps_import_changes: AppsImportChangesTable;
   audit_log: AuditLogTable;
+  client_rate_windows: ClientRateWindowsTable;
 }
 
 /** Reads an epoch-ms column from either driver. */

@@ -1,8 +1,8 @@
 /**
  * The standalone host as the service runs it: the SQL storage (SQLite or
  * PostgreSQL), the repositories with the real bound sealer, the bot, the
- * router, and the background loops (team sync, pruning of expired sessions
- * and one-time records, the keep-alive pass over idle connections). close()
+ * router, and the background loops (team sync, pruning of expired sessions,
+ * one-time records and past rate windows, the keep-alive pass over idle connections). close()
  * stops the loops and closes the database.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,6 +26,7 @@ import { standaloneSealer } from '../db/sealer.js';
 import { createAdminView } from '../admin/admin_view.js';
 import { createTokenApi } from '../token_api/token_api.js';
 import { tokenApiRouter, tokenHandler } from '../token_api/api_routes.js';
+import { WINDOW_MS } from '../token_api/shared_rate_limit.js';
 import { pruneAudit, standaloneAudit } from './audit_wiring.js';
 import type { ServiceMetrics } from '../../../metrics/service_metrics.js';
 import { observeEngine } from '../../../metrics/observed_engine.js';
@@ -128,6 +129,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {
   const { config, logger, now } = options;
+  const shared = config.database.kind === 'postgres';
   const { dialogKey, flowKey, consentKey } = standaloneKeys(options.currentKey);
   const settings = { ...standaloneSettings(config), ...coreSettings(config) };
   const observe = mattermostCallObserver(options.metrics, 'standalone');
@@ -156,18 +158,21 @@ function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, re
       onFailure: (reason) => logger.warn("cannot read Mattermost's signing key: commands are refused until it can be read", { reason }),
     }),
     wallClock: Date.now,
-    tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now, repositories.tokenIssuance),
+    // One process on SQLite: its buckets are the limit. Replicas share PostgreSQL, and the count per window with it.
+    tokenApi: createTokenApi(repositories.tokenClients, consentKey, logger, now, repositories.tokenIssuance, shared ? repositories.rateWindows : undefined),
     ...standaloneAudit({ logger, now, store: repositories.auditLog }),
   };
 }
 
-/** Expired sessions and one-time records are useless, and audit entries past their retention are due to go; removing them keeps the tables small. */
+/** Expired sessions and one-time records are useless, audit entries past their retention are due to go, and so are past rate windows; removing them keeps the tables small. */
 export function startPruning(repositories: StandaloneRepositories, logger: Logger, now: () => number, auditRetentionMs: number): () => void {
   const prune = async () => {
     const sessions = await repositories.sessions.prune(now());
     const records = await repositories.oneTime.prune(now());
     const audit = await pruneAudit(repositories.auditLog, now() - auditRetentionMs);
-    if (sessions + records + audit > 0) logger.debug('pruned expired records', { sessions, one_time: records, audit });
+    // The current window and the one before stay: a replica whose clock is a little behind may still claim on it.
+    const rateWindows = await repositories.rateWindows.prune(now() - 2 * WINDOW_MS);
+    if (sessions + records + audit + rateWindows > 0) logger.debug('pruned expired records', { sessions, one_time: records, audit, rate_windows: rateWindows });
   };
   const timer = setInterval(() => prune().catch((error: unknown) => logger.warn('pruning failed', { error: (error as Error).message })), PRUNE_INTERVAL_MS);
   timer.unref();

@@ -53,7 +53,7 @@ const refuseBody = (res: ServerResponse, tooLarge: boolean) =>
 async function tokenInOneRead(deps: StandaloneDeps, api: TokenApi, req: IncomingMessage, target: Target, fields: Record<string, unknown>) {
   const given = presentedCredential(req);
   const read = await api.issuance!.read(given.hash, target.user_id, target.provider);
-  const client = admittedClient({ limiter: api.limiter, now: deps.now }, given, read.found, req.socket.remoteAddress);
+  const client = await admittedClient({ limiter: api.limiter, now: deps.now }, given, read.found, req.socket.remoteAddress);
   Object.assign(fields, { client: client.id, user: target.user_id, provider: target.provider });
   const view = read.view ? await targetInView(read.view, client, target.provider) : { stored: undefined, row: undefined };
   return issueFrom(deps, api, client, target, view, read.grant);
@@ -68,7 +68,12 @@ function serve(deps: StandaloneDeps, api: TokenApi, path: string, req: IncomingM
     const target = path === '/token' && api.issuance ? wellFormedTarget(body) : undefined;
     if (target) return tokenInOneRead(deps, api, req, target, fields);
     const given = presentedCredential(req);
-    const client = admittedClient({ limiter: api.limiter, now: deps.now }, given, await api.clients.byCredentialHash(given.hash), req.socket.remoteAddress);
+    const client = await admittedClient(
+      { limiter: api.limiter, now: deps.now },
+      given,
+      await api.clients.byCredentialHash(given.hash),
+      req.socket.remoteAddress,
+    );
     fields.client = client.id;
     const parsed = parseTarget(body);
     Object.assign(fields, { user: parsed.user_id, provider: parsed.provider });

@@ -9,7 +9,7 @@ import { fromAllowedSource } from '../../../core/token_api/client_input.js';
 import { CREDENTIAL_SHAPE, credentialHash, sameHash } from '../../../core/token_api/credential.js';
 import type { TokenClient, TokenClientStore } from '../../../core/token_api/types.js';
 import { TokenApiError } from './api_error.js';
-import type { TokenApi } from '../deps.js';
+import type { RateDecision, TokenApi } from '../deps.js';
 
 interface Presented {
   credential: string;
@@ -56,24 +56,30 @@ export function presentedCredential(req: IncomingMessage): PresentedCredential {
   return given.clientId === undefined ? { hash } : { hash, clientId: given.clientId };
 }
 
+const refused = (client: TokenClient, err: TokenApiError) => Object.assign(err, { clientId: client.id });
+
 /**
  * The client the storage found by the credential's hash, admitted: the hashes equal (compared in constant
  * time), the Basic user name its id, the address one its sources allow, within its rate; else a TokenApiError
- * (invalid_client, rate_limited).
+ * (invalid_client, rate_limited). At once when the process's own state decides the rate, else once the
+ * replicas' shared count was claimed (a storage error then fails the request as any other).
  */
 export function admittedClient(
   deps: Omit<ClientCheckDeps, 'clients'>,
   given: PresentedCredential,
   found: { client: TokenClient; hash: string } | undefined,
   address: string | undefined,
-): TokenClient {
+): TokenClient | Promise<TokenClient> {
   if (!found || !sameHash(found.hash, given.hash) || (given.clientId !== undefined && given.clientId !== found.client.id))
     throw new TokenApiError('invalid_client', INVALID);
   const client = found.client;
-  const refuse = (err: TokenApiError) => Object.assign(err, { clientId: client.id });
-  if (!fromAllowedSource(client.sources, address)) throw refuse(new TokenApiError('invalid_client', 'This client may not call from this address.'));
+  if (!fromAllowedSource(client.sources, address)) throw refused(client, new TokenApiError('invalid_client', 'This client may not call from this address.'));
   const rate = deps.limiter.take(client.id, client.rate_per_minute, deps.now());
-  if (!rate.allowed) throw refuse(new TokenApiError('rate_limited', `At most ${client.rate_per_minute} requests a minute.`, rate.retryAfterSeconds));
+  return rate instanceof Promise ? rate.then((decided) => withinRate(client, decided)) : withinRate(client, rate);
+}
+
+function withinRate(client: TokenClient, rate: RateDecision): TokenClient {
+  if (!rate.allowed) throw refused(client, new TokenApiError('rate_limited', `At most ${client.rate_per_minute} requests a minute.`, rate.retryAfterSeconds));
   return client;
 }
 

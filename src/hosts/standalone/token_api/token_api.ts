@@ -1,14 +1,15 @@
 /**
  * The token API's parts the standalone host is given (service/host.ts builds
  * them): the clients and grants, the consent buttons' key, the per-client
- * rate limits, the spaced-out record of each use, and the token endpoint's
+ * rate limits (shared by the replicas on PostgreSQL), the spaced-out record of each use, and the token endpoint's
  * one-statement read where the storage has it.
  */
 import type { TokenClientStore } from '../../../core/token_api/types.js';
 import type { Logger } from '../../../log/logger.js';
 import type { TokenApi } from '../deps.js';
-import type { TokenIssuanceReader } from '../ports.js';
+import type { RateWindowClaims, TokenIssuanceReader } from '../ports.js';
 import { ClientRateLimiter } from './rate_limit.js';
+import { SharedRateLimiter } from './shared_rate_limit.js';
 
 export type { TokenApi };
 
@@ -22,13 +23,15 @@ export function createTokenApi(
   logger: Pick<Logger, 'warn'>,
   now: () => number,
   issuance?: TokenIssuanceReader,
+  /** The replicas' shared counts (PostgreSQL); without them the process's buckets are the whole limit (SQLite: one process). */
+  rateWindows?: RateWindowClaims,
 ): TokenApi {
   const written = new Map<string, number>();
   return {
     clients,
     consentKey,
     ...(issuance && { issuance }),
-    limiter: new ClientRateLimiter(),
+    limiter: rateWindows ? new SharedRateLimiter(rateWindows) : new ClientRateLimiter(),
     recordUse(clientId, userId, providerId) {
       const key = `${clientId}\0${userId}\0${providerId}`;
       const at = now();
