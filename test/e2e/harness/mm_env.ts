@@ -30,6 +30,8 @@ export function environment(url: string, port: number, db: string, dir: string, 
     MM_SERVICESETTINGS_ENABLETESTING: on,
     MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS: standalone ? '127.0.0.1 127.0.0.0/8 localhost' : '127.0.0.1 localhost',
     MM_SERVICESETTINGS_ENABLECOMMANDS: on,
+    // The suites put every user they make in one team: more than the default limit of 50 members.
+    MM_TEAMSETTINGS_MAXUSERSPERTEAM: '10000',
     MM_SERVICESETTINGS_ENABLELINKPREVIEWS: off,
     MM_SERVICESETTINGS_ENABLEPERMALINKPREVIEWS: off,
     MM_SERVICESETTINGS_ENABLESECURITYFIXALERT: off,
