@@ -16,7 +16,7 @@ import type { TokenClient } from '../../../core/token_api/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { sendJson } from '../json_answer.js';
 import { TokenApiError } from './api_error.js';
-import { admittedClient, presentedCredential } from './client_auth.js';
+import { admittedClient, authenticatedClient, presentedCredential } from './client_auth.js';
 import { issueFrom, issueToken } from './issue_token.js';
 import { readJsonBody } from './json_body.js';
 import { requestConnect, requestConsent } from './prompts.js';
@@ -67,13 +67,7 @@ function serve(deps: StandaloneDeps, api: TokenApi, path: string, req: IncomingM
   const run = async () => {
     const target = path === '/token' && api.issuance ? wellFormedTarget(body) : undefined;
     if (target) return tokenInOneRead(deps, api, req, target, fields);
-    const given = presentedCredential(req);
-    const client = await admittedClient(
-      { limiter: api.limiter, now: deps.now },
-      given,
-      await api.clients.byCredentialHash(given.hash),
-      req.socket.remoteAddress,
-    );
+    const client = await authenticatedClient({ clients: api.clients, limiter: api.limiter, now: deps.now }, req);
     fields.client = client.id;
     const parsed = parseTarget(body);
     Object.assign(fields, { user: parsed.user_id, provider: parsed.provider });
