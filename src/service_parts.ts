@@ -43,7 +43,8 @@ export function serviceParts(config: Readonly<Config>, overrides: ServiceOverrid
   const current = config.encryptionKeys.find((k) => k.id === config.currentKeyId);
   if (!current) throw new Error('the current encryption key is missing');
   const engineOptions = {
-    fetch: doFetch,
+    // Without an injected fetch the engine uses its own transport to providers (cheaper per request than fetch).
+    ...(overrides.fetch && { fetch: overrides.fetch }),
     now,
     httpTimeoutMs: config.httpTimeoutMs,
     revocationTimeoutMs: config.revocationTimeoutMs,

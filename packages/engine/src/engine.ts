@@ -1,6 +1,7 @@
 /**
  * The OAuth engine: every operation of OAuthEngine over oauth4webapi, with all
- * HTTP through the injected fetch (each request bounded by httpTimeoutMs) and
+ * HTTP through the injected fetch or the engine's own transport (each request
+ * bounded by httpTimeoutMs) and
  * the metadata cached per issuer for discoveryTtlMs.
  */
 import * as oauth from 'oauth4webapi';
@@ -36,7 +37,7 @@ function contextOf(options: OAuthEngineOptions): EngineContext {
   const httpTimeoutMs = durationMs(options, 'httpTimeoutMs', DEFAULT_HTTP_TIMEOUT_MS);
   return {
     http: {
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      ...(options.fetch && { fetch: options.fetch }),
       timeoutMs: httpTimeoutMs,
       allowPrivateNetwork: options.allowPrivateNetwork === true,
       ...(options.privateNetworkHint !== undefined && { privateNetworkHint: options.privateNetworkHint }),

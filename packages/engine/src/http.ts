@@ -6,13 +6,15 @@
  * addresses and plain http (tests, local providers).
  */
 import * as oauth from 'oauth4webapi';
+import { directFetch } from './direct_fetch.js';
 import { OAuthError } from './errors.js';
 import { oauthError } from './error_mapping.js';
 import { isPrivateAddress, privateAddressCause, publicOnlyDispatcher } from './network_guard.js';
 import { cappedResponse, ResponseTooLargeError } from './util/read_capped.js';
 
 export interface HttpDeps {
-  fetch: typeof fetch;
+  /** The injected fetch; without one, the engine's own transport (direct_fetch.ts). */
+  fetch?: typeof fetch;
   /** Timeout of each request, in ms. */
   timeoutMs: number;
   /** No address filter, plain http allowed. */
@@ -66,9 +68,10 @@ function assertAllowedUrl(http: HttpDeps, url: string): void {
 /** The one fetch of the engine: URL rule, address filter at connect time, capped answer, clear errors. */
 async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Promise<Response> {
   assertAllowedUrl(http, url);
-  const dispatcher = http.allowPrivateNetwork ? {} : { dispatcher: publicOnlyDispatcher() };
+  const dispatcher = http.allowPrivateNetwork ? undefined : publicOnlyDispatcher();
   try {
-    return await cappedResponse(await http.fetch(url, { ...init, ...dispatcher } as RequestInit));
+    if (!http.fetch) return await directFetch(url, init, dispatcher);
+    return await cappedResponse(await http.fetch(url, { ...init, ...(dispatcher && { dispatcher }) } as RequestInit));
   } catch (err) {
     const privateAddress = privateAddressCause(err);
     if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}; ${hintOf(http)} if this is intended.`);

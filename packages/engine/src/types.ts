@@ -164,7 +164,7 @@ export interface ProviderCheck {
 
 /** Every option has a default: createOAuthEngine() alone is a working engine. */
 export interface OAuthEngineOptions {
-  /** All outbound HTTP goes through this (default: the global fetch). */
+  /** All outbound HTTP goes through this; without it, through the engine's own transport over undici (what fetch would answer, at less cost per request). */
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds (default: Date.now). */
   now?: () => number;

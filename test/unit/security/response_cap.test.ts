@@ -10,7 +10,9 @@ import { MattermostApiError } from '../../../packages/driver/src/errors.js';
 
 let server: Server;
 let base: string;
-let streamsClosed = 0;
+/** The endless answers still being written, per path: each one the client hung up on leaves. */
+const streamsOpen = new Map<string, number>();
+const count = (path: string, by: number) => streamsOpen.set(path, (streamsOpen.get(path) ?? 0) + by);
 
 /** Writes JSON-looking bytes without end until the client goes away. */
 function endless(res: ServerResponse, declareLength: boolean): void {
@@ -21,7 +23,9 @@ function endless(res: ServerResponse, declareLength: boolean): void {
     while (!res.destroyed && res.write(chunk));
     if (!res.destroyed) res.once('drain', pump);
   };
-  res.on('close', () => (streamsClosed += 1));
+  const path = res.req.url!;
+  count(path, 1);
+  res.on('close', () => count(path, -1));
   pump();
 }
 
@@ -36,38 +40,43 @@ describe('answers are capped at 1 MiB', () => {
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('when a provider streams an endless body, then the read stops at the cap with a clear provider error, and the stream is closed', async () => {
-    const http = { fetch: globalThis.fetch, timeoutMs: 20_000, allowPrivateNetwork: true };
-    const closed = streamsClosed;
-    await assert.rejects(
-      providerSend(http, `${base}/endless`),
-      (err: unknown) =>
-        err instanceof OAuthError && err.code === 'provider_error' && /larger than the limit \(the answer is larger than 1 MiB\)/.test(err.adminDetail ?? ''),
-    );
-    await assert.rejects(
-      providerSend(http, `${base}/declared`),
-      (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(streamsClosed - closed, 2, 'the App hung up on both');
-  });
+  for (const [transport, fetchOption] of [
+    ['an injected fetch', { fetch: globalThis.fetch }],
+    ["the engine's own transport", {}],
+  ] as const) {
+    it(`when a provider streams an endless body, then the read stops at the cap with a clear provider error, and the stream is closed (${transport})`, async () => {
+      const http = { ...fetchOption, timeoutMs: 20_000, allowPrivateNetwork: true };
+      await assert.rejects(
+        providerSend(http, `${base}/endless`),
+        (err: unknown) =>
+          err instanceof OAuthError && err.code === 'provider_error' && /larger than the limit \(the answer is larger than 1 MiB\)/.test(err.adminDetail ?? ''),
+      );
+      await assert.rejects(
+        providerSend(http, `${base}/declared`),
+        (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
+      );
+      const stillOpen = () => [streamsOpen.get('/endless'), streamsOpen.get('/declared')];
+      for (let waited = 0; waited < 2000 && stillOpen().some((n) => n !== 0); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(stillOpen(), [0, 0], 'the App hung up on both');
+    });
 
-  it('when discovery answers an endless document, then resolve fails with a provider error and the process stays up', async () => {
-    const engine = createOAuthEngine({ fetch: globalThis.fetch, now: Date.now, httpTimeoutMs: 20_000, discoveryTtlMs: 1000, allowPrivateNetwork: true });
-    const config = {
-      id: 'p',
-      display_name: 'P',
-      preset: 'oidc',
-      issuer: `${base}/endless`,
-      client_id: 'c',
-      scopes: ['openid'],
-      token_endpoint_auth_method: 'none',
-    } as const;
-    await assert.rejects(
-      engine.resolve({ ...config, scopes: [...config.scopes] }),
-      (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
-    );
-  });
+    it(`when discovery answers an endless document, then resolve fails with a provider error and the process stays up (${transport})`, async () => {
+      const engine = createOAuthEngine({ ...fetchOption, now: Date.now, httpTimeoutMs: 20_000, discoveryTtlMs: 1000, allowPrivateNetwork: true });
+      const config = {
+        id: 'p',
+        display_name: 'P',
+        preset: 'oidc',
+        issuer: `${base}/endless`,
+        client_id: 'c',
+        scopes: ['openid'],
+        token_endpoint_auth_method: 'none',
+      } as const;
+      await assert.rejects(
+        engine.resolve({ ...config, scopes: [...config.scopes] }),
+        (err: unknown) => err instanceof OAuthError && /larger than 1 MiB/.test(err.adminDetail ?? ''),
+      );
+    });
+  }
 
   it('when Mattermost streams an endless body, then the driver stops at the cap with a clear error', async () => {
     await assert.rejects(

@@ -16,8 +16,11 @@ let server: Server;
 let port: number;
 let connections = 0;
 
-const guarded = { fetch: globalThis.fetch, timeoutMs: 2000 };
-const open = { ...guarded, allowPrivateNetwork: true };
+/** Both ways the engine sends: through an injected fetch, and through its own transport when none is given. */
+const TRANSPORTS = [
+  ['an injected fetch', { fetch: globalThis.fetch, timeoutMs: 2000 }],
+  ["the engine's own transport", { timeoutMs: 2000 }],
+] as const;
 
 function refusedFor(pattern: RegExp) {
   return (err: unknown) => err instanceof OAuthError && err.code === 'config' && pattern.test(err.adminDetail ?? '');
@@ -63,34 +66,6 @@ describe('SSRF guard on provider requests', () => {
     it(`when an address is ${address}, then it is public`, () => assert.equal(isPrivateAddress(address), false));
   }
 
-  it('when a URL names a private address literally or plain http, then it is refused before any connection', async () => {
-    const before = connections;
-    await assert.rejects(
-      send(guarded, `https://127.0.0.1:${port}/x`),
-      refusedFor(/private address; set the engine option allowPrivateNetwork: true if this is intended/),
-    );
-    await assert.rejects(send(guarded, `https://[::ffff:7f00:1]:${port}/x`), refusedFor(/private address/));
-    await assert.rejects(send(guarded, `https://localhost:${port}/x`), refusedFor(/private address/));
-    await assert.rejects(send(guarded, `http://provider.example.com/x`), refusedFor(/must use https/));
-    assert.equal(connections, before);
-  });
-
-  it('when a host name resolves to a private address, then the request is refused after DNS resolution, at connect time', async () => {
-    // The machine's own name: not a literal, so only the connect-time lookup can catch it.
-    const name = hostname();
-    const resolved = await lookup(name, { all: true });
-    assert.ok(
-      resolved.every((a) => isPrivateAddress(a.address)),
-      `${name} resolves to ${JSON.stringify(resolved)} here`,
-    );
-    const before = connections;
-    await assert.rejects(
-      send(guarded, `https://${name}:${port}/x`),
-      refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set the engine option allowPrivateNetwork: true if this is intended`)),
-    );
-    assert.equal(connections, before, 'no connection was made');
-  });
-
   it('when a library user calls a private provider, then the refusal names the engine option; the service names its environment setting', async () => {
     const local = provider({ preset: 'oidc', client_id: 'c', issuer: `https://127.0.0.1:${port}` });
     await assert.rejects(createOAuthEngine().resolve(local), refusedFor(/^(?!.*APP_).*set the engine option allowPrivateNetwork: true if this is intended/));
@@ -99,8 +74,39 @@ describe('SSRF guard on provider requests', () => {
     await assert.rejects(engine.resolve(local), refusedFor(/^(?!.*allowPrivateNetwork).*set APP_ALLOW_PRIVATE_NETWORK=true if this is intended/));
   });
 
-  it('when private networks are allowed, then the same loopback provider is reached over http', async () => {
-    const response = await send(open, `http://127.0.0.1:${port}/x`);
-    assert.equal(await response.text(), '{}');
-  });
+  for (const [transport, guarded] of TRANSPORTS) {
+    const open = { ...guarded, allowPrivateNetwork: true };
+    it(`when a URL names a private address literally or plain http, then it is refused before any connection (${transport})`, async () => {
+      const before = connections;
+      await assert.rejects(
+        send(guarded, `https://127.0.0.1:${port}/x`),
+        refusedFor(/private address; set the engine option allowPrivateNetwork: true if this is intended/),
+      );
+      await assert.rejects(send(guarded, `https://[::ffff:7f00:1]:${port}/x`), refusedFor(/private address/));
+      await assert.rejects(send(guarded, `https://localhost:${port}/x`), refusedFor(/private address/));
+      await assert.rejects(send(guarded, `http://provider.example.com/x`), refusedFor(/must use https/));
+      assert.equal(connections, before);
+    });
+
+    it(`when a host name resolves to a private address, then the request is refused after DNS resolution, at connect time (${transport})`, async () => {
+      // The machine's own name: not a literal, so only the connect-time lookup can catch it.
+      const name = hostname();
+      const resolved = await lookup(name, { all: true });
+      assert.ok(
+        resolved.every((a) => isPrivateAddress(a.address)),
+        `${name} resolves to ${JSON.stringify(resolved)} here`,
+      );
+      const before = connections;
+      await assert.rejects(
+        send(guarded, `https://${name}:${port}/x`),
+        refusedFor(new RegExp(`${name} resolves to a private address \\(.+\\); set the engine option allowPrivateNetwork: true if this is intended`)),
+      );
+      assert.equal(connections, before, 'no connection was made');
+    });
+
+    it(`when private networks are allowed, then the same loopback provider is reached over http (${transport})`, async () => {
+      const response = await send(open, `http://127.0.0.1:${port}/x`);
+      assert.equal(await response.text(), '{}');
+    });
+  }
 });
