@@ -52,10 +52,9 @@ export const disconnect: CoreOperation = async (req, deps) => {
   // token revoked is the one deleted (not one rotated or replaced meanwhile).
   const revocation = await req.connections.withLock(req.user.id, stored.id, async () => {
     const said = await revokeAtOrigin(req, deps, stored);
-    // The grants the delete ends with the connection, for their audit entries.
-    const grants = req.tokenApi ? (await req.tokenApi.grantsOf(req.user.id)).filter((g) => g.provider_id === stored.id) : [];
-    await req.connections.delete(req.user.id, stored.id);
-    await auditGrantsEnded(deps.audit, req.user.id, grants, 'ended by disconnect');
+    // The grants the delete removed with the connection, as it answers them: a consent given meanwhile is among them.
+    const { endedGrants } = await req.connections.delete(req.user.id, stored.id);
+    await auditGrantsEnded(deps.audit, req.user.id, endedGrants, 'ended by disconnect');
     return said;
   });
   return { text: `Disconnected your ${md(stored.display_name)} account. ${revocation}`, refresh: true };

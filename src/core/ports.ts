@@ -48,6 +48,18 @@ export interface UserConnections {
   grants?: TokenGrant[];
 }
 
+/** What deleting a connection removed. */
+export interface DeletedConnection {
+  /** False when there was no connection to delete. */
+  deleted: boolean;
+  /**
+   * The user's token API grants at that provider that the deletion removed with the connection, read by
+   * the deleting statement itself: a grant given meanwhile is either among them or was not deleted. Empty
+   * where the storage keeps no grants (the Apps host).
+   */
+  endedGrants: TokenGrant[];
+}
+
 export interface ConnectionRepository {
   /** The user's connections by provider id, without tokens (status, bindings, the panel). */
   summaries(userId: string): Promise<Record<string, Connection>>;
@@ -68,8 +80,8 @@ export interface ConnectionRepository {
    * whose storage keeps no such time leaves it out. Called at most hourly per connection (token_use.ts).
    */
   recordUse?(userId: string, providerId: string, at: number): Promise<void>;
-  /** False when there was nothing to delete. */
-  delete(userId: string, providerId: string): Promise<boolean>;
+  /** Deletes the row, and the user's token API grants at that provider with it. */
+  delete(userId: string, providerId: string): Promise<DeletedConnection>;
   /** Connected and broken user ids per provider id, for the admin report. */
   report(): Promise<Record<string, ProviderUsers>>;
   /**

@@ -43,14 +43,37 @@ export interface OpenDeps {
 }
 
 /**
+ * Each kept provider record's config with its client secret opened, per sealer: a frozen record does not
+ * change (the standalone host keeps its provider list frozen while the list's version holds, and any
+ * change is a new record), so its secret is opened once, not at every request. Kept per sealer as well,
+ * so a record opened by one sealer is never answered to a caller holding another (another host, another
+ * key, another service in the same process).
+ */
+const openedBySealer = new WeakMap<SecretSealer, WeakMap<StoredProvider, ProviderConfig>>();
+
+/** The record's config with its secret opened by this sealer, kept when the record is frozen. */
+function opened(stored: StoredProvider, sealed: string, sealer: SecretSealer): ProviderConfig {
+  const secret = sealer.open(sealed, clientSecretSlot(toProviderConfig(stored, undefined))).plaintext;
+  const config = toProviderConfig(stored, secret);
+  if (!Object.isFrozen(stored)) return config;
+  // Frozen as the record is: every later caller shares it.
+  Object.freeze(config);
+  const kept = openedBySealer.get(sealer);
+  if (kept) kept.set(stored, config);
+  else openedBySealer.set(sealer, new WeakMap([[stored, config]]));
+  return config;
+}
+
+/**
  * The engine's config with the client secret opened by the host's sealer (a key problem surfaces
  * as TokenCipherError); the secret is registered with the logger's redaction. Every operation of
- * either host that sends a provider its secret opens it here.
+ * either host that sends a provider its secret opens it here. A record that is not frozen, or a
+ * secret that did not open, is opened again at the next call.
  */
 export function openProvider(stored: StoredProvider, deps: OpenDeps): ProviderConfig {
   if (stored.sealed_secret === undefined) return toProviderConfig(stored, undefined);
-  const slot = clientSecretSlot(toProviderConfig(stored, undefined));
-  const secret = deps.sealer.open(stored.sealed_secret, slot).plaintext;
-  deps.logger.addSecrets(secret);
-  return toProviderConfig(stored, secret);
+  const config = openedBySealer.get(deps.sealer)?.get(stored) ?? opened(stored, stored.sealed_secret, deps.sealer);
+  // Registered at every call, kept or not: the logger keeps a bounded list of what to redact.
+  deps.logger.addSecrets(config.client_secret);
+  return config;
 }

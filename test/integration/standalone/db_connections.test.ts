@@ -86,9 +86,9 @@ onEachBackend('connections', ({ backend, scratch, database }) => {
 
   it('when connections are deleted, then delete says whether one was there', async () => {
     const repo = repoOn(database());
-    assert.equal(await repo.delete('alice', 'gitlab'), true);
-    assert.equal(await repo.delete('alice', 'gitlab'), false);
-    assert.equal(await repo.delete('mallory', 'gitlab'), true);
+    assert.equal((await repo.delete('alice', 'gitlab')).deleted, true);
+    assert.equal((await repo.delete('alice', 'gitlab')).deleted, false);
+    assert.equal((await repo.delete('mallory', 'gitlab')).deleted, true);
   });
 
   it('when the report is read, then it lists connected and broken users per provider from the database, and counts agree', async () => {

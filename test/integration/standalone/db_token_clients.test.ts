@@ -94,7 +94,19 @@ onEachBackend('token API storage', ({ database }) => {
     await connections.save(row('idp'));
     await connections.save(row('second'));
     await store().grant(grant('other', 'second'));
-    assert.equal(await connections.delete(USER, 'idp'), true);
+    await store().grant(grant('alpha'));
+    await store().touch('alpha', USER, 'idp', NOW + 7);
+    const atIdp = (await store().grantsOf(USER)).filter((g) => g.provider_id === 'idp');
+    assert.deepEqual(
+      atIdp.map((g) => g.client_id),
+      ['alpha', 'other'],
+    );
+    assert.deepEqual(
+      await connections.delete(USER, 'idp'),
+      { deleted: true, endedGrants: atIdp },
+      'the delete answers the grants it removed, as grantsOf lists them',
+    );
+    assert.deepEqual(await connections.delete(USER, 'idp'), { deleted: false, endedGrants: [] });
     assert.equal(await store().getGrant(USER, 'other', 'idp'), undefined);
     assert.ok(await store().getGrant(USER, 'other', 'second'), 'a grant at another provider stays');
     assert.equal(await providers.remove('second'), true);

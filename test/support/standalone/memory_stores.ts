@@ -59,7 +59,7 @@ export class MemoryConnections implements ConnectionRepository {
     if (row) row.connection = { ...row.connection, broken: reason };
   }
   async delete(userId: string, providerId: string) {
-    return this.rows.delete(this.key(userId, providerId));
+    return { deleted: this.rows.delete(this.key(userId, providerId)), endedGrants: [] };
   }
   async report() {
     const out: Record<string, ProviderUsers> = {};

@@ -121,7 +121,8 @@ export function appsConnections(call: CallStores, initial: UserState): AppsConne
       await call.user().storeOAuth2User(next);
       repo.state = next;
       report(providerId, 'removed');
-      return removed !== undefined;
+      // The Apps host keeps no token API grants (token_api/types.ts): none end here.
+      return { deleted: removed !== undefined, endedGrants: [] };
     },
     async report() {
       const bot = call.bot();

@@ -5,12 +5,12 @@
  * list itself from the one the process keeps (provider_repository.ts).
  */
 import type { Kysely } from 'kysely';
-import type { ConnectionRepository, ConnectionRow, ProviderUsers, UserConnections } from '../../../core/ports.js';
+import type { ConnectionRepository, ConnectionRow, DeletedConnection, ProviderUsers, UserConnections } from '../../../core/ports.js';
 import type { TokenSet } from '@oauth2-connect/engine';
 import type { Connection } from '../../../core/record_schemas.js';
 import { openFor, type BoundSealer, type SealBinding } from './bound_sealer.js';
 import { createConnectionLock, type ConnectionLock } from './connection_lock.js';
-import { grantsFromJson } from './grant_rows.js';
+import { grantsFromJson, toGrant } from './grant_rows.js';
 import { connectionQueries, connectionRows, toConnection, type ConnectionRead, type VersionedRow } from './connection_queries.js';
 import { SqlProviderRepository } from './provider_repository.js';
 import { millis, type Database } from './schema.js';
@@ -223,12 +223,18 @@ export class SqlConnectionRepository implements ConnectionRepository {
     return rows.map((row) => ({ user_id: row.user_id, provider_id: row.provider_id, used_at: millis(row.used_at) }));
   }
 
-  /** The user's grants to integrations at this provider end with the connection (a reconnect asks for consent again). */
-  async delete(userId: string, providerId: string): Promise<boolean> {
+  /**
+   * The user's grants to integrations at this provider end with the connection (a reconnect asks for consent
+   * again). The grants answered are the rows the delete removed (RETURNING), so each one ended gets its audit
+   * entry, a grant given between a read and the delete included.
+   */
+  async delete(userId: string, providerId: string): Promise<DeletedConnection> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('token_grants').where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+      const grants = await trx.deleteFrom('token_grants').where('user_id', '=', userId).where('provider_id', '=', providerId).returningAll().execute();
       const result = await trx.deleteFrom('connections').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      // Ordered by client, as grantsOf lists them: RETURNING gives the rows in no stated order.
+      const endedGrants = grants.map(toGrant).sort((a, b) => a.client_id.localeCompare(b.client_id));
+      return { deleted: result.numDeletedRows > 0n, endedGrants };
     });
   }
 

@@ -6,8 +6,6 @@
  * make one refresh at the provider. Never the refresh or ID token, and never
  * a token carrying scopes beyond the grant.
  */
-import type { ProviderConfig } from '@oauth2-connect/engine';
-import type { StoredProvider } from '../../../core/provider_records.js';
 import type { TokenGrant } from '../../../core/token_api/types.js';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import { UserFacingError } from '../../../core/errors.js';
@@ -25,24 +23,6 @@ export interface IssuedToken {
   /** Epoch seconds; null when the provider gave no expiry. */
   expires_at: number | null;
   scope: string;
-}
-
-/**
- * Each kept provider record's config with its client secret opened, so a token request does not open the
- * sealed secret again: the process keeps the provider list frozen while its version holds, and any change
- * is a new record (so a new entry; the old one goes with the list). A record that is not frozen, or a secret
- * that does not open, is opened at every request as before (the same answer as before either way).
- */
-const openedConfigs = new WeakMap<StoredProvider, ProviderConfig>();
-
-function providerConfig(stored: StoredProvider, deps: StandaloneDeps): ProviderConfig {
-  const kept = openedConfigs.get(stored);
-  // Registered again each time, as openProvider does: the logger keeps a bounded list of what to redact.
-  if (kept) deps.logger.addSecrets(kept.client_secret);
-  if (kept) return kept;
-  const config = openProvider(stored, deps);
-  if (Object.isFrozen(stored)) openedConfigs.set(stored, Object.freeze(config));
-  return config;
 }
 
 /** A scope about refresh tokens, which a client never receives: it does not widen what the access token lets it do. */
@@ -89,7 +69,7 @@ export async function issueFrom(
   checkScopes(grant, client, words(target.scope), words(row.tokens.scope ?? stored.scopes.join(' ')));
   let tokens;
   try {
-    tokens = await usableTokens(backgroundRequest(deps, target.user_id), deps, stored, providerConfig(stored, deps), { row });
+    tokens = await usableTokens(backgroundRequest(deps, target.user_id), deps, stored, openProvider(stored, deps), { row });
   } catch (err) {
     if (!(err instanceof UserFacingError))
       throw new TokenApiError('provider_unavailable', 'The provider could not be reached to refresh the token; try again later.');
