@@ -5,7 +5,7 @@
  * binary cached by test/e2e/harness/build.ts), the real standalone service in
  * this process (set up with runSetup, as the scenario hosts do: bot, Sign in
  * with Mattermost, /oauth2 in the team), the test OpenID provider, and a
- * no-op custom command in the same team served by bare express. alice is
+ * the no-op custom commands in the same team served by bare express. alice is
  * connected at the provider: her tokens are ones it issued (its login driven
  * with fetch, test/support/issued_connection.ts), stored as a connect stores
  * them, so whoami reaches its real userinfo. Then status, help and whoami go
@@ -22,7 +22,7 @@ import { startStandaloneWorld, type StandaloneWorld } from '../test/e2e/harness/
 import { issuedConnection, testOidcConfig } from '../test/support/issued_connection.js';
 import { startOidcProvider, type StartedOidcProvider } from '../test/support/oidc_provider.js';
 import type { BackendName } from '../test/support/standalone_db.js';
-import { mattermostTable, measureCommands, measureDirect, type BenchCommand } from './mattermost_rounds.js';
+import { mattermostTable, measureCommands, type BenchCommand } from './mattermost_rounds.js';
 import { startNoopCommands } from './noop_command.js';
 
 export interface MattermostBenchOptions {
@@ -76,23 +76,16 @@ async function benchStorage(
   try {
     const accessToken = await connectAlice(service, op, world.alice.user.id);
     say(`  ${storage}: measuring (load average ${load()})...`);
-    // The text no-op answers status's own text: the same post and websocket event for Mattermost to make.
-    const statusText = await execute('/oauth2 status');
-    if (!OAUTH2[0]!.expect.test(statusText)) throw new Error(`/oauth2 status answered: ${statusText.slice(0, 300)}`);
-    noop.answerWith(statusText);
-    const textNoop = { trigger: noop.text, expect: OAUTH2[0]!.expect };
-    const timings = await measureCommands({ execute, noop: noop.noop, textNoop, commands: OAUTH2, ...options });
-    const userinfo = await measureDirect(async () => {
+    const userinfo = async () => {
       const res = await fetch(`${op.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
       if (!res.ok) throw new Error(`userinfo answered HTTP ${res.status}`);
       await res.arrayBuffer();
-    }, options.pairs);
+    };
+    const commands = OAUTH2.map((c) => (c.name === 'whoami' ? { ...c, providerCall: userinfo } : c));
+    const textNoop = { trigger: noop.text, answerWith: noop.answerWith };
+    const timings = await measureCommands({ execute, noop: noop.noop, textNoop, commands, ...options });
     say();
     mattermostTable(`/oauth2 through Mattermost, service on ${storage}, ${options.pairs} pairs per command (load average now ${load()})`, timings, say);
-    const f = (n: number) => n.toFixed(2);
-    say(
-      `  (whoami's answer includes the provider's userinfo; asked directly from here it takes p50 ${f(userinfo.p50)} / p90 ${f(userinfo.p90)} / p99 ${f(userinfo.p99)} ms)`,
-    );
   } finally {
     await noop.close();
     await service.close();

@@ -4,8 +4,9 @@
  * (Mattermost posts nothing): its round trip through commands/execute is what
  * any command costs a user there, and what /oauth2 takes on top of it is what
  * OAuth2 Connect adds. The text no-op answers the ephemeral text it is given
- * (the bench gives it the status command's own answer): what it adds is
- * Mattermost's own work to show a text, which every command that answers pays.
+ * (the bench gives it each command's own answer): what it adds is Mattermost's
+ * own work to show a text, which every command that answers pays; what a
+ * command adds to it is OAuth2 Connect's (the budget's measure).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
