@@ -14,6 +14,9 @@ import type { DatabaseSettings } from '../../src/config/index.js';
 import { createTokenCipher, type TokenCipherKey } from '../../packages/engine/src/crypto.js';
 import type { BoundSealer } from '../../src/hosts/standalone/db/bound_sealer.js';
 import { openDatabase, type OpenOptions, type StandaloneDatabase } from '../../src/hosts/standalone/db/open_database.js';
+import { SqlConnectionRepository } from '../../src/hosts/standalone/db/connection_repository.js';
+import type { Database } from '../../src/hosts/standalone/db/schema.js';
+import type { Kysely } from 'kysely';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -85,4 +88,18 @@ export function onEachBackend(title: string, suite: (ctx: { backend: BackendName
 /** The project's real bound cipher with test keys (the first is current). */
 export function testSealer(keys: TokenCipherKey[] = [{ id: 't1', key: randomBytes(32) }]): BoundSealer {
   return createTokenCipher({ keys, currentKeyId: keys[0]!.id });
+}
+
+/**
+ * A connection row for the user at the provider in this database, for a test whose other stores are in memory:
+ * the grant store writes a grant only while the user's connection there exists.
+ */
+export async function connectInDatabase(db: Kysely<Database>, userId: string, providerId: string, at = Date.now()): Promise<void> {
+  await new SqlConnectionRepository(db, testSealer()).save({
+    user_id: userId,
+    provider_id: providerId,
+    connection: { label: userId.slice(0, 5), sub: userId, since: at },
+    tokens: { access_token: randomBytes(8).toString('hex'), token_type: 'bearer', obtained_at: at },
+    origin: `https://${providerId}.example`,
+  });
 }

@@ -47,7 +47,11 @@ export interface TokenClientStore {
   rotate(id: string, credentialHash: string, at: number): Promise<boolean>;
   /** Removes the client and every grant to it; false when there was nothing to remove. */
   remove(id: string): Promise<boolean>;
-  grant(grant: TokenGrant): Promise<void>;
+  /**
+   * Stores the grant (or replaces its scopes and time), only while the user is connected to its provider,
+   * checked in the same write; false, and nothing stored, when they are not.
+   */
+  grant(grant: TokenGrant): Promise<boolean>;
   getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined>;
   grantsOf(userId: string): Promise<TokenGrant[]>;
   allGrants(): Promise<TokenGrant[]>;

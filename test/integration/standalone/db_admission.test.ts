@@ -103,7 +103,14 @@ onEachBackend('command admission', ({ database }) => {
   });
 
   it("when the view comes with the admission, then it lists the user's grants as grantsOf does, and only that user's", async () => {
-    const { installation, admission, tokenClients } = stores();
+    const { installation, admission, tokenClients, connections } = stores();
+    // Connected where they grant: a grant is stored only while its connection exists.
+    for (const [user, provider] of [
+      ['u-g', 'gitlab'],
+      ['u-g', 'acme'],
+      ['u-other', 'gitlab'],
+    ] as const)
+      await connections.save(connection(user, provider));
     await installation.saveCommand({ team_id: 'team-g', command_id: 'cg', token_hash: hashCommandToken('g'), updated_at: NOW });
     for (const id of ['zeta-bot', 'alpha-bot'])
       await tokenClients.create(

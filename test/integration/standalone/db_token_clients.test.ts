@@ -2,16 +2,32 @@
  * The token API's storage on SQLite and PostgreSQL: a client is found only by
  * its current credential's hash, its id is taken once, removing it removes its
  * grants, and a grant ends with the user's connection (a disconnect) and with
- * the provider (an admin's removal).
+ * the provider (an admin's removal). A grant is stored only while the user's
+ * connection to its provider exists, checked by the writing statement: one
+ * written while a disconnect or a provider's removal is under way, between or
+ * after its deletes, is either not stored or removed by it, never left behind
+ * its connection.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  TableNode,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
 import type { TokenClient } from '../../../src/core/token_api/types.js';
 import { SqlConnectionRepository } from '../../../src/hosts/standalone/db/connection_repository.js';
 import { SqlProviderRepository } from '../../../src/hosts/standalone/db/provider_repository.js';
+import type { Database } from '../../../src/hosts/standalone/db/schema.js';
 import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_client_repository.js';
 import { onEachBackend, testSealer } from '../../support/standalone_db.js';
 
@@ -43,6 +59,30 @@ const provider = (id: string): StoredProvider =>
     updated_at: NOW,
   }) as StoredProvider;
 
+/**
+ * Runs a step after each DELETE statement of the database handle it is given to (in a transaction too,
+ * before the next statement): a write of another request landing in the middle of a delete.
+ */
+class AfterEachDelete implements KyselyPlugin {
+  private readonly deletes = new Map<string, string>();
+  step: ((table: string) => Promise<void>) | undefined;
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    if (node.kind === 'DeleteQueryNode') {
+      const from = node.from.froms[0];
+      if (from && TableNode.is(from)) this.deletes.set(queryId.queryId, from.table.identifier.name);
+    }
+    return node;
+  }
+
+  async transformResult({ queryId, result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const table = this.deletes.get(queryId.queryId);
+    this.deletes.delete(queryId.queryId);
+    if (table) await this.step?.(table);
+    return result;
+  }
+}
+
 onEachBackend('token API storage', ({ database }) => {
   const store = () => new SqlTokenClientStore(database().db);
   const grant = (clientId: string, providerId = 'idp') => ({
@@ -65,7 +105,63 @@ onEachBackend('token API storage', ({ database }) => {
     assert.equal(await store().rotate('gone', credentialHash(second), NOW), false);
   });
 
+  const providers = () => new SqlProviderRepository(database().db);
+  const connections = (db: Kysely<Database> = database().db) => new SqlConnectionRepository(db, testSealer(), { providers: new SqlProviderRepository(db) });
+  const connect = async (providerId: string, userId = USER) => {
+    await providers().save(provider(providerId));
+    await connections().save({
+      user_id: userId,
+      provider_id: providerId,
+      connection: { label: 'me', sub: 's', since: NOW },
+      tokens: { access_token: randomBytes(8).toString('hex'), token_type: 'bearer', obtained_at: NOW },
+      origin: `https://${providerId}.example`,
+    });
+  };
+  const clientsOf = async (userId: string) => (await store().grantsOf(userId)).map((g) => `${g.client_id} ${g.provider_id}`);
+
+  it('when the user is not connected to the provider, then a grant is not stored; when they are, it is, and given again it replaces the scopes', async () => {
+    const user = 'n'.repeat(26);
+    assert.equal(await store().grant({ ...grant('bot'), user_id: user }), false);
+    await connect('second', user);
+    assert.equal(await store().grant({ ...grant('bot'), user_id: user }), false, 'a connection to another provider is not one to this');
+    assert.deepEqual(await clientsOf(user), []);
+    await connect('idp', user);
+    assert.equal(await store().grant({ ...grant('bot'), user_id: user }), true);
+    assert.equal(await store().grant({ ...grant('bot'), user_id: user, scopes: ['openid', 'profile'], granted_at: NOW + 1 }), true);
+    assert.deepEqual(await store().grantsOf(user), [{ ...grant('bot'), user_id: user, scopes: ['openid', 'profile'], granted_at: NOW + 1 }]);
+  });
+
+  for (const table of ['connections', 'token_grants'])
+    for (const ending of ['a disconnect', "the provider's removal"])
+      it(`when a grant is written during ${ending}, just after its delete of ${table}, then no grant is left behind the connection`, async () => {
+        const user = (table === 'connections' ? 'c' : 'g') + (ending === 'a disconnect' ? 'd' : 'r').repeat(25);
+        const providerId = `p-${user.slice(0, 2)}`;
+        await connect(providerId, user);
+        assert.equal(await store().grant({ ...grant('bot', providerId), user_id: user }), true);
+        const pause = new AfterEachDelete();
+        const paused = database().db.withPlugin(pause);
+        let late: Promise<boolean> | undefined;
+        pause.step = async (deleted) => {
+          if (deleted !== table || late) return;
+          // Another request's write, on another connection: the deleting transaction waits for it a while, or it waits for that.
+          late = store().grant({ ...grant('late', providerId), user_id: user });
+          await Promise.race([late, sleep(250)]);
+        };
+        if (ending === 'a disconnect') {
+          const { endedGrants } = await connections(paused).delete(user, providerId);
+          assert.deepEqual(
+            endedGrants.map((g) => g.client_id),
+            ['bot'],
+          );
+        } else assert.equal(await new SqlProviderRepository(paused).remove(providerId), true);
+        assert.ok(late, 'the write ran during the delete');
+        assert.equal(await late, false, 'the write found no connection');
+        assert.deepEqual(await clientsOf(user), [], 'no grant outlives the connection');
+        assert.equal(await connections().get(user, providerId), undefined);
+      });
+
   it('when grants are given, used and the client removed, then the grants go with it', async () => {
+    await connect('idp');
     await store().create(client('other'), credentialHash(newCredential()));
     await store().grant(grant('bot'));
     await store().grant(grant('other'));
@@ -80,19 +176,8 @@ onEachBackend('token API storage', ({ database }) => {
   });
 
   it("when the user disconnects or the admin removes the provider, then the user's grants there end", async () => {
-    const db = database().db;
-    const providers = new SqlProviderRepository(db);
-    const connections = new SqlConnectionRepository(db, testSealer(), { providers });
-    for (const id of ['idp', 'second']) await providers.save(provider(id));
-    const row = (providerId: string) => ({
-      user_id: USER,
-      provider_id: providerId,
-      connection: { label: 'me', sub: 's', since: NOW },
-      tokens: { access_token: randomBytes(8).toString('hex'), token_type: 'bearer', obtained_at: NOW },
-      origin: `https://${providerId}.example`,
-    });
-    await connections.save(row('idp'));
-    await connections.save(row('second'));
+    await connect('idp');
+    await connect('second');
     await store().grant(grant('other', 'second'));
     await store().grant(grant('alpha'));
     await store().touch('alpha', USER, 'idp', NOW + 7);
@@ -102,14 +187,14 @@ onEachBackend('token API storage', ({ database }) => {
       ['alpha', 'other'],
     );
     assert.deepEqual(
-      await connections.delete(USER, 'idp'),
+      await connections().delete(USER, 'idp'),
       { deleted: true, endedGrants: atIdp },
       'the delete answers the grants it removed, as grantsOf lists them',
     );
-    assert.deepEqual(await connections.delete(USER, 'idp'), { deleted: false, endedGrants: [] });
+    assert.deepEqual(await connections().delete(USER, 'idp'), { deleted: false, endedGrants: [] });
     assert.equal(await store().getGrant(USER, 'other', 'idp'), undefined);
     assert.ok(await store().getGrant(USER, 'other', 'second'), 'a grant at another provider stays');
-    assert.equal(await providers.remove('second'), true);
+    assert.equal(await providers().remove('second'), true);
     assert.deepEqual(await store().grantsOf(USER), []);
   });
 });

@@ -117,7 +117,7 @@ onEachBackend('a disconnect ends the grants with audit entries', ({ database }) 
     const user = 'b'.repeat(26);
     const { connections, req } = await connected(user);
     await grant(user, 'bot');
-    connections.beforeDelete = () => grant(user, 'late');
+    connections.beforeDelete = async () => assert.ok(await grant(user, 'late'), 'the late grant is stored: the connection is still there');
     await disconnect(req, deps());
     assert.deepEqual(await ended(user), ['client:bot ok provider idp; ended by disconnect', 'client:late ok provider idp; ended by disconnect']);
     assert.deepEqual(await grants().grantsOf(user), [], 'the late grant ended with the connection');

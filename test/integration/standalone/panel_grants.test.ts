@@ -13,7 +13,7 @@ import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_clie
 import { PANEL_PROP } from '../../../src/hosts/standalone/panel/panel_commands.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { MemoryAuditStore } from '../../support/memory_audit_store.js';
-import { onEachBackend } from '../../support/standalone_db.js';
+import { connectInDatabase, onEachBackend } from '../../support/standalone_db.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 
 const NOW = 1_780_000_000_000;
@@ -67,6 +67,8 @@ onEachBackend('the panel shows and revokes the user’s grants', ({ database }) 
         { id, display_name: id.toUpperCase(), preset: 'oidc', issuer: 'http://127.0.0.1:9', client_id: 'c', auth: 'client_secret_post', scopes: ['openid'] },
         's',
       );
+      // Alice's connection as the grant store sees it (the world keeps its connections in memory).
+      await connectInDatabase(database().db, alice.id, id, NOW);
     }
   });
   after(async () => {

@@ -111,10 +111,11 @@ for (const backend of BACKENDS) {
       const now = Date.now();
       await repositories().providers.save({ ...PROVIDER, created_at: now, updated_at: now });
       await repositories().tokenClients.create({ ...CLIENT, created_at: now, credential_at: now }, credentialHash(credential));
-      for (const user of [ALICE, BOB])
-        await repositories().tokenClients.grant({ user_id: user, client_id: 'bot', provider_id: 'idp', scopes: ['openid'], granted_at: now });
       await connect(ALICE, 'alice-access-1');
       await connect(BOB, 'bob-access-1');
+      // Granted once connected: a grant is stored only while its connection exists.
+      for (const user of [ALICE, BOB])
+        await repositories().tokenClients.grant({ user_id: user, client_id: 'bot', provider_id: 'idp', scopes: ['openid'], granted_at: now });
       const listeners = [await listen(first.listener), await listen(second.listener), await listen(first.app)];
       servers.push(...listeners.map((l) => l.server));
       [one, other, expressOnly] = listeners.map((l) => l.url) as [string, string, string];
@@ -195,10 +196,10 @@ for (const backend of BACKENDS) {
         { ...CLIENT, id: 'sec-bot', providers: ['sec'], created_at: now, credential_at: now },
         credentialHash(secCredential),
       );
-      await repositories().tokenClients.grant({ user_id: ALICE, client_id: 'sec-bot', provider_id: 'sec', scopes: ['openid'], granted_at: now });
       const tokens = { access_token: 'alice-sec-access', token_type: 'bearer', expires_at: now + 8 * HOUR, obtained_at: now };
       const connection = { label: 'alice', sub: ALICE, since: now };
       await repositories().connections.save({ user_id: ALICE, provider_id: 'sec', connection, tokens, origin: 'https://sec.example.com' });
+      await repositories().tokenClients.grant({ user_id: ALICE, client_id: 'sec-bot', provider_id: 'sec', scopes: ['openid'], granted_at: now });
       const open = sealer.open;
       let opened = 0;
       sealer.open = (...args) => ((opened += 1), open(...args));

@@ -79,7 +79,6 @@ for (const backend of BACKENDS) {
       const at = Date.now();
       await repositories().providers.save({ ...PROVIDER, created_at: at, updated_at: at });
       await repositories().tokenClients.create({ ...CLIENT, created_at: at, credential_at: at }, credentialHash(credential));
-      await repositories().tokenClients.grant({ user_id: ALICE, client_id: 'bot', provider_id: 'idp', scopes: ['openid'], granted_at: at });
       await repositories().connections.save({
         user_id: ALICE,
         provider_id: 'idp',
@@ -87,6 +86,8 @@ for (const backend of BACKENDS) {
         tokens: { access_token: 'alice-access', token_type: 'bearer', expires_at: at + 8 * HOUR, obtained_at: at },
         origin: ORIGIN,
       });
+      // Granted once connected: a grant is stored only while its connection exists.
+      await repositories().tokenClients.grant({ user_id: ALICE, client_id: 'bot', provider_id: 'idp', scopes: ['openid'], granted_at: at });
       urls = services.map((s) => s.root);
     });
     after(async () => {

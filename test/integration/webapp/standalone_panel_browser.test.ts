@@ -20,7 +20,9 @@ import { createOAuthEngine } from '../../../packages/engine/src/engine.js';
 import { createServiceTables } from '../../../src/hosts/standalone/http/router.js';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
 import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_client_repository.js';
-import { createScratch, type Scratch } from '../../support/standalone_db.js';
+import { connectInDatabase, createScratch, type Scratch } from '../../support/standalone_db.js';
+import type { Database } from '../../../src/hosts/standalone/db/schema.js';
+import type { Kysely } from 'kysely';
 import { ensureBundle, ROOT } from './build_bundle.js';
 import { buildReactVendor, REACT_18, REACT_19, type ReactUnderTest } from './react_vendor.js';
 import { openPanelPage, type PanelPage } from './panel_page.js';
@@ -42,6 +44,7 @@ function suite(under: ReactUnderTest) {
   let alice: FakeUser;
   let scratch: Scratch;
   let grants: SqlTokenClientStore;
+  let grantsDb: Kysely<Database>;
 
   const shot = (name: string) => ui.shot(ARTIFACTS, `webapp-standalone-react${under.major}-${name}`);
 
@@ -49,7 +52,8 @@ function suite(under: ReactUnderTest) {
     ensureBundle();
     mkdirSync(ARTIFACTS, { recursive: true });
     scratch = await createScratch('sqlite');
-    grants = new SqlTokenClientStore((await scratch.open()).db);
+    grantsDb = (await scratch.open()).db;
+    grants = new SqlTokenClientStore(grantsDb);
     world = await startStandaloneWorld({ tables: createServiceTables(), tokenClients: grants });
     world.deps.engine = createOAuthEngine({ fetch, now: Date.now, httpTimeoutMs: 5000, discoveryTtlMs: 60_000, allowPrivateNetwork: true });
     op = await startOidcProvider({ redirectUris: [`${world.rootUrl}/standalone/complete/test-oidc`] });
@@ -102,6 +106,8 @@ function suite(under: ReactUnderTest) {
     const at = Date.now();
     const bot = { name: 'Issue bot', providers: ['test-oidc'], scopes: ['openid', 'profile'], sources: [], rate_per_minute: 60, created_by: alice.id };
     await grants.create({ ...bot, id: 'issue-bot', created_at: at, credential_at: at }, credentialHash(newCredential()));
+    // Her connection as the grant store sees it (the world keeps its connections in memory).
+    await connectInDatabase(grantsDb, alice.id, 'test-oidc', at);
     await grants.grant({ user_id: alice.id, client_id: 'issue-bot', provider_id: 'test-oidc', scopes: ['openid', 'profile'], granted_at: at });
     await ui.openPanel();
     const list = ui.row('test-oidc').getByRole('list', { name: 'Integrations allowed to use your Test OIDC account' });

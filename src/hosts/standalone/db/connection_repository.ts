@@ -226,12 +226,14 @@ export class SqlConnectionRepository implements ConnectionRepository {
   /**
    * The user's grants to integrations at this provider end with the connection (a reconnect asks for consent
    * again). The grants answered are the rows the delete removed (RETURNING), so each one ended gets its audit
-   * entry, a grant given between a read and the delete included.
+   * entry, a grant given between a read and the delete included. The connection goes first: a grant is
+   * written only while its connection exists, checked with a lock on that row (token_client_repository.ts
+   * grant), so once the row is deleted no grant can join, and one written before is among those deleted.
    */
   async delete(userId: string, providerId: string): Promise<DeletedConnection> {
     return this.db.transaction().execute(async (trx) => {
-      const grants = await trx.deleteFrom('token_grants').where('user_id', '=', userId).where('provider_id', '=', providerId).returningAll().execute();
       const result = await trx.deleteFrom('connections').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+      const grants = await trx.deleteFrom('token_grants').where('user_id', '=', userId).where('provider_id', '=', providerId).returningAll().execute();
       // Ordered by client, as grantsOf lists them: RETURNING gives the rows in no stated order.
       const endedGrants = grants.map(toGrant).sort((a, b) => a.client_id.localeCompare(b.client_id));
       return { deleted: result.numDeletedRows > 0n, endedGrants };

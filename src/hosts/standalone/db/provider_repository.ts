@@ -71,12 +71,13 @@ export class SqlProviderRepository implements ProviderRepository {
 
   /**
    * Removes the provider and its users' connections, in one transaction: their tokens belong to that
-   * registration, so if it is added again they must reconnect (what the remove answer promises).
+   * registration, so if it is added again they must reconnect (what the remove answer promises). The
+   * connections go before their grants, as a disconnect deletes them (connection_repository.ts delete).
    */
   async remove(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('token_grants').where('provider_id', '=', id).execute();
       await trx.deleteFrom('connections').where('provider_id', '=', id).execute();
+      await trx.deleteFrom('token_grants').where('provider_id', '=', id).execute();
       const result = await trx.deleteFrom('providers').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });

@@ -1,11 +1,12 @@
 /**
  * The token API's clients and grants in SQL (the core's TokenClientStore).
  * A client is found by the hash of its credential (a unique column); lists
- * are JSON text. Removing a client removes its grants in the same transaction.
+ * are JSON text. Removing a client removes its grants in the same transaction;
+ * a grant is stored only while the user is connected to its provider.
  * The token endpoint's two reads (the client by its credential, the grant) are
  * compiled once (compiled_query.ts), as the command path's are.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { compileOnce } from './compiled_query.js';
 import type { TokenClient, TokenClientStore, TokenGrant } from '../../../core/token_api/types.js';
 import { texts, toGrant } from './grant_rows.js';
@@ -54,8 +55,11 @@ export function toClient(row: Selectable<TokenClientsTable>): TokenClient {
 export class SqlTokenClientStore implements TokenClientStore {
   private readonly queries: ReturnType<typeof hotQueries>;
 
+  private readonly postgres: boolean;
+
   constructor(private readonly db: Kysely<Database>) {
     this.queries = hotQueries(db);
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   async list(): Promise<TokenClient[]> {
@@ -110,20 +114,42 @@ export class SqlTokenClientStore implements TokenClientStore {
     });
   }
 
-  async grant(grant: TokenGrant): Promise<void> {
-    const values = {
-      user_id: grant.user_id,
-      client_id: grant.client_id,
-      provider_id: grant.provider_id,
-      scopes: JSON.stringify(grant.scopes),
-      granted_at: grant.granted_at,
-      last_used_at: null,
-    };
-    await this.db
+  /**
+   * The grant is written only while the user's connection to the provider exists, checked by the writing
+   * statement itself (INSERT ... SELECT ... WHERE EXISTS), so a disconnect between a caller's read and this
+   * write leaves no grant behind its connection. On PostgreSQL the check locks the connection row (FOR KEY
+   * SHARE): a delete of it still open makes this wait and then find it gone, and a delete that comes after
+   * waits for this write, whose grant its next statement then removes (connection_repository.ts deletes the
+   * connection first, then its grants, so both take their locks in one order).
+   */
+  async grant(grant: TokenGrant): Promise<boolean> {
+    const result = await this.db
       .insertInto('token_grants')
-      .values(values)
-      .onConflict((oc) => oc.columns(['user_id', 'client_id', 'provider_id']).doUpdateSet({ scopes: values.scopes, granted_at: values.granted_at }))
-      .execute();
+      .columns(['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at'])
+      .expression(
+        this.db
+          .selectNoFrom((eb) => [
+            eb.val(grant.user_id).as('user_id'),
+            eb.val(grant.client_id).as('client_id'),
+            eb.val(grant.provider_id).as('provider_id'),
+            eb.val(JSON.stringify(grant.scopes)).as('scopes'),
+            eb.val(grant.granted_at).as('granted_at'),
+          ])
+          .where((eb) => eb.exists(this.connectionOf(grant.user_id, grant.provider_id))),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'client_id', 'provider_id'])
+          .doUpdateSet((eb) => ({ scopes: eb.ref('excluded.scopes'), granted_at: eb.ref('excluded.granted_at') })),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** The user's connection row as grant's check reads it: locked against its delete on PostgreSQL (SQLite has one writer at a time). */
+  private connectionOf(userId: string, providerId: string) {
+    const row = this.db.selectFrom('connections').select('user_id').where('user_id', '=', userId).where('provider_id', '=', providerId);
+    return this.postgres ? row.forKeyShare() : row;
   }
 
   async getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined> {

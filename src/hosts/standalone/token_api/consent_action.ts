@@ -14,7 +14,7 @@ import type { StandaloneDeps } from '../deps.js';
 import { hashValue } from '../secrets.js';
 import { TokenApiError } from './api_error.js';
 import { verifyConsent, type ConsentContext } from './consent_context.js';
-import { allowedProvider, connectedRow, consentScopes } from './target.js';
+import { allowedProvider, connectedRow, consentScopes, notConnected } from './target.js';
 import type { TokenApi } from './token_api.js';
 
 const ACTION = z.object({
@@ -35,11 +35,14 @@ async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentConte
     deps.logger.info('token consent', { client: client.id, user: context.user_id, provider: stored.id, outcome: 'denied' });
     return { update: { message: `You denied **${md(client.name)}** the use of your **${md(stored.display_name)}** account.`, props: {} } };
   }
+  // Read first for its answers (a broken connection needs a reconnect); the write checks the connection again itself.
   await connectedRow(deps, context.user_id, stored);
   // What the user saw, as far as the client may still receive it.
   const allowed = consentScopes(client, stored);
   const scopes = context.scopes.filter((s) => allowed.includes(s));
-  await api.clients.grant({ user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() });
+  // A disconnect since the read: no grant outlives its connection.
+  const granted = await api.clients.grant({ user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() });
+  if (!granted) throw notConnected(stored);
   deps.logger.info('token consent', { client: client.id, user: context.user_id, provider: stored.id, outcome: 'allowed' });
   const message = `You allowed **${md(client.name)}** to use your **${md(stored.display_name)}** account (${scopes.map((s) => codeSpan(s)).join(' ') || 'no scopes'}). Revoke it any time with \`/oauth2 grants revoke ${client.id}\`.`;
   return { update: { message, props: {} } };

@@ -107,19 +107,21 @@ export function usableTarget(view: TargetView, providerId: string): { stored: St
 function usableRow(row: ConnectionRow | undefined | null, stored: StoredProvider): ConnectionRow {
   // Tokens that do not open here (another key, a moved provider) need a reconnect, as the commands say.
   if (row === null) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection cannot be read here; they must reconnect.`);
-  if (!row)
-    throw new TokenApiError('not_connected', `The user is not connected to "${stored.id}"; ask the service to prompt them (POST /api/v1/connect-request).`);
+  if (!row) throw notConnected(stored);
   if (row.connection.broken) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection no longer works; they must reconnect.`);
   return row;
 }
+
+/** The refusal when the user has no connection at the provider (also a consent whose connection went before its grant was written). */
+export const notConnected = (stored: StoredProvider): TokenApiError =>
+  new TokenApiError('not_connected', `The user is not connected to "${stored.id}"; ask the service to prompt them (POST /api/v1/connect-request).`);
 
 /** The user's usable connection at the provider, or not_connected / reconnect_required. */
 export async function connectedRow(deps: Pick<StandaloneDeps, 'connections'>, userId: string, stored: StoredProvider): Promise<ConnectionRow> {
   // Tokens that do not open here (another key, a moved provider) need a reconnect, as the commands say.
   const row = await deps.connections.get(userId, stored.id).catch(() => null);
   if (row === null) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection cannot be read here; they must reconnect.`);
-  if (!row)
-    throw new TokenApiError('not_connected', `The user is not connected to "${stored.id}"; ask the service to prompt them (POST /api/v1/connect-request).`);
+  if (!row) throw notConnected(stored);
   if (row.connection.broken) throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection no longer works; they must reconnect.`);
   return row;
 }
