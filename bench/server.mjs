@@ -42,7 +42,8 @@ async function appListener() {
     secrets: [secret, ...config.encryptionKeys.map((/** @type {{key: Buffer}} */ k) => k.key.toString('base64'))],
     write: countLine,
   });
-  return createService(config, { logger }).app;
+  // What a server of the Apps host listens with (the calls answered ahead of express), as npm start serves it.
+  return createService(config, { logger }).listener;
 }
 
 /** The body parsers of the floors that read the body, with the options of the route they stand for. */

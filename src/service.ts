@@ -8,7 +8,7 @@ import { coreSettings } from './core/request.js';
 import { createAuditTrail, type AuditStore } from './core/audit.js';
 import { routes } from './hosts/apps/calls/routes.js';
 import type { Deps } from './hosts/apps/calls/deps.js';
-import { createHttpApp } from './hosts/apps/http/app.js';
+import { appsHttp } from './hosts/apps/http/app.js';
 import { ReportIndex } from './hosts/apps/store/report_index.js';
 import { appsSealer } from './hosts/apps/store/sealer.js';
 import { deriveFlowSecrets, purposeKey } from '@oauth2-connect/engine';
@@ -17,7 +17,7 @@ import express from 'express';
 import { healthRouter } from './hosts/standalone/db/health.js';
 import { startStandaloneHost, type StandaloneHost } from './hosts/standalone/service/host.js';
 import { moveTarget } from './hosts/standalone/service/move_target.js';
-import { plainUtf8 } from './hosts/standalone/plain_body.js';
+import { plainUtf8 } from './util/plain_body.js';
 import { TOKEN_URL } from './hosts/standalone/token_api/api_routes.js';
 import { createUserCopies } from './hosts/apps/calls/user_copier.js';
 import { metricsRoute } from './metrics/metrics_route.js';
@@ -55,9 +55,10 @@ export function createDeps(config: Readonly<Config>, overrides: ServiceOverrides
   return appsDeps(serviceParts(config, overrides));
 }
 
+/** The Apps host alone: its express app, and the listener that serves its calls ahead of express (what a server listens with). */
 export function createService(config: Readonly<Config>, overrides: ServiceOverrides = {}) {
   const deps = createDeps(config, overrides);
-  return { deps, app: createHttpApp(deps, routes) };
+  return { deps, ...appsHttp(deps, routes) };
 }
 
 export interface RunningService {
@@ -69,8 +70,8 @@ export interface RunningService {
   app: express.Express;
   /** What the main listener serves: the app, with the standalone host's command route and token endpoint, and the Apps host's calls, answered before the app sees them. */
   listener: RequestListener;
-  /** Present when config.appsListener is set: /healthz and the Apps host, for that listener alone. */
-  appsApp?: express.Express;
+  /** Present when config.appsListener is set: what that listener serves, /healthz and the Apps host (its calls answered before express sees them). */
+  appsApp?: RequestListener;
   /** Present when config.metricsListener is set: GET /metrics alone, for that listener. */
   metricsApp?: express.Express;
   deps: Deps;
@@ -106,7 +107,7 @@ const MAIN_APP_PATHS = /^\/(?:standalone|api\/v1|healthz|readyz|metrics)(?:[/?]|
  * call goes straight to the Apps host's app, not through the main app's health, metrics, standalone and token API
  * layers, none of which serves it. Anything else goes to the main app.
  */
-function mainListener(standalone: StandaloneHost | undefined, apps: express.Express | undefined, app: express.Express): RequestListener {
+function mainListener(standalone: StandaloneHost | undefined, apps: RequestListener | undefined, app: express.Express): RequestListener {
   const { command, token } = standalone ?? {};
   return (req, res) => {
     if (req.method === 'POST' && req.url === COMMAND_URL && command) command(req, res);
@@ -160,15 +161,15 @@ export async function startService(loaded: Readonly<Config>, overrides: ServiceO
   const metricsApp = config.metricsListener ? bareApp().use(metrics(config.metricsToken), notFound) : undefined;
   if (standalone) app.use('/standalone', standalone.router, notFound);
   if (standalone?.apiRouter) app.use('/api/v1', standalone.apiRouter, notFound);
-  const apps = hosts.includes('apps') ? createHttpApp(deps, routes) : undefined;
-  const appsApp = apps && config.appsListener ? bareApp().use(health, apps) : undefined;
-  if (apps && !appsApp) app.use(apps);
+  const apps = hosts.includes('apps') ? appsHttp(deps, routes) : undefined;
+  const appsApp = apps && config.appsListener ? apps.servedAhead(bareApp().use(health, apps.app)) : undefined;
+  if (apps && !appsApp) app.use(apps.app);
   app.use(notFound);
   const stopping = () => {
     shuttingDown = true;
   };
   // On the main listener unless the Apps host has a listener of its own.
-  const listener = mainListener(standalone, appsApp ? undefined : apps, app);
+  const listener = mainListener(standalone, appsApp ? undefined : apps?.listener, app);
   return {
     config,
     hostsWhy,

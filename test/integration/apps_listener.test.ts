@@ -10,21 +10,20 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type express from 'express';
 import { loadConfig } from '../../src/config/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 
 const APPS_ROOT_URL = 'http://127.0.0.1:4999';
 
-async function serve(app: express.Express): Promise<{ url: string; server: Server }> {
+async function serve(app: RequestListener): Promise<{ url: string; server: Server }> {
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -40,8 +40,9 @@ export async function startApp(env: Record<string, string> = {}, overrides: Serv
     ...env,
   });
   const logger = createMemoryLogger({ secrets: [jwtSecret, key] });
-  const { app, deps } = createService(config, { logger, ...overrides });
-  const server: Server = createServer(app);
+  // What a server of the Apps host listens with: its calls answered ahead of express, the rest by the app.
+  const { listener, deps } = createService(config, { logger, ...overrides });
+  const server: Server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}`,

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/index.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { createDeps } from '../../../src/service.js';
-import { createHttpApp } from '../../../src/hosts/apps/http/app.js';
+import { appsHttp, type AppsHttp } from '../../../src/hosts/apps/http/app.js';
 import { createJwtVerifier, JwtError, MAX_JWT_LIFETIME_S, MAX_TOKEN_CHARS } from '../../../src/hosts/apps/http/jwt.js';
 import type { Handler } from '../../../src/hosts/apps/calls/deps.js';
 
@@ -72,54 +72,60 @@ const FAULTS: Array<[string, () => string | undefined]> = [
   ['empty secret', () => `Bearer ${hs256(HS256, claims(), '')}`],
 ];
 
-describe('JWT faults: every one is 401 and no handler runs', () => {
-  let server: Server;
-  let url: string;
-  let handled = 0;
-  const logger = createMemoryLogger({ secrets: [secret] });
+// Both ways a call is served: the express app, and the listener that answers calls ahead of it.
+for (const [way, served] of [
+  ['the express app', (h: AppsHttp) => h.app],
+  ['the listener ahead of express', (h: AppsHttp) => h.listener],
+] as const) {
+  describe(`JWT faults: every one is 401 and no handler runs (${way})`, () => {
+    let server: Server;
+    let url: string;
+    let handled = 0;
+    const logger = createMemoryLogger({ secrets: [secret] });
 
-  before(async () => {
-    const config = loadConfig({ APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), APP_LOG_LEVEL: 'debug' });
-    const counting: Handler = async () => {
-      handled += 1;
-      return { type: 'ok' };
-    };
-    server = createServer(createHttpApp(createDeps(config, { logger }), new Map([['/status', counting]])));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`;
-  });
-  after(() => new Promise((resolve) => server.close(resolve)));
+    before(async () => {
+      const config = loadConfig({ APP_JWT_SECRET: secret, APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'), APP_LOG_LEVEL: 'debug' });
+      const counting: Handler = async () => {
+        handled += 1;
+        return { type: 'ok' };
+      };
+      server = createServer(served(appsHttp(createDeps(config, { logger }), new Map([['/status', counting]]))));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`;
+    });
+    after(() => new Promise((resolve) => server.close(resolve)));
 
-  const call = (authorization: string | undefined) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization !== undefined && { 'mattermost-app-authorization': authorization }) },
-      body: JSON.stringify({ path: '/status', context: { acting_user: { id: USER } } }),
+    const call = (authorization: string | undefined) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization !== undefined && { 'mattermost-app-authorization': authorization }) },
+        body: JSON.stringify({ path: '/status', context: { acting_user: { id: USER } } }),
+      });
+
+    it('when the JWT is valid, then the handler runs once (the table below is not refused for another reason)', async () => {
+      const res = await call(`Bearer ${hs256(HS256, claims({ nbf: now() - 5, iat: now() - 5 }))}`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { type: 'ok' });
+      assert.equal(handled, 1);
     });
 
-  it('when the JWT is valid, then the handler runs once (the table below is not refused for another reason)', async () => {
-    const res = await call(`Bearer ${hs256(HS256, claims({ nbf: now() - 5, iat: now() - 5 }))}`);
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { type: 'ok' });
-    assert.equal(handled, 1);
+    for (const [name, header] of FAULTS) {
+      it(`when the JWT is: ${name}, then 401 and no handler runs`, async () => {
+        const before = handled;
+        const authorization = header();
+        const res = await call(authorization);
+        assert.equal(res.status, 401);
+        assert.equal(((await res.json()) as { type: string }).type, 'error');
+        assert.equal(handled, before);
+        const signature = authorization?.split('.').pop() ?? '';
+        for (const line of logger.lines) {
+          assert.ok(!line.includes(secret), 'the secret is logged');
+          if (signature.length > 20) assert.ok(!line.includes(signature), 'the token is logged');
+        }
+      });
+    }
   });
-
-  for (const [name, header] of FAULTS) {
-    it(`when the JWT is: ${name}, then 401 and no handler runs`, async () => {
-      const before = handled;
-      const authorization = header();
-      const res = await call(authorization);
-      assert.equal(res.status, 401);
-      assert.equal(((await res.json()) as { type: string }).type, 'error');
-      assert.equal(handled, before);
-      const signature = authorization?.split('.').pop() ?? '';
-      for (const line of logger.lines) {
-        assert.ok(!line.includes(secret), 'the secret is logged');
-        if (signature.length > 20) assert.ok(!line.includes(signature), 'the token is logged');
-      }
-    });
-  }
-});
+}
 
 describe('the JWT verifier on its own', () => {
   const at = 1_800_000_000;

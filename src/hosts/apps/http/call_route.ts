@@ -1,8 +1,10 @@
 /**
- * Adapts express to handlers: parses the body into a CallRequest, runs the
- * handler for the path, maps errors, and writes one log line per call.
+ * A call's answer from its parsed body: parses it into a CallRequest, checks
+ * the caller, runs the handler for the path, maps errors, writes the answer
+ * and one log line per call. The express app (app.ts) and the listener that
+ * serves calls ahead of it (call_listener.ts) both answer through it.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CallRequest, CallResponse } from '../protocol/types.js';
 import { error, serializedText } from '../protocol/responses.js';
@@ -13,6 +15,7 @@ import type { VerifiedCaller } from './jwt.js';
 import { checkCaller } from './caller_checks.js';
 import type { RateLimitedLog } from '../../../log/rate_limited.js';
 import { markRequest } from '../../../metrics/request_counter.js';
+import { sendJson, sendJsonText } from '../../../util/json_answer.js';
 import type { RequestOutcome } from '../../../metrics/service_metrics.js';
 
 /** A call's logged outcome (its response type, or the error's code) as the metrics count it. */
@@ -27,10 +30,12 @@ function safePath(path: string): string {
   return path.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }
 
-export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refusedLog: RateLimitedLog = deps.logger.warn): RequestHandler {
-  return async (req: Request, res: Response) => {
+/** Answers the call with `body` (as JSON.parse gave it) at `path` from the JWT's `caller`. */
+export type CallAnswer = (body: unknown, path: string, caller: VerifiedCaller, res: ServerResponse) => Promise<void>;
+
+export function answerCall(deps: Deps, routes: ReadonlyMap<string, Handler>, refusedLog: RateLimitedLog = deps.logger.warn): CallAnswer {
+  return async (body, path, caller, res) => {
     const started = performance.now();
-    const path = req.path;
     let response: CallResponse;
     let outcome: string;
     let extra: Record<string, unknown> = {};
@@ -38,13 +43,13 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
     // Set once the call passed its caller checks: the user's copy to the standalone host may follow it.
     let admitted: CallRequest | undefined;
     try {
-      const call = parseCallRequest(req.body, path);
+      const call = parseCallRequest(body, path);
       userId = call.context.acting_user?.id;
-      const refusal = checkCaller(call, res.locals.caller as VerifiedCaller, deps.config.jwtSecret !== undefined, deps.config);
+      const refusal = checkCaller(call, caller, deps.config.jwtSecret !== undefined, deps.config);
       if (refusal) {
         refusedLog('call refused', { path: safePath(path), outcome: refusal.status === 401 ? 'unauthorized' : 'refused', reason: refusal.reason });
         markRequest(res, { outcome: 'refused' });
-        res.status(refusal.status).json(error(refusal.text));
+        sendJson(res, refusal.status, error(refusal.text));
         return;
       }
       userId = call.context.acting_user?.id;
@@ -59,10 +64,7 @@ export function callRoute(deps: Deps, routes: ReadonlyMap<string, Handler>, refu
       extra = mapped.log;
     }
     markRequest(res, { outcome: countedOutcome(outcome) });
-    const text = serializedText(response);
-    // 200, the default; the same content type either way.
-    if (text === undefined) res.json(response);
-    else res.type('application/json').send(text);
+    sendJsonText(res, 200, serializedText(response) ?? JSON.stringify(response));
     if (admitted) deps.userCopies?.afterCall(admitted);
     const level = outcome === 'internal_error' ? 'error' : 'info';
     deps.logger[level]('call', {

@@ -17,7 +17,7 @@ export const bindingsResponse = (data: unknown[]): CallResponse => ({ type: 'ok'
 
 /*
  * Answers serialized once and shared between calls (the bindings of every user
- * in the same state): callRoute sends the stored text instead of serializing
+ * in the same state): answerCall sends the stored text instead of serializing
  * the object again. Such an answer is deeply frozen, since calls share it.
  */
 const serialized = new WeakMap<CallResponse, string>();

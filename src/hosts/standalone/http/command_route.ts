@@ -29,7 +29,7 @@ import { countResponse, markRequest } from '../../../metrics/request_counter.js'
 import { panelResponse, panelSubcommands } from '../panel/panel_commands.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 import { readForm, type FormBody } from './form_body.js';
-import { sendJson } from '../json_answer.js';
+import { sendJson } from '../../../util/json_answer.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
 

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'node:querystring';
-import { plainUtf8, readPlainBody, type BodyProblem } from '../plain_body.js';
+import { plainUtf8, readPlainBody, type BodyProblem } from '../../../util/plain_body.js';
 
 export type FormBody = Record<string, string | string[] | undefined>;
 

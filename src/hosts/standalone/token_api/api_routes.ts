@@ -14,7 +14,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import type { StandaloneDeps } from '../deps.js';
-import { sendJson } from '../json_answer.js';
+import { sendJson } from '../../../util/json_answer.js';
 import { TokenApiError } from './api_error.js';
 import { admittedClient, authenticatedClient, presentedCredential } from './client_auth.js';
 import { issueFrom, issueToken } from './issue_token.js';

@@ -7,7 +7,7 @@
  * here (body-parser's strict mode); anything else is 'invalid'.
  */
 import type { IncomingMessage } from 'node:http';
-import { readPlainBody } from '../plain_body.js';
+import { readPlainBody } from '../../../util/plain_body.js';
 
 export type JsonBody = { value: unknown } | { problem: 'too_large' | 'invalid' };
 
