@@ -48,8 +48,8 @@ export interface TokenClientStore {
   /** Removes the client and every grant to it; false when there was nothing to remove. */
   remove(id: string): Promise<boolean>;
   /**
-   * Stores the grant (or replaces its scopes and time), only while the user is connected to its provider,
-   * checked in the same write; false, and nothing stored, when they are not.
+   * Stores the grant (or replaces its scopes and time), only while its client exists and the user is connected
+   * to its provider, both checked in the same write; false, and nothing stored, when either is missing.
    */
   grant(grant: TokenGrant): Promise<boolean>;
   getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined>;

@@ -3,7 +3,8 @@
  * PostgreSQL: it stores one grant while the user is connected; when the user
  * disconnected after the click's check of their connection and before its
  * grant was written, nothing is stored and the click answers what it answers
- * a user who is not connected.
+ * a user who is not connected; when the admin removed the client then, nothing
+ * is stored and the click answers what it answers for a client that is gone.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,8 +42,8 @@ const PROVIDER: StoredProvider = {
   updated_at: NOW,
 };
 
-/** The SQL grant store, with a step run just before a grant is written: a disconnect landing after the click's check. */
-class DisconnectBeforeGrant extends SqlTokenClientStore {
+/** The SQL grant store, with a step run just before a grant is written: a disconnect or a client's removal landing after the click's checks. */
+class StepBeforeGrant extends SqlTokenClientStore {
   beforeGrant: (() => Promise<void>) | undefined;
   override async grant(grant: TokenGrant): Promise<boolean> {
     await this.beforeGrant?.();
@@ -50,9 +51,9 @@ class DisconnectBeforeGrant extends SqlTokenClientStore {
   }
 }
 
-onEachBackend('a consent click needs the connection when its grant is written', ({ database }) => {
+onEachBackend('a consent click needs the client and the connection when its grant is written', ({ database }) => {
   const consentKey = randomBytes(32);
-  let store: DisconnectBeforeGrant;
+  let store: StepBeforeGrant;
   let connections: SqlConnectionRepository;
   let server: Server;
   let url: string;
@@ -62,21 +63,8 @@ onEachBackend('a consent click needs the connection when its grant is written', 
     const providers = new SqlProviderRepository(db);
     await providers.save(PROVIDER);
     connections = new SqlConnectionRepository(db, testSealer(), { providers });
-    store = new DisconnectBeforeGrant(db);
-    await store.create(
-      {
-        id: 'bot',
-        name: 'Bot',
-        providers: ['idp'],
-        scopes: ['openid'],
-        sources: [],
-        rate_per_minute: 60,
-        created_by: 'a'.repeat(26),
-        created_at: NOW,
-        credential_at: NOW,
-      },
-      credentialHash(newCredential()),
-    );
+    store = new StepBeforeGrant(db);
+    await register('bot');
     const logger = createMemoryLogger();
     const now = () => NOW;
     // The click's route needs these of the host's parts.
@@ -95,6 +83,22 @@ onEachBackend('a consent click needs the connection when its grant is written', 
   });
   after(() => server?.close());
 
+  const register = (id: string) =>
+    store.create(
+      {
+        id,
+        name: 'Bot',
+        providers: ['idp'],
+        scopes: ['openid'],
+        sources: [],
+        rate_per_minute: 60,
+        created_by: 'a'.repeat(26),
+        created_at: NOW,
+        credential_at: NOW,
+      },
+      credentialHash(newCredential()),
+    );
+
   const connect = (userId: string) =>
     connections.save({
       user_id: userId,
@@ -104,8 +108,8 @@ onEachBackend('a consent click needs the connection when its grant is written', 
       origin: 'https://idp.example',
     });
   /** The user's click on Allow, as Mattermost forwards it. */
-  const allow = async (userId: string) => {
-    const { allow: consent } = signConsent(consentKey, { user_id: userId, client_id: 'bot', provider_id: 'idp', scopes: ['openid'] }, NOW);
+  const allow = async (userId: string, clientId = 'bot') => {
+    const { allow: consent } = signConsent(consentKey, { user_id: userId, client_id: clientId, provider_id: 'idp', scopes: ['openid'] }, NOW);
     const res = await fetch(url, { method: 'POST', body: JSON.stringify({ user_id: userId, post_id: 'p', channel_id: 'c', context: { consent } }) });
     return (await res.json()) as { ephemeral_text?: string; update?: { message: string } };
   };
@@ -133,5 +137,22 @@ onEachBackend('a consent click needs the connection when its grant is written', 
     }
     assert.deepEqual(await store.grantsOf(user), [], 'no grant outlives the connection');
     assert.equal(await connections.get(user, 'idp'), undefined);
+  });
+
+  it('when the admin removes the client after the click checked it, then no grant is stored and the click says the integration was removed', async () => {
+    const user = 'r'.repeat(26);
+    await connect(user);
+    const neverRegistered = await allow(user, 'never-bot');
+    assert.match(neverRegistered.ephemeral_text ?? '', /integration was removed/);
+    await register('gone-bot');
+    store.beforeGrant = async () => assert.equal(await store.remove('gone-bot'), true);
+    try {
+      const answer = await allow(user, 'gone-bot');
+      assert.deepEqual(answer, neverRegistered, 'the answer for a client that is gone');
+    } finally {
+      store.beforeGrant = undefined;
+    }
+    assert.deepEqual(await store.grantsOf(user), [], 'no grant outlives its client');
+    assert.equal(await store.get('gone-bot'), undefined);
   });
 });

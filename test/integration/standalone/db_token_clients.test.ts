@@ -2,11 +2,11 @@
  * The token API's storage on SQLite and PostgreSQL: a client is found only by
  * its current credential's hash, its id is taken once, removing it removes its
  * grants, and a grant ends with the user's connection (a disconnect) and with
- * the provider (an admin's removal). A grant is stored only while the user's
- * connection to its provider exists, checked by the writing statement: one
- * written while a disconnect or a provider's removal is under way, between or
- * after its deletes, is either not stored or removed by it, never left behind
- * its connection.
+ * the provider (an admin's removal). A grant is stored only while its client
+ * and the user's connection to its provider exist, checked by the writing
+ * statement: one written while a disconnect, a provider's removal or the
+ * client's removal is under way, between or after its deletes, is either not
+ * stored or removed by it, never left behind its connection or its client.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -118,9 +118,14 @@ onEachBackend('token API storage', ({ database }) => {
     });
   };
   const clientsOf = async (userId: string) => (await store().grantsOf(userId)).map((g) => `${g.client_id} ${g.provider_id}`);
+  /** The clients registered (again, if they are): a grant is stored only to a client that exists. */
+  const registered = async (...ids: string[]) => {
+    for (const id of ids) await store().create(client(id), credentialHash(newCredential()));
+  };
 
   it('when the user is not connected to the provider, then a grant is not stored; when they are, it is, and given again it replaces the scopes', async () => {
     const user = 'n'.repeat(26);
+    await registered('bot');
     assert.equal(await store().grant({ ...grant('bot'), user_id: user }), false);
     await connect('second', user);
     assert.equal(await store().grant({ ...grant('bot'), user_id: user }), false, 'a connection to another provider is not one to this');
@@ -137,6 +142,8 @@ onEachBackend('token API storage', ({ database }) => {
         const user = (table === 'connections' ? 'c' : 'g') + (ending === 'a disconnect' ? 'd' : 'r').repeat(25);
         const providerId = `p-${user.slice(0, 2)}`;
         await connect(providerId, user);
+        // Both clients exist: the late write can fail only for the connection.
+        await registered('bot', 'late');
         assert.equal(await store().grant({ ...grant('bot', providerId), user_id: user }), true);
         const pause = new AfterEachDelete();
         const paused = database().db.withPlugin(pause);
@@ -160,9 +167,43 @@ onEachBackend('token API storage', ({ database }) => {
         assert.equal(await connections().get(user, providerId), undefined);
       });
 
+  it('when the client does not exist, then a grant to it is not stored, though the user is connected', async () => {
+    const user = 'x'.repeat(26);
+    await connect('idp', user);
+    await registered('bot');
+    assert.equal(await store().grant({ ...grant('never'), user_id: user }), false);
+    assert.deepEqual(await clientsOf(user), []);
+    assert.equal(await store().grant({ ...grant('bot'), user_id: user }), true, 'the same grant to a client that exists is stored');
+  });
+
+  for (const table of ['token_clients', 'token_grants'])
+    it(`when a grant is written during the client's removal, just after its delete of ${table}, then no grant is left behind the client`, async () => {
+      const user = (table === 'token_clients' ? 'k' : 'm').repeat(26);
+      const clientId = `gone-${table}`;
+      await connect('idp', user);
+      await registered(clientId);
+      assert.equal(await store().grant({ ...grant(clientId), user_id: user }), true);
+      const pause = new AfterEachDelete();
+      const paused = database().db.withPlugin(pause);
+      let late: Promise<boolean> | undefined;
+      pause.step = async (deleted) => {
+        if (deleted !== table || late) return;
+        // Another request's write, on another connection: the deleting transaction waits for it a while, or it waits for that.
+        late = store().grant({ ...grant(clientId), user_id: user, scopes: ['openid', 'profile'], granted_at: NOW + 1 });
+        await Promise.race([late, sleep(250)]);
+      };
+      assert.equal(await new SqlTokenClientStore(paused).remove(clientId), true);
+      assert.ok(late, 'the write ran during the removal');
+      assert.equal(await late, false, 'the write found no client');
+      assert.deepEqual(await clientsOf(user), [], 'no grant outlives the client');
+      assert.equal(await store().get(clientId), undefined);
+      const connection = database().db.selectFrom('connections').select('user_id').where('user_id', '=', user).where('provider_id', '=', 'idp');
+      assert.ok(await connection.executeTakeFirst(), 'the connection stays');
+    });
+
   it('when grants are given, used and the client removed, then the grants go with it', async () => {
     await connect('idp');
-    await store().create(client('other'), credentialHash(newCredential()));
+    await registered('bot', 'other');
     await store().grant(grant('bot'));
     await store().grant(grant('other'));
     await store().touch('bot', USER, 'idp', NOW + 5);
@@ -178,6 +219,7 @@ onEachBackend('token API storage', ({ database }) => {
   it("when the user disconnects or the admin removes the provider, then the user's grants there end", async () => {
     await connect('idp');
     await connect('second');
+    await registered('other', 'alpha');
     await store().grant(grant('other', 'second'));
     await store().grant(grant('alpha'));
     await store().touch('alpha', USER, 'idp', NOW + 7);

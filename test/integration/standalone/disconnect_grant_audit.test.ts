@@ -8,6 +8,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAuditTrail } from '../../../src/core/audit.js';
+import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
 import type { DeletedConnection } from '../../../src/core/ports.js';
 import { disconnect } from '../../../src/core/disconnect.js';
 import { STANDALONE_WORDING } from '../../../src/core/info.js';
@@ -61,10 +62,16 @@ onEachBackend('a disconnect ends the grants with audit entries', ({ database }) 
   const grant = (userId: string, clientId: string, providerId = 'idp') =>
     grants().grant({ user_id: userId, client_id: clientId, provider_id: providerId, scopes: ['openid'], granted_at: NOW });
 
-  /** The user connected at both providers, their repository and request. */
+  /** The user connected at both providers (the clients they grant registered), their repository and request. */
   async function connected(userId: string) {
     const providers = new SqlProviderRepository(db());
     const connections = new ConsentBeforeDelete(db(), sealer, { providers });
+    // A grant is stored only to a client that exists (create answers false for one already there).
+    for (const id of ['bot', 'other', 'late'])
+      await grants().create(
+        { id, name: id, providers: ['idp', 'second'], scopes: [], sources: [], rate_per_minute: 60, created_by: 'admin', created_at: NOW, credential_at: NOW },
+        credentialHash(newCredential()),
+      );
     for (const id of ['idp', 'second']) {
       await providers.save(provider(id));
       const tokens = { access_token: `at-${userId}-${id}`, token_type: 'bearer', obtained_at: NOW };

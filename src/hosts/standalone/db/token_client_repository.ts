@@ -2,7 +2,8 @@
  * The token API's clients and grants in SQL (the core's TokenClientStore).
  * A client is found by the hash of its credential (a unique column); lists
  * are JSON text. Removing a client removes its grants in the same transaction;
- * a grant is stored only while the user is connected to its provider.
+ * a grant is stored only while its client exists and the user is connected to
+ * its provider.
  * The token endpoint's two reads (the client by its credential, the grant) are
  * compiled once (compiled_query.ts), as the command path's are.
  */
@@ -106,21 +107,23 @@ export class SqlTokenClientStore implements TokenClientStore {
     return result.numUpdatedRows > 0n;
   }
 
+  /** The client first, then its grants: grant() locks the client row before it writes, so both take their locks in one order. */
   async remove(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('token_grants').where('client_id', '=', id).execute();
       const result = await trx.deleteFrom('token_clients').where('id', '=', id).executeTakeFirst();
+      await trx.deleteFrom('token_grants').where('client_id', '=', id).execute();
       return result.numDeletedRows > 0n;
     });
   }
 
   /**
-   * The grant is written only while the user's connection to the provider exists, checked by the writing
-   * statement itself (INSERT ... SELECT ... WHERE EXISTS), so a disconnect between a caller's read and this
-   * write leaves no grant behind its connection. On PostgreSQL the check locks the connection row (FOR KEY
-   * SHARE): a delete of it still open makes this wait and then find it gone, and a delete that comes after
-   * waits for this write, whose grant its next statement then removes (connection_repository.ts deletes the
-   * connection first, then its grants, so both take their locks in one order).
+   * The grant is written only while its client and the user's connection to the provider exist, checked by
+   * the writing statement itself (INSERT ... SELECT ... WHERE EXISTS), so a disconnect or the client's removal
+   * between a caller's read and this write leaves no grant behind its connection or its client. On PostgreSQL
+   * the checks lock both rows (FOR KEY SHARE): a delete of either still open makes this wait and then find it
+   * gone, and a delete that comes after waits for this write, whose grant its next statement then removes
+   * (connection_repository.ts and remove() delete the connection or the client first, then its grants, so
+   * both sides take their locks in one order).
    */
   async grant(grant: TokenGrant): Promise<boolean> {
     const result = await this.db
@@ -135,7 +138,7 @@ export class SqlTokenClientStore implements TokenClientStore {
             eb.val(JSON.stringify(grant.scopes)).as('scopes'),
             eb.val(grant.granted_at).as('granted_at'),
           ])
-          .where((eb) => eb.exists(this.connectionOf(grant.user_id, grant.provider_id))),
+          .where((eb) => eb.and([eb.exists(this.clientRow(grant.client_id)), eb.exists(this.connectionOf(grant.user_id, grant.provider_id))])),
       )
       .onConflict((oc) =>
         oc
@@ -144,6 +147,12 @@ export class SqlTokenClientStore implements TokenClientStore {
       )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** The client row as grant's check reads it: locked against its delete on PostgreSQL (SQLite has one writer at a time). */
+  private clientRow(clientId: string) {
+    const row = this.db.selectFrom('token_clients').select('id').where('id', '=', clientId);
+    return this.postgres ? row.forKeyShare() : row;
   }
 
   /** The user's connection row as grant's check reads it: locked against its delete on PostgreSQL (SQLite has one writer at a time). */

@@ -3,7 +3,8 @@
  * button, as Mattermost forwards it (its post-action request: the clicking
  * user's id and the button's context). The click counts once, only for the
  * user the request was signed for (consent_context.ts), and only while the
- * client still may ask for that provider and the user is still connected.
+ * client still exists and may ask for that provider and the user is still
+ * connected.
  * The answer replaces the message, buttons gone; a refusal is shown to the
  * clicking user only and changes nothing.
  */
@@ -27,9 +28,11 @@ interface ActionAnswer {
   ephemeral_text?: string;
 }
 
+const CLIENT_REMOVED: ActionAnswer = { ephemeral_text: 'This integration was removed; nothing was changed.' };
+
 async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentContext): Promise<ActionAnswer> {
   const client = await api.clients.get(context.client_id);
-  if (!client) return { ephemeral_text: 'This integration was removed; nothing was changed.' };
+  if (!client) return CLIENT_REMOVED;
   const stored = await allowedProvider(deps, client, context.provider_id);
   if (context.decision === 'deny') {
     deps.logger.info('token consent', { client: client.id, user: context.user_id, provider: stored.id, outcome: 'denied' });
@@ -40,9 +43,13 @@ async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentConte
   // What the user saw, as far as the client may still receive it.
   const allowed = consentScopes(client, stored);
   const scopes = context.scopes.filter((s) => allowed.includes(s));
-  // A disconnect since the read: no grant outlives its connection.
+  // A disconnect or the client's removal since the reads: no grant outlives its connection or its client.
   const granted = await api.clients.grant({ user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() });
-  if (!granted) throw notConnected(stored);
+  if (!granted) {
+    // The write tells only that one of its checks failed; the client read again tells which.
+    if (!(await api.clients.get(client.id))) return CLIENT_REMOVED;
+    throw notConnected(stored);
+  }
   deps.logger.info('token consent', { client: client.id, user: context.user_id, provider: stored.id, outcome: 'allowed' });
   const message = `You allowed **${md(client.name)}** to use your **${md(stored.display_name)}** account (${scopes.map((s) => codeSpan(s)).join(' ') || 'no scopes'}). Revoke it any time with \`/oauth2 grants revoke ${client.id}\`.`;
   return { update: { message, props: {} } };
