@@ -4,14 +4,15 @@
  * harness's Mattermost for the standalone host (no Apps plugin; the server
  * binary cached by test/e2e/harness/build.ts), the real standalone service in
  * this process (set up with runSetup, as the scenario hosts do: bot, Sign in
- * with Mattermost, /oauth2 in the team), the test OpenID provider, and a
- * the no-op custom commands in the same team served by bare express. alice is
- * connected at the provider: her tokens are ones it issued (its login driven
- * with fetch, test/support/issued_connection.ts), stored as a connect stores
- * them, so whoami reaches its real userinfo. Then status, help and whoami go
- * through POST /api/v4/commands/execute, each right after the no-op (bench/
- * mattermost_rounds.ts), on each storage of BENCH_STORAGE (default
- * sqlite,postgres). Not part of npm test.
+ * with Mattermost, /oauth2 in the team), the test OpenID provider, and the
+ * no-op custom commands in the same team served by bare express. alice is
+ * connected at the provider, which runs in a process of its own as a remote
+ * one would (bench/oidc_provider_process.ts): her tokens are ones it issued,
+ * stored as a connect stores them, so whoami reaches its real userinfo. Then
+ * status, help and whoami go through POST /api/v4/commands/execute, each
+ * right after the two no-ops (bench/mattermost_rounds.ts, which holds the
+ * budget), on each storage of BENCH_STORAGE (default sqlite,postgres). Not
+ * part of npm test.
  */
 import { loadavg } from 'node:os';
 import type { StoredProvider } from '../src/core/provider_records.js';
@@ -19,11 +20,10 @@ import { clientSecretSlot } from '../src/core/seal_slots.js';
 import { ensureBuilt } from '../test/e2e/harness/build.js';
 import { startStandaloneService, type StandaloneService } from '../test/e2e/harness/standalone_service.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../test/e2e/harness/standalone_world.js';
-import { issuedConnection, testOidcConfig } from '../test/support/issued_connection.js';
-import { startOidcProvider, type StartedOidcProvider } from '../test/support/oidc_provider.js';
 import type { BackendName } from '../test/support/standalone_db.js';
 import { mattermostTable, measureCommands, type BenchCommand } from './mattermost_rounds.js';
 import { startNoopCommands } from './noop_command.js';
+import { startProviderProcess, type ProviderProcess } from './oidc_provider_process.js';
 
 export interface MattermostBenchOptions {
   /** Measured pairs (no-op, then the command) per command. */
@@ -44,9 +44,9 @@ const load = () =>
     .join(', ');
 
 /** The provider as `/oauth2 provider add` stores it (its secret sealed by the service), and alice's connection with tokens it issued. */
-async function connectAlice(service: StandaloneService, op: StartedOidcProvider, aliceId: string): Promise<string> {
+async function connectAlice(service: StandaloneService, provider: ProviderProcess): Promise<string> {
   const standalone = service.service.standalone!;
-  const config = testOidcConfig(op);
+  const { config, row } = provider;
   const now = Date.now();
   const { id, display_name, preset, issuer, client_id, scopes } = config;
   const stored: StoredProvider = {
@@ -54,14 +54,13 @@ async function connectAlice(service: StandaloneService, op: StartedOidcProvider,
     sealed_secret: standalone.deps!.sealer.seal(config.client_secret ?? '', clientSecretSlot(config)),
   };
   await standalone.repositories.providers.save(stored);
-  const row = await issuedConnection(op, config, aliceId, 'alice-op');
   await standalone.repositories.connections.save(row);
   return row.tokens.access_token;
 }
 
 async function benchStorage(
   world: StandaloneWorld,
-  op: StartedOidcProvider,
+  provider: ProviderProcess,
   storage: BackendName,
   options: MattermostBenchOptions,
   say: (line?: string) => void,
@@ -74,10 +73,10 @@ async function benchStorage(
   const service = await startStandaloneService(world, storage);
   const noop = await startNoopCommands(world.admin.client, team.id);
   try {
-    const accessToken = await connectAlice(service, op, world.alice.user.id);
+    const accessToken = await connectAlice(service, provider);
     say(`  ${storage}: measuring (load average ${load()})...`);
     const userinfo = async () => {
-      const res = await fetch(`${op.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const res = await fetch(`${provider.config.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
       if (!res.ok) throw new Error(`userinfo answered HTTP ${res.status}`);
       await res.arrayBuffer();
     };
@@ -95,11 +94,11 @@ async function benchStorage(
 export async function mattermostBench(options: MattermostBenchOptions, say: (line?: string) => void): Promise<void> {
   say(`Mattermost bench: starting the server (load average ${load()})...`);
   const world = await startStandaloneWorld(await ensureBuilt(), ['bench']);
-  const op = await startOidcProvider();
+  const provider = await startProviderProcess(world.alice.user.id);
   try {
-    for (const storage of options.storages) await benchStorage(world, op, storage, options, say);
+    for (const storage of options.storages) await benchStorage(world, provider, storage, options, say);
   } finally {
-    await op.close();
+    await provider.close();
     await world.stop();
   }
 }
