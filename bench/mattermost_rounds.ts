@@ -72,7 +72,9 @@ export async function measureCommands(options: RoundsOptions): Promise<CommandTi
   // Each command's own answer, for the text no-op to answer the same text (same size, same markdown).
   const texts = new Map<string, string>();
   for (const command of options.commands) texts.set(command.name, await answerOf(options.execute, command));
-  const samples = new Map(options.commands.map((c) => [c.name, { ours: [] as number[], noop: [] as number[], textNoop: [] as number[], provider: [] as number[] }]));
+  const samples = new Map(
+    options.commands.map((c) => [c.name, { ours: [] as number[], noop: [] as number[], textNoop: [] as number[], provider: [] as number[] }]),
+  );
   for (let pair = 0; pair < options.warmupPairs + options.pairs; pair += 1) {
     for (const command of options.commands) {
       const text = texts.get(command.name)!;

@@ -21,7 +21,7 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
 type HeaderRecord = Record<string, string>;
 
-function headerRecord(headers: HeadersInit | undefined): HeaderRecord {
+function headerRecord(headers: RequestInit['headers']): HeaderRecord {
   const out: HeaderRecord = {};
   // Headers joins repeated names the way fetch sends them.
   new Headers(headers).forEach((value, name) => {
