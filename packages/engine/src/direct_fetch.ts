@@ -91,9 +91,8 @@ function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   return headers;
 }
 
-/** Whether this transport serves the request; fetch serves the rest. */
-export const servesDirectly = (init: RequestInit): boolean =>
-  (init.redirect === 'manual' || init.redirect === undefined) && bodyOf(init.body, {}) !== undefined;
+/** Whether this transport serves the request: one that asks no redirect followed (as every engine request does), with a body it sends; fetch serves the rest. */
+export const servesDirectly = (init: RequestInit): boolean => init.redirect === 'manual' && bodyOf(init.body, {}) !== undefined;
 
 /**
  * The answer with its body already read (within `limit`), as a Response whose

@@ -68,8 +68,12 @@ async function shape(response: Response) {
   };
 }
 
-const viaFetch = async (url: string, init: RequestInit, limit?: number) => cappedResponse(await fetch(url, init), limit);
-const viaDirect = (url: string, init: RequestInit, limit?: number) => directFetch(url, init, undefined, limit);
+/** Every engine request asks that no redirect be followed (oauth4webapi's and the engine's own). */
+const asTheEngineSends = (init: RequestInit): RequestInit => ({ ...init, redirect: 'manual' });
+const viaFetch = async (url: string, init: RequestInit, limit?: number) => cappedResponse(await fetch(url, asTheEngineSends(init)), limit);
+/** The transport alone: a request it handed to fetch would fail here, so each comparison is of its own answer. */
+const notHandedOver: typeof fetch = () => Promise.reject(new Error('handed to fetch'));
+const viaDirect = (url: string, init: RequestInit, limit?: number) => directFetch(url, asTheEngineSends(init), undefined, limit, notHandedOver);
 
 describe("the engine's own transport answers what fetch answers", () => {
   before(async () => {
@@ -152,16 +156,18 @@ describe("the engine's own transport answers what fetch answers", () => {
     assert.equal((actual.cause as { code?: string }).code, 'ECONNREFUSED');
   });
 
-  it('when a request has a body this transport does not send or asks redirects followed, then fetch sends it', async () => {
+  it("when a request asks redirects followed (fetch's default) or has a body this transport does not send, then fetch sends it", async () => {
     const calls: string[] = [];
     const fallback: typeof fetch = (input, init) => {
-      calls.push(String(init?.redirect ?? 'body'));
+      calls.push(String(init?.redirect ?? 'default'));
       return fetch(input, init);
     };
     const followed = await directFetch(`${base}/redirect`, { redirect: 'follow' }, undefined, undefined, fallback);
     assert.equal(followed.status, 200, 'fetch followed the redirect');
-    await directFetch(`${base}/echo`, { method: 'POST', body: new Blob(['blob']) }, undefined, undefined, fallback);
-    assert.deepEqual(calls, ['follow', 'body']);
+    const byDefault = await directFetch(`${base}/redirect`, {}, undefined, undefined, fallback);
+    assert.equal(byDefault.status, 200, "fetch's default, followed");
+    await directFetch(`${base}/echo`, { method: 'POST', body: new Blob(['blob']), redirect: 'manual' }, undefined, undefined, fallback);
+    assert.deepEqual(calls, ['follow', 'default', 'manual']);
     assert.equal(seen.get('/echo')?.body, 'blob');
   });
 });
