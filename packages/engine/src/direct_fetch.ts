@@ -91,9 +91,6 @@ function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
   return headers;
 }
 
-/** Whether this transport serves the request: one that asks no redirect followed (as every engine request does), with a body it sends; fetch serves the rest. */
-export const servesDirectly = (init: RequestInit): boolean => init.redirect === 'manual' && bodyOf(init.body, {}) !== undefined;
-
 /**
  * The answer with its body already read (within `limit`), as a Response whose
  * url is the one asked. A redirect is answered as it came, not followed.
@@ -105,11 +102,13 @@ export async function directFetch(
   limit = MAX_RESPONSE_BYTES,
   fallback: typeof fetch = fetch,
 ): Promise<Response> {
-  if (!servesDirectly(init)) return cappedResponse(await fallback(url, { ...init, ...(dispatcher && { dispatcher }) } as RequestInit), limit);
   const headers = headerRecord(init.headers);
+  // Served here: a request that asks no redirect followed (as every engine request does), with a body this sends.
+  const sent = init.redirect === 'manual' ? bodyOf(init.body, headers) : undefined;
+  if (!sent) return cappedResponse(await fallback(url, { ...init, ...(dispatcher && { dispatcher }) } as RequestInit), limit);
+  const { body } = sent;
   headers.accept ??= '*/*';
   headers['user-agent'] ??= 'node';
-  const { body } = bodyOf(init.body, headers)!;
   const signal = init.signal ?? undefined;
   let answer: Dispatcher.ResponseData;
   try {

@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { fileURLToPath } from 'node:url';
 import { buildManifest, ICON } from '../protocol/manifest.js';
 import type { Deps, Handler } from '../calls/deps.js';
-import { JWT_HEADER, type VerifiedCaller } from './jwt.js';
+import { JWT_HEADER } from './jwt.js';
 import { callListener } from './call_listener.js';
 import { callServing, surfaceOfCall, type BodyRefusal, type CallServing } from './call_serving.js';
 import { error } from '../protocol/responses.js';
@@ -43,15 +43,8 @@ function createHttpApp(deps: Deps, serving: CallServing): express.Express {
   // undecodable path is refused with 401 when the JWT does not verify.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
-    let caller: VerifiedCaller = {};
-    if (serving.verify) {
-      try {
-        caller = serving.verify(req.get(JWT_HEADER));
-      } catch (err) {
-        serving.refuseJwt(req.path, err, res);
-        return;
-      }
-    }
+    const caller = serving.callerOf(req.get(JWT_HEADER), req.path, res);
+    if (!caller) return;
     // A throw in the handler goes to the error answer below, as express does for routes.
     parseBody(req, res, (err?: unknown) => {
       if (err) return next(err);

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Deps, Handler } from '../calls/deps.js';
-import { JWT_HEADER, type VerifiedCaller } from './jwt.js';
+import { JWT_HEADER } from './jwt.js';
 import { surfaceOfCall, type CallServing } from './call_serving.js';
 import { countResponse } from '../../../metrics/request_counter.js';
 import { plainUtf8, readPlainBody } from '../../../util/plain_body.js';
@@ -29,16 +29,11 @@ function parsedBody(text: string): { value: unknown } | undefined {
 
 async function answer(deps: Deps, serving: CallServing, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   countResponse(deps.metrics, 'apps', res, surfaceOfCall('POST', path));
-  let caller: VerifiedCaller = {};
-  if (serving.verify) {
-    try {
-      const header = req.headers[JWT_HEADER];
-      caller = serving.verify(Array.isArray(header) ? header[0] : header);
-    } catch (err) {
-      req.resume();
-      serving.refuseJwt(path, err, res);
-      return;
-    }
+  const header = req.headers[JWT_HEADER];
+  const caller = serving.callerOf(Array.isArray(header) ? header[0] : header, path, res);
+  if (!caller) {
+    req.resume();
+    return;
   }
   const text = await readPlainBody(req, deps.config.bodyLimitBytes);
   if (text === 'too_large' || text === 'unreadable') return serving.refuseBody(path, text, res);

@@ -29,10 +29,11 @@ export function surfaceOfCall(method: string | undefined, path: string): Surface
 
 /** How every POST is answered, whichever of the two ways it came: one JWT check, one refusal log, one call answer. */
 export interface CallServing {
-  /** The caller the JWT names; throws (a JwtError) when it does not verify. Absent without a JWT secret. */
-  verify: ((header: string | undefined) => VerifiedCaller) | undefined;
-  /** A refused JWT: logged (rate-limited, audited) and answered 401. */
-  refuseJwt(path: string, err: unknown, res: ServerResponse): void;
+  /**
+   * The caller the call's JWT header names ({} without a JWT secret), or undefined when the JWT does not
+   * verify: then the refusal is logged (rate-limited, audited) and answered 401 here.
+   */
+  callerOf(header: string | undefined, path: string, res: ServerResponse): VerifiedCaller | undefined;
   /** A body that could not be read or parsed: logged and answered 200 with the reason, as a call error. */
   refuseBody(path: string, problem: BodyRefusal, res: ServerResponse): void;
   answer: CallAnswer;
@@ -50,10 +51,15 @@ export function callServing(deps: Deps, routes: ReadonlyMap<string, Handler>): C
     unreadable: 'The call body could not be read.',
   };
   return {
-    verify,
-    refuseJwt(path, err, res) {
-      refusedLog('call refused', { path: path.slice(0, 200), outcome: 'unauthorized', reason: err instanceof Error ? err.message : 'invalid JWT' });
-      sendJson(res, 401, error('Unauthorized: the call is not signed by the Apps plugin.'));
+    callerOf(header, path, res) {
+      if (!verify) return {};
+      try {
+        return verify(header);
+      } catch (err) {
+        refusedLog('call refused', { path: path.slice(0, 200), outcome: 'unauthorized', reason: err instanceof Error ? err.message : 'invalid JWT' });
+        sendJson(res, 401, error('Unauthorized: the call is not signed by the Apps plugin.'));
+        return undefined;
+      }
     },
     refuseBody(path, problem, res) {
       // Body failures (bad JSON, too large) still answer 200 with a call response.
