@@ -6,7 +6,7 @@
  * addresses and plain http (tests, local providers).
  */
 import * as oauth from 'oauth4webapi';
-import { directFetch } from './direct_fetch.js';
+import { deadlineSignal, directFetch } from './direct_fetch.js';
 import { OAuthError } from './errors.js';
 import { oauthError } from './error_mapping.js';
 import { isPrivateAddress, privateAddressCause, publicOnlyDispatcher } from './network_guard.js';
@@ -65,13 +65,15 @@ function assertAllowedUrl(http: HttpDeps, url: string): void {
   });
 }
 
-/** The one fetch of the engine: URL rule, address filter at connect time, capped answer, clear errors. */
+/** The one fetch of the engine: URL rule, address filter at connect time, deadline, capped answer, clear errors. */
 async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Promise<Response> {
   assertAllowedUrl(http, url);
   const dispatcher = http.allowPrivateNetwork ? undefined : publicOnlyDispatcher();
   try {
-    if (!http.fetch) return await directFetch(url, init, dispatcher);
-    return await cappedResponse(await http.fetch(url, { ...init, ...(dispatcher && { dispatcher }) } as RequestInit));
+    // The deadline of every request is set here: the engine's transport keeps it as one timer, cleared with the answer.
+    if (!http.fetch) return await directFetch(url, init, { ...(dispatcher && { dispatcher }), timeoutMs: http.timeoutMs });
+    const signal = deadlineSignal(init.signal, http.timeoutMs);
+    return await cappedResponse(await http.fetch(url, { ...init, signal, ...(dispatcher && { dispatcher }) } as RequestInit));
   } catch (err) {
     const privateAddress = privateAddressCause(err);
     if (privateAddress) throw oauthError('config', `Refused to call ${parseUrl(url)?.origin}: ${privateAddress.message}; ${hintOf(http)} if this is intended.`);
@@ -82,18 +84,17 @@ async function guardedFetch(http: HttpDeps, url: string, init: RequestInit): Pro
 }
 
 /**
- * oauth4webapi request options for a call to `endpoint`: the guarded fetch, the
- * timeout, and `allowInsecureRequests` only for http when private networks are allowed.
+ * oauth4webapi request options for a call to `endpoint`: the guarded fetch (which sets
+ * the timeout), and `allowInsecureRequests` only for http when private networks are allowed.
  */
 export function requestOptions(http: HttpDeps, endpoint: string | undefined) {
   return {
     [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => guardedFetch(http, url, init as RequestInit),
-    signal: () => AbortSignal.timeout(http.timeoutMs),
     [oauth.allowInsecureRequests]: endpoint !== undefined && http.allowPrivateNetwork === true && parseUrl(endpoint)?.protocol === 'http:',
   };
 }
 
 /** A plain request (no oauth4webapi helper exists for it): same guard and timeout. */
 export function send(http: HttpDeps, url: string, init: RequestInit = {}): Promise<Response> {
-  return guardedFetch(http, url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(http.timeoutMs) });
+  return guardedFetch(http, url, { ...init, redirect: 'manual' });
 }

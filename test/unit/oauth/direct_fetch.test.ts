@@ -2,10 +2,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { directFetch } from '../../../packages/engine/src/direct_fetch.js';
 import { ResponseTooLargeError } from '../../../packages/engine/src/util/read_capped.js';
 import { cappedResponse } from '../../../packages/engine/src/util/read_capped.js';
+
+const run = promisify(execFile);
 
 /** What the server saw of the last request per path. */
 const seen = new Map<string, { method: string; headers: IncomingMessage['headers']; body: string }>();
@@ -73,7 +77,8 @@ const asTheEngineSends = (init: RequestInit): RequestInit => ({ ...init, redirec
 const viaFetch = async (url: string, init: RequestInit, limit?: number) => cappedResponse(await fetch(url, asTheEngineSends(init)), limit);
 /** The transport alone: a request it handed to fetch would fail here, so each comparison is of its own answer. */
 const notHandedOver: typeof fetch = () => Promise.reject(new Error('handed to fetch'));
-const viaDirect = (url: string, init: RequestInit, limit?: number) => directFetch(url, asTheEngineSends(init), undefined, limit, notHandedOver);
+const viaDirect = (url: string, init: RequestInit, limit?: number, timeoutMs?: number) =>
+  directFetch(url, asTheEngineSends(init), { ...(limit !== undefined && { limit }), ...(timeoutMs !== undefined && { timeoutMs }), fallback: notHandedOver });
 
 describe("the engine's own transport answers what fetch answers", () => {
   before(async () => {
@@ -128,6 +133,18 @@ describe("the engine's own transport answers what fetch answers", () => {
     });
   }
 
+  it("when fetch ran first in the process, so that the global dispatcher is Node's own, then the transport sends through it", async () => {
+    // A process of its own: in this one the package's undici set the global dispatcher before any fetch ran.
+    const script = [
+      `await (await fetch('${base}/echo')).text();`,
+      "const { directFetch } = await import('./packages/engine/src/direct_fetch.ts');",
+      `const response = await directFetch('${base}/echo', { redirect: 'manual' }, { timeoutMs: 5000, fallback: () => Promise.reject(new Error('handed to fetch')) });`,
+      'console.log(response.status, await response.text());',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
+    assert.equal(stdout.trim(), '200 {"method":"GET","body":""}');
+  });
+
   it('when an answer is larger than the limit, then both refuse it with the same error', async () => {
     await assert.rejects(viaFetch(`${base}/big`, {}, 1000), ResponseTooLargeError);
     await assert.rejects(viaDirect(`${base}/big`, {}, 1000), ResponseTooLargeError);
@@ -138,10 +155,34 @@ describe("the engine's own transport answers what fetch answers", () => {
 
   it('when the server does not answer in time, then both reject with the timeout signal reason', async () => {
     const expected = await viaFetch(`${base}/hang`, { signal: AbortSignal.timeout(50) }).catch((err: unknown) => err);
-    const actual = await viaDirect(`${base}/hang`, { signal: AbortSignal.timeout(50) }).catch((err: unknown) => err);
-    assert.ok(expected instanceof DOMException && actual instanceof DOMException);
-    assert.equal(actual.name, expected.name);
-    assert.equal(actual.name, 'TimeoutError');
+    const bySignal = await viaDirect(`${base}/hang`, { signal: AbortSignal.timeout(50) }).catch((err: unknown) => err);
+    const byDeadline = await viaDirect(`${base}/hang`, {}, undefined, 50).catch((err: unknown) => err);
+    for (const actual of [bySignal, byDeadline]) {
+      assert.ok(expected instanceof DOMException && actual instanceof DOMException);
+      assert.equal(actual.name, expected.name);
+      assert.equal(actual.message, expected.message);
+    }
+    assert.equal((expected as DOMException).name, 'TimeoutError');
+  });
+
+  it("when the caller's signal aborts before the deadline, then the request rejects with the signal's reason", async () => {
+    const controller = new AbortController();
+    const pending = viaDirect(`${base}/hang`, { signal: controller.signal }, undefined, 60_000);
+    setTimeout(() => controller.abort(new Error('stopped by the caller')), 20);
+    await assert.rejects(pending, /stopped by the caller/);
+    const already = AbortSignal.abort(new Error('aborted before'));
+    await assert.rejects(viaDirect(`${base}/echo`, { signal: already }, undefined, 60_000), /aborted before/);
+  });
+
+  it('when an answer comes before the deadline, then its timer is gone with it', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const responses = await Promise.all([1, 2, 3].map(() => viaDirect(`${base}/echo`, {}, undefined, 60_000)));
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200],
+    );
+    assert.equal(timers(), before, 'no deadline timer is left pending');
   });
 
   it('when nothing listens, then both reject with TypeError "fetch failed" and the connection error as its cause', async () => {
@@ -162,11 +203,11 @@ describe("the engine's own transport answers what fetch answers", () => {
       calls.push(String(init?.redirect ?? 'default'));
       return fetch(input, init);
     };
-    const followed = await directFetch(`${base}/redirect`, { redirect: 'follow' }, undefined, undefined, fallback);
+    const followed = await directFetch(`${base}/redirect`, { redirect: 'follow' }, { fallback });
     assert.equal(followed.status, 200, 'fetch followed the redirect');
-    const byDefault = await directFetch(`${base}/redirect`, {}, undefined, undefined, fallback);
+    const byDefault = await directFetch(`${base}/redirect`, {}, { fallback });
     assert.equal(byDefault.status, 200, "fetch's default, followed");
-    await directFetch(`${base}/echo`, { method: 'POST', body: new Blob(['blob']), redirect: 'manual' }, undefined, undefined, fallback);
+    await directFetch(`${base}/echo`, { method: 'POST', body: new Blob(['blob']), redirect: 'manual' }, { fallback });
     assert.deepEqual(calls, ['follow', 'default', 'manual']);
     assert.equal(seen.get('/echo')?.body, 'blob');
   });

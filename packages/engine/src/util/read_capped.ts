@@ -3,6 +3,8 @@
  * and the read stops at the limit, so a provider or server answering without
  * end cannot grow the App's memory.
  */
+import { readResponse } from './read_response.js';
+
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export class ResponseTooLargeError extends Error {
@@ -36,17 +38,10 @@ export async function readCapped(response: Response, limit = MAX_RESPONSE_BYTES)
   return Buffer.concat(chunks);
 }
 
-const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
-
 /** The same answer with its body already read within `limit`, for code that reads it later (oauth4webapi). */
 export async function cappedResponse(response: Response, limit = MAX_RESPONSE_BYTES): Promise<Response> {
   if (response.body === null) return response;
   const bytes = await readCapped(response, limit);
-  const copy = new Response(NULL_BODY_STATUS.has(response.status) ? null : new Uint8Array(bytes), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  Object.defineProperty(copy, 'url', { value: response.url });
-  return copy;
+  const { status, statusText, headers, url } = response;
+  return readResponse(new Uint8Array(bytes), { status, statusText, headers, url });
 }
