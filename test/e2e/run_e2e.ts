@@ -91,7 +91,11 @@ async function main(): Promise<void> {
     const env = { SCENARIO_BACKEND: 'real', E2E_WORLD_FILE: worldFile };
     if (only.length > 0) {
       step = `only ${only.join(' ')}`;
-      run(step, ['--import', 'tsx', '--test', ...only], { ...env, NODE_ENV: 'test', SCENARIO_HOSTS: process.env.SCENARIO_HOSTS ?? 'apps,standalone' });
+      run(step, ['--import', 'tsx', '--test', '--test-concurrency=1', ...only], {
+        ...env,
+        NODE_ENV: 'test',
+        SCENARIO_HOSTS: process.env.SCENARIO_HOSTS ?? 'apps,standalone',
+      });
     } else {
       step = 'the scenario suite on the real servers (apps host; standalone host on SQLite)';
       run(step, ['scripts/run_tests.mjs', 'scenarios'], { ...env, SCENARIO_HOSTS: 'apps,standalone', SCENARIO_STORAGE: 'sqlite' });
