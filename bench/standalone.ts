@@ -17,6 +17,7 @@ import { CONCURRENCY } from './http_bench.js';
 import { median } from './load.js';
 import { startServer, type ServerProcess, type StandaloneSeed } from './servers.js';
 import { serveClientConfig } from './client_config_server.js';
+import { signatureCheckUs } from './signature_check.js';
 import { cycled, signedPerRun, triggerWindowMs } from './signed_triggers.js';
 import { firstStatusAnswer, HEADERS, PATH, SEED, statusForm } from './standalone_command.js';
 import { measureRounds, type Measured, type Target } from './standalone_rounds.js';
@@ -46,6 +47,8 @@ export interface StandaloneReport {
   requestBytes: number;
   /** Triggers signed during measured runs because the pre-signed ones ran out (0 when the pools were big enough). */
   signedLate: number;
+  /** CPU µs to read one trigger and check its signature, in this run (bench/signature_check.ts). */
+  signatureCheckUs: number;
 }
 
 export interface StandaloneOptions {
@@ -121,7 +124,14 @@ export async function standaloneBench(options: StandaloneOptions, progress: (lin
   const sign: Signer = () => statusForm(signer.sign(SEED.userId));
   const mattermost = await serveClientConfig(signer.publicKeyBase64);
   const seed: StandaloneSeed = { ...SEED, mattermostUrl: mattermost.url, triggerWindowMs: triggerWindowMs(Math.max(options.durationS, 3 * options.warmupS)) };
-  const report: StandaloneReport = { rows: [], skipped: {}, answerBytes: 0, requestBytes: Buffer.byteLength(sign()), signedLate: 0 };
+  const report: StandaloneReport = {
+    rows: [],
+    skipped: {},
+    answerBytes: 0,
+    requestBytes: Buffer.byteLength(sign()),
+    signedLate: 0,
+    signatureCheckUs: signatureCheckUs(signer, SEED.userId),
+  };
   try {
     await onEachScratchBackend(report.skipped, progress, async (backend, scratch) => {
       const { rows, answerBytes, signedLate } = await benchBackend(backend, scratch, seed, sign, options, progress);
