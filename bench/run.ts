@@ -21,7 +21,7 @@
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per run (3), BENCH_QUICK=1
  * (1 round of 1 s, for trying the harness), BENCH_CPU_PROF=1 (the App's
  * throughput runs write a .cpuprofile into bench/profiles/), BENCH_ONLY=http,
- * standalone, token, replicas or mattermost (that part alone and its table, no results.json;
+ * standalone, token, replicas, mattermost or floors (that part alone and its table, no results.json;
  * of the budgets only the standalone, token and Mattermost parts', printed under their
  * tables), BENCH_STORAGE (the Mattermost part's: sqlite,postgres), BENCH_TOKEN_BASE
  * (with BENCH_ONLY=token: another checkout, its dist/ built, whose token endpoint runs
@@ -32,6 +32,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { floorsBench, floorsTable } from './floors.js';
 import { CONCURRENCY, httpBench, type Endpoint, type HttpReport, type HttpRow } from './http_bench.js';
 import { memoryBench, type MemoryReport } from './memory.js';
 import { microBench } from './micro.js';
@@ -236,12 +237,14 @@ async function onlyPart(part: string, env: Record<string, string>, secret: strin
     const report = await tokenApiBench(options, (line) => say(line));
     tokenApiTable(report, say);
     for (const b of tokenApiBudgets(report)) say(`  ${b.met ? 'met   ' : 'MISSED'}  ${b.name}: ${b.value} (budget ${b.budget})`);
+  } else if (part === 'floors') {
+    floorsTable(await floorsBench({ rounds, durationS, warmupS: 1 }, (line) => say(line)), say);
   } else if (part === 'replicas') {
     replicasTable(await replicasBench({ rounds, durationS, warmupS: 1 }, (line) => say(line)), say);
   } else if (part === 'mattermost') {
     const storages = (process.env.BENCH_STORAGE ?? 'sqlite,postgres').split(',') as BackendName[];
     await mattermostBench({ pairs: quick ? 50 : 200, warmupPairs: quick ? 5 : 20, storages }, say);
-  } else throw new Error(`BENCH_ONLY=${part}: http, standalone, token, replicas or mattermost`);
+  } else throw new Error(`BENCH_ONLY=${part}: http, standalone, token, replicas, mattermost or floors`);
   return 0;
 }
 
