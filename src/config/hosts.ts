@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { validSource } from '../util/address_sources.js';
 import { integer, optionalSetting, setting } from './fields.js';
 
 export type HostName = 'apps' | 'standalone';
@@ -47,6 +48,19 @@ const hostList = z.string().transform((raw, ctx): HostName[] => {
   return [...new Set(names)] as HostName[];
 });
 
+/** Addresses or CIDRs, separated by commas or spaces; an entry that is neither is named in the error. */
+const sourceList = z.string().transform((raw, ctx): string[] => {
+  const sources = [...new Set(raw.split(/[\s,]+/).filter((source) => source !== ''))];
+  const invalid = sources.filter((source) => !validSource(source));
+  if (invalid.length > 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be IP addresses or CIDRs (like 10.0.0.5 or 10.0.0.0/24), got ${invalid.slice(0, 3).join(', ').slice(0, 120)}`,
+      input: raw,
+    });
+  return sources;
+});
+
 /** Checked by hand so that no zod message can echo the value. */
 function databaseProblem(raw: string): string | undefined {
   if (!URL.canParse(raw)) return 'must be a URL like postgres://user:password@host:5432/database (the value is not shown)';
@@ -72,6 +86,8 @@ const fields = z.object({
   APP_TEAM_SYNC_SECONDS: setting(integer(10, 86_400), 300),
   // Mattermost's own default OutgoingIntegrationRequestsTimeout: no genuine request waits longer before Mattermost gives up on it.
   APP_TRIGGER_WINDOW_MS: setting(integer(1000, 120_000), 30_000),
+  // Empty: every address (a warning at start says what that leaves open).
+  APP_MATTERMOST_SOURCES: setting(sourceList, []),
   // Microsoft ends refresh tokens unused for 90 days, Google those unused for six months: a month keeps well inside both.
   APP_KEEP_ALIVE_IDLE_DAYS: setting(integer(0, 3650), 30),
   APP_KEEP_ALIVE_INTERVAL_MINUTES: setting(integer(1, 10_080), 60),
@@ -106,6 +122,11 @@ export const hosts = (dataDir: string) =>
     teamSyncIntervalMs: env.APP_TEAM_SYNC_SECONDS * 1000,
     /** How far a command's signed trigger time may be from this service's clock (APP_TRIGGER_WINDOW_MS). */
     triggerWindowMs: env.APP_TRIGGER_WINDOW_MS,
+    /**
+     * Where Mattermost's requests to the standalone host come from (APP_MATTERMOST_SOURCES): commands, dialog
+     * submissions and button clicks from any other address are refused. Empty: any address.
+     */
+    mattermostSources: env.APP_MATTERMOST_SOURCES,
     /** The keep-alive pass over idle connections (APP_KEEP_ALIVE_*); idleMs 0: off. */
     keepAlive: {
       idleMs: env.APP_KEEP_ALIVE_IDLE_DAYS * 86_400_000,

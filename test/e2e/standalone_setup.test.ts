@@ -24,6 +24,7 @@ import { startCommandStub, type CommandStub } from './standalone_stub.js';
 import { createSigningKeySource } from '../../src/hosts/standalone/trigger/signing_key.js';
 import { checkTrigger } from '../../src/hosts/standalone/trigger/trigger_check.js';
 import { MemoryOneTime } from '../support/standalone/memory_stores.js';
+import { otherEncodings } from '../support/standalone/trigger_encodings.js';
 
 describe('standalone setup against a real Mattermost (no Apps plugin)', { timeout: 10 * 60_000 }, () => {
   let w: StandaloneWorld;
@@ -119,6 +120,8 @@ describe('standalone setup against a real Mattermost (no Apps plugin)', { timeou
     const check = { signingKey, oneTime: new MemoryOneTime(), windowMs: 30_000, wallClock: Date.now };
     assert.equal(await checkTrigger(check, trigger, w.alice.user.id), undefined);
     assert.equal(await checkTrigger(check, trigger, w.alice.user.id), 'replayed');
+    // The same trigger in another text (no padding, the signature's other valid form) finds it spent too.
+    for (const variant of otherEncodings(trigger)) assert.equal(await checkTrigger(check, variant, w.alice.user.id), 'replayed', variant);
     assert.equal(await checkTrigger({ ...check, oneTime: new MemoryOneTime() }, trigger, w.admin.user.id), 'other_user');
     assert.match(seen.form.get('response_url') ?? '', new RegExp(`^${w.server.url}/hooks/commands/[a-z0-9]{26}$`));
     assert.equal(seen.authorization, `Token ${seen.form.get('token')}`);

@@ -41,6 +41,8 @@ export interface ListeningServiceOptions {
   now?: () => number;
   /** Another replica of a running service: its database (not dropped at close) and encryption key. */
   replicaOf?: Pick<ListeningService, 'database' | 'encryptionKey'>;
+  /** More settings, e.g. APP_MATTERMOST_SOURCES. */
+  env?: Record<string, string>;
 }
 
 export async function startListeningService(options: ListeningServiceOptions): Promise<ListeningService> {
@@ -70,6 +72,7 @@ export async function startListeningService(options: ListeningServiceOptions): P
       APP_TRIGGER_WINDOW_MS: '10000',
       APP_HOSTS: 'standalone',
       ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
+      ...options.env,
     };
     const logger = createMemoryLogger();
     const service = await startService(loadConfig(env), { logger, ...(options.now && { now: options.now }) });

@@ -4,11 +4,11 @@
  * of a chosen provider), the addresses it may call from (CIDRs) and its rate.
  * A refusal names the fields; nothing is stored before everything holds.
  */
-import { BlockList, isIP } from 'node:net';
 import { UserFacingError } from '../errors.js';
 import type { StoredProvider } from '../provider_records.js';
 import type { CoreValues } from '../request.js';
 import type { TokenClient } from './types.js';
+import { validSource } from '../../util/address_sources.js';
 
 export const DEFAULT_RATE_PER_MINUTE = 600;
 export const MAX_RATE_PER_MINUTE = 60_000;
@@ -35,32 +35,6 @@ export const clientIdOf = (name: string): string =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 32);
-
-/** A CIDR (or a single address) that node's BlockList accepts. */
-export function validSource(source: string): boolean {
-  const [address = '', bits, extra] = source.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  const prefix = Number(bits);
-  return /^\d{1,3}$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
-}
-
-/** Whether `address` (as the socket reports it) is within one of the sources; every address when there are none. */
-export function fromAllowedSource(sources: string[], address: string | undefined): boolean {
-  if (sources.length === 0) return true;
-  if (!address) return false;
-  const list = new BlockList();
-  for (const source of sources) {
-    const [net = '', bits] = source.split('/');
-    const type = isIP(net) === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(net, type);
-    else list.addSubnet(net, Number(bits), type);
-  }
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
-  const plain = mapped ?? address;
-  return list.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
-}
 
 export function clientSettings(values: CoreValues, registered: StoredProvider[]): ClientSettings {
   const errors: Record<string, string> = {};

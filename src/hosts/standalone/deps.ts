@@ -41,6 +41,8 @@ export interface StandaloneSettings {
   httpTimeoutMs: number;
   /** How far a command's signed trigger time may be from the wall clock, in ms. */
   triggerWindowMs: number;
+  /** Where Mattermost's commands, dialog submissions and button clicks come from (APP_MATTERMOST_SOURCES); empty: anywhere. */
+  mattermostSources: readonly string[];
 }
 
 /** A per-client rate limit's answer to one request. */
@@ -123,6 +125,7 @@ export function standaloneSettings(config: {
   mattermostUrl: string | undefined;
   httpTimeoutMs: number;
   triggerWindowMs: number;
+  mattermostSources: readonly string[];
 }): StandaloneSettings {
   if (!config.mattermostUrl) throw new Error('The standalone host needs APP_MATTERMOST_URL (the Mattermost Site URL).');
   return {
@@ -130,5 +133,6 @@ export function standaloneSettings(config: {
     mattermostUrl: trimTrailingSlashes(config.mattermostUrl),
     httpTimeoutMs: config.httpTimeoutMs,
     triggerWindowMs: config.triggerWindowMs,
+    mattermostSources: config.mattermostSources,
   };
 }

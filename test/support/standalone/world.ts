@@ -61,7 +61,7 @@ export function addTestOidcProvider(world: Pick<StandaloneWorld, 'addProvider'>,
  * `audit`: where the audit trail's entries go; without it the world records none.
  */
 export async function startStandaloneWorld(
-  options: { tables?: StandaloneTables; tokenClients?: TokenClientStore; audit?: AuditStore } = {},
+  options: { tables?: StandaloneTables; tokenClients?: TokenClientStore; audit?: AuditStore; mattermostSources?: string[] } = {},
 ): Promise<StandaloneWorld> {
   // The server listens first (its URL goes into deps); the express app is attached once built.
   const mounted: { app?: express.Express } = {};
@@ -79,7 +79,14 @@ export async function startStandaloneWorld(
   const sealer = standaloneSealer(createTestSealer(key));
   const bot = createMattermostBot({ siteUrl: mm.url, installation: stores.installation, timeoutMs: 5000 });
   const deps: StandaloneDeps = {
-    settings: { rootUrl, mattermostUrl: mm.url, httpTimeoutMs: 5000, triggerWindowMs: 10_000, refreshMarginMs: 60_000 },
+    settings: {
+      rootUrl,
+      mattermostUrl: mm.url,
+      httpTimeoutMs: 5000,
+      triggerWindowMs: 10_000,
+      mattermostSources: options.mattermostSources ?? [],
+      refreshMarginMs: 60_000,
+    },
     logger,
     now,
     sealer,

@@ -10,7 +10,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { createTriggerSigner, signTrigger } from '../../support/standalone/trigger_signer.js';
 import { addTestOidcProvider, startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
-import { parseTrigger } from '../../../src/hosts/standalone/trigger/signed_trigger.js';
+import { parseTrigger, signatureValid } from '../../../src/hosts/standalone/trigger/signed_trigger.js';
+import { publicKeyFromBase64 } from '../../../src/hosts/standalone/trigger/signing_key.js';
+import { otherEncodings } from '../../support/standalone/trigger_encodings.js';
 
 const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
 
@@ -51,6 +53,27 @@ describe('standalone commands: the signed trigger id', () => {
     const trigger = world.mm.signer.sign(alice.id);
     assert.equal((await world.command(alice, 'status', { trigger_id: trigger })).status, 200);
     await refused('connect one', { trigger_id: trigger }, /already used/);
+  });
+
+  it('when the spent trigger comes again in another text (no padding, other spare bits, the signature’s other valid form), then each is refused as already used', async () => {
+    const trigger = world.mm.signer.sign(alice.id);
+    const variants = otherEncodings(trigger);
+    assert.ok(variants.length >= 2, 'the signature’s other form, padded and not, at least');
+    // Each is the same trigger, signed by the same key: only its single use can refuse it.
+    const key = publicKeyFromBase64(world.mm.signer.publicKeyBase64);
+    for (const variant of variants) {
+      const parsed = parseTrigger(variant);
+      assert.equal(parsed?.signedText, parseTrigger(trigger)?.signedText);
+      assert.equal(signatureValid(parsed!, key), true, 'the other text verifies');
+    }
+    assert.equal((await world.command(alice, 'status', { trigger_id: trigger })).status, 200);
+    const spent = world.stores.oneTime.rows.size;
+    for (const variant of variants) {
+      const response = await world.command(alice, 'disconnect one', { trigger_id: variant });
+      assert.equal(response.status, 401);
+      assert.match(((await response.json()) as { text: string }).text, /already used/);
+    }
+    assert.equal(world.stores.oneTime.rows.size, spent, 'no other record was written');
   });
 
   it('when a user replays the trigger of their own command with a system admin as user_id, then it is refused as another user’s', async () => {

@@ -57,7 +57,7 @@ describe('respondLater', () => {
             return new Response('ok');
           }) as typeof fetch,
           logger: createMemoryLogger(),
-          settings: { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 1000, triggerWindowMs: 10_000 },
+          settings: { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 1000, triggerWindowMs: 10_000, mattermostSources: [] },
         },
         url,
         { text: 'hi' },
@@ -73,7 +73,7 @@ describe('respondLater', () => {
       seen.push({ url, body: String(init.body) });
       return new Response('ok');
     }) as unknown as typeof fetch;
-    const settings = { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 50, triggerWindowMs: 10_000 };
+    const settings = { rootUrl: 'x', mattermostUrl: mm, httpTimeoutMs: 50, triggerWindowMs: 10_000, mattermostSources: [] };
     assert.equal(await respondLater({ fetch: ok, logger: createMemoryLogger(), settings }, hook, { response_type: 'ephemeral', text: 'done' }), true);
     assert.deepEqual(JSON.parse(seen[0]?.body ?? ''), { response_type: 'ephemeral', text: 'done' });
     // A real slow server holds a socket open, which keeps the process alive; this stand-in holds a timer (AbortSignal.timeout's own timer is unref'd).
@@ -95,14 +95,15 @@ describe('standaloneSettings', () => {
   it('when APP_MATTERMOST_URL is missing, then a clear error names it; otherwise trailing slashes are dropped', async () => {
     const { standaloneSettings } = await import('../../../src/hosts/standalone/deps.js');
     assert.throws(
-      () => standaloneSettings({ rootUrl: 'http://svc', mattermostUrl: undefined, httpTimeoutMs: 1, triggerWindowMs: 10_000 }),
+      () => standaloneSettings({ rootUrl: 'http://svc', mattermostUrl: undefined, httpTimeoutMs: 1, triggerWindowMs: 10_000, mattermostSources: [] }),
       /APP_MATTERMOST_URL/,
     );
-    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5, triggerWindowMs: 10_000 }), {
+    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5, triggerWindowMs: 10_000, mattermostSources: [] }), {
       rootUrl: 'http://svc',
       mattermostUrl: 'https://mm',
       httpTimeoutMs: 5,
       triggerWindowMs: 10_000,
+      mattermostSources: [],
     });
   });
 });

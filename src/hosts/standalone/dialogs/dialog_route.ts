@@ -13,6 +13,7 @@ import { dialogUsed, DIALOG_USED, runOnce } from './single_use.js';
 import { markRequest } from '../../../metrics/request_counter.js';
 import { resignDialogState, verifyDialogState } from './state.js';
 import type { DialogPurpose, DialogResponse, DialogSubmission, DialogTable } from './types.js';
+import { fromMattermostOnly } from '../mattermost_source.js';
 
 export const DIALOG_BODY_LIMIT = 64 * 1024;
 
@@ -75,7 +76,7 @@ function dialogAnswer(failure: Failure): DialogResponse {
 
 export function dialogRoute(deps: StandaloneDeps, table: DialogTable): express.Router {
   const router = express.Router();
-  router.post('/dialog', express.json({ limit: DIALOG_BODY_LIMIT, type: () => true }), (req: Request, res: Response) => {
+  router.post('/dialog', fromMattermostOnly(deps, 'dialog'), express.json({ limit: DIALOG_BODY_LIMIT, type: () => true }), (req: Request, res: Response) => {
     handleSubmission(deps, table, req.body, res).then(
       (answer) => {
         // Every refusal and field error is an HTTP 200 with an error: counted as what it is.

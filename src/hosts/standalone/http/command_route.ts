@@ -30,6 +30,7 @@ import { panelResponse, panelSubcommands } from '../panel/panel_commands.js';
 import { checkTrigger, spentTrigger, TRIGGER_REFUSED, verifyTrigger, type TriggerCheckDeps } from '../trigger/trigger_check.js';
 import { readForm, type FormBody } from './form_body.js';
 import { sendJson } from '../../../util/json_answer.js';
+import { refusedSource } from '../mattermost_source.js';
 
 export const NOT_SET_UP_FOR_TEAM = 'OAuth2 Connect is not set up for this team; ask a system admin to run setup.';
 
@@ -68,7 +69,7 @@ async function admittedAtOnce(deps: StandaloneDeps, credentials: CommandCredenti
   const verified = await verifyTrigger(triggerDeps(deps), credentials.trigger_id, credentials.user_id, false);
   if ('refusal' in verified) return { admitted: false };
   const tokenHash = hashCommandToken(credentials.token);
-  const spent = spentTrigger(credentials.trigger_id, verified.trigger, deps.settings.triggerWindowMs);
+  const spent = spentTrigger(verified.trigger, deps.settings.triggerWindowMs);
   const { storedHash, claimed, view } = await deps.admission.admit(credentials.team_id, tokenHash, spent, withView);
   // The storage compared the hashes to decide the write; admitting compares them again, in constant time.
   if (!claimed || !sameText(tokenHash, storedHash ?? '')) return { admitted: false };
@@ -171,8 +172,10 @@ export const COMMAND_PATH = '/command';
 
 /** POST /standalone/command as a plain node handler (the service mounts it first, the standalone router too). */
 export function commandHandler(deps: StandaloneDeps, table: SubcommandTable): (req: IncomingMessage, res: ServerResponse) => void {
+  const notFromMattermost = refusedSource(deps, 'command');
   return (req, res) => {
     countResponse(deps.metrics, 'standalone', res, 'command');
+    if (notFromMattermost(req, res)) return;
     let body: Awaited<ReturnType<typeof readForm>> | undefined;
     void (async () => {
       body = await readForm(req, FORM_LIMITS);

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import type { Config } from '../../../config/index.js';
+import { publicAddress } from '../../../config/listening.js';
 import { coreSettings } from '../../../core/request.js';
 import type { SecretSealer } from '../../../core/secret_sealer.js';
 import type { Logger } from '../../../log/logger.js';
@@ -92,6 +93,7 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   const ping = mattermostPing({ mattermostUrl: config.mattermostUrl, fetch: options.fetch, timeoutMs: READINESS_TIMEOUT_MS, now: Date.now });
   const unready = () => unreadiness(database, ping, READINESS_TIMEOUT_MS);
   const deps = standaloneDeps(options, sealer, repositories);
+  warnOpenToRelays(config, logger);
   // Read the key now, so the first command does not wait for it.
   void deps.signingKey.current();
   const sync = startTeamSync({
@@ -125,6 +127,18 @@ export async function startStandaloneHost(options: StandaloneHostOptions): Promi
   const command = commandHandler(deps, tables.subcommands);
   const api = apiRouter && token && { apiRouter, token };
   return { router: createStandaloneRouter(deps, tables), command, ...api, database, repositories, deps, close, unready };
+}
+
+/**
+ * A service that others than this machine can reach, without APP_MATTERMOST_SOURCES, takes commands from anyone who
+ * holds a fresh trigger id of a user (mattermost_source.ts says how one gets them): say so at every start.
+ */
+function warnOpenToRelays(config: Readonly<Config>, logger: Logger): void {
+  const exposed = publicAddress(config);
+  if (config.mattermostSources.length > 0 || !exposed) return;
+  logger.warn(
+    `WARNING: APP_MATTERMOST_SOURCES is not set and ${exposed} is not a loopback address: commands, dialog submissions and button clicks are taken from any address. Set it to the Mattermost server's addresses, or admit only them to /standalone/command, /standalone/dialog and /standalone/consent at the reverse proxy.`,
+  );
 }
 
 function standaloneDeps(options: StandaloneHostOptions, sealer: SecretSealer, repositories: StandaloneRepositories): StandaloneDeps {

@@ -5,7 +5,7 @@
  * credential's hash is looked up; the hashes are compared in constant time.
  */
 import type { IncomingMessage } from 'node:http';
-import { fromAllowedSource } from '../../../core/token_api/client_input.js';
+import { fromAllowedSource } from '../../../util/address_sources.js';
 import { CREDENTIAL_SHAPE, credentialHash, sameHash } from '../../../core/token_api/credential.js';
 import type { TokenClient, TokenClientStore } from '../../../core/token_api/types.js';
 import { TokenApiError } from './api_error.js';

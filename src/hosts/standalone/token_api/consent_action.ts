@@ -17,6 +17,7 @@ import { TokenApiError } from './api_error.js';
 import { verifyConsent, type ConsentContext } from './consent_context.js';
 import { allowedProvider, connectedRow, consentScopes, notConnected } from './target.js';
 import type { TokenApi } from './token_api.js';
+import { fromMattermostOnly } from '../mattermost_source.js';
 
 const ACTION = z.object({
   user_id: z.string().regex(/^[a-z0-9]{26}$/),
@@ -85,7 +86,7 @@ async function handleClick(deps: StandaloneDeps, api: TokenApi, body: unknown): 
 
 export function consentActionRoute(deps: StandaloneDeps, api: TokenApi): express.Router {
   const router = express.Router();
-  router.post('/consent', express.json({ limit: 16 * 1024, type: () => true }), (req: Request, res: Response) => {
+  router.post('/consent', fromMattermostOnly(deps, 'button'), express.json({ limit: 16 * 1024, type: () => true }), (req: Request, res: Response) => {
     handleClick(deps, api, req.body).then(
       (answer) => res.status(200).json(answer),
       (err: unknown) => {

@@ -49,9 +49,14 @@ export async function verifyTrigger(deps: Omit<TriggerCheckDeps, 'oneTime'>, raw
   return unsigned ? { refusal: unsigned } : { trigger };
 }
 
-/** The record that spends a trigger: its hash, kept until the trigger could no longer pass the time check. */
-export const spentTrigger = (raw: string, trigger: SignedTrigger, windowMs: number): OneTimeRecord => ({
-  key_hash: hashValue(raw),
+/**
+ * The record that spends a trigger, kept until the trigger could no longer pass the time check. It is keyed on
+ * what Mattermost signed (its random client id, the user, the time), never on the text as sent: base64 with or
+ * without padding, spare low bits in a last character, or the signature's other valid form (s and n - s; ECDSA
+ * signatures are malleable) are other texts of the same trigger, and each must find it spent.
+ */
+export const spentTrigger = (trigger: SignedTrigger, windowMs: number): OneTimeRecord => ({
+  key_hash: hashValue(`trigger.${trigger.signedText}`),
   purpose: 'trigger',
   user_id: trigger.userId,
   provider_id: '',
@@ -62,7 +67,7 @@ export const spentTrigger = (raw: string, trigger: SignedTrigger, windowMs: numb
 export async function checkTrigger(deps: TriggerCheckDeps, raw: string, userId: string): Promise<TriggerRefusal | undefined> {
   const verified = await verifyTrigger(deps, raw, userId);
   if ('refusal' in verified) return verified.refusal;
-  return (await deps.oneTime.claim(spentTrigger(raw, verified.trigger, deps.windowMs))) ? undefined : 'replayed';
+  return (await deps.oneTime.claim(spentTrigger(verified.trigger, deps.windowMs))) ? undefined : 'replayed';
 }
 
 /** What the refused request is told (HTTP 401, so Mattermost shows the status, and a text for whoever reads the body). */
