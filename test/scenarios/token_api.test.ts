@@ -5,7 +5,8 @@
  * prompted by the bot to connect and to allow it, and each refusal answers its
  * stable code. Insiders attack it: a non-admin registering a client, a click
  * on another user's consent button, a forged, tampered, replayed or expired
- * consent, a client asking beyond what it may, from another address, with a
+ * consent, a consent for a client removed and registered again under the same
+ * name, a client asking beyond what it may, from another address, with a
  * replaced credential, after a grant was revoked, faster than its rate. A
  * grant revoked or ended by a disconnect is an audit entry.
  */
@@ -66,6 +67,14 @@ for (const choice of scenarioHosts(['standalone'])) {
       credentials.push(shown);
       assert.equal((await form.submit()).kind, 'text', 'Done closes it');
       return shown;
+    };
+
+    /** `/oauth2 client remove <id>`, confirmed in its dialog. */
+    const removeClient = async (id: string) => {
+      const removal = await host.mm.execute(host.admin, `client remove ${id}`);
+      const confirm = host.dialogForm(host.admin, removal.dialog!);
+      await confirm.fill({ confirm: true });
+      await confirm.submit();
     };
 
     const fake = () => (host.backend === 'fake' ? (host.mm as FakeStandaloneMattermost) : undefined);
@@ -371,11 +380,22 @@ for (const choice of scenarioHosts(['standalone'])) {
       assert.notEqual(rotated, credential);
       assert.equal((await token(bob, 'idp', rotated)).body.error, 'consent_required', 'the new one authenticates');
       assert.equal((await token(bob, 'idp', credential)).body.error, 'invalid_client');
-      const removal = await host.mm.execute(host.admin, 'client remove issue-bot');
-      const confirm = host.dialogForm(host.admin, removal.dialog!);
-      await confirm.fill({ confirm: true });
-      await confirm.submit();
+      await removeClient('issue-bot');
       assert.equal((await token(bob, 'idp', rotated)).body.error, 'invalid_client');
+    });
+
+    it("when the admin removes a client and registers one of the same name, then an Allow on the removed one's request grants nothing", async () => {
+      const values = { name: 'Relay Bot', providers: 'idp', scopes: 'openid profile email offline_access' };
+      const removed = await addClient(values);
+      const asked = await api('/consent-request', `Bearer ${removed}`, { user_id: bob.id, provider: 'idp' });
+      assert.deepEqual([asked.status, asked.body.status], [202, 'requested']);
+      await removeClient('relay-bot');
+      const registered = await addClient(values);
+      assert.ok(await host.service.standalone!.repositories.tokenClients.get('relay-bot'), 'the same id, registered again');
+      const clicked = await host.mm.clickButton(bob, 'Allow');
+      assert.match(clicked.ephemeral ?? '', /This integration was removed; nothing was changed\./);
+      assert.equal(await host.service.standalone!.repositories.tokenClients.getGrant(bob.id, 'relay-bot', 'idp'), undefined);
+      assert.equal((await token(bob, 'idp', registered)).body.error, 'consent_required');
     });
 
     it('when the client typed a credential in the command, then it is refused', async () => {

@@ -4,7 +4,9 @@
  * disconnected after the click's check of their connection and before its
  * grant was written, nothing is stored and the click answers what it answers
  * a user who is not connected; when the admin removed the client then, nothing
- * is stored and the click answers what it answers for a client that is gone.
+ * is stored and the click answers what it answers for a client that is gone;
+ * when the client was removed and one of the same name registered since, an
+ * Allow on the removed one's request stores nothing and answers the same.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,7 +85,7 @@ onEachBackend('a consent click needs the client and the connection when its gran
   });
   after(() => server?.close());
 
-  const register = (id: string) =>
+  const register = (id: string, createdAt = NOW) =>
     store.create(
       {
         id,
@@ -93,8 +95,8 @@ onEachBackend('a consent click needs the client and the connection when its gran
         sources: [],
         rate_per_minute: 60,
         created_by: 'a'.repeat(26),
-        created_at: NOW,
-        credential_at: NOW,
+        created_at: createdAt,
+        credential_at: createdAt,
       },
       credentialHash(newCredential()),
     );
@@ -107,12 +109,15 @@ onEachBackend('a consent click needs the client and the connection when its gran
       tokens: { access_token: `at-${userId}`, token_type: 'bearer', obtained_at: NOW },
       origin: 'https://idp.example',
     });
-  /** The user's click on Allow, as Mattermost forwards it. */
-  const allow = async (userId: string, clientId = 'bot') => {
-    const { allow: consent } = signConsent(consentKey, { user_id: userId, client_id: clientId, provider_id: 'idp', scopes: ['openid'] }, NOW);
+  /** The Allow button of a request sent for the client as registered at createdAt. */
+  const request = (userId: string, clientId = 'bot', createdAt = NOW) =>
+    signConsent(consentKey, { user_id: userId, client_id: clientId, client_created_at: createdAt, provider_id: 'idp', scopes: ['openid'] }, NOW).allow;
+  /** The user's click on that Allow, as Mattermost forwards it. */
+  const click = async (userId: string, consent: string) => {
     const res = await fetch(url, { method: 'POST', body: JSON.stringify({ user_id: userId, post_id: 'p', channel_id: 'c', context: { consent } }) });
     return (await res.json()) as { ephemeral_text?: string; update?: { message: string } };
   };
+  const allow = (userId: string, clientId = 'bot') => click(userId, request(userId, clientId));
 
   it('when a connected user clicks Allow, then exactly one grant is stored', async () => {
     const user = 'a'.repeat(26);
@@ -154,5 +159,24 @@ onEachBackend('a consent click needs the client and the connection when its gran
     }
     assert.deepEqual(await store.grantsOf(user), [], 'no grant outlives its client');
     assert.equal(await store.get('gone-bot'), undefined);
+  });
+
+  it("when the admin removed the client and registered one of the same name, then an Allow on the removed one's request stores nothing and says the integration was removed", async () => {
+    const user = 's'.repeat(26);
+    await connect(user);
+    const removed = (await allow(user, 'never-bot')).ephemeral_text;
+    assert.match(removed ?? '', /integration was removed/);
+    await register('swap-bot');
+    const sent = request(user, 'swap-bot');
+    assert.equal(await store.remove('swap-bot'), true);
+    assert.equal(await register('swap-bot', NOW + 60_000), true, 'the same id, registered again');
+    const answer = await click(user, sent);
+    assert.deepEqual(answer, { ephemeral_text: removed }, 'the answer for a client that is gone');
+    assert.deepEqual(await store.grantsOf(user), [], 'the client registered since is granted nothing');
+    assert.equal(await store.getGrant(user, 'swap-bot', 'idp'), undefined);
+    assert.match((await click(user, sent)).ephemeral_text ?? '', /already answered/, 'the request is used up, as one for a removed client is');
+    const asked = await click(user, request(user, 'swap-bot', NOW + 60_000));
+    assert.match(asked.update?.message ?? '', /You allowed \*\*Bot\*\*/, 'a request the client registered since sent still counts');
+    assert.deepEqual(await store.grantsOf(user), [{ user_id: user, client_id: 'swap-bot', provider_id: 'idp', scopes: ['openid'], granted_at: NOW }]);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The token API's rules that need no service: the consent buttons' context
- * (forged, tampered, expired, another user's), the per-client token bucket,
+ * (forged, tampered, expired, another user's, from before the client's
+ * registration time was signed), the per-client token bucket,
  * the client dialog's checks (scopes within the providers', CIDRs), and the
  * Apps host's answer to the client commands (it cannot serve tokens).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { NOT_ADMIN } from '../../../src/core/admin/admin_guard.js';
 import { UserFacingError } from '../../../src/core/errors.js';
 import type { StoredProvider } from '../../../src/core/provider_records.js';
@@ -26,7 +27,7 @@ const MALLORY = 'm'.repeat(26);
 describe('the consent context', () => {
   const key = randomBytes(32);
   const now = 1_000_000;
-  const signed = signConsent(key, { user_id: ALICE, client_id: 'bot', provider_id: 'idp', scopes: ['openid'] }, now);
+  const signed = signConsent(key, { user_id: ALICE, client_id: 'bot', client_created_at: 5, provider_id: 'idp', scopes: ['openid'] }, now);
 
   it('when the signed user clicks in time, then it holds with the decision of the button', () => {
     const allow = verifyConsent(key, signed.allow, ALICE, now + 1000);
@@ -40,10 +41,27 @@ describe('the consent context', () => {
     assert.equal(verifyConsent(key, signed.allow, ALICE, now + CONSENT_TTL_MS).ok, false);
     const [v, payload = '', mac] = signed.deny.split('.');
     const fields = JSON.parse(Buffer.from(payload, 'base64url').toString()) as unknown[];
-    fields[4] = 'allow';
+    fields[5] = 'allow';
     assert.equal(verifyConsent(key, `${v}.${Buffer.from(JSON.stringify(fields)).toString('base64url')}.${mac}`, ALICE, now).ok, false, 'deny turned allow');
     assert.equal(verifyConsent(randomBytes(32), signed.allow, ALICE, now).ok, false);
     for (const raw of [undefined, 42, '', 'c1..', `${signed.allow}.x`]) assert.equal(verifyConsent(key, raw, ALICE, now).ok, false);
+  });
+
+  it('when it names the client and its registration time, then the click reads both', () => {
+    const check = verifyConsent(key, signed.allow, ALICE, now);
+    assert.ok(check.ok);
+    assert.deepEqual([check.context.client_id, check.context.client_created_at], ['bot', 5]);
+  });
+
+  it('when the request was sent in the format before the registration time was signed, then it is refused as outdated, and a forged one as forged', () => {
+    const fields = [ALICE, 'bot', 'idp', ['openid'], 'allow', now + CONSENT_TTL_MS, 'n'.repeat(22)];
+    const payload = Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const outdated = `c1.${payload}.${createHmac('sha256', key).update(`c1.${payload}`).digest('base64url')}`;
+    const refused = verifyConsent(key, outdated, ALICE, now);
+    assert.ok(!refused.ok);
+    assert.match(refused.reason, /before the service was upgraded[\s\S]*nothing was changed/);
+    const forged = `c1.${payload}.${createHmac('sha256', randomBytes(32)).update(`c1.${payload}`).digest('base64url')}`;
+    assert.deepEqual(verifyConsent(key, forged, ALICE, now), { ok: false, reason: 'This button is not one the service sent.' });
   });
 });
 

@@ -3,14 +3,16 @@
  * button, as Mattermost forwards it (its post-action request: the clicking
  * user's id and the button's context). The click counts once, only for the
  * user the request was signed for (consent_context.ts), and only while the
- * client still exists and may ask for that provider and the user is still
- * connected.
+ * client still exists as it was registered when the request was sent (not
+ * removed, nor removed and registered again under the same name) and may ask
+ * for that provider and the user is still connected.
  * The answer replaces the message, buttons gone; a refusal is shown to the
  * clicking user only and changes nothing.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { codeSpan, md } from '../../../core/format.js';
+import type { TokenClient } from '../../../core/token_api/types.js';
 import type { StandaloneDeps } from '../deps.js';
 import { hashValue } from '../secrets.js';
 import { TokenApiError } from './api_error.js';
@@ -31,8 +33,17 @@ interface ActionAnswer {
 
 const CLIENT_REMOVED: ActionAnswer = { ephemeral_text: 'This integration was removed; nothing was changed.' };
 
-async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentContext): Promise<ActionAnswer> {
+/**
+ * The client the request was sent for, or undefined when it is gone. A client registered since under the same
+ * id is another integration (its own credential and rules, none of the user's grants): a click cannot grant it.
+ */
+async function signedClient(api: TokenApi, context: ConsentContext): Promise<TokenClient | undefined> {
   const client = await api.clients.get(context.client_id);
+  return client?.created_at === context.client_created_at ? client : undefined;
+}
+
+async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentContext): Promise<ActionAnswer> {
+  const client = await signedClient(api, context);
   if (!client) return CLIENT_REMOVED;
   const stored = await allowedProvider(deps, client, context.provider_id);
   if (context.decision === 'deny') {
@@ -48,7 +59,7 @@ async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentConte
   const granted = await api.clients.grant({ user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() });
   if (!granted) {
     // The write tells only that one of its checks failed; the client read again tells which.
-    if (!(await api.clients.get(client.id))) return CLIENT_REMOVED;
+    if (!(await signedClient(api, context))) return CLIENT_REMOVED;
     throw notConnected(stored);
   }
   deps.logger.info('token consent', { client: client.id, user: context.user_id, provider: stored.id, outcome: 'allowed' });

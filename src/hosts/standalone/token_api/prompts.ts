@@ -51,7 +51,11 @@ export async function requestConsent(deps: StandaloneDeps, api: TokenApi, client
   if (await api.clients.getGrant(target.user_id, client.id, stored.id)) return { status: 'granted' };
   if (!(await firstPromptNow(deps, 'consent', client, target))) return { status: 'pending' };
   const scopes = consentScopes(client, stored);
-  const contexts = signConsent(api.consentKey, { user_id: target.user_id, client_id: client.id, provider_id: stored.id, scopes }, deps.now());
+  const contexts = signConsent(
+    api.consentKey,
+    { user_id: target.user_id, client_id: client.id, client_created_at: client.created_at, provider_id: stored.id, scopes },
+    deps.now(),
+  );
   const url = `${deps.settings.rootUrl}${CONSENT_URL_PATH}`;
   const text = `**${md(client.name)}** asks to use your **${md(stored.display_name)}** account with the scopes ${scopes.map((s) => codeSpan(s)).join(' ') || '(none)'}. It could then act there as you, within those scopes, until you revoke it (\`/oauth2 grants revoke ${client.id}\`).`;
   const button = (id: string, name: string, style: string, consent: string) => ({ id, name, style, integration: { url, context: { consent } } });
