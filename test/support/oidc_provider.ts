@@ -12,7 +12,8 @@
  * sign in with any login and password, then consent), PKCE required for every client,
  * RFC 9207 iss in responses, userinfo, RFC 7009 revocation, open RFC 7591 registration,
  * rotating refresh tokens (offline_access with prompt=consent; a reuse revokes the grant unless
- * refreshReuseGraceSeconds allows it for a while, as Okta and Auth0 can), optional PAR requirement.
+ * refreshReuseGraceSeconds allows it for a while, as Okta and Auth0 can), optional PAR requirement,
+ * token responses without scope on request (omitTokenScope).
  * It records the access tokens userinfo saw and every token it issued, and can hold refresh
  * answers back after rotating (to kill a client in the window before it saves the new tokens).
  * `authorize()` drives the same devInteractions forms with fetch and a cookie jar,
@@ -39,6 +40,8 @@ export interface OidcProviderOptions {
   requirePushedAuthorizationRequests?: boolean;
   /** How long a rotated refresh token stays usable (see TestAdapterOptions; default 0: a reuse revokes the grant). */
   refreshReuseGraceSeconds?: number;
+  /** Token responses leave out scope, as RFC 6749 §5.1 allows when it is the one requested (default false: named). */
+  omitTokenScope?: boolean;
 }
 
 /** A token the provider issued, in order. */
@@ -188,8 +191,9 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     await next();
     if (ctx.path !== '/token') return;
     const grant = countTokenRequest(counters, ctx);
-    const body = ctx.body as Partial<IssuedTokens> | undefined;
+    const body = ctx.body as (Partial<IssuedTokens> & { scope?: string }) | undefined;
     if (ctx.status !== 200 || !body?.access_token || (grant !== 'authorization_code' && grant !== 'refresh_token')) return;
+    if (options.omitTokenScope) delete body.scope;
     issued.push({
       grant,
       account: ctx.oidc?.account?.accountId ?? '',

@@ -8,7 +8,7 @@
 import * as oauth from 'oauth4webapi';
 import { oauthError, toOAuthError } from './error_mapping.js';
 import { requestOptions } from './http.js';
-import { type EngineContext, type Resolved, authorizeParamsOf, clientOf, scopesOf } from './resolve.js';
+import { type EngineContext, type Resolved, authorizeParamsOf, clientOf, requestedScope } from './resolve.js';
 import type { AuthorizationRequestInput } from './types.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
@@ -39,8 +39,8 @@ async function authorizationParams(resolved: Resolved, input: AuthorizationReque
   params.set('client_id', config.client_id);
   params.set('redirect_uri', input.redirect_uri);
   params.set('state', input.state);
-  const scopes = scopesOf(config, preset);
-  if (scopes.length > 0) params.set('scope', scopes.join(' '));
+  const scope = requestedScope(config, preset);
+  if (scope !== undefined) params.set('scope', scope);
   else params.delete('scope');
   params.set('code_challenge', await oauth.calculatePKCECodeChallenge(input.code_verifier));
   params.set('code_challenge_method', 'S256');

@@ -10,7 +10,7 @@ import { readAccount } from './account.js';
 import { USER_MESSAGES, oauthError, toOAuthError } from './error_mapping.js';
 import { OAuthError } from './errors.js';
 import { requestOptions } from './http.js';
-import { type EngineContext, type Resolved, clientOf } from './resolve.js';
+import { type EngineContext, type Resolved, clientOf, requestedScope } from './resolve.js';
 import { checkTokenResponse } from './token_response.js';
 import { toTokenSet } from './token_set.js';
 import type { CallbackInput, CompletedAuthorization } from './types.js';
@@ -20,7 +20,8 @@ export async function completeAuthorization(ctx: EngineContext, resolved: Resolv
   rejectErrorResponse(input.params);
   const callback = validateCallback(resolved, input);
   const { result, claims } = await exchangeCode(ctx, resolved, callback, input);
-  const tokens = toTokenSet(result, ctx.now());
+  // A response without scope grants the one requested (RFC 6749 §5.1): recorded, as a refresh then keeps it.
+  const tokens = toTokenSet(result, ctx.now(), { scope: requestedScope(resolved.config, resolved.preset) });
   const account = await readAccount(ctx, resolved, tokens, claims);
   // Without a subject a reconnect cannot be checked to be the same account, so nothing is stored.
   if (!account.sub.trim()) {

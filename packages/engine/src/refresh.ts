@@ -1,7 +1,8 @@
 /**
  * The refresh_token grant. A rotated refresh token replaces the old one; when
- * none comes back the old one is kept. An id_token in the answer must name the
- * same subject as the first one.
+ * none comes back the old one is kept, and so is the scope when the answer names
+ * none (the one granted before). An id_token in the answer must name the same
+ * subject as the first one.
  * https://www.rfc-editor.org/rfc/rfc6749#section-6
  * https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
  */

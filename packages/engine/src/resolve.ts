@@ -62,6 +62,12 @@ export function scopesOf(config: ProviderConfig, preset: ProviderPreset): string
   return config.scopes.length > 0 ? config.scopes : preset.defaults.scopes;
 }
 
+/** The authorization request's scope parameter; undefined when it sends none (the provider's default scope, unknown here). */
+export function requestedScope(config: ProviderConfig, preset: ProviderPreset): string | undefined {
+  const scopes = scopesOf(config, preset);
+  return scopes.length > 0 ? scopes.join(' ') : undefined;
+}
+
 /** The preset's extra authorize parameters under the configured ones; an empty value removes one. */
 export function authorizeParamsOf(config: ProviderConfig, preset: ProviderPreset): Record<string, string> {
   const merged = { ...preset.defaults.extra_authorize_params, ...config.extra_authorize_params };

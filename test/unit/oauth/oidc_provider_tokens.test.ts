@@ -4,7 +4,7 @@ import { singleFlight } from '../../../packages/engine/src/single_flight.js';
 import { getFreshToken } from '../../../packages/engine/src/token_manager.js';
 import type { TokenSet } from '../../../packages/engine/src/types.js';
 import { type StartedOidcProvider, startOidcProvider } from '../../support/oidc_provider.js';
-import { REDIRECT_URI, configFor, engineFor, isOAuthErrorWith, runFlow } from './flow_helpers.js';
+import { REDIRECT_URI, configFor, engineFor, isOAuthErrorWith, loopbackFetch, runFlow } from './flow_helpers.js';
 
 describe('engine against oidc-provider: tokens, discovery, registration', () => {
   let op: StartedOidcProvider;
@@ -153,5 +153,35 @@ describe('engine against oidc-provider: pushed authorization requests', () => {
     const done = await runFlow(engine, op, config);
     assert.equal(op.counters.par, 1);
     assert.equal(done.account.sub, 'alice');
+  });
+});
+
+describe('engine against oidc-provider: token responses without scope', () => {
+  let op: StartedOidcProvider;
+  before(async () => {
+    op = await startOidcProvider({ omitTokenScope: true });
+  });
+  after(() => op.close());
+
+  /** loopbackFetch that notes, for each token response, whether it named a scope. */
+  const watchingTokenAnswers = (named: boolean[]): typeof fetch => {
+    return async (input, init) => {
+      const response = await loopbackFetch(input, init);
+      if (response.url.endsWith('/token')) named.push('scope' in ((await response.clone().json()) as object));
+      return response;
+    };
+  };
+
+  it('when the code exchange names no scope, then the requested scope is stored; a refresh naming none keeps it, whatever the settings say by then', async () => {
+    const named: boolean[] = [];
+    const engine = engineFor({ fetch: watchingTokenAnswers(named) });
+    const config = configFor(op, op.clients.basic);
+    const { tokens } = await runFlow(engine, op, config);
+    assert.equal(tokens.scope, 'openid profile email offline_access', 'the scope the authorization request asked for');
+    const narrowed = { ...config, scopes: ['openid'] };
+    const refreshed = await engine.refresh(narrowed, tokens);
+    assert.notEqual(refreshed.access_token, tokens.access_token);
+    assert.equal(refreshed.scope, 'openid profile email offline_access', 'the scope granted before, not the edited settings');
+    assert.deepEqual(named, [false, false], 'neither token response named a scope');
   });
 });

@@ -6,6 +6,8 @@
  * make one refresh at the provider. Never the refresh or ID token, and never
  * a token carrying scopes beyond the grant.
  */
+import type { TokenSet } from '@oauth2-connect/engine';
+import type { StoredProvider } from '../../../core/provider_records.js';
 import type { TokenGrant } from '../../../core/token_api/types.js';
 import type { TokenClient } from '../../../core/token_api/types.js';
 import { UserFacingError } from '../../../core/errors.js';
@@ -29,6 +31,13 @@ export interface IssuedToken {
 const REFRESH_ONLY = new Set(['offline_access']);
 
 const words = (text: string | undefined): string[] => (text ?? '').split(/\s+/).filter(Boolean);
+
+/**
+ * The scopes the token carries: the stored scope (the token response's, or the one requested
+ * when the response named none). Rows stored before the requested scope was recorded may have
+ * none; the provider's scopes stand in for them, right unless they were edited since the user connected.
+ */
+const carriedScopes = (tokens: TokenSet, stored: StoredProvider): string[] => words(tokens.scope ?? stored.scopes.join(' '));
 
 function checkScopes(grant: TokenGrant, client: TokenClient, asked: string[], tokenScopes: string[]): void {
   const granted = new Set(grant.scopes.filter((s) => client.scopes.includes(s)));
@@ -66,7 +75,7 @@ export async function issueFrom(
       'consent_required',
       'The user has not allowed this client to use this account; ask the service to prompt them (POST /api/v1/consent-request).',
     );
-  checkScopes(grant, client, words(target.scope), words(row.tokens.scope ?? stored.scopes.join(' ')));
+  checkScopes(grant, client, words(target.scope), carriedScopes(row.tokens, stored));
   let tokens;
   try {
     tokens = await usableTokens(backgroundRequest(deps, target.user_id), deps, stored, openProvider(stored, deps), { row });
@@ -78,7 +87,7 @@ export async function issueFrom(
     throw new TokenApiError('reconnect_required', `The user's "${stored.id}" connection no longer works; they must reconnect.`);
   }
   // A refresh may answer other scopes than the ones checked.
-  checkScopes(grant, client, [], words(tokens.scope ?? stored.scopes.join(' ')));
+  checkScopes(grant, client, [], carriedScopes(tokens, stored));
   api.recordUse(client.id, target.user_id, stored.id);
   return {
     access_token: tokens.access_token,
