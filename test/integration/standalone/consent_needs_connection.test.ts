@@ -77,6 +77,7 @@ onEachBackend('a consent click needs the client and the connection when its gran
       logger,
       refusalLog: rateLimitedWarn(logger, now),
       now,
+      settings: { mattermostSources: [] },
     } as unknown as StandaloneDeps;
     const app = express().use('/standalone', consentActionRoute(deps, createTokenApi(store, consentKey, logger, now)));
     server = createServer(app);
