@@ -98,12 +98,15 @@ describe('standaloneSettings', () => {
       () => standaloneSettings({ rootUrl: 'http://svc', mattermostUrl: undefined, httpTimeoutMs: 1, triggerWindowMs: 10_000, mattermostSources: [] }),
       /APP_MATTERMOST_URL/,
     );
-    assert.deepEqual(standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5, triggerWindowMs: 10_000, mattermostSources: [] }), {
-      rootUrl: 'http://svc',
-      mattermostUrl: 'https://mm',
-      httpTimeoutMs: 5,
-      triggerWindowMs: 10_000,
-      mattermostSources: [],
-    });
+    assert.deepEqual(
+      standaloneSettings({ rootUrl: 'http://svc/', mattermostUrl: 'https://mm/', httpTimeoutMs: 5, triggerWindowMs: 10_000, mattermostSources: [] }),
+      {
+        rootUrl: 'http://svc',
+        mattermostUrl: 'https://mm',
+        httpTimeoutMs: 5,
+        triggerWindowMs: 10_000,
+        mattermostSources: [],
+      },
+    );
   });
 });
