@@ -50,8 +50,9 @@ export interface TokenClientStore {
   /**
    * Stores the grant (or replaces its scopes and time), only while its client exists and the user is connected
    * to its provider, both checked in the same write; false, and nothing stored, when either is missing.
+   * `clientCreatedAt`: only while the client is the one registered then (not one registered since under its id).
    */
-  grant(grant: TokenGrant): Promise<boolean>;
+  grant(grant: TokenGrant, clientCreatedAt?: number): Promise<boolean>;
   getGrant(userId: string, clientId: string, providerId: string): Promise<TokenGrant | undefined>;
   grantsOf(userId: string): Promise<TokenGrant[]>;
   allGrants(): Promise<TokenGrant[]>;

@@ -47,9 +47,9 @@ const PROVIDER: StoredProvider = {
 /** The SQL grant store, with a step run just before a grant is written: a disconnect or a client's removal landing after the click's checks. */
 class StepBeforeGrant extends SqlTokenClientStore {
   beforeGrant: (() => Promise<void>) | undefined;
-  override async grant(grant: TokenGrant): Promise<boolean> {
+  override async grant(grant: TokenGrant, clientCreatedAt?: number): Promise<boolean> {
     await this.beforeGrant?.();
-    return super.grant(grant);
+    return super.grant(grant, clientCreatedAt);
   }
 }
 
@@ -160,6 +160,24 @@ onEachBackend('a consent click needs the client and the connection when its gran
     }
     assert.deepEqual(await store.grantsOf(user), [], 'no grant outlives its client');
     assert.equal(await store.get('gone-bot'), undefined);
+  });
+
+  it('when the admin removes the client and registers one of the same name after the click checked it, then no grant is stored and the click says the integration was removed', async () => {
+    const user = 'q'.repeat(26);
+    await connect(user);
+    const removed = (await allow(user, 'never-bot')).ephemeral_text;
+    await register('race-bot');
+    const sent = request(user, 'race-bot');
+    store.beforeGrant = async () => {
+      assert.equal(await store.remove('race-bot'), true);
+      assert.equal(await register('race-bot', NOW + 60_000), true, 'the same id, registered again');
+    };
+    try {
+      assert.deepEqual(await click(user, sent), { ephemeral_text: removed }, 'the answer for a client that is gone');
+    } finally {
+      store.beforeGrant = undefined;
+    }
+    assert.equal(await store.getGrant(user, 'race-bot', 'idp'), undefined, 'the client registered since is granted nothing');
   });
 
   it("when the admin removed the client and registered one of the same name, then an Allow on the removed one's request stores nothing and says the integration was removed", async () => {

@@ -125,7 +125,7 @@ export class SqlTokenClientStore implements TokenClientStore {
    * (connection_repository.ts and remove() delete the connection or the client first, then its grants, so
    * both sides take their locks in one order).
    */
-  async grant(grant: TokenGrant): Promise<boolean> {
+  async grant(grant: TokenGrant, clientCreatedAt?: number): Promise<boolean> {
     const result = await this.db
       .insertInto('token_grants')
       .columns(['user_id', 'client_id', 'provider_id', 'scopes', 'granted_at'])
@@ -138,7 +138,7 @@ export class SqlTokenClientStore implements TokenClientStore {
             eb.val(JSON.stringify(grant.scopes)).as('scopes'),
             eb.val(grant.granted_at).as('granted_at'),
           ])
-          .where((eb) => eb.and([eb.exists(this.clientRow(grant.client_id)), eb.exists(this.connectionOf(grant.user_id, grant.provider_id))])),
+          .where((eb) => eb.and([eb.exists(this.clientRow(grant.client_id, clientCreatedAt)), eb.exists(this.connectionOf(grant.user_id, grant.provider_id))])),
       )
       .onConflict((oc) =>
         oc
@@ -149,9 +149,13 @@ export class SqlTokenClientStore implements TokenClientStore {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
-  /** The client row as grant's check reads it: locked against its delete on PostgreSQL (SQLite has one writer at a time). */
-  private clientRow(clientId: string) {
-    const row = this.db.selectFrom('token_clients').select('id').where('id', '=', clientId);
+  /**
+   * The client row as grant's check reads it (the one registered at `createdAt`, when given): locked against its
+   * delete on PostgreSQL (SQLite has one writer at a time).
+   */
+  private clientRow(clientId: string, createdAt?: number) {
+    const byId = this.db.selectFrom('token_clients').select('id').where('id', '=', clientId);
+    const row = createdAt === undefined ? byId : byId.where('created_at', '=', createdAt);
     return this.postgres ? row.forKeyShare() : row;
   }
 

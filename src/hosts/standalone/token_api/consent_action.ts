@@ -56,7 +56,9 @@ async function decide(deps: StandaloneDeps, api: TokenApi, context: ConsentConte
   const allowed = consentScopes(client, stored);
   const scopes = context.scopes.filter((s) => allowed.includes(s));
   // A disconnect or the client's removal since the reads: no grant outlives its connection or its client.
-  const granted = await api.clients.grant({ user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() });
+  const grant = { user_id: context.user_id, client_id: client.id, provider_id: stored.id, scopes, granted_at: deps.now() };
+  // Checked again in the write: a client removed and registered again since the read above is not the one asked about.
+  const granted = await api.clients.grant(grant, context.client_created_at);
   if (!granted) {
     // The write tells only that one of its checks failed; the client read again tells which.
     if (!(await signedClient(api, context))) return CLIENT_REMOVED;
