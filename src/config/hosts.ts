@@ -48,14 +48,18 @@ const hostList = z.string().transform((raw, ctx): HostName[] => {
   return [...new Set(names)] as HostName[];
 });
 
-/** Addresses or CIDRs, separated by commas or spaces; an entry that is neither is named in the error. */
+/** Every address, said on purpose: behind a reverse proxy the peer is the proxy, which must then admit only Mattermost itself. */
+export const ANY_SOURCE = ['0.0.0.0/0', '::/0'];
+
+/** Addresses or CIDRs, separated by commas or spaces, or `any`; an entry that is neither is named in the error. */
 const sourceList = z.string().transform((raw, ctx): string[] => {
+  if (raw.toLowerCase() === 'any') return ANY_SOURCE;
   const sources = [...new Set(raw.split(/[\s,]+/).filter((source) => source !== ''))];
   const invalid = sources.filter((source) => !validSource(source));
   if (invalid.length > 0)
     ctx.addIssue({
       code: 'custom',
-      message: `must be IP addresses or CIDRs (like 10.0.0.5 or 10.0.0.0/24), got ${invalid.slice(0, 3).join(', ').slice(0, 120)}`,
+      message: `must be IP addresses or CIDRs (like 10.0.0.5 or 10.0.0.0/24), or any, got ${invalid.slice(0, 3).join(', ').slice(0, 120)}`,
       input: raw,
     });
   return sources;

@@ -14,6 +14,12 @@ import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { fromAllowedSource, sourceCheck } from '../../../src/util/address_sources.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryLogger } from '../../../src/log/logger.js';
+import { startService } from '../../../src/service.js';
 
 const post = (url: string, contentType: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
 
@@ -84,6 +90,13 @@ describe('APP_MATTERMOST_SOURCES as configured', () => {
     assert.deepEqual(loadConfig({ APP_ENCRYPTION_KEY: key }).mattermostSources, []);
   });
 
+  it('when it is any (a reverse proxy in front admits only Mattermost), then every address passes, IPv4 and IPv6', () => {
+    const sources = loadConfig({ APP_ENCRYPTION_KEY: key, APP_MATTERMOST_SOURCES: 'ANY' }).mattermostSources;
+    assert.notDeepEqual(sources, [], 'a list, so the service does not warn that none was set');
+    const check = sourceCheck(sources);
+    for (const address of ['203.0.113.9', '::ffff:10.1.2.3', '2001:db8::1', '::1']) assert.equal(check(address), true, address);
+  });
+
   for (const bad of ['mattermost.example.com', '10.0.0.0/33', '10.0.0.1/8/1', '300.1.1.1']) {
     it(`when it holds ${bad}, then the service does not start, naming the variable and the entry`, () => {
       assert.throws(
@@ -101,5 +114,32 @@ describe('APP_MATTERMOST_SOURCES as configured', () => {
     assert.equal(check('11.0.0.1'), false);
     assert.equal(check(undefined), false);
     assert.equal(fromAllowedSource([], undefined), true, 'an empty list admits every request');
+  });
+});
+
+describe('the warning at start', () => {
+  const started = async (env: Record<string, string>): Promise<string[]> => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth2-connect-sources-'));
+    const logger = createMemoryLogger();
+    const config = loadConfig({
+      APP_HOSTS: 'standalone',
+      APP_MATTERMOST_URL: 'http://127.0.0.1:9',
+      APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      APP_DATA_DIR: dir,
+      ...env,
+    });
+    const service = await startService(config, { logger });
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+    return logger.lines.filter((line) => line.includes('APP_MATTERMOST_SOURCES'));
+  };
+
+  it('when others can reach the service and no addresses are set, then it warns; with a list, any, or on loopback only, it does not', async () => {
+    const warned = await started({ APP_ROOT_URL: 'https://connect.example.com' });
+    assert.equal(warned.length, 1);
+    assert.match(warned[0]!, /APP_MATTERMOST_SOURCES is not set and APP_ROOT_URL=https:\/\/connect\.example\.com is not a loopback address/);
+    assert.deepEqual(await started({ APP_ROOT_URL: 'https://connect.example.com', APP_MATTERMOST_SOURCES: '10.0.0.5' }), []);
+    assert.deepEqual(await started({ APP_ROOT_URL: 'https://connect.example.com', APP_MATTERMOST_SOURCES: 'any' }), []);
+    assert.deepEqual(await started({ APP_ROOT_URL: 'http://127.0.0.1:4000' }), []);
   });
 });

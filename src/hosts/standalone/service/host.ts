@@ -137,7 +137,7 @@ function warnOpenToRelays(config: Readonly<Config>, logger: Logger): void {
   const exposed = publicAddress(config);
   if (config.mattermostSources.length > 0 || !exposed) return;
   logger.warn(
-    `WARNING: APP_MATTERMOST_SOURCES is not set and ${exposed} is not a loopback address: commands, dialog submissions and button clicks are taken from any address. Set it to the Mattermost server's addresses, or admit only them to /standalone/command, /standalone/dialog and /standalone/consent at the reverse proxy.`,
+    `WARNING: APP_MATTERMOST_SOURCES is not set and ${exposed} is not a loopback address: commands, dialog submissions and button clicks are taken from any address. Set it to the Mattermost server's addresses; behind a reverse proxy, admit only them to /standalone/command, /standalone/dialog and /standalone/consent there and set it to any.`,
   );
 }
 
