@@ -10,20 +10,14 @@
  * theirs.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../../src/config/index.js';
 import { toProviderConfig, type StoredProvider } from '../../../src/core/provider_records.js';
 import { clientSecretSlot } from '../../../src/core/seal_slots.js';
 import { credentialHash, newCredential } from '../../../src/core/token_api/credential.js';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { startService, type RunningService } from '../../../src/service.js';
 import { issuedConnection } from '../../support/issued_connection.js';
 import { startOidcProvider, type StartedOidcProvider } from '../../support/oidc_provider.js';
-import { BACKENDS, createScratch, type Scratch } from '../../support/standalone_db.js';
+import { BACKENDS } from '../../support/standalone_db.js';
+import { startListeningService, type ListeningService } from '../../support/standalone_service.js';
 
 const ALICE = 'a'.repeat(26);
 const BOB = 'b'.repeat(26);
@@ -31,16 +25,13 @@ const ADMIN = 'r'.repeat(26);
 
 for (const backend of BACKENDS) {
   describe(`the token API checks the scope the token was issued with [${backend}]`, () => {
-    let scratch: Scratch;
-    let service: RunningService;
-    let server: Server;
-    let url: string;
+    let running: ListeningService;
     let op: StartedOidcProvider;
     const credential = newCredential();
 
-    const repositories = () => service.standalone!.repositories;
+    const repositories = () => running.service.standalone!.repositories;
     const token = async (user: string) => {
-      const res = await fetch(`${url}/api/v1/token`, {
+      const res = await fetch(`${running.root}/api/v1/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
         body: JSON.stringify({ user_id: user, provider: 'idp' }),
@@ -62,7 +53,7 @@ for (const backend of BACKENDS) {
         created_at: now,
         updated_at: now,
       };
-      const sealed_secret = service.standalone!.deps!.sealer.seal(client_secret, clientSecretSlot(toProviderConfig(bare, undefined)));
+      const sealed_secret = running.service.standalone!.deps!.sealer.seal(client_secret, clientSecretSlot(toProviderConfig(bare, undefined)));
       await repositories().providers.save({ ...bare, sealed_secret });
       return bare;
     };
@@ -75,25 +66,12 @@ for (const backend of BACKENDS) {
       repositories().tokenClients.grant({ user_id: user, client_id: 'reader', provider_id: 'idp', scopes: ['openid'], granted_at: Date.now() });
 
     before(async () => {
-      scratch = await createScratch(backend);
       op = await startOidcProvider({ omitTokenScope: true });
-      const env: Record<string, string> = {
-        APP_HOSTS: 'standalone',
-        APP_ROOT_URL: 'http://127.0.0.1:9',
-        APP_MATTERMOST_URL: 'http://127.0.0.1:9',
-        APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        ...(scratch.settings.kind === 'postgres' ? { DATABASE_URL: scratch.settings.url } : { APP_DATA_DIR: dirname(scratch.settings.file) }),
-      };
-      service = await startService(loadConfig(env), { logger: createMemoryLogger() });
-      server = createServer(service.listener);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      running = await startListeningService({ storage: backend, mattermostUrl: () => 'http://127.0.0.1:9' });
     });
     after(async () => {
-      server?.close();
-      await service?.close();
+      await running?.close();
       await op?.close();
-      await scratch?.dispose();
     });
 
     it('when the provider was narrowed after the user connected, then the token is refused, not issued as the narrower scope', async () => {

@@ -12,14 +12,9 @@ import { SqlTokenClientStore } from '../../../src/hosts/standalone/db/token_clie
 import { NOT_FROM_MATTERMOST } from '../../../src/hosts/standalone/mattermost_source.js';
 import type { FakeUser } from '../../support/standalone/fake_mattermost.js';
 import { createScratch, type Scratch } from '../../support/standalone_db.js';
+import { startListeningService } from '../../support/standalone_service.js';
 import { startStandaloneWorld, type StandaloneWorld } from '../../support/standalone/world.js';
 import { fromAllowedSource, sourceCheck } from '../../../src/util/address_sources.js';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createMemoryLogger } from '../../../src/log/logger.js';
-import { startService } from '../../../src/service.js';
 
 const post = (url: string, contentType: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
 
@@ -119,19 +114,9 @@ describe('APP_MATTERMOST_SOURCES as configured', () => {
 
 describe('the warning at start', () => {
   const started = async (env: Record<string, string>): Promise<string[]> => {
-    const dir = mkdtempSync(join(tmpdir(), 'oauth2-connect-sources-'));
-    const logger = createMemoryLogger();
-    const config = loadConfig({
-      APP_HOSTS: 'standalone',
-      APP_MATTERMOST_URL: 'http://127.0.0.1:9',
-      APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      APP_DATA_DIR: dir,
-      ...env,
-    });
-    const service = await startService(config, { logger });
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
-    return logger.lines.filter((line) => line.includes('APP_MATTERMOST_SOURCES'));
+    const running = await startListeningService({ storage: 'sqlite', mattermostUrl: () => 'http://127.0.0.1:9', env });
+    await running.close();
+    return running.logs.filter((line) => line.includes('APP_MATTERMOST_SOURCES'));
   };
 
   it('when others can reach the service and no addresses are set, then it warns; with a list, any, or on loopback only, it does not', async () => {
